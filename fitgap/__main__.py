@@ -1,0 +1,3 @@
+from fitgap.cli.main import main
+
+raise SystemExit(main())

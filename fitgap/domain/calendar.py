@@ -1,0 +1,46 @@
+"""Dates as users read them: 西暦 with the fiscal year (年度, April–March) in 令和."""
+
+from __future__ import annotations
+
+from datetime import date
+
+FY2025_END = date(2026, 3, 31)  # 令和7年度末: the general deadline
+FY2030_END = date(2031, 3, 31)  # 令和12年度末: the latest deadline of 特定移行支援システム in principle
+
+
+def fiscal_year(d: date) -> int:
+    """The fiscal year (年度) a date falls in, as the calendar year it starts in: 2026-01-05 → 2025."""
+    return d.year if d.month >= 4 else d.year - 1
+
+
+def fiscal_year_end(fy: int) -> date:
+    return date(fy + 1, 3, 31)
+
+
+def reiwa_fy_label(d: date) -> str:
+    """'R7年度' for any date from 2025-04-01 to 2026-03-31."""
+    fy = fiscal_year(d)
+    if fy >= 2019:
+        return f"R{fy - 2018}年度"
+    return f"H{fy - 1988}年度"
+
+
+def format_date(d: date | None) -> str:
+    """'2026-01-05 (R7年度)'; '—' for no date."""
+    if d is None:
+        return "—"
+    return f"{d.isoformat()} ({reiwa_fy_label(d)})"
+
+
+def days_left(deadline: date, today: date) -> int:
+    """Days from today to the deadline; negative when overdue."""
+    return (deadline - today).days
+
+
+def days_left_label(deadline: date, today: date) -> str:
+    n = days_left(deadline, today)
+    if n < 0:
+        return f"期限超過 {-n}日"
+    if n == 0:
+        return "本日期限"
+    return f"残り {n}日"

@@ -1,0 +1,278 @@
+"""SQLModel tables. Plain data: no sessions, no engines, no UI.
+
+Identity rules that later features rely on:
+- an Operation is keyed by its primary 業務コード (``code``, "001");
+- a Requirement belongs to one SpecVersion; ``req_id`` is its 機能ID/帳票ID (or a stable key when the
+  version had none) and is unique within the version;
+- an Assessment is keyed by (operation_code, req_id), not by a Requirement row, so it outlives versions;
+- a VendorAnswer is keyed by (vendor, operation_code, req_id) the same way, with its history kept.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from fitgap.domain.enums import (
+    DeadlineKind,
+    Disposition,
+    Kubun,
+    LinkMethod,
+    MilestoneKind,
+    RequirementKind,
+    Status,
+    SystemKind,
+    VendorAnswerKind,
+)
+
+
+def _enum(enum_cls: type) -> sa.Enum:
+    """Store the Japanese value (not the member name) as VARCHAR; no native enum, same on SQLite and PG."""
+    return sa.Enum(
+        enum_cls,
+        values_callable=lambda e: [m.value for m in e],
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        validate_strings=True,
+    )
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the database itself: schema version, database id, demo flag."""
+
+    __tablename__ = "fitgap_meta"
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(default="")
+
+
+class Setting(SQLModel, table=True):
+    """The municipality's settings (e.g. which statuses need a note)."""
+
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(default="")
+
+
+class Municipality(SQLModel, table=True):
+    """The municipality whose systems are analysed (one row)."""
+
+    __tablename__ = "municipality"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str | None = Field(default=None, max_length=6)  # 団体コード (6 digits) where known
+    name: str
+    prefecture: str
+    kind: str | None = None  # 指定都市, 一般市, 町, 村 …
+    set_at: datetime
+
+
+class Operation(SQLModel, table=True):
+    """One of the 20 standardised operations (or a cross-cutting standard such as 共通機能)."""
+
+    __tablename__ = "operation"
+    code: str = Field(primary_key=True, max_length=3)  # primary 業務コード
+    order: int = Field(index=True)  # 政令順 (cross-cutting standards after the 20)
+    name: str
+    short_name: str
+    group: str
+    sub_codes: str = ""  # further 業務コード of the same operation, comma-separated
+    ministry: str
+    spec_document: str
+    cross_cutting: bool = False
+    deadline: date
+    deadline_kind: DeadlineKind = Field(sa_type=_enum(DeadlineKind), default=DeadlineKind.FY2025)
+
+    def all_codes(self) -> list[str]:
+        return [self.code, *[c for c in self.sub_codes.split(",") if c]]
+
+
+class Spec(SQLModel, table=True):
+    """A standard specification document as it applies to one operation."""
+
+    __tablename__ = "spec"
+    id: int | None = Field(default=None, primary_key=True)
+    operation_code: str = Field(foreign_key="operation.code", index=True, unique=True)
+    title: str
+
+
+class SpecVersion(SQLModel, table=True):
+    """One published version of a spec (第1.0版, 第6.1版 …) as imported."""
+
+    __tablename__ = "spec_version"
+    __table_args__ = (sa.UniqueConstraint("spec_id", "label"),)
+    id: int | None = Field(default=None, primary_key=True)
+    spec_id: int = Field(foreign_key="spec.id", index=True)
+    label: str
+    seq: int = 0  # import order within the spec; the highest is the current version
+    published_on: date | None = None
+    effective_on: date | None = None
+    source_file: str | None = None
+    source_sha256: str | None = None
+    imported_at: datetime
+    imported_by: str | None = None
+    demo: bool = False
+    bundled: bool = False
+
+
+class Requirement(SQLModel, table=True):
+    """A 機能要件 or 帳票要件 of one spec version."""
+
+    __tablename__ = "requirement"
+    __table_args__ = (
+        sa.UniqueConstraint("spec_version_id", "req_id"),
+        sa.Index("ix_requirement_current_op", "operation_code", "current", "req_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    spec_version_id: int = Field(foreign_key="spec_version.id", index=True)
+    operation_code: str = Field(foreign_key="operation.code")
+    current: bool = True  # belongs to the latest version of its operation's spec
+    req_id: str = Field(max_length=64)
+    kind: RequirementKind = Field(sa_type=_enum(RequirementKind), default=RequirementKind.FUNCTION)
+    kubun: Kubun = Field(sa_type=_enum(Kubun))
+    transitional: bool = False
+    category: str = ""  # 大分類 > 中分類 > 小分類
+    name: str = ""
+    text: str = ""
+    text_hash: str = Field(max_length=16)
+    source_file: str | None = None
+    source_sheet: str | None = None
+    source_row: int | None = None
+
+
+class Assessment(SQLModel, table=True):
+    """How the current system fits one requirement. Absent row = 未確認."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (sa.UniqueConstraint("operation_code", "req_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    operation_code: str = Field(foreign_key="operation.code", index=True)
+    req_id: str = Field(max_length=64)
+    status: Status = Field(sa_type=_enum(Status), default=Status.UNCHECKED)
+    disposition: Disposition | None = Field(sa_type=_enum(Disposition), default=None)
+    note: str = ""
+    assessed_by: str | None = None
+    assessed_at: datetime | None = None
+    needs_review: bool = False  # 要再確認: the requirement changed since it was assessed
+    basis_version_id: int | None = Field(default=None, foreign_key="spec_version.id")
+    archived: bool = False  # the requirement was removed in the current version
+    revision: int = 0  # bumped on every change; guards against overwriting someone else's edit
+
+
+class AuditEvent(SQLModel, table=True):
+    """One change a user made: who, when, what, old → new. Events of one user action share a batch."""
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    user: str
+    batch: str = Field(index=True, max_length=36)
+    action: str  # e.g. "assessment.update", "init", "spec.import"
+    entity: str  # e.g. "assessment"
+    entity_key: str = Field(index=True)  # e.g. "001:0010001"
+    field: str | None = None
+    old_value: str | None = None
+    new_value: str | None = None
+
+
+class SavedView(SQLModel, table=True):
+    """A named filter + sort of the requirements screen."""
+
+    __tablename__ = "saved_view"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    definition: str  # JSON
+    updated_at: datetime
+
+
+# ---- systems and their links (dependency graph) -------------------------------------------------
+
+
+class System(SQLModel, table=True):
+    __tablename__ = "system"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    vendor: str | None = None
+    kind: SystemKind = Field(sa_type=_enum(SystemKind), default=SystemKind.STANDARD)
+    planned_cutover: date | None = None
+    actual_cutover: date | None = None
+    deadline_kind: DeadlineKind = Field(sa_type=_enum(DeadlineKind), default=DeadlineKind.FY2025)
+    deadline: date | None = None
+    typical: bool = False  # seeded from the catalog; to be confirmed by the municipality
+    note: str = ""
+
+
+class SystemOperation(SQLModel, table=True):
+    __tablename__ = "system_operation"
+    system_id: int = Field(foreign_key="system.id", primary_key=True)
+    operation_code: str = Field(foreign_key="operation.code", primary_key=True)
+
+
+class Integration(SQLModel, table=True):
+    """A directed data link: provider → consumer."""
+
+    __tablename__ = "integration"
+    __table_args__ = (
+        sa.UniqueConstraint("provider_id", "consumer_id"),
+        sa.CheckConstraint("provider_id <> consumer_id", name="ck_integration_not_self"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="system.id", index=True)
+    consumer_id: int = Field(foreign_key="system.id", index=True)
+    data: str = ""  # 宛名, 世帯, 所得, 資格 … (comma-separated)
+    method: LinkMethod = Field(sa_type=_enum(LinkMethod), default=LinkMethod.FILE)
+    interim_interface: bool = False
+    typical: bool = False
+
+
+class Milestone(SQLModel, table=True):
+    __tablename__ = "milestone"
+    __table_args__ = (sa.UniqueConstraint("system_id", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    system_id: int = Field(foreign_key="system.id", index=True)
+    kind: MilestoneKind = Field(sa_type=_enum(MilestoneKind))
+    planned: date | None = None
+    actual: date | None = None
+
+
+# ---- vendors and their answers -----------------------------------------------------------------
+
+
+class Vendor(SQLModel, table=True):
+    __tablename__ = "vendor"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+
+
+class VendorExport(SQLModel, table=True):
+    """One workbook sent out (vendor gap sheet or department review sheet)."""
+
+    __tablename__ = "vendor_export"
+    id: str = Field(primary_key=True, max_length=36)  # export ID written into the workbook
+    vendor_id: int | None = Field(default=None, foreign_key="vendor.id")
+    purpose: str = "vendor"  # vendor | review
+    created_at: datetime
+    created_by: str | None = None
+    scope: str = ""
+    answer_by: date | None = None
+    file_name: str | None = None
+
+
+class VendorAnswer(SQLModel, table=True):
+    """A vendor's answer to one requirement. ``superseded`` rows keep the history of changed answers."""
+
+    __tablename__ = "vendor_answer"
+    __table_args__ = (sa.Index("ix_vendor_answer_key", "vendor_id", "operation_code", "req_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_id: int = Field(foreign_key="vendor.id")
+    operation_code: str = Field(foreign_key="operation.code")
+    req_id: str = Field(max_length=64)
+    answer: VendorAnswerKind = Field(sa_type=_enum(VendorAnswerKind))
+    planned_date: date | None = None
+    cost_kyen: float | None = None
+    comment: str = ""
+    export_id: str | None = Field(default=None, foreign_key="vendor_export.id")
+    text_hash: str | None = None  # of the requirement text the vendor answered
+    received_at: datetime
+    superseded: bool = False
