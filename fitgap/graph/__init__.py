@@ -1,0 +1,1 @@
+"""The dependency graph of systems: built from plain data, analysed with networkx, never querying."""

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from fitgap.domain.calendar import FY2025_END, FY2030_END
+from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind, SystemKind
+from fitgap.domain.models import Integration, Milestone, System, SystemOperation
+from fitgap.graph.build import build_graph, effective_deadline, links_from_domain, nodes_from_domain
+from fitgap.graph.model import Link, SystemNode
+
+
+@pytest.mark.parametrize(
+    ("kind", "deadline_kind", "explicit", "expected"),
+    [
+        (SystemKind.STANDARD, DeadlineKind.FY2025, None, FY2025_END),
+        (SystemKind.STANDARD, DeadlineKind.TOKUTEI, None, FY2030_END),
+        (SystemKind.STANDARD, DeadlineKind.TOKUTEI, date(2028, 3, 31), date(2028, 3, 31)),
+        (SystemKind.RELATED, DeadlineKind.CUSTOM, None, None),
+        (SystemKind.RELATED, DeadlineKind.CUSTOM, date(2027, 1, 1), date(2027, 1, 1)),
+        (SystemKind.EXTERNAL, DeadlineKind.FY2025, None, None),
+    ],
+)
+def test_effective_deadline(kind, deadline_kind, explicit, expected) -> None:
+    assert effective_deadline(kind=kind, deadline_kind=deadline_kind, deadline=explicit) == expected
+
+
+def test_nodes_and_links_from_domain_rows() -> None:
+    systems = [
+        System(id=1, name="住民記録", planned_cutover=date(2026, 1, 5)),
+        System(id=2, name="税務", deadline_kind=DeadlineKind.TOKUTEI, deadline=date(2029, 3, 31)),
+        System(name="未保存"),
+    ]
+    ops = [
+        SystemOperation(system_id=2, operation_code="012"),
+        SystemOperation(system_id=2, operation_code="010"),
+    ]
+    ms = [Milestone(system_id=1, kind=MilestoneKind.CONTRACT, planned=date(2025, 6, 1))]
+    nodes = {n.id: n for n in nodes_from_domain(systems=systems, system_operations=ops, milestones=ms)}
+    assert set(nodes) == {1, 2}
+    assert nodes[1].deadline == FY2025_END
+    assert nodes[1].milestones[0].kind == MilestoneKind.CONTRACT
+    assert nodes[2].operations == ("010", "012")
+    assert nodes[2].deadline == date(2029, 3, 31)
+
+    links = links_from_domain(
+        [Integration(provider_id=1, consumer_id=2, data="宛名、世帯, 所得", method=LinkMethod.API)]
+    )
+    assert links == [Link(provider=1, consumer=2, data=("宛名", "世帯", "所得"), method=LinkMethod.API)]
+
+
+@pytest.mark.parametrize(
+    ("links", "message"),
+    [
+        ([Link(provider=1, consumer=9)], "unknown"),
+        ([Link(provider=1, consumer=1)], "itself"),
+        ([Link(provider=1, consumer=2), Link(provider=1, consumer=2)], "twice"),
+    ],
+)
+def test_build_rejects_bad_links(links, message) -> None:
+    nodes = [SystemNode(id=1, name="A"), SystemNode(id=2, name="B")]
+    with pytest.raises(ValueError, match=message):
+        build_graph(nodes, links)
+
+
+def test_providers_and_consumers_by_name(graph) -> None:
+    sg = graph(["住記", "税", "国保", "介護"], [("住記", "国保"), ("住記", "介護"), ("税", "国保")])
+    assert [sg.name(i) for i in sg.consumers(1)] == ["介護", "国保"]
+    assert [sg.name(i) for i in sg.providers(3)] == ["住記", "税"]
