@@ -11,28 +11,34 @@ import networkx as nx
 
 from fitgap.domain.calendar import FY2025_END, FY2030_END
 from fitgap.domain.enums import DeadlineKind, SystemKind
-from fitgap.domain.models import Integration, Milestone, System, SystemOperation
+from fitgap.domain.models import Integration, Milestone, Operation, System, SystemOperation
 from fitgap.graph.model import Link, MilestonePoint, SystemNode
 
 
 def effective_deadline(
-    *, kind: SystemKind, deadline_kind: DeadlineKind, deadline: date | None
-) -> date | None:
-    """The deadline that applies to a system.
+    *,
+    kind: SystemKind,
+    deadline_kind: DeadlineKind,
+    deadline: date | None,
+    operation_deadlines: Iterable[tuple[DeadlineKind, date]] = (),
+) -> tuple[DeadlineKind, date | None]:
+    """The deadline that applies to a system, and its kind.
 
-    An explicit date wins. Otherwise FY2025末 means 2026-03-31 and 特定移行支援 without a date means the
-    end of FY2030 (the latest in principle). A 個別設定 without a date, and external systems without an
-    explicit date, have no deadline.
+    An explicit date wins. A 個別設定 without a date, and an external system without one, have none.
+    特定移行支援 without a date means the end of FY2030 (the latest in principle). Otherwise (FY2025末, the
+    default) the system follows its operations: the earliest deadline among them (``fitgap init
+    --municipality`` moves the operations flagged 特定移行支援 to FY2030), or 2026-03-31 without any.
     """
     if deadline is not None:
-        return deadline
-    if kind == SystemKind.EXTERNAL:
-        return None
-    if deadline_kind == DeadlineKind.FY2025:
-        return FY2025_END
+        return deadline_kind, deadline
+    if kind == SystemKind.EXTERNAL or deadline_kind == DeadlineKind.CUSTOM:
+        return deadline_kind, None
     if deadline_kind == DeadlineKind.TOKUTEI:
-        return FY2030_END
-    return None
+        return deadline_kind, FY2030_END
+    ops = sorted(operation_deadlines, key=lambda kd: kd[1])
+    if ops:
+        return ops[0]
+    return DeadlineKind.FY2025, FY2025_END
 
 
 def split_data(text: str) -> tuple[str, ...]:
@@ -46,8 +52,13 @@ def nodes_from_domain(
     systems: Iterable[System],
     system_operations: Iterable[SystemOperation] = (),
     milestones: Iterable[Milestone] = (),
+    operations: Iterable[Operation] = (),
 ) -> list[SystemNode]:
-    """SystemNodes from domain rows (rows without an id are ignored: they are not saved yet)."""
+    """SystemNodes from domain rows (rows without an id are ignored: they are not saved yet).
+
+    ``operations`` gives the operations' deadlines that systems without their own follow.
+    """
+    op_deadlines = {op.code: (op.deadline_kind, op.deadline) for op in operations}
     ops: dict[int, list[str]] = defaultdict(list)
     for so in system_operations:
         ops[so.system_id].append(so.operation_code)
@@ -58,17 +69,24 @@ def nodes_from_domain(
     for s in systems:
         if s.id is None:
             continue
+        codes = tuple(sorted(ops.get(s.id, ())))
+        kind, deadline = effective_deadline(
+            kind=s.kind,
+            deadline_kind=s.deadline_kind,
+            deadline=s.deadline,
+            operation_deadlines=[op_deadlines[c] for c in codes if c in op_deadlines],
+        )
         nodes.append(
             SystemNode(
                 id=s.id,
                 name=s.name,
                 kind=s.kind,
                 vendor=s.vendor,
-                operations=tuple(sorted(ops.get(s.id, ()))),
+                operations=codes,
                 planned_cutover=s.planned_cutover,
                 actual_cutover=s.actual_cutover,
-                deadline_kind=s.deadline_kind,
-                deadline=effective_deadline(kind=s.kind, deadline_kind=s.deadline_kind, deadline=s.deadline),
+                deadline_kind=kind,
+                deadline=deadline,
                 milestones=tuple(points.get(s.id, ())),
                 typical=s.typical,
             )

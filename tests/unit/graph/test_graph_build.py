@@ -6,39 +6,80 @@ import pytest
 
 from fitgap.domain.calendar import FY2025_END, FY2030_END
 from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind, SystemKind
-from fitgap.domain.models import Integration, Milestone, System, SystemOperation
+from fitgap.domain.models import Integration, Milestone, Operation, System, SystemOperation
 from fitgap.graph.build import build_graph, effective_deadline, links_from_domain, nodes_from_domain
 from fitgap.graph.model import Link, SystemNode
 
+TOKUTEI_OP = (DeadlineKind.TOKUTEI, FY2030_END)
+FY2025_OP = (DeadlineKind.FY2025, FY2025_END)
+
 
 @pytest.mark.parametrize(
-    ("kind", "deadline_kind", "explicit", "expected"),
+    ("kind", "deadline_kind", "explicit", "ops", "expected"),
     [
-        (SystemKind.STANDARD, DeadlineKind.FY2025, None, FY2025_END),
-        (SystemKind.STANDARD, DeadlineKind.TOKUTEI, None, FY2030_END),
-        (SystemKind.STANDARD, DeadlineKind.TOKUTEI, date(2028, 3, 31), date(2028, 3, 31)),
-        (SystemKind.RELATED, DeadlineKind.CUSTOM, None, None),
-        (SystemKind.RELATED, DeadlineKind.CUSTOM, date(2027, 1, 1), date(2027, 1, 1)),
-        (SystemKind.EXTERNAL, DeadlineKind.FY2025, None, None),
+        (SystemKind.STANDARD, DeadlineKind.FY2025, None, [], FY2025_OP),
+        (SystemKind.STANDARD, DeadlineKind.FY2025, None, [TOKUTEI_OP], TOKUTEI_OP),  # follows its operation
+        (SystemKind.STANDARD, DeadlineKind.FY2025, None, [TOKUTEI_OP, FY2025_OP], FY2025_OP),  # the earliest
+        (SystemKind.STANDARD, DeadlineKind.TOKUTEI, None, [FY2025_OP], TOKUTEI_OP),
+        (
+            SystemKind.STANDARD,
+            DeadlineKind.TOKUTEI,
+            date(2028, 3, 31),
+            [],
+            (DeadlineKind.TOKUTEI, date(2028, 3, 31)),
+        ),
+        (SystemKind.RELATED, DeadlineKind.CUSTOM, None, [FY2025_OP], (DeadlineKind.CUSTOM, None)),
+        (
+            SystemKind.RELATED,
+            DeadlineKind.CUSTOM,
+            date(2027, 1, 1),
+            [],
+            (DeadlineKind.CUSTOM, date(2027, 1, 1)),
+        ),
+        (SystemKind.EXTERNAL, DeadlineKind.FY2025, None, [], (DeadlineKind.FY2025, None)),
     ],
 )
-def test_effective_deadline(kind, deadline_kind, explicit, expected) -> None:
-    assert effective_deadline(kind=kind, deadline_kind=deadline_kind, deadline=explicit) == expected
+def test_effective_deadline(kind, deadline_kind, explicit, ops, expected) -> None:
+    got = effective_deadline(
+        kind=kind, deadline_kind=deadline_kind, deadline=explicit, operation_deadlines=ops
+    )
+    assert got == expected
 
 
 def test_nodes_and_links_from_domain_rows() -> None:
     systems = [
         System(id=1, name="住民記録", planned_cutover=date(2026, 1, 5)),
         System(id=2, name="税務", deadline_kind=DeadlineKind.TOKUTEI, deadline=date(2029, 3, 31)),
+        System(id=3, name="固定資産税"),
         System(name="未保存"),
     ]
     ops = [
         SystemOperation(system_id=2, operation_code="012"),
         SystemOperation(system_id=2, operation_code="010"),
+        SystemOperation(system_id=3, operation_code="012"),
     ]
     ms = [Milestone(system_id=1, kind=MilestoneKind.CONTRACT, planned=date(2025, 6, 1))]
-    nodes = {n.id: n for n in nodes_from_domain(systems=systems, system_operations=ops, milestones=ms)}
-    assert set(nodes) == {1, 2}
+    operations = [
+        Operation(
+            code="012",
+            order=1,
+            name="固定資産税",
+            short_name="固定資産税",
+            group="税系",
+            ministry="総務省",
+            spec_document="税務",
+            deadline=FY2030_END,
+            deadline_kind=DeadlineKind.TOKUTEI,
+        )
+    ]
+    nodes = {
+        n.id: n
+        for n in nodes_from_domain(
+            systems=systems, system_operations=ops, milestones=ms, operations=operations
+        )
+    }
+    assert set(nodes) == {1, 2, 3}
+    assert (nodes[3].deadline_kind, nodes[3].deadline) == (DeadlineKind.TOKUTEI, FY2030_END)
     assert nodes[1].deadline == FY2025_END
     assert nodes[1].milestones[0].kind == MilestoneKind.CONTRACT
     assert nodes[2].operations == ("010", "012")
