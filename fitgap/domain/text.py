@@ -6,14 +6,29 @@ import hashlib
 import re
 import unicodedata
 
-_WS = re.compile(r"\s+")
+# Full-width ASCII and the ideographic space: NFKC maps them to ASCII. Japanese text has a few of these
+# (（）、１２３) in otherwise normalised text; replacing just those is many times faster than full NFKC.
+_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def _to_ascii(m: re.Match[str]) -> str:
+    ch = m.group()
+    return " " if ch == "\u3000" else chr(ord(ch) - 0xFEE0)
+
+
+def nfkc(text: str) -> str:
+    """unicodedata NFKC, with fast paths for text that is (nearly) normalised already."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    text = _FULLWIDTH.sub(_to_ascii, text)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 def normalize_text(text: str | None) -> str:
     """NFKC, whitespace folded to single spaces, trimmed: the form two versions are compared in."""
     if not text:
         return ""
-    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return " ".join(nfkc(text).split())
 
 
 def text_hash(text: str | None) -> str:

@@ -1,0 +1,1 @@
+"""Command-line interface: argument parsing, one function per command, calls services."""

@@ -1,0 +1,92 @@
+"""Commands: init, status, demo."""
+
+from __future__ import annotations
+
+import argparse
+import random
+
+from fitgap.cli.context import Context
+from fitgap.cli.table import render_table
+from fitgap.domain.calendar import days_left_label, format_date
+from fitgap.services import catalog, demo, status
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "init", parents=[common], help="データベースを作成・更新する（カタログ、団体、期限）",
+        description="データベースを同梱のカタログ（20業務、共通機能、同梱の要件一覧）で作成・更新します。"
+        "何度実行しても同じ結果になります。--municipality を指定すると、特定移行支援システムに該当する業務の"
+        "期限を 2031-03-31（令和12年度末）に、それ以外を 2026-03-31（令和7年度末）にします。",
+    )
+    p.add_argument("--municipality", "-m", metavar="NAME", help="団体名（例: 札幌市、東京都府中市）")
+    p.add_argument("--prefecture", metavar="NAME", help="都道府県（同名の団体がある場合）")
+    p.add_argument("--code", metavar="CODE", help="団体コード6桁（例: 011002）")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("status", parents=[common], help="業務ごとの進捗を表で表示する",
+                       description="業務ごとの要件数、確認率、ギャップ（実装区分別）、期限と残り日数を表示します。")
+    p.add_argument("--all", action="store_true", help="共通機能など横断的な標準も表示する")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("demo", parents=[common], help="デモデータ（架空の要件一覧）を作る",
+                       description="20業務すべてに架空の要件一覧と一部の確認結果を作ります。同じ --seed なら同じ内容です。"
+                       "デモデータは画面や出力で「デモ」と表示されます。実データのあるデータベースには入れません。")
+    p.add_argument("--requirements", "-n", type=int, default=3000, metavar="N", help="要件の総数（既定 3000）")
+    p.add_argument("--seed", type=int, default=None, metavar="S", help="乱数の種（省略時は毎回異なる）")
+    p.set_defaults(func=cmd_demo)
+
+
+def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
+    result = catalog.init_database(url=ctx.config.database_url, user=ctx.config.user,
+                                   municipality=args.municipality, prefecture=args.prefecture, code=args.code)
+    ctx.print(f"データベース: {result.database}{'（新規作成）' if result.created else ''}")
+    if result.operations_added:
+        ctx.print(f"業務カタログ: {result.operations_added} 業務を登録しました。")
+    if result.municipality:
+        ctx.print(f"団体: {result.municipality}")
+        if result.tokutei:
+            ctx.print(f"特定移行支援システム（期限 2031-03-31）: {'、'.join(result.tokutei)}")
+        else:
+            ctx.print("特定移行支援システムの該当はありません（全業務の期限 2026-03-31）。")
+    for label in result.bundled_loaded:
+        ctx.print(f"同梱の要件一覧を読み込みました: {label}")
+    if not result.changed:
+        ctx.print("変更はありません（すでに最新です）。")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
+    ov = status.get_overview(db=ctx.database(), today=ctx.config.today)
+    head = f"団体: {ov.municipality}" if ov.municipality else "団体: 未設定（fitgap init --municipality 名前）"
+    ctx.print(f"{head}    基準日: {format_date(ov.today)}")
+    if ov.demo:
+        ctx.print("※ デモデータ（架空の要件）を含みます。")
+    rows = []
+    shown = [o for o in ov.operations if args.all or not o.cross_cutting]
+    for o in shown:
+        rows.append([
+            o.code, o.name + (" [デモ]" if o.demo else ""), o.version_label or "—", o.requirements,
+            f"{o.reviewed_pct:.0f}%" if o.requirements else "—", o.must_gaps, o.option_gaps, o.reverse_gaps,
+            o.option_undecided, o.needs_review, o.deadline.isoformat(), days_left_label(o.deadline, ov.today),
+        ])
+    ctx.print(render_table(
+        ["コード", "業務", "版", "要件", "確認率", "要対応", "OPギャップ", "要廃止", "要判断", "要再確認", "期限", "残り"],
+        rows, right=[3, 4, 5, 6, 7, 8, 9],
+    ))
+    ctx.print("要対応 = 実装必須のギャップ、要廃止 = 実装不可に適合（逆ギャップ）、要判断 = 標準オプションの採否未決定、OPギャップ = 標準オプションのギャップ")
+    empty = [o for o in shown if o.requirements == 0]
+    if empty:
+        ctx.print(f"要件一覧がまだない業務: {len(empty)} 業務。公式の機能・帳票要件（Excel）を "
+                  "fitgap import-spec FILE で取り込んでください。")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
+    seed = args.seed if args.seed is not None else random.randrange(1_000_000)
+    result = demo.generate_demo(db=ctx.database(create=True), total=args.requirements, seed=seed,
+                                user=ctx.config.user,
+                                progress=lambda d, t: ctx.progress(d, t, "デモデータ作成"))
+    ctx.print(f"デモデータを作成しました: 要件 {result.requirements} 件（{result.operations} 業務）、"
+              f"確認結果 {result.assessments} 件、seed={result.seed}")
+    ctx.print("※ デモデータは架空のものです。画面や出力には「デモ」と表示されます。")
+    return 0

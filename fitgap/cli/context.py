@@ -1,0 +1,51 @@
+"""What every command receives: the resolved settings and a way to open the database."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from fitgap.config import Config, load_config
+from fitgap.services.catalog import ensure_initialised
+from fitgap.services.database import Database, open_db
+
+
+@dataclass
+class Context:
+    config: Config
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+    _db: Database | None = None
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Context:
+        return cls(config=load_config(db=getattr(args, "db", None), user=getattr(args, "user", None)))
+
+    def database(self, *, create: bool = False) -> Database:
+        """The database, opened once; with ``create`` a missing one is made with the bundled catalog."""
+        if self._db is None:
+            if create:
+                self._db = ensure_initialised(url=self.config.database_url, user=self.config.user)
+            else:
+                self._db = open_db(url=self.config.database_url)
+        return self._db
+
+    def print(self, *lines: str) -> None:
+        for line in lines:
+            print(line, file=self.out)
+
+    def progress(self, done: int, total: int, label: str = "") -> None:
+        """A one-line progress indicator on stderr (only when it is a terminal)."""
+        if not self.err.isatty():
+            return
+        width = 30
+        filled = int(width * done / total) if total else width
+        end = "\n" if done >= total else ""
+        print(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=self.err, flush=True)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+            self._db = None

@@ -1,0 +1,69 @@
+"""Entry point: `fitgap [--db PATH] [--user NAME] COMMAND …`. With no command it opens the workbench."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from fitgap import __version__
+from fitgap.cli.context import Context
+from fitgap.errors import FitGapError
+
+# Each module has register(sub, common). Keep module-level imports of these light: nothing here may
+# load textual (the TUI command imports it when it runs).
+COMMAND_MODULES = [
+    "fitgap.cli.catalog",
+    "fitgap.cli.specs",
+    "fitgap.cli.tui",
+]
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    g = common.add_argument_group("共通オプション")
+    g.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                   help="データベースファイル（既定 ./fitgap.db、環境変数 FITGAP_DB）。"
+                   "SQLAlchemy の URL も可（環境変数 FITGAP_DATABASE_URL）")
+    g.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS,
+                   help="変更履歴に記録する利用者名（既定: 環境変数 FITGAP_USER、なければ OS のログイン名）")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="fitgap", parents=[common],
+        description="fitgap — 自治体基幹業務システムの標準仕様書との FIT&GAP 分析と移行管理。"
+        "コマンドなしで実行すると作業画面（TUI）を開きます。",
+    )
+    parser.add_argument("--version", action="version", version=f"fitgap {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "tui"])
+    ctx = Context.from_args(args)
+    try:
+        return int(args.func(args, ctx) or 0)
+    except FitGapError as exc:
+        print(f"エラー: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"対処: {exc.hint}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("中断しました。データベースは最後に完了した操作の状態のままです。", file=sys.stderr)
+        return 130
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,63 @@
+"""Plain records that importers produce and services store: no database identity yet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from fitgap.domain.enums import Kubun, RequirementKind
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementRecord:
+    """One requirement as read from a file, ready to be stored in a spec version."""
+
+    req_id: str
+    kubun: Kubun
+    name: str
+    text: str
+    kind: RequirementKind = RequirementKind.FUNCTION
+    transitional: bool = False
+    category: str = ""
+    source_file: str | None = None
+    source_sheet: str | None = None
+    source_row: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in a file that could not be read: where it is, what is wrong, what to do."""
+
+    message: str
+    hint: str = ""
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def where(self) -> str:
+        parts = []
+        if self.sheet:
+            parts.append(f"シート「{self.sheet}」")
+        if self.row is not None:
+            parts.append(f"{self.row}行目")
+        if self.column:
+            parts.append(f"列「{self.column}」")
+        return " ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        text = f"{where}: {self.message}" if where else self.message
+        return f"{text}（{self.hint}）" if self.hint else text
+
+
+@dataclass(frozen=True)
+class SpecVersionInfo:
+    """What a requirement list says about itself: operation, version label, dates, source, credit."""
+
+    operation_code: str
+    label: str
+    title: str = ""
+    published_on: date | None = None
+    effective_on: date | None = None
+    source: str = ""
+    credit: str = ""

@@ -1,0 +1,1 @@
+"""Turn files into validated domain objects. Importers never write to the database."""

@@ -1,0 +1,1 @@
+"""Reports: receive ready data and write files (workbooks, HTML). They never query the database."""

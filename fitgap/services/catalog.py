@@ -1,0 +1,197 @@
+"""The catalog: operations, the municipality, deadlines, bundled requirement lists. ``fitgap init``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+from sqlmodel import Session
+
+from fitgap.config import bundled_dir
+from fitgap.domain.calendar import FY2025_END, FY2030_END
+from fitgap.domain.enums import DeadlineKind
+from fitgap.domain.models import Operation
+from fitgap.errors import AmbiguousError, NotFoundError
+from fitgap.importers.canonical import bundled_lists, read_canonical
+from fitgap.importers.catalog import (
+    MunicipalityEntry,
+    OperationEntry,
+    find_municipality,
+    read_municipalities,
+    read_operations,
+)
+from fitgap.storage import audit, operations, specs
+from fitgap.storage.db import Database
+from fitgap.storage.schema import open_database
+
+
+@dataclass
+class InitResult:
+    database: str
+    created: bool
+    operations_added: int = 0
+    municipality: str | None = None
+    tokutei: list[str] = field(default_factory=list)
+    bundled_loaded: list[str] = field(default_factory=list)
+    deadlines_changed: list[str] = field(default_factory=list)
+    municipality_changed: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.created or self.operations_added or self.bundled_loaded or self.deadlines_changed
+            or self.municipality_changed
+        )
+
+
+@cache
+def catalog_operations() -> tuple[OperationEntry, ...]:
+    return tuple(read_operations(bundled_dir("catalog") / "operations.toml"))
+
+
+@cache
+def municipality_directory() -> tuple[MunicipalityEntry, ...]:
+    return tuple(read_municipalities(bundled_dir("catalog")))
+
+
+def lookup_municipality(*, name: str | None = None, prefecture: str | None = None, code: str | None = None) -> MunicipalityEntry:
+    return find_municipality(list(municipality_directory()), name=name, prefecture=prefecture, code=code)
+
+
+def operation_by_code_or_name(*, session: Session, key: str) -> Operation:
+    """An operation by 業務コード (primary or sub-code), name or short name."""
+    ops = operations.list_operations(session=session)
+    k = key.strip()
+    for op in ops:
+        if k == op.code or k in op.all_codes() or k in (op.name, op.short_name):
+            return op
+    partial = [op for op in ops if k and (k in op.name or k in op.short_name)]
+    if len(partial) == 1:
+        return partial[0]
+    if len(partial) > 1:
+        raise AmbiguousError(
+            f"業務 {key!r} は複数に当てはまります: {'、'.join(f'{o.code} {o.name}' for o in partial)}",
+            "業務コード（例: 001）で指定してください。",
+        )
+    listing = " / ".join(f"{o.code} {o.short_name}" for o in ops if not o.cross_cutting)
+    raise NotFoundError(f"業務 {key!r} はありません。", f"業務コードか業務名で指定してください: {listing}")
+
+
+def _sync_operations(session: Session, result: InitResult) -> None:
+    existing = {op.code: op for op in operations.list_operations(session=session)}
+    for entry in catalog_operations():
+        op = existing.get(entry.code)
+        if op is None:
+            op = Operation(code=entry.code, order=entry.order, name=entry.name, short_name=entry.short_name,
+                           group=entry.group, ministry=entry.ministry, spec_document=entry.spec_document,
+                           sub_codes=",".join(entry.sub_codes), cross_cutting=entry.cross_cutting,
+                           deadline=FY2025_END, deadline_kind=DeadlineKind.FY2025)
+            session.add(op)
+            result.operations_added += 1
+            continue
+        fields = {"order": entry.order, "name": entry.name, "short_name": entry.short_name, "group": entry.group,
+                  "ministry": entry.ministry, "spec_document": entry.spec_document,
+                  "sub_codes": ",".join(entry.sub_codes), "cross_cutting": entry.cross_cutting}
+        for name, value in fields.items():
+            if getattr(op, name) != value:
+                setattr(op, name, value)
+                session.add(op)
+    session.flush()
+
+
+def _apply_municipality(session: Session, entry: MunicipalityEntry, *, user: str, now: datetime,
+                        batch: str, result: InitResult) -> None:
+    result.municipality_changed = operations.set_municipality(
+        session=session, name=entry.name, prefecture=entry.prefecture, code=entry.code, kind=entry.kind, at=now
+    )
+    result.municipality = entry.label
+    by_code = {e.code: e for e in catalog_operations()}
+    for op in operations.list_operations(session=session):
+        if op.deadline_kind == DeadlineKind.CUSTOM:
+            continue  # a deadline the municipality set itself is never overwritten
+        column = by_code[op.code].tokutei_column if op.code in by_code else op.name
+        flagged = column in entry.tokutei_columns
+        if flagged:
+            result.tokutei.append(op.name)
+        deadline, kind = (FY2030_END, DeadlineKind.TOKUTEI) if flagged else (FY2025_END, DeadlineKind.FY2025)
+        if (op.deadline, op.deadline_kind) != (deadline, kind):
+            audit.record(session=session, user=user, at=now, batch=batch, action="init.deadline",
+                         entity="operation", entity_key=op.code, field="deadline",
+                         old=f"{op.deadline} {op.deadline_kind.value}", new=f"{deadline} {kind.value}")
+            operations.set_deadline(session=session, code=op.code, deadline=deadline, kind=kind)
+            result.deadlines_changed.append(op.name)
+
+
+def load_bundled_specs(session: Session, *, user: str, now: datetime, folder: Path | None = None) -> list[str]:
+    """Load each bundled list whose operation has no spec version yet. Returns the labels loaded."""
+    loaded = []
+    for path in bundled_lists(folder or bundled_dir("standard_specs")):
+        lst = read_canonical(path)
+        code = lst.info.operation_code
+        if specs.list_versions(session=session, operation_code=code):
+            continue
+        op = operations.get_operation(session=session, code=code)
+        if op is None:
+            continue
+        spec = specs.get_or_create_spec(session=session, operation_code=code, title=lst.info.title or op.spec_document)
+        version = specs.add_version(session=session, spec=spec, info=lst.info, imported_at=now, imported_by=user,
+                                    source_file=path.name, bundled=True)
+        n = specs.insert_records(session=session, records=lst.requirements, spec_version_id=version.id or 0,
+                                 operation_code=code)
+        specs.mark_current(session=session, operation_code=code, spec_version_id=version.id or 0)
+        loaded.append(f"{op.name} {lst.info.label}（{n}件）")
+    return loaded
+
+
+def _populate(session: Session, *, entry: MunicipalityEntry | None, user: str, result: InitResult) -> None:
+    now = datetime.now(UTC)
+    batch = audit.new_batch()
+    _sync_operations(session, result)
+    if entry is not None:
+        _apply_municipality(session, entry, user=user, now=now, batch=batch, result=result)
+    result.bundled_loaded = load_bundled_specs(session, user=user, now=now)
+    if result.changed:
+        audit.record(session=session, user=user, at=now, batch=batch, action="init", entity="database",
+                     entity_key="catalog", new=entry.label if entry else None)
+
+
+def init_database(
+    *,
+    url: str,
+    user: str,
+    municipality: str | None = None,
+    prefecture: str | None = None,
+    code: str | None = None,
+) -> InitResult:
+    """Create or update a database with the bundled catalog, in one transaction. Idempotent."""
+    entry = None
+    if municipality or code:
+        entry = lookup_municipality(name=municipality, prefecture=prefecture, code=code)
+    result = InitResult(database=url, created=False)
+
+    def on_create(session: Session) -> None:
+        result.created = True
+        _populate(session, entry=entry, user=user, result=result)
+
+    db = open_database(url, create=True, initialise=on_create)
+    try:
+        if not result.created:
+            with db.write() as session:
+                _populate(session, entry=entry, user=user, result=result)
+    finally:
+        db.dispose()
+    return result
+
+
+def ensure_initialised(*, url: str, user: str) -> Database:
+    """Open the database for everyday use, creating it with the bundled catalog when it does not exist."""
+    result = InitResult(database=url, created=True)
+    return open_database(
+        url, create=True, initialise=lambda session: _populate(session, entry=None, user=user, result=result)
+    )
+
+
+__all__ = ["Database", "InitResult", "ensure_initialised", "init_database", "lookup_municipality",
+           "operation_by_code_or_name"]

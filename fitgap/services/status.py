@@ -1,0 +1,99 @@
+"""The status overview: per operation, how far the review is and what it found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from fitgap.domain.calendar import days_left
+from fitgap.domain.enums import DeadlineKind, Kubun, Severity, Status
+from fitgap.domain.rules import severity
+from fitgap.storage import operations, overview, specs
+from fitgap.storage.db import Database
+
+
+@dataclass
+class OperationSummary:
+    code: str
+    order: int
+    name: str
+    short_name: str
+    group: str
+    cross_cutting: bool
+    deadline: date
+    deadline_kind: DeadlineKind
+    days_left: int
+    version_label: str | None = None
+    demo: bool = False
+    requirements: int = 0
+    reviewed: int = 0
+    fit: int = 0
+    gap: int = 0
+    not_applicable: int = 0
+    must_gaps: int = 0  # 要対応: 実装必須 × ギャップ
+    option_gaps: int = 0
+    reverse_gaps: int = 0  # 要廃止: 実装不可 × 適合
+    option_undecided: int = 0  # 要判断
+    needs_review: int = 0  # 要再確認
+
+    @property
+    def reviewed_pct(self) -> float:
+        return 100.0 * self.reviewed / self.requirements if self.requirements else 0.0
+
+
+@dataclass
+class Overview:
+    municipality: str | None
+    today: date
+    operations: list[OperationSummary]
+
+    @property
+    def demo(self) -> bool:
+        return any(o.demo for o in self.operations)
+
+    def total(self, attr: str) -> int:
+        return sum(int(getattr(o, attr)) for o in self.operations)
+
+
+def get_overview(*, db: Database, today: date) -> Overview:
+    with db.read() as session:
+        ops = operations.list_operations(session=session)
+        muni = operations.get_municipality(session=session)
+        versions = specs.current_versions(session=session)
+        counts = overview.count_by_class_and_status(session=session)
+    summaries: dict[str, OperationSummary] = {}
+    for op in ops:
+        v = versions.get(op.code)
+        summaries[op.code] = OperationSummary(
+            code=op.code, order=op.order, name=op.name, short_name=op.short_name, group=op.group,
+            cross_cutting=op.cross_cutting, deadline=op.deadline, deadline_kind=op.deadline_kind,
+            days_left=days_left(op.deadline, today), version_label=v.label if v else None,
+            demo=bool(v and v.demo),
+        )
+    for row in counts:
+        s = summaries.get(row.operation_code)
+        if s is None:
+            continue
+        n = row.count
+        s.requirements += n
+        if row.status != Status.UNCHECKED:
+            s.reviewed += n
+        if row.status == Status.FIT:
+            s.fit += n
+        elif row.status == Status.GAP:
+            s.gap += n
+            if row.kubun == Kubun.OPTION:
+                s.option_gaps += n
+        elif row.status == Status.NOT_APPLICABLE:
+            s.not_applicable += n
+        sev = severity(row.kubun, row.status, row.disposition)
+        if sev == Severity.MUST_CLOSE:
+            s.must_gaps += n
+        elif sev == Severity.MUST_REMOVE:
+            s.reverse_gaps += n
+        elif sev == Severity.DECIDE:
+            s.option_undecided += n
+        if row.needs_review:
+            s.needs_review += n
+    label = f"{muni.prefecture} {muni.name}" if muni else None
+    return Overview(municipality=label, today=today, operations=sorted(summaries.values(), key=lambda s: s.order))

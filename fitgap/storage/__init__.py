@@ -1,0 +1,1 @@
+"""Engine, sessions, schema versions and keyword-only queries."""

@@ -1,0 +1,70 @@
+"""The audit log: every change a user makes, who, when, old → new."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from fitgap.domain.models import AuditEvent
+
+AUDIT_TABLE: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
+
+
+def new_batch() -> str:
+    return str(uuid.uuid4())
+
+
+def record(
+    *,
+    session: Session,
+    user: str,
+    at: datetime,
+    batch: str,
+    action: str,
+    entity: str,
+    entity_key: str,
+    field: str | None = None,
+    old: object = None,
+    new: object = None,
+) -> None:
+    session.execute(
+        sa.insert(AUDIT_TABLE),
+        [
+            {
+                "at": at,
+                "user": user,
+                "batch": batch,
+                "action": action,
+                "entity": entity,
+                "entity_key": entity_key,
+                "field": field,
+                "old_value": None if old is None else str(old),
+                "new_value": None if new is None else str(new),
+            }
+        ],
+    )
+
+
+def record_many(*, session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Bulk audit rows (each dict has the AuditEvent columns except id)."""
+    if rows:
+        session.execute(sa.insert(AUDIT_TABLE), list(rows))
+
+
+def history(*, session: Session, entity_key: str, limit: int = 100) -> list[AuditEvent]:
+    stmt = (
+        select(AuditEvent)
+        .where(AuditEvent.entity_key == entity_key)
+        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+        .limit(limit)
+    )
+    return list(session.exec(stmt))
+
+
+def count_events(*, session: Session) -> int:
+    return int(session.exec(select(sa.func.count()).select_from(AuditEvent)).one())

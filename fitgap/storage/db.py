@@ -1,0 +1,182 @@
+"""The database: engine with SQLite pragmas, read and write sessions, user-facing errors.
+
+SQLite is opened with WAL, foreign keys and a busy timeout. pysqlite's own transaction handling is
+switched off so that DDL is transactional too (a whole ``fitgap init`` commits or nothing does), and write
+sessions start with ``BEGIN IMMEDIATE`` so two writers queue on the busy timeout instead of failing on a
+lock upgrade.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from fitgap.errors import DatabaseBusyError, DatabaseError
+
+BUSY_TIMEOUT_MS = 15_000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a sqlite URL; None for in-memory or other databases."""
+    u = sa.engine.make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse, without writing to it, a file that is not an SQLite database or is unreadable."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    if path.is_dir():
+        raise DatabaseError(f"{path} はフォルダです。データベースファイルではありません。", "--db でファイルを指定してください。")
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head != SQLITE_MAGIC:
+        raise DatabaseError(
+            f"{path} は fitgap のデータベースではありません（SQLite ファイルではない）。ファイルは変更していません。",
+            "正しいファイルを --db で指定するか、新しいファイル名で fitgap init を実行してください。",
+        )
+
+
+def _readonly_probe(path: Path) -> set[str]:
+    """Table names of an existing SQLite file, read through a read-only connection (never modifies it)."""
+    uri = f"file:{path.resolve().as_posix()}?mode=ro"
+    try:
+        con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            rows = con.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
+            con.execute("PRAGMA quick_check(1)").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(
+            f"{path} を読めません（壊れているか、データベースではありません: {exc}）。ファイルは変更していません。",
+            "バックアップから復元するか、fitgap check で状態を確認してください。",
+        ) from exc
+    return {r[0] for r in rows}
+
+
+class Database:
+    """One database: an engine and the sessions on it. Build with :func:`connect`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._write_engine = engine.execution_options(fitgap_write=True)
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed."""
+        with _translate_errors(), Session(self.engine, expire_on_commit=False) as session:
+            yield session  # closing the session ends its transaction; loaded objects stay readable
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back entirely on any error."""
+        with _translate_errors(), Session(self._write_engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                _fault_pause()
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def begin(self) -> Any:
+        """A Core connection in one write transaction (for DDL and raw bulk work)."""
+        return self._write_engine.begin()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def _translate_errors() -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as exc:
+        msg = str(exc.orig) if exc.orig is not None else str(exc)
+        if "locked" in msg or "busy" in msg:
+            raise DatabaseBusyError(
+                "データベースは他の利用者が使用中です（書き込みロックが解除されませんでした）。変更は保存していません。",
+                "少し待ってからもう一度実行してください。長く続く場合は他の fitgap を終了してください。",
+            ) from exc
+        raise
+    except SADatabaseError as exc:
+        if "malformed" in str(exc) or "not a database" in str(exc):
+            raise DatabaseError(
+                f"データベースが壊れています: {exc.orig}", "バックアップから復元してください（fitgap restore）。"
+            ) from exc
+        raise
+
+
+def _fault_pause() -> None:
+    """Testing aid: FITGAP_FAULT_PAUSE_BEFORE_COMMIT=SECONDS holds every write transaction open just
+    before its commit, so tests can kill the process mid-transaction and check nothing half-done stays."""
+    pause = os.environ.get("FITGAP_FAULT_PAUSE_BEFORE_COMMIT")
+    if pause:
+        time.sleep(float(pause))
+
+
+def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (transactional DDL)
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
+    if mode != "wal" and mode != "memory":
+        cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.close()
+
+
+def _sqlite_on_begin(conn: sa.Connection) -> None:
+    immediate = conn.get_execution_options().get("fitgap_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def create_engine(url: str) -> Engine:
+    """An engine for any SQLAlchemy URL; SQLite gets fitgap's pragmas and transaction handling."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def connect(url: str) -> tuple[Database, set[str] | None]:
+    """Open a database after checking, read-only, that an existing SQLite file is one we may use.
+
+    Returns the database and, for an existing SQLite file, the tables it already had (None otherwise).
+    """
+    path = sqlite_path(url)
+    tables: set[str] | None = None
+    if path is not None:
+        check_sqlite_file(path)
+        if path.exists() and path.stat().st_size > 0:
+            tables = _readonly_probe(path)
+        elif not path.parent.exists():
+            raise DatabaseError(f"フォルダ {path.parent} がありません。", "フォルダを作成するか、別の --db を指定してください。")
+    return Database(create_engine(url)), tables

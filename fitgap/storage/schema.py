@@ -1,0 +1,152 @@
+"""Schema versions: create a new database, refuse a newer one, upgrade an older one step by step.
+
+Version history
+  1  the Fit & Gap core: operations, specs, versions, requirements, assessments, audit, settings.
+  2  systems and their links and milestones, vendors and their answers, saved views.
+
+A step is an explicit function from version N to N+1, run inside the same transaction as the version
+bump, so an interrupted upgrade leaves the database at version N.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
+
+from fitgap import __version__
+from fitgap.domain import models as m
+from fitgap.errors import DatabaseError
+from fitgap.storage.db import Database, connect, sqlite_path
+
+SCHEMA_VERSION = 2
+META_TABLE = "fitgap_meta"
+
+V1_TABLES = [
+    m.Meta,
+    m.Setting,
+    m.Municipality,
+    m.Operation,
+    m.Spec,
+    m.SpecVersion,
+    m.Requirement,
+    m.Assessment,
+    m.AuditEvent,
+]
+V2_TABLES = [
+    m.SavedView,
+    m.System,
+    m.SystemOperation,
+    m.Integration,
+    m.Milestone,
+    m.Vendor,
+    m.VendorExport,
+    m.VendorAnswer,
+]
+
+
+def _tables(models: list[Any]) -> list[sa.Table]:
+    return [model.__table__ for model in models]  # type: ignore[attr-defined]
+
+
+def _step_1_to_2(conn: sa.Connection) -> None:
+    SQLModel.metadata.create_all(conn, tables=_tables(V2_TABLES))
+
+
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _step_1_to_2}
+
+
+def read_meta(conn: sa.Connection) -> dict[str, str]:
+    rows = conn.execute(sa.text(f"SELECT key, value FROM {META_TABLE}")).all()
+    return {k: v for k, v in rows}
+
+
+def _set_meta(conn: sa.Connection, key: str, value: str) -> None:
+    table = m.Meta.__table__  # type: ignore[attr-defined]
+    updated = conn.execute(table.update().where(table.c.key == key).values(value=value)).rowcount
+    if not updated:
+        conn.execute(table.insert().values(key=key, value=value))
+
+
+def create_schema(conn: sa.Connection, *, version: int = SCHEMA_VERSION) -> None:
+    """Create every table of ``version`` and the meta rows (used for new databases and in tests)."""
+    models = V1_TABLES + (V2_TABLES if version >= 2 else [])
+    SQLModel.metadata.create_all(conn, tables=_tables(models))
+    _set_meta(conn, "schema_version", str(version))
+    _set_meta(conn, "database_id", str(uuid.uuid4()))
+    _set_meta(conn, "created_at", datetime.now(UTC).isoformat(timespec="seconds"))
+    _set_meta(conn, "created_with", __version__)
+
+
+def upgrade(conn: sa.Connection, *, from_version: int) -> int:
+    """Run the steps from ``from_version`` to SCHEMA_VERSION; returns the number of steps."""
+    for v in range(from_version, SCHEMA_VERSION):
+        MIGRATIONS[v](conn)
+        _set_meta(conn, "schema_version", str(v + 1))
+    _set_meta(conn, "upgraded_with", __version__)
+    return SCHEMA_VERSION - from_version
+
+
+def open_database(
+    url: str, *, create: bool = False, initialise: Callable[[Session], None] | None = None
+) -> Database:
+    """Open a fitgap database, creating it when ``create`` and it does not exist yet.
+
+    ``initialise`` runs in the same transaction that creates the schema, so a new database appears
+    complete or not at all.
+
+    Refuses (without modifying anything) a file that is not a fitgap database, a corrupt one, and one
+    written by a newer fitgap; upgrades an older one in place.
+    """
+    path = sqlite_path(url)
+    if path is not None and not create and not path.exists():
+        raise DatabaseError(
+            f"データベース {path} はまだありません。",
+            "fitgap init を実行して作成してください（--db で別の場所も指定できます）。",
+        )
+    db, sqlite_tables = connect(url)
+    try:
+        tables = sqlite_tables if sqlite_tables is not None else _existing_tables(db)
+        if META_TABLE not in tables:
+            if tables:
+                raise DatabaseError(
+                    f"{db.url} は fitgap のデータベースではありません（別のアプリのテーブルがあります）。変更していません。",
+                    "fitgap 用のファイルを --db で指定するか、新しいファイル名を指定してください。",
+                )
+            if not create:
+                raise DatabaseError(
+                    f"データベース {db.url} はまだありません。",
+                    "fitgap init を実行して作成してください（--db で別の場所も指定できます）。",
+                )
+            with db.write() as session:
+                create_schema(session.connection())
+                if initialise is not None:
+                    initialise(session)
+            return db
+        with db.engine.connect() as conn:
+            meta = read_meta(conn)
+        version = int(meta.get("schema_version", "0") or 0)
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(
+                f"このデータベースは新しい fitgap（スキーマ版 {version}）で作成されています。"
+                f"この fitgap {__version__} はスキーマ版 {SCHEMA_VERSION} までしか扱えません。変更していません。",
+                "fitgap を新しい版に更新してから開いてください。",
+            )
+        if version < 1:
+            raise DatabaseError(f"{db.url} のスキーマ版が読めません。変更していません。", "fitgap check で確認してください。")
+        if version < SCHEMA_VERSION:
+            with db.begin() as conn:
+                upgrade(conn, from_version=version)
+        return db
+    except BaseException:
+        db.dispose()
+        raise
+
+
+def _existing_tables(db: Database) -> set[str]:
+    with db.engine.connect() as conn:
+        return set(sa.inspect(conn).get_table_names())

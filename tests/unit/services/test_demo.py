@@ -1,0 +1,60 @@
+"""fitgap demo: deterministic synthetic data, marked as demo."""
+
+import pytest
+
+from fitgap.errors import FitGapError
+from fitgap.services.demo import generate_demo
+from fitgap.services.status import get_overview
+from fitgap.storage import specs
+from tests.conftest import dump_database
+
+
+def test_demo_spreads_requirements_over_the_20_operations(db, today=None):
+    from datetime import date
+
+    result = generate_demo(db=db, total=2000, seed=7, user="t")
+    assert result.requirements == 2000 and result.operations == 20
+    ov = get_overview(db=db, today=date(2026, 11, 23))
+    twenty = [o for o in ov.operations if not o.cross_cutting]
+    assert all(o.requirements == 100 and o.demo for o in twenty)
+    assert ov.demo
+    with db.read() as s:
+        assert specs.count_requirements(session=s, operation_code="023") == 100
+        v = specs.current_version(session=s, operation_code="023")
+        assert v is not None and v.demo and v.label == "デモ版"
+
+
+def test_same_seed_gives_the_same_data(db, db_path, tmp_path):
+    generate_demo(db=db, total=400, seed=3, user="t")
+    skip = ("id", "imported_at", "at", "batch", "spec_version_id", "basis_version_id", "set_at", "value")
+    first = dump_database(db_path, skip_columns=skip)
+    generate_demo(db=db, total=400, seed=3, user="t")
+    second = dump_database(db_path, skip_columns=skip)
+    assert first["requirement"] == second["requirement"]
+    assert first["assessment"] == second["assessment"]
+    generate_demo(db=db, total=400, seed=4, user="t")
+    assert dump_database(db_path, skip_columns=skip)["requirement"] != first["requirement"]
+
+
+def test_ids_carry_the_operation_code(db):
+    generate_demo(db=db, total=40, seed=1, user="t")
+    with db.read() as s:
+        from sqlmodel import select
+
+        from fitgap.domain.models import Requirement
+
+        ids = [r.req_id for r in s.exec(select(Requirement).where(Requirement.operation_code == "023"))]
+    assert ids and all(i.startswith("023") and len(i) == 7 for i in ids)
+
+
+def test_demo_refuses_a_database_with_imported_data(db):
+    from datetime import UTC, datetime
+
+    from fitgap.domain.records import SpecVersionInfo
+
+    with db.write() as s:
+        spec = specs.get_or_create_spec(session=s, operation_code="023", title="介護保険システム標準仕様書")
+        specs.add_version(session=s, spec=spec, info=SpecVersionInfo("023", "第6.0版"),
+                          imported_at=datetime.now(UTC), imported_by="t")
+    with pytest.raises(FitGapError, match="実データ"):
+        generate_demo(db=db, total=100, seed=1, user="t")
