@@ -1,0 +1,65 @@
+"""How assessments are carried to a new spec version. Pure: decides, never writes.
+
+- unchanged: the assessment stays as it is;
+- text or class changed: kept, marked 要再確認 (needs_review) with the version it was based on, so the old
+  text stays available next to the new one;
+- removed: archived with its assessment, never deleted;
+- added: no assessment (未確認); an archived assessment of an ID that comes back is restored as 要再確認.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from fitgap.domain.enums import Status
+from fitgap.domain.models import Assessment
+from fitgap.domain.spec_diff import Change, SpecDiff
+
+
+@dataclass(frozen=True, slots=True)
+class CarryStep:
+    assessment_id: int
+    req_id: str
+    reason: str  # "review" | "archive" | "restore"
+    needs_review: bool
+    basis_version_id: int | None
+    archived: bool
+    old_needs_review: bool
+    old_archived: bool
+
+    def row(self) -> dict[str, object]:
+        return {
+            "b_id": self.assessment_id,
+            "b_needs_review": self.needs_review,
+            "b_basis_version_id": self.basis_version_id,
+            "b_archived": self.archived,
+        }
+
+
+def _has_content(a: Assessment) -> bool:
+    return a.status != Status.UNCHECKED or bool(a.note.strip()) or a.disposition is not None
+
+
+def plan_carry(diff: SpecDiff, assessments: Mapping[str, Assessment], *, old_version_id: int | None) -> list[CarryStep]:
+    steps: list[CarryStep] = []
+    for item in diff.items:
+        a = assessments.get(item.req_id)
+        if a is None or a.id is None:
+            continue
+        basis = a.basis_version_id if a.needs_review and a.basis_version_id else old_version_id
+        if item.change in (Change.TEXT_CHANGED, Change.CLASS_CHANGED):
+            if a.archived or a.needs_review or not _has_content(a):
+                continue
+            steps.append(CarryStep(a.id, a.req_id, "review", True, basis, False, a.needs_review, a.archived))
+        elif item.change is Change.REMOVED and not a.archived:
+            steps.append(
+                CarryStep(a.id, a.req_id, "archive", a.needs_review, a.basis_version_id or old_version_id, True,
+                          a.needs_review, a.archived)
+            )
+        elif item.change is Change.ADDED and a.archived:
+            steps.append(
+                CarryStep(a.id, a.req_id, "restore", _has_content(a), a.basis_version_id, False,
+                          a.needs_review, a.archived)
+            )
+    return steps

@@ -1,0 +1,306 @@
+"""Reading the requirement rows of one sheet (or one CSV file) once its header is known.
+
+Works on a stream of rows so that a 30,000-row sheet is read without holding it twice: only the first
+rows are buffered to find the header.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from fitgap.domain.enums import Kubun, RequirementKind, is_transitional
+from fitgap.domain.records import Problem, RequirementRecord
+from fitgap.domain.text import normalize_requirement_id
+from fitgap.importers.columns import Column, match_header
+from fitgap.importers.mapping_profile import PROFILE_HINT, SheetMapping
+from fitgap.importers.spec_header import (
+    HEADER_SCAN_ROWS,
+    ColumnMap,
+    Row,
+    auto_columns,
+    find_header_block,
+    profile_columns,
+    profile_header_block,
+    visible_headers,
+)
+from fitgap.importers.spec_result import SkippedSheet, SpecParseResult
+
+NON_REQUIREMENT_SHEET_WORDS = ("変更履歴", "改訂履歴", "改定履歴", "更新履歴", "表紙", "凡例", "目次", "はじめに")
+_TITLE_MARKS = ("■", "□", "◆", "◇", "●", "○", "【", "※", "＜", "<", "(", "（", "〔")
+_NO_TRANSITIONAL = {"", "-", "－", "―", "ー", "×", "なし", "無", "無し", "対象外", "0", "false"}
+KUBUN_HINT = (
+    "実装必須機能 / 標準オプション機能 / 実装不可機能 のいずれか (旧表記 実装すべき / 実装してもしなくても良い / "
+    "実装しない、類型1/2/3、必須/オプション/不可 も可) にしてください。"
+)
+PROGRESS_EVERY = 1000
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: line breaks kept (CRLF folded), surrounding spaces trimmed, 12.0 → '12'."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if "\r" in value or "_x000D_" in value:
+            value = value.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def sheet_kind(sheet_name: str, cmap: ColumnMap) -> RequirementKind:
+    """帳票 or 機能, told from the sheet name first, then the ID and name column headers."""
+    if "帳票" in sheet_name:
+        return RequirementKind.FORM
+    if "機能" in sheet_name:
+        return RequirementKind.FUNCTION
+    heads = cmap.header_of(Column.REQ_ID) + cmap.header_of(Column.NAME) + cmap.header_of(Column.TEXT)
+    if "帳票" in heads and "機能" not in heads:
+        return RequirementKind.FORM
+    return RequirementKind.FUNCTION
+
+
+@dataclass(slots=True)
+class _Pending:
+    row: int
+    raw_id: str
+    kubun_raw: str
+    name: list[str]
+    text: list[str]
+    reason: list[str]
+    note: list[str]
+    category: str
+    kind: RequirementKind
+    transitional_raw: str
+
+
+@dataclass(slots=True)
+class SheetReader:
+    """Reads one sheet into ``result``; returns the headers it saw when the sheet holds no requirements."""
+
+    result: SpecParseResult
+    source_file: str
+    id_digits: int = 7
+    progress: Callable[[int], None] | None = None
+    seen_ids: dict[str, tuple[str, int]] = field(default_factory=dict)
+    rows_read: int = 0
+
+    def read(self, name: str, rows: Iterator[Row], mapping: SheetMapping | None) -> tuple[str, ...] | None:
+        if mapping is None and any(w in name for w in NON_REQUIREMENT_SHEET_WORDS):
+            self.result.skipped_sheets.append(SkippedSheet(name, "要件一覧ではないシート (履歴・表紙・凡例など)"))
+            return None
+        head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
+        head = [r for r in head if any(v is not None and v != "" for v in r[1])]
+        if not head:
+            if mapping is not None or any(w in name for w in ("機能", "帳票", "要件")):
+                self.result.problems.append(
+                    Problem("シートが空です。", "要件一覧のシートなら内容を確かめてください。", sheet=name)
+                )
+            else:
+                self.result.skipped_sheets.append(SkippedSheet(name, "空のシート"))
+            return None
+        cmap = self._columns(name, head, mapping)
+        if cmap is None:
+            headers = visible_headers(head)
+            self.result.skipped_sheets.append(SkippedSheet(name, "要件の見出しが見つからないシート", headers))
+            return headers
+        if not self._usable(name, cmap, mapping):
+            return None
+        self.result.sheets_read.append(name)
+        body = itertools.chain((r for r in head if r[0] >= cmap.first_data_row), rows)
+        before = len(self.result.requirements)
+        self._rows(name, body, cmap, mapping)
+        if len(self.result.requirements) == before and not any(p.sheet == name for p in self.result.problems):
+            self.result.problems.append(
+                Problem("見出しはありますが要件の行がありません。", "シートの内容を確かめてください。", sheet=name)
+            )
+        return None
+
+    def _columns(self, name: str, head: list[Row], mapping: SheetMapping | None) -> ColumnMap | None:
+        if mapping is not None:
+            block = profile_header_block(head, mapping)
+            if block is None:
+                self.result.problems.append(
+                    Problem(
+                        sheet=name,
+                        message=f"プロファイルの見出し '{mapping.columns[Column.REQ_ID][0]}' が先頭{HEADER_SCAN_ROWS}行にありません。",
+                        hint="プロファイルの header_row か列の見出しを確かめてください。",
+                    )
+                )
+                return ColumnMap(missing=["req_id"])
+            return profile_columns(block, mapping)
+        span = find_header_block(head)
+        if span is None:
+            return None
+        cmap = auto_columns(head[span[0] : span[1] + 1])
+        if Column.REQ_ID not in cmap.single or not (
+            Column.TEXT in cmap.single or Column.NAME in cmap.single
+        ):
+            return None
+        return cmap
+
+    def _usable(self, name: str, cmap: ColumnMap, mapping: SheetMapping | None) -> bool:
+        if cmap.missing:
+            if cmap.missing != ["req_id"]:
+                found = "、".join(cmap.header_texts.values()) or "(なし)"
+                self.result.problems.append(
+                    Problem(
+                        sheet=name,
+                        message=f"プロファイルの列 {'、'.join(cmap.missing)} がシートにありません (見出し: {found})。",
+                        hint="プロファイルの列名をシートの見出しどおりに書くか、列記号 (A, B …) で指定してください。",
+                    )
+                )
+            return False
+        if Column.KUBUN not in cmap.single and (mapping is None or mapping.kubun_default is None):
+            self.result.problems.append(
+                Problem(
+                    sheet=name,
+                    message="実装区分の列が見つかりません。",
+                    hint="実装区分の列の見出しを「実装区分」にするか、" + PROFILE_HINT.splitlines()[0]
+                    + " (列がない場合は kubun_default を指定)",
+                )
+            )
+            return False
+        return True
+
+    def _rows(self, name: str, rows: Iterator[Row], cmap: ColumnMap, mapping: SheetMapping | None) -> None:
+        c_id = cmap.single[Column.REQ_ID]
+        c_name = cmap.get(Column.NAME)
+        c_text = cmap.get(Column.TEXT)
+        c_kubun = cmap.get(Column.KUBUN)
+        c_reason = cmap.get(Column.REASON)
+        c_note = cmap.get(Column.NOTE)
+        c_kind = cmap.get(Column.KIND)
+        c_trans = cmap.get(Column.TRANSITIONAL)
+        cats = cmap.category
+        last_cat = [""] * len(cats)
+        kind = mapping.kind if mapping is not None and mapping.kind is not None else sheet_kind(name, cmap)
+        pending: _Pending | None = None
+        progress = self.progress
+
+        def get(values: Sequence[object], filled: frozenset[int], i: int | None, *, merged: bool = True) -> str:
+            if i is None or i >= len(values) or (not merged and i in filled):
+                return ""
+            return cell_text(values[i])
+
+        for row_no, values, filled in rows:
+            self.rows_read += 1
+            if progress is not None and self.rows_read % PROGRESS_EVERY == 0:
+                progress(self.rows_read)
+            for k, c in enumerate(cats):
+                v = get(values, filled, c)
+                if v and v != last_cat[k]:
+                    last_cat[k] = v
+                    for j in range(k + 1, len(cats)):
+                        last_cat[j] = ""
+            raw_id = get(values, filled, c_id, merged=False)
+            if raw_id:
+                if raw_id.startswith(_TITLE_MARKS) or match_header(raw_id) is Column.REQ_ID:
+                    continue  # a sub-title, legend or repeated header row
+                if pending is not None:
+                    self._finish(name, pending, mapping)
+                row_kind = kind
+                if c_kind is not None:
+                    k_raw = get(values, filled, c_kind)
+                    row_kind = RequirementKind.FORM if "帳票" in k_raw else RequirementKind.FUNCTION if k_raw else kind
+                pending = _Pending(
+                    row=row_no,
+                    raw_id=raw_id,
+                    kubun_raw=get(values, filled, c_kubun),
+                    name=[s] if (s := get(values, filled, c_name)) else [],
+                    text=[s] if (s := get(values, filled, c_text)) else [],
+                    reason=[s] if (s := get(values, filled, c_reason)) else [],
+                    note=[s] if (s := get(values, filled, c_note)) else [],
+                    category=" > ".join(c for c in last_cat if c),
+                    kind=row_kind,
+                    transitional_raw=get(values, filled, c_trans),
+                )
+                continue
+            # no ID of its own: a continuation of the row above, a heading/legend row, or an item missing its ID
+            own_name = get(values, filled, c_name, merged=False)
+            own_text = get(values, filled, c_text, merged=False)
+            own_reason = get(values, filled, c_reason, merged=False)
+            own_note = get(values, filled, c_note, merged=False)
+            if not (own_name or own_text or own_reason or own_note):
+                continue
+            own_kubun = get(values, filled, c_kubun, merged=False)
+            starts_new = (own_kubun and (pending is None or own_kubun != pending.kubun_raw)) or (
+                own_name and pending is not None and pending.name
+            )
+            if pending is None and not (own_kubun and Kubun.parse(own_kubun) is not None):
+                continue  # legend or note rows between the header and the first requirement
+            if starts_new or pending is None:
+                if pending is not None:
+                    self._finish(name, pending, mapping)
+                    pending = None
+                self.result.problems.append(
+                    Problem(
+                        sheet=name,
+                        row=row_no,
+                        message=f"機能ID/帳票ID が空の行に要件があります: {(own_name or own_text)[:30]}",
+                        hint="ID を入力してください。前の行の続きなら、名称と実装区分の欄を空にしてください。",
+                    )
+                )
+                continue
+            if own_name:
+                pending.name.append(own_name)
+            if own_text:
+                pending.text.append(own_text)
+            if own_reason:
+                pending.reason.append(own_reason)
+            if own_note:
+                pending.note.append(own_note)
+        if pending is not None:
+            self._finish(name, pending, mapping)
+
+    def _finish(self, sheet: str, p: _Pending, mapping: SheetMapping | None) -> None:
+        req_id = normalize_requirement_id(p.raw_id, digits=self.id_digits)
+        kubun = Kubun.parse(p.kubun_raw)
+        if kubun is None and not p.kubun_raw and mapping is not None:
+            kubun = mapping.kubun_default
+        if kubun is None:
+            msg = f"実装区分 '{p.kubun_raw}' を読めません。" if p.kubun_raw else "実装区分が空です。"
+            self.result.problems.append(Problem(f"{req_id}: {msg}", KUBUN_HINT, sheet=sheet, row=p.row))
+            return
+        if mapping is not None and mapping.id_suffix_kubun:
+            req_id = f"{req_id}-{kubun.short}"
+        text = "\n".join(p.text)
+        name = "\n".join(p.name)
+        if not text and not name:
+            self.result.problems.append(
+                Problem(f"{req_id}: 要件の内容がありません。", "要件の本文か名称を入力してください。", sheet=sheet, row=p.row)
+            )
+            return
+        first = self.seen_ids.get(req_id)
+        if first is not None:
+            self.result.problems.append(
+                Problem(
+                    f"{req_id}: ID が重複しています (最初は {first[0]} {first[1]}行目)。",
+                    "どちらかの ID を正しく直すか、重複した行を削除してください。",
+                    sheet=sheet,
+                    row=p.row,
+                )
+            )
+            return
+        self.seen_ids[req_id] = (sheet, p.row)
+        transitional = is_transitional(p.kubun_raw) or (
+            bool(p.transitional_raw) and p.transitional_raw.strip().lower() not in _NO_TRANSITIONAL
+        )
+        self.result.requirements.append(
+            RequirementRecord(
+                req_id=req_id,
+                kind=p.kind,
+                kubun=kubun,
+                text=text,
+                name=name,
+                category=p.category,
+                transitional=transitional,
+                source_file=self.source_file,
+                source_sheet=sheet,
+                source_row=p.row,
+            )
+        )

@@ -1,0 +1,80 @@
+"""The spec-diff workbook: a summary sheet and the changed items with a character-level diff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from fitgap.domain.spec_diff import Change, SpecDiff, char_diff
+
+HEADERS = ["変更", "ID", "種別", "名称", "旧 実装区分", "新 実装区分", "旧 本文", "新 本文", "差分（赤字取消線=削除、青字下線=追加）"]
+WIDTHS = [10, 12, 6, 24, 16, 16, 50, 50, 60]
+_DELETED = InlineFont(color="C00000", strike=True)
+_INSERTED = InlineFont(color="0050C0", u="single", b=True)
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+@dataclass(frozen=True)
+class DiffSheetData:
+    operation: str
+    from_label: str
+    to_label: str
+    diff: SpecDiff
+
+
+def rich_diff(old: str, new: str) -> CellRichText | str:
+    parts: list[str | TextBlock] = []
+    for seg in char_diff(old, new):
+        if seg.op == "equal":
+            parts.append(seg.text)
+        else:
+            parts.append(TextBlock(_DELETED if seg.op == "delete" else _INSERTED, seg.text))
+    return CellRichText(parts) if parts else ""
+
+
+def write_spec_diff_workbook(data: DiffSheetData, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "概要"
+    summary.append(["業務", data.operation])
+    summary.append(["比較", f"{data.from_label} → {data.to_label}"])
+    summary.append([])
+    summary.append(["変更", "件数"])
+    for change, n in data.diff.counts().items():
+        summary.append([change.value, n])
+    summary.column_dimensions["A"].width = 14
+    summary.column_dimensions["B"].width = 30
+
+    ws = wb.create_sheet("変更一覧")
+    ws.append(HEADERS)
+    for i, width in enumerate(WIDTHS, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+        ws.cell(row=1, column=i).font = Font(bold=True)
+        ws.cell(row=1, column=i).fill = _HEAD_FILL
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for item in data.diff.changed:
+        old, new = item.old, item.new
+        ref = new or old
+        kind = getattr(ref, "kind", "")
+        old_text = old.text if old else ""
+        new_text = new.text if new else ""
+        diff_cell: CellRichText | str = ""
+        if item.change in (Change.TEXT_CHANGED, Change.CLASS_CHANGED) and item.text_changed:
+            diff_cell = rich_diff(f"{old.name}\n{old_text}" if old else "", f"{new.name}\n{new_text}" if new else "")
+        ws.append([
+            item.change.value, item.req_id, getattr(kind, "value", kind), ref.name if ref else "",
+            old.kubun.value if old else "", new.kubun.value if new else "", old_text, new_text, diff_cell,
+        ])
+        for cell in ws[ws.max_row]:
+            cell.alignment = wrap
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{max(ws.max_row, 1)}"
+    wb.save(path)
+    return path
