@@ -89,6 +89,7 @@ def nodes_from_domain(
                 deadline=deadline,
                 milestones=tuple(points.get(s.id, ())),
                 typical=s.typical,
+                note=s.note,
             )
         )
     return nodes

@@ -38,6 +38,7 @@ class SystemNode:
     deadline: date | None = None
     milestones: tuple[MilestonePoint, ...] = ()
     typical: bool = False
+    note: str = ""
 
     @property
     def done(self) -> bool:

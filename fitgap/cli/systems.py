@@ -1,0 +1,252 @@
+"""Commands: systems list/show/add/set/delete, links, link/unlink, milestone, export/import (CSV)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from fitgap.cli.context import Context
+from fitgap.cli.table import render_table
+from fitgap.domain.calendar import days_left_label, format_date
+from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind, SystemKind
+from fitgap.services import systems, systems_csv
+from fitgap.services.systems import UNSET, parse_date_input
+
+KINDS = [k.value for k in SystemKind]
+DEADLINE_KINDS = [k.value for k in DeadlineKind]
+METHODS = [m.value for m in LinkMethod]
+MILESTONES = [m.value for m in MilestoneKind]
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    top = sub.add_parser(
+        "systems", parents=[common], help="システム・データ連携・マイルストーンの一覧、編集、CSV 入出力",
+        description="移行の対象となるシステムと、システム間のデータ連携（提供元 → 利用側）、マイルストーンを管理します。"
+        "fitgap init が典型的なシステムと連携を「典型例（要確認）」として登録します。実態に合わせて修正してください。"
+        " / Systems, their data links and milestones.",
+    )
+    ss = top.add_subparsers(dest="systems_command", metavar="SUBCOMMAND", required=True)
+
+    p = ss.add_parser("list", parents=[common], help="システムの一覧 / list systems")
+    p.set_defaults(func=cmd_list)
+
+    p = ss.add_parser("show", parents=[common], help="1つのシステムの詳細（連携、マイルストーン） / show one system")
+    p.add_argument("system", metavar="SYSTEM", help="システム名（一意に決まれば一部でも可）")
+    p.set_defaults(func=cmd_show)
+
+    p = ss.add_parser("add", parents=[common], help="システムを追加する / add a system")
+    p.add_argument("name", metavar="NAME", help="システム名")
+    p.add_argument("--kind", choices=KINDS, default=SystemKind.STANDARD.value, help="区分（既定 標準化対象）")
+    p.add_argument("--vendor", metavar="NAME", help="ベンダ名")
+    p.add_argument("--operations", metavar="CODES", default="", help="担当する業務の業務コード（例 001,004）")
+    p.add_argument("--note", default="", help="備考")
+    p.set_defaults(func=cmd_add)
+
+    p = ss.add_parser("set", parents=[common], help="システムの項目・日付を変更する / edit a system",
+                      description="指定した項目だけを変更します。日付に空文字（\"\"）を指定すると消去します。")
+    p.add_argument("system", metavar="SYSTEM", help="システム名")
+    p.add_argument("--name", help="新しい名前")
+    p.add_argument("--vendor", help="ベンダ名")
+    p.add_argument("--kind", choices=KINDS, help="区分")
+    p.add_argument("--operations", metavar="CODES", help="業務コード（例 001,004）。指定した内容に置き換えます")
+    p.add_argument("--planned", metavar="DATE", help="移行予定日（例 2026-01-05）")
+    p.add_argument("--actual", metavar="DATE", help="移行実施日（移行済みの場合）")
+    p.add_argument("--deadline-kind", choices=DEADLINE_KINDS, help="期限区分")
+    p.add_argument("--deadline", metavar="DATE", help="期限（特定移行支援・個別設定の日付）")
+    p.add_argument("--note", help="備考")
+    p.add_argument("--confirm", action="store_true", help="典型例（要確認）を確認済みにする")
+    p.set_defaults(func=cmd_set)
+
+    p = ss.add_parser("delete", parents=[common], help="システムを削除する（連携・マイルストーンも） / delete a system")
+    p.add_argument("system", metavar="SYSTEM")
+    p.set_defaults(func=cmd_delete)
+
+    p = ss.add_parser("links", parents=[common], help="データ連携の一覧 / list links")
+    p.set_defaults(func=cmd_links)
+
+    p = ss.add_parser("link", parents=[common], help="連携を追加・変更する / add or edit a link",
+                      description="提供元 PROVIDER から利用側 CONSUMER へのデータ連携を追加、または指定した項目を変更します。")
+    p.add_argument("provider", metavar="PROVIDER", help="提供元システム")
+    p.add_argument("consumer", metavar="CONSUMER", help="利用側システム")
+    p.add_argument("--data", help="連携するデータ（例 宛名,世帯）")
+    p.add_argument("--method", choices=METHODS, help="方式")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--interim", dest="interim", action="store_true", default=None,
+                   help="暫定連携あり（新旧の世代が混在する期間の連携が用意されている）")
+    g.add_argument("--no-interim", dest="interim", action="store_false", help="暫定連携なし")
+    p.add_argument("--confirm", action="store_true", help="典型例（要確認）を確認済みにする")
+    p.set_defaults(func=cmd_link)
+
+    p = ss.add_parser("unlink", parents=[common], help="連携を削除する / remove a link")
+    p.add_argument("provider", metavar="PROVIDER")
+    p.add_argument("consumer", metavar="CONSUMER")
+    p.set_defaults(func=cmd_unlink)
+
+    p = ss.add_parser("milestone", parents=[common], help="マイルストーンの予定日・実績日を記録する / set a milestone",
+                      description="日付に空文字（\"\"）を指定すると消去します。両方とも空にするとマイルストーンを削除します。")
+    p.add_argument("system", metavar="SYSTEM")
+    p.add_argument("kind", metavar="KIND", choices=MILESTONES, help="、".join(MILESTONES))
+    p.add_argument("--planned", metavar="DATE", help="予定日")
+    p.add_argument("--actual", metavar="DATE", help="実績日（完了した日）")
+    p.set_defaults(func=cmd_milestone)
+
+    p = ss.add_parser(
+        "export", parents=[common], help="システムと連携を CSV に書き出す / export CSV",
+        description="システム（マイルストーンを含む）と連携を、Excel で開ける CSV（UTF-8 BOM 付き）に書き出します。"
+        "編集して fitgap systems import で取り込めます。",
+    )
+    p.add_argument("--systems", metavar="FILE", help="システムの CSV（既定 exports/systems.csv）")
+    p.add_argument("--links", metavar="FILE", help="連携の CSV（既定 exports/links.csv）")
+    p.set_defaults(func=cmd_export)
+
+    p = ss.add_parser(
+        "import", parents=[common], help="CSV からシステムと連携を取り込む / import CSV",
+        description="システムは名前で、連携は提供元と利用側の組で照合し、追加・更新します。先に全行を検査し、"
+        "問題（存在しないシステム、自分自身への連携、日付でない値、足りない列など）が1つでもあれば行ごとに示して何も保存しません。"
+        "UTF-8 と Shift_JIS の CSV を読めます。",
+    )
+    p.add_argument("--systems", metavar="FILE", help="システムの CSV")
+    p.add_argument("--links", metavar="FILE", help="連携の CSV")
+    p.add_argument("--replace-links", action="store_true", help="連携の CSV にない連携を削除する")
+    p.set_defaults(func=cmd_import)
+
+
+def _date_arg(value: str | None) -> Any:
+    return UNSET if value is None else parse_date_input(value)
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    return tuple(c.strip() for c in text.replace("、", ",").split(",") if c.strip())
+
+
+def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
+    views = systems.list_systems(db=ctx.database())
+    today = ctx.config.today
+    rows = [
+        [v.name + (" ※" if v.typical else ""), v.kind.value, ",".join(v.operations), v.vendor or "",
+         format_date(v.planned_cutover), format_date(v.actual_cutover), format_date(v.deadline),
+         days_left_label(v.deadline, today) if v.deadline else "—", len(v.providers), len(v.consumers)]
+        for v in views
+    ]
+    ctx.print(render_table(["システム", "区分", "業務", "ベンダ", "移行予定日", "移行実施日", "期限", "残り",
+                            "提供元", "利用側"], rows, right=[8, 9]))
+    if any(v.typical for v in views):
+        ctx.print("※ 典型例（要確認）: fitgap init が登録した典型的なシステムです。実態に合わせて確認してください。")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
+    v = systems.get_system(db=ctx.database(), key=args.system)
+    today = ctx.config.today
+    ctx.print(
+        f"システム: {v.name}{'（典型例・要確認）' if v.typical else ''}",
+        f"区分: {v.kind.value}    ベンダ: {v.vendor or '—'}    業務: {','.join(v.operations) or '—'}",
+        f"移行予定日: {format_date(v.planned_cutover)}    移行実施日: {format_date(v.actual_cutover)}",
+        f"期限: {format_date(v.deadline)}（{v.deadline_kind.value}）"
+        + (f"  {days_left_label(v.deadline, today)}" if v.deadline else ""),
+        f"必要とするシステム（提供元）: {'、'.join(v.providers) or 'なし'}",
+        f"このシステムを必要とするシステム（利用側）: {'、'.join(v.consumers) or 'なし'}",
+    )
+    if v.note:
+        ctx.print(f"備考: {v.note}")
+    ms = {m.kind: m for m in v.milestones}
+    ctx.print(render_table(
+        ["マイルストーン", "予定日", "実績日"],
+        [[k.value, format_date(ms[k].planned) if k in ms else "—", format_date(ms[k].actual) if k in ms else "—"]
+         for k in MilestoneKind],
+    ))
+    return 0
+
+
+def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
+    systems.add_system(db=ctx.database(), user=ctx.config.user, name=args.name, kind=SystemKind(args.kind),
+                       vendor=args.vendor, operations=_codes(args.operations), note=args.note)
+    ctx.print(f"システム「{args.name.strip()}」を追加しました。")
+    return 0
+
+
+def cmd_set(args: argparse.Namespace, ctx: Context) -> int:
+    v = systems.update_system(
+        db=ctx.database(), user=ctx.config.user, system=args.system,
+        name=UNSET if args.name is None else args.name,
+        vendor=UNSET if args.vendor is None else args.vendor,
+        kind=UNSET if args.kind is None else SystemKind(args.kind),
+        operations=UNSET if args.operations is None else _codes(args.operations),
+        planned_cutover=_date_arg(args.planned), actual_cutover=_date_arg(args.actual),
+        deadline_kind=UNSET if args.deadline_kind is None else DeadlineKind(args.deadline_kind),
+        deadline=_date_arg(args.deadline), note=UNSET if args.note is None else args.note,
+        typical=False if args.confirm else UNSET,
+    )
+    ctx.print(f"「{v.name}」を更新しました。移行予定日 {format_date(v.planned_cutover)}、期限 {format_date(v.deadline)}")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace, ctx: Context) -> int:
+    name = systems.delete_system(db=ctx.database(), user=ctx.config.user, system=args.system)
+    ctx.print(f"システム「{name}」を連携・マイルストーンとともに削除しました。")
+    return 0
+
+
+def cmd_links(args: argparse.Namespace, ctx: Context) -> int:
+    links = systems.list_links(db=ctx.database())
+    ctx.print(render_table(
+        ["提供元", "利用側", "データ", "方式", "暫定連携", "典型例"],
+        [[lk.provider, lk.consumer, lk.data, lk.method.value, "あり" if lk.interim_interface else "なし",
+          "要確認" if lk.typical else ""] for lk in links],
+    ))
+    return 0
+
+
+def cmd_link(args: argparse.Namespace, ctx: Context) -> int:
+    added = systems.set_link(
+        db=ctx.database(), user=ctx.config.user, provider=args.provider, consumer=args.consumer,
+        data=UNSET if args.data is None else args.data,
+        method=UNSET if args.method is None else LinkMethod(args.method),
+        interim_interface=UNSET if args.interim is None else args.interim,
+        typical=False if args.confirm else UNSET,
+    )
+    ctx.print(f"連携 {args.provider} → {args.consumer} を{'追加' if added else '更新'}しました。")
+    return 0
+
+
+def cmd_unlink(args: argparse.Namespace, ctx: Context) -> int:
+    systems.remove_link(db=ctx.database(), user=ctx.config.user, provider=args.provider, consumer=args.consumer)
+    ctx.print(f"連携 {args.provider} → {args.consumer} を削除しました。")
+    return 0
+
+
+def cmd_milestone(args: argparse.Namespace, ctx: Context) -> int:
+    db = ctx.database()
+    current = {m.kind: m for m in systems.get_system(db=db, key=args.system).milestones}.get(MilestoneKind(args.kind))
+    planned = current.planned if current and args.planned is None else parse_date_input(args.planned)
+    actual = current.actual if current and args.actual is None else parse_date_input(args.actual)
+    systems.set_milestone(db=db, user=ctx.config.user, system=args.system, kind=MilestoneKind(args.kind),
+                          planned=planned, actual=actual)
+    ctx.print(f"{args.system}: {args.kind} 予定 {format_date(planned)}、実績 {format_date(actual)}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    db = ctx.database()
+    systems_path = Path(args.systems) if args.systems else ctx.config.exports_dir / "systems.csv"
+    links_path = Path(args.links) if args.links else ctx.config.exports_dir / "links.csv"
+    n = systems_csv.export_systems_csv(db=db, path=systems_path)
+    m = systems_csv.export_links_csv(db=db, path=links_path)
+    ctx.print(f"システム {n}件を書き出しました: {systems_path}", f"連携 {m}件を書き出しました: {links_path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    result = systems_csv.import_csv(
+        db=ctx.database(), user=ctx.config.user,
+        systems_path=Path(args.systems) if args.systems else None,
+        links_path=Path(args.links) if args.links else None,
+        replace_links=args.replace_links,
+    )
+    for label, report in (("システム", result.systems), ("連携", result.links)):
+        if report is None:
+            continue
+        ctx.print(f"{label}（{report.source_file}）: 追加 {len(report.added)}件、更新 {len(report.updated)}件、"
+                  f"変更なし {report.unchanged}件" + (f"、削除 {len(report.removed)}件" if report.removed else ""))
+    return 0

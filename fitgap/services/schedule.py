@@ -1,0 +1,75 @@
+"""The migration schedule: waves, conflicts, deadline risks, critical path, slips, graph exports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from fitgap.errors import InvalidInputError
+from fitgap.graph.analysis import CriticalPath, Cycle, Wave, critical_path, find_cycles, migration_waves
+from fitgap.graph.build import SystemGraph
+from fitgap.graph.export import FORMATS, export_graph
+from fitgap.graph.risk import DeadlineRisk, deadline_risks
+from fitgap.graph.schedule import Conflict, SlipReport, lateness_impact, schedule_conflicts
+from fitgap.services.systems import load_graph_in, match_system
+from fitgap.storage import systems
+from fitgap.storage.db import Database
+
+GRAPH_FORMATS = FORMATS
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    """Everything the schedule screen and command show. Ids refer to ``graph``."""
+
+    today: date
+    graph: SystemGraph
+    waves: list[Wave]
+    cycles: list[Cycle]
+    conflicts: list[Conflict]
+    risks: list[DeadlineRisk]
+    critical: CriticalPath | None
+
+
+def open_must_gaps_by_system(sg: SystemGraph, by_operation: dict[str, int]) -> dict[int, int]:
+    """Open 実装必須 gaps of each system: the sum over the operations it serves."""
+    out: dict[int, int] = defaultdict(int)
+    for node in sg.systems.values():
+        for code in node.operations:
+            out[node.id] += by_operation.get(code, 0)
+    return dict(out)
+
+
+def get_schedule(*, db: Database, today: date) -> ScheduleView:
+    with db.read() as session:
+        sg = load_graph_in(session)
+        gaps = systems.open_must_gaps_by_operation(session=session)
+    return ScheduleView(
+        today=today,
+        graph=sg,
+        waves=migration_waves(sg),
+        cycles=find_cycles(sg),
+        conflicts=schedule_conflicts(sg),
+        risks=deadline_risks(sg, today=today, open_must_gaps=open_must_gaps_by_system(sg, gaps)),
+        critical=critical_path(sg),
+    )
+
+
+def slip(*, db: Database, system: str, new_date: date) -> tuple[SystemGraph, SlipReport]:
+    """If ``system`` slips to ``new_date``: which systems are put at risk, transitively."""
+    with db.read() as session:
+        sg = load_graph_in(session)
+    sid = match_system(system, {n.name: n.id for n in sg.systems.values()})
+    return sg, lateness_impact(sg, system=sid, new_date=new_date)
+
+
+def graph_text(*, db: Database, fmt: str) -> str:
+    """The dependency graph as dot, mermaid, graphml or json."""
+    if fmt not in FORMATS:
+        raise InvalidInputError(
+            f"形式 {fmt!r} には対応していません。", f"次のどれかを指定してください: {', '.join(FORMATS)}"
+        )
+    with db.read() as session:
+        sg = load_graph_in(session)
+    return export_graph(sg, fmt=fmt)

@@ -1,0 +1,454 @@
+"""Systems, their data links and milestones: listing, editing, and seeding the typical ones.
+
+Every edit is one transaction with its audit events; bad input raises a FitGapError and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+
+from sqlmodel import Session
+
+from fitgap.config import bundled_dir
+from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind, SystemKind
+from fitgap.domain.models import System
+from fitgap.errors import AmbiguousError, InvalidInputError, NotFoundError
+from fitgap.graph.build import SystemGraph, build_graph, links_from_domain, nodes_from_domain
+from fitgap.graph.model import MilestonePoint
+from fitgap.importers.system_catalog import SystemCatalog, read_system_catalog
+from fitgap.importers.systems_csv import parse_date
+from fitgap.storage import audit, operations, systems
+from fitgap.storage.db import Database
+
+SEEDED_KEY = "systems.catalog_seeded"
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()  # "leave as it is" for optional edit arguments
+
+
+@dataclass(frozen=True)
+class SystemView:
+    """A system as screens and commands show it (deadline is the effective one)."""
+
+    id: int
+    name: str
+    vendor: str | None
+    kind: SystemKind
+    operations: tuple[str, ...]
+    planned_cutover: date | None
+    actual_cutover: date | None
+    deadline_kind: DeadlineKind
+    deadline: date | None
+    typical: bool
+    note: str
+    milestones: tuple[MilestonePoint, ...]
+    providers: tuple[str, ...]  # what it needs
+    consumers: tuple[str, ...]  # what needs it
+
+
+@dataclass(frozen=True)
+class LinkView:
+    provider: str
+    consumer: str
+    data: str
+    method: LinkMethod
+    interim_interface: bool
+    typical: bool
+
+
+# ---- reading --------------------------------------------------------------------------------------
+
+
+def load_graph_in(session: Session) -> SystemGraph:
+    nodes = nodes_from_domain(
+        systems=systems.list_systems(session=session),
+        system_operations=systems.list_system_operations(session=session),
+        milestones=systems.list_milestones(session=session),
+        operations=operations.list_operations(session=session),
+    )
+    return build_graph(nodes, links_from_domain(systems.list_integrations(session=session)))
+
+
+def load_graph(*, db: Database) -> SystemGraph:
+    """Every system and link, ready for the graph analyses."""
+    with db.read() as session:
+        return load_graph_in(session)
+
+
+def list_systems(*, db: Database) -> list[SystemView]:
+    """Every system in the order they were added (the catalog's order first)."""
+    sg = load_graph(db=db)
+    return [_view(sg, sid) for sid in sorted(sg.systems)]
+
+
+def get_system(*, db: Database, key: str) -> SystemView:
+    sg = load_graph(db=db)
+    return _view(sg, _resolve_in_graph(sg, key))
+
+
+def list_links(*, db: Database) -> list[LinkView]:
+    sg = load_graph(db=db)
+    links = sorted(sg.links.values(), key=lambda lk: (sg.sort_key(lk.provider), sg.sort_key(lk.consumer)))
+    return [
+        LinkView(
+            provider=sg.name(lk.provider),
+            consumer=sg.name(lk.consumer),
+            data=",".join(lk.data),
+            method=lk.method,
+            interim_interface=lk.interim_interface,
+            typical=lk.typical,
+        )
+        for lk in links
+    ]
+
+
+def _view(sg: SystemGraph, sid: int) -> SystemView:
+    n = sg.system(sid)
+    return SystemView(
+        id=n.id,
+        name=n.name,
+        vendor=n.vendor,
+        kind=n.kind,
+        operations=n.operations,
+        planned_cutover=n.planned_cutover,
+        actual_cutover=n.actual_cutover,
+        deadline_kind=n.deadline_kind,
+        deadline=n.deadline,
+        typical=n.typical,
+        note=n.note,
+        milestones=n.milestones,
+        providers=tuple(sg.names(sg.providers(sid))),
+        consumers=tuple(sg.names(sg.consumers(sid))),
+    )
+
+
+def _resolve_in_graph(sg: SystemGraph, key: str) -> int:
+    return match_system(key, {n.name: n.id for n in sg.systems.values()})
+
+
+def match_system(key: str, ids: dict[str, int]) -> int:
+    """A system by exact name, by id, or by a unique part of its name."""
+    k = key.strip()
+    if k in ids:
+        return ids[k]
+    if k.isdigit() and int(k) in ids.values():
+        return int(k)
+    partial = [name for name in ids if k and k in name]
+    if len(partial) == 1:
+        return ids[partial[0]]
+    if len(partial) > 1:
+        raise AmbiguousError(
+            f"システム {key!r} は複数に当てはまります: {'、'.join(sorted(partial))}",
+            "システム名を正確に指定してください。",
+        )
+    raise NotFoundError(f"システム {key!r} はありません。", "fitgap systems list で名前を確かめてください。")
+
+
+def resolve_system(session: Session, key: str) -> System:
+    sid = match_system(key, systems.system_ids_by_name(session=session))
+    found = systems.get_system(session=session, system_id=sid)
+    assert found is not None
+    return found
+
+
+def parse_date_input(text: str | None) -> date | None:
+    """A date typed by a user ('2026-01-05', '2026/1/5'; empty clears it) or InvalidInputError."""
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise InvalidInputError(str(exc), "日付は 2026-01-05 の形で入力してください。") from None
+
+
+# ---- editing --------------------------------------------------------------------------------------
+
+
+class AuditedEdit:
+    """One user action: a write session, a timestamp and an audit batch."""
+
+    def __init__(self, session: Session, user: str) -> None:
+        self.session, self.user = session, user
+        self.at, self.batch = datetime.now(UTC), audit.new_batch()
+
+    def log(
+        self,
+        action: str,
+        entity: str,
+        key: str,
+        field: str | None = None,
+        old: object = None,
+        new: object = None,
+    ) -> None:
+        audit.record(
+            session=self.session,
+            user=self.user,
+            at=self.at,
+            batch=self.batch,
+            action=action,
+            entity=entity,
+            entity_key=key,
+            field=field,
+            old=old,
+            new=new,
+        )
+
+
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise InvalidInputError("システム名が空です。", "名前を入力してください。")
+    return name
+
+
+def operation_codes_in(session: Session, codes: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Primary 業務コード for codes or sub-codes; InvalidInputError for an unknown one."""
+    primary = {c: op.code for op in operations.list_operations(session=session) for c in op.all_codes()}
+    unknown = [c for c in codes if c.zfill(3) not in primary]
+    if unknown:
+        raise InvalidInputError(
+            f"業務コード {'、'.join(unknown)} はありません。",
+            "fitgap status --all で業務コードを確かめてください。",
+        )
+    return tuple(dict.fromkeys(primary[c.zfill(3)] for c in codes))
+
+
+def add_system(
+    *,
+    db: Database,
+    user: str,
+    name: str,
+    kind: SystemKind = SystemKind.STANDARD,
+    vendor: str | None = None,
+    operations: tuple[str, ...] = (),
+    note: str = "",
+) -> int:
+    """A new system (confirmed, not typical); returns its id."""
+    name = _check_name(name)
+    with db.write() as session:
+        if systems.get_system_by_name(session=session, name=name) is not None:
+            raise InvalidInputError(
+                f"システム「{name}」はすでにあります。",
+                "別の名前にするか、既存のシステムを編集してください。",
+            )
+        codes = operation_codes_in(session, list(operations))
+        ids = systems.insert_systems(
+            session=session,
+            rows=[{"name": name, "kind": kind, "vendor": vendor, "note": note, "typical": False}],
+        )
+        systems.set_system_operations(session=session, system_id=ids[name], codes=codes)
+        AuditedEdit(session, user).log("system.add", "system", name, new=kind.value)
+        return ids[name]
+
+
+def update_system(
+    *,
+    db: Database,
+    user: str,
+    system: str,
+    name: Any = UNSET,
+    vendor: Any = UNSET,
+    kind: Any = UNSET,
+    operations: Any = UNSET,
+    planned_cutover: Any = UNSET,
+    actual_cutover: Any = UNSET,
+    deadline_kind: Any = UNSET,
+    deadline: Any = UNSET,
+    note: Any = UNSET,
+    typical: Any = UNSET,
+) -> SystemView:
+    """Change the given fields of a system (others stay); each change is audited."""
+    with db.write() as session:
+        row = resolve_system(session, system)
+        edit = AuditedEdit(session, user)
+        changes: dict[str, Any] = {
+            "name": _check_name(name) if name is not UNSET else UNSET,
+            "vendor": (vendor or None) if vendor is not UNSET else UNSET,
+            "kind": kind,
+            "planned_cutover": planned_cutover,
+            "actual_cutover": actual_cutover,
+            "deadline_kind": deadline_kind,
+            "deadline": deadline,
+            "note": note,
+            "typical": typical,
+        }
+        if changes["name"] is not UNSET and changes["name"] != row.name:
+            other = systems.get_system_by_name(session=session, name=changes["name"])
+            if other is not None:
+                raise InvalidInputError(
+                    f"システム「{changes['name']}」はすでにあります。", "別の名前にしてください。"
+                )
+        if deadline_kind == DeadlineKind.CUSTOM and deadline is UNSET and row.deadline is None:
+            raise InvalidInputError("個別設定の期限には日付が必要です。", "期限の日付も指定してください。")
+        key = row.name
+        for field, value in changes.items():
+            if value is UNSET or getattr(row, field) == value:
+                continue
+            edit.log("system.update", "system", key, field, getattr(row, field), value)
+            setattr(row, field, value)
+        session.add(row)
+        if operations is not UNSET:
+            codes = operation_codes_in(session, list(operations))
+            old = sorted(
+                so.operation_code
+                for so in systems.list_system_operations(session=session)
+                if so.system_id == row.id
+            )
+            if sorted(codes) != old:
+                edit.log("system.update", "system", key, "operations", ",".join(old), ",".join(codes))
+                systems.set_system_operations(session=session, system_id=row.id or 0, codes=codes)
+        session.flush()
+        sg = load_graph_in(session)
+        return _view(sg, row.id or 0)
+
+
+def delete_system(*, db: Database, user: str, system: str) -> str:
+    """Remove a system with its links and milestones; returns its name."""
+    with db.write() as session:
+        row = resolve_system(session, system)
+        systems.delete_system(session=session, system_id=row.id or 0)
+        AuditedEdit(session, user).log("system.delete", "system", row.name, old=row.name)
+        return row.name
+
+
+def set_milestone(
+    *, db: Database, user: str, system: str, kind: MilestoneKind, planned: date | None, actual: date | None
+) -> None:
+    """Record a milestone's planned and actual dates (both empty removes it)."""
+    with db.write() as session:
+        row = resolve_system(session, system)
+        old = next(
+            (m for m in systems.list_milestones(session=session, system_id=row.id) if m.kind == kind), None
+        )
+        before = (old.planned, old.actual) if old else (None, None)
+        if before == (planned, actual):
+            return
+        systems.set_milestone(
+            session=session, system_id=row.id or 0, kind=kind, planned=planned, actual=actual
+        )
+        AuditedEdit(session, user).log(
+            "milestone.update", "system", row.name, kind.value, before, (planned, actual)
+        )
+
+
+def set_link(
+    *,
+    db: Database,
+    user: str,
+    provider: str,
+    consumer: str,
+    data: Any = UNSET,
+    method: Any = UNSET,
+    interim_interface: Any = UNSET,
+    typical: Any = UNSET,
+) -> bool:
+    """Add a link provider → consumer or change the given fields of it; True when it was added."""
+    with db.write() as session:
+        p, c = resolve_system(session, provider), resolve_system(session, consumer)
+        if p.id == c.id:
+            raise InvalidInputError(
+                f"「{p.name}」を自分自身と連携させることはできません。",
+                "提供元と利用側は別のシステムにしてください。",
+            )
+        edit = AuditedEdit(session, user)
+        key = f"{p.name}→{c.name}"
+        row = systems.get_integration(session=session, provider_id=p.id or 0, consumer_id=c.id or 0)
+        fields = {"data": data, "method": method, "interim_interface": interim_interface, "typical": typical}
+        if row is None:
+            values = {k: v for k, v in fields.items() if v is not UNSET}
+            values.setdefault("typical", False)
+            systems.insert_integrations(
+                session=session, rows=[{"provider_id": p.id, "consumer_id": c.id, **values}]
+            )
+            edit.log("link.add", "integration", key, new=values.get("data", ""))
+            return True
+        for field, value in fields.items():
+            if value is UNSET or getattr(row, field) == value:
+                continue
+            edit.log("link.update", "integration", key, field, getattr(row, field), value)
+            setattr(row, field, value)
+        session.add(row)
+        return False
+
+
+def remove_link(*, db: Database, user: str, provider: str, consumer: str) -> None:
+    with db.write() as session:
+        p, c = resolve_system(session, provider), resolve_system(session, consumer)
+        if not systems.delete_integration(session=session, provider_id=p.id or 0, consumer_id=c.id or 0):
+            raise NotFoundError(
+                f"{p.name} → {c.name} の連携はありません。", "fitgap systems links で確かめてください。"
+            )
+        AuditedEdit(session, user).log("link.delete", "integration", f"{p.name}→{c.name}")
+
+
+# ---- the typical systems of the catalog -----------------------------------------------------------
+
+
+@cache
+def system_catalog() -> SystemCatalog:
+    return read_system_catalog(bundled_dir("catalog") / "systems.toml")
+
+
+def seed_typical_systems(session: Session, *, user: str, now: datetime, batch: str) -> int:
+    """Add the catalog's typical systems and links, once per database; returns how many systems were added.
+
+    Runs inside ``fitgap init``. After the first time it does nothing, so systems the municipality
+    renamed, edited or deleted are never brought back or overwritten. A system whose name is already
+    taken is left as it is.
+    """
+    if operations.get_setting(session=session, key=SEEDED_KEY):
+        return 0
+    catalog = system_catalog()
+    existing = systems.system_ids_by_name(session=session)
+    known_ops = {op.code for op in operations.list_operations(session=session)}
+    new = [s for s in catalog.systems if s.name not in existing]
+    ids = systems.insert_systems(
+        session=session,
+        rows=[
+            {"name": s.name, "kind": s.kind, "vendor": s.vendor, "note": s.note, "typical": True} for s in new
+        ],
+    )
+    systems.insert_system_operations(
+        session=session,
+        rows=[
+            {"system_id": ids[s.name], "operation_code": c}
+            for s in new
+            for c in s.operations
+            if c in known_ops
+        ],
+    )
+    new_names = {s.name for s in new}
+    systems.insert_integrations(
+        session=session,
+        rows=[
+            {
+                "provider_id": ids[lk.provider],
+                "consumer_id": ids[lk.consumer],
+                "data": lk.data,
+                "method": lk.method,
+                "interim_interface": False,
+                "typical": True,
+            }
+            for lk in catalog.links
+            if lk.provider in new_names or lk.consumer in new_names
+        ],
+    )
+    operations.set_setting(session=session, key=SEEDED_KEY, value=now.date().isoformat())
+    if new:
+        audit.record(
+            session=session,
+            user=user,
+            at=now,
+            batch=batch,
+            action="init.systems",
+            entity="system",
+            entity_key="catalog",
+            new=f"{len(new)} systems, typical",
+        )
+    return len(new)
