@@ -50,6 +50,9 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
             ctx.print("特定移行支援システムの該当はありません（全業務の期限 2026-03-31）。")
     for label in result.bundled_loaded:
         ctx.print(f"同梱の要件一覧を読み込みました: {label}")
+    if result.systems_added:
+        ctx.print(f"典型的なシステム {result.systems_added}件とその連携を「典型例（要確認）」として登録しました"
+                  "（fitgap systems list）。")
     if not result.changed:
         ctx.print("変更はありません（すでに最新です）。")
     return 0

@@ -22,6 +22,7 @@ from fitgap.importers.catalog import (
     read_municipalities,
     read_operations,
 )
+from fitgap.services.systems import seed_typical_systems
 from fitgap.storage import audit, operations, specs
 from fitgap.storage.db import Database
 from fitgap.storage.schema import open_database
@@ -37,12 +38,13 @@ class InitResult:
     bundled_loaded: list[str] = field(default_factory=list)
     deadlines_changed: list[str] = field(default_factory=list)
     municipality_changed: bool = False
+    systems_added: int = 0  # typical systems seeded from catalog/systems.toml (first init only)
 
     @property
     def changed(self) -> bool:
         return bool(
             self.created or self.operations_added or self.bundled_loaded or self.deadlines_changed
-            or self.municipality_changed
+            or self.municipality_changed or self.systems_added
         )
 
 
@@ -152,6 +154,7 @@ def _populate(session: Session, *, entry: MunicipalityEntry | None, user: str, r
     if entry is not None:
         _apply_municipality(session, entry, user=user, now=now, batch=batch, result=result)
     result.bundled_loaded = load_bundled_specs(session, user=user, now=now)
+    result.systems_added = seed_typical_systems(session, user=user, now=now, batch=batch)
     if result.changed:
         audit.record(session=session, user=user, at=now, batch=batch, action="init", entity="database",
                      entity_key="catalog", new=entry.label if entry else None)
