@@ -16,6 +16,8 @@ from fitgap.errors import FitGapError
 COMMAND_MODULES = [
     "fitgap.cli.catalog",
     "fitgap.cli.specs",
+    "fitgap.cli.graph",
+    "fitgap.cli.systems",
     "fitgap.cli.tui",
 ]
 
