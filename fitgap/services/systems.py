@@ -7,23 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache
 from typing import Any
 
 from sqlmodel import Session
 
-from fitgap.config import bundled_dir
 from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind, SystemKind
 from fitgap.domain.models import System
 from fitgap.errors import AmbiguousError, InvalidInputError, NotFoundError
 from fitgap.graph.build import SystemGraph, build_graph, links_from_domain, nodes_from_domain
 from fitgap.graph.model import MilestonePoint
-from fitgap.importers.system_catalog import SystemCatalog, read_system_catalog
 from fitgap.importers.systems_csv import parse_date
 from fitgap.storage import audit, operations, systems
 from fitgap.storage.db import Database
-
-SEEDED_KEY = "systems.catalog_seeded"
 
 
 class _Unset:
@@ -385,70 +380,3 @@ def remove_link(*, db: Database, user: str, provider: str, consumer: str) -> Non
                 f"{p.name} → {c.name} の連携はありません。", "fitgap systems links で確かめてください。"
             )
         AuditedEdit(session, user).log("link.delete", "integration", f"{p.name}→{c.name}")
-
-
-# ---- the typical systems of the catalog -----------------------------------------------------------
-
-
-@cache
-def system_catalog() -> SystemCatalog:
-    return read_system_catalog(bundled_dir("catalog") / "systems.toml")
-
-
-def seed_typical_systems(session: Session, *, user: str, now: datetime, batch: str) -> int:
-    """Add the catalog's typical systems and links, once per database; returns how many systems were added.
-
-    Runs inside ``fitgap init``. After the first time it does nothing, so systems the municipality
-    renamed, edited or deleted are never brought back or overwritten. A system whose name is already
-    taken is left as it is.
-    """
-    if operations.get_setting(session=session, key=SEEDED_KEY):
-        return 0
-    catalog = system_catalog()
-    existing = systems.system_ids_by_name(session=session)
-    known_ops = {op.code for op in operations.list_operations(session=session)}
-    new = [s for s in catalog.systems if s.name not in existing]
-    ids = systems.insert_systems(
-        session=session,
-        rows=[
-            {"name": s.name, "kind": s.kind, "vendor": s.vendor, "note": s.note, "typical": True} for s in new
-        ],
-    )
-    systems.insert_system_operations(
-        session=session,
-        rows=[
-            {"system_id": ids[s.name], "operation_code": c}
-            for s in new
-            for c in s.operations
-            if c in known_ops
-        ],
-    )
-    new_names = {s.name for s in new}
-    systems.insert_integrations(
-        session=session,
-        rows=[
-            {
-                "provider_id": ids[lk.provider],
-                "consumer_id": ids[lk.consumer],
-                "data": lk.data,
-                "method": lk.method,
-                "interim_interface": False,
-                "typical": True,
-            }
-            for lk in catalog.links
-            if lk.provider in new_names or lk.consumer in new_names
-        ],
-    )
-    operations.set_setting(session=session, key=SEEDED_KEY, value=now.date().isoformat())
-    if new:
-        audit.record(
-            session=session,
-            user=user,
-            at=now,
-            batch=batch,
-            action="init.systems",
-            entity="system",
-            entity_key="catalog",
-            new=f"{len(new)} systems, typical",
-        )
-    return len(new)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from fitgap.domain.enums import MilestoneKind
+from fitgap.domain.enums import DeadlineKind, MilestoneKind
 from fitgap.domain.records import Problem
 from fitgap.errors import InvalidInputError
 from fitgap.importers import systems_csv as cols
@@ -130,7 +130,7 @@ def _check_systems(session: Session, records: list[SystemRecord], problems: list
                     column=cols.OPERATIONS,
                 )
             )
-        if r.deadline_kind.value == "個別設定" and r.deadline is None:
+        if r.deadline_kind == DeadlineKind.CUSTOM and r.deadline is None:
             problems.append(
                 Problem("期限区分が個別設定なのに期限の日付がありません。", row=r.row, column=cols.DEADLINE)
             )
