@@ -22,7 +22,7 @@ from fitgap.importers.catalog import (
     read_municipalities,
     read_operations,
 )
-from fitgap.services.systems import seed_typical_systems
+from fitgap.services.system_seed import seed_typical_systems
 from fitgap.storage import audit, operations, specs
 from fitgap.storage.db import Database
 from fitgap.storage.schema import open_database
