@@ -94,6 +94,7 @@ class CsvResult(Generic[R]):
 # ---- cell readers (ValueError with a Japanese message on a bad value) -----------------------------
 
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_REIWA = re.compile(r"^(?:R|令和)(\d{1,2}|元)[-/.年](\d{1,2})[-/.月](\d{1,2})日?$", re.IGNORECASE)
 _TRUE = {"要確認", "あり", "有", "○", "◯", "はい", "true", "yes", "y", "1"}
 _FALSE = {"", "なし", "無", "×", "いいえ", "false", "no", "n", "0", "-", "—"}
 
@@ -103,12 +104,17 @@ def norm(text: object) -> str:
 
 
 def parse_date(text: object) -> date | None:
-    """'2026-01-05', '2026/1/5', '2026年1月5日', '2026-01-05 (R7年度)', '2026/01/05 0:00:00'; '' → None."""
+    """'2026-01-05', '2026/1/5', '2026年1月5日', 'R8.1.5', '令和8年1月5日', '2026-01-05 (R7年度)',
+    '2026/01/05 0:00:00'; '' → None."""
     s = norm(text)
     if not s:
         return None
     s = re.sub(r"\s*\(.*\)$", "", s).split(" ")[0]
     m = _DATE.match(s)
+    r = _REIWA.match(s)
+    if m is None and r is not None:
+        year = 2019 if r[1] == "元" else 2018 + int(r[1])
+        m = _DATE.match(f"{year}-{r[2]}-{r[3]}")
     if m is None and re.fullmatch(r"\d{8}", s):
         m = _DATE.match(f"{s[:4]}-{s[4:6]}-{s[6:]}")
     if m is None:
