@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from fitgap.domain.enums import Disposition, Kubun, RequirementKind, Status
-from fitgap.domain.models import Assessment, Requirement, SpecVersion
+from fitgap.domain.models import Assessment, SpecVersion
 from fitgap.domain.records import RequirementRecord, SpecVersionInfo
 from fitgap.domain.text import text_hash
 from fitgap.errors import FitGapError
@@ -129,11 +129,9 @@ def _check_demo_allowed(session: Session) -> None:
 
 
 def _clear_demo(session: Session) -> None:
-    demo_ids = [v.id for v in session.exec(select(SpecVersion).where(SpecVersion.demo == True))]  # noqa: E712
+    demo_ids = [v.id for v in session.exec(select(SpecVersion).where(SpecVersion.demo == True)) if v.id]  # noqa: E712
     session.execute(sa.delete(Assessment.__table__))  # type: ignore[attr-defined]
-    if demo_ids:
-        session.execute(sa.delete(Requirement.__table__).where(col(Requirement.spec_version_id).in_(demo_ids)))  # type: ignore[attr-defined]
-        session.execute(sa.delete(SpecVersion.__table__).where(col(SpecVersion.id).in_(demo_ids)))  # type: ignore[attr-defined]
+    specs.delete_versions(session=session, version_ids=demo_ids)
 
 
 def generate_demo(*, db: Database, total: int, seed: int, user: str,

@@ -3,6 +3,8 @@
 Version history
   1  the Fit & Gap core: operations, specs, versions, requirements, assessments, audit, settings.
   2  systems and their links and milestones, vendors and their answers, saved views.
+  3  a full-text index of requirements for Japanese substring search (SQLite FTS5, trigram tokenizer);
+     other databases search with LIKE and need no index.
 
 A step is an explicit function from version N to N+1, run inside the same transaction as the version
 bump, so an interrupted upgrade leaves the database at version N.
@@ -21,9 +23,10 @@ from sqlmodel import Session, SQLModel
 from fitgap import __version__
 from fitgap.domain import models as m
 from fitgap.errors import DatabaseError
+from fitgap.storage import search_index
 from fitgap.storage.db import Database, connect, sqlite_path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 META_TABLE = "fitgap_meta"
 
 V1_TABLES = [
@@ -57,7 +60,11 @@ def _step_1_to_2(conn: sa.Connection) -> None:
     SQLModel.metadata.create_all(conn, tables=_tables(V2_TABLES))
 
 
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _step_1_to_2}
+def _step_2_to_3(conn: sa.Connection) -> None:
+    search_index.create(conn)
+
+
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _step_1_to_2, 2: _step_2_to_3}
 
 
 def read_meta(conn: sa.Connection) -> dict[str, str]:
@@ -73,9 +80,11 @@ def _set_meta(conn: sa.Connection, key: str, value: str) -> None:
 
 
 def create_schema(conn: sa.Connection, *, version: int = SCHEMA_VERSION) -> None:
-    """Create every table of ``version`` and the meta rows (used for new databases and in tests)."""
-    models = V1_TABLES + (V2_TABLES if version >= 2 else [])
-    SQLModel.metadata.create_all(conn, tables=_tables(models))
+    """Create the schema of ``version`` and the meta rows: version 1's tables, then every step after it,
+    so a new database is exactly what an upgraded one is."""
+    SQLModel.metadata.create_all(conn, tables=_tables(V1_TABLES))
+    for v in range(1, version):
+        MIGRATIONS[v](conn)
     _set_meta(conn, "schema_version", str(version))
     _set_meta(conn, "database_id", str(uuid.uuid4()))
     _set_meta(conn, "created_at", datetime.now(UTC).isoformat(timespec="seconds"))

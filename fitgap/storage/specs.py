@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, select
 from fitgap.domain.models import Requirement, Spec, SpecVersion
 from fitgap.domain.records import RequirementRecord, SpecVersionInfo
 from fitgap.domain.text import text_hash
+from fitgap.storage import search_index
 
 REQUIREMENT_TABLE: sa.Table = Requirement.__table__  # type: ignore[attr-defined]
 
@@ -117,6 +118,18 @@ def insert_records(
     for i in range(0, len(params), chunk):
         conn.exec_driver_sql(sql, params[i : i + chunk])  # type: ignore[arg-type]
     return len(params)
+
+
+def delete_versions(*, session: Session, version_ids: Sequence[int]) -> None:
+    """Delete spec versions with their requirements and their search index entries (demo data only)."""
+    if not version_ids:
+        return
+    t = REQUIREMENT_TABLE
+    conn = session.connection()
+    ids = [r[0] for r in conn.execute(sa.select(t.c.id).where(t.c.spec_version_id.in_(version_ids)))]
+    conn.execute(sa.delete(t).where(t.c.spec_version_id.in_(version_ids)))
+    search_index.remove(conn, ids=ids)
+    conn.execute(sa.delete(SpecVersion.__table__).where(SpecVersion.__table__.c.id.in_(version_ids)))  # type: ignore[attr-defined]
 
 
 def mark_current(*, session: Session, operation_code: str, spec_version_id: int) -> None:

@@ -1,0 +1,231 @@
+"""Marking items: status, disposition, note; bulk; undo and redo; conflicts between users.
+
+Every call is one transaction with its audit events, all under one batch id. An item changed by someone
+else since the caller read it (its revision differs) is not overwritten: it is reported as a conflict
+with its current state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from fitgap.domain.enums import Disposition, Status
+from fitgap.domain.models import Assessment, AuditEvent
+from fitgap.domain.rules import note_missing
+from fitgap.errors import InvalidInputError, NotFoundError
+from fitgap.services.items import NOTE_RULE_KEY, ItemKey, ItemRow, note_rule, to_row
+from fitgap.storage import audit, items, operations
+from fitgap.storage.db import Database
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+FIELDS = ("status", "disposition", "note", "needs_review")
+ASSESSMENT: sa.Table = Assessment.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    key: ItemKey
+    expected: int | None
+    current: ItemRow
+
+
+@dataclass
+class UpdateResult:
+    batch: str | None = None
+    changed: list[ItemKey] = field(default_factory=list)
+    unchanged: list[ItemKey] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    rejected: list[tuple[ItemKey, str]] = field(default_factory=list)
+
+
+def _state(row: Any) -> dict[str, Any]:
+    return {
+        "status": Status(row.status),
+        "disposition": Disposition(row.disposition) if row.disposition else None,
+        "note": row.note or "",
+        "needs_review": bool(row.needs_review),
+    }
+
+
+def _text(field_name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value.value if hasattr(value, "value") else value)
+
+
+def _parse(field_name: str, text: str | None) -> Any:
+    if field_name == "status":
+        return Status(text) if text else Status.UNCHECKED
+    if field_name == "disposition":
+        return Disposition(text) if text else None
+    if field_name == "needs_review":
+        return text == "1"
+    return text or ""
+
+
+def _apply(
+    session: Session,
+    *,
+    user: str,
+    action: str,
+    targets: Mapping[ItemKey, dict[str, Any]],
+    expected_revisions: Mapping[ItemKey, int] | None,
+    guards: Mapping[ItemKey, dict[str, Any]] | None,
+    enforce_note_rule: bool,
+) -> UpdateResult:
+    """Write the target values of each item, checking revisions/guards and the note rule."""
+    result = UpdateResult(batch=audit.new_batch())
+    now = datetime.now(UTC)
+    rows = {ItemKey(r.operation_code, r.req_id): r for r in items.rows_for_keys(session=session, keys=list(targets))}
+    missing = [k for k in targets if k not in rows]
+    if missing:
+        shown = "、".join(str(k) for k in missing[:5])
+        raise NotFoundError(f"要件 {shown} は現行の版にありません。", "画面を更新してから、もう一度操作してください。")
+    required = note_rule(session) if enforce_note_rule else frozenset()
+    inserts, updates, events = [], [], []
+    for key, wanted in targets.items():
+        row = rows[key]
+        cur = _state(row)
+        if expected_revisions is not None and key in expected_revisions and expected_revisions[key] != row.revision:
+            result.conflicts.append(Conflict(key, expected_revisions[key], to_row(row)))
+            continue
+        if guards is not None and any(cur[f] != v for f, v in guards.get(key, {}).items()):
+            result.conflicts.append(Conflict(key, None, to_row(row)))
+            continue
+        new = {**cur, **wanted}
+        if "status" in wanted and new["status"] != Status.GAP:
+            new["disposition"] = None
+        if new == cur:
+            result.unchanged.append(key)
+            continue
+        if required and note_missing(new["status"], new["note"], required):
+            result.rejected.append((key, f"{new['status'].value} にはメモ（理由）が必要です"))
+            continue
+        values = {
+            "status": new["status"].value, "disposition": new["disposition"].value if new["disposition"] else None,
+            "note": new["note"], "needs_review": new["needs_review"], "assessed_by": user, "assessed_at": now,
+        }
+        if "status" in wanted:
+            values["basis_version_id"] = row.spec_version_id
+        if row.assessment_id is None:
+            inserts.append({"operation_code": key.operation_code, "req_id": key.req_id, "archived": False,
+                            "revision": 1, "basis_version_id": row.spec_version_id, **values})
+        else:
+            updates.append({"_id": row.assessment_id, **values})
+        for f in FIELDS:
+            if new[f] != cur[f]:
+                events.append({"at": now, "user": user, "batch": result.batch, "action": action,
+                               "entity": "assessment", "entity_key": str(key), "field": f,
+                               "old_value": _text(f, cur[f]), "new_value": _text(f, new[f])})
+        result.changed.append(key)
+    if inserts:
+        session.execute(sa.insert(ASSESSMENT), inserts)
+    for u in updates:
+        params = {k: v for k, v in u.items() if k != "_id"}
+        session.execute(sa.update(ASSESSMENT).where(ASSESSMENT.c.id == u["_id"]).values(**params, revision=ASSESSMENT.c.revision + 1))
+    audit.record_many(session=session, rows=events)
+    if not result.changed:
+        result.batch = None
+    return result
+
+
+def update_items(
+    *,
+    db: Database,
+    user: str,
+    keys: Sequence[ItemKey],
+    status: Status | Any = UNSET,
+    disposition: Disposition | Any | None = UNSET,
+    note: str | Any = UNSET,
+    expected_revisions: Mapping[ItemKey, int] | None = None,
+    action: str = "assessment.update",
+    enforce_note_rule: bool = True,
+) -> UpdateResult:
+    """Set status, disposition and/or note of the given items in one transaction.
+
+    Setting a status confirms the item: it clears 要再確認 and records the current version as the basis.
+    """
+    wanted: dict[str, Any] = {}
+    if status is not UNSET:
+        wanted["status"] = Status(status)
+        wanted["needs_review"] = False
+    if disposition is not UNSET:
+        wanted["disposition"] = Disposition(disposition) if disposition else None
+    if note is not UNSET:
+        wanted["note"] = str(note)
+    if not wanted:
+        raise InvalidInputError("変更する内容（状態、対応方針、メモ）が指定されていません。")
+    if wanted.get("disposition") is not None and wanted.get("status", Status.GAP) != Status.GAP:
+        raise InvalidInputError("対応方針はギャップの項目にだけ設定できます。")
+    targets = {ItemKey(*k): dict(wanted) for k in dict.fromkeys(keys)}
+    with db.write() as session:
+        if "disposition" in wanted and "status" not in wanted and wanted["disposition"] is not None:
+            rows = items.rows_for_keys(session=session, keys=list(targets))
+            not_gap = [ItemKey(r.operation_code, r.req_id) for r in rows if r.status != Status.GAP.value]
+            if not_gap:
+                raise InvalidInputError(
+                    f"対応方針はギャップの項目にだけ設定できます（ギャップでない項目: {len(not_gap)}件、例 {not_gap[0]}）。",
+                    "先に状態をギャップにするか、ギャップの項目だけを選んでください。",
+                )
+        return _apply(session, user=user, action=action, targets=targets, expected_revisions=expected_revisions,
+                      guards=None, enforce_note_rule=enforce_note_rule)
+
+
+def _batch_events(session: Session, batch: str) -> list[AuditEvent]:
+    stmt = select(AuditEvent).where(AuditEvent.batch == batch, AuditEvent.entity == "assessment")
+    return list(session.exec(stmt))
+
+
+def _revert(db: Database, *, user: str, batch: str, direction: str) -> UpdateResult:
+    with db.write() as session:
+        events = _batch_events(session, batch)
+        if not events:
+            raise NotFoundError("取り消す（やり直す）変更が見つかりません。", "画面を更新してください。")
+        targets: dict[ItemKey, dict[str, Any]] = {}
+        guards: dict[ItemKey, dict[str, Any]] = {}
+        for e in events:
+            op, req = e.entity_key.split(":", 1)
+            key = ItemKey(op, req)
+            to, expect = (e.old_value, e.new_value) if direction == "undo" else (e.new_value, e.old_value)
+            targets.setdefault(key, {})[e.field or ""] = _parse(e.field or "", to)
+            guards.setdefault(key, {})[e.field or ""] = _parse(e.field or "", expect)
+        return _apply(session, user=user, action=f"assessment.{direction}", targets=targets,
+                      expected_revisions=None, guards=guards, enforce_note_rule=False)
+
+
+def undo(*, db: Database, user: str, batch: str) -> UpdateResult:
+    """Revert one batch, as a new batch. Items changed since by anyone are conflicts and stay as they are."""
+    return _revert(db, user=user, batch=batch, direction="undo")
+
+
+def redo(*, db: Database, user: str, batch: str) -> UpdateResult:
+    """Re-apply a batch that was undone, as a new batch."""
+    return _revert(db, user=user, batch=batch, direction="redo")
+
+
+def get_note_rule(*, db: Database) -> frozenset[Status]:
+    with db.read() as session:
+        return note_rule(session)
+
+
+def set_note_rule(*, db: Database, user: str, statuses: Sequence[Status]) -> None:
+    value = ",".join(s.value for s in Status if s in set(statuses))
+    with db.write() as session:
+        old = operations.get_setting(session=session, key=NOTE_RULE_KEY, default="")
+        operations.set_setting(session=session, key=NOTE_RULE_KEY, value=value)
+        audit.record(session=session, user=user, at=datetime.now(UTC), batch=audit.new_batch(),
+                     action="setting.update", entity="setting", entity_key=NOTE_RULE_KEY, old=old, new=value)

@@ -1,0 +1,241 @@
+"""The requirements as the workbench shows them: filter, search, sort, page, and one item in detail."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from fitgap.domain.enums import Disposition, Kubun, RequirementKind, Severity, Status
+from fitgap.domain.rules import DEFAULT_NOTE_REQUIRED
+from fitgap.domain.text import nfkc
+from fitgap.errors import NotFoundError
+from fitgap.storage import audit, items, operations, search_index, specs
+from fitgap.storage.db import Database
+
+NOTE_RULE_KEY = "note_required_statuses"
+
+
+class ItemKey(NamedTuple):
+    operation_code: str
+    req_id: str
+
+    def __str__(self) -> str:
+        return f"{self.operation_code}:{self.req_id}"
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    operation_code: str | None = None
+    statuses: frozenset[Status] = frozenset()
+    kubun: frozenset[Kubun] = frozenset()
+    dispositions: frozenset[Disposition] = frozenset()
+    severities: frozenset[Severity] = frozenset()
+    needs_review: bool | None = None
+    note_missing: bool | None = None
+    text: str = ""
+
+    def terms(self) -> list[str]:
+        return nfkc(self.text).split()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "operation_code": self.operation_code,
+            "statuses": sorted(s.value for s in self.statuses),
+            "kubun": sorted(k.value for k in self.kubun),
+            "dispositions": sorted(d.value for d in self.dispositions),
+            "severities": sorted(s.value for s in self.severities),
+            "needs_review": self.needs_review,
+            "note_missing": self.note_missing,
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ItemFilter:
+        return cls(
+            operation_code=data.get("operation_code"),
+            statuses=frozenset(Status(s) for s in data.get("statuses", [])),
+            kubun=frozenset(Kubun(k) for k in data.get("kubun", [])),
+            dispositions=frozenset(Disposition(d) for d in data.get("dispositions", [])),
+            severities=frozenset(Severity(s) for s in data.get("severities", [])),
+            needs_review=data.get("needs_review"),
+            note_missing=data.get("note_missing"),
+            text=data.get("text", ""),
+        )
+
+
+@dataclass(frozen=True)
+class ItemSort:
+    column: str = "req_id"
+    descending: bool = False
+
+    COLUMNS = ("operation", "req_id", "name", "kubun", "status", "disposition", "severity", "assessed_at")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    key: ItemKey
+    name: str
+    kind: RequirementKind
+    kubun: Kubun
+    transitional: bool
+    status: Status
+    disposition: Disposition | None
+    severity: Severity | None
+    needs_review: bool
+    note: str
+    revision: int
+    assessed_by: str | None
+    assessed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PreviousText:
+    label: str
+    text: str
+    kubun: Kubun
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    user: str
+    action: str
+    field: str | None
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class ItemDetail:
+    row: ItemRow
+    text: str
+    category: str
+    source_file: str | None
+    source_sheet: str | None
+    source_row: int | None
+    version_label: str
+    previous: PreviousText | None
+    history: list[HistoryEntry]
+    vendor_answers: list[Any] = field(default_factory=list)
+
+
+def to_row(r: Any) -> ItemRow:
+    return ItemRow(
+        key=ItemKey(r.operation_code, r.req_id), name=r.name, kind=RequirementKind(r.kind), kubun=Kubun(r.kubun),
+        transitional=bool(r.transitional), status=Status(r.status),
+        disposition=Disposition(r.disposition) if r.disposition else None,
+        severity=Severity(r.severity) if r.severity else None, needs_review=bool(r.needs_review), note=r.note,
+        revision=int(r.revision), assessed_by=r.assessed_by, assessed_at=r.assessed_at,
+    )
+
+
+def note_rule(session: Any) -> frozenset[Status]:
+    raw = operations.get_setting(session=session, key=NOTE_RULE_KEY, default="\0")
+    if raw == "\0":
+        return DEFAULT_NOTE_REQUIRED
+    return frozenset(Status(s) for s in raw.split(",") if s)
+
+
+def _where(session: Any, flt: ItemFilter) -> list[Any]:
+    note_for = None
+    if flt.note_missing:
+        note_for = [s.value for s in note_rule(session)]
+    return items.build_where(
+        session.connection(), operation_code=flt.operation_code, statuses=[s.value for s in flt.statuses],
+        kubun=[k.value for k in flt.kubun], dispositions=[d.value for d in flt.dispositions],
+        severities=[s.value for s in flt.severities], needs_review=flt.needs_review, note_missing_for=note_for,
+        terms=flt.terms(),
+    )
+
+
+def prepare_search(*, db: Database) -> int:
+    """Bring the search index up to date (after imports); returns how many requirements it indexed."""
+    with db.read() as session:
+        if not search_index.behind(session.connection()):
+            return 0
+    with db.write() as session:
+        return search_index.catch_up(session.connection())
+
+
+def count_items(*, db: Database, flt: ItemFilter) -> int:
+    if flt.text:
+        prepare_search(db=db)
+    with db.read() as session:
+        return items.count(session=session, where=_where(session, flt))
+
+
+def list_items(*, db: Database, flt: ItemFilter, sort: ItemSort = ItemSort(), offset: int = 0,
+               limit: int = 100) -> list[ItemRow]:
+    if flt.text:
+        prepare_search(db=db)
+    with db.read() as session:
+        rows = items.page(session=session, where=_where(session, flt), sort=sort.column,
+                          descending=sort.descending, offset=offset, limit=limit)
+    return [to_row(r) for r in rows]
+
+
+def item_keys(*, db: Database, flt: ItemFilter) -> list[ItemKey]:
+    if flt.text:
+        prepare_search(db=db)
+    with db.read() as session:
+        return [ItemKey(a, b) for a, b in items.keys(session=session, where=_where(session, flt))]
+
+
+def get_item(*, db: Database, key: ItemKey) -> ItemRow:
+    with db.read() as session:
+        rows = items.rows_for_keys(session=session, keys=[(key.operation_code, key.req_id)])
+    if not rows:
+        raise NotFoundError(f"要件 {key} はありません。", "業務コードと要件IDを確かめてください。")
+    return to_row(rows[0])
+
+
+def get_item_detail(*, db: Database, key: ItemKey) -> ItemDetail:
+    with db.read() as session:
+        r = items.detail(session=session, operation_code=key.operation_code, req_id=key.req_id)
+        if r is None:
+            raise NotFoundError(f"要件 {key} はありません。", "業務コードと要件IDを確かめてください。")
+        versions = {v.id: v for v in specs.list_versions(session=session, operation_code=key.operation_code)}
+        previous = None
+        row = to_row(r)
+        if row.needs_review and r.basis_version_id and r.basis_version_id != r.spec_version_id:
+            old = items.requirement_in_version(session=session, spec_version_id=r.basis_version_id, req_id=key.req_id)
+            if old is not None:
+                label = versions[r.basis_version_id].label if r.basis_version_id in versions else "旧版"
+                previous = PreviousText(label=label, text=old.text, kubun=Kubun(old.kubun))
+        history = [
+            HistoryEntry(at=e.at, user=e.user, action=e.action, field=e.field, old=e.old_value, new=e.new_value)
+            for e in audit.history(session=session, entity_key=str(key))
+        ]
+        answers = _vendor_answers(session, key)
+    version = versions.get(r.spec_version_id)
+    return ItemDetail(
+        row=row, text=r.text, category=r.category, source_file=r.source_file, source_sheet=r.source_sheet,
+        source_row=r.source_row, version_label=version.label if version else "", previous=previous,
+        history=history, vendor_answers=answers,
+    )
+
+
+def _vendor_answers(session: Any, key: ItemKey) -> list[Any]:
+    """Every vendor's answer to the item, when the vendor feature is present."""
+    try:
+        from fitgap.storage import vendors  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    op = operations.get_operation(session=session, code=key.operation_code)
+    finder = getattr(vendors, "answers_for_item", None)
+    if finder is None or op is None:
+        return []
+    return list(finder(session=session, operation_code=key.operation_code, req_id=key.req_id, deadline=op.deadline))
+
+
+def dumps(flt: ItemFilter, sort: ItemSort) -> str:
+    return json.dumps({"filter": flt.to_json(), "sort": {"column": sort.column, "descending": sort.descending}},
+                      ensure_ascii=False)
+
+
+def loads(text: str) -> tuple[ItemFilter, ItemSort]:
+    data = json.loads(text)
+    s = data.get("sort", {})
+    return ItemFilter.from_json(data.get("filter", {})), ItemSort(s.get("column", "req_id"), bool(s.get("descending")))

@@ -1,0 +1,158 @@
+"""Queries over current requirements joined with their assessments: filter, search, sort, page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from fitgap.domain.enums import Disposition, Kubun, Severity, Status
+from fitgap.domain.models import Assessment, Operation, Requirement
+from fitgap.storage import search_index
+
+req: sa.Table = Requirement.__table__  # type: ignore[attr-defined]
+asm: sa.Table = Assessment.__table__  # type: ignore[attr-defined]
+ops: sa.Table = Operation.__table__  # type: ignore[attr-defined]
+
+status_expr = sa.func.coalesce(asm.c.status, Status.UNCHECKED.value)
+note_expr = sa.func.coalesce(asm.c.note, "")
+review_expr = sa.func.coalesce(asm.c.needs_review, sa.false())
+revision_expr = sa.func.coalesce(asm.c.revision, 0)
+# The same rule as fitgap.domain.rules.severity, in SQL (a test keeps the two in step).
+severity_expr = sa.case(
+    (sa.and_(req.c.kubun == Kubun.MUST.value, status_expr == Status.GAP.value), Severity.MUST_CLOSE.value),
+    (sa.and_(req.c.kubun == Kubun.FORBIDDEN.value, status_expr == Status.FIT.value), Severity.MUST_REMOVE.value),
+    (
+        sa.and_(
+            req.c.kubun == Kubun.OPTION.value,
+            sa.or_(
+                status_expr == Status.UNCHECKED.value,
+                sa.and_(status_expr == Status.GAP.value,
+                        sa.or_(asm.c.disposition.is_(None), asm.c.disposition == Disposition.UNDECIDED.value)),
+            ),
+        ),
+        Severity.DECIDE.value,
+    ),
+    else_=None,
+)
+
+_KUBUN_ORDER = sa.case({k.value: i for i, k in enumerate(Kubun)}, value=req.c.kubun)
+_STATUS_ORDER = sa.case({s.value: i for i, s in enumerate(Status)}, value=status_expr)
+SORT_COLUMNS: dict[str, Any] = {
+    "operation": ops.c.order,
+    "req_id": req.c.req_id,
+    "name": req.c.name,
+    "kubun": _KUBUN_ORDER,
+    "status": _STATUS_ORDER,
+    "disposition": asm.c.disposition,
+    "severity": severity_expr,
+    "assessed_at": asm.c.assessed_at,
+}
+
+ROW_COLUMNS = (
+    req.c.operation_code, req.c.req_id, req.c.name, req.c.kind, req.c.kubun, req.c.transitional, status_expr.label("status"),
+    asm.c.disposition, severity_expr.label("severity"), review_expr.label("needs_review"), note_expr.label("note"),
+    revision_expr.label("revision"), asm.c.assessed_by, asm.c.assessed_at,
+)
+
+
+def _joined() -> sa.FromClause:
+    return req.outerjoin(asm, sa.and_(asm.c.operation_code == req.c.operation_code, asm.c.req_id == req.c.req_id)).join(
+        ops, ops.c.code == req.c.operation_code
+    )
+
+
+def build_where(
+    conn: sa.Connection,
+    *,
+    operation_code: str | None,
+    statuses: Sequence[str] = (),
+    kubun: Sequence[str] = (),
+    dispositions: Sequence[str] = (),
+    severities: Sequence[str] = (),
+    needs_review: bool | None = None,
+    note_missing_for: Sequence[str] | None = None,
+    terms: Sequence[str] = (),
+) -> list[Any]:
+    """WHERE clauses for a filter. ``note_missing_for``: statuses that need a note (only with a note filter)."""
+    where: list[Any] = [req.c.current == sa.true()]
+    if operation_code:
+        where.append(req.c.operation_code == operation_code)
+    if statuses:
+        where.append(status_expr.in_(list(statuses)))
+    if kubun:
+        where.append(req.c.kubun.in_(list(kubun)))
+    if dispositions:
+        where.append(asm.c.disposition.in_(list(dispositions)))
+    if severities:
+        where.append(severity_expr.in_(list(severities)))
+    if needs_review is not None:
+        where.append(review_expr == (sa.true() if needs_review else sa.false()))
+    if note_missing_for is not None:
+        where.append(sa.and_(status_expr.in_(list(note_missing_for)), sa.func.trim(note_expr) == ""))
+    long_terms = [t for t in terms if len(t) >= 3]
+    short_terms = [t for t in terms if len(t) < 3]
+    if long_terms and search_index.available(conn):
+        match = search_index.match_expression(long_terms)
+        where.append(
+            req.c.id.in_(sa.select(sa.column("rowid")).select_from(sa.table(search_index.TABLE))
+                       .where(sa.text(f"{search_index.TABLE} MATCH :fts_q").bindparams(fts_q=match)))
+        )
+    else:
+        short_terms = list(terms)
+    for t in short_terms:
+        pattern = "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append(sa.or_(req.c.req_id.like(pattern, escape="\\"), req.c.name.like(pattern, escape="\\"),
+                            req.c.text.like(pattern, escape="\\")))
+    return where
+
+
+def count(*, session: Session, where: list[Any]) -> int:
+    stmt = sa.select(sa.func.count()).select_from(_joined()).where(*where)
+    return int(session.execute(stmt).scalar_one())
+
+
+def page(*, session: Session, where: list[Any], sort: str, descending: bool, offset: int, limit: int) -> list[Any]:
+    key = SORT_COLUMNS.get(sort, req.c.req_id)
+    order = [key.desc() if descending else key.asc()]
+    if sort != "operation":
+        order.append(ops.c.order)
+    order.append(req.c.req_id)
+    stmt = sa.select(*ROW_COLUMNS).select_from(_joined()).where(*where).order_by(*order).offset(offset).limit(limit)
+    return list(session.execute(stmt))
+
+
+def keys(*, session: Session, where: list[Any]) -> list[tuple[str, str]]:
+    stmt = sa.select(req.c.operation_code, req.c.req_id).select_from(_joined()).where(*where).order_by(ops.c.order, req.c.req_id)
+    return [(a, b) for a, b in session.execute(stmt)]
+
+
+def rows_for_keys(*, session: Session, keys: Sequence[tuple[str, str]]) -> list[Any]:
+    """Current requirement rows (with their assessment state) for the given keys."""
+    out: list[Any] = []
+    for i in range(0, len(keys), 400):
+        chunk = list(keys[i : i + 400])
+        stmt = (
+            sa.select(*ROW_COLUMNS, req.c.spec_version_id, asm.c.id.label("assessment_id"))
+            .select_from(_joined())
+            .where(req.c.current == sa.true(), sa.tuple_(req.c.operation_code, req.c.req_id).in_(chunk))
+        )
+        out.extend(session.execute(stmt))
+    return out
+
+
+def detail(*, session: Session, operation_code: str, req_id: str) -> Any:
+    stmt = (
+        sa.select(*ROW_COLUMNS, req.c.text, req.c.category, req.c.source_file, req.c.source_sheet, req.c.source_row,
+                  req.c.spec_version_id, asm.c.basis_version_id)
+        .select_from(_joined())
+        .where(req.c.current == sa.true(), req.c.operation_code == operation_code, req.c.req_id == req_id)
+    )
+    return session.execute(stmt).first()
+
+
+def requirement_in_version(*, session: Session, spec_version_id: int, req_id: str) -> Any:
+    stmt = sa.select(req.c.text, req.c.kubun, req.c.name).where(req.c.spec_version_id == spec_version_id, req.c.req_id == req_id)
+    return session.execute(stmt).first()

@@ -1,0 +1,78 @@
+"""Full-text search over requirements: SQLite FTS5 with the trigram tokenizer (Japanese substrings).
+
+The index holds req_id, name and text of every requirement under the requirement's rowid. Building it
+costs more than inserting the rows, so bulk loads do not wait for it: :func:`catch_up` indexes whatever
+was added since the last time (fitgap_meta ``search_indexed_upto``) before a search, or ahead of time
+in a worker. :func:`remove` drops deleted rows. Terms shorter than three characters, and databases other
+than SQLite, use LIKE instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+TABLE = "requirement_fts"
+
+
+def create(conn: sa.Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql(f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(req_id, name, text, tokenize='trigram')")
+    _set_upto(conn, 0)
+
+
+def available(conn: sa.Connection) -> bool:
+    return conn.dialect.name == "sqlite"
+
+
+def _upto(conn: sa.Connection) -> int:
+    row = conn.exec_driver_sql("SELECT value FROM fitgap_meta WHERE key = 'search_indexed_upto'").first()
+    return int(row[0]) if row and row[0] else 0
+
+
+def _set_upto(conn: sa.Connection, value: int) -> None:
+    if not conn.exec_driver_sql("UPDATE fitgap_meta SET value = ? WHERE key = 'search_indexed_upto'", (str(value),)).rowcount:
+        conn.exec_driver_sql("INSERT INTO fitgap_meta (key, value) VALUES ('search_indexed_upto', ?)", (str(value),))
+
+
+def _max_id(conn: sa.Connection) -> int:
+    return int(conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM requirement").scalar_one())
+
+
+def behind(conn: sa.Connection) -> bool:
+    """True when requirements were added since the index was last brought up to date."""
+    return available(conn) and _max_id(conn) > _upto(conn)
+
+
+def catch_up(conn: sa.Connection) -> int:
+    """Index the requirements added since the last catch-up; returns how many (call in a write transaction)."""
+    if not available(conn):
+        return 0
+    upto, top = _upto(conn), _max_id(conn)
+    if top <= upto:
+        return 0
+    n = conn.exec_driver_sql(
+        f"INSERT INTO {TABLE} (rowid, req_id, name, text) SELECT id, req_id, name, text FROM requirement "
+        "WHERE id > ? AND id <= ?",
+        (upto, top),
+    ).rowcount
+    _set_upto(conn, top)
+    return int(n or 0)
+
+
+def remove(conn: sa.Connection, *, ids: Sequence[int]) -> None:
+    """Drop deleted requirements from the index (call after deleting them from the table)."""
+    if not available(conn) or not ids:
+        return
+    for i in range(0, len(ids), 500):
+        chunk = list(ids[i : i + 500])
+        conn.exec_driver_sql(f"DELETE FROM {TABLE} WHERE rowid IN ({','.join('?' * len(chunk))})", tuple(chunk))
+    # ids above the highest remaining one may be handed out again: make sure they get indexed then
+    _set_upto(conn, min(_upto(conn), _max_id(conn)))
+
+
+def match_expression(terms: Sequence[str]) -> str:
+    """An FTS5 query that requires every term as a substring (each quoted, so no FTS syntax leaks in)."""
+    return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
