@@ -11,8 +11,9 @@ from fitgap.domain.enums import Disposition, Kubun, RequirementKind, Severity, S
 from fitgap.domain.rules import DEFAULT_NOTE_REQUIRED
 from fitgap.domain.text import nfkc
 from fitgap.errors import NotFoundError
-from fitgap.storage import audit, items, operations, search_index, specs
+from fitgap.storage import audit, items, operations, search_index, specs, vendors
 from fitgap.storage.db import Database
+from fitgap.storage.vendors import VendorAnswerView
 
 NOTE_RULE_KEY = "note_required_statuses"
 
@@ -118,7 +119,7 @@ class ItemDetail:
     version_label: str
     previous: PreviousText | None
     history: list[HistoryEntry]
-    vendor_answers: list[Any] = field(default_factory=list)
+    vendor_answers: list[VendorAnswerView] = field(default_factory=list)
 
 
 def to_row(r: Any) -> ItemRow:
@@ -217,17 +218,11 @@ def get_item_detail(*, db: Database, key: ItemKey) -> ItemDetail:
     )
 
 
-def _vendor_answers(session: Any, key: ItemKey) -> list[Any]:
-    """Every vendor's answer to the item, when the vendor feature is present."""
-    try:
-        from fitgap.storage import vendors  # type: ignore[attr-defined]
-    except ImportError:
-        return []
+def _vendor_answers(session: Any, key: ItemKey) -> list[VendorAnswerView]:
+    """Every vendor's answer to the item, newest first, answers missing the deadline flagged."""
     op = operations.get_operation(session=session, code=key.operation_code)
-    finder = getattr(vendors, "answers_for_item", None)
-    if finder is None or op is None:
-        return []
-    return list(finder(session=session, operation_code=key.operation_code, req_id=key.req_id, deadline=op.deadline))
+    return vendors.answers_for_item(session=session, operation_code=key.operation_code, req_id=key.req_id,
+                                    deadline=op.deadline if op else None)
 
 
 def dumps(flt: ItemFilter, sort: ItemSort) -> str:
