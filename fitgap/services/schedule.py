@@ -10,6 +10,7 @@ from fitgap.errors import InvalidInputError
 from fitgap.graph.analysis import CriticalPath, Cycle, Wave, critical_path, find_cycles, migration_waves
 from fitgap.graph.build import SystemGraph
 from fitgap.graph.export import FORMATS, export_graph
+from fitgap.graph.model import Link, SystemNode
 from fitgap.graph.risk import DeadlineRisk, deadline_risks
 from fitgap.graph.schedule import Conflict, SlipReport, lateness_impact, schedule_conflicts
 from fitgap.services.systems import load_graph_in, match_system
@@ -73,3 +74,62 @@ def graph_text(*, db: Database, fmt: str) -> str:
     with db.read() as session:
         sg = load_graph_in(session)
     return export_graph(sg, fmt=fmt)
+
+
+# ---- one row per system, for screens --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkEnd:
+    """The other side of a link, seen from one system."""
+
+    name: str
+    data: str
+    method: str
+    interim_interface: bool
+    typical: bool
+
+
+@dataclass(frozen=True)
+class SystemRow:
+    """A system with its schedule facts: wave, risk, conflicts it is part of, what it needs and feeds."""
+
+    node: SystemNode
+    wave: int | None  # None for external systems
+    in_cycle: bool
+    risk: DeadlineRisk | None  # None for external systems
+    conflicts: tuple[Conflict, ...]
+    providers: tuple[LinkEnd, ...]  # what it needs
+    consumers: tuple[LinkEnd, ...]  # what needs it
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+
+def system_rows(view: ScheduleView) -> list[SystemRow]:
+    """Every system of the schedule in wave order (external ones last), then by name."""
+    sg = view.graph
+    wave_of = {sid: w.number for w in view.waves for sid in w.systems}
+    risk_of = {r.system: r for r in view.risks}
+    cyclic = {sid for c in view.cycles for sid in c.systems}
+
+    def end(other: int, link: Link) -> LinkEnd:
+        return LinkEnd(
+            sg.name(other), ",".join(link.data), link.method.value, link.interim_interface, link.typical
+        )
+
+    rows = [
+        SystemRow(
+            node=sg.system(sid),
+            wave=wave_of.get(sid),
+            in_cycle=sid in cyclic,
+            risk=risk_of.get(sid),
+            conflicts=tuple(c for c in view.conflicts if sid in (c.provider, c.consumer)),
+            providers=tuple(end(p, sg.link(p, sid)) for p in sg.providers(sid)),
+            consumers=tuple(end(c, sg.link(sid, c)) for c in sg.consumers(sid)),
+        )
+        for sid in sg.systems
+    ]
+    rows.sort(key=lambda r: (r.wave is None, r.wave or 0, sg.sort_key(r.node.id)))
+    return rows

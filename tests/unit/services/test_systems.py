@@ -240,3 +240,20 @@ def test_graph_text_and_slip(db: Database) -> None:
     systems.update_system(db=db, user="u", system=KOKUHO, planned_cutover=date(2026, 1, 5))
     sg, report = schedule.slip(db=db, system=JUKI, new_date=date(2026, 2, 1))
     assert sg.names(i.system for i in report.impacts) == [KOKUHO]
+
+
+def test_system_rows_for_screens(db: Database) -> None:
+    systems.update_system(db=db, user="u", system=JUKI, planned_cutover=date(2026, 2, 1))
+    systems.update_system(db=db, user="u", system=KOKUHO, planned_cutover=date(2026, 1, 5))
+    rows = schedule.system_rows(schedule.get_schedule(db=db, today=date(2025, 10, 1)))
+    assert [r.name for r in rows][:2] == ["戸籍情報システム", "法人住民税システム"]
+    assert rows[-1].name == "中間サーバー" and rows[-1].wave is None and rows[-1].risk is None
+    juki = next(r for r in rows if r.name == JUKI)
+    assert juki.wave == 2 and juki.in_cycle
+    assert [p.name for p in juki.providers] == ["戸籍情報システム", "戸籍附票システム"]
+    assert KOKUHO in [c.name for c in juki.consumers]
+    kokuho = next(r for r in rows if r.name == KOKUHO)
+    assert [(c.kind.value, c.provider, c.consumer) for c in juki.conflicts] == [
+        ("提供元より先に移行", juki.node.id, kokuho.node.id)
+    ]
+    assert kokuho.conflicts == juki.conflicts and kokuho.risk is not None
