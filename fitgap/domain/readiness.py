@@ -1,0 +1,142 @@
+"""Readiness verdicts per operation: pure rules that both decide and explain.
+
+Each rule has a level (赤 or 黄), a sentence a manager can read, and a test over the facts of one
+operation. The verdict is the worst level among the rules that apply; 緑 when none does. The report
+prints the same sentences, so the rules written in it are exactly the rules that decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+# Within this many days of the deadline, open work becomes pressing (red instead of amber).
+PRESSING_DAYS = 180
+# Within this many days of the deadline, the review should be complete.
+REVIEW_DUE_DAYS = 365
+# With at most PRESSING_DAYS left, a review below this share is red.
+REVIEW_MIN_PCT = 80
+
+
+class Verdict(StrEnum):
+    RED = "赤"
+    AMBER = "黄"
+    GREEN = "緑"
+
+    @property
+    def rank(self) -> int:
+        """0 is the worst: sorts red first."""
+        return {"赤": 0, "黄": 1, "緑": 2}[self.value]
+
+    @property
+    def meaning(self) -> str:
+        return {
+            "赤": "期限に間に合わないおそれが高い。すぐに対策が必要",
+            "黄": "注意。期限までに解消すべき課題がある",
+            "緑": "順調。判定ルールに当てはまる課題はない",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class OperationFacts:
+    """What the rules look at for one operation (counts are of current requirements)."""
+
+    deadline: date
+    days_left: int
+    requirements: int = 0
+    reviewed: int = 0
+    must_gaps_undecided: int = 0  # 実装必須 × ギャップ without a disposition (or 要検討)
+    reverse_gaps: int = 0  # 実装不可 × 適合
+    options_undecided: int = 0
+    needs_review: int = 0  # 要再確認
+    vendor_impossible: int = 0  # answers 対応不可
+    vendor_late: int = 0  # answers 期限後対応 landing after the deadline (or without a date)
+    has_systems: bool = False
+    cutover: date | None = None  # the last cut-over of the operation's systems (None: not planned)
+    migrated: bool = False  # every system of the operation has cut over
+    providers_late: int = 0  # providers cutting over after this operation's deadline
+    consumer_first: int = 0  # own systems planned before a provider, without an interim interface
+
+    @property
+    def reviewed_pct(self) -> float:
+        return 100.0 * self.reviewed / self.requirements if self.requirements else 0.0
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    level: Verdict
+    text: str
+    applies: Callable[[OperationFacts], bool]
+
+    @property
+    def line(self) -> str:
+        return f"{self.code}【{self.level.value}】{self.text}"
+
+
+def _open(f: OperationFacts) -> bool:
+    return not f.migrated
+
+
+def _pressing(f: OperationFacts) -> bool:
+    return not f.migrated and f.days_left <= PRESSING_DAYS
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("R1", Verdict.RED, "期限を過ぎても移行が完了していない",
+         lambda f: _open(f) and f.days_left < 0),
+    Rule("R2", Verdict.RED, "移行予定日が期限より後",
+         lambda f: _open(f) and f.cutover is not None and f.cutover > f.deadline),
+    Rule("R3", Verdict.RED, f"期限まで{PRESSING_DAYS}日以内で、対応方針の決まっていない実装必須ギャップがある",
+         lambda f: _pressing(f) and f.must_gaps_undecided > 0),
+    Rule("R4", Verdict.RED, "ベンダの「期限後対応」の回答で、対応予定日が期限より後（または未定）のものがある",
+         lambda f: _open(f) and f.vendor_late > 0),
+    Rule("R5", Verdict.RED, "データの提供元システムの移行が、この業務の期限より後になっている（日程の矛盾）",
+         lambda f: _open(f) and f.providers_late > 0),
+    Rule("R6", Verdict.RED, f"期限まで{PRESSING_DAYS}日以内で、確認率が{REVIEW_MIN_PCT}%未満",
+         lambda f: _pressing(f) and f.requirements > 0 and f.reviewed_pct < REVIEW_MIN_PCT),
+    Rule("R7", Verdict.AMBER, "要件一覧が取り込まれていない（データなし）",
+         lambda f: _open(f) and f.requirements == 0),
+    Rule("R8", Verdict.AMBER, "対応方針の決まっていない実装必須ギャップがある",
+         lambda f: _open(f) and f.must_gaps_undecided > 0),
+    Rule("R9", Verdict.AMBER, "逆ギャップ（実装不可機能に現行が適合＝廃止が必要）が残っている",
+         lambda f: _open(f) and f.reverse_gaps > 0),
+    Rule("R10", Verdict.AMBER, "ベンダの回答に「対応不可」がある",
+         lambda f: _open(f) and f.vendor_impossible > 0),
+    Rule("R11", Verdict.AMBER, f"期限まで{REVIEW_DUE_DAYS}日以内で、未確認の要件が残っている",
+         lambda f: _open(f) and f.days_left <= REVIEW_DUE_DAYS and f.requirements > 0 and f.reviewed < f.requirements),
+    Rule("R12", Verdict.AMBER, "標準オプション機能の採否が決まっていないものがある",
+         lambda f: _open(f) and f.options_undecided > 0),
+    Rule("R13", Verdict.AMBER, "仕様書の改版で要再確認の項目がある",
+         lambda f: _open(f) and f.needs_review > 0),
+    Rule("R14", Verdict.AMBER, "移行予定日が決まっていない（システム未登録を含む）",
+         lambda f: _open(f) and f.cutover is None),
+    Rule("R15", Verdict.AMBER, "暫定連携なしで、データの提供元より先に移行する予定になっている（日程の矛盾）",
+         lambda f: _open(f) and f.consumer_first > 0),
+)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdict: Verdict
+    reasons: tuple[Rule, ...]  # the rules that applied, worst first
+
+    @property
+    def reason_lines(self) -> list[str]:
+        return [r.line for r in self.reasons]
+
+
+def judge(facts: OperationFacts, rules: tuple[Rule, ...] = RULES) -> Judgement:
+    """The verdict of one operation and the rules that led to it."""
+    applied = tuple(sorted((r for r in rules if r.applies(facts)), key=lambda r: r.level.rank))
+    verdict = applied[0].level if applied else Verdict.GREEN
+    return Judgement(verdict, applied)
+
+
+def rule_lines(rules: tuple[Rule, ...] = RULES) -> list[str]:
+    """The rules as the report prints them, with the green rule last."""
+    lines = [r.line for r in rules]
+    lines.append(f"【{Verdict.GREEN.value}】上のどのルールにも当てはまらない（移行済みの業務は常に{Verdict.GREEN.value}）")
+    return lines

@@ -1,0 +1,242 @@
+"""The readiness report as ready data: what the Excel and HTML writers print, already computed.
+
+Built by ``fitgap.services.readiness``; the writers only format it. ``None`` in a figure means there is
+no data for it yet and is printed as データなし.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from fitgap.domain.calendar import days_left_label, reiwa_fy_label
+from fitgap.domain.readiness import Verdict
+
+NO_DATA = "データなし"
+
+VERDICT_COLOURS = {Verdict.RED: "C00000", Verdict.AMBER: "E69F00", Verdict.GREEN: "2E8B57"}
+RISK_FILLS = {"高": "E06666", "中": "F6B26B", "低": "93C47D", "完了": "B7B7B7", "": "9FC5E8"}
+VERDICT_FILLS = {Verdict.RED: "F8D7DA", Verdict.AMBER: "FFF3CD", Verdict.GREEN: "D4EDDA"}
+
+
+class BlockingKind:
+    MUST_GAP = "実装必須ギャップ（対応方針なし）"
+    REVERSE_GAP = "逆ギャップ（要廃止）"
+    VENDOR_LATE = "期限後対応（期限超過）"
+    CONFLICT = "日程の矛盾"
+    ALL = (MUST_GAP, REVERSE_GAP, VENDOR_LATE, CONFLICT)
+
+
+@dataclass(frozen=True)
+class VendorFigures:
+    answers: int = 0
+    after_deadline: int = 0
+    after_deadline_late: int = 0  # landing after the operation's deadline, or without a date
+    impossible: int = 0
+    unanswered: int = 0  # gaps waiting on the vendor with no answer
+
+
+@dataclass(frozen=True)
+class OperationReadiness:
+    code: str
+    order: int
+    name: str
+    group: str
+    deadline: date
+    deadline_kind: str
+    days_left: int
+    version_label: str | None
+    requirements: int
+    reviewed: int
+    fit: int
+    gap: int
+    not_applicable: int
+    gaps_by_class: dict[str, int]
+    gaps_by_disposition: dict[str, int]
+    must_gaps: int
+    must_gaps_undecided: int
+    reverse_gaps: int
+    options_undecided: int
+    needs_review: int
+    vendor: VendorFigures | None  # None: no vendor answers or sheets in the database yet
+    systems: tuple[str, ...]
+    cutover: date | None
+    migrated: bool
+    waits_for: tuple[str, ...]
+    verdict: Verdict
+    reasons: tuple[str, ...]
+    demo: bool = False
+
+    @property
+    def reviewed_pct(self) -> float | None:
+        return 100.0 * self.reviewed / self.requirements if self.requirements else None
+
+    @property
+    def fit_rate(self) -> float | None:
+        """適合 / (適合 + ギャップ): of the reviewed items that apply, the share that already fit."""
+        return 100.0 * self.fit / (self.fit + self.gap) if self.fit + self.gap else None
+
+    @property
+    def margin_days(self) -> int | None:
+        """Days between the planned cut-over and the deadline; negative when after it."""
+        return (self.deadline - self.cutover).days if self.cutover else None
+
+
+@dataclass(frozen=True)
+class BlockingItem:
+    kind: str  # one of BlockingKind
+    operation_code: str
+    operation: str
+    ref: str  # 機能ID / 帳票ID, or "provider → consumer"
+    title: str
+    detail: str
+    due: date | None = None
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    system: str
+    operations: tuple[str, ...]
+    vendor: str | None
+    start: date | None  # first planned/actual milestone (bar start)
+    cutover: date | None
+    done: bool
+    deadline: date | None
+    risk: str  # 高 / 中 / 低 / 完了
+    reasons: tuple[str, ...]
+    typical: bool
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    operation_code: str
+    operation: str
+    req_id: str
+    name: str
+    kubun: str
+    vendor: str
+    answer: str
+    planned_date: date | None
+    deadline: date
+    late: bool  # 期限後対応 landing after the deadline (or without a date)
+    cost_kyen: float | None
+    comment: str
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class SpecVersionLine:
+    operation: str
+    label: str
+    published_on: date | None
+    imported_at: datetime
+    source: str
+    demo: bool
+    bundled: bool
+
+
+@dataclass(frozen=True)
+class Totals:
+    operations: int
+    requirements: int
+    reviewed: int
+    fit: int
+    gap: int
+    must_gaps: int
+    must_gaps_undecided: int
+    reverse_gaps: int
+    options_undecided: int
+    needs_review: int
+    verdicts: dict[Verdict, int]
+    blocking: dict[str, int]
+    vendor: VendorFigures | None
+
+    @property
+    def reviewed_pct(self) -> float | None:
+        return 100.0 * self.reviewed / self.requirements if self.requirements else None
+
+    @property
+    def fit_rate(self) -> float | None:
+        return 100.0 * self.fit / (self.fit + self.gap) if self.fit + self.gap else None
+
+
+@dataclass(frozen=True)
+class ReadinessReport:
+    municipality: str | None
+    today: date  # the date the figures are based on (基準日)
+    generated_at: datetime
+    database: str
+    database_id: str | None
+    demo: bool
+    general_deadline: date
+    operations: list[OperationReadiness]
+    totals: Totals
+    blocking: list[BlockingItem]
+    schedule: list[ScheduleRow]
+    months: list[date]  # first day of each fiscal month shown on the schedule
+    answers: list[AnswerLine]
+    spec_versions: list[SpecVersionLine]
+    rules: list[str]
+    last_assessed_at: datetime | None = None
+    notes: list[str] = field(default_factory=list)  # what has no data yet, in words
+
+    @property
+    def title(self) -> str:
+        who = self.municipality or "（団体名未設定）"
+        return f"標準化 移行準備状況報告書 — {who}"
+
+
+# ---- formatting shared by the writers --------------------------------------------------------------
+
+
+def pct(value: float | None) -> str:
+    return NO_DATA if value is None else f"{value:.1f}%"
+
+
+def day(value: date | None, empty: str = "未定") -> str:
+    return value.isoformat() if value else empty
+
+
+def days_left_text(deadline: date, today: date) -> str:
+    return days_left_label(deadline, today)
+
+
+def fy_label(month: date) -> str:
+    return reiwa_fy_label(month)
+
+
+def month_index(months: list[date], d: date | None) -> int | None:
+    """Index of the month a date falls in, clamped to the shown range; None for no date."""
+    if d is None or not months:
+        return None
+    key = date(d.year, d.month, 1)
+    if key < months[0]:
+        return 0
+    if key > months[-1]:
+        return len(months) - 1
+    return months.index(key)
+
+
+def fiscal_months(first: date, last: date) -> list[date]:
+    """First day of every month from April of ``first``'s fiscal year to March of ``last``'s."""
+    fy_start = first.year if first.month >= 4 else first.year - 1
+    fy_end = last.year if last.month >= 4 else last.year - 1
+    out = []
+    for fy in range(fy_start, fy_end + 1):
+        for i in range(12):
+            m = 4 + i
+            out.append(date(fy + (m - 1) // 12, (m - 1) % 12 + 1, 1))
+    return out
+
+
+def bar_span(row: ScheduleRow, months: list[date]) -> tuple[int, int] | None:
+    """First and last month index of a system's bar; None when it has no cut-over date."""
+    end = month_index(months, row.cutover)
+    if end is None:
+        return None
+    start = month_index(months, row.start)
+    return (min(start, end) if start is not None else end), end
+
+
+def bar_colour(row: ScheduleRow) -> str:
+    return RISK_FILLS["完了" if row.done else row.risk if row.risk in RISK_FILLS else ""]

@@ -1,0 +1,220 @@
+"""The readiness workbook: 概要 (figures and charts), 日程 (systems × fiscal months), 阻害要因, ベンダ回答,
+メタデータ. Written in openpyxl's write-only mode: rows stream out, memory stays flat."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from fitgap.reports.output_file import write_atomically
+from fitgap.reports.readiness_model import (
+    NO_DATA,
+    VERDICT_FILLS,
+    OperationReadiness,
+    ReadinessReport,
+    day,
+    days_left_text,
+)
+from fitgap.reports.readiness_xlsx_schedule import write_schedule_sheet
+from fitgap.reports.xlsx_cells import cell, header_row, set_widths
+
+TITLE_FONT = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+WARN_FONT = Font(bold=True, color="C00000")
+
+SUMMARY_HEADERS = [
+    "業務コード", "業務", "判定", "要件数", "確認済", "確認率", "適合率", "ギャップ計", "必須ギャップ",
+    "オプションギャップ", "不可ギャップ", "方針未定の必須ギャップ", "逆ギャップ", "オプション未決定", "要再確認",
+]
+VENDOR_HEADERS = ["ベンダ回答数", "期限後対応", "うち期限超過", "対応不可", "未回答（ベンダ対応待ち）"]
+SCHEDULE_HEADERS = ["移行予定日", "期限", "残り", "期限との差（日）", "待ち合わせ先システム", "判定理由"]
+
+
+def _ratio(value: float | None) -> float | str:
+    return NO_DATA if value is None else value / 100.0
+
+
+def _summary_values(op: OperationReadiness, report: ReadinessReport) -> list[object]:
+    has_req = op.requirements > 0
+    counts: list[object] = [
+        op.requirements, op.reviewed, _ratio(op.reviewed_pct), _ratio(op.fit_rate), op.gap,
+        op.gaps_by_class["必須"], op.gaps_by_class["オプション"], op.gaps_by_class["不可"], op.must_gaps_undecided,
+        op.reverse_gaps, op.options_undecided, op.needs_review,
+    ]
+    if not has_req:
+        counts = [0] + [NO_DATA] * (len(counts) - 1)
+    disp: list[object] = list(op.gaps_by_disposition.values()) if has_req else [NO_DATA] * len(op.gaps_by_disposition)
+    v = op.vendor
+    vendor: list[object] = (
+        [v.answers, v.after_deadline, v.after_deadline_late, v.impossible, v.unanswered] if v
+        else [NO_DATA] * len(VENDOR_HEADERS)
+    )
+    if op.migrated:
+        sched: list[object] = [day(op.cutover), day(op.deadline), "移行済み", ""]
+    elif not op.systems:
+        sched = [f"{NO_DATA}（システム未登録）", day(op.deadline), days_left_text(op.deadline, report.today), ""]
+    else:
+        sched = [day(op.cutover), day(op.deadline), days_left_text(op.deadline, report.today),
+                 op.margin_days if op.margin_days is not None else "未定"]
+    return [op.code, op.name, op.verdict.value, *counts, *disp, *vendor, *sched, "、".join(op.waits_for) or "—",
+            "\n".join(op.reasons) or "—"]
+
+
+def _summary_sheet(wb: Workbook, report: ReadinessReport) -> None:
+    ws: WriteOnlyWorksheet = wb.create_sheet("概要")
+    ops = report.operations
+    disp_headers = list(ops[0].gaps_by_disposition) if ops else []
+    headers = [*SUMMARY_HEADERS, *(f"方針:{d}" for d in disp_headers), *VENDOR_HEADERS, *SCHEDULE_HEADERS]
+    set_widths(ws, [10, 20, 6] + [10] * (len(headers) - 5) + [28, 60])
+    ws.freeze_panes = "C1"
+    ws.append([cell(ws, report.title, font=TITLE_FONT)])
+    info = [f"基準日 {report.today.isoformat()}", f"作成 {report.generated_at:%Y-%m-%d %H:%M}",
+            f"一般の期限 {report.general_deadline.isoformat()}（{days_left_text(report.general_deadline, report.today)}）"]
+    ws.append(["  ".join(info)])
+    row = 2
+    if report.demo:
+        ws.append([cell(ws, "※ デモデータ（架空）による報告書です。実際の団体の状況ではありません。", font=WARN_FONT)])
+        row += 1
+    for note in report.notes:
+        ws.append([cell(ws, f"※ {note}", font=WARN_FONT)])
+        row += 1
+    t = report.totals
+    ws.append([])
+    ws.append([cell(ws, "団体全体", font=BOLD)])
+    totals = [
+        ("業務数", t.operations), ("要件数", t.requirements), ("確認率", _ratio(t.reviewed_pct)),
+        ("適合率", _ratio(t.fit_rate)), ("方針未定の必須ギャップ", t.must_gaps_undecided),
+        ("逆ギャップ", t.reverse_gaps), ("要再確認", t.needs_review),
+        *((f"判定 {v.value}", n) for v, n in t.verdicts.items()),
+        *((f"阻害要因: {k}", n) for k, n in t.blocking.items()),
+        ("ベンダ回答", t.vendor.answers if t.vendor else NO_DATA),
+        ("期限超過の期限後対応", t.vendor.after_deadline_late if t.vendor else NO_DATA),
+        ("対応不可", t.vendor.impossible if t.vendor else NO_DATA),
+    ]
+    for label, figure in totals:
+        fmt = "0.0%" if label in ("確認率", "適合率") and not isinstance(figure, str) else None
+        ws.append([label, cell(ws, figure, number_format=fmt)])
+    row += 2 + len(totals)
+    ws.append([])
+    ws.append([cell(ws, "業務別", font=BOLD)])
+    header_row(ws, headers)
+    head = row + 3
+    for op in ops:
+        values = _summary_values(op, report)
+        cells = []
+        for i, value in enumerate(values):
+            fmt = "0.0%" if headers[i] in ("確認率", "適合率") and not isinstance(value, str) else None
+            fill = PatternFill("solid", fgColor=VERDICT_FILLS[op.verdict]) if i == 2 else None
+            cells.append(cell(ws, value, number_format=fmt, fill=fill, alignment=WRAP if i == len(values) - 1 else None))
+        ws.append(cells)
+    last = head + len(ops)
+    row = last
+    ws.append([])
+    ws.append([cell(ws, "判定ルール（このルールで判定しています）", font=BOLD)])
+    for line in report.rules:
+        ws.append([line])
+    row += 2 + len(report.rules)
+    if ops:
+        _charts(ws, headers, head, last, anchor_row=row + 2)
+
+
+def _charts(ws: WriteOnlyWorksheet, headers: list[str], head: int, last: int, *, anchor_row: int) -> None:
+    cats = Reference(ws, min_col=2, min_row=head + 1, max_row=last)
+
+    def bar(title: str, names: list[str], y_title: str) -> BarChart:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = title
+        chart.y_axis.title = y_title
+        chart.height = max(7.5, 0.55 * (last - head) + 3)
+        chart.width = 18
+        for name in names:
+            col = headers.index(name) + 1
+            chart.add_data(Reference(ws, min_col=col, min_row=head, max_row=last), titles_from_data=True)
+        chart.set_categories(cats)
+        chart.x_axis.scaling.orientation = "maxMin"  # first operation on top, as in the table
+        return chart
+
+    progress = bar("進捗: 確認率と適合率（業務別）", ["確認率", "適合率"], "割合")
+    progress.y_axis.scaling.min = 0
+    progress.y_axis.scaling.max = 1
+    progress.y_axis.number_format = "0%"
+    ws.add_chart(progress, f"B{anchor_row}")
+    gaps = bar("ギャップ（業務別）", ["必須ギャップ", "方針未定の必須ギャップ", "逆ギャップ", "オプションギャップ"], "件数")
+    ws.add_chart(gaps, f"H{anchor_row}")
+
+
+def _table_sheet(wb: Workbook, title: str, headers: list[str], widths: list[int],
+                 rows: Iterable[Sequence[object]], empty: str) -> None:
+    ws: WriteOnlyWorksheet = wb.create_sheet(title)
+    set_widths(ws, widths)
+    ws.freeze_panes = "A2"
+    header_row(ws, headers)
+    n = 0
+    for values in rows:
+        ws.append([cell(ws, v, alignment=WRAP) for v in values])
+        n += 1
+    if n:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{n + 1}"
+    else:
+        ws.append([empty])
+
+
+def _blocking_sheet(wb: Workbook, report: ReadinessReport) -> None:
+    rows = ([b.kind, b.operation_code, b.operation, b.ref, b.title, b.detail, day(b.due, "")] for b in report.blocking)
+    _table_sheet(wb, "阻害要因", ["種類", "業務コード", "業務", "ID・連携", "名称・内容", "詳細", "期日"],
+                 [28, 10, 18, 26, 36, 60, 12], rows, "阻害要因はありません。")
+
+
+def _answers_sheet(wb: Workbook, report: ReadinessReport) -> None:
+    headers = ["業務コード", "業務", "ID", "名称", "区分", "ベンダ", "回答", "対応予定日", "期限", "期限超過",
+               "概算費用（千円）", "回答・代替案", "受領日時"]
+    rows = (
+        [a.operation_code, a.operation, a.req_id, a.name, a.kubun, a.vendor, a.answer, day(a.planned_date, ""),
+         day(a.deadline), "期限超過" if a.late else "", a.cost_kyen, a.comment, f"{a.received_at:%Y-%m-%d %H:%M}"]
+        for a in report.answers
+    )
+    empty = "回答なし" if report.totals.vendor else f"{NO_DATA}（ベンダ回答はまだ取り込まれていません）"
+    _table_sheet(wb, "ベンダ回答", headers, [10, 18, 12, 30, 10, 20, 12, 12, 12, 10, 12, 40, 17], rows, empty)
+
+
+def _metadata_sheet(wb: Workbook, report: ReadinessReport) -> None:
+    ws: WriteOnlyWorksheet = wb.create_sheet("メタデータ")
+    set_widths(ws, [22, 40, 14, 20, 30, 8, 8])
+    facts = [
+        ("作成日時", report.generated_at.isoformat(timespec="seconds")),
+        ("基準日", report.today.isoformat()),
+        ("団体", report.municipality or "（未設定）"),
+        ("データベース", report.database),
+        ("データベースID", report.database_id or ""),
+        ("デモデータ", "はい（架空のデータ）" if report.demo else "いいえ"),
+        ("最終の確認日時", f"{report.last_assessed_at:%Y-%m-%d %H:%M}" if report.last_assessed_at else NO_DATA),
+    ]
+    for label, value in facts:
+        ws.append([cell(ws, label, font=BOLD), cell(ws, value)])
+    ws.append([])
+    ws.append([cell(ws, "集計に用いた仕様書の版", font=BOLD)])
+    header_row(ws, ["業務", "版", "公開日", "取込日時", "取込元", "デモ", "同梱"])
+    for v in report.spec_versions:
+        ws.append([v.operation, v.label, day(v.published_on, ""), f"{v.imported_at:%Y-%m-%d %H:%M}",
+                   cell(ws, v.source), "○" if v.demo else "", "○" if v.bundled else ""])
+    if not report.spec_versions:
+        ws.append([f"{NO_DATA}（仕様書の版がありません）"])
+
+
+def write_readiness_xlsx(report: ReadinessReport, path: Path) -> Path:
+    """Write the workbook whole or not at all."""
+    wb = Workbook(write_only=True)
+    _summary_sheet(wb, report)
+    write_schedule_sheet(wb, report)
+    _blocking_sheet(wb, report)
+    _answers_sheet(wb, report)
+    _metadata_sheet(wb, report)
+    return write_atomically(path, lambda tmp: wb.save(tmp))

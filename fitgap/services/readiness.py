@@ -1,0 +1,285 @@
+"""The readiness report for managers: one view model from the status overview, the schedule, the vendor
+answers and the spec versions; written as an Excel workbook and/or one self-contained HTML file."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from fitgap.domain.calendar import FY2025_END
+from fitgap.domain.enums import Disposition, Kubun, VendorAnswerKind
+from fitgap.domain.readiness import OperationFacts, Verdict, judge, rule_lines
+from fitgap.errors import FitGapError, InvalidInputError
+from fitgap.graph.schedule import ConflictKind
+from fitgap.reports.readiness_model import (
+    NO_DATA,
+    AnswerLine,
+    BlockingItem,
+    BlockingKind,
+    OperationReadiness,
+    ReadinessReport,
+    SpecVersionLine,
+    Totals,
+    VendorFigures,
+    fiscal_months,
+)
+from fitgap.services import schedule as schedule_service
+from fitgap.services import status
+from fitgap.services.readiness_schedule import OperationSchedule, operation_schedules, schedule_rows
+from fitgap.storage import readiness as queries
+from fitgap.storage import specs
+from fitgap.storage.db import Database
+
+FORMATS = ("xlsx", "html", "both")
+MAX_FISCAL_YEARS = 6
+Progress = Callable[[int, int, str], None]
+UNSET_DISPOSITION = "未設定"
+
+
+def build_report(*, db: Database, today: date, now: datetime | None = None) -> ReadinessReport:
+    """Everything the report shows, computed once."""
+    overview = status.get_overview(db=db, today=today)
+    with db.read() as session:
+        by_disposition = queries.gaps_by_disposition(session=session)
+        blocking_rows = queries.blocking_requirements(session=session)
+        answers = queries.vendor_answers(session=session)
+        waiting = queries.waiting_without_answer(session=session)
+        facts = queries.database_facts(session=session)
+        versions = specs.current_versions(session=session)
+    plan = schedule_service.get_schedule(db=db, today=today)
+    sg = plan.graph
+    per_op_schedule = operation_schedules(plan)
+
+    summaries = [
+        s for s in overview.operations
+        if not s.cross_cutting or s.requirements or per_op_schedule.get(s.code, OperationSchedule()).systems
+    ]
+    names = {s.code: s.name for s in overview.operations}
+    deadlines = {s.code: s.deadline for s in overview.operations}
+    order = {s.code: s.order for s in overview.operations}
+
+    dispositions: dict[str, Counter[str]] = defaultdict(Counter)
+    undecided_must: Counter[str] = Counter()
+    for g in by_disposition:
+        dispositions[g.operation_code][g.disposition.value if g.disposition else UNSET_DISPOSITION] += g.count
+        if g.kubun == Kubun.MUST and g.disposition in (None, Disposition.UNDECIDED):
+            undecided_must[g.operation_code] += g.count
+
+    has_vendor_data = bool(facts.vendor_answers or facts.vendor_exports)
+    lines = [_answer_line(a, names, deadlines) for a in answers if a.operation_code in names]
+    vendor_by_op: dict[str, VendorFigures] = {}
+    if has_vendor_data:
+        for code in names:
+            mine = [ln for ln in lines if ln.operation_code == code]
+            vendor_by_op[code] = VendorFigures(
+                answers=len(mine),
+                after_deadline=sum(ln.answer == VendorAnswerKind.AFTER_DEADLINE for ln in mine),
+                after_deadline_late=sum(ln.late for ln in mine),
+                impossible=sum(ln.answer == VendorAnswerKind.IMPOSSIBLE for ln in mine),
+                unanswered=waiting.get(code, 0),
+            )
+
+    operations = []
+    for s in summaries:
+        sched = per_op_schedule.get(s.code, OperationSchedule())
+        vendor = vendor_by_op.get(s.code)
+        op_facts = OperationFacts(
+            deadline=s.deadline, days_left=s.days_left, requirements=s.requirements, reviewed=s.reviewed,
+            must_gaps_undecided=undecided_must[s.code], reverse_gaps=s.reverse_gaps,
+            options_undecided=s.option_undecided, needs_review=s.needs_review,
+            vendor_impossible=vendor.impossible if vendor else 0,
+            vendor_late=vendor.after_deadline_late if vendor else 0,
+            has_systems=bool(sched.systems), cutover=sched.cutover, migrated=sched.migrated,
+            providers_late=sched.providers_late, consumer_first=sched.consumer_first,
+        )
+        judgement = judge(op_facts)
+        operations.append(OperationReadiness(
+            code=s.code, order=s.order, name=s.name, group=s.group, deadline=s.deadline,
+            deadline_kind=s.deadline_kind.value, days_left=s.days_left, version_label=s.version_label,
+            requirements=s.requirements, reviewed=s.reviewed, fit=s.fit, gap=s.gap,
+            not_applicable=s.not_applicable,
+            gaps_by_class={Kubun.MUST.short: s.must_gaps, Kubun.OPTION.short: s.option_gaps,
+                           Kubun.FORBIDDEN.short: s.gap - s.must_gaps - s.option_gaps},
+            gaps_by_disposition=_disposition_counts(dispositions[s.code]),
+            must_gaps=s.must_gaps, must_gaps_undecided=undecided_must[s.code], reverse_gaps=s.reverse_gaps,
+            options_undecided=s.option_undecided, needs_review=s.needs_review, vendor=vendor,
+            systems=sched.systems, cutover=sched.cutover, migrated=sched.migrated, waits_for=sched.waits_for,
+            verdict=judgement.verdict, reasons=tuple(judgement.reason_lines), demo=s.demo,
+        ))
+
+    blocking = _blocking(blocking_rows, lines, plan, names, order)
+    rows = schedule_rows(plan, names)
+    dates = [d for r in rows for d in (r.start, r.cutover, r.deadline) if d]
+    first = min([today, *dates])
+    last = max([FY2025_END, today, *dates])
+    last = min(last, date(first.year + MAX_FISCAL_YEARS - (0 if first.month >= 4 else 1), 3, 31))
+    report = ReadinessReport(
+        municipality=overview.municipality,
+        today=today,
+        generated_at=now or datetime.now(UTC).astimezone(),
+        database=db.url,
+        database_id=facts.database_id,
+        demo=overview.demo or any(v.demo for v in versions.values()),
+        general_deadline=FY2025_END,
+        operations=operations,
+        totals=_totals(operations, blocking, has_vendor_data),
+        blocking=blocking,
+        schedule=rows,
+        months=fiscal_months(first, last),
+        answers=sorted(lines, key=lambda ln: (order.get(ln.operation_code, 999), ln.req_id, ln.vendor)),
+        spec_versions=[
+            SpecVersionLine(operation=names.get(code, code), label=v.label, published_on=v.published_on,
+                            imported_at=v.imported_at, source=v.source_file or "", demo=v.demo, bundled=v.bundled)
+            for code, v in sorted(versions.items(), key=lambda kv: order.get(kv[0], 999))
+        ],
+        rules=rule_lines(),
+        last_assessed_at=facts.last_assessed_at,
+        notes=_notes(operations, has_vendor_data, bool(sg.systems)),
+    )
+    return report
+
+
+def _disposition_counts(counts: Counter[str]) -> dict[str, int]:
+    labels = [d.value for d in Disposition] + [UNSET_DISPOSITION]
+    return {label: counts.get(label, 0) for label in labels}
+
+
+def _answer_line(a: queries.AnswerRow, names: dict[str, str], deadlines: dict[str, date]) -> AnswerLine:
+    deadline = deadlines[a.operation_code]
+    late = a.answer == VendorAnswerKind.AFTER_DEADLINE and (a.planned_date is None or a.planned_date > deadline)
+    return AnswerLine(
+        operation_code=a.operation_code, operation=names[a.operation_code], req_id=a.req_id,
+        name=a.name or "（現在の版にない要件）", kubun=a.kubun.short if a.kubun else "", vendor=a.vendor,
+        answer=a.answer.value, planned_date=a.planned_date, deadline=deadline, late=late,
+        cost_kyen=a.cost_kyen, comment=a.comment, received_at=a.received_at,
+    )
+
+
+def _blocking(rows: list[queries.ItemRow], lines: list[AnswerLine], plan: schedule_service.ScheduleView,
+              names: dict[str, str], order: dict[str, int]) -> list[BlockingItem]:
+    items: list[BlockingItem] = []
+    for r in rows:
+        if r.operation_code not in names:
+            continue
+        if r.kubun == Kubun.MUST:
+            detail = f"対応方針: {r.disposition.value if r.disposition else UNSET_DISPOSITION}"
+            kind = BlockingKind.MUST_GAP
+        else:
+            detail = "実装不可機能に現行システムが適合（移行前に廃止が必要）"
+            kind = BlockingKind.REVERSE_GAP
+        if r.note:
+            detail += f"。備考: {r.note}"
+        items.append(BlockingItem(kind, r.operation_code, names[r.operation_code], r.req_id, r.name, detail))
+    for ln in lines:
+        if ln.late:
+            when = ln.planned_date.isoformat() if ln.planned_date else "未定"
+            items.append(BlockingItem(
+                BlockingKind.VENDOR_LATE, ln.operation_code, ln.operation, ln.req_id, ln.name,
+                f"{ln.vendor}: 対応予定 {when}（期限 {ln.deadline.isoformat()}）", ln.planned_date,
+            ))
+    sg = plan.graph
+    for c in plan.conflicts:
+        consumer = sg.system(c.consumer)
+        codes = [code for code in consumer.operations if code in names] or [""]
+        if c.kind == ConflictKind.PROVIDER_LATE:
+            detail = f"提供元の移行 {c.provider_date.isoformat()} が利用側の期限 {c.consumer_date.isoformat()} より後"
+        else:
+            detail = f"利用側の移行 {c.consumer_date.isoformat()} が提供元の移行 {c.provider_date.isoformat()} より前（暫定連携なし）"
+        for code in codes:
+            items.append(BlockingItem(
+                BlockingKind.CONFLICT, code, names.get(code, consumer.name),
+                f"{sg.name(c.provider)} → {consumer.name}", c.kind.value, detail, c.consumer_date,
+            ))
+    kinds = {k: i for i, k in enumerate(BlockingKind.ALL)}
+    items.sort(key=lambda b: (order.get(b.operation_code, 999), kinds[b.kind], b.ref))
+    return items
+
+
+def _totals(ops: list[OperationReadiness], blocking: list[BlockingItem], has_vendor: bool) -> Totals:
+    vendor = None
+    if has_vendor:
+        vs = [o.vendor for o in ops if o.vendor]
+        vendor = VendorFigures(
+            answers=sum(v.answers for v in vs), after_deadline=sum(v.after_deadline for v in vs),
+            after_deadline_late=sum(v.after_deadline_late for v in vs), impossible=sum(v.impossible for v in vs),
+            unanswered=sum(v.unanswered for v in vs),
+        )
+    kinds = Counter(b.kind for b in blocking)
+    verdicts = Counter(o.verdict for o in ops)
+    return Totals(
+        operations=len(ops), requirements=sum(o.requirements for o in ops), reviewed=sum(o.reviewed for o in ops),
+        fit=sum(o.fit for o in ops), gap=sum(o.gap for o in ops), must_gaps=sum(o.must_gaps for o in ops),
+        must_gaps_undecided=sum(o.must_gaps_undecided for o in ops),
+        reverse_gaps=sum(o.reverse_gaps for o in ops), options_undecided=sum(o.options_undecided for o in ops),
+        needs_review=sum(o.needs_review for o in ops),
+        verdicts={v: verdicts.get(v, 0) for v in Verdict},
+        blocking={k: kinds.get(k, 0) for k in BlockingKind.ALL},
+        vendor=vendor,
+    )
+
+
+def _notes(ops: list[OperationReadiness], has_vendor: bool, has_systems: bool) -> list[str]:
+    notes = []
+    if not any(o.requirements for o in ops):
+        notes.append(f"要件一覧: {NO_DATA}（fitgap import-spec で取り込んでください）")
+    elif not any(o.reviewed for o in ops):
+        notes.append(f"確認結果: {NO_DATA}（まだどの要件も確認されていません）")
+    if not has_vendor:
+        notes.append(f"ベンダ回答: {NO_DATA}（ベンダ向けシートの出力・回答の取込がまだありません）")
+    if not has_systems:
+        notes.append(f"システムと移行日程: {NO_DATA}（システムが登録されていません）")
+    elif not any(o.cutover for o in ops):
+        notes.append(f"移行予定日: {NO_DATA}（どのシステムにも移行予定日が入っていません）")
+    return notes
+
+
+# ---- writing the files -----------------------------------------------------------------------------
+
+
+def output_paths(*, fmt: str, output: Path | None, exports_dir: Path, today: date) -> list[Path]:
+    """Where the files go: the given path (its suffix replaced per format), or exports/ with the date."""
+    if fmt not in FORMATS:
+        raise InvalidInputError(f"形式 {fmt!r} には対応していません。", "xlsx、html、both のどれかを指定してください。")
+    suffixes = [".xlsx", ".html"] if fmt == "both" else [f".{fmt}"]
+    default_name = f"readiness_{today.isoformat()}"
+    if output is None:
+        base = exports_dir / default_name
+    elif output.is_dir():
+        base = output / default_name
+    else:
+        base = output
+    if fmt != "both" and base.suffix.lower() in (".xlsx", ".html", ".htm"):
+        return [base]
+    stem = base.with_suffix("") if base.suffix.lower() in (".xlsx", ".html", ".htm") else base
+    return [stem.with_name(stem.name + s) for s in suffixes]
+
+
+def write_report(*, db: Database, today: date, fmt: str = "both", output: Path | None = None,
+                 exports_dir: Path = Path("exports"), progress: Progress | None = None,
+                 now: datetime | None = None) -> list[Path]:
+    """Build the report and write it; returns the files written."""
+    from fitgap.reports.readiness_html import write_readiness_html
+    from fitgap.reports.readiness_xlsx import write_readiness_xlsx
+
+    paths = output_paths(fmt=fmt, output=output, exports_dir=exports_dir, today=today)
+    total = 1 + len(paths)
+    if progress:
+        progress(0, total, "集計")
+    report = build_report(db=db, today=today, now=now)
+    for i, path in enumerate(paths, start=1):
+        if progress:
+            progress(i, total, path.name)
+        writer = write_readiness_xlsx if path.suffix.lower() == ".xlsx" else write_readiness_html
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            writer(report, path)
+        except PermissionError as exc:
+            raise FitGapError(
+                f"{path} に書き込めません（{exc.strerror}）。",
+                "同じ名前のファイルを Excel やブラウザで開いていれば閉じるか、-o で別の名前を指定してください。",
+            ) from exc
+    if progress:
+        progress(total, total, "完了")
+    return paths
