@@ -1,0 +1,78 @@
+"""The audit log as a file: an Excel workbook or a CSV (UTF-8 with BOM, so Excel reads it as UTF-8).
+
+Every value is written as text: a note that starts with "=" stays a note, never becomes a formula in the
+workbook, and in the CSV such cells get a leading apostrophe (the usual guard against CSV injection).
+The file is written next to its final name and renamed into place, so an interrupted export leaves no
+half-written file behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font, PatternFill
+
+HEADERS = ["日時", "利用者", "操作", "対象", "キー", "項目", "変更前", "変更後", "一括ID"]
+WIDTHS = [20, 14, 22, 14, 18, 14, 40, 40, 38]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_HEAD_FONT = Font(bold=True)
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+AuditLine = Sequence[str]  # one value per header, already formatted as text
+
+
+def _partial(path: Path) -> Path:
+    return path.with_name(f".{path.name}.partial")
+
+
+def write_csv(path: Path, lines: Iterable[AuditLine]) -> int:
+    tmp = _partial(path)
+    n = 0
+    try:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(HEADERS)
+            for line in lines:
+                w.writerow(["'" + v if v.startswith(_FORMULA_START) else v for v in line])
+                n += 1
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return n
+
+
+def write_xlsx(path: Path, lines: Iterable[AuditLine], *, title: str = "変更履歴") -> int:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title)
+    for i, width in enumerate(WIDTHS):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
+    ws.freeze_panes = "A2"
+    head = []
+    for h in HEADERS:
+        cell = WriteOnlyCell(ws, value=h)
+        cell.font, cell.fill = _HEAD_FONT, _HEAD_FILL
+        head.append(cell)
+    ws.append(head)
+    n = 0
+    for line in lines:
+        cells = []
+        for v in line:
+            cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", v))
+            cell.data_type = "s"  # text, even when it starts with "="
+            cells.append(cell)
+        ws.append(cells)
+        n += 1
+    ws.auto_filter.ref = f"A1:{chr(ord('A') + len(HEADERS) - 1)}{n + 1}"
+    tmp = _partial(path)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return n
