@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "fitgap.cli.specs",
     "fitgap.cli.graph",
     "fitgap.cli.systems",
+    "fitgap.cli.maintenance",
     "fitgap.cli.tui",
 ]
 
