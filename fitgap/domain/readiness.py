@@ -52,7 +52,7 @@ class OperationFacts:
     options_undecided: int = 0
     needs_review: int = 0  # 要再確認
     vendor_impossible: int = 0  # answers 対応不可
-    vendor_late: int = 0  # answers 期限後対応 landing after the deadline (or without a date)
+    vendor_late: int = 0  # answers landing after the deadline (期限後対応 without a date included)
     has_systems: bool = False
     cutover: date | None = None  # the last cut-over of the operation's systems (None: not planned)
     migrated: bool = False  # every system of the operation has cut over
@@ -91,7 +91,7 @@ RULES: tuple[Rule, ...] = (
          lambda f: _open(f) and f.cutover is not None and f.cutover > f.deadline),
     Rule("R3", Verdict.RED, f"期限まで{PRESSING_DAYS}日以内で、対応方針の決まっていない実装必須ギャップがある",
          lambda f: _pressing(f) and f.must_gaps_undecided > 0),
-    Rule("R4", Verdict.RED, "ベンダの「期限後対応」の回答で、対応予定日が期限より後（または未定）のものがある",
+    Rule("R4", Verdict.RED, "ベンダの回答で、対応予定日が期限より後のもの（「期限後対応」で予定日未定を含む）がある",
          lambda f: _open(f) and f.vendor_late > 0),
     Rule("R5", Verdict.RED, "データの提供元システムの移行が、この業務の期限より後になっている（日程の矛盾）",
          lambda f: _open(f) and f.providers_late > 0),

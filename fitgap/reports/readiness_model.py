@@ -30,8 +30,8 @@ class BlockingKind:
 @dataclass(frozen=True)
 class VendorFigures:
     answers: int = 0
-    after_deadline: int = 0
-    after_deadline_late: int = 0  # landing after the operation's deadline, or without a date
+    after_deadline: int = 0  # 期限後対応, or a planned date after the deadline
+    after_deadline_late: int = 0  # landing after the operation's deadline (期限後対応 without a date included)
     impossible: int = 0
     unanswered: int = 0  # gaps waiting on the vendor with no answer
 
@@ -118,10 +118,11 @@ class AnswerLine:
     answer: str
     planned_date: date | None
     deadline: date
-    late: bool  # 期限後対応 landing after the deadline (or without a date)
+    late: bool  # lands after the deadline: a planned date after it, or 期限後対応 without a date
     cost_kyen: float | None
     comment: str
     received_at: datetime
+    after_deadline: bool = False  # 期限後対応, or any planned date after the deadline
 
 
 @dataclass(frozen=True)

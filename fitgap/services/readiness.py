@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from fitgap.domain.answer_sheet import after_deadline
 from fitgap.domain.calendar import FY2025_END
 from fitgap.domain.enums import Disposition, Kubun, VendorAnswerKind
 from fitgap.domain.readiness import OperationFacts, Verdict, judge, rule_lines
@@ -75,7 +76,7 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
             mine = [ln for ln in lines if ln.operation_code == code]
             vendor_by_op[code] = VendorFigures(
                 answers=len(mine),
-                after_deadline=sum(ln.answer == VendorAnswerKind.AFTER_DEADLINE for ln in mine),
+                after_deadline=sum(ln.after_deadline for ln in mine),
                 after_deadline_late=sum(ln.late for ln in mine),
                 impossible=sum(ln.answer == VendorAnswerKind.IMPOSSIBLE for ln in mine),
                 unanswered=waiting.get(code, 0),
@@ -148,12 +149,16 @@ def _disposition_counts(counts: Counter[str]) -> dict[str, int]:
 
 def _answer_line(a: queries.AnswerRow, names: dict[str, str], deadlines: dict[str, date]) -> AnswerLine:
     deadline = deadlines[a.operation_code]
-    late = a.answer == VendorAnswerKind.AFTER_DEADLINE and (a.planned_date is None or a.planned_date > deadline)
+    # lands past the deadline: a planned date after it, or 期限後対応 with no date at all
+    late = (a.planned_date is not None and a.planned_date > deadline) or (
+        a.answer == VendorAnswerKind.AFTER_DEADLINE and a.planned_date is None
+    )
     return AnswerLine(
         operation_code=a.operation_code, operation=names[a.operation_code], req_id=a.req_id,
         name=a.name or "（現在の版にない要件）", kubun=a.kubun.short if a.kubun else "", vendor=a.vendor,
         answer=a.answer.value, planned_date=a.planned_date, deadline=deadline, late=late,
         cost_kyen=a.cost_kyen, comment=a.comment, received_at=a.received_at,
+        after_deadline=after_deadline(a.answer, a.planned_date, deadline),
     )
 
 
