@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "fitgap.cli.graph",
     "fitgap.cli.systems",
     "fitgap.cli.maintenance",
+    "fitgap.cli.reports",
     "fitgap.cli.tui",
 ]
 
