@@ -43,8 +43,8 @@ H_PLANNED = "対応予定日"
 H_COST = "概算費用（千円）"
 H_COMMENT = "回答・代替案"
 H_REVIEW_STATUS = "状況"
-H_REVIEW_DISPOSITION = "処置"
-H_REVIEW_NOTE = "備考"
+H_REVIEW_DISPOSITION = "対応方針"
+H_REVIEW_NOTE = "メモ"
 H_ASSESSED = "最終確認"
 
 

@@ -1,0 +1,161 @@
+"""Commands: export vendor, import vendor, export review, import review (answer workbooks round trip)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from fitgap.cli.context import Context
+from fitgap.cli.groups import command_group
+from fitgap.cli.table import render_table
+from fitgap.domain.answer_sheet import SheetProblem
+from fitgap.services import review_sheets, vendors
+
+SHOWN = 20
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日付 {text!r} は YYYY-MM-DD で指定してください") from None
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    export = command_group(sub, common, "export")
+    imp = command_group(sub, common, "import")
+
+    p = export.add_parser(
+        "vendor", parents=[common], help="ベンダ回答シート（Excel）を書き出す",
+        description="ベンダごとに1つのブックを書き出します: 表紙、業務ごとのシート（要件と当団体の状況、回答欄）、"
+        "回答欄以外は保護。既に受け取った回答は回答欄に入った状態で書き出します。既定の書き出し先は exports/ です。",
+    )
+    p.add_argument("--vendor", required=True, metavar="NAME", help="ベンダ名（宛先）")
+    p.add_argument("--operation", action="append", metavar="CODE|NAME",
+                   help="業務コードか業務名（複数回指定可。省略時は全業務）")
+    p.add_argument("--scope", choices=sorted(vendors.SCOPE_LABELS), default="all",
+                   help="対象: gaps=ギャップと判定した要件、must=実装必須機能、all=すべて（既定）")
+    p.add_argument("--answer-by", type=_date, metavar="DATE", help="回答期限 YYYY-MM-DD（表紙に表示）")
+    p.add_argument("-o", "--output", type=Path, metavar="PATH.xlsx", help="書き出すファイル")
+    p.set_defaults(func=cmd_export_vendor)
+
+    p = imp.add_parser(
+        "vendor", parents=[common], help="回答済みのベンダ回答シートを取り込む",
+        description="ベンダが回答したブックを読み（ファイルは変更しません）、隠しキーで要件と照合して、"
+        "何が変わるかを表示し、正しい回答をすべて1つのトランザクションで取り込みます。問題のある行は取り込まず、"
+        "問題一覧（シート名・行番号つき）を書き出します。同じファイルを2回取り込んでも2回目は何も変わりません。",
+    )
+    p.add_argument("path", type=Path, metavar="FILE", help="回答済みのブック（.xlsx）")
+    p.add_argument("--dry-run", action="store_true", help="何が変わるかを表示するだけで、何も書き込まない")
+    p.add_argument("--vendor", metavar="NAME", help="宛先ベンダの確認（ブックの宛先と違えば取り込まない）")
+    p.add_argument("--problems", type=Path, metavar="PATH", help="問題一覧の書き出し先（.xlsx か .csv）")
+    p.set_defaults(func=cmd_import_vendor)
+
+    p = export.add_parser(
+        "review", parents=[common], help="確認シート（状況・対応方針・メモを Excel で記入）を書き出す",
+        description="業務の要件と現在の確認結果を、状況・対応方針（一覧から選択）とメモだけ編集できるブックに書き出します。",
+    )
+    p.add_argument("--operation", action="append", required=True, metavar="CODE|NAME",
+                   help="業務コードか業務名（複数回指定可）")
+    p.add_argument("-o", "--output", type=Path, metavar="PATH.xlsx", help="書き出すファイル")
+    p.set_defaults(func=cmd_export_review)
+
+    p = imp.add_parser(
+        "review", parents=[common], help="記入済みの確認シートを取り込む",
+        description="確認シートで変更された行だけを取り込みます。書き出し後にデータベースで変更された要件は競合として"
+        "報告し、上書きしません。",
+    )
+    p.add_argument("path", type=Path, metavar="FILE", help="記入済みのブック（.xlsx）")
+    p.add_argument("--dry-run", action="store_true", help="何が変わるかを表示するだけで、何も書き込まない")
+    p.add_argument("--problems", type=Path, metavar="PATH", help="問題一覧の書き出し先（.xlsx か .csv）")
+    p.set_defaults(func=cmd_import_review)
+
+
+def cmd_export_vendor(args: argparse.Namespace, ctx: Context) -> int:
+    res = vendors.export_vendor_sheet(
+        db=ctx.database(), user=ctx.config.user, vendor=args.vendor, exports_dir=ctx.config.exports_dir,
+        operation_keys=args.operation, scope=args.scope, answer_by=args.answer_by, path=args.output,
+    )
+    demo = "（デモデータ）" if res.demo else ""
+    ctx.print(f"{res.vendor} 宛てのベンダ回答シートを書き出しました{demo}: {res.path}",
+              f"  業務 {len(res.operations)} 件（{'、'.join(res.operations)}）、要件 {res.items:,} 件、書き出しID {res.export_id}",
+              f"回答が届いたら: fitgap import vendor {res.path.name}")
+    return 0
+
+
+def _problems(ctx: Context, problems: list[SheetProblem], problems_file: Path | None) -> None:
+    if not problems:
+        return
+    ctx.print(f"問題 {len(problems)} 件（この行は取り込みません）:")
+    for p in problems[:SHOWN]:
+        ctx.print(f"  {p}")
+    if len(problems) > SHOWN:
+        ctx.print(f"  … 他 {len(problems) - SHOWN} 件")
+    if problems_file:
+        ctx.print(f"問題一覧: {problems_file}")
+
+
+def cmd_import_vendor(args: argparse.Namespace, ctx: Context) -> int:
+    rep = vendors.import_vendor_sheet(
+        db=ctx.database(), user=ctx.config.user, path=args.path, report_dir=ctx.config.exports_dir,
+        dry_run=args.dry_run, expected_vendor=args.vendor, problems_path=args.problems,
+    )
+    head = "[試行] " if rep.dry_run else ""
+    ctx.print(f"{head}{rep.source}: {rep.vendor} の回答（書き出しID {rep.export_id}）")
+    for note in rep.notices:
+        ctx.print(f"  {note}")
+    ctx.print(render_table(["区分", "件数"], [
+        ["新しい回答", len(rep.added)], ["変更された回答", len(rep.changed)], ["前回と同じ", rep.unchanged],
+        ["未回答", rep.unanswered], ["問題", len(rep.problems)],
+    ], right=[1]))
+    for c in rep.changed[:SHOWN]:
+        old = c.old.answer.value if c.old else "—"
+        ctx.print(f"  [変更] {c.sheet} {c.row}行目 {c.key.req_id}: {old} → {c.new.answer.value}")
+    if len(rep.changed) > SHOWN:
+        ctx.print(f"  … 他 {len(rep.changed) - SHOWN} 件の変更")
+    _problems(ctx, rep.problems, rep.problems_file)
+    if rep.dry_run:
+        ctx.print("試行のため、何も書き込んでいません。")
+    elif rep.applied:
+        ctx.print(f"{rep.applied} 件の回答を取り込みました（変更前の回答は履歴として残っています）。")
+    else:
+        ctx.print("取り込む新しい回答はありませんでした。データベースは変わっていません。")
+    return 0
+
+
+def cmd_export_review(args: argparse.Namespace, ctx: Context) -> int:
+    res = review_sheets.export_review_sheet(
+        db=ctx.database(), user=ctx.config.user, operation_keys=args.operation,
+        exports_dir=ctx.config.exports_dir, path=args.output,
+    )
+    demo = "（デモデータ）" if res.demo else ""
+    ctx.print(f"確認シートを書き出しました{demo}: {res.path}",
+              f"  業務 {'、'.join(res.operations)}、要件 {res.items:,} 件、書き出しID {res.export_id}",
+              f"記入が終わったら: fitgap import review {res.path.name}")
+    return 0
+
+
+def cmd_import_review(args: argparse.Namespace, ctx: Context) -> int:
+    rep = review_sheets.import_review_sheet(
+        db=ctx.database(), user=ctx.config.user, path=args.path, report_dir=ctx.config.exports_dir,
+        dry_run=args.dry_run, problems_path=args.problems,
+    )
+    head = "[試行] " if rep.dry_run else ""
+    ctx.print(f"{head}{rep.source}: 確認シート（書き出しID {rep.export_id}）")
+    for note in rep.notices:
+        ctx.print(f"  {note}")
+    ctx.print(render_table(["区分", "件数"], [
+        ["変更する要件", len(rep.changes)], ["変更なし", rep.untouched], ["競合（上書きしない）", len(rep.conflicts)],
+        ["問題", len(rep.problems)],
+    ], right=[1]))
+    for c in rep.conflicts[:SHOWN]:
+        ctx.print(f"  [競合] {c}")
+    _problems(ctx, rep.problems, rep.problems_file)
+    if rep.dry_run:
+        ctx.print("試行のため、何も書き込んでいません。")
+    elif rep.applied:
+        ctx.print(f"{rep.applied} 件の確認結果を取り込みました。")
+    else:
+        ctx.print("取り込む変更はありませんでした。")
+    return 0

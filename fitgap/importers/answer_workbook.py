@@ -1,0 +1,173 @@
+"""Reading back a workbook fitgap sent out: its metadata and its data rows, matched by the hidden key.
+
+Values only (read_only, data_only); the file is never saved. Sheets are found by their key column, not
+by name, so a renamed sheet still reads; the metadata sheet is found by its marker cell.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import ParseError
+
+from openpyxl import load_workbook
+
+from fitgap.domain.answer_sheet import (
+    KEY_HEADER,
+    LIST_SHEET,
+    META_MARK,
+    META_SHEET,
+    SheetKey,
+    SheetProblem,
+    decode_key,
+)
+from fitgap.errors import InvalidInputError
+
+HEADER_SCAN_ROWS = 10
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!"})
+
+
+@dataclass(frozen=True)
+class WorkbookMeta:
+    values: dict[str, str]
+    sheets: dict[str, str]  # sheet name at export -> operation code
+    keys: list[str]  # every key exported, in order
+
+    def get(self, name: str) -> str:
+        return self.values.get(name, "")
+
+
+@dataclass(frozen=True, slots=True)
+class DataRow:
+    sheet: str
+    row: int
+    key: SheetKey | None
+    raw_key: Any
+    values: tuple[Any, ...]  # in the order of the headers asked for; None where the column is missing
+
+
+@dataclass
+class BookContent:
+    meta: WorkbookMeta
+    rows: list[DataRow] = field(default_factory=list)
+    problems: list[SheetProblem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def norm_header(value: Any) -> str:
+    return "".join(unicodedata.normalize("NFKC", str(value)).split()) if value is not None else ""
+
+
+@contextmanager
+def _open(path: Path) -> Iterator[Any]:
+    if not path.exists():
+        raise InvalidInputError(f"{path} がありません。", "ファイル名を確かめてください。")
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, ParseError) as exc:
+        raise InvalidInputError(
+            f"{path.name} を Excel ブックとして開けません ({type(exc).__name__})。ファイルは変更していません。",
+            "fitgap が書き出したブック（.xlsx）を指定してください。Excel で開いて .xlsx で保存し直すと読める場合があります。",
+        ) from exc
+    try:
+        yield wb
+    finally:
+        wb.close()
+
+
+def _read_meta(wb: Any, path: Path) -> tuple[WorkbookMeta, str]:
+    candidates = [META_SHEET] if META_SHEET in wb.sheetnames else []
+    candidates += [n for n in wb.sheetnames if n != META_SHEET]
+    for name in candidates:
+        rows = wb[name].iter_rows(values_only=True)
+        first = next(rows, None)
+        if not first or first[0] != META_MARK:
+            continue
+        values: dict[str, str] = {}
+        sheets: dict[str, str] = {}
+        keys: list[str] = []
+        for row in rows:
+            if not row or row[0] is None:
+                continue
+            tag = row[0]
+            if tag == "key" and len(row) > 1 and row[1]:
+                keys.append(str(row[1]))
+            elif tag == "meta" and len(row) > 2:
+                values[str(row[1])] = "" if row[2] is None else str(row[2])
+            elif tag == "sheet" and len(row) > 2:
+                sheets[str(row[1])] = str(row[2])
+        return WorkbookMeta(values, sheets, keys), name
+    raise InvalidInputError(
+        f"{path.name} には fitgap の書き出し情報（隠しシート）がありません。fitgap が書き出したブックではないか、"
+        "情報が消されています。データベースは変更していません。",
+        "fitgap export で書き出したブックに回答してもらい、そのファイルを指定してください。",
+    )
+
+
+def read_answer_book(path: Path, *, headers: Sequence[str]) -> BookContent:
+    """Metadata and every data row with the asked-for columns (found by header label in each sheet)."""
+    with _open(path) as wb:
+        meta, meta_name = _read_meta(wb, path)
+        content = BookContent(meta=meta)
+        exported_names = set(meta.sheets)
+        for name in wb.sheetnames:
+            if name in (meta_name, LIST_SHEET):
+                continue
+            found = _read_sheet(wb[name], name, headers, content)
+            if found and name not in exported_names and meta.sheets:
+                content.notices.append(f"シート「{name}」は名前が変わっています（キー列で照合しました）。")
+        return content
+
+
+def _read_sheet(ws: Any, name: str, headers: Sequence[str], content: BookContent) -> bool:
+    rows = ws.iter_rows(values_only=True)
+    wanted = [norm_header(h) for h in headers]
+    key_label = norm_header(KEY_HEADER)
+    header_row = 0
+    positions: list[int | None] = []
+    key_pos = -1
+    for i, row in enumerate(rows, 1):
+        labels = [norm_header(v) for v in row]
+        if key_label in labels:
+            header_row, key_pos = i, labels.index(key_label)
+            positions = [labels.index(w) if w in labels else None for w in wanted]
+            break
+        if i >= HEADER_SCAN_ROWS:
+            break
+        if wanted and wanted[0] in labels and len(set(wanted) & set(labels)) >= 2:
+            content.problems.append(SheetProblem(
+                name, i, "キー列（隠し列）がないため、このシートの回答は照合できません。",
+                "書き出したときのブックに回答してもらってください（列を削除しないでください）。"))
+            return False
+    if not header_row:
+        return False
+    missing = [h for h, p in zip(headers, positions, strict=True) if p is None]
+    if missing:
+        content.problems.append(SheetProblem(name, header_row, f"列が見つかりません: {'、'.join(missing)}",
+                                             "列を削除・改名しないでください。"))
+    for r, row in enumerate(rows, header_row + 1):
+        n = len(row)
+        raw_key = row[key_pos] if key_pos < n else None
+        values = tuple(row[p] if p is not None and p < n else None for p in positions)
+        if raw_key is None and all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        key = decode_key(raw_key)
+        content.rows.append(DataRow(name, r, key, raw_key, values))
+    return True
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def excel_error(value: Any) -> str | None:
+    """The Excel error code a cell holds ('#NAME?' …), or None."""
+    if isinstance(value, str) and value in EXCEL_ERRORS:
+        return value
+    return None

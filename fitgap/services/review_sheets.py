@@ -1,0 +1,180 @@
+"""Department review workbooks: staff mark status, disposition and note in Excel; import without overwriting.
+
+The hidden key of every row carries the assessment revision and a hash of the values as exported. On import
+a row nobody edited is skipped; an edited row whose item changed in the database since the export (another
+revision, or new requirement text) is a conflict: reported, never overwritten. The rest go through
+assessment.update_items with expected revisions, so a change made while the import runs is a conflict too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fitgap.domain.answer_sheet import PURPOSE_REVIEW, SheetKey, SheetProblem
+from fitgap.domain.enums import Disposition, Status
+from fitgap.errors import InvalidInputError
+from fitgap.importers.review_sheet import ReviewRow, exported_values_hash, read_review_sheet
+from fitgap.reports.problem_report import write_problem_report
+from fitgap.reports.review_sheet import ReviewItem, ReviewPart, ReviewSheetData, write_review_workbook
+from fitgap.services.assessment import UNSET, update_items
+from fitgap.services.items import ItemKey
+from fitgap.services.vendors import ExportResult, check_workbook_meta, resolve_operations
+from fitgap.storage import audit, operations, sheet_items, specs, vendors
+from fitgap.storage.db import Database
+
+
+def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str], exports_dir: Path,
+                        path: Path | None = None, now: datetime | None = None) -> ExportResult:
+    now = now or datetime.now(UTC)
+    export_id = str(uuid.uuid4())
+    with db.read() as session:
+        ops = resolve_operations(session, operation_keys)
+        versions = specs.current_versions(session=session)
+        rows = sheet_items.sheet_items(session=session, operation_codes=[o.code for o in ops], scope="all")
+        muni = operations.get_municipality(session=session)
+        db_id = vendors.database_id(session=session)
+    if not rows:
+        raise InvalidInputError("書き出す要件がありません（この業務の要件一覧が取り込まれていません）。",
+                                "fitgap import-spec で要件一覧を取り込んでください。")
+    by_op: dict[str, list[ReviewItem]] = {}
+    for r in rows:
+        disp = r.disposition.value if r.disposition else ""
+        key = SheetKey(r.operation_code, r.req_id, r.text_hash, r.revision,
+                       exported_values_hash(r.status.value, disp, r.note))
+        assessed = f"{r.assessed_at:%Y/%m/%d} {r.assessed_by or ''}".strip() if r.assessed_at else ""
+        by_op.setdefault(r.operation_code, []).append(ReviewItem(
+            key=key.encode(), req_id=r.req_id, kubun=r.kubun.value + ("（経過措置）" if r.transitional else ""),
+            name=r.name, text=r.text, assessed=assessed, status=r.status.value, disposition=disp, note=r.note))
+    parts, demo = [], False
+    for op in ops:
+        if op.code in by_op:
+            v = versions.get(op.code)
+            demo = demo or bool(v and v.demo)
+            parts.append(ReviewPart(op.code, op.short_name, v.label if v else "—", by_op[op.code]))
+    data = ReviewSheetData(export_id=export_id, database_id=db_id, municipality=muni.name if muni else "（団体未設定）",
+                           created_at=now, created_by=user, demo=demo, operations=parts)
+    if path is None:
+        codes = "-".join(p.code for p in parts)
+        path = exports_dir / f"確認シート_{codes[:40]}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx"
+    if path.suffix.lower() != ".xlsx":
+        raise InvalidInputError(f"{path.name}: 書き出し先は .xlsx にしてください。")
+    write_review_workbook(data, path)
+    try:
+        with db.write() as session:
+            vendors.add_export(session=session, export_id=export_id, vendor_id=None, purpose=PURPOSE_REVIEW,
+                               created_at=now, created_by=user, scope=",".join(p.code for p in parts),
+                               answer_by=None, file_name=path.name)
+            audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="review.export",
+                         entity="review", entity_key=",".join(p.code for p in parts), new=f"{export_id} {len(rows)} items")
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return ExportResult(path, export_id, "", len(rows), [p.code for p in parts], demo)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewChange:
+    row: ReviewRow
+    expected_revision: int
+    fields: dict[str, Any]  # status / disposition / note → new value (only what changed)
+
+
+@dataclass
+class ReviewImportReport:
+    source: str
+    export_id: str
+    dry_run: bool
+    changes: list[ReviewChange] = field(default_factory=list)
+    untouched: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    problems: list[SheetProblem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    problems_file: Path | None = None
+    applied: int = 0
+    batches: list[str] = field(default_factory=list)
+
+
+def import_review_sheet(*, db: Database, user: str, path: Path, report_dir: Path, dry_run: bool = False,
+                        problems_path: Path | None = None) -> ReviewImportReport:
+    parsed = read_review_sheet(path)
+    with db.read() as session:
+        export = check_workbook_meta(session, parsed.meta, purpose=PURPOSE_REVIEW, source=path.name)
+        codes = {r.key.operation_code for r in parsed.edited}
+        current = {(r.operation_code, r.req_id): r
+                   for r in sheet_items.sheet_items(session=session, operation_codes=codes, scope="all")}
+    rep = ReviewImportReport(source=path.name, export_id=export.id, dry_run=dry_run, untouched=parsed.untouched,
+                             problems=list(parsed.problems), notices=list(parsed.notices))
+    for row in parsed.edited:
+        _plan_row(rep, row, current.get(row.key.item))
+    if not dry_run and rep.changes:
+        _apply(db, user, rep)
+    if rep.problems:
+        target = problems_path or report_dir / f"{path.stem}_問題一覧.xlsx"
+        rep.problems_file = write_problem_report(rep.problems, target, source=path.name)
+    return rep
+
+
+def _conflict(rep: ReviewImportReport, row: ReviewRow, why: str) -> None:
+    text = f"{row.sheet} {row.row}行目 {row.key.req_id}: {why}"
+    rep.conflicts.append(text)
+    rep.problems.append(SheetProblem(row.sheet, row.row, f"競合: {why}。上書きしていません。",
+                                     "fitgap で現在の内容を確かめ、必要なら書き出し直して記入してください。",
+                                     f"{row.key.operation_code}:{row.key.req_id}"))
+
+
+def _plan_row(rep: ReviewImportReport, row: ReviewRow, cur: sheet_items.SheetItemRow | None) -> None:
+    if cur is None:
+        rep.problems.append(SheetProblem(row.sheet, row.row, f"{row.key.req_id} は現行の仕様書にない要件です。",
+                                         "最新の要件で書き出し直してください。", f"{row.key.operation_code}:{row.key.req_id}"))
+        return
+    same_now = (cur.status, cur.disposition, cur.note) == (row.status, row.disposition, row.note)
+    if same_now:
+        rep.untouched += 1
+        return
+    if cur.text_hash != row.key.text_hash:
+        _conflict(rep, row, "書き出し後に要件の本文が変わりました")
+        return
+    if cur.revision != row.key.revision:
+        who = f"（{cur.assessed_by} が {cur.assessed_at:%Y/%m/%d %H:%M} に変更）" if cur.assessed_at else ""
+        _conflict(rep, row, f"書き出し後にデータベースで変更されました{who}")
+        return
+    fields: dict[str, Any] = {}
+    if row.status != cur.status:
+        fields["status"] = row.status
+    target_disp = row.disposition if row.status == Status.GAP else None
+    if target_disp != cur.disposition:
+        fields["disposition"] = target_disp
+    if row.note != cur.note:
+        fields["note"] = row.note
+    rep.changes.append(ReviewChange(row, cur.revision, fields))
+
+
+def _apply(db: Database, user: str, rep: ReviewImportReport) -> None:
+    """update_items sets the same values on many items, so changes are grouped by their new values."""
+    groups: dict[tuple[Any, Any, Any], list[ReviewChange]] = {}
+    for c in rep.changes:
+        sig = (c.fields.get("status", UNSET), c.fields.get("disposition", UNSET), c.fields.get("note", UNSET))
+        groups.setdefault(sig, []).append(c)
+    by_key = {ItemKey(*c.row.key.item): c for c in rep.changes}
+    for (status, disposition, note), changes in groups.items():
+        keys = [ItemKey(*c.row.key.item) for c in changes]
+        res = update_items(db=db, user=user, keys=keys, status=status, disposition=_disp(disposition), note=note,
+                           expected_revisions={ItemKey(*c.row.key.item): c.expected_revision for c in changes},
+                           action="review.import")
+        rep.applied += len(res.changed)
+        if res.batch:
+            rep.batches.append(res.batch)
+        for conflict in res.conflicts:
+            _conflict(rep, by_key[conflict.key].row, "取り込み中に他の利用者が変更しました")
+        for key, why in res.rejected:
+            row = by_key[key].row
+            rep.problems.append(SheetProblem(row.sheet, row.row, f"取り込めません: {why}。", "メモを記入してください。", str(key)))
+
+
+def _disp(value: Any) -> Any:
+    return value if value is UNSET or value is None else Disposition(value)

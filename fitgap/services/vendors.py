@@ -1,0 +1,266 @@
+"""Vendor gap sheets: export a workbook per vendor, import it back, and show answers per item."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlmodel import Session
+
+from fitgap.domain.answer_sheet import PURPOSE_VENDOR, SheetKey, SheetProblem
+from fitgap.domain.models import Operation, Vendor, VendorExport
+from fitgap.errors import InvalidInputError, NotFoundError
+from fitgap.importers.answer_workbook import WorkbookMeta
+from fitgap.importers.vendor_sheet import VendorAnswerRow, read_vendor_sheet
+from fitgap.reports.problem_report import write_problem_report
+from fitgap.reports.vendor_sheet import OperationPart, VendorItem, VendorSheetData, write_vendor_workbook
+from fitgap.services.catalog import operation_by_code_or_name
+from fitgap.storage import audit, operations, sheet_items, specs, vendors
+from fitgap.storage.db import Database
+from fitgap.storage.vendors import CurrentAnswer, VendorAnswerView
+
+SCOPE_LABELS = {"gaps": "ギャップと判定した要件", "must": "実装必須機能", "all": "すべての要件"}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    export_id: str
+    vendor: str
+    items: int
+    operations: list[str]
+    demo: bool
+
+
+def _safe_file_part(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_") or "vendor"
+
+
+def resolve_operations(session: Session, keys: Sequence[str] | None) -> list[Operation]:
+    """The operations named (code or name), or every standardised operation with a spec version."""
+    if keys:
+        ops = [operation_by_code_or_name(session=session, key=k) for k in keys]
+        return list({op.code: op for op in ops}.values())
+    return operations.list_operations(session=session, include_cross_cutting=False)
+
+
+def export_vendor_sheet(
+    *, db: Database, user: str, vendor: str, exports_dir: Path, operation_keys: Sequence[str] | None = None,
+    scope: str = "all", answer_by: date | None = None, path: Path | None = None, now: datetime | None = None,
+) -> ExportResult:
+    """Write the vendor's workbook and record the export (the file is written before the record)."""
+    vendor = vendor.strip()
+    if not vendor:
+        raise InvalidInputError("ベンダ名が空です。", "--vendor にベンダ名を指定してください。")
+    if scope not in SCOPE_LABELS:
+        raise InvalidInputError(f"対象 {scope!r} はありません。", "--scope は gaps / must / all のどれかです。")
+    now = now or datetime.now(UTC)
+    export_id = str(uuid.uuid4())
+    with db.read() as session:
+        ops = resolve_operations(session, operation_keys)
+        versions = specs.current_versions(session=session)
+        rows = sheet_items.sheet_items(session=session, operation_codes=[o.code for o in ops], scope=scope)
+        muni = operations.get_municipality(session=session)
+        db_id = vendors.database_id(session=session)
+        existing = vendors.get_vendor(session=session, name=vendor)
+        prefill = vendors.current_answers(session=session, vendor_id=existing.id) if existing and existing.id else {}
+    if not rows:
+        raise InvalidInputError(
+            f"書き出す要件がありません（対象: {SCOPE_LABELS[scope]}）。ファイルは作っていません。",
+            "要件一覧を取り込むか（fitgap import-spec）、--scope all を指定してください。",
+        )
+    by_op: dict[str, list[VendorItem]] = {}
+    for r in rows:
+        a = prefill.get((r.operation_code, r.req_id))
+        kubun = r.kubun.value + ("（経過措置）" if r.transitional else "")
+        by_op.setdefault(r.operation_code, []).append(VendorItem(
+            key=SheetKey(r.operation_code, r.req_id, r.text_hash).encode(), req_id=r.req_id, kubun=kubun,
+            name=r.name, text=r.text, status=r.status.value, note=r.note,
+            answer=a.answer.value if a else None, planned_date=a.planned_date if a else None,
+            cost_kyen=a.cost_kyen if a else None, comment=a.comment if a else "",
+        ))
+    parts = []
+    demo = False
+    for op in ops:
+        if op.code not in by_op:
+            continue
+        v = versions.get(op.code)
+        demo = demo or bool(v and v.demo)
+        parts.append(OperationPart(op.code, op.short_name, v.label if v else "—", op.deadline, by_op[op.code]))
+    data = VendorSheetData(
+        export_id=export_id, database_id=db_id, municipality=muni.name if muni else "（団体未設定）", vendor=vendor,
+        created_at=now, answer_by=answer_by, scope_label=SCOPE_LABELS[scope], demo=demo, operations=parts,
+    )
+    if path is None:
+        name = f"ベンダ回答_{_safe_file_part(vendor)}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx"
+        path = exports_dir / name
+    if path.suffix.lower() != ".xlsx":
+        raise InvalidInputError(f"{path.name}: 書き出し先は .xlsx にしてください。")
+    write_vendor_workbook(data, path)
+    try:
+        with db.write() as session:
+            v_row = vendors.get_or_create_vendor(session=session, name=vendor)
+            vendors.add_export(session=session, export_id=export_id, vendor_id=v_row.id, purpose=PURPOSE_VENDOR,
+                               created_at=now, created_by=user, scope=scope, answer_by=answer_by, file_name=path.name)
+            audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="vendor.export",
+                         entity="vendor", entity_key=vendor, new=f"{export_id} {len(rows)} items")
+    except BaseException:
+        path.unlink(missing_ok=True)  # a workbook whose export is not recorded could never be imported
+        raise
+    return ExportResult(path, export_id, vendor, len(rows), [p.code for p in parts], demo)
+
+
+# ---- import -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerChange:
+    sheet: str
+    row: int
+    key: SheetKey
+    new: VendorAnswerRow
+    old: CurrentAnswer | None  # None: the vendor's first answer to the item
+
+
+@dataclass
+class VendorImportReport:
+    source: str
+    vendor: str
+    export_id: str
+    dry_run: bool
+    added: list[AnswerChange] = field(default_factory=list)
+    changed: list[AnswerChange] = field(default_factory=list)
+    unchanged: int = 0
+    unanswered: int = 0
+    problems: list[SheetProblem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    problems_file: Path | None = None
+
+    @property
+    def applied(self) -> int:
+        return 0 if self.dry_run else len(self.added) + len(self.changed)
+
+
+def check_workbook_meta(session: Session, meta: WorkbookMeta, *, purpose: str, source: str) -> VendorExport:
+    """Refuse a workbook from another database, for another purpose, or whose export this database lacks."""
+    if meta.get("purpose") != purpose:
+        kinds = {"vendor": "ベンダ回答シート", "review": "確認シート"}
+        raise InvalidInputError(
+            f"{source} は{kinds.get(meta.get('purpose'), '別の用途')}です（{kinds[purpose]}ではありません）。"
+            "データベースは変更していません。",
+            f"fitgap import {meta.get('purpose') or '…'} で取り込んでください。",
+        )
+    db_id = vendors.database_id(session=session)
+    if meta.get("database_id") != db_id:
+        raise InvalidInputError(
+            f"{source} は別のデータベースから書き出されたブックです（書き出し元 {meta.get('database_id') or '不明'}）。"
+            "データベースは変更していません。",
+            "このブックを書き出したデータベースを --db で指定してください。",
+        )
+    export = vendors.get_export(session=session, export_id=meta.get("export_id"))
+    if export is None:
+        raise InvalidInputError(
+            f"{source} の書き出し記録（ID {meta.get('export_id')}）がこのデータベースにありません"
+            "（書き出し後に古いバックアップから戻したなど）。データベースは変更していません。",
+            "書き出し記録のあるデータベースで取り込むか、もう一度書き出して回答してもらってください。",
+        )
+    return export
+
+
+def import_vendor_sheet(
+    *, db: Database, user: str, path: Path, report_dir: Path, dry_run: bool = False,
+    expected_vendor: str | None = None, problems_path: Path | None = None, now: datetime | None = None,
+) -> VendorImportReport:
+    """Read a returned vendor sheet, show what would change and (unless dry-run) apply every valid answer
+    in one transaction. A foreign or stale workbook is refused with the database unchanged."""
+    now = now or datetime.now(UTC)
+    parsed = read_vendor_sheet(path)
+    meta = parsed.meta
+    with (db.read() if dry_run else db.write()) as session:
+        export = check_workbook_meta(session, meta, purpose=PURPOSE_VENDOR, source=path.name)
+        vendor = session.get(Vendor, export.vendor_id) if export.vendor_id else None
+        vendor_name = vendor.name if vendor else ""
+        if vendor is None or vendor.id is None or meta.get("vendor") != vendor_name:
+            raise InvalidInputError(
+                f"{path.name} の宛先ベンダ「{meta.get('vendor')}」が書き出し記録（{vendor_name or '不明'}）と一致しません。"
+                "データベースは変更していません。", "書き出したままのブックを指定してください。")
+        if expected_vendor is not None and expected_vendor.strip() != vendor_name:
+            raise InvalidInputError(
+                f"{path.name} は「{vendor_name}」宛てのブックです（指定: {expected_vendor}）。データベースは変更していません。",
+                "宛先ベンダの回答ファイルか確かめてください。")
+        rep = VendorImportReport(source=path.name, vendor=vendor_name, export_id=export.id, dry_run=dry_run,
+                                 problems=list(parsed.problems), notices=list(parsed.notices),
+                                 unanswered=len(parsed.unanswered))
+        _plan(session, rep, parsed.answers, meta, vendor.id)
+        if not dry_run:
+            _apply(session, rep, vendor.id, export.id, now)
+            if rep.applied:
+                audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="vendor.import",
+                             entity="vendor", entity_key=vendor_name,
+                             new=f"{path.name}: {len(rep.added)} new, {len(rep.changed)} changed")
+    if rep.problems:
+        target = problems_path or report_dir / f"{path.stem}_問題一覧.xlsx"
+        rep.problems_file = write_problem_report(rep.problems, target, source=path.name)
+    return rep
+
+
+def _plan(session: Session, rep: VendorImportReport, answers: list[VendorAnswerRow], meta: WorkbookMeta,
+          vendor_id: int) -> None:
+    codes = {a.key.operation_code for a in answers}
+    hashes = sheet_items.current_hashes(session=session, operation_codes=codes)
+    current = vendors.current_answers(session=session, vendor_id=vendor_id, operation_codes=codes)
+    exported = set(meta.keys)
+    for a in answers:
+        item = (a.key.operation_code, a.key.req_id)
+        label = f"{a.key.operation_code}:{a.key.req_id}"
+        if exported and a.key.encode() not in exported:
+            rep.problems.append(SheetProblem(a.sheet, a.row, f"{a.key.req_id} はこのブックで書き出した要件ではありません。",
+                                             "別のブックから行をコピーしないでください。", label))
+            continue
+        th = hashes.get(item)
+        if th is None:
+            rep.problems.append(SheetProblem(a.sheet, a.row, f"{a.key.req_id} は現行の仕様書にない要件です（削除された可能性）。",
+                                             "最新の要件で書き出し直してください。", label))
+            continue
+        if th != a.key.text_hash:
+            rep.problems.append(SheetProblem(a.sheet, a.row, f"{a.key.req_id} は書き出し後に要件の本文が変わりました。回答は取り込みません。",
+                                             "新しい本文で書き出し直し、改めて回答してもらってください。", label))
+            continue
+        old = current.get(item)
+        change = AnswerChange(a.sheet, a.row, a.key, a, old)
+        if old is None:
+            rep.added.append(change)
+        elif (old.answer, old.planned_date, old.cost_kyen, old.comment) == (a.answer, a.planned_date, a.cost_kyen, a.comment):
+            rep.unchanged += 1
+        else:
+            rep.changed.append(change)
+
+
+def _apply(session: Session, rep: VendorImportReport, vendor_id: int, export_id: str, now: datetime) -> None:
+    vendors.supersede(session=session, answer_ids=[c.old.id for c in rep.changed if c.old is not None])
+    rows = [{
+        "vendor_id": vendor_id, "operation_code": c.key.operation_code, "req_id": c.key.req_id,
+        "answer": c.new.answer.value, "planned_date": c.new.planned_date, "cost_kyen": c.new.cost_kyen,
+        "comment": c.new.comment, "export_id": export_id, "text_hash": c.key.text_hash, "received_at": now,
+        "superseded": False,
+    } for c in [*rep.added, *rep.changed]]
+    vendors.insert_answers(session=session, rows=rows)
+
+
+# ---- queries ------------------------------------------------------------------------------------------
+
+
+def vendor_answers_for_item(*, db: Database, operation_code: str, req_id: str,
+                            include_superseded: bool = False) -> list[VendorAnswerView]:
+    """Every vendor's answer to one requirement, newest first, answers missing the deadline flagged."""
+    with db.read() as session:
+        op = operations.get_operation(session=session, code=operation_code)
+        if op is None:
+            raise NotFoundError(f"業務 {operation_code} はありません。")
+        return vendors.answers_for_item(session=session, operation_code=operation_code, req_id=req_id,
+                                        deadline=op.deadline, include_superseded=include_superseded)
+
