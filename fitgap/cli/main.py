@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "fitgap.cli.systems",
     "fitgap.cli.maintenance",
     "fitgap.cli.reports",
+    "fitgap.cli.vendors",
     "fitgap.cli.tui",
 ]
 
