@@ -64,8 +64,14 @@ class OperationReadiness:
     migrated: bool
     waits_for: tuple[str, ...]
     verdict: Verdict
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...]  # every rule that applied, worst first (as printed in the rules list)
     demo: bool = False
+    minor_rules: tuple[str, ...] = ()  # codes of the rules that applied below the verdict's level
+
+    @property
+    def decisive_reasons(self) -> tuple[str, ...]:
+        """The rules at the verdict's own level (the ones that decided it)."""
+        return self.reasons[: len(self.reasons) - len(self.minor_rules)]
 
     @property
     def reviewed_pct(self) -> float | None:

@@ -54,6 +54,19 @@ TOP = 44.0
 RIGHT_PAD = 56.0
 
 
+MAX_LABEL_CHARS = 11
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1] + "…"
+
+
+def _value_text(v: float | None, unit: str) -> str:
+    if v is None:
+        return "データなし"
+    return f"{v:.1f}{unit}" if unit == "%" else f"{v:g}{unit}"
+
+
 def hbar_chart(
     *,
     title: str,
@@ -75,12 +88,14 @@ def hbar_chart(
     labels: list[Label] = []
     for i, (cat, row) in enumerate(zip(categories, values, strict=True)):
         y0 = TOP + i * group_h
-        labels.append(Label(LABEL_W - 6, y0 + BAR_H * len(series) / 2 + 4, cat))
+        labels.append(Label(LABEL_W - 6, y0 + BAR_H * len(series) / 2 + 4, _short(cat)))
         for j, (s, v) in enumerate(zip(series, row, strict=True)):
             w = 0.0 if v is None else plot_w * min(v, top_value) / top_value
-            text = "データなし" if v is None else f"{v:.1f}{unit}" if unit == "%" else f"{v:g}{unit}"
+            text = _value_text(v, unit)
+            if v is None and j > 0:
+                text = ""  # one データなし per category is enough
             x = LABEL_W
-            bars.append(Bar(x, y0 + j * BAR_H, w, BAR_H - 1.5, s.colour, text, x + w + 3, f"{cat} {s.name}: {text}"))
+            bars.append(Bar(x, y0 + j * BAR_H, w, BAR_H - 1.5, s.colour, text, x + w + 3, f"{cat} {s.name}: {_value_text(v, unit)}"))
     bottom = TOP + group_h * len(categories)
     tick_labels = []
     grid = []

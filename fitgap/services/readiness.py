@@ -108,6 +108,7 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
             options_undecided=s.option_undecided, needs_review=s.needs_review, vendor=vendor,
             systems=sched.systems, cutover=sched.cutover, migrated=sched.migrated, waits_for=sched.waits_for,
             verdict=judgement.verdict, reasons=tuple(judgement.reason_lines), demo=s.demo,
+            minor_rules=tuple(r.code for r in judgement.reasons if r.level != judgement.verdict),
         ))
 
     blocking = _blocking(blocking_rows, lines, plan, names, order)
