@@ -103,6 +103,8 @@ def cmd_schedule(args: argparse.Namespace, ctx: Context) -> int:
     cp = view.critical
     if cp is None:
         ctx.print("  移行予定日が入っていないため求められません。")
+    elif len(cp.systems) == 1:
+        ctx.print(f"  移行予定日でつながる依存の連鎖はありません（最後の移行: {sg.name(cp.systems[0])} {format_date(cp.end)}）。")
     else:
         chain = " → ".join(f"{sg.name(s)} {d.isoformat()}" for s, d in zip(cp.systems, cp.dates, strict=True))
         ctx.print(f"  {chain}", f"  {format_date(cp.start)} から {format_date(cp.end)} まで {cp.days}日")
