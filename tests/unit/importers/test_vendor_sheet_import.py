@@ -1,0 +1,166 @@
+"""Reading a returned vendor sheet after the edits vendors really make, checked row by row."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from fitgap.domain.answer_sheet import H_ANSWER, H_COMMENT, H_COST, H_PLANNED, META_SHEET
+from fitgap.domain.enums import VendorAnswerKind
+from fitgap.errors import InvalidInputError
+from fitgap.importers.vendor_sheet import read_vendor_sheet
+from fitgap.reports.vendor_sheet import write_vendor_workbook
+from tests.answer_books import data_sheet, edit_book, row_of, sample_vendor_data, set_answer
+from tests.conftest import file_digest
+
+
+@pytest.fixture
+def exported(tmp_path: Path) -> Path:
+    return write_vendor_workbook(sample_vendor_data(), tmp_path / "vendor.xlsx")
+
+
+def _answers(result: Any) -> dict[str, Any]:
+    return {a.key.req_id: a for a in result.answers}
+
+
+def test_answers_are_read_with_their_types(exported: Path, tmp_path: Path) -> None:
+    def edit(wb: Any) -> None:
+        ws = data_sheet(wb, "001")
+        set_answer(ws, "0010001", **{H_ANSWER: "標準で対応"})
+        set_answer(ws, "0010002", **{H_ANSWER: "期限後対応", H_PLANNED: datetime(2027, 3, 31), H_COST: 1200,
+                                     H_COMMENT: "次期バージョンで対応"})
+        set_answer(ws, "0010003", **{H_ANSWER: " 代替案あり ", H_PLANNED: "2027/4/1", H_COST: "1,500"})
+
+    back = edit_book(exported, tmp_path / "back.xlsx", edit)
+    before = file_digest(back)
+    result = read_vendor_sheet(back)
+    assert file_digest(back) == before  # the vendor's file is never written
+    got = _answers(result)
+    assert set(got) == {"0010001", "0010002", "0010003"}
+    assert got["0010001"].answer == VendorAnswerKind.STANDARD and got["0010001"].planned_date is None
+    a2 = got["0010002"]
+    assert (a2.answer, a2.planned_date, a2.cost_kyen, a2.comment) == (
+        VendorAnswerKind.AFTER_DEADLINE, date(2027, 3, 31), 1200.0, "次期バージョンで対応")
+    a3 = got["0010003"]
+    assert (a3.answer, a3.planned_date, a3.cost_kyen) == (VendorAnswerKind.ALTERNATIVE, date(2027, 4, 1), 1500.0)
+    assert a2.sheet == "001 住民記録" and a2.row == row_of(data_sheet(openpyxl.load_workbook(back), "001"), "0010002")
+    assert {u.key.req_id for u in result.unanswered} == {"0010004", "0010005", "0100001"}
+    assert result.problems == []
+
+
+def test_pasted_invalid_values_are_problems_on_their_rows(exported: Path, tmp_path: Path) -> None:
+    rows: dict[str, int] = {}
+
+    def edit(wb: Any) -> None:
+        ws = data_sheet(wb, "001")
+        rows["answer"] = set_answer(ws, "0010001", **{H_ANSWER: "○"})
+        rows["date"] = set_answer(ws, "0010002", **{H_ANSWER: "期限後対応", H_PLANNED: "来年度中"})
+        rows["neg"] = set_answer(ws, "0010003", **{H_ANSWER: "要協議", H_COST: -10})
+        rows["text"] = set_answer(ws, "0010004", **{H_ANSWER: "要協議", H_COST: "未定"})
+        rows["noanswer"] = set_answer(ws, "0010005", **{H_COMMENT: "検討中です"})
+
+    result = read_vendor_sheet(edit_book(exported, tmp_path / "back.xlsx", edit))
+    assert result.answers == []
+    by_row = {p.row: p for p in result.problems}
+    assert set(by_row) == set(rows.values())
+    assert "○" in by_row[rows["answer"]].message and "選択肢" in by_row[rows["answer"]].message
+    assert "日付ではありません" in by_row[rows["date"]].message
+    assert "負の値" in by_row[rows["neg"]].message
+    assert "数値ではありません" in by_row[rows["text"]].message
+    assert "対応可否が空" in by_row[rows["noanswer"]].message
+    assert all(p.sheet == "001 住民記録" and p.hint for p in result.problems)
+    assert {p.key for p in result.problems} == {f"001:{r}" for r in ("0010001", "0010002", "0010003", "0010004", "0010005")}
+
+
+def test_reordered_rows_are_matched_by_key_not_position(exported: Path, tmp_path: Path) -> None:
+    def edit(wb: Any) -> None:
+        ws = data_sheet(wb, "001")
+        # the vendor sorts: the last data row moves to the top (values of whole rows swapped)
+        first, last = 3, ws.max_row
+        a = [c.value for c in ws[first]]
+        b = [c.value for c in ws[last]]
+        for col, value in enumerate(b, 1):
+            ws.cell(row=first, column=col).value = value
+        for col, value in enumerate(a, 1):
+            ws.cell(row=last, column=col).value = value
+        set_answer(ws, "0010005", **{H_ANSWER: "対応不可"})
+        set_answer(ws, "0010001", **{H_ANSWER: "標準で対応"})
+
+    result = read_vendor_sheet(edit_book(exported, tmp_path / "back.xlsx", edit))
+    got = _answers(result)
+    assert got["0010005"].answer == VendorAnswerKind.IMPOSSIBLE and got["0010005"].row == 3
+    assert got["0010001"].answer == VendorAnswerKind.STANDARD and got["0010001"].row == 7
+
+
+def test_deleted_and_added_rows(exported: Path, tmp_path: Path) -> None:
+    def edit(wb: Any) -> None:
+        ws = data_sheet(wb, "001")
+        ws.delete_rows(row_of(ws, "0010002"))
+        new = ws.max_row + 1
+        ws.cell(row=new, column=1).value = "0019999"
+        ws.cell(row=new, column=7).value = "標準で対応"
+
+    result = read_vendor_sheet(edit_book(exported, tmp_path / "back.xlsx", edit))
+    assert result.answers == []
+    deleted = [u for u in result.unanswered if u.row is None]
+    assert [u.key.req_id for u in deleted] == ["0010002"]
+    messages = [p.message for p in result.problems]
+    assert any("0010002" in m and "削除" in m for m in messages)
+    added = [p for p in result.problems if "追加された行" in p.message]
+    assert len(added) == 1 and added[0].row == 7
+
+
+def test_renamed_sheet_is_still_read(exported: Path, tmp_path: Path) -> None:
+    def edit(wb: Any) -> None:
+        ws = data_sheet(wb, "010")
+        ws.title = "税"
+        set_answer(ws, "0100001", **{H_ANSWER: "標準で対応"})
+
+    result = read_vendor_sheet(edit_book(exported, tmp_path / "back.xlsx", edit))
+    got = _answers(result)
+    assert got["0100001"].sheet == "税" and got["0100001"].key.operation_code == "010"
+    assert any("税" in n for n in result.notices)
+    assert not any(u.row is None for u in result.unanswered)
+
+
+def test_tampered_key_and_duplicated_row(exported: Path, tmp_path: Path) -> None:
+    def edit(wb: Any) -> None:
+        ws = data_sheet(wb, "001")
+        key_col = ws.max_column
+        r = row_of(ws, "0010003")
+        ws.cell(row=r, column=key_col).value = "壊れたキー"
+        ws.cell(row=r, column=7).value = "標準で対応"
+        src = row_of(ws, "0010004")
+        new = ws.max_row + 1
+        for c in range(1, key_col + 1):
+            ws.cell(row=new, column=c).value = ws.cell(row=src, column=c).value
+        ws.cell(row=src, column=7).value = "要協議"
+        ws.cell(row=new, column=7).value = "対応不可"
+
+    result = read_vendor_sheet(edit_book(exported, tmp_path / "back.xlsx", edit))
+    assert [a.key.req_id for a in result.answers] == ["0010004"]
+    assert result.answers[0].answer == VendorAnswerKind.DISCUSS
+    messages = " ".join(p.message for p in result.problems)
+    assert "壊れたキー" in messages and "重複" in messages
+
+
+def test_excel_error_values_are_problems(exported: Path, tmp_path: Path) -> None:
+    def edit(wb: Any) -> None:
+        set_answer(data_sheet(wb, "001"), "0010001", **{H_ANSWER: "標準で対応", H_COMMENT: "#NAME?"})
+
+    result = read_vendor_sheet(edit_book(exported, tmp_path / "back.xlsx", edit))
+    assert result.answers == [] and "#NAME?" in result.problems[0].message
+
+
+def test_a_workbook_without_metadata_is_refused(exported: Path, tmp_path: Path) -> None:
+    back = edit_book(exported, tmp_path / "back.xlsx", lambda wb: wb.remove(wb[META_SHEET]))
+    with pytest.raises(InvalidInputError, match="書き出し情報"):
+        read_vendor_sheet(back)
+    junk = tmp_path / "junk.xlsx"
+    junk.write_text("not a workbook")
+    with pytest.raises(InvalidInputError, match="開けません"):
+        read_vendor_sheet(junk)
