@@ -11,10 +11,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
-from fitgap.domain.enums import Status
-from fitgap.domain.models import Assessment
+from fitgap.domain.enums import Disposition, Status
 from fitgap.domain.spec_diff import Change, SpecDiff
+
+
+class AssessmentLike(Protocol):
+    """What the plan reads of an assessment (an Assessment or a light row of one)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def req_id(self) -> str: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def disposition(self) -> Disposition | None: ...
+    @property
+    def note(self) -> str: ...
+    @property
+    def needs_review(self) -> bool: ...
+    @property
+    def basis_version_id(self) -> int | None: ...
+    @property
+    def archived(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +58,11 @@ class CarryStep:
         }
 
 
-def _has_content(a: Assessment) -> bool:
-    return a.status != Status.UNCHECKED or bool(a.note.strip()) or a.disposition is not None
+def _has_content(a: AssessmentLike) -> bool:
+    return a.status != Status.UNCHECKED or bool((a.note or "").strip()) or a.disposition is not None
 
 
-def plan_carry(diff: SpecDiff, assessments: Mapping[str, Assessment], *, old_version_id: int | None) -> list[CarryStep]:
+def plan_carry(diff: SpecDiff, assessments: Mapping[str, AssessmentLike], *, old_version_id: int | None) -> list[CarryStep]:
     steps: list[CarryStep] = []
     for item in diff.items:
         a = assessments.get(item.req_id)

@@ -99,7 +99,8 @@ def diff_versions(old: Iterable[RequirementLike], new: Iterable[RequirementLike]
         if o is None:
             result.items.append(DiffItem(Change.ADDED, n.req_id, None, n))
             continue
-        text_changed = wording(o) != wording(n)
+        same_raw = o.text == n.text and o.name == n.name  # the common case needs no normalising
+        text_changed = not same_raw and wording(o) != wording(n)
         class_changed = o.kubun != n.kubun or bool(o.transitional) != bool(n.transitional)
         change = (
             Change.CLASS_CHANGED if class_changed else Change.TEXT_CHANGED if text_changed else Change.UNCHANGED

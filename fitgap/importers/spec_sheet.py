@@ -7,7 +7,7 @@ rows are buffered to find the header.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from fitgap.domain.enums import Kubun, RequirementKind, is_transitional
@@ -41,7 +41,7 @@ def cell_text(value: object) -> str:
     """A cell as text: line breaks kept (CRLF folded), surrounding spaces trimmed, 12.0 → '12'."""
     if value is None:
         return ""
-    if isinstance(value, str):
+    if type(value) is str or isinstance(value, str):
         if "\r" in value or "_x000D_" in value:
             value = value.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
         return value.strip()
@@ -87,6 +87,7 @@ class SheetReader:
     id_digits: int = 7
     progress: Callable[[int], None] | None = None
     seen_ids: dict[str, tuple[str, int]] = field(default_factory=dict)
+    kubun_cache: dict[str, tuple[Kubun | None, bool]] = field(default_factory=dict)
     rows_read: int = 0
 
     def read(self, name: str, rows: Iterator[Row], mapping: SheetMapping | None) -> tuple[str, ...] | None:
@@ -168,66 +169,57 @@ class SheetReader:
         return True
 
     def _rows(self, name: str, rows: Iterator[Row], cmap: ColumnMap, mapping: SheetMapping | None) -> None:
-        c_id = cmap.single[Column.REQ_ID]
-        c_name = cmap.get(Column.NAME)
-        c_text = cmap.get(Column.TEXT)
-        c_kubun = cmap.get(Column.KUBUN)
-        c_reason = cmap.get(Column.REASON)
-        c_note = cmap.get(Column.NOTE)
-        c_kind = cmap.get(Column.KIND)
-        c_trans = cmap.get(Column.TRANSITIONAL)
-        cats = cmap.category
-        last_cat = [""] * len(cats)
+        # every used column in one list; -1 = the sheet has no such column
+        fields = (Column.REQ_ID, Column.NAME, Column.TEXT, Column.KUBUN, Column.REASON, Column.NOTE, Column.KIND,
+                  Column.TRANSITIONAL)
+        used = [cmap.single.get(f, -1) for f in fields] + list(cmap.category)
+        c_id = used[0]
+        n_cats = len(cmap.category)
+        last_cat = [""] * n_cats
         kind = mapping.kind if mapping is not None and mapping.kind is not None else sheet_kind(name, cmap)
         pending: _Pending | None = None
         progress = self.progress
-
-        def get(values: Sequence[object], filled: frozenset[int], i: int | None, *, merged: bool = True) -> str:
-            if i is None or i >= len(values) or (not merged and i in filled):
-                return ""
-            return cell_text(values[i])
+        text_of = cell_text
 
         for row_no, values, filled in rows:
             self.rows_read += 1
             if progress is not None and self.rows_read % PROGRESS_EVERY == 0:
                 progress(self.rows_read)
-            for k, c in enumerate(cats):
-                v = get(values, filled, c)
+            n = len(values)
+            cells = [text_of(values[i]) if 0 <= i < n else "" for i in used]
+            for k in range(n_cats):
+                v = cells[8 + k]
                 if v and v != last_cat[k]:
                     last_cat[k] = v
-                    for j in range(k + 1, len(cats)):
+                    for j in range(k + 1, n_cats):
                         last_cat[j] = ""
-            raw_id = get(values, filled, c_id, merged=False)
+            raw_id = cells[0] if c_id not in filled else ""
             if raw_id:
                 if raw_id.startswith(_TITLE_MARKS) or match_header(raw_id) is Column.REQ_ID:
                     continue  # a sub-title, legend or repeated header row
                 if pending is not None:
                     self._finish(name, pending, mapping)
-                row_kind = kind
-                if c_kind is not None:
-                    k_raw = get(values, filled, c_kind)
-                    row_kind = RequirementKind.FORM if "帳票" in k_raw else RequirementKind.FUNCTION if k_raw else kind
+                k_raw = cells[6]
+                row_kind = (RequirementKind.FORM if "帳票" in k_raw else RequirementKind.FUNCTION) if k_raw else kind
                 pending = _Pending(
                     row=row_no,
                     raw_id=raw_id,
-                    kubun_raw=get(values, filled, c_kubun),
-                    name=[s] if (s := get(values, filled, c_name)) else [],
-                    text=[s] if (s := get(values, filled, c_text)) else [],
-                    reason=[s] if (s := get(values, filled, c_reason)) else [],
-                    note=[s] if (s := get(values, filled, c_note)) else [],
+                    kubun_raw=cells[3],
+                    name=[cells[1]] if cells[1] else [],
+                    text=[cells[2]] if cells[2] else [],
+                    reason=[cells[4]] if cells[4] else [],
+                    note=[cells[5]] if cells[5] else [],
                     category=" > ".join(c for c in last_cat if c),
                     kind=row_kind,
-                    transitional_raw=get(values, filled, c_trans),
+                    transitional_raw=cells[7],
                 )
                 continue
             # no ID of its own: a continuation of the row above, a heading/legend row, or an item missing its ID
-            own_name = get(values, filled, c_name, merged=False)
-            own_text = get(values, filled, c_text, merged=False)
-            own_reason = get(values, filled, c_reason, merged=False)
-            own_note = get(values, filled, c_note, merged=False)
+            if filled:  # cells filled in from a merged range are not this row's own
+                cells = [("" if i in filled else c) for i, c in zip(used, cells, strict=True)]
+            own_name, own_text, own_kubun, own_reason, own_note = cells[1], cells[2], cells[3], cells[4], cells[5]
             if not (own_name or own_text or own_reason or own_note):
                 continue
-            own_kubun = get(values, filled, c_kubun, merged=False)
             starts_new = (own_kubun and (pending is None or own_kubun != pending.kubun_raw)) or (
                 own_name and pending is not None and pending.name
             )
@@ -257,9 +249,20 @@ class SheetReader:
         if pending is not None:
             self._finish(name, pending, mapping)
 
+    def _kubun(self, raw: str) -> tuple[Kubun | None, bool]:
+        """Class and 経過措置 flag of a 実装区分 cell; a list has only a handful of distinct ones."""
+        hit = self.kubun_cache.get(raw)
+        if hit is None:
+            hit = self.kubun_cache[raw] = (Kubun.parse(raw), is_transitional(raw))
+        return hit
+
     def _finish(self, sheet: str, p: _Pending, mapping: SheetMapping | None) -> None:
-        req_id = normalize_requirement_id(p.raw_id, digits=self.id_digits)
-        kubun = Kubun.parse(p.kubun_raw)
+        raw = p.raw_id
+        if raw.isascii() and raw.isdigit():  # the common case, same result as normalize_requirement_id
+            req_id = raw.zfill(self.id_digits)
+        else:
+            req_id = normalize_requirement_id(raw, digits=self.id_digits)
+        kubun, transitional = self._kubun(p.kubun_raw)
         if kubun is None and not p.kubun_raw and mapping is not None:
             kubun = mapping.kubun_default
         if kubun is None:
@@ -287,7 +290,7 @@ class SheetReader:
             )
             return
         self.seen_ids[req_id] = (sheet, p.row)
-        transitional = is_transitional(p.kubun_raw) or (
+        transitional = transitional or (
             bool(p.transitional_raw) and p.transitional_raw.strip().lower() not in _NO_TRANSITIONAL
         )
         self.result.requirements.append(

@@ -6,21 +6,35 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from fitgap.domain.models import Assessment, Requirement
 
 ASSESSMENT_TABLE: sa.Table = Assessment.__table__  # type: ignore[attr-defined]
 
 
-def version_requirements(*, session: Session, spec_version_id: int) -> list[Requirement]:
-    stmt = select(Requirement).where(Requirement.spec_version_id == spec_version_id).order_by(col(Requirement.id))
-    return list(session.exec(stmt))
+REQUIREMENT_TABLE: sa.Table = Requirement.__table__  # type: ignore[attr-defined]
 
 
-def assessments_by_req_id(*, session: Session, operation_code: str) -> dict[str, Assessment]:
-    stmt = select(Assessment).where(Assessment.operation_code == operation_code)
-    return {a.req_id: a for a in session.exec(stmt)}
+def version_requirements(*, session: Session, spec_version_id: int) -> list[sa.Row[Any]]:
+    """The requirements of one version as light rows (req_id, kind, kubun, transitional, category, name, text).
+
+    Core rows, not ORM objects: a version can hold tens of thousands of requirements.
+    """
+    t = REQUIREMENT_TABLE
+    stmt = (
+        sa.select(t.c.req_id, t.c.kind, t.c.kubun, t.c.transitional, t.c.category, t.c.name, t.c.text)
+        .where(t.c.spec_version_id == spec_version_id)
+        .order_by(t.c.id)
+    )
+    return list(session.connection().execute(stmt).all())
+
+
+def assessments_by_req_id(*, session: Session, operation_code: str) -> dict[str, sa.Row[Any]]:
+    """The operation's assessments as light rows keyed by requirement ID (with every column)."""
+    t = ASSESSMENT_TABLE
+    rows = session.connection().execute(sa.select(t).where(t.c.operation_code == operation_code)).all()
+    return {r.req_id: r for r in rows}
 
 
 def update_assessments(*, session: Session, rows: Sequence[dict[str, Any]]) -> int:
