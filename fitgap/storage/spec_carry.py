@@ -16,7 +16,7 @@ ASSESSMENT_TABLE: sa.Table = Assessment.__table__  # type: ignore[attr-defined]
 REQUIREMENT_TABLE: sa.Table = Requirement.__table__  # type: ignore[attr-defined]
 
 
-def version_requirements(*, session: Session, spec_version_id: int) -> list[sa.Row[Any]]:
+def version_requirements(*, session: Session, spec_version_id: int) -> list[Any]:
     """The requirements of one version as light rows (req_id, kind, kubun, transitional, category, name, text).
 
     Core rows, not ORM objects: a version can hold tens of thousands of requirements.
@@ -30,7 +30,7 @@ def version_requirements(*, session: Session, spec_version_id: int) -> list[sa.R
     return list(session.connection().execute(stmt).all())
 
 
-def assessments_by_req_id(*, session: Session, operation_code: str) -> dict[str, sa.Row[Any]]:
+def assessments_by_req_id(*, session: Session, operation_code: str) -> dict[str, Any]:
     """The operation's assessments as light rows keyed by requirement ID (with every column)."""
     t = ASSESSMENT_TABLE
     rows = session.connection().execute(sa.select(t).where(t.c.operation_code == operation_code)).all()
