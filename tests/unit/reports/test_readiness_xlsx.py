@@ -1,0 +1,135 @@
+"""The readiness workbook read back: sheets, figures, charts, the schedule grid, metadata, no formulas."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlmodel import select
+
+from fitgap.domain.enums import Disposition, Kubun, Status, VendorAnswerKind
+from fitgap.domain.models import Assessment, Requirement, Vendor, VendorAnswer
+from fitgap.reports.readiness_model import NO_DATA
+from fitgap.reports.readiness_xlsx import write_readiness_xlsx
+from fitgap.services import readiness, systems
+from fitgap.storage.db import Database
+
+TODAY = date(2025, 11, 23)
+SHEETS = ["概要", "日程", "阻害要因", "ベンダ回答", "メタデータ"]
+
+
+def _find(ws: Worksheet, text: str) -> tuple[int, int]:
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value == text:
+                return c.row, c.column
+    raise AssertionError(f"{text!r} not on sheet {ws.title}")
+
+
+def _table(ws: Worksheet, header: str) -> dict[str, dict[str, object]]:
+    """The per-operation table of the summary sheet: operation name → {header: value}."""
+    r, _ = _find(ws, header)
+    heads = [c.value for c in ws[r]]
+    out = {}
+    for row in ws.iter_rows(min_row=r + 1, values_only=True):
+        if not row or row[0] is None:
+            break
+        out[str(row[1])] = dict(zip(heads, row, strict=False))
+    return out
+
+
+@pytest.fixture
+def filled(db: Database) -> Database:
+    with db.write() as s:
+        must = s.exec(select(Requirement.req_id).where(Requirement.operation_code == "001",
+                                                       Requirement.kubun == Kubun.MUST).order_by(Requirement.req_id)).all()
+        rows = [(must[0], Status.GAP, None), (must[1], Status.FIT, None), (must[2], Status.GAP, Disposition.VENDOR)]
+        s.execute(sa.insert(Assessment.__table__), [  # type: ignore[attr-defined]
+            {"operation_code": "001", "req_id": rid, "status": st, "disposition": d, "note": "=HYPERLINK(\"x\")",
+             "assessed_at": datetime(2025, 11, 1, tzinfo=UTC), "needs_review": False, "archived": False,
+             "revision": 1} for rid, st, d in rows])
+        vendor = Vendor(name="ベンダA")
+        s.add(vendor)
+        s.flush()
+        s.execute(sa.insert(VendorAnswer.__table__), [{  # type: ignore[attr-defined]
+            "vendor_id": vendor.id, "operation_code": "001", "req_id": must[2], "answer": VendorAnswerKind.AFTER_DEADLINE,
+            "planned_date": date(2026, 10, 1), "comment": "=1+1", "received_at": datetime(2025, 11, 5, tzinfo=UTC),
+            "superseded": False}])
+    systems.update_system(db=db, user="tester", system="住民記録システム", planned_cutover=date(2026, 1, 4))
+    return db
+
+
+def test_workbook_has_the_sheets_figures_and_charts(filled: Database, tmp_path: Path) -> None:
+    report = readiness.build_report(db=filled, today=TODAY)
+    path = write_readiness_xlsx(report, tmp_path / "r.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames == SHEETS
+    summary = wb["概要"]
+    table = _table(summary, "業務コード")
+    juki = table["住民基本台帳"]
+    assert juki["要件数"] == 197
+    assert juki["確認済"] == 3
+    assert juki["確認率"] == pytest.approx(3 / 197)
+    assert juki["適合率"] == pytest.approx(1 / 3)
+    assert juki["必須ギャップ"] == 2 and juki["方針未定の必須ギャップ"] == 1
+    assert juki["方針:ベンダ対応待ち"] == 1 and juki["方針:未設定"] == 1
+    assert juki["期限後対応"] == 1 and juki["うち期限超過"] == 1
+    assert juki["判定"] == "赤"
+    assert juki["移行予定日"] == "2026-01-04"
+    assert table["国民健康保険"]["要件数"] == 0
+    assert table["国民健康保険"]["確認率"] == NO_DATA
+    assert len(table) == len(report.operations)
+    charts = summary._charts
+    assert len(charts) == 2
+    titles = {"".join(r.t for p in c.title.tx.rich.p for r in (p.r or [])) for c in charts}
+    assert titles == {"進捗: 確認率と適合率（業務別）", "ギャップ（業務別）"}
+    assert all(len(c.series) >= 2 for c in charts)
+    _find(summary, "判定ルール（このルールで判定しています）")
+    for line in report.rules:
+        _find(summary, line)
+
+
+def test_schedule_sheet_has_fiscal_months_bars_and_the_deadline(filled: Database, tmp_path: Path) -> None:
+    report = readiness.build_report(db=filled, today=TODAY)
+    ws = load_workbook(write_readiness_xlsx(report, tmp_path / "r.xlsx"))["日程"]
+    r, c = _find(ws, "システム")
+    months = [ws.cell(row=r, column=col).value for col in range(c + 6, c + 18)]
+    assert months[0] == "4月" and months[11].startswith("3月") and "期限" in months[11]
+    assert ws.cell(row=r, column=c + 17).fill.fgColor.rgb.endswith("C00000")  # the general deadline column
+    jr, _ = _find(ws, "住民記録システム（典型例）")
+    cells = [ws.cell(row=jr, column=col) for col in range(c + 6, c + 18)]
+    filled_months = [i for i, cell in enumerate(cells) if cell.fill.fill_type == "solid"]
+    assert filled_months == [9]  # January (4月 is index 0): the cut-over month, no milestones yet
+    assert "●" in str(cells[9].value)
+    assert "◆" in str(cells[11].value)  # its deadline 2026-03-31
+
+
+def test_blocking_answers_and_metadata_sheets(filled: Database, tmp_path: Path) -> None:
+    report = readiness.build_report(db=filled, today=TODAY)
+    wb = load_workbook(write_readiness_xlsx(report, tmp_path / "r.xlsx"))
+    blocking = list(wb["阻害要因"].iter_rows(min_row=2, values_only=True))
+    kinds = {row[0] for row in blocking}
+    assert {"実装必須ギャップ（対応方針なし）", "期限後対応（期限超過）"} <= kinds
+    assert len(blocking) == len(report.blocking)
+    answers = list(wb["ベンダ回答"].iter_rows(min_row=2, values_only=True))
+    assert len(answers) == 1
+    assert answers[0][5] == "ベンダA" and answers[0][6] == "期限後対応" and answers[0][9] == "期限超過"
+    comment = wb["ベンダ回答"].cell(row=2, column=12)
+    assert comment.value == "=1+1" and comment.data_type == "s"  # text stays text, never a formula
+    meta = {row[0]: row[1] for row in wb["メタデータ"].iter_rows(values_only=True) if row and row[0]}
+    assert meta["基準日"] == "2025-11-23"
+    assert meta["デモデータ"] == "いいえ"
+    assert "fitgap.db" in str(meta["データベース"])
+    assert meta["住民基本台帳"] == "第1.0版"  # the spec version the figures are based on
+
+
+def test_empty_parts_say_no_data(db: Database, tmp_path: Path) -> None:
+    report = readiness.build_report(db=db, today=TODAY)
+    wb = load_workbook(write_readiness_xlsx(report, tmp_path / "r.xlsx"))
+    assert NO_DATA in str(wb["ベンダ回答"].cell(row=2, column=1).value)
+    notes = [c.value for row in wb["概要"].iter_rows(max_row=8) for c in row if c.value]
+    assert any(NO_DATA in str(v) and "ベンダ回答" in str(v) for v in notes)
