@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,14 +30,66 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("FITGAP_EXPORTS", str(tmp_path / "exports"))
 
 
+# Backends. FITGAP_TEST_POSTGRES_URL points at a PostgreSQL server (any database on it, e.g.
+# postgresql+psycopg://fitgap@127.0.0.1:55432/postgres); each test then gets a fresh database of its own.
+# FITGAP_TEST_BACKEND=postgres runs every test that uses `db_url`/`db`/`cli` on PostgreSQL (tests that
+# read the SQLite file itself ask for `db_path` and are skipped); `backend_url` runs a test on both.
+# FITGAP_REQUIRE_POSTGRES=1 (set by CI) turns "no server" into a failure instead of a skip.
+POSTGRES_URL_ENV = "FITGAP_TEST_POSTGRES_URL"
+
+
+def _on_postgres() -> bool:
+    return os.environ.get("FITGAP_TEST_BACKEND", "sqlite") == "postgres"
+
+
+def _fresh_postgres_database() -> Iterator[str]:
+    import sqlalchemy as sa
+
+    server = os.environ.get(POSTGRES_URL_ENV)
+    if not server:
+        if os.environ.get("FITGAP_REQUIRE_POSTGRES"):
+            pytest.fail(f"{POSTGRES_URL_ENV} is not set but PostgreSQL tests are required")
+        pytest.skip(f"needs a PostgreSQL server ({POSTGRES_URL_ENV})")
+    name = f"fitgap_t_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+        yield sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
+    if _on_postgres():
+        pytest.skip("reads the SQLite file itself")
     return tmp_path / "fitgap.db"
 
 
 @pytest.fixture
-def db_url(db_path: Path) -> str:
-    return sqlite_url(db_path)
+def db_url(tmp_path: Path) -> Iterator[str]:
+    if _on_postgres():
+        yield from _fresh_postgres_database()
+    else:
+        yield sqlite_url(tmp_path / "fitgap.db")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database (mark the test `postgres`)."""
+    yield from _fresh_postgres_database()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database URL on each backend in turn (PostgreSQL skipped locally when no server is set)."""
+    if request.param == "postgres":
+        yield from _fresh_postgres_database()
+    else:
+        yield sqlite_url(tmp_path / "fitgap.db")
 
 
 @pytest.fixture
@@ -55,13 +109,13 @@ class CliResult:
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], db_path: Path) -> Callable[..., CliResult]:
+def cli(capsys: pytest.CaptureFixture[str], db_url: str) -> Callable[..., CliResult]:
     """Run `fitgap --db <tmp db> ARGS…` in-process and capture what the user would see."""
 
     def run(*args: str, db: Path | None = None) -> CliResult:
         capsys.readouterr()
         try:
-            code = main(["--db", str(db or db_path), *args])
+            code = main(["--db", str(db) if db else db_url, *args])
         except SystemExit as exc:  # argparse: --help, --version, usage errors
             code = int(exc.code or 0)
         captured = capsys.readouterr()
