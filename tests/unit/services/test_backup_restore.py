@@ -42,7 +42,7 @@ def _batches(path):
 
 
 @pytest.mark.slow
-def test_backup_while_another_process_writes_is_consistent(db, db_url, tmp_path):
+def test_backup_while_another_process_writes_is_consistent(db, db_url, db_path, tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", WRITER, db_url, "4"], stdout=subprocess.PIPE,
                             env={**os.environ})
     try:
@@ -59,7 +59,7 @@ def test_backup_while_another_process_writes_is_consistent(db, db_url, tmp_path)
         batches = _batches(c.path)
         assert batches and set(batches.values()) == {50}  # whole transactions only, never half of one
         seen.append(len(batches))
-    assert seen == sorted(seen) and seen[0] < _batches(tmp_path / "fitgap.db").__len__()
+    assert seen == sorted(seen) and seen[0] < len(_batches(db_path))
 
 
 def test_backup_default_location_and_contents(db, db_url, db_path, tmp_path):
