@@ -21,6 +21,7 @@ class ColumnMap:
 
     single: dict[Column, int] = field(default_factory=dict)
     category: list[int] = field(default_factory=list)
+    id_extra: list[int] = field(default_factory=list)  # ID split over merged columns: 業務コード | 連番
     header_texts: dict[int, str] = field(default_factory=dict)  # column → header as shown
     first_data_row: int = 1  # 1-based row after the header block
     missing: list[str] = field(default_factory=list)  # profile columns not found
@@ -94,6 +95,12 @@ def auto_columns(block: list[Row]) -> ColumnMap:
             cmap.category.append(col)
         elif field_ not in cmap.single:
             cmap.single[field_] = col
+        elif (
+            field_ is Column.REQ_ID
+            and col == cmap.single[field_] + len(cmap.id_extra) + 1
+            and all(filled for _, filled in parts)
+        ):
+            cmap.id_extra.append(col)  # the ID header is merged across this column too
     return cmap
 
 

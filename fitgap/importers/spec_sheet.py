@@ -172,8 +172,9 @@ class SheetReader:
         # every used column in one list; -1 = the sheet has no such column
         fields = (Column.REQ_ID, Column.NAME, Column.TEXT, Column.KUBUN, Column.REASON, Column.NOTE, Column.KIND,
                   Column.TRANSITIONAL)
-        used = [cmap.single.get(f, -1) for f in fields] + list(cmap.category)
+        used = [cmap.single.get(f, -1) for f in fields] + list(cmap.category) + list(cmap.id_extra)
         c_id = used[0]
+        id_extra = range(len(used) - len(cmap.id_extra), len(used))
         n_cats = len(cmap.category)
         last_cat = [""] * n_cats
         kind = mapping.kind if mapping is not None and mapping.kind is not None else sheet_kind(name, cmap)
@@ -194,6 +195,8 @@ class SheetReader:
                     for j in range(k + 1, n_cats):
                         last_cat[j] = ""
             raw_id = cells[0] if c_id not in filled else ""
+            if raw_id and id_extra:
+                raw_id = self._joined_id(raw_id, [cells[k] for k in id_extra])
             if raw_id:
                 if raw_id.startswith(_TITLE_MARKS) or match_header(raw_id) is Column.REQ_ID:
                     continue  # a sub-title, legend or repeated header row
@@ -248,6 +251,16 @@ class SheetReader:
                 pending.note.append(own_note)
         if pending is not None:
             self._finish(name, pending, mapping)
+
+    def _joined_id(self, head: str, rest: list[str]) -> str:
+        """An ID split over columns ('031' | '1'): the serial is zero-padded to make up the full length."""
+        head = normalize_requirement_id(head, digits=0)
+        parts = [normalize_requirement_id(r, digits=0) for r in rest if r]
+        if not parts:
+            return head
+        if head.isdigit() and all(p.isdigit() for p in parts) and len(parts) == 1:
+            return head + parts[0].zfill(max(self.id_digits - len(head), len(parts[0])))
+        return head + "".join(parts)
 
     def _kubun(self, raw: str) -> tuple[Kubun | None, bool]:
         """Class and 経過措置 flag of a 実装区分 cell; a list has only a handful of distinct ones."""

@@ -100,3 +100,25 @@ def test_single_header_row_with_header_variants_and_repeated_header(tmp_path: Pa
         ("0230265", Kubun.OPTION, "資格異動"),
         ("0230267", Kubun.FORBIDDEN, "資格照会"),
     ]
+
+
+def test_id_split_over_merged_columns_is_joined(tmp_path: Path) -> None:
+    # like the official デジタル庁 workbooks: the ID header merged over 業務コード | 連番 columns
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "機能要件"
+    ws["A1"] = "■共通機能 機能要件"
+    ws["A3"] = "機能ID"
+    ws.merge_cells("A3:B4")
+    for col, title in {"C": "機能名称", "D": "機能要件", "E": "実装区分"}.items():
+        ws[f"{col}3"] = title
+        ws.merge_cells(f"{col}3:{col}4")
+    rows = [["031", 1, "住登外者宛名番号付番", "付番できること。", "実装必須機能"],
+            ["031", 24, "住登外者宛名番号送信", "送信できること。", "標準オプション機能"]]
+    for r, values in enumerate(rows, 5):
+        for c, value in enumerate(values, 1):
+            ws.cell(row=r, column=c, value=value)
+    wb.save(tmp_path / "common.xlsx")
+    result = read_spec_file(tmp_path / "common.xlsx")
+    assert result.problems == []
+    assert [r.req_id for r in result.requirements] == ["0310001", "0310024"]
