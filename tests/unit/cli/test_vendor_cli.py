@@ -1,0 +1,78 @@
+"""`fitgap export/import vendor|review` as a user runs them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from fitgap.domain.answer_sheet import H_ANSWER, H_COST
+from tests.answer_books import data_sheet, edit_book, set_answer
+from tests.conftest import dump_database
+
+
+def _first_id(path: Path) -> str:
+    ws = data_sheet(openpyxl.load_workbook(path), "001")
+    return str(ws.cell(row=3, column=1).value)
+
+
+def _exported(out: str) -> Path:
+    line = next(ln for ln in out.splitlines() if "書き出しました" in ln)
+    return Path(line.split(": ", 1)[1].strip())
+
+
+def test_export_and_import_vendor(cli: Callable[..., Any], db_path: Path, tmp_path: Path) -> None:
+    assert cli("init").code == 0
+    assert cli("demo", "-n", "60", "--seed", "2").code == 0
+    r = cli("export", "vendor", "--vendor", "A社", "--operation", "001", "--answer-by", "2026-12-25")
+    assert r.code == 0, r.err
+    path = _exported(r.out)
+    assert path.parent == tmp_path / "exports" and path.suffix == ".xlsx"
+    rid = _first_id(path)
+
+    def answer(wb: Any) -> None:
+        ws = data_sheet(wb, "001")
+        set_answer(ws, rid, **{H_ANSWER: "標準で対応"})
+        other = [ws.cell(row=r, column=1).value for r in range(4, 6)]
+        set_answer(ws, str(other[0]), **{H_ANSWER: "要協議", H_COST: "たくさん"})
+
+    back = edit_book(path, tmp_path / "back.xlsx", answer)
+    before = dump_database(db_path)
+    dry = cli("import", "vendor", str(back), "--dry-run")
+    assert dry.code == 0 and "[試行]" in dry.out and "試行のため" in dry.out
+    assert dump_database(db_path) == before
+    r = cli("import", "vendor", str(back))
+    assert r.code == 0 and "1 件の回答を取り込みました" in r.out
+    assert "数値ではありません" in r.out and "問題一覧:" in r.out
+    again = cli("import", "vendor", str(back))
+    assert again.code == 0 and "データベースは変わっていません" in again.out
+
+
+def test_foreign_workbook_exits_non_zero(cli: Callable[..., Any], tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    assert cli("init", db=other).code == 0
+    assert cli("demo", "-n", "40", "--seed", "1", db=other).code == 0
+    path = _exported(cli("export", "vendor", "--vendor", "A社", "--operation", "001", db=other).out)
+    assert cli("init").code == 0
+    r = cli("import", "vendor", str(path))
+    assert r.code != 0
+    assert "エラー:" in r.err and "別のデータベース" in r.err and "対処:" in r.err
+    missing = cli("import", "vendor", str(tmp_path / "nothing.xlsx"))
+    assert missing.code != 0 and "ありません" in missing.err
+
+
+def test_review_round_trip_and_groups(cli: Callable[..., Any], tmp_path: Path) -> None:
+    assert cli("init").code == 0
+    assert cli("demo", "-n", "60", "--seed", "3").code == 0
+    r = cli("export", "review", "--operation", "001", "-o", str(tmp_path / "rv.xlsx"))
+    assert r.code == 0 and (tmp_path / "rv.xlsx").exists()
+    rid = _first_id(tmp_path / "rv.xlsx")
+    back = edit_book(tmp_path / "rv.xlsx", tmp_path / "rv2.xlsx",
+                     lambda wb: set_answer(data_sheet(wb, "001"), rid, **{"状況": "対象外", "対応方針": None,
+                                                                           "メモ": "該当事務なし"}))
+    r = cli("import", "review", str(back))
+    assert r.code == 0 and "1 件の確認結果を取り込みました" in r.out
+    group = cli("export")
+    assert group.code == 2 and "vendor" in group.out and "review" in group.out

@@ -1,0 +1,91 @@
+"""Department review workbook round trip: edited rows applied, untouched rows skipped, conflicts kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from fitgap.domain.answer_sheet import H_REVIEW_DISPOSITION, H_REVIEW_NOTE, H_REVIEW_STATUS, LIST_SHEET
+from fitgap.domain.enums import Disposition, Status
+from fitgap.errors import InvalidInputError
+from fitgap.services.assessment import update_items
+from fitgap.services.demo import generate_demo
+from fitgap.services.items import ItemFilter, ItemKey, get_item, item_keys
+from fitgap.services.review_sheets import export_review_sheet, import_review_sheet
+from fitgap.services.vendors import export_vendor_sheet
+from fitgap.storage.db import Database
+from tests.answer_books import data_sheet, edit_book, header_map, row_of, set_answer
+
+
+@pytest.fixture
+def demo_db(db: Database) -> Database:
+    generate_demo(db=db, total=80, seed=11, user="tester")
+    return db
+
+
+def _ids(db: Database) -> list[str]:
+    return [k.req_id for k in item_keys(db=db, flt=ItemFilter(operation_code="001"))]
+
+
+def test_review_workbook_has_status_and_disposition_dropdowns(demo_db: Database, tmp_path: Path) -> None:
+    res = export_review_sheet(db=demo_db, user="tester", operation_keys=["001"], exports_dir=tmp_path)
+    wb = openpyxl.load_workbook(res.path)
+    ws = data_sheet(wb, "001")
+    cols = header_map(ws)
+    lists = {dv.formula1: str(dv.sqref) for dv in ws.data_validations.dataValidation if dv.type == "list"}
+    assert len(lists) == 2 and all(LIST_SHEET in f for f in lists)
+    listed = list(wb[LIST_SHEET].iter_cols(values_only=True))
+    assert [v for v in listed[0] if v][1:] == [s.value for s in Status]
+    assert [v for v in listed[1] if v][1:] == [d.value for d in Disposition]
+    r = row_of(ws, _ids(demo_db)[0])
+    assert not ws.cell(row=r, column=cols[H_REVIEW_STATUS]).protection.locked
+    assert ws.cell(row=r, column=1).protection.locked
+
+
+def test_edited_rows_applied_untouched_skipped_conflicts_not_overwritten(demo_db: Database, tmp_path: Path) -> None:
+    ids = _ids(demo_db)[:4]
+    res = export_review_sheet(db=demo_db, user="tester", operation_keys=["001"], exports_dir=tmp_path)
+    # after the export, a colleague marks ids[2] in fitgap
+    update_items(db=demo_db, user="colleague", keys=[ItemKey("001", ids[2])], status=Status.FIT)
+    update_items(db=demo_db, user="colleague", keys=[ItemKey("001", ids[3])], note="画面で記入")
+
+    def edit(wb: Any) -> None:
+        ws = data_sheet(wb, "001")
+        set_answer(ws, ids[0], **{H_REVIEW_STATUS: "ギャップ", H_REVIEW_DISPOSITION: "EUC", H_REVIEW_NOTE: "EUCで代替"})
+        set_answer(ws, ids[1], **{H_REVIEW_STATUS: "対象外", H_REVIEW_DISPOSITION: None, H_REVIEW_NOTE: "事務なし"})
+        set_answer(ws, ids[2], **{H_REVIEW_STATUS: "ギャップ", H_REVIEW_DISPOSITION: None, H_REVIEW_NOTE: "差異あり"})
+        # ids[3] untouched in the workbook: the colleague's note must survive
+
+    back = edit_book(res.path, tmp_path / "back.xlsx", edit)
+    preview = import_review_sheet(db=demo_db, user="tester", path=back, report_dir=tmp_path, dry_run=True)
+    assert {c.row.key.req_id for c in preview.changes} == {ids[0], ids[1]} and len(preview.conflicts) == 1
+    assert get_item(db=demo_db, key=ItemKey("001", ids[0])).note != "EUCで代替"
+    rep = import_review_sheet(db=demo_db, user="tester", path=back, report_dir=tmp_path)
+    assert rep.applied == 2
+    row0 = get_item(db=demo_db, key=ItemKey("001", ids[0]))
+    assert (row0.status, row0.disposition, row0.note) == (Status.GAP, Disposition.EUC, "EUCで代替")
+    assert get_item(db=demo_db, key=ItemKey("001", ids[1])).status == Status.NOT_APPLICABLE
+    kept = get_item(db=demo_db, key=ItemKey("001", ids[2]))
+    assert kept.status == Status.FIT and kept.assessed_by == "colleague"
+    assert get_item(db=demo_db, key=ItemKey("001", ids[3])).note == "画面で記入"
+    assert any(ids[2] in c for c in rep.conflicts)
+    assert rep.problems_file is not None
+    again = import_review_sheet(db=demo_db, user="tester", path=back, report_dir=tmp_path)
+    assert again.applied == 0 and again.changes == []
+
+
+def test_invalid_values_and_wrong_workbook_kind(demo_db: Database, tmp_path: Path) -> None:
+    ids = _ids(demo_db)[:2]
+    res = export_review_sheet(db=demo_db, user="tester", operation_keys=["001"], exports_dir=tmp_path)
+    back = edit_book(res.path, tmp_path / "back.xlsx", lambda wb: [
+        set_answer(data_sheet(wb, "001"), ids[0], **{H_REVIEW_STATUS: "OK"}),
+        set_answer(data_sheet(wb, "001"), ids[1], **{H_REVIEW_STATUS: "適合", H_REVIEW_DISPOSITION: "EUC"})])
+    rep = import_review_sheet(db=demo_db, user="tester", path=back, report_dir=tmp_path, dry_run=True)
+    assert rep.changes == [] and len(rep.problems) == 2
+    assert "「OK」は選択肢にありません" in rep.problems[0].message
+    vendor = export_vendor_sheet(db=demo_db, user="tester", vendor="A社", exports_dir=tmp_path, operation_keys=["001"])
+    with pytest.raises(InvalidInputError, match="ベンダ回答シート"):
+        import_review_sheet(db=demo_db, user="tester", path=vendor.path, report_dir=tmp_path)
