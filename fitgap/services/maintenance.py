@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from fitgap import __version__
 from fitgap.errors import DatabaseError, InvalidInputError
-from fitgap.storage import audit, integrity, sqlite_backup, transfer
+from fitgap.storage import audit, integrity, search_index, sqlite_backup, transfer
 from fitgap.storage.db import Database, create_engine, sqlite_path
 from fitgap.storage.schema import SCHEMA_VERSION, create_schema, open_database, read_meta
 
@@ -106,7 +106,7 @@ def _readonly_engine(path: Path) -> sa.Engine:
 def _server_backup(db: Database, *, target: Path, stamp: dict[str, str]) -> int:
     tmp = target.with_name(f".{target.name}.partial")
     tmp.unlink(missing_ok=True)
-    out = create_engine(f"sqlite:///{tmp}")
+    out = sa.create_engine(f"sqlite:///{tmp}")  # plain: rollback journal, a single self-contained file
     try:
         snapshot = db.engine.execution_options(isolation_level="REPEATABLE READ")
         with snapshot.connect() as src, src.begin(), out.begin() as dst:
@@ -116,8 +116,7 @@ def _server_backup(db: Database, *, target: Path, stamp: dict[str, str]) -> int:
             transfer.copy_rows(source=src, target=dst)
             for key, value in stamp.items():
                 dst.execute(sa.text("INSERT INTO fitgap_meta (key, value) VALUES (:k, :v)"), {"k": key, "v": value})
-        with out.connect() as conn:
-            conn.exec_driver_sql("PRAGMA journal_mode = DELETE")
+            search_index.create(dst)  # the copy's search index is rebuilt on its first search
     except BaseException:
         out.dispose()
         tmp.unlink(missing_ok=True)

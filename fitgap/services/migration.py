@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from fitgap.config import sqlite_url
 from fitgap.errors import DatabaseError, InvalidInputError
-from fitgap.storage import audit, transfer
+from fitgap.storage import audit, search_index, transfer
 from fitgap.storage.db import check_sqlite_file, create_engine, sqlite_path
 from fitgap.storage.schema import SCHEMA_VERSION, create_schema, open_database
 
@@ -70,6 +70,7 @@ def migrate(
                     dst.execute(sa.delete(sa.table("fitgap_meta")))
                     copied = transfer.copy_rows(source=src, target=dst, progress=progress)
                     _verify(copied, transfer.digests(dst))
+                    search_index.create(dst)  # SQLite target: rebuild the search index on next search
                     audit.record(session=dst, user=user, at=datetime.now(UTC),  # type: ignore[arg-type]
                                  batch=audit.new_batch(), action="maintenance.migrate", entity="database",
                                  entity_key="database", old=_display(source_url), new=_display(target_url))

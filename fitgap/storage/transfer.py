@@ -58,7 +58,7 @@ def _row_hash(row: Iterable[Any]) -> int:
 
 
 def _rows(conn: sa.Connection, table: sa.Table) -> Iterator[list[dict[str, Any]]]:
-    result = conn.execution_options(yield_per=BATCH).execute(sa.select(table))
+    result = conn.execute(sa.select(table), execution_options={"yield_per": BATCH})
     for part in result.mappings().partitions(BATCH):
         yield [dict(r) for r in part]
 
