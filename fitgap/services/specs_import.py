@@ -191,7 +191,13 @@ def _run(session: Session, parsed: ParsedList, operation: str | None, label: str
     versions = specs.list_versions(session=session, operation_code=op.code)
     previous = versions[-1] if versions else None
     same_file = next((v for v in versions if v.source_sha256 == sha), None)
-    if same_file is None and any(v.label == label for v in versions):
+    same_label = next((v for v in versions if v.label == label), None)
+    if same_file is None and same_label is not None:
+        # the same list again (e.g. re-saved, or the bundled list itself): nothing to do
+        existing = spec_carry.version_requirements(session=session, spec_version_id=same_label.id or 0)
+        if diff_versions(existing, parsed.requirements).is_empty:
+            same_file = same_label
+    if same_file is None and same_label is not None:
         raise InvalidInputError(
             f"{op.name} の {label} はすでに取り込まれています (内容の違うファイルです)。",
             "新しい版なら --version で別の版名を指定してください。",

@@ -178,3 +178,10 @@ def test_audit_records_the_import_and_each_carried_assessment(db: Database, tmp_
         ("spec.import.archive", "001:0010006"),
     }
     assert len({e.batch for e in events}) == 1
+
+
+def test_importing_the_bundled_list_itself_changes_nothing(db: Database, db_path: Path) -> None:
+    before = dump_database(db_path)
+    report = import_spec(db=db, path=BUNDLED, user="tester")
+    assert report.already_imported and report.version_label == "第1.0版"
+    assert dump_database(db_path) == before
