@@ -152,14 +152,16 @@ def _charts(ws: WriteOnlyWorksheet, headers: list[str], head: int, last: int, *,
 
 
 def _table_sheet(wb: Workbook, title: str, headers: list[str], widths: list[int],
-                 rows: Iterable[Sequence[object]], empty: str) -> None:
+                 rows: Iterable[Sequence[object]], empty: str, *, wrap: Sequence[int] = ()) -> None:
+    """A filterable list; the columns in ``wrap`` (0-based) wrap their text."""
     ws: WriteOnlyWorksheet = wb.create_sheet(title)
     set_widths(ws, widths)
     ws.freeze_panes = "A2"
     header_row(ws, headers)
     n = 0
+    wrapped = set(wrap)
     for values in rows:
-        ws.append([cell(ws, v, alignment=WRAP) for v in values])
+        ws.append([cell(ws, v, alignment=WRAP if i in wrapped else None) for i, v in enumerate(values)])
         n += 1
     if n:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{n + 1}"
@@ -170,7 +172,7 @@ def _table_sheet(wb: Workbook, title: str, headers: list[str], widths: list[int]
 def _blocking_sheet(wb: Workbook, report: ReadinessReport) -> None:
     rows = ([b.kind, b.operation_code, b.operation, b.ref, b.title, b.detail, day(b.due, "")] for b in report.blocking)
     _table_sheet(wb, "阻害要因", ["種類", "業務コード", "業務", "ID・連携", "名称・内容", "詳細", "期日"],
-                 [28, 10, 18, 26, 36, 60, 12], rows, "阻害要因はありません。")
+                 [28, 10, 18, 26, 36, 60, 12], rows, "阻害要因はありません。", wrap=(4, 5))
 
 
 def _answers_sheet(wb: Workbook, report: ReadinessReport) -> None:
@@ -182,7 +184,8 @@ def _answers_sheet(wb: Workbook, report: ReadinessReport) -> None:
         for a in report.answers
     )
     empty = "回答なし" if report.totals.vendor else f"{NO_DATA}（ベンダ回答はまだ取り込まれていません）"
-    _table_sheet(wb, "ベンダ回答", headers, [10, 18, 12, 30, 10, 20, 12, 12, 12, 10, 12, 40, 17], rows, empty)
+    _table_sheet(wb, "ベンダ回答", headers, [10, 18, 12, 30, 10, 20, 12, 12, 12, 10, 12, 40, 17], rows, empty,
+                 wrap=(3, 11))
 
 
 def _metadata_sheet(wb: Workbook, report: ReadinessReport) -> None:

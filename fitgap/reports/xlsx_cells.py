@@ -23,10 +23,16 @@ def cell(
     border: Border | None = None,
     alignment: Alignment | None = None,
     number_format: str | None = None,
-) -> WriteOnlyCell:
-    """A cell for ``ws.append``; text beginning with = stays text (never a formula)."""
+) -> WriteOnlyCell | object:
+    """A cell for ``ws.append``; text beginning with = stays text (never a formula).
+
+    A plain value needs no cell object: it is returned as it is (much faster for long sheets).
+    """
+    is_formula_like = isinstance(value, str) and value.startswith("=")
+    if not is_formula_like and font is fill is border is alignment is number_format is None:
+        return value
     c = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value.startswith("="):
+    if is_formula_like:
         c.data_type = "s"
     if font is not None:
         c.font = font

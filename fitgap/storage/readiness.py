@@ -111,17 +111,18 @@ def vendor_answers(*, session: Session) -> list[AnswerRow]:
 
 def waiting_without_answer(*, session: Session) -> dict[str, int]:
     """Per operation: gaps waiting on the vendor (ベンダ対応待ち) that no vendor has answered yet."""
-    answered = sa.exists().where(
-        _VA.c.operation_code == _R.c.operation_code, _VA.c.req_id == _R.c.req_id, _VA.c.superseded == sa.false()
+    answered = (
+        sa.select(_VA.c.operation_code, _VA.c.req_id).where(_VA.c.superseded == sa.false()).distinct().subquery()
     )
+    on = sa.and_(answered.c.operation_code == _R.c.operation_code, answered.c.req_id == _R.c.req_id)
     stmt = (
         sa.select(_R.c.operation_code, sa.func.count())
-        .select_from(_assessed())
+        .select_from(_assessed().outerjoin(answered, on))
         .where(
             _R.c.current == sa.true(),
             _A.c.status == Status.GAP.value,
             _A.c.disposition == Disposition.VENDOR.value,
-            ~answered,
+            answered.c.req_id.is_(None),
         )
         .group_by(_R.c.operation_code)
     )
