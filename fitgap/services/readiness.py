@@ -281,9 +281,9 @@ def write_report(*, db: Database, today: date, fmt: str = "both", output: Path |
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             writer(report, path)
-        except PermissionError as exc:
+        except OSError as exc:
             raise FitGapError(
-                f"{path} に書き込めません（{exc.strerror}）。",
+                f"{path} に書き込めません（{exc.strerror or exc}）。",
                 "同じ名前のファイルを Excel やブラウザで開いていれば閉じるか、-o で別の名前を指定してください。",
             ) from exc
     if progress:
