@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from fitgap.domain.answer_sheet import after_deadline
-from fitgap.domain.calendar import FY2025_END
+from fitgap.domain.calendar import FY2025_END, fiscal_year
 from fitgap.domain.enums import Disposition, Kubun, VendorAnswerKind
 from fitgap.domain.readiness import OperationFacts, Verdict, judge, rule_lines
 from fitgap.errors import FitGapError, InvalidInputError
@@ -114,7 +114,8 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
     blocking = _blocking(blocking_rows, lines, plan, names, order)
     rows = schedule_rows(plan, names)
     dates = [d for r in rows for d in (r.start, r.cutover, r.deadline) if d]
-    first = min([today, *dates])
+    # from the earliest date, but not further back than the fiscal year before today's
+    first = max(min([today, *dates]), date(fiscal_year(today) - 1, 4, 1))
     last = max([FY2025_END, today, *dates])
     last = min(last, date(first.year + MAX_FISCAL_YEARS - (0 if first.month >= 4 else 1), 3, 31))
     report = ReadinessReport(

@@ -169,3 +169,13 @@ def test_cli_writes_both_files_under_exports_and_says_where(cli: Callable, db: D
 def test_cli_rejects_an_unknown_format(cli: Callable, db: Database) -> None:
     result = cli("report", "readiness", "--format", "pdf")
     assert result.code != 0
+
+
+def test_schedule_months_stay_near_today_and_cover_late_deadlines(db: Database) -> None:
+    systems.update_system(db=db, user="tester", system="戸籍情報システム", actual_cutover=date(2019, 5, 7))
+    systems.update_system(db=db, user="tester", system="国民年金システム", planned_cutover=date(2029, 12, 1))
+    report = _report(db)
+    assert report.months[0] == date(2024, 4, 1)  # the fiscal year before today's, not 2019
+    assert report.months[-1] == date(2030, 3, 1)  # up to the latest cut-over's fiscal year
+    rows = {r.system: r for r in report.schedule}
+    assert rows["戸籍情報システム"].done and rows["戸籍情報システム"].risk == "完了"
