@@ -96,8 +96,8 @@ def _read_meta(wb: Any, path: Path) -> tuple[WorkbookMeta, str]:
             if not row or row[0] is None:
                 continue
             tag = row[0]
-            if tag == "key" and len(row) > 1 and row[1]:
-                keys.append(str(row[1]))
+            if tag == "keys" and len(row) > 1 and row[1]:
+                keys.extend(str(row[1]).split("\n"))
             elif tag == "meta" and len(row) > 2:
                 values[str(row[1])] = "" if row[2] is None else str(row[2])
             elif tag == "sheet" and len(row) > 2:

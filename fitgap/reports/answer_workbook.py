@@ -10,7 +10,6 @@ formula (= + - @ at the start) is written as text with a quote prefix.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ _ANSWER_HEAD_FILL = PatternFill("solid", fgColor="FFE699")
 _ANSWER_FILL = PatternFill("solid", fgColor="FFF9E5")
 _DATE_FORMAT = "yyyy/mm/dd"
 _COST_FORMAT = "#,##0.###"
+KEYS_PER_CELL = 500  # exported keys per metadata cell (a cell holds at most 32,767 characters)
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def _cell(ws: Any, value: Any, style: Any) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value)
     if isinstance(value, str) and value and cell.data_type == "f":
         cell.data_type = "s"  # openpyxl takes "=…" for a formula; this is the user's text
-    cell._style = copy(style)
+    cell._style = style  # shared: a streamed cell is written at once and never restyled
     return cell
 
 
@@ -190,6 +190,10 @@ def _write_data_sheet(wb: Workbook, sheet: DataSheet, list_refs: dict[str, str],
     for i, col in enumerate(cols, 1):
         dim = ws.column_dimensions[get_column_letter(i)]
         dim.width = col.width
+        if col.editable:
+            # Empty answer cells are not written at all: they take the column's style (unlocked, coloured,
+            # formatted). That keeps a 30,000-row sheet fast; rows a vendor adds below are caught at import.
+            dim._style = styles.answer[col.kind]
     ws.column_dimensions[get_column_letter(n)].hidden = True
     ws.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}{FIRST_DATA_ROW}"
     ws.print_title_rows = f"1:{HEADER_ROW}"
@@ -218,7 +222,7 @@ def _write_data_sheet(wb: Workbook, sheet: DataSheet, list_refs: dict[str, str],
             fill = PatternFill("solid", fgColor=colour, bgColor=colour)
             ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[f'"{value}"'], fill=fill))
 
-    ws.append([_cell(ws, sheet.title, styles.title)])
+    ws.append([_cell(ws, sheet.title, styles.title), *[_cell(ws, None, styles.plain) for _ in cols[1:]]])
     ws.append([_cell(ws, c.header, styles.answer_head if c.editable else styles.head) for c in cols])
     plans = [_column_plan(c, styles) for c in sheet.columns]
     for values, key in sheet.rows:
@@ -234,7 +238,9 @@ def _column_plan(col: Column, styles: _Styles) -> tuple[bool, Any]:
 def _row(ws: Any, values: Sequence[Any], key: str, plans: list[tuple[bool, Any]], styles: _Styles) -> list[Any]:
     out: list[Any] = []
     for value, (editable, style) in zip(values, plans, strict=True):
-        if isinstance(value, str) and value and looks_like_formula(value):
+        if value is None or value == "":
+            out.append(None)
+        elif isinstance(value, str) and looks_like_formula(value):
             out.append(_cell(ws, value, styles.answer_quoted if editable else styles.quoted))
         elif style is None:
             out.append(value)
@@ -252,9 +258,9 @@ def _write_meta(wb: Workbook, book: AnswerBook) -> None:
         ws.append(["meta", k, v])
     for name, code in book.sheet_codes:
         ws.append(["sheet", name, code])
-    for sheet in book.sheets:
-        for _values, key in sheet.rows:
-            ws.append(["key", key])
+    keys = [key for sheet in book.sheets for _values, key in sheet.rows]
+    for start in range(0, len(keys), KEYS_PER_CELL):
+        ws.append(["keys", "\n".join(keys[start:start + KEYS_PER_CELL])])
 
 
 def sheet_name(text: str, taken: Iterable[str]) -> str:

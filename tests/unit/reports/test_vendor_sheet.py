@@ -50,8 +50,8 @@ def test_sheets_cover_lists_and_metadata(book: openpyxl.Workbook) -> None:
     assert meta["vendor"] == "株式会社テスト"
     assert meta["purpose"] == "vendor"
     assert meta["created_at"].startswith("2026-11-23T09:00")
-    keys = [r[1] for r in book[META_SHEET].iter_rows(values_only=True) if r[0] == "key"]
-    assert len(keys) == 6
+    keys = [k for r in book[META_SHEET].iter_rows(values_only=True) if r[0] == "keys" for k in r[1].split("\n")]
+    assert len(keys) == 6 and all(decode_key(k) for k in keys)
 
 
 def test_answer_cells_have_validations_from_the_hidden_list(book: openpyxl.Workbook) -> None:
@@ -78,11 +78,20 @@ def test_only_answer_cells_are_unlocked_and_sorting_filtering_allowed(book: open
     assert ws.protection.sort is False and ws.protection.autoFilter is False  # False = allowed
     cols = header_map(ws)
     answer_cols = {cols[h] for h in (H_ANSWER, H_PLANNED, H_COST, H_COMMENT)}
+    for col in range(1, ws.max_column + 1):
+        # empty answer cells are not stored: Excel gives them the column's style
+        column_style = ws.column_dimensions[openpyxl.utils.get_column_letter(col)]
+        assert column_style.protection.locked is (col not in answer_cols), col
+    written = 0
     for row in ws.iter_rows(min_row=3, max_row=7):
         for cell in row:
-            assert cell.protection.locked is (cell.column not in answer_cols), cell.coordinate
-    for cell in ws[2]:
-        assert cell.protection.locked
+            if cell.has_style or cell.value is not None:
+                written += 1
+                assert cell.protection.locked is (cell.column not in answer_cols), cell.coordinate
+    assert written >= 5 * 6
+    for row in (1, 2):
+        for cell in ws[row]:
+            assert cell.protection.locked, cell.coordinate
 
 
 def test_hidden_key_column_holds_key_and_text_hash(book: openpyxl.Workbook) -> None:
