@@ -102,6 +102,11 @@ def _summary_sheet(wb: Workbook, report: ReadinessReport) -> None:
         fmt = "0.0%" if label in ("確認率", "適合率") and not isinstance(figure, str) else None
         ws.append([label, cell(ws, figure, number_format=fmt)])
     row += 2 + len(totals)
+    chart_rows = _chart_rows(len(ops)) if ops else 0
+    anchor_row = row + 2
+    for _ in range(chart_rows + 1):  # the charts sit here, between the totals and the table
+        ws.append([])
+    row += chart_rows + 1
     ws.append([])
     ws.append([cell(ws, "業務別", font=BOLD)])
     header_row(ws, headers)
@@ -115,17 +120,27 @@ def _summary_sheet(wb: Workbook, report: ReadinessReport) -> None:
             cells.append(cell(ws, value, number_format=fmt, fill=fill, alignment=WRAP if i == len(values) - 1 else None))
         ws.append(cells)
     last = head + len(ops)
-    row = last
     ws.append([])
     ws.append([cell(ws, "判定ルール（このルールで判定しています）", font=BOLD)])
     for line in report.rules:
         ws.append([line])
-    row += 2 + len(report.rules)
     if ops:
-        _charts(ws, headers, head, last, anchor_row=row + 2)
+        _charts(ws, headers, head, last, anchor_row=anchor_row, height=_chart_height(len(ops)))
 
 
-def _charts(ws: WriteOnlyWorksheet, headers: list[str], head: int, last: int, *, anchor_row: int) -> None:
+ROW_CM = 0.53  # default row height (15 pt) in centimetres
+
+
+def _chart_height(n_operations: int) -> float:
+    return max(7.5, 0.5 * n_operations + 3)
+
+
+def _chart_rows(n_operations: int) -> int:
+    return int(_chart_height(n_operations) / ROW_CM) + 1
+
+
+def _charts(ws: WriteOnlyWorksheet, headers: list[str], head: int, last: int, *, anchor_row: int,
+            height: float) -> None:
     cats = Reference(ws, min_col=2, min_row=head + 1, max_row=last)
 
     def bar(title: str, names: list[str], y_title: str) -> BarChart:
@@ -133,8 +148,8 @@ def _charts(ws: WriteOnlyWorksheet, headers: list[str], head: int, last: int, *,
         chart.type = "bar"
         chart.title = title
         chart.y_axis.title = y_title
-        chart.height = max(7.5, 0.55 * (last - head) + 3)
-        chart.width = 18
+        chart.height = height
+        chart.width = 16
         for name in names:
             col = headers.index(name) + 1
             chart.add_data(Reference(ws, min_col=col, min_row=head, max_row=last), titles_from_data=True)
@@ -148,7 +163,7 @@ def _charts(ws: WriteOnlyWorksheet, headers: list[str], head: int, last: int, *,
     progress.y_axis.number_format = "0%"
     ws.add_chart(progress, f"B{anchor_row}")
     gaps = bar("ギャップ（業務別）", ["必須ギャップ", "方針未定の必須ギャップ", "逆ギャップ", "オプションギャップ"], "件数")
-    ws.add_chart(gaps, f"H{anchor_row}")
+    ws.add_chart(gaps, f"J{anchor_row}")
 
 
 def _table_sheet(wb: Workbook, title: str, headers: list[str], widths: list[int],
