@@ -1,4 +1,4 @@
-"""Command: tui (also what `fitgap` with no command runs)."""
+"""Command: tui (also what `fitgap` with no command runs). Textual is imported only here, when it runs."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_tui(args: argparse.Namespace, ctx: Context) -> int:
-    ctx.database(create=True)
-    # Until the workbench exists, show the overview.
-    from fitgap.cli.catalog import cmd_status
+    db = ctx.database(create=True)
+    from fitgap.tui.app import FitGapApp  # lazily: no other command loads textual
 
-    return cmd_status(argparse.Namespace(all=False), ctx)
+    FitGapApp(db=db, user=ctx.config.user, today=ctx.config.today).run()
+    return 0

@@ -1,0 +1,141 @@
+"""The workbench app: modes from the screen registry, global keys, the command palette.
+
+Screens own their handlers; this module only wires them together. To add a screen (for example a
+systems view), add a :class:`ScreenEntry` to ``SCREEN_REGISTRY``: it becomes a mode, and the palette
+gets a "go: <title>" command for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import BindingType
+from textual.screen import Screen
+
+from fitgap.services.items import ItemFilter, ItemSort
+from fitgap.services.status import get_overview
+from fitgap.storage.db import Database
+from fitgap.tui import keymap
+from fitgap.tui.commands import FitGapCommands, PaletteCommand
+from fitgap.tui.readiness_report import readiness_command
+from fitgap.tui.screens.base import WorkbenchScreen
+from fitgap.tui.screens.help import HelpScreen
+from fitgap.tui.screens.operations import OperationsScreen
+from fitgap.tui.screens.requirements import RequirementsScreen
+from fitgap.tui.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ScreenEntry:
+    mode: str
+    title: str
+    factory: Callable[[], Screen]
+    description: str
+
+
+SCREEN_REGISTRY: tuple[ScreenEntry, ...] = (
+    ScreenEntry("operations", "業務一覧", OperationsScreen, "20業務の進み具合（ホーム）"),
+)
+
+
+class FitGapApp(App[None]):
+    TITLE = "fitgap"
+    CSS_PATH = "app.tcss"
+    COMMANDS: ClassVar = {FitGapCommands}
+    BINDINGS: ClassVar[list[BindingType]] = list(keymap.APP.bindings)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]  # type: ignore[misc]
+    MODES = {entry.mode: entry.factory for entry in SCREEN_REGISTRY}
+    DEFAULT_MODE = "operations"
+
+    def __init__(self, *, db: Database, user: str, today: date, blink: bool = True) -> None:
+        super().__init__()
+        self.workspace = Workspace(db=db, user=user, today=today)
+        self.blink = blink  # False in tests and snapshots: no cursor blink
+
+    # ---- navigation ---------------------------------------------------------------------------
+
+    def open_requirements(self, operation_code: str | None) -> None:
+        """Show the requirements of one operation (None: of all), from wherever the user is."""
+        self.go_home()
+        self.push_screen(RequirementsScreen(operation_code=operation_code))
+
+    def open_view_screen(self, flt: ItemFilter, sort: ItemSort) -> None:
+        """Show a saved view (its operation, filter and sort)."""
+        self.go_home()
+        self.push_screen(RequirementsScreen(operation_code=flt.operation_code, flt=flt, sort=sort))
+
+    def go_home(self) -> None:
+        if self.current_mode != "operations":
+            self.switch_mode("operations")
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, OperationsScreen):
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # ---- undo / redo --------------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        self._undo_redo(undo=True)
+
+    def action_redo(self) -> None:
+        self._undo_redo(undo=False)
+
+    def _undo_redo(self, *, undo: bool) -> None:
+        ws = self.workspace
+        done = ws.undo() if undo else ws.redo()
+        verb = "元に戻しました" if undo else "やり直しました"
+        if done is None:
+            self.notify("元に戻す変更はありません。" if undo else "やり直す変更はありません。", timeout=3)
+            return
+        step, result = done
+        msg = f"{verb}: {step.label}（{len(result.changed)}件）"
+        if result.conflicts:
+            ids = "、".join(c.key.req_id for c in result.conflicts[:5])
+            self.notify(f"{msg}\n他の利用者が変更していた {len(result.conflicts)}件はそのままです: {ids}",
+                        severity="warning", timeout=8)
+        else:
+            self.notify(msg, timeout=3)
+        self.refresh_screens()
+
+    def refresh_screens(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, WorkbenchScreen):
+                screen.data_changed()
+
+    # ---- palette ------------------------------------------------------------------------------
+
+    def palette_commands(self) -> Iterable[PaletteCommand]:
+        for entry in SCREEN_REGISTRY:
+            yield PaletteCommand(f"go: {entry.title}", entry.description, self._switch_to(entry.mode))
+        yield PaletteCommand("go: すべての要件", "全業務の要件をまとめて開きます", lambda: self.open_requirements(None))
+        ws = self.workspace
+        for op in get_overview(db=ws.db, today=ws.today).operations:
+            if op.cross_cutting and not op.requirements:
+                continue
+            yield PaletteCommand(f"go: {op.name}", f"{op.code} {op.name} の要件一覧（{op.requirements:,}件）",
+                                 self._opener(op.code), discover=False)
+        nu, nr = ws.next_undo, ws.next_redo
+        yield PaletteCommand("edit: 元に戻す", f"取り消す: {nu.label}" if nu else "取り消す変更はありません",
+                             self.action_undo)
+        yield PaletteCommand("edit: やり直す", f"やり直す: {nr.label}" if nr else "やり直す変更はありません",
+                             self.action_redo)
+        yield readiness_command(self, db=ws.db, today=ws.today)
+        yield PaletteCommand("help: キー一覧", "すべてのキーを表示します", self.action_help)
+        yield PaletteCommand("app: 終了", "作業画面を閉じます", self.exit)
+
+    def _switch_to(self, mode: str) -> Callable[[], None]:
+        def run() -> None:
+            if mode == "operations":
+                self.go_home()
+            else:
+                self.switch_mode(mode)
+        return run
+
+    def _opener(self, code: str) -> Callable[[], None]:
+        return lambda: self.open_requirements(code)

@@ -1,0 +1,104 @@
+"""Every key of the workbench in one place, grouped as the help screen shows them.
+
+Each binding has an id (users may remap it through Textual's keymap) and a tooltip. ``show=True`` marks
+the handful the footer shows; the rest are in the help screen and the command palette.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+from fitgap.tui.widgets.virtual_table import VirtualTable
+
+
+@dataclass(frozen=True)
+class KeyGroup:
+    title: str
+    bindings: tuple[Binding, ...]
+
+
+def _b(key: str, action: str, description: str, tooltip: str, *, id: str, show: bool = False,
+       key_display: str | None = None, priority: bool = False) -> Binding:
+    return Binding(key, action, description, show=show, key_display=key_display, tooltip=tooltip, id=id,
+                   priority=priority)
+
+
+APP = KeyGroup("全体", (
+    _b("question_mark,f1", "app.help", "ヘルプ", "すべてのキーの一覧を表示します", id="app.help", show=True,
+       key_display="?"),
+    _b("z,ctrl+z", "app.undo", "元に戻す", "直前の変更（一括変更を含む）を取り消します", id="app.undo", key_display="z"),
+    _b("y,ctrl+y", "app.redo", "やり直す", "取り消した変更をもう一度行います", id="app.redo", key_display="y"),
+    _b("q", "app.quit", "終了", "作業画面を閉じます（変更はその都度保存済み）", id="app.quit"),
+))
+PALETTE_NOTE = ("ctrl+p", "コマンドパレット（すべての操作を名前で検索: go: / mark: / view: …）")
+
+OPERATIONS = KeyGroup("業務一覧", (
+    _b("a", "open_all", "全業務の要件", "全業務の要件をまとめて開きます", id="operations.all", show=True),
+    _b("r", "reload", "再読込", "件数を読み直します（他の利用者の変更を反映）", id="operations.reload"),
+))
+OPEN_NOTE = ("enter", "選んだ業務の要件一覧を開く")
+
+MARK = KeyGroup("判定（1キーで判定して次の行へ）", (
+    _b("1,f", "mark('適合')", "適合", "適合にして次の要件へ（選択中なら選択したすべて）", id="mark.fit", show=True,
+       key_display="1"),
+    _b("2,g", "mark('ギャップ')", "ギャップ", "ギャップにして次の要件へ", id="mark.gap", show=True, key_display="2"),
+    _b("3,n", "mark('対象外')", "対象外", "対象外にして次の要件へ", id="mark.na", show=True, key_display="3"),
+    _b("0,u", "mark('未確認')", "未確認", "未確認に戻して次の要件へ", id="mark.unchecked", key_display="0"),
+    _b("d", "disposition", "対応方針", "ギャップの対応方針（業務見直し・運用で対応・EUC …）を選びます",
+       id="mark.disposition", show=True),
+    _b("e", "note", "メモ", "メモを編集します（複数行）", id="note.edit", show=True),
+    _b("E", "note_editor", "エディタでメモ", "メモを $EDITOR で編集します（長い日本語の入力に）", id="note.editor"),
+))
+
+SELECT = KeyGroup("選択と一括変更", (
+    _b("space", "toggle_select", "選択", "この要件を選択／解除して次へ", id="select.toggle"),
+    _b("shift+down", "extend_select(1)", "選択を下へ広げる", "選択を下へ広げます", id="select.down"),
+    _b("shift+up", "extend_select(-1)", "選択を上へ広げる", "選択を上へ広げます", id="select.up"),
+    _b("ctrl+a", "select_all", "絞り込み結果をすべて選択", "いまの絞り込みに当てはまる要件をすべて選択します",
+       id="select.all"),
+    _b("escape", "back", "戻る", "選択があれば解除、なければ業務一覧へ戻ります", id="screen.back", show=True,
+       key_display="esc"),
+))
+
+FIND = KeyGroup("検索・絞り込み・並べ替え", (
+    _b("slash", "search", "検索", "ID・名称・本文を検索します（入力しながら絞り込み）", id="find.search", show=True,
+       key_display="/"),
+    _b("F", "filter", "絞り込み", "状況・区分・方針・重要度・フラグで絞り込みます", id="find.filter"),
+    _b("x", "clear_filter", "絞り込み解除", "検索と絞り込みをすべて解除します", id="find.clear"),
+    _b("s", "sort", "並べ替え", "並べ替える列を選びます（同じ列でもう一度: 逆順）", id="find.sort"),
+    _b("S", "reverse_sort", "逆順", "並び順を逆にします", id="find.reverse"),
+    _b("v", "open_view", "ビューを開く", "保存したビュー（絞り込み＋並べ替え）を開きます", id="view.open"),
+    _b("V", "save_view", "ビューを保存", "いまの絞り込みと並べ替えに名前を付けて保存します", id="view.save"),
+))
+
+DETAIL = KeyGroup("詳細", (
+    _b("right_square_bracket", "detail_scroll(1)", "詳細を下へ", "詳細欄を下へスクロール", id="detail.down",
+       key_display="]"),
+    _b("left_square_bracket", "detail_scroll(-1)", "詳細を上へ", "詳細欄を上へスクロール", id="detail.up",
+       key_display="["),
+))
+
+REQUIREMENTS = (MARK, SELECT, FIND, DETAIL)
+
+MOVE = KeyGroup("移動（表）", tuple(b for b in VirtualTable.BINDINGS if isinstance(b, Binding)))
+
+
+def help_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """(group title, [(keys, description)]) for the help screen."""
+    out: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def keys(b: Binding) -> str:
+        return " / ".join(k.strip().replace("question_mark", "?").replace("slash", "/")
+                          .replace("right_square_bracket", "]").replace("left_square_bracket", "[")
+                          for k in b.key.split(","))
+
+    def rows(group: KeyGroup) -> list[tuple[str, str]]:
+        return [(keys(b), b.tooltip or b.description) for b in group.bindings]
+
+    out.append((APP.title, [*rows(APP), PALETTE_NOTE]))
+    out.append((OPERATIONS.title, [OPEN_NOTE, *rows(OPERATIONS)]))
+    out.append((MOVE.title, rows(MOVE)))
+    out.extend((g.title, rows(g)) for g in REQUIREMENTS)
+    return out

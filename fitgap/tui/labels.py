@@ -1,0 +1,50 @@
+"""How domain values look on screen: short labels and the style each one gets."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fitgap.domain.calendar import days_left_label
+from fitgap.domain.enums import Disposition, Kubun, Severity, Status
+
+STATUS_STYLE: dict[Status, str] = {
+    Status.UNCHECKED: "muted",
+    Status.FIT: "good",
+    Status.GAP: "warn",
+    Status.NOT_APPLICABLE: "accent",
+}
+
+KUBUN_SHORT: dict[Kubun, str] = {Kubun.MUST: "必須", Kubun.FORBIDDEN: "不可", Kubun.OPTION: "オプション"}
+
+DISPOSITION_SHORT: dict[Disposition, str] = {
+    Disposition.BPR: "業務見直し",
+    Disposition.OPERATION: "運用で対応",
+    Disposition.EUC: "EUC",
+    Disposition.SEPARATE_SYSTEM: "独自施策",
+    Disposition.VENDOR: "ベンダ待ち",
+    Disposition.UNDECIDED: "要検討",
+}
+
+SEVERITY_STYLE: dict[Severity, str] = {
+    Severity.MUST_CLOSE: "must",
+    Severity.MUST_REMOVE: "must",
+    Severity.DECIDE: "warn",
+}
+
+FLAG_LEGEND = "再=要再確認  経=経過措置  注=メモ未記入（必須）  ✎=メモあり  帳=帳票"
+
+
+def deadline_label(deadline: date, today: date) -> tuple[str, str]:
+    """'残り 128日' or '期限超過 237日' with the style it deserves."""
+    text = days_left_label(deadline, today)
+    n = (deadline - today).days
+    style = "must" if n < 0 else "warn" if n <= 180 else ""
+    return text, style
+
+
+def when(at: datetime | None) -> str:
+    return at.strftime("%Y-%m-%d %H:%M") if at else "—"
+
+
+def count(n: int) -> str:
+    return f"{n:,}"

@@ -1,0 +1,132 @@
+"""Home: the 20 operations in 政令順 with how far the review is and what it found."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.widgets import Footer, Static
+
+from fitgap.domain.calendar import format_date
+from fitgap.services.status import OperationSummary, Overview, get_overview
+from fitgap.tui import keymap
+from fitgap.tui.cells import bar
+from fitgap.tui.commands import PaletteCommand
+from fitgap.tui.labels import count, deadline_label
+from fitgap.tui.screens.base import WorkbenchScreen
+from fitgap.tui.widgets.page_cache import ListSource
+from fitgap.tui.widgets.virtual_table import Cell, Column, VirtualTable
+
+COLUMNS = (
+    Column("order", "#", 2, "right"),
+    Column("code", "ｺｰﾄﾞ", 4, drop_order=2),
+    Column("name", "業務", 0, min_width=14),
+    Column("requirements", "要件数", 6, "right"),
+    Column("reviewed", "確認済", 6, "right"),
+    Column("bar", "進捗", 10),
+    Column("gap", "ギャップ", 8, "right"),
+    Column("must", "うち必須", 8, "right"),
+    Column("reverse", "要廃止", 6, "right"),
+    Column("decide", "要判断", 6, "right"),
+    Column("review", "要再確認", 8, "right"),
+    Column("deadline", "期限", 10, drop_order=3),
+    Column("left", "残り", 14, "right"),
+    Column("demo", "デモ", 4, drop_order=1),
+)
+
+LEGEND = ("うち必須 = 実装必須機能のギャップ（移行までに解消が必要）　要廃止 = 逆ギャップ（実装不可機能に当たる現行機能）　"
+          "要判断 = 標準オプション機能で採否が未決定　要再確認 = 仕様書の改版で変わった要件")
+
+
+def _n(n: int, style: str = "") -> Cell:
+    if n == 0:
+        return ("·", "muted")
+    return (count(n), style) if style else count(n)
+
+
+def format_operation(s: OperationSummary, today_overdue: tuple[str, str]) -> Sequence[Cell]:
+    reviewed = s.reviewed_pct
+    return (
+        "" if s.cross_cutting else str(s.order),
+        s.code,
+        (s.name, "muted") if s.cross_cutting else s.name,
+        _n(s.requirements),
+        (f"{reviewed:.1f}%", "good" if s.requirements and s.reviewed == s.requirements else ""),
+        (bar(reviewed / 100, 10), "good" if reviewed >= 100 else "accent"),
+        _n(s.gap, "warn"),
+        _n(s.must_gaps, "must"),
+        _n(s.reverse_gaps, "must"),
+        _n(s.option_undecided, "warn"),
+        _n(s.needs_review, "warn"),
+        s.deadline.isoformat(),
+        today_overdue,
+        ("デモ", "warn") if s.demo else "",
+    )
+
+
+class OperationsScreen(WorkbenchScreen):
+    """The first screen: one row per operation; Enter opens its requirements."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(keymap.OPERATIONS.bindings)
+    AUTO_FOCUS = "#operations"
+
+    def __init__(self) -> None:
+        super().__init__(id="operations-screen")
+        self.overview: Overview | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="ops-title", classes="screen-title")
+        yield Static(id="ops-summary", classes="screen-summary")
+        yield VirtualTable[OperationSummary](ListSource([]), columns=COLUMNS, formatter=self._format,
+                                             id="operations")
+        yield Static(LEGEND, id="ops-legend", classes="legend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def _format(self, s: OperationSummary) -> Sequence[Cell]:
+        return format_operation(s, deadline_label(s.deadline, self.workspace.today))
+
+    def load(self) -> None:
+        ws = self.workspace
+        self.overview = ov = get_overview(db=ws.db, today=ws.today)
+        rows = [o for o in ov.operations if not o.cross_cutting or o.requirements]
+        table = self.query_one("#operations", VirtualTable)
+        table.set_source(ListSource(rows), keep_cursor=True)
+        who = ov.municipality or "団体未設定（fitgap init --municipality で設定）"
+        demo = "[b $text-warning]【デモデータ】[/]　" if ov.demo else ""
+        self.query_one("#ops-title", Static).update(
+            f"[b]FIT&GAP 作業画面[/b]　{demo}今日 {format_date(ov.today)}　利用者 {ws.user}　{who}"
+        )
+        total, reviewed = ov.total("requirements"), ov.total("reviewed")
+        pct = 100.0 * reviewed / total if total else 0.0
+        self.query_one("#ops-summary", Static).update(
+            f"全体　要件 {count(total)}件　確認済 {pct:.1f}%　ギャップ {count(ov.total('gap'))}"
+            f"（うち必須 [b $text-error]{count(ov.total('must_gaps'))}[/]）　要廃止 {count(ov.total('reverse_gaps'))}"
+            f"　要判断 {count(ov.total('option_undecided'))}　要再確認 {count(ov.total('needs_review'))}"
+        )
+
+    def data_changed(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.overview is not None:
+            self.load()
+
+    def on_virtual_table_activated(self, event: VirtualTable.Activated) -> None:
+        row = event.table.row_at(event.index)
+        if isinstance(row, OperationSummary):
+            self.workbench.open_requirements(row.code)
+
+    def action_open_all(self) -> None:
+        self.workbench.open_requirements(None)
+
+    def action_reload(self) -> None:
+        self.load()
+        self.notify("読み直しました。", timeout=2)
+
+    def palette_commands(self) -> Iterable[PaletteCommand]:
+        yield PaletteCommand("operations: 再読込", "件数を読み直します", self.action_reload)

@@ -1,0 +1,375 @@
+"""Requirements of one operation (or of all): a table of only the visible rows and a detail pane."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from functools import partial
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Container
+from textual.timer import Timer
+from textual.widgets import Footer, ProgressBar, Static
+
+from fitgap.domain.enums import Disposition, Status
+from fitgap.errors import FitGapError
+from fitgap.services import views
+from fitgap.services.items import (
+    ItemFilter,
+    ItemKey,
+    ItemRow,
+    ItemSort,
+    count_items,
+    get_item_detail,
+    item_keys,
+)
+from fitgap.services.status import get_overview
+from fitgap.tui import keymap
+from fitgap.tui.commands import PaletteCommand
+from fitgap.tui.labels import count
+from fitgap.tui.screens.item_source import SORT_LABELS, ItemSource, format_item, item_columns
+from fitgap.tui.screens.marking import MarkingScreen
+from fitgap.tui.widgets.detail_pane import DetailPane
+from fitgap.tui.widgets.filter_bar import FilterBar
+from fitgap.tui.widgets.filter_picker import (
+    FilterPicker,
+    apply_values,
+    describe,
+    filter_options,
+    filter_values,
+)
+from fitgap.tui.widgets.pickers import ChoiceModal, NameModal
+from fitgap.tui.widgets.virtual_table import Cell, VirtualTable
+
+LAST_VIEW_DELAY_S = 1.0
+
+
+class RequirementsScreen(MarkingScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [b for g in keymap.REQUIREMENTS for b in g.bindings]
+    AUTO_FOCUS = "#items"
+
+    def __init__(self, *, operation_code: str | None, flt: ItemFilter | None = None,
+                 sort: ItemSort | None = None, restore_last_view: bool = True) -> None:
+        super().__init__(id="requirements-screen")
+        self.operation_code = operation_code
+        self._explicit = (flt, sort)
+        self.restore_last_view = restore_last_view
+        self.flt = ItemFilter(operation_code=operation_code)
+        self.sort = ItemSort()
+        self.selected_items: dict[ItemKey, int | None] = {}
+        self.busy = False
+        self.total = 0
+        self.names: dict[str, str] = {}
+        self.short_names: dict[str, str] = {}
+        self._detail_pending = False
+        self._last_view_timer: Timer | None = None
+
+    # ---- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        self._initial_view()
+        yield Static(id="req-title", classes="screen-title")
+        yield FilterBar(text=self.flt.text, blink=self.workbench.blink, id="filter-bar")
+        with Container(id="req-body"):
+            yield VirtualTable[ItemRow](self._source(), columns=item_columns(all_operations=self.operation_code is None),
+                                        formatter=self._format, is_selected=lambda r: r.key in self.selected_items,
+                                        id="items")
+            yield DetailPane(id="detail")
+        with Container(id="req-busy"):
+            yield Static(id="req-busy-label")
+            yield ProgressBar(total=None, show_eta=False, id="req-progress")
+        yield Footer()
+
+    def _initial_view(self) -> None:
+        ws = self.workspace
+        flt, sort = self._explicit
+        if flt is None and self.restore_last_view:
+            last = views.get_last_view(db=ws.db)
+            if last is not None:
+                flt, sort = last
+        self.flt = replace(flt or ItemFilter(), operation_code=self.operation_code)
+        self.sort = sort or ItemSort()
+        overview = get_overview(db=ws.db, today=ws.today)
+        self.names = {o.code: o.name for o in overview.operations}
+        self.short_names = {o.code: o.short_name for o in overview.operations}
+        self.total = count_items(db=ws.db, flt=ItemFilter(operation_code=self.operation_code))
+
+    def on_mount(self) -> None:
+        self.query_one("#req-busy").display = False
+        self.query_one(FilterBar).set_summary(describe(self.flt))
+        self.update_title()
+        self._detail_pending = True
+        self.call_after_refresh(self._show_detail)
+
+    @property
+    def table(self) -> VirtualTable[ItemRow]:
+        return self.query_one("#items", VirtualTable)
+
+    def _source(self) -> ItemSource:
+        return ItemSource(db=self.workspace.db, flt=self.flt, sort=self.sort)
+
+    def _format(self, row: ItemRow) -> dict[str, Cell]:
+        return format_item(row, selected=row.key in self.selected_items, note_rule=self.workspace.note_rule(),
+                           operation_names=self.short_names)
+
+    def update_title(self) -> None:
+        where = (f"{self.names.get(self.operation_code, self.operation_code)}（{self.operation_code}）"
+                 if self.operation_code else "全業務")
+        shown = self.table.row_count
+        parts = [f"[b]{where} の要件[/b]", f"{count(shown)}件" + (f" / 全{count(self.total)}件" if shown != self.total else "")]
+        if self.selected_items:
+            parts.append(f"[b $text-accent]選択 {count(len(self.selected_items))}件[/]（1/2/3/0・d で一括変更）")
+        parts.append(f"並び: {SORT_LABELS.get(self.sort.column, self.sort.column)}{'↓' if self.sort.descending else '↑'}")
+        self.query_one("#req-title", Static).update("　".join(parts))
+
+    # ---- detail -------------------------------------------------------------------------------
+
+    def on_virtual_table_cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
+        event.stop()
+        if not self._detail_pending:
+            self._detail_pending = True
+            self.call_later(self._show_detail)
+
+    def _show_detail(self) -> None:
+        self._detail_pending = False
+        row = self.table.current_row
+        pane = self.query_one(DetailPane)
+        if row is None:
+            pane.show(None, note_rule=self.workspace.note_rule())
+            return
+        try:
+            detail = get_item_detail(db=self.workspace.db, key=row.key)
+        except FitGapError:
+            self.table.reload()
+            return
+        pane.show(detail, note_rule=self.workspace.note_rule())
+
+    def action_detail_scroll(self, direction: int) -> None:
+        self.query_one(DetailPane).scroll_relative(y=direction * 5, animate=False)
+
+    def data_changed(self) -> None:
+        self.table.reload(keep_cursor=True)
+        self.update_title()
+
+    # ---- busy ---------------------------------------------------------------------------------
+
+    def set_busy(self, label: str | None) -> None:
+        self.busy = label is not None
+        box = self.query_one("#req-busy")
+        box.display = self.busy
+        if label:
+            self.query_one("#req-busy-label", Static).update(f"処理中: {label}")
+
+    # ---- selection ----------------------------------------------------------------------------
+
+    def _select(self, row: ItemRow | None, on: bool = True) -> None:
+        if row is None:
+            return
+        if on:
+            self.selected_items[row.key] = row.revision
+        else:
+            self.selected_items.pop(row.key, None)
+
+    def action_toggle_select(self) -> None:
+        row = self.table.current_row
+        if row is None:
+            return
+        self._select(row, row.key not in self.selected_items)
+        self.table.refresh()
+        self.table.action_cursor_down()
+        self.update_title()
+
+    def action_extend_select(self, delta: int) -> None:
+        self._select(self.table.current_row)
+        self.table.move_to(self.table.cursor + delta)
+        self._select(self.table.current_row)
+        self.table.refresh()
+        self.update_title()
+
+    def action_select_all(self) -> None:
+        keys = item_keys(db=self.workspace.db, flt=self.flt)
+        known = {r.key: r.revision for r in self.table.cache.cached_rows()}
+        self.selected_items = {k: known.get(k) for k in keys}
+        self.table.refresh()
+        self.update_title()
+        self.notify(f"絞り込み結果の {count(len(keys))}件を選択しました。1/2/3/0 や d で一括変更します（esc で解除）。",
+                    timeout=4)
+
+    def clear_selected_items(self) -> None:
+        self.selected_items.clear()
+        self.table.refresh()
+        self.update_title()
+
+    def action_back(self) -> None:
+        if self.selected_items:
+            self.clear_selected_items()
+            return
+        self.save_last_view()
+        self.app.pop_screen()
+
+    # ---- filter, search, sort -----------------------------------------------------------------
+
+    def set_filter(self, flt: ItemFilter) -> None:
+        self.flt = replace(flt, operation_code=self.operation_code)
+        self.table.set_source(self._source())
+        self.query_one(FilterBar).set_summary(describe(self.flt))
+        self.update_title()
+        self._schedule_last_view()
+
+    def set_sort(self, sort: ItemSort) -> None:
+        self.sort = sort
+        self.table.set_source(self._source())
+        self.update_title()
+        self._schedule_last_view()
+
+    def action_search(self) -> None:
+        self.query_one(FilterBar).search_input.focus()
+
+    def on_filter_bar_search_changed(self, event: FilterBar.SearchChanged) -> None:
+        if event.text != self.flt.text:
+            self.set_filter(replace(self.flt, text=event.text))
+
+    def on_filter_bar_done(self, _event: FilterBar.Done) -> None:
+        self.table.focus()
+
+    def action_filter(self) -> None:
+        self.app.push_screen(FilterPicker(flt=self.flt, on_change=self.set_filter))
+
+    def action_clear_filter(self) -> None:
+        self.query_one(FilterBar).set_text("")
+        self.set_filter(ItemFilter(operation_code=self.operation_code))
+
+    def toggle_filter(self, value: str) -> None:
+        values = filter_values(self.flt) ^ {value}
+        self.set_filter(apply_values(self.flt, values))
+
+    def action_sort(self) -> None:
+        columns = [c for c in SORT_LABELS if c != "operation" or self.operation_code is None]
+        choices = [(f"{SORT_LABELS[c]}{' （いま: ' + ('降順' if self.sort.descending else '昇順') + '）' if c == self.sort.column else ''}", c)
+                   for c in columns]
+        current = columns.index(self.sort.column) if self.sort.column in columns else 0
+        self.app.push_screen(ChoiceModal(title="並べ替え", choices=choices, current=current,
+                                         hint="同じ列を選ぶと逆順になります"), self.sort_by)
+
+    def sort_by(self, column: str | None) -> None:
+        if column is None:
+            return
+        descending = not self.sort.descending if column == self.sort.column else False
+        self.set_sort(ItemSort(column, descending))
+
+    def action_reverse_sort(self) -> None:
+        self.set_sort(ItemSort(self.sort.column, not self.sort.descending))
+
+    # ---- saved views --------------------------------------------------------------------------
+
+    def _schedule_last_view(self) -> None:
+        if self._last_view_timer is not None:
+            self._last_view_timer.stop()
+        self._last_view_timer = self.set_timer(LAST_VIEW_DELAY_S, self.save_last_view)
+
+    def save_last_view(self) -> None:
+        if self._last_view_timer is not None:
+            self._last_view_timer.stop()
+            self._last_view_timer = None
+        try:
+            views.set_last_view(db=self.workspace.db, flt=self.flt, sort=self.sort)
+        except FitGapError as exc:
+            self.show_error(exc)
+
+    def action_save_view(self) -> None:
+        def save(name: str | None) -> None:
+            if not name:
+                return
+            try:
+                views.save_view(db=self.workspace.db, name=name, flt=self.flt, sort=self.sort)
+            except FitGapError as exc:
+                self.show_error(exc)
+                return
+            self.notify(f"ビュー「{name}」を保存しました。", timeout=3)
+
+        summary = describe(self.flt) or "絞り込みなし"
+        self.app.push_screen(NameModal(title="ビューを保存", hint=f"いまの条件: {summary}" +
+                                       (f"　検索「{self.flt.text}」" if self.flt.text else ""),
+                                       blink=self.workbench.blink), save)
+
+    def action_open_view(self) -> None:
+        names = views.list_views(db=self.workspace.db)
+        if not names:
+            self.notify("保存したビューはありません（V で保存）。", timeout=3)
+            return
+        self.app.push_screen(ChoiceModal(title="ビューを開く", choices=[(n, n) for n in names]), self.open_view)
+
+    def open_view(self, name: str | None) -> None:
+        if not name:
+            return
+        try:
+            flt, sort = views.get_view(db=self.workspace.db, name=name)
+        except FitGapError as exc:
+            self.show_error(exc)
+            return
+        if flt.operation_code != self.operation_code:
+            self.workbench.open_view_screen(flt, sort)
+            return
+        self.query_one(FilterBar).set_text(flt.text)
+        self.sort = sort
+        self.set_filter(flt)
+        self.notify(f"ビュー「{name}」を開きました。", timeout=3)
+
+    def delete_view(self, name: str) -> None:
+        try:
+            views.delete_view(db=self.workspace.db, name=name)
+        except FitGapError as exc:
+            self.show_error(exc)
+            return
+        self.notify(f"ビュー「{name}」を削除しました。", timeout=3)
+
+    def on_unmount(self) -> None:
+        if self._last_view_timer is not None:
+            self.save_last_view()
+
+    # ---- palette ------------------------------------------------------------------------------
+
+    def palette_commands(self) -> Iterable[PaletteCommand]:
+        for s in Status:
+            yield PaletteCommand(f"mark: {s.value}", f"{s.value}にします（選択中なら選択したすべて）",
+                                 partial(self.action_mark, s.value))
+        yield PaletteCommand("mark: 対応方針…", "ギャップの対応方針を選びます", self.action_disposition)
+        for d in Disposition:
+            yield PaletteCommand(f"mark: 対応方針 {d.value}", "選択中（なければこの要件）の対応方針",
+                                 partial(self._set_disposition, d), discover=False)
+        yield PaletteCommand("note: 編集", "メモを編集します", self.action_note)
+        yield PaletteCommand("note: $EDITOR で編集", "メモを外部エディタで編集します", self.action_note_editor)
+        yield PaletteCommand("select: この要件", "選択／解除", self.action_toggle_select)
+        yield PaletteCommand("select: 絞り込み結果をすべて", "いまの絞り込みに当てはまる要件をすべて選択", self.action_select_all)
+        yield PaletteCommand("select: 解除", "選択をすべて解除", self.clear_selected_items)
+        yield PaletteCommand("search: 検索", "ID・名称・本文を検索", self.action_search)
+        yield PaletteCommand("filter: 絞り込み…", "状況・区分・方針・重要度・フラグ", self.action_filter)
+        yield PaletteCommand("filter: 解除", "検索と絞り込みをすべて解除", self.action_clear_filter)
+        chosen = filter_values(self.flt)
+        for label, value in filter_options():
+            mark = "解除" if value in chosen else "追加"
+            yield PaletteCommand(f"filter: {label}", f"この条件を{mark}", partial(self.toggle_filter, value),
+                                 discover=False)
+        for column, label in SORT_LABELS.items():
+            yield PaletteCommand(f"sort: {label}", "この列で並べ替え（もう一度で逆順）",
+                                 partial(self.sort_by, column), discover=False)
+        yield PaletteCommand("sort: 逆順", "並び順を逆にします", self.action_reverse_sort)
+        yield PaletteCommand("view: save as…", "いまの絞り込みと並べ替えに名前を付けて保存", self.action_save_view)
+        yield PaletteCommand("view: open…", "保存したビューを開きます", self.action_open_view)
+        for name in views.list_views(db=self.workspace.db):
+            yield PaletteCommand(f"view: open {name}", "保存したビュー", partial(self.open_view, name),
+                                 discover=False)
+            yield PaletteCommand(f"view: delete {name}", "保存したビューを削除", partial(self.delete_view, name),
+                                 discover=False)
+        yield PaletteCommand("go: 業務一覧", "業務一覧へ戻ります", self.workbench.go_home)
+
+    def _set_disposition(self, d: Disposition) -> None:
+        if self.selected_items:
+            self.bulk_write(f"{len(self.selected_items):,}件の方針を{d.value}に", disposition=d)
+            return
+        row = self.table.current_row
+        if row is not None:
+            changes = {"disposition": d} if row.status == Status.GAP else {"status": Status.GAP, "disposition": d}
+            self.write_one(row, f"{row.key.req_id} の方針を{d.value}に", **changes)

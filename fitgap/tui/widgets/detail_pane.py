@@ -1,0 +1,137 @@
+"""The detail of one requirement: full text, category, provenance, note, history, vendor answers, and
+for 要再確認 items the previous and current text side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from fitgap.domain.enums import Status
+from fitgap.domain.rules import note_missing
+from fitgap.services.items import ItemDetail
+from fitgap.tui.labels import SEVERITY_STYLE, STATUS_STYLE, when
+from fitgap.tui.widgets.text_diff import diff_contents
+
+FIELD_LABELS = {"status": "状況", "disposition": "対応方針", "note": "メモ", "needs_review": "要再確認"}
+STYLE_VARS = {"must": "bold $text-error", "warn": "$text-warning", "good": "$text-success",
+              "accent": "$text-accent", "muted": "$text-muted"}
+
+
+def _section(title: str) -> Content:
+    return Content.styled(f"■ {title}", "bold $text-accent")
+
+
+def _lines(parts: Iterable[Content | str]) -> Content:
+    return Content("\n").join(Content(p) if isinstance(p, str) else p for p in parts)
+
+
+def head_content(d: ItemDetail, note_rule: frozenset[Status]) -> Content:
+    r = d.row
+    flags = [f"[{r.kind.value}]", r.kubun.value]
+    if r.transitional:
+        flags.append("経過措置")
+    status = Content.assemble("状況 ", (r.status.value, STYLE_VARS.get(STATUS_STYLE[r.status], "")))
+    parts: list[Content | str] = [
+        Content.assemble((r.key.req_id, "bold"), "  ", (r.name, "bold")),
+        "　".join(flags),
+        Content.assemble(
+            status, "　対応方針 ", r.disposition.value if r.disposition else "—", "　重要度 ",
+            (r.severity.value, STYLE_VARS[SEVERITY_STYLE[r.severity]]) if r.severity else "—",
+        ),
+    ]
+    if r.needs_review:
+        parts.append(Content.styled("要再確認: 仕様書の改版でこの要件が変わりました。確認して判定し直してください。",
+                                    "$text-warning"))
+    parts.append(f"分類 {d.category or '—'}")
+    where = [d.version_label or "", d.source_file or "", f"シート {d.source_sheet}" if d.source_sheet else "",
+             f"行 {d.source_row}" if d.source_row else ""]
+    parts.append("出典 " + " ・ ".join(w for w in where if w))
+    parts.append(f"最終更新 {when(r.assessed_at)} {r.assessed_by or ''}".rstrip())
+    return _lines(parts)
+
+
+def rest_content(d: ItemDetail, note_rule: frozenset[Status]) -> Content:
+    r = d.row
+    parts: list[Content | str] = [_section("メモ")]
+    if r.note.strip():
+        parts.append(r.note)
+    elif note_missing(r.status, r.note, note_rule):
+        parts.append(Content.styled(f"（未記入: {r.status.value} にはメモが必要です。e で記入）", "bold $text-error"))
+    else:
+        parts.append(Content.styled("（なし）", "$text-muted"))
+    parts += ["", _section("ベンダ回答")]
+    if d.vendor_answers:
+        for a in d.vendor_answers:
+            planned = f" 予定 {a.planned_date}" if getattr(a, "planned_date", None) else ""
+            late = Content.styled(" 期限後", "bold $text-error") if getattr(a, "after_deadline", False) else ""
+            parts.append(Content.assemble(f"{a.vendor}: ", (a.answer.value, "bold"), planned, late,
+                                          f"　{a.comment}" if a.comment else ""))
+    else:
+        parts.append(Content.styled("（なし）", "$text-muted"))
+    parts += ["", _section("変更履歴")]
+    if d.history:
+        for h in d.history[:30]:
+            label = FIELD_LABELS.get(h.field or "", h.field or h.action)
+            parts.append(Content.assemble((when(h.at), "$text-muted"), f" {h.user} {label}: ",
+                                          (h.old or "—").replace("\n", " "), " → ",
+                                          ((h.new or "—").replace("\n", " "), "bold")))
+    else:
+        parts.append(Content.styled("（なし）", "$text-muted"))
+    return _lines(parts)
+
+
+class DetailPane(VerticalScroll, can_focus=True):
+    DEFAULT_CSS = """
+    DetailPane {
+        background: $surface; padding: 0 1; border-left: tall $panel;
+        & > .detail-block { height: auto; margin-bottom: 1; }
+        & > #detail-diff { height: auto; display: none; margin-bottom: 1; }
+        & > #detail-diff.-shown { display: block; }
+        & #detail-diff > Vertical { height: auto; width: 1fr; }
+        & #detail-diff .diff-title { color: $text-accent; text-style: bold; }
+        & #detail-diff #diff-old-box { margin-right: 1; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-head", classes="detail-block")
+        yield Static(id="detail-text", classes="detail-block")
+        with Horizontal(id="detail-diff"):
+            with Vertical(id="diff-old-box"):
+                yield Static(id="diff-old-title", classes="diff-title")
+                yield Static(id="diff-old")
+            with Vertical(id="diff-new-box"):
+                yield Static(id="diff-new-title", classes="diff-title")
+                yield Static(id="diff-new")
+        yield Static(id="detail-rest", classes="detail-block")
+
+    def show(self, detail: ItemDetail | None, *, note_rule: frozenset[Status]) -> None:
+        head = self.query_one("#detail-head", Static)
+        text = self.query_one("#detail-text", Static)
+        rest = self.query_one("#detail-rest", Static)
+        diff = self.query_one("#detail-diff")
+        if detail is None:
+            head.update(Content.styled("該当する要件はありません。絞り込みを変えてください（x で解除）。", "$text-muted"))
+            text.update("")
+            rest.update("")
+            diff.remove_class("-shown")
+            return
+        head.update(head_content(detail, note_rule))
+        text.update(_lines([_section("要件"), detail.text or "（本文なし）"]))
+        prev = detail.previous
+        if prev is not None:
+            old, new = diff_contents(prev.text, detail.text)
+            self.query_one("#diff-old-title", Static).update(f"■ 前の版（{prev.label}・{prev.kubun.value}）")
+            self.query_one("#diff-new-title", Static).update(
+                f"■ 現在の版（{detail.version_label}・{detail.row.kubun.value}）")
+            self.query_one("#diff-old", Static).update(old)
+            self.query_one("#diff-new", Static).update(new)
+            diff.add_class("-shown")
+        else:
+            diff.remove_class("-shown")
+        rest.update(rest_content(detail, note_rule))
+        self.scroll_home(animate=False)

@@ -1,0 +1,87 @@
+"""Editing a note: a modal with a multi-line text area; $EDITOR for long Japanese text."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static, TextArea
+
+
+class NoteEditor(ModalScreen[str | None]):
+    """Returns the new note, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "保存", id="note.save", tooltip="メモを保存して閉じます", priority=True),
+        Binding("escape", "cancel", "取消", id="note.cancel", tooltip="変更せずに閉じます", key_display="esc"),
+    ]
+    DEFAULT_CSS = """
+    NoteEditor { align: center middle; }
+    NoteEditor > #note-box {
+        width: 80%; max-width: 110; height: 60%; min-height: 12;
+        border: round $accent; border-title-color: $text-accent; background: $surface; padding: 0 1;
+    }
+    NoteEditor #note-about { height: auto; color: $text-muted; }
+    NoteEditor #note-required { height: auto; color: $text-error; text-style: bold; }
+    NoteEditor TextArea { height: 1fr; }
+    """
+
+    def __init__(self, *, note: str, about: str, required: str = "", blink: bool = True) -> None:
+        super().__init__()
+        self.note = note
+        self.about = about
+        self.required = required
+        self.blink = blink
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-box") as box:
+            box.border_title = "メモの編集（ctrl+s 保存 ・ esc 取消）"
+            yield Static(self.about, id="note-about")
+            if self.required:
+                yield Static(self.required, id="note-required")
+            area = TextArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False)
+            area.cursor_blink = self.blink
+            yield area
+        yield Footer()
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def editor_command() -> list[str]:
+    """$VISUAL, $EDITOR, or the platform's plain editor."""
+    raw = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if raw:
+        return shlex.split(raw, posix=sys.platform != "win32")
+    return ["notepad"] if sys.platform == "win32" else ["vi"]
+
+
+def edit_in_editor(text: str) -> str | None:
+    """Open ``text`` in the external editor (blocking); the edited text, or None when the editor failed."""
+    with tempfile.TemporaryDirectory(prefix="fitgap-note-") as tmp:
+        path = Path(tmp) / "note.txt"
+        path.write_text(text, encoding="utf-8")
+        try:
+            done = subprocess.run([*editor_command(), str(path)], check=False)
+        except OSError:
+            return None
+        if done.returncode != 0:
+            return None
+        return path.read_text(encoding="utf-8").rstrip("\n")

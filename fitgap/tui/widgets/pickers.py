@@ -1,0 +1,108 @@
+"""Small modal pickers: one choice from a list (disposition, sort column, saved view) and a name prompt."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar, Generic, TypeVar
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+T = TypeVar("T")
+
+PICKER_CSS = """
+    align: center middle;
+    & > Vertical {
+        width: auto; min-width: 40; max-width: 90%; height: auto; max-height: 80%;
+        border: round $accent; border-title-color: $text-accent; background: $surface; padding: 0 1;
+    }
+    & .picker-hint { color: $text-muted; height: auto; }
+    & OptionList { height: auto; max-height: 24; border: none; }
+"""
+
+
+class ChoiceModal(ModalScreen[T | None], Generic[T]):
+    """Pick one of ``choices`` (label, value); number keys pick directly. None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "取消", id="picker.cancel", tooltip="選ばずに閉じます", key_display="esc"),
+    ]
+    DEFAULT_CSS = "ChoiceModal {" + PICKER_CSS + "}"
+
+    def __init__(self, *, title: str, choices: Sequence[tuple[str, T]], hint: str = "", current: int = 0) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = list(choices)
+        self.hint = hint
+        self.current = current
+        self.chose = False  # tells a None choice from a cancel
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.title_text
+            if self.hint:
+                yield Static(self.hint, classes="picker-hint")
+            options = [Option(f"{i + 1 if i < 9 else ' '} {label}", id=str(i))
+                       for i, (label, _v) in enumerate(self.choices)]
+            yield OptionList(*options, id="choices")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        ol = self.query_one(OptionList)
+        ol.highlighted = min(self.current, len(self.choices) - 1) if self.choices else None
+        ol.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.choose(int(event.option.id or 0))
+
+    def choose(self, index: int) -> None:
+        self.chose = True
+        self.dismiss(self.choices[index][1])
+
+    def on_key(self, event: events.Key) -> None:
+        key = event.key
+        if key.isdigit() and key != "0" and int(key) <= len(self.choices):
+            event.stop()
+            self.choose(int(key) - 1)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NameModal(ModalScreen[str | None]):
+    """Ask for a name (saving a view)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "取消", id="name.cancel", tooltip="保存せずに閉じます", key_display="esc"),
+    ]
+    DEFAULT_CSS = "NameModal {" + PICKER_CSS + "} NameModal Input { width: 50; }"
+
+    def __init__(self, *, title: str, hint: str = "", value: str = "", blink: bool = True) -> None:
+        super().__init__()
+        self.title_text = title
+        self.hint = hint
+        self.value = value
+        self.blink = blink
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.title_text
+            if self.hint:
+                yield Static(self.hint, classes="picker-hint")
+            name = Input(self.value, placeholder="名前（例: 住記の必須ギャップ）", id="name")
+            name.cursor_blink = self.blink
+            yield name
+        yield Footer()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

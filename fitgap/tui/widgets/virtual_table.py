@@ -1,0 +1,288 @@
+"""A table that renders only the rows on screen (Textual's line API over a page cache).
+
+Rows come from a :class:`RowSource` (the database filters and sorts); a formatter turns a row into cells.
+Scrolling, moving and marking cost the same whether the source holds 300 rows or 300,000.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from fitgap.tui.cells import fit, one_line
+from fitgap.tui.widgets.page_cache import PageCache, RowSource
+
+T = TypeVar("T")
+
+Cell = str | tuple[str, str]
+"""Plain text, or (text, style) where style names a component class: must, warn, muted, good, accent."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int = 0  # 0: takes the room left (at least min_width)
+    align: str = "left"
+    min_width: int = 8
+    drop_order: int = 0  # when the table is narrow, columns go in drop_order 1, 2, 3 … (0: never)
+
+
+def layout_columns(columns: Sequence[Column], width: int) -> list[tuple[Column, int]]:
+    """The columns that fit in ``width`` cells and the width of each (one space between columns)."""
+    cols = list(columns)
+    while True:
+        fixed = sum(c.width for c in cols if c.width) + max(len(cols) - 1, 0)
+        flex = [c for c in cols if not c.width]
+        need = fixed + sum(c.min_width for c in flex)
+        droppable = [c for c in cols if c.drop_order]
+        if need <= width or not droppable:
+            break
+        cols.remove(min(droppable, key=lambda c: c.drop_order))
+    room = max(width - fixed, 0)
+    out: list[tuple[Column, int]] = []
+    share = room // len(flex) if flex else 0
+    extra = room - share * len(flex) if flex else 0
+    for c in cols:
+        if c.width:
+            out.append((c, c.width))
+        else:
+            out.append((c, share + extra))
+            extra = 0
+    return out
+
+
+class VirtualTable(ScrollView, Generic[T], can_focus=True):
+    """Header line plus the visible rows; a cursor row; optional selection marks from the owner."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "virtual-table--header", "virtual-table--cursor", "virtual-table--selected", "virtual-table--must",
+        "virtual-table--warn", "virtual-table--muted", "virtual-table--good", "virtual-table--accent",
+    }
+    DEFAULT_CSS = """
+    VirtualTable {
+        background: $surface;
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-gutter: stable;
+        & > .virtual-table--header { background: $panel; color: $text; text-style: bold; }
+        & > .virtual-table--cursor { background: $block-cursor-blurred-background; color: $block-cursor-blurred-foreground; }
+        &:focus > .virtual-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+        & > .virtual-table--selected { background: $accent 30%; }
+        & > .virtual-table--must { color: $text-error; text-style: bold; }
+        & > .virtual-table--warn { color: $text-warning; }
+        & > .virtual-table--muted { color: $text-muted; }
+        & > .virtual-table--good { color: $text-success; }
+        & > .virtual-table--accent { color: $text-accent; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "上へ", show=False, id="table.up", tooltip="一行上へ"),
+        Binding("down,j", "cursor_down", "下へ", show=False, id="table.down", tooltip="一行下へ"),
+        Binding("pageup", "page_up", "前ページ", show=False, id="table.page_up", tooltip="一画面上へ"),
+        Binding("pagedown", "page_down", "次ページ", show=False, id="table.page_down", tooltip="一画面下へ"),
+        Binding("home", "first", "先頭", show=False, id="table.first", tooltip="先頭の行へ"),
+        Binding("end", "last", "末尾", show=False, id="table.last", tooltip="最後の行へ"),
+        Binding("enter", "activate", "開く", show=False, id="table.activate", tooltip="この行を開く"),
+    ]
+
+    class CursorMoved(Message):
+        def __init__(self, table: VirtualTable[Any], index: int) -> None:
+            super().__init__()
+            self.table = table
+            self.index = index
+
+        @property
+        def control(self) -> VirtualTable[Any]:
+            return self.table
+
+    class Activated(Message):
+        def __init__(self, table: VirtualTable[Any], index: int) -> None:
+            super().__init__()
+            self.table = table
+            self.index = index
+
+        @property
+        def control(self) -> VirtualTable[Any]:
+            return self.table
+
+    def __init__(
+        self,
+        source: RowSource[T],
+        *,
+        columns: Sequence[Column],
+        formatter: Callable[[T], Sequence[Cell] | Mapping[str, Cell]],
+        is_selected: Callable[[T], bool] | None = None,
+        page_size: int = 100,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.cache: PageCache[T] = PageCache(source, page_size=page_size)
+        self.columns = list(columns)
+        self.formatter = formatter
+        self.is_selected = is_selected or (lambda _row: False)
+        self.cursor = 0
+        self._layout_width = -1
+        self._layout: list[tuple[Column, int]] = []
+
+    # ---- data ---------------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return self.cache.count()
+
+    @property
+    def body_height(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def row_at(self, index: int) -> T | None:
+        return self.cache.get(index)
+
+    @property
+    def current_row(self) -> T | None:
+        return self.cache.get(self.cursor)
+
+    def set_source(self, source: RowSource[T], *, keep_cursor: bool = False) -> None:
+        self.cache.replace_source(source)
+        self._after_reload(keep_cursor=keep_cursor)
+
+    def reload(self, *, keep_cursor: bool = True) -> None:
+        """Read again from the source (after a change): count and visible pages."""
+        self.cache.invalidate()
+        self._after_reload(keep_cursor=keep_cursor)
+
+    def _after_reload(self, *, keep_cursor: bool) -> None:
+        n = self.cache.count()
+        self.cursor = min(self.cursor, max(n - 1, 0)) if keep_cursor else 0
+        self._update_virtual_size()
+        if not keep_cursor:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.CursorMoved(self, self.cursor))
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.cache.count() + 1)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._update_virtual_size()
+        self._scroll_to_cursor()
+
+    def on_mount(self) -> None:
+        self._update_virtual_size()
+
+    # ---- cursor -------------------------------------------------------------------------------
+
+    def move_to(self, index: int) -> None:
+        n = self.cache.count()
+        index = min(max(index, 0), max(n - 1, 0))
+        if index != self.cursor:
+            self.cursor = index
+            self._scroll_to_cursor()
+            self.refresh()
+        self.post_message(self.CursorMoved(self, self.cursor))
+
+    def _scroll_to_cursor(self) -> None:
+        top = int(self.scroll_offset.y)
+        h = self.body_height
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + h:
+            self.scroll_to(y=self.cursor - h + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_page_up(self) -> None:
+        self.move_to(self.cursor - self.body_height)
+
+    def action_page_down(self) -> None:
+        self.move_to(self.cursor + self.body_height)
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(self.cache.count() - 1)
+
+    def action_activate(self) -> None:
+        if self.cache.count():
+            self.post_message(self.Activated(self, self.cursor))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y < 1:
+            return
+        index = int(self.scroll_offset.y) + event.y - 1
+        if index < self.cache.count():
+            self.move_to(index)
+            if event.chain >= 2:
+                self.post_message(self.Activated(self, index))
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # ---- rendering ----------------------------------------------------------------------------
+
+    def _columns_for(self, width: int) -> list[tuple[Column, int]]:
+        if width != self._layout_width:
+            self._layout = layout_columns(self.columns, width)
+            self._layout_width = width
+        return self._layout
+
+    def visible_columns(self) -> list[str]:
+        return [c.key for c, _w in self._columns_for(self.scrollable_content_region.width)]
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"virtual-table--{name}")
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        layout = self._columns_for(width)
+        base = self.rich_style
+        if y == 0:
+            header = self._style("header")
+            text = " ".join(fit(c.label, w, c.align) for c, w in layout)
+            return Strip([Segment(fit(text, width), base + header)], width)
+        index = int(self.scroll_offset.y) + y - 1
+        row = self.cache.get(index) if index < self.cache.count() else None
+        if row is None:
+            return Strip.blank(width, base)
+        line_style = base
+        if self.is_selected(row):
+            line_style = line_style + self._style("selected")
+        cursor = index == self.cursor
+        cursor_style = self._style("cursor") if cursor else None
+        cells = self.formatter(row)
+        by_key = cells if isinstance(cells, Mapping) else dict(zip((c.key for c in self.columns), cells, strict=False))
+        segments: list[Segment] = []
+        for i, (col, w) in enumerate(layout):
+            cell = by_key.get(col.key, "")
+            text, style_name = (cell, "") if isinstance(cell, str) else cell
+            style = line_style + self._style(style_name) if style_name else line_style
+            if cursor_style is not None:
+                style = style + cursor_style
+            if i:
+                segments.append(Segment(" ", line_style + cursor_style if cursor_style else line_style))
+            segments.append(Segment(fit(one_line(text), w, col.align), style))
+        used = sum(w for _c, w in layout) + max(len(layout) - 1, 0)
+        if used < width:
+            segments.append(Segment(" " * (width - used), line_style + cursor_style if cursor_style else line_style))
+        return Strip(segments, width)

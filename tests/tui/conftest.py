@@ -1,0 +1,72 @@
+"""Fixtures for the workbench tests: demo data with a fixed seed, a revised spec, and the app itself."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import inspect
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from fitgap.config import bundled_dir, load_config
+from fitgap.domain.enums import Status
+from fitgap.importers.canonical import read_canonical, write_canonical
+from fitgap.services.assessment import update_items
+from fitgap.services.demo import generate_demo
+from fitgap.services.items import ItemKey
+from fitgap.services.specs_import import import_spec
+from fitgap.storage.db import Database
+from fitgap.tui.app import FitGapApp
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run ``async def`` tests (Pilot needs an event loop) without an extra plugin."""
+    if inspect.iscoroutinefunction(pyfuncitem.obj):
+        args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        asyncio.run(pyfuncitem.obj(**args))
+        return True
+    return None
+
+
+SIZE = (120, 36)
+DEMO_SEED = 7
+DEMO_TOTAL = 300
+REVISED_IDS = ("1.1.1-必須", "1.1.2-必須")
+
+
+@pytest.fixture
+def demo_db(db: Database) -> Database:
+    """300 synthetic requirements over the 20 operations (15 each), about 40 % assessed."""
+    generate_demo(db=db, total=DEMO_TOTAL, seed=DEMO_SEED, user="demo")
+    return db
+
+
+@pytest.fixture
+def revised_db(db: Database, tmp_path: Path) -> Database:
+    """The bundled 住民記録 第1.0版, two items assessed, then a 第1.1版 that rewords them (要再確認)."""
+    first = read_canonical(bundled_dir("standard_specs") / "001_juminkiroku_v1.0.csv")
+    update_items(db=db, user="tester", keys=[ItemKey("001", rid) for rid in REVISED_IDS], status=Status.FIT)
+    records = [
+        dataclasses.replace(r, text=r.text.replace("管理", "管理・照会", 1).replace("すること", "できること"))
+        if r.req_id in REVISED_IDS else r
+        for r in first.requirements
+    ]
+    path = tmp_path / "001_juminkiroku_v1.1.csv"
+    write_canonical(path, dataclasses.replace(first.info, label="第1.1版"), records)
+    import_spec(db=db, path=path, user="tester", operation="001", version="第1.1版")
+    return db
+
+
+@pytest.fixture
+def make_app() -> Callable[..., FitGapApp]:
+    """An app on a database, with the frozen clock (FITGAP_TODAY), no cursor blink and no animation."""
+
+    def make(db: Database, *, user: str = "tester") -> FitGapApp:
+        app = FitGapApp(db=db, user=user, today=load_config().today, blink=False)
+        app.animation_level = "none"
+        return app
+
+    return make

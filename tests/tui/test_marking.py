@@ -1,0 +1,138 @@
+"""Marking: one key sets the status and moves on; the note rule; disposition; bulk; undo and redo."""
+
+from __future__ import annotations
+
+from fitgap.domain.enums import Disposition, Status
+from fitgap.services.items import ItemFilter, ItemKey, get_item, list_items
+from fitgap.tui.screens.requirements import RequirementsScreen
+from fitgap.tui.widgets.note_editor import NoteEditor
+from tests.tui.conftest import SIZE
+
+
+async def _open(pilot, code: str = "001") -> RequirementsScreen:
+    pilot.app.open_requirements(code)
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, RequirementsScreen)
+    return screen
+
+
+async def test_one_key_marks_fit_and_moves_to_the_next_item(demo_db, make_app):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        first = screen.table.current_row
+        await pilot.press("1")
+        await pilot.pause()
+        row = get_item(db=demo_db, key=first.key)
+        assert row.status == Status.FIT and row.assessed_by == "tester"
+        assert screen.table.cursor == 1
+        await pilot.press("f")  # the letter does the same
+        await pilot.pause()
+        assert screen.table.cursor == 2
+
+
+async def test_gap_without_note_asks_for_the_note_first(demo_db, make_app):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        rows = list_items(db=demo_db, flt=ItemFilter(operation_code="001", statuses=frozenset({Status.UNCHECKED})))
+        target = rows[0].key
+        screen.table.move_to(next(i for i in range(15) if screen.table.row_at(i).key == target))
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press("escape")  # cancelled: nothing changes
+        await pilot.pause()
+        assert get_item(db=demo_db, key=target).status == Status.UNCHECKED
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press(*"vendor", "enter", *"2nd line")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        row = get_item(db=demo_db, key=target)
+        assert row.status == Status.GAP and row.note == "vendor\n2nd line"
+
+
+async def test_disposition_picker_sets_the_handling_of_a_gap(demo_db, make_app):
+    app = make_app(demo_db)
+    gap = list_items(db=demo_db, flt=ItemFilter(statuses=frozenset({Status.GAP})), limit=1)[0]
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, gap.key.operation_code)
+        screen.table.move_to(next(i for i in range(15) if screen.table.row_at(i).key == gap.key))
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("3")  # third choice: EUC
+        await pilot.pause()
+        assert get_item(db=demo_db, key=gap.key).disposition == Disposition.EUC
+
+
+async def test_bulk_mark_selected_items_then_undo_and_redo(demo_db, make_app):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        before = {r.key: r.status for r in list_items(db=demo_db, flt=ItemFilter(operation_code="001"))}
+        await pilot.press("space", "shift+down", "shift+down")
+        assert len(screen.selected_items) == 4  # space selects and moves; shift+down extends over two more
+        picked = set(screen.selected_items)
+        await pilot.press("1")
+        await pilot.pause()
+        after = {r.key: r.status for r in list_items(db=demo_db, flt=ItemFilter(operation_code="001"))}
+        assert all(after[k] == Status.FIT for k in picked)
+        assert all(after[k] == before[k] for k in before if k not in picked)
+        assert not screen.selected_items
+        await pilot.press("z")
+        await pilot.pause()
+        assert {r.key: r.status for r in list_items(db=demo_db, flt=ItemFilter(operation_code="001"))} == before
+        await pilot.press("y")
+        await pilot.pause()
+        assert {r.key: r.status for r in list_items(db=demo_db, flt=ItemFilter(operation_code="001"))} == after
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert {r.key: r.status for r in list_items(db=demo_db, flt=ItemFilter(operation_code="001"))} == before
+
+
+async def test_select_all_matching_and_bulk_mark_runs_in_a_worker(demo_db, make_app):
+    app = make_app(demo_db)
+    unchecked = ItemFilter(statuses=frozenset({Status.UNCHECKED}))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, None)  # all operations: 300 items
+        screen.set_filter(unchecked)
+        n = screen.table.row_count
+        assert n > 150
+        await pilot.press("ctrl+a")
+        assert len(screen.selected_items) == n
+        await pilot.press("1")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert list_items(db=demo_db, flt=unchecked) == []
+        assert screen.table.row_count == 0
+        await pilot.press("z")
+        await pilot.pause()
+        assert len(list_items(db=demo_db, flt=unchecked, limit=1000)) == n
+
+
+async def test_bulk_status_that_needs_a_note_leaves_items_without_note_unchanged(demo_db, make_app):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        screen.set_filter(ItemFilter(statuses=frozenset({Status.UNCHECKED})))
+        keys = [screen.table.row_at(i).key for i in range(2)]
+        await pilot.press("space", "space", "3")  # 対象外 needs a note; these have none
+        await pilot.pause()
+        assert all(get_item(db=demo_db, key=k).status == Status.UNCHECKED for k in keys)
+
+
+async def test_escape_clears_the_selection_before_leaving(demo_db, make_app):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("space")
+        await pilot.press("escape")
+        assert app.screen is screen and not screen.selected_items
+        await pilot.press("escape")
+        assert app.screen is not screen
+
+
+def test_item_key_string_is_what_the_audit_log_uses():
+    assert str(ItemKey("001", "0010001")) == "001:0010001"

@@ -1,0 +1,76 @@
+"""The home screen: 20 operations in 政令順 with their figures; Enter and the palette open one."""
+
+from __future__ import annotations
+
+from fitgap.services.catalog import catalog_operations
+from fitgap.services.status import get_overview
+from fitgap.tui.capture import screen_text
+from fitgap.tui.commands import commands_for
+from fitgap.tui.screens.operations import OperationsScreen
+from fitgap.tui.screens.requirements import RequirementsScreen
+from tests.tui.conftest import SIZE
+
+
+async def test_home_lists_the_20_operations_in_cabinet_order_with_demo_marker(demo_db, make_app):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE):
+        text = screen_text(app)
+    names = [e.name for e in sorted(catalog_operations(), key=lambda e: e.order) if not e.cross_cutting]
+    assert len(names) == 20
+    lines = text.splitlines()
+    rows = [next(i for i, line in enumerate(lines) if f" {n} " in line) for n in names]
+    assert rows == sorted(rows) and len(set(rows)) == 20
+    assert "デモデータ" in text
+    assert "期限超過" in text  # FY2025 deadline has passed on the frozen today (2026-11-23)
+
+
+async def test_home_shows_the_figures_of_the_overview(demo_db, make_app):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE):
+        text = screen_text(app)
+    ov = get_overview(db=demo_db, today=app.workspace.today)
+    total = ov.total("requirements")
+    assert f"要件 {total:,}件" in text
+    assert f"うち必須 {ov.total('must_gaps'):,}" in text
+    juki = next(o for o in ov.operations if o.code == "001")
+    line = next(line for line in text.splitlines() if "住民基本台帳" in line)
+    assert f"{juki.reviewed_pct:.1f}%" in line
+
+
+async def test_enter_opens_the_requirements_of_the_highlighted_operation(demo_db, make_app):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "down", "enter")  # third in 政令順: 住民基本台帳
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RequirementsScreen)
+        assert screen.operation_code == "001"
+        assert screen.table.row_count == 15
+        assert "住民基本台帳（001） の要件" in screen_text(app)
+        await pilot.press("escape")
+        assert isinstance(app.screen, OperationsScreen)
+
+
+async def test_palette_go_command_opens_an_operation(demo_db, make_app):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        titles = [c.title for c in commands_for(app, app.screen)]
+        assert "go: 住民基本台帳" in titles and "go: すべての要件" in titles and "help: キー一覧" in titles
+        await pilot.press("ctrl+p")
+        await pilot.press(*"go: 印鑑")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RequirementsScreen)
+        assert app.screen.operation_code == "002"
+
+
+async def test_all_requirements_view_has_an_operation_column(demo_db, make_app):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RequirementsScreen)
+        assert screen.table.row_count == 300
+        assert "operation" in screen.table.visible_columns()
