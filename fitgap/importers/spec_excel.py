@@ -17,6 +17,7 @@ from fitgap.importers.mapping_profile import MappingProfile
 from fitgap.importers.spec_header import Row
 from fitgap.importers.spec_result import SkippedSheet, SpecParseResult
 from fitgap.importers.spec_sheet import SheetReader
+from fitgap.importers.workbook_guard import check_workbook
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
@@ -107,6 +108,7 @@ def read_spec_excel(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[SpecParseResult, dict[str, tuple[str, ...]]]:
     """Read every requirement sheet of a workbook. Also returns the headers seen on sheets without requirements."""
+    check_workbook(path)  # hostile or broken files are refused before openpyxl parses anything
     check_workbook_file(path)
     result = SpecParseResult(source_file=path.name)
     reader = SheetReader(result, path.name, id_digits=profile.id_digits if profile else id_digits, progress=progress)
