@@ -27,6 +27,7 @@ from fitgap.domain.answer_sheet import (
     decode_key,
 )
 from fitgap.errors import InvalidInputError
+from fitgap.importers.workbook_guard import check_workbook
 
 HEADER_SCAN_ROWS = 10
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
@@ -68,6 +69,7 @@ def norm_header(value: Any) -> str:
 def _open(path: Path) -> Iterator[Any]:
     if not path.exists():
         raise InvalidInputError(f"{path} がありません。", "ファイル名を確かめてください。")
+    check_workbook(path, uncalculated_formulas=True)  # hostile or broken files: refused before parsing
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, ParseError) as exc:
