@@ -21,13 +21,17 @@ WRITER = textwrap.dedent("""
     from fitgap.storage.audit import AUDIT_TABLE
     db = open_db(url=sys.argv[1])
     deadline = datetime.datetime.now() + datetime.timedelta(seconds=float(sys.argv[2]))
-    while datetime.datetime.now() < deadline:
+    first = True
+    while first or datetime.datetime.now() < deadline:
         batch = str(uuid.uuid4())
         with db.write() as s:
             now = datetime.datetime.now(datetime.UTC)
             s.execute(sa.insert(AUDIT_TABLE), [dict(at=now, user="w", batch=batch, action="test.write",
                       entity="x", entity_key=str(i), field=None, old_value=None, new_value=str(i))
                       for i in range(50)])
+        if first:
+            print("writing", flush=True)
+            first = False
     print("done")
 """)
 
@@ -46,7 +50,7 @@ def test_backup_while_another_process_writes_is_consistent(db, db_url, db_path, 
     proc = subprocess.Popen([sys.executable, "-c", WRITER, db_url, "4"], stdout=subprocess.PIPE,
                             env={**os.environ})
     try:
-        time.sleep(1.0)
+        assert proc.stdout is not None and proc.stdout.readline() == b"writing\n"
         copies = []
         for i in range(4):
             copies.append(maintenance.backup(url=db_url, exports_dir=tmp_path, output=tmp_path / f"b{i}.db"))
