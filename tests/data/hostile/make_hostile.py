@@ -80,10 +80,8 @@ def huge_shared_strings(path: Path) -> None:
     noise = os.urandom(24_000_000).hex().encode()
     body = [b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">']
     step = 24
-    n = 0
     for i in range(0, len(noise) - step, step):
         body.append(b"<si><t>" + noise[i : i + step] + b"</t></si>")
-        n += 1
     body.append(b"</sst>")
     members["xl/sharedStrings.xml"] = b"".join(body)
     _write_zip(path, members)
