@@ -38,7 +38,7 @@ class RequirementLike(Protocol):
     def transitional(self) -> bool: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a version can hold 30,000 items and frozen __init__ is slow
 class DiffItem:
     change: Change
     req_id: str

@@ -198,7 +198,7 @@ class SheetReader:
             if raw_id and id_extra:
                 raw_id = self._joined_id(raw_id, [cells[k] for k in id_extra])
             if raw_id:
-                if raw_id.startswith(_TITLE_MARKS) or match_header(raw_id) is Column.REQ_ID:
+                if not raw_id.isdigit() and (raw_id.startswith(_TITLE_MARKS) or match_header(raw_id) is Column.REQ_ID):
                     continue  # a sub-title, legend or repeated header row
                 if pending is not None:
                     self._finish(name, pending, mapping)

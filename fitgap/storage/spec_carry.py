@@ -54,3 +54,15 @@ def update_assessments(*, session: Session, rows: Sequence[dict[str, Any]]) -> i
     )
     session.connection().execute(stmt, list(rows))
     return len(rows)
+
+
+def retire_other_versions(*, session: Session, operation_code: str, spec_version_id: int) -> int:
+    """Make the requirements of every other version of the operation non-current (the new one is inserted
+    current). Touches only rows that are current, through the (operation_code, current) index."""
+    t = REQUIREMENT_TABLE
+    result = session.connection().execute(
+        sa.update(t)
+        .where(t.c.operation_code == operation_code, t.c.current == sa.true(), t.c.spec_version_id != spec_version_id)
+        .values(current=False)
+    )
+    return int(result.rowcount or 0)
