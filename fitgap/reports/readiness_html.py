@@ -89,6 +89,18 @@ def _gantt(report: ReadinessReport) -> list[list[GanttCell]]:
     return grid
 
 
+def _fiscal_year_spans(report: ReadinessReport) -> list[tuple[str, int]]:
+    """(年度 label, number of its months shown) for the schedule's top header row."""
+    spans: list[tuple[str, int]] = []
+    for m in report.months:
+        label = fy_label(m)
+        if spans and spans[-1][0] == label:
+            spans[-1] = (label, spans[-1][1] + 1)
+        else:
+            spans.append((label, 1))
+    return spans
+
+
 def render_readiness_html(report: ReadinessReport) -> str:
     notable = [a for a in report.answers if a.answer != VendorAnswerKind.STANDARD.value]
     return _environment().get_template(TEMPLATE).render(
@@ -97,7 +109,8 @@ def render_readiness_html(report: ReadinessReport) -> str:
         NO_DATA=NO_DATA,
         charts=_charts(report),
         gantt=_gantt(report),
-        month_heads=[(m, fy_label(m) if m.month == 4 or i == 0 else "") for i, m in enumerate(report.months)],
+        month_heads=report.months,
+        fiscal_years=_fiscal_year_spans(report),
         general_index=month_index(report.months, report.general_deadline),
         notable_answers=notable,
         verdict_colour={v.value: "#" + c for v, c in VERDICT_COLOURS.items()},
