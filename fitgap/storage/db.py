@@ -117,7 +117,7 @@ def _translate_errors() -> Iterator[None]:
         yield
     except OperationalError as exc:
         msg = str(exc.orig) if exc.orig is not None else str(exc)
-        if "locked" in msg or "busy" in msg:
+        if "locked" in msg or "busy" in msg or "lock timeout" in msg:
             raise DatabaseBusyError(
                 "データベースは他の利用者が使用中です（書き込みロックが解除されませんでした）。変更は保存していません。",
                 "少し待ってからもう一度実行してください。長く続く場合は他の fitgap を終了してください。",
@@ -156,6 +156,20 @@ def _sqlite_on_begin(conn: sa.Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# Any constant: the PostgreSQL advisory lock every fitgap write transaction holds until it ends.
+WRITE_LOCK_KEY = 0x66697467
+
+
+def _postgres_on_begin(conn: sa.Connection) -> None:
+    """Write transactions queue on one transaction-scoped advisory lock, as SQLite's BEGIN IMMEDIATE makes
+    them queue on the file lock: a revision read inside a write transaction cannot change before it
+    commits, so two people editing the same item get a conflict, never a silent overwrite or a
+    duplicate-key crash. Readers are never blocked. The wait is bounded like SQLite's busy timeout."""
+    if conn.get_execution_options().get("fitgap_write", False):
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms'")
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
 def create_engine(url: str) -> Engine:
     """An engine for any SQLAlchemy URL; SQLite gets fitgap's pragmas and transaction handling."""
     if url.startswith("sqlite"):
@@ -163,7 +177,10 @@ def create_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "begin", _postgres_on_begin)
+    return engine
 
 
 def connect(url: str) -> tuple[Database, set[str] | None]:
