@@ -10,6 +10,7 @@ from fitgap.importers.mapping_profile import SheetMapping
 
 HEADER_SCAN_ROWS = 30
 MAX_HEADER_ROWS = 3
+MAX_HEADERS_SHOWN = 25
 
 # (row number, cell values, indexes of cells filled in from a merged range)
 Row = tuple[int, Sequence[object], frozenset[int]]
@@ -155,7 +156,7 @@ def visible_headers(rows: list[Row]) -> tuple[str, ...]:
     """The texts of the busiest short-celled row: what the user would call this sheet's headers."""
     best: tuple[str, ...] = ()
     for _, values, _ in rows:
-        texts = tuple(t for v in values if (t := header_text(v)) and len(t) <= 40)
+        texts = tuple(dict.fromkeys(t for v in values if (t := header_text(v)) and len(t) <= 40))  # merges once
         if len(texts) > len(best):
             best = texts
-    return best
+    return best if len(best) <= MAX_HEADERS_SHOWN else (*best[:MAX_HEADERS_SHOWN], "…")

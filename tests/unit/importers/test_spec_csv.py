@@ -47,3 +47,13 @@ def test_utf16_csv_is_refused_with_how_to_save(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError) as exc:
         read_spec_file(path)
     assert "CSV UTF-8" in (exc.value.hint or "")
+
+
+def test_long_lists_report_progress(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    lines = ["機能ID,機能要件,実装区分"] + [f"{10000 + i},要件{i}。,必須" for i in range(1, 2501)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    seen: list[int] = []
+    result = read_spec_file(path, progress=seen.append)
+    assert len(result.requirements) == 2500
+    assert seen == [1000, 2000]
