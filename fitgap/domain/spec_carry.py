@@ -68,7 +68,7 @@ def plan_carry(diff: SpecDiff, assessments: Mapping[str, AssessmentLike], *, old
         a = assessments.get(item.req_id)
         if a is None or a.id is None:
             continue
-        basis = a.basis_version_id if a.needs_review and a.basis_version_id else old_version_id
+        basis = a.basis_version_id or old_version_id  # the version the assessment was made against
         if item.change in (Change.TEXT_CHANGED, Change.CLASS_CHANGED):
             if a.archived or a.needs_review or not _has_content(a):
                 continue
