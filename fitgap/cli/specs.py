@@ -74,7 +74,9 @@ def _progress(ctx: Context) -> tuple[Callable[[str, int], None], Callable[[], No
 
 
 def cmd_import_spec(args: argparse.Namespace, ctx: Context) -> int:
-    if args.path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".tsv", ".txt") and args.path.exists():
+    if not args.path.is_file():  # before the database is opened (or created)
+        raise InvalidInputError(f"{args.path} が見つかりません。", "要件一覧のファイルのパスを確かめてください。")
+    if args.path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".tsv", ".txt"):
         raise InvalidInputError(f"{args.path.name}: 読み込めるのは .xlsx / .xlsm / .csv です。",
                                 "要件一覧の Excel ブックか CSV を指定してください。")
     report_progress, finish = _progress(ctx)

@@ -97,3 +97,9 @@ def test_spec_diff_with_one_version_explains(cli) -> None:
     cli("init")
     r = cli("spec-diff", "001")
     assert r.code != 0 and "2つ以上" in r.err and "import-spec" in r.err
+
+
+def test_missing_file_is_refused_without_creating_a_database(cli, tmp_path: Path, db_path: Path) -> None:
+    r = cli("import-spec", str(tmp_path / "nothing.xlsx"))
+    assert r.code != 0 and "見つかりません" in r.err
+    assert not db_path.exists()
