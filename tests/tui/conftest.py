@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import inspect
 from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from fitgap.config import bundled_dir, load_config
 from fitgap.domain.enums import Status
 from fitgap.importers.canonical import read_canonical, write_canonical
-from fitgap.services.assessment import update_items
+from fitgap.services import assessment
 from fitgap.services.demo import generate_demo
 from fitgap.services.items import ItemKey
 from fitgap.services.specs_import import import_spec
@@ -44,11 +45,25 @@ def demo_db(db: Database) -> Database:
     return db
 
 
+FROZEN_NOW = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
+
+
+class _FrozenDatetime(datetime):
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> _FrozenDatetime:  # type: ignore[override]
+        return cls.fromtimestamp(FROZEN_NOW.timestamp(), tz)
+
+
 @pytest.fixture
-def revised_db(db: Database, tmp_path: Path) -> Database:
-    """The bundled 住民記録 第1.0版, two items assessed, then a 第1.1版 that rewords them (要再確認)."""
+def revised_db(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+    """The bundled 住民記録 第1.0版, two items assessed, then a 第1.1版 that rewords them (要再確認).
+
+    The clock of the assessment service is frozen so that history and timestamps are the same every run.
+    """
+    monkeypatch.setattr(assessment, "datetime", _FrozenDatetime)
     first = read_canonical(bundled_dir("standard_specs") / "001_juminkiroku_v1.0.csv")
-    update_items(db=db, user="tester", keys=[ItemKey("001", rid) for rid in REVISED_IDS], status=Status.FIT)
+    assessment.update_items(db=db, user="tester", keys=[ItemKey("001", rid) for rid in REVISED_IDS],
+                            status=Status.FIT)
     records = [
         dataclasses.replace(r, text=r.text.replace("管理", "管理・照会", 1).replace("すること", "できること"))
         if r.req_id in REVISED_IDS else r
@@ -56,7 +71,7 @@ def revised_db(db: Database, tmp_path: Path) -> Database:
     ]
     path = tmp_path / "001_juminkiroku_v1.1.csv"
     write_canonical(path, dataclasses.replace(first.info, label="第1.1版"), records)
-    import_spec(db=db, path=path, user="tester", operation="001", version="第1.1版")
+    import_spec(db=db, path=path, user="tester", operation="001", version="第1.1版", now=FROZEN_NOW)
     return db
 
 

@@ -47,6 +47,8 @@ async def test_screens_fit_the_terminal(demo_db, make_app, size):
         home = screen_text(app)
         app.open_requirements(None)
         await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
         reqs = screen_text(app)
         table = app.screen.table
         detail = app.screen.query_one("#detail")

@@ -32,7 +32,7 @@ SORT_LABELS: dict[str, str] = {
 
 
 def item_columns(*, all_operations: bool) -> list[Column]:
-    cols = [Column("sel", " ", 1, min_width=1), Column("req_id", "ID", 9)]
+    cols = [Column("sel", " ", 1, min_width=1), Column("req_id", "ID", 11)]
     if all_operations:
         cols.append(Column("operation", "業務", 10, drop_order=5))
     cols += [

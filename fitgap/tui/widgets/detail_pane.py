@@ -121,9 +121,9 @@ class DetailPane(VerticalScroll, can_focus=True):
             diff.remove_class("-shown")
             return
         head.update(head_content(detail, note_rule))
-        text.update(_lines([_section("要件"), detail.text or "（本文なし）"]))
         prev = detail.previous
         if prev is not None:
+            # the new text is in the right-hand column; the plain text block would repeat it
             old, new = diff_contents(prev.text, detail.text)
             self.query_one("#diff-old-title", Static).update(f"■ 前の版（{prev.label}・{prev.kubun.value}）")
             self.query_one("#diff-new-title", Static).update(
@@ -131,7 +131,10 @@ class DetailPane(VerticalScroll, can_focus=True):
             self.query_one("#diff-old", Static).update(old)
             self.query_one("#diff-new", Static).update(new)
             diff.add_class("-shown")
+            text.display = False
         else:
             diff.remove_class("-shown")
+            text.update(_lines([_section("要件"), detail.text or "（本文なし）"]))
+            text.display = True
         rest.update(rest_content(detail, note_rule))
         self.scroll_home(animate=False)
