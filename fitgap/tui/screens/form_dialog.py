@@ -1,0 +1,81 @@
+"""A small modal form: text inputs, drop-downs and check boxes; returns the values or None when cancelled."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    initial: Any = ""
+    options: Sequence[tuple[str, Any]] = field(default_factory=tuple)  # a drop-down when given
+    checkbox: bool = False
+    placeholder: str = ""
+
+
+class FormDialog(ModalScreen[dict[str, Any] | None]):
+    """Enter (or 保存) returns {key: value}; Esc (or 取消) returns None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "取消", id="form.cancel", tooltip="変更せずに閉じます", key_display="esc"),
+    ]
+    DEFAULT_CSS = """
+    FormDialog { align: center middle; }
+    FormDialog > #form-box {
+        width: 72; max-width: 100%; height: auto; border: round $accent; border-title-color: $text-accent;
+        background: $surface; padding: 0 1;
+    }
+    FormDialog Label { margin-top: 1; }
+    FormDialog #form-help { color: $text-muted; margin-top: 1; }
+    FormDialog #form-buttons { height: auto; margin-top: 1; align-horizontal: right; }
+    FormDialog Button { margin-left: 1; }
+    """
+
+    def __init__(self, title: str, fields: Sequence[Field], *, help: str = "") -> None:
+        super().__init__()
+        self.form_title, self.fields, self.help = title, list(fields), help
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box") as box:
+            box.border_title = self.form_title
+            for f in self.fields:
+                if f.checkbox:
+                    yield Checkbox(f.label, value=bool(f.initial), id=f"f-{f.key}")
+                    continue
+                yield Label(f.label)
+                if f.options:
+                    yield Select(list(f.options), value=f.initial, allow_blank=False, id=f"f-{f.key}")
+                else:
+                    yield Input(value=str(f.initial or ""), placeholder=f.placeholder, id=f"f-{f.key}")
+            if self.help:
+                yield Label(self.help, id="form-help")
+            with Horizontal(id="form-buttons"):
+                yield Button("保存", variant="primary", id="form-save")
+                yield Button("取消", id="form-cancel")
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in self.fields:
+            widget = self.query_one(f"#f-{f.key}")
+            if isinstance(widget, Checkbox | Input | Select):
+                out[f.key] = widget.value
+        return out
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        self.dismiss(self.values())
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(self.values() if event.button.id == "form-save" else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,85 @@
+"""A fiscal-year timeline (April–March) of systems: cut-over, milestones and the deadline, month by month.
+
+``timeline_text`` is a pure function (rows in, Rich markup out) so that it can be tested without a screen.
+Each month takes three cells: two marks and, at the right edge, ┃ when the deadline falls in that month.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from rich.markup import escape
+from textual.widgets import Static
+
+from fitgap.domain.calendar import fiscal_year, reiwa_fy_label
+from fitgap.services.schedule import SystemRow
+from fitgap.tui.cells import fit
+
+NAME_WIDTH = 24
+MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
+LEGEND = "◆ 移行予定　● 移行済　▲ マイルストーン予定　△ 完了　┃ 期限（月末）　赤 = 期限後・日程の矛盾　▼ 今月"
+
+
+def month_index(d: date, fy: int) -> int | None:
+    """0 for April … 11 for March of fiscal year ``fy``; None outside it."""
+    if fiscal_year(d) != fy:
+        return None
+    return MONTHS.index(d.month)
+
+
+def _marks(row: SystemRow, fy: int, today: date) -> list[list[tuple[str, str]]]:
+    cells: list[list[tuple[str, str]]] = [[] for _ in MONTHS]
+    node = row.node
+    late = node.deadline is not None and node.cutover is not None and node.cutover > node.deadline
+    for m in node.milestones:
+        when = m.actual or m.planned
+        i = None if when is None else month_index(when, fy)
+        if i is not None:
+            overdue = not m.done and m.planned is not None and m.planned < today
+            cells[i].append(("△", "$text-muted") if m.done else ("▲", "$text-error" if overdue else "$text-warning"))
+    if node.cutover is not None and (i := month_index(node.cutover, fy)) is not None:
+        bad = late or any(c.consumer == node.id or c.provider == node.id for c in row.conflicts)
+        style = "$text-success" if node.done else "$text-error" if bad else "$text-accent"
+        cells[i].insert(0, ("●" if node.done else "◆", style))
+    return cells
+
+
+def _line(row: SystemRow, fy: int, today: date) -> str:
+    node = row.node
+    name = escape(fit(node.name, NAME_WIDTH))
+    deadline_i = None if node.deadline is None else month_index(node.deadline, fy)
+    out = [f"[$text-muted]{name}[/]" if not node.migrates else name, " "]
+    for i, marks in enumerate(_marks(row, fy, today)):
+        shown = marks[:2]
+        text = "".join(f"[{style}]{mark}[/]" for mark, style in shown) + "·" * (2 - len(shown))
+        edge = "[b $text-error]┃[/]" if i == deadline_i else " "
+        out.append(text + edge)
+    return "".join(out)
+
+
+def timeline_text(rows: Sequence[SystemRow], *, fy: int, today: date) -> str:
+    """The header (months, today's month) and one line per system for fiscal year ``fy``."""
+    label = f"{reiwa_fy_label(date(fy, 4, 1))}（{fy}-04〜{fy + 1}-03）"
+    now_i = month_index(today, fy)
+    marker = "".join("▼  " if i == now_i else "   " for i in range(len(MONTHS)))
+    months = "".join(fit(f"{m:>2}", 3) for m in MONTHS)
+    lines = [
+        f"[b]{escape(label)}[/b]",
+        f"{' ' * NAME_WIDTH} {marker}".rstrip(),
+        f"{fit('（月）', NAME_WIDTH, 'right')} [b]{months}[/b]",
+    ]
+    lines += [_line(r, fy, today) for r in rows]
+    lines.append(f"[$text-muted]{escape(LEGEND)}[/]")
+    return "\n".join(lines)
+
+
+class Timeline(Static):
+    """The timeline of the given rows; ``show`` re-renders it."""
+
+    DEFAULT_CSS = """
+    Timeline { width: auto; min-width: 100%; padding: 0 1; }
+    """
+
+    def show(self, rows: Sequence[SystemRow], *, fy: int, today: date) -> None:
+        self.update(timeline_text(rows, fy=fy, today=today))

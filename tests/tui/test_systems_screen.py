@@ -1,0 +1,158 @@
+"""The systems screen: rows in migration order, the selected system's dependencies, timeline, editing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import Checkbox, ContentSwitcher, Input, Select, Static
+
+from fitgap.services import systems
+from fitgap.storage.db import Database
+from fitgap.tui.app import FitGapApp
+from fitgap.tui.screens.form_dialog import FormDialog
+from fitgap.tui.screens.systems import SystemsScreen
+from fitgap.tui.widgets.timeline import timeline_text
+from fitgap.tui.widgets.virtual_table import VirtualTable
+
+TODAY = date(2025, 10, 1)
+JUKI = "住民記録システム"
+
+
+def _text(screen: SystemsScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).content)
+
+
+async def _open(app: FitGapApp, pilot) -> SystemsScreen:
+    """Through the registered mode, as the palette's "go: システムと移行計画" does."""
+    await app.switch_mode("systems")
+    await pilot.pause()
+    assert isinstance(app.screen, SystemsScreen)
+    return app.screen
+
+
+async def _move_to(screen: SystemsScreen, pilot, name: str) -> None:
+    table = screen.query_one("#systems", VirtualTable)
+    index = next(i for i, r in enumerate(screen.rows) if r.name == name)
+    table.move_to(index)
+    await pilot.pause()
+
+
+async def test_rows_detail_and_conflicts(db: Database, make_app, monkeypatch) -> None:
+    systems.update_system(db=db, user="t", system=JUKI, planned_cutover=date(2026, 1, 5))
+    systems.update_system(db=db, user="t", system="個人住民税システム", planned_cutover=date(2025, 12, 1))
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await _open(app, pilot)
+        assert screen.query_one("#systems", VirtualTable).row_count == 23
+        assert [r.name for r in screen.rows][:2] == ["戸籍情報システム", "法人住民税システム"]
+        await _move_to(screen, pilot, JUKI)
+        detail = _text(screen, "#sys-detail-text")
+        assert "必要とするシステム（提供元）" in detail and "戸籍情報システム" in detail
+        assert "2026-01-05 (R7年度)" in detail and "残り 181日" in detail
+        conflicts = _text(screen, "#sys-conflicts-text")
+        assert "提供元より先に移行" in conflicts and "個人住民税システム" in conflicts
+        assert "循環" in conflicts
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.current_mode == "operations"
+
+
+async def test_edit_planned_date_from_the_screen(db: Database, make_app, monkeypatch) -> None:
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await _open(app, pilot)
+        await _move_to(screen, pilot, JUKI)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        app.screen.query_one(Input).value = "2026/2/1"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SystemsScreen)
+        assert systems.get_system(db=db, key=JUKI).planned_cutover == date(2026, 2, 1)
+        assert "2026-02-01 (R7年度)" in _text(screen, "#sys-detail-text")
+
+
+async def test_bad_date_is_refused_and_nothing_changes(db: Database, make_app, monkeypatch) -> None:
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await _open(app, pilot)
+        await _move_to(screen, pilot, JUKI)
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "来年の春"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SystemsScreen)
+        assert systems.get_system(db=db, key=JUKI).planned_cutover is None
+
+
+async def test_timeline_toggle_and_year(db: Database, make_app, monkeypatch) -> None:
+    systems.update_system(db=db, user="t", system=JUKI, planned_cutover=date(2026, 1, 5))
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await _open(app, pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        assert screen.query_one("#sys-switcher", ContentSwitcher).current == "timeline"
+        assert "R7年度" in _text(screen, "#timeline-text")
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert "R8年度" in _text(screen, "#timeline-text")
+
+
+def test_timeline_marks_cutover_and_deadline(db: Database) -> None:
+    from fitgap.services import schedule
+
+    systems.update_system(db=db, user="t", system=JUKI, planned_cutover=date(2026, 1, 5))
+    rows = schedule.system_rows(schedule.get_schedule(db=db, today=TODAY))
+    text = timeline_text(rows, fy=2025, today=TODAY)
+    juki = next(line for line in text.splitlines() if line.startswith(JUKI))
+    cells = juki.split("┃")[0]
+    assert "◆" in cells  # the cut-over in January, before the deadline bar at the end of March
+    assert juki.count("┃") == 1
+
+
+
+
+
+
+async def test_add_and_edit_links(db: Database, make_app, monkeypatch) -> None:
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await _open(app, pilot)
+        await _move_to(screen, pilot, "国民年金システム")
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one("#f-direction", Select).value = "out"
+        form.query_one("#f-other", Select).value = "健康管理システム"
+        form.query_one("#f-data", Input).value = "資格"
+        await pilot.click("#form-save")
+        await pilot.pause()
+        links = {(lk.provider, lk.consumer): lk for lk in systems.list_links(db=db)}
+        added = links[("国民年金システム", "健康管理システム")]
+        assert (added.data, added.typical, added.interim_interface) == ("資格", False, False)
+
+        await _move_to(screen, pilot, "健康管理システム")
+        await pilot.press("l")
+        await pilot.pause()
+        chooser = app.screen
+        assert isinstance(chooser, FormDialog)
+        choice = next(v for _label, v in chooser.fields[0].options if v[0] == "国民年金システム")
+        chooser.query_one("#f-link", Select).value = choice
+        await pilot.click("#form-save")
+        await pilot.pause()
+        app.screen.query_one("#f-interim", Checkbox).value = True
+        await pilot.click("#form-save")
+        await pilot.pause()
+        links = {(lk.provider, lk.consumer): lk for lk in systems.list_links(db=db)}
+        assert links[("国民年金システム", "健康管理システム")].interim_interface is True
+        assert "暫定連携あり" in _text(screen, "#sys-detail-text")
+
