@@ -26,6 +26,7 @@ from fitgap.tui.screens.base import WorkbenchScreen
 from fitgap.tui.screens.help import HelpScreen
 from fitgap.tui.screens.operations import OperationsScreen
 from fitgap.tui.screens.requirements import RequirementsScreen
+from fitgap.tui.screens.systems import SystemsScreen
 from fitgap.tui.workspace import Workspace
 
 
@@ -39,6 +40,8 @@ class ScreenEntry:
 
 SCREEN_REGISTRY: tuple[ScreenEntry, ...] = (
     ScreenEntry("operations", "業務一覧", OperationsScreen, "20業務の進み具合（ホーム）"),
+    ScreenEntry("systems", "システムと移行計画", SystemsScreen,
+                "システムの依存関係、移行の波、日程の矛盾、期限リスク、年度タイムライン"),
 )
 
 
