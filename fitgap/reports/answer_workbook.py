@@ -207,7 +207,7 @@ def _write_data_sheet(wb: Any, sheet: DataSheet, list_refs: dict[str, str], demo
     ws.set_header(header[:255])
     ws.set_footer("&C&P / &N ページ")
     _protect(ws)
-    ws.autofilter(head, 0, last, n - 2)
+    ws.autofilter(head, 0, last, n - 1)  # the hidden key column too: a sort must carry the keys with their rows
     for i, col in enumerate(cols):
         if not col.editable:
             continue
