@@ -88,10 +88,16 @@ def run(url: str, *, writers: int, seconds: float) -> dict[str, float]:
              for i in range(writers)]
     for p in procs:  # every process has imported fitgap and connected before the clock starts
         assert p.stdout is not None and p.stdout.readline() == b"ready\n", "a writer failed to start"
-    start_at = time.time() + 0.2
+    start_at = time.time() + 0.5
+    for p in procs:
+        assert p.stdin is not None
+        p.stdin.write(f"{start_at}\n".encode())
+        p.stdin.close()
     results = []
     for p in procs:
-        out, err = p.communicate(input=f"{start_at}\n".encode(), timeout=seconds + 120)
+        assert p.stdout is not None and p.stderr is not None
+        out, err = p.stdout.read(), p.stderr.read()  # read to the end first: a full pipe would block the writer
+        p.wait(timeout=120)
         if p.returncode != 0:
             raise SystemExit(f"a writer failed:\n{err.decode()}")
         results.append(json.loads(out))
