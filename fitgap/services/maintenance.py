@@ -168,7 +168,8 @@ def _server_restore(*, url: str, backup_file: Path) -> None:
     src_engine = create_engine(f"sqlite:///{backup_file}")
     dst_engine = create_engine(url)
     try:
-        with src_engine.connect() as src, src.begin(), dst_engine.begin() as dst:
+        writer = dst_engine.execution_options(fitgap_write=True)  # queue behind other writers
+        with src_engine.connect() as src, src.begin(), writer.begin() as dst:
             from_version = int(read_meta(src).get("schema_version", SCHEMA_VERSION))
             if from_version != SCHEMA_VERSION:
                 raise InvalidInputError(
