@@ -109,11 +109,13 @@ def cmd_import_vendor(args: argparse.Namespace, ctx: Context) -> int:
         ["新しい回答", len(rep.added)], ["変更された回答", len(rep.changed)], ["前回と同じ", rep.unchanged],
         ["未回答", rep.unanswered], ["問題", len(rep.problems)],
     ], right=[1]))
-    for c in rep.changed[:SHOWN]:
-        old = c.old.answer.value if c.old else "—"
-        ctx.print(f"  [変更] {c.sheet} {c.row}行目 {c.key.req_id}: {old} → {c.new.answer.value}")
-    if len(rep.changed) > SHOWN:
-        ctx.print(f"  … 他 {len(rep.changed) - SHOWN} 件の変更")
+    for label, changes in (("新規", rep.added), ("変更", rep.changed)):
+        for c in changes[:SHOWN]:
+            old = f"{c.old.answer.value} → " if c.old else ""
+            extra = f"（予定日 {c.new.planned_date:%Y/%m/%d}）" if c.new.planned_date else ""
+            ctx.print(f"  [{label}] {c.sheet} {c.row}行目 {c.key.req_id}: {old}{c.new.answer.value}{extra}")
+        if len(changes) > SHOWN:
+            ctx.print(f"  … 他 {len(changes) - SHOWN} 件")
     _problems(ctx, rep.problems, rep.problems_file)
     if rep.dry_run:
         ctx.print("試行のため、何も書き込んでいません。")

@@ -43,9 +43,14 @@ def test_export_and_import_vendor(cli: Callable[..., Any], db_path: Path, tmp_pa
     dry = cli("import", "vendor", str(back), "--dry-run")
     assert dry.code == 0 and "[試行]" in dry.out and "試行のため" in dry.out
     assert dump_database(db_path) == before
-    r = cli("import", "vendor", str(back))
+    assert "[新規] 001 " in dry.out and rid in dry.out
+    r = cli("import", "vendor", str(back), "--problems", str(tmp_path / "problems.csv"))
     assert r.code == 0 and "1 件の回答を取り込みました" in r.out
     assert "数値ではありません" in r.out and "問題一覧:" in r.out
+    report = (tmp_path / "problems.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert report[0] == "シート,行,要件,問題,対処" and len(report) == 2
+    sheet, row, item = report[1].split(",")[:3]
+    assert sheet == "001 住民記録" and row.isdigit() and item.startswith("001:")
     again = cli("import", "vendor", str(back))
     assert again.code == 0 and "データベースは変わっていません" in again.out
 
