@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
