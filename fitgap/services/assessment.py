@@ -143,22 +143,8 @@ def _apply(
     return result
 
 
-def update_items(
-    *,
-    db: Database,
-    user: str,
-    keys: Sequence[ItemKey],
-    status: Status | Any = UNSET,
-    disposition: Disposition | Any | None = UNSET,
-    note: str | Any = UNSET,
-    expected_revisions: Mapping[ItemKey, int] | None = None,
-    action: str = "assessment.update",
-    enforce_note_rule: bool = True,
-) -> UpdateResult:
-    """Set status, disposition and/or note of the given items in one transaction.
-
-    Setting a status confirms the item: it clears 要再確認 and records the current version as the basis.
-    """
+def _target(*, status: Any, disposition: Any, note: Any) -> dict[str, Any]:
+    """The fields one change sets. Setting a status confirms the item: it clears 要再確認."""
     wanted: dict[str, Any] = {}
     if status is not UNSET:
         wanted["status"] = Status(status)
@@ -171,16 +157,67 @@ def update_items(
         raise InvalidInputError("変更する内容（状態、対応方針、メモ）が指定されていません。")
     if wanted.get("disposition") is not None and wanted.get("status", Status.GAP) != Status.GAP:
         raise InvalidInputError("対応方針はギャップの項目にだけ設定できます。")
-    targets = {ItemKey(*k): dict(wanted) for k in dict.fromkeys(keys)}
+    return wanted
+
+
+def _check_dispositions_on_gaps(session: Session, targets: Mapping[ItemKey, dict[str, Any]]) -> None:
+    only_disp = [k for k, w in targets.items() if w.get("disposition") is not None and "status" not in w]
+    if not only_disp:
+        return
+    rows = items.rows_for_keys(session=session, keys=only_disp)
+    not_gap = [ItemKey(r.operation_code, r.req_id) for r in rows if r.status != Status.GAP.value]
+    if not_gap:
+        raise InvalidInputError(
+            f"対応方針はギャップの項目にだけ設定できます（ギャップでない項目: {len(not_gap)}件、例 {not_gap[0]}）。",
+            "先に状態をギャップにするか、ギャップの項目だけを選んでください。",
+        )
+
+
+def update_items(
+    *,
+    db: Database,
+    user: str,
+    keys: Sequence[ItemKey],
+    status: Status | Any = UNSET,
+    disposition: Disposition | Any | None = UNSET,
+    note: str | Any = UNSET,
+    expected_revisions: Mapping[ItemKey, int] | None = None,
+    action: str = "assessment.update",
+    enforce_note_rule: bool = True,
+) -> UpdateResult:
+    """Set the same status, disposition and/or note on the given items, in one transaction."""
+    wanted = _target(status=status, disposition=disposition, note=note)
+    return apply_changes(db=db, user=user, changes={ItemKey(*k): wanted for k in dict.fromkeys(keys)},
+                         expected_revisions=expected_revisions, action=action, enforce_note_rule=enforce_note_rule)
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """What one item should become; UNSET fields stay as they are."""
+
+    status: Status | Any = UNSET
+    disposition: Disposition | Any | None = UNSET
+    note: str | Any = UNSET
+
+
+def apply_changes(
+    *,
+    db: Database,
+    user: str,
+    changes: Mapping[ItemKey, ItemChange | dict[str, Any]],
+    expected_revisions: Mapping[ItemKey, int] | None = None,
+    action: str = "assessment.update",
+    enforce_note_rule: bool = True,
+) -> UpdateResult:
+    """Different changes for different items (e.g. a returned review workbook), in one transaction."""
+    targets: dict[ItemKey, dict[str, Any]] = {}
+    for key, change in changes.items():
+        if isinstance(change, ItemChange):
+            targets[ItemKey(*key)] = _target(status=change.status, disposition=change.disposition, note=change.note)
+        else:
+            targets[ItemKey(*key)] = dict(change)
     with db.write() as session:
-        if "disposition" in wanted and "status" not in wanted and wanted["disposition"] is not None:
-            rows = items.rows_for_keys(session=session, keys=list(targets))
-            not_gap = [ItemKey(r.operation_code, r.req_id) for r in rows if r.status != Status.GAP.value]
-            if not_gap:
-                raise InvalidInputError(
-                    f"対応方針はギャップの項目にだけ設定できます（ギャップでない項目: {len(not_gap)}件、例 {not_gap[0]}）。",
-                    "先に状態をギャップにするか、ギャップの項目だけを選んでください。",
-                )
+        _check_dispositions_on_gaps(session, targets)
         return _apply(session, user=user, action=action, targets=targets, expected_revisions=expected_revisions,
                       guards=None, enforce_note_rule=enforce_note_rule)
 

@@ -3,7 +3,7 @@
 The hidden key of every row carries the assessment revision and a hash of the values as exported. On import
 a row nobody edited is skipped; an edited row whose item changed in the database since the export (another
 revision, or new requirement text) is a conflict: reported, never overwritten. The rest go through
-assessment.update_items with expected revisions, so a change made while the import runs is a conflict too.
+assessment.apply_changes with expected revisions, so a change made while the import runs is a conflict too.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from fitgap.errors import InvalidInputError
 from fitgap.importers.review_sheet import ReviewRow, exported_values_hash, read_review_sheet
 from fitgap.reports.problem_report import write_problem_report
 from fitgap.reports.review_sheet import ReviewItem, ReviewPart, ReviewSheetData, write_review_workbook
-from fitgap.services.assessment import UNSET, update_items
+from fitgap.services.assessment import UNSET, ItemChange, apply_changes
 from fitgap.services.items import ItemKey
 from fitgap.services.vendors import ExportResult, check_workbook_meta, resolve_operations
 from fitgap.storage import audit, operations, sheet_items, specs, vendors
@@ -155,25 +155,24 @@ def _plan_row(rep: ReviewImportReport, row: ReviewRow, cur: sheet_items.SheetIte
 
 
 def _apply(db: Database, user: str, rep: ReviewImportReport) -> None:
-    """update_items sets the same values on many items, so changes are grouped by their new values."""
-    groups: dict[tuple[Any, Any, Any], list[ReviewChange]] = {}
-    for c in rep.changes:
-        sig = (c.fields.get("status", UNSET), c.fields.get("disposition", UNSET), c.fields.get("note", UNSET))
-        groups.setdefault(sig, []).append(c)
+    """All changes of the workbook in one transaction; items changed meanwhile are conflicts."""
     by_key = {ItemKey(*c.row.key.item): c for c in rep.changes}
-    for (status, disposition, note), changes in groups.items():
-        keys = [ItemKey(*c.row.key.item) for c in changes]
-        res = update_items(db=db, user=user, keys=keys, status=status, disposition=_disp(disposition), note=note,
-                           expected_revisions={ItemKey(*c.row.key.item): c.expected_revision for c in changes},
-                           action="review.import")
-        rep.applied += len(res.changed)
-        if res.batch:
-            rep.batches.append(res.batch)
-        for conflict in res.conflicts:
-            _conflict(rep, by_key[conflict.key].row, "取り込み中に他の利用者が変更しました")
-        for key, why in res.rejected:
-            row = by_key[key].row
-            rep.problems.append(SheetProblem(row.sheet, row.row, f"取り込めません: {why}。", "メモを記入してください。", str(key)))
+    changes = {
+        key: ItemChange(status=c.fields.get("status", UNSET), disposition=_disp(c.fields.get("disposition", UNSET)),
+                        note=c.fields.get("note", UNSET))
+        for key, c in by_key.items()
+    }
+    res = apply_changes(db=db, user=user, changes=changes,
+                        expected_revisions={key: c.expected_revision for key, c in by_key.items()},
+                        action="review.import")
+    rep.applied += len(res.changed)
+    if res.batch:
+        rep.batches.append(res.batch)
+    for conflict in res.conflicts:
+        _conflict(rep, by_key[conflict.key].row, "取り込み中に他の利用者が変更しました")
+    for key, why in res.rejected:
+        row = by_key[key].row
+        rep.problems.append(SheetProblem(row.sheet, row.row, f"取り込めません: {why}。", "メモを記入してください。", str(key)))
 
 
 def _disp(value: Any) -> Any:

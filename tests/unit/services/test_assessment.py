@@ -109,3 +109,16 @@ def test_saved_views_and_last_view(db):
     assert get_last_view(db=db) is None
     set_last_view(db=db, flt=flt, sort=ItemSort())
     assert get_last_view(db=db) == (flt, ItemSort())
+
+
+def test_different_changes_for_different_items_are_one_action(db):
+    from fitgap.services.assessment import ItemChange, apply_changes
+
+    r = apply_changes(db=db, user="t", changes={
+        K1: ItemChange(status=Status.FIT),
+        K2: ItemChange(status=Status.GAP, disposition=Disposition.OPERATION, note="運用で回避"),
+    })
+    assert sorted(r.changed) == sorted([K1, K2]) and r.batch
+    assert get_item(db=db, key=K2).disposition == Disposition.OPERATION
+    undo(db=db, user="t", batch=r.batch)
+    assert get_item(db=db, key=K1).status == get_item(db=db, key=K2).status == Status.UNCHECKED
