@@ -16,7 +16,7 @@ from fitgap.domain.enums import Status
 from fitgap.importers.canonical import read_canonical, write_canonical
 from fitgap.services import assessment
 from fitgap.services.demo import generate_demo
-from fitgap.services.items import ItemKey
+from fitgap.services.items import ItemKey, prepare_search
 from fitgap.services.specs_import import import_spec
 from fitgap.storage.db import Database
 from fitgap.tui.app import FitGapApp
@@ -42,6 +42,7 @@ REVISED_IDS = ("1.1.1-必須", "1.1.2-必須")
 def demo_db(db: Database) -> Database:
     """300 synthetic requirements over the 20 operations (15 each), about 40 % assessed."""
     generate_demo(db=db, total=DEMO_TOTAL, seed=DEMO_SEED, user="demo")
+    prepare_search(db=db)  # as after a while in the app: no "index built" notice in the snapshots
     return db
 
 
@@ -72,6 +73,7 @@ def revised_db(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     path = tmp_path / "001_juminkiroku_v1.1.csv"
     write_canonical(path, dataclasses.replace(first.info, label="第1.1版"), records)
     import_spec(db=db, path=path, user="tester", operation="001", version="第1.1版", now=FROZEN_NOW)
+    prepare_search(db=db)
     return db
 
 

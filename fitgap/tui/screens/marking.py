@@ -10,13 +10,14 @@ from textual.worker import get_current_worker
 from fitgap.domain.enums import Disposition, Status
 from fitgap.errors import FitGapError
 from fitgap.services.assessment import UpdateResult
-from fitgap.services.items import ItemKey, ItemRow
+from fitgap.services.items import ItemKey, ItemRow, get_item
 from fitgap.tui.screens.base import WorkbenchScreen
 from fitgap.tui.widgets.conflict_dialog import ConflictDialog
 from fitgap.tui.widgets.note_editor import NoteEditor, edit_in_editor
 from fitgap.tui.widgets.pickers import ChoiceModal
 from fitgap.tui.widgets.virtual_table import VirtualTable
 
+IN_PLACE_LIMIT = 20  # up to this many changed rows are re-read one by one instead of reloading the page
 WORKER_THRESHOLD = 200  # bulk changes of more items than this run in a worker with a progress bar
 
 
@@ -170,8 +171,28 @@ class MarkingScreen(WorkbenchScreen):
             self.show_error(exc)
             return None
 
+    def order_stable(self) -> bool:
+        """Whether a change of status, disposition or note can leave the filtered rows and their order as
+        they are (no filter or sort on those fields): then changed rows are refreshed in place."""
+        return False
+
     def after_write(self, result: UpdateResult) -> None:
-        self.table.reload(keep_cursor=True)
+        touched = [*result.changed, *(c.key for c in result.conflicts)]
+        if self.order_stable() and len(touched) <= IN_PLACE_LIMIT:
+            fresh: dict[ItemKey, ItemRow] = {}
+            for key in touched:
+                try:
+                    fresh[key] = get_item(db=self.workspace.db, key=key)
+                except FitGapError:
+                    fresh.clear()
+                    self.table.reload(keep_cursor=True)
+                    break
+            if fresh:
+                self.table.cache.replace(fresh, key=lambda r: r.key)
+                self.table.refresh()
+                self.table.post_message(VirtualTable.CursorMoved(self.table, self.table.cursor))  # detail
+        else:
+            self.table.reload(keep_cursor=True)
         self.update_title()
         if result.rejected:
             reason = result.rejected[0][1]

@@ -8,8 +8,11 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
 
 from fitgap.domain.calendar import format_date
+from fitgap.errors import FitGapError
+from fitgap.services.items import prepare_search
 from fitgap.services.status import OperationSummary, Overview, get_overview
 from fitgap.tui import keymap
 from fitgap.tui.cells import bar
@@ -86,6 +89,20 @@ class OperationsScreen(WorkbenchScreen):
 
     def on_mount(self) -> None:
         self.load()
+        self.run_worker(self._prepare_search, thread=True, group="search-index", name="検索の索引")
+
+    def _prepare_search(self) -> None:
+        """Bring the Japanese search index up to date in the background (seconds after a large import),
+        so that the first search does not wait for it."""
+        worker = get_current_worker()
+        try:
+            n = prepare_search(db=self.workspace.db)
+        except FitGapError as exc:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.notify, exc.message, title="検索", severity="warning")
+            return
+        if n and not worker.is_cancelled:
+            self.app.call_from_thread(self.notify, f"検索の索引を作成しました（{n:,}件）。", title="検索", timeout=3)
 
     def _format(self, s: OperationSummary) -> Sequence[Cell]:
         return format_operation(s, deadline_label(s.deadline, self.workspace.today))

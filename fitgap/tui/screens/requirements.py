@@ -44,6 +44,8 @@ from fitgap.tui.widgets.pickers import ChoiceModal, NameModal
 from fitgap.tui.widgets.virtual_table import Cell, VirtualTable
 
 LAST_VIEW_DELAY_S = 1.0
+STABLE_SORTS = frozenset({"req_id", "operation", "name", "kubun"})  # not changed by marking
+PAGE_SIZE = 50  # rows per database read; a screen shows at most ~60
 
 
 class RequirementsScreen(MarkingScreen):
@@ -75,7 +77,7 @@ class RequirementsScreen(MarkingScreen):
         with Container(id="req-body"):
             yield VirtualTable[ItemRow](self._source(), columns=item_columns(all_operations=self.operation_code is None),
                                         formatter=self._format, is_selected=lambda r: r.key in self.selected_items,
-                                        id="items")
+                                        page_size=PAGE_SIZE, id="items")
             yield DetailPane(id="detail")
         with Container(id="req-busy"):
             yield Static(id="req-busy-label")
@@ -148,6 +150,12 @@ class RequirementsScreen(MarkingScreen):
 
     def action_detail_scroll(self, direction: int) -> None:
         self.query_one(DetailPane).scroll_relative(y=direction * 5, animate=False)
+
+    def order_stable(self) -> bool:
+        f = self.flt
+        filtered = (f.statuses or f.dispositions or f.severities or f.needs_review is not None
+                    or f.note_missing is not None)
+        return not filtered and self.sort.column in STABLE_SORTS
 
     def data_changed(self) -> None:
         self.table.reload(keep_cursor=True)

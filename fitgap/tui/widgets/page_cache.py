@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
-from typing import Generic, Protocol, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -38,7 +38,7 @@ class PageCache(Generic[T]):
         self.source = source
         self.page_size = page_size
         self.max_pages = max_pages
-        self._pages: OrderedDict[int, Sequence[T]] = OrderedDict()
+        self._pages: OrderedDict[int, list[T]] = OrderedDict()
         self._count: int | None = None
         self.fetches = 0  # how many pages were read (benchmarks and tests look at it)
 
@@ -53,7 +53,7 @@ class PageCache(Generic[T]):
         page_no, pos = divmod(index, self.page_size)
         page = self._pages.get(page_no)
         if page is None:
-            page = self.source.fetch(page_no * self.page_size, self.page_size)
+            page = list(self.source.fetch(page_no * self.page_size, self.page_size))
             self.fetches += 1
             self._pages[page_no] = page
             while len(self._pages) > self.max_pages:
@@ -61,6 +61,17 @@ class PageCache(Generic[T]):
         else:
             self._pages.move_to_end(page_no)
         return page[pos] if pos < len(page) else None
+
+    def replace(self, rows: Mapping[Any, T], key: Callable[[T], Any]) -> int:
+        """Put fresh copies of rows already cached in place (same position); returns how many were found."""
+        found = 0
+        for page in self._pages.values():
+            for i, row in enumerate(page):
+                fresh = rows.get(key(row))
+                if fresh is not None:
+                    page[i] = fresh
+                    found += 1
+        return found
 
     def cached_rows(self) -> list[T]:
         return [row for page in self._pages.values() for row in page]

@@ -14,7 +14,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -136,6 +136,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         self.cursor = 0
         self._layout_width = -1
         self._layout: list[tuple[Column, int]] = []
+        self._styles: dict[str, Style] = {}
 
     # ---- data ---------------------------------------------------------------------------------
 
@@ -189,10 +190,20 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         n = self.cache.count()
         index = min(max(index, 0), max(n - 1, 0))
         if index != self.cursor:
-            self.cursor = index
+            old, self.cursor = self.cursor, index
+            top = int(self.scroll_offset.y)
             self._scroll_to_cursor()
-            self.refresh()
+            if int(self.scroll_offset.y) == top:
+                self.refresh_row(old)  # only the two rows whose look changed
+                self.refresh_row(index)
+            else:
+                self.refresh()
         self.post_message(self.CursorMoved(self, self.cursor))
+
+    def refresh_row(self, index: int) -> None:
+        y = index - int(self.scroll_offset.y) + 1
+        if 1 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
 
     def _scroll_to_cursor(self) -> None:
         top = int(self.scroll_offset.y)
@@ -234,10 +245,16 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
                 self.post_message(self.Activated(self, index))
 
     def on_focus(self) -> None:
+        self._styles.clear()
         self.refresh()
 
     def on_blur(self) -> None:
+        self._styles.clear()
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        self._styles.clear()
+        super().notify_style_update()
 
     # ---- rendering ----------------------------------------------------------------------------
 
@@ -251,7 +268,10 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         return [c.key for c, _w in self._columns_for(self.scrollable_content_region.width)]
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"virtual-table--{name}")
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(f"virtual-table--{name}")
+        return style
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
