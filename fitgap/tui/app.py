@@ -7,6 +7,7 @@ gets a "go: <title>" command for it.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -21,12 +22,10 @@ from fitgap.services.status import get_overview
 from fitgap.storage.db import Database
 from fitgap.tui import keymap
 from fitgap.tui.commands import FitGapCommands, PaletteCommand
-from fitgap.tui.readiness_report import readiness_command
 from fitgap.tui.screens.base import WorkbenchScreen
 from fitgap.tui.screens.help import HelpScreen
 from fitgap.tui.screens.operations import OperationsScreen
 from fitgap.tui.screens.requirements import RequirementsScreen
-from fitgap.tui.screens.systems import SystemsScreen
 from fitgap.tui.workspace import Workspace
 
 
@@ -38,9 +37,19 @@ class ScreenEntry:
     description: str
 
 
+def lazy_screen(module: str, name: str) -> Callable[[], Screen]:
+    """A factory that imports the screen's module only when the screen is first shown (fast start-up)."""
+
+    def make() -> Screen:
+        screen: Screen = getattr(importlib.import_module(module), name)()
+        return screen
+
+    return make
+
+
 SCREEN_REGISTRY: tuple[ScreenEntry, ...] = (
     ScreenEntry("operations", "業務一覧", OperationsScreen, "20業務の進み具合（ホーム）"),
-    ScreenEntry("systems", "システムと移行計画", SystemsScreen,
+    ScreenEntry("systems", "システムと移行計画", lazy_screen("fitgap.tui.screens.systems", "SystemsScreen"),
                 "システムの依存関係、移行の波、日程の矛盾、期限リスク、年度タイムライン"),
 )
 
@@ -128,6 +137,8 @@ class FitGapApp(App[None]):
                              self.action_undo)
         yield PaletteCommand("edit: やり直す", f"やり直す: {nr.label}" if nr else "やり直す変更はありません",
                              self.action_redo)
+        from fitgap.tui.readiness_report import readiness_command  # loads the report writers on demand
+
         yield readiness_command(self, db=ws.db, today=ws.today)
         yield PaletteCommand("help: キー一覧", "すべてのキーを表示します", self.action_help)
         yield PaletteCommand("app: 終了", "作業画面を閉じます", self.exit)
