@@ -130,6 +130,8 @@ def file_digest(path: Path) -> str:
 
 def dump_database(path: Path, *, skip_columns: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
     """Every row of every table, for comparing two states of a database."""
+    if _on_postgres() and not Path(path).exists():
+        pytest.skip("compares the SQLite file itself")  # (and never creates a stray file named after the URL)
     con = sqlite3.connect(path)
     try:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
