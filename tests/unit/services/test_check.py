@@ -85,3 +85,20 @@ def test_cli_check_exit_codes(cli, db_path):
          " VALUES ('001', '0019999', '適合', '', 0, 0, 0)")
     r = cli("check")
     assert r.code == 1 and "問題あり" in r.out and "001:0019999" in r.out
+
+
+def test_check_on_each_backend_finds_an_orphan(backend_url):
+    import sqlalchemy as sa
+
+    from fitgap.services.catalog import init_database
+    from fitgap.storage.db import create_engine
+
+    init_database(url=backend_url, user="t")
+    assert maintenance.check(url=backend_url).ok
+    engine = create_engine(backend_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO assessment (operation_code, req_id, status, note, needs_review, archived,"
+                             " revision) VALUES ('001', '0019999', '適合', '', false, false, 0)"))
+    engine.dispose()
+    problems = _problems(maintenance.check(url=backend_url))
+    assert list(problems) == ["孤立した行・版の印"] and "001:0019999" in problems["孤立した行・版の印"][0]

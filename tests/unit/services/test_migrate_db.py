@@ -134,3 +134,11 @@ def test_backup_and_restore_on_postgres(postgres_url, tmp_path):
     con = sqlite3.connect(result.safety_copy)
     assert con.execute("SELECT note FROM assessment WHERE req_id=?", (key.req_id,)).fetchone()[0] == "changed later"
     con.close()
+
+
+def test_cli_migrate_db_reports_the_verified_tables(cli, tmp_path):
+    cli("init")
+    r = cli("migrate-db", "--to", str(tmp_path / "copy.db"))
+    assert r.code == 0 and "一致しました" in r.out and "requirement" in r.out
+    r = cli("migrate-db", "--to", str(tmp_path / "copy.db"))
+    assert r.code != 0 and "空ではありません" in r.err
