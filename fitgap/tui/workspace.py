@@ -29,6 +29,8 @@ class Workspace:
     today: date
     undo_stack: list[Step] = field(default_factory=list)
     redo_stack: list[Step] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # 業務コード → name, filled by the home screen
+    short_names: dict[str, str] = field(default_factory=dict)
     _note_rule: frozenset[Status] | None = None
 
     def note_rule(self) -> frozenset[Status]:

@@ -36,7 +36,7 @@ def item_columns(*, all_operations: bool) -> list[Column]:
     if all_operations:
         cols.append(Column("operation", "業務", 10, drop_order=5))
     cols += [
-        Column("name", "名称", 0, min_width=14),
+        Column("name", "名称", 0, min_width=20),
         Column("kind", "種別", 4, drop_order=4),
         Column("kubun", "区分", 10),
         Column("status", "状況", 8),

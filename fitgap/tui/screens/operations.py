@@ -110,6 +110,8 @@ class OperationsScreen(WorkbenchScreen):
     def load(self) -> None:
         ws = self.workspace
         self.overview = ov = get_overview(db=ws.db, today=ws.today)
+        ws.names = {o.code: o.name for o in ov.operations}
+        ws.short_names = {o.code: o.short_name for o in ov.operations}
         rows = [o for o in ov.operations if not o.cross_cutting or o.requirements]
         table = self.query_one("#operations", VirtualTable)
         table.set_source(ListSource(rows), keep_cursor=True)

@@ -93,10 +93,12 @@ class RequirementsScreen(MarkingScreen):
                 flt, sort = last
         self.flt = replace(flt or ItemFilter(), operation_code=self.operation_code)
         self.sort = sort or ItemSort()
-        overview = get_overview(db=ws.db, today=ws.today)
-        self.names = {o.code: o.name for o in overview.operations}
-        self.short_names = {o.code: o.short_name for o in overview.operations}
-        self.total = count_items(db=ws.db, flt=ItemFilter(operation_code=self.operation_code))
+        if not ws.names:
+            overview = get_overview(db=ws.db, today=ws.today)
+            ws.names = {o.code: o.name for o in overview.operations}
+            ws.short_names = {o.code: o.short_name for o in overview.operations}
+        self.names, self.short_names = ws.names, ws.short_names
+        self.total = -1  # counted when first needed (not at all while nothing is filtered)
 
     def on_mount(self) -> None:
         self.query_one("#req-busy").display = False
@@ -120,6 +122,10 @@ class RequirementsScreen(MarkingScreen):
         where = (f"{self.names.get(self.operation_code, self.operation_code)}（{self.operation_code}）"
                  if self.operation_code else "全業務")
         shown = self.table.row_count
+        if self.flt == ItemFilter(operation_code=self.operation_code):
+            self.total = shown
+        elif self.total < 0:
+            self.total = count_items(db=self.workspace.db, flt=ItemFilter(operation_code=self.operation_code))
         parts = [f"[b]{where} の要件[/b]", f"{count(shown)}件" + (f" / 全{count(self.total)}件" if shown != self.total else "")]
         if self.selected_items:
             parts.append(f"[b $text-accent]選択 {count(len(self.selected_items))}件[/]（1/2/3/0・d で一括変更）")

@@ -44,7 +44,7 @@ def head_content(d: ItemDetail, note_rule: frozenset[Status]) -> Content:
         ),
     ]
     if r.needs_review:
-        parts.append(Content.styled("要再確認: 仕様書の改版でこの要件が変わりました。確認して判定し直してください。",
+        parts.append(Content.styled("要再確認：仕様書の改版でこの要件が変わりました。確認して判定し直してください。",
                                     "$text-warning"))
     parts.append(f"分類 {d.category or '—'}")
     where = [d.version_label or "", d.source_file or "", f"シート {d.source_sheet}" if d.source_sheet else "",
@@ -125,9 +125,11 @@ class DetailPane(VerticalScroll, can_focus=True):
         if prev is not None:
             # the new text is in the right-hand column; the plain text block would repeat it
             old, new = diff_contents(prev.text, detail.text)
-            self.query_one("#diff-old-title", Static).update(f"■ 前の版（{prev.label}・{prev.kubun.value}）")
+            changed = prev.kubun != detail.row.kubun  # the class itself changed: say so in both titles
+            self.query_one("#diff-old-title", Static).update(
+                f"■前の版（{prev.label}{'・' + prev.kubun.value if changed else ''}）")
             self.query_one("#diff-new-title", Static).update(
-                f"■ 現在の版（{detail.version_label}・{detail.row.kubun.value}）")
+                f"■現在の版（{detail.version_label}{'・' + detail.row.kubun.value if changed else ''}）")
             self.query_one("#diff-old", Static).update(old)
             self.query_one("#diff-new", Static).update(new)
             diff.add_class("-shown")
