@@ -127,10 +127,12 @@ def child_session(db_path: str) -> dict[str, float]:
             for scope, code in (("op", "001"), ("all", None)):
                 app.open_requirements(code)
                 await pilot.pause()
+                # one operation: within the first rows (no scrolling, as with 15 rows at 300); all: with scrolling
+                span = 10 if scope == "op" else 30
                 moves = Clock()
                 for i in range(120):
                     with moves:
-                        await pilot.press("down" if (i // 30) % 2 == 0 else "up")
+                        await pilot.press("down" if (i // span) % 2 == 0 else "up")
                 moves.store(f"move_{scope}")
                 marks = Clock()
                 for i in range(20):
