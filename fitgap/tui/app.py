@@ -17,6 +17,9 @@ from textual.app import App
 from textual.binding import BindingType
 from textual.screen import Screen
 
+from fitgap.domain.enums import Status
+from fitgap.errors import FitGapError
+from fitgap.services.assessment import UpdateResult, set_note_rule
 from fitgap.services.items import ItemFilter, ItemSort
 from fitgap.services.status import get_overview
 from fitgap.storage.db import Database
@@ -26,7 +29,10 @@ from fitgap.tui.screens.base import WorkbenchScreen
 from fitgap.tui.screens.help import HelpScreen
 from fitgap.tui.screens.operations import OperationsScreen
 from fitgap.tui.screens.requirements import RequirementsScreen
-from fitgap.tui.workspace import Workspace
+from fitgap.tui.widgets.note_rule import NoteRulePicker
+from fitgap.tui.workspace import Step, Workspace
+
+BACKGROUND_STEP = 200  # undo/redo of more items than this runs in a worker
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,7 @@ class FitGapApp(App[None]):
         super().__init__()
         self.workspace = Workspace(db=db, user=user, today=today)
         self.blink = blink  # False in tests and snapshots: no cursor blink
+        self._history_busy = False
 
     # ---- navigation ---------------------------------------------------------------------------
 
@@ -100,20 +107,80 @@ class FitGapApp(App[None]):
 
     def _undo_redo(self, *, undo: bool) -> None:
         ws = self.workspace
-        done = ws.undo() if undo else ws.redo()
-        verb = "元に戻しました" if undo else "やり直しました"
-        if done is None:
+        step = ws.next_undo if undo else ws.next_redo
+        if step is None:
             self.notify("元に戻す変更はありません。" if undo else "やり直す変更はありません。", timeout=3)
             return
+        if self._history_busy:
+            return
+        if step.size <= BACKGROUND_STEP:
+            try:
+                done = ws.undo() if undo else ws.redo()
+            except FitGapError as exc:
+                self._history_failed(exc)
+                return
+            self._history_done(undo, done)
+            return
+        self._history_busy = True
+        self._show_busy(f"{'元に戻しています' if undo else 'やり直しています'}: {step.label}")
+
+        def work() -> None:
+            try:
+                done = ws.undo() if undo else ws.redo()
+            except FitGapError as exc:
+                self.call_from_thread(self._history_failed, exc)
+                return
+            self.call_from_thread(self._history_done, undo, done)
+
+        self.run_worker(work, thread=True, group="write", name="undo" if undo else "redo")
+
+    def _show_busy(self, label: str | None) -> None:
+        set_busy = getattr(self.screen, "set_busy", None)
+        if set_busy is not None:
+            set_busy(label)
+        elif label:
+            self.notify(f"{label}…", timeout=3)
+
+    def _history_failed(self, exc: FitGapError) -> None:
+        self._history_busy = False
+        self._show_busy(None)
+        self.notify(exc.message + (f"\n対処: {exc.hint}" if exc.hint else ""), title="エラー", severity="error",
+                    timeout=10)
+
+    def _history_done(self, undo: bool, done: tuple[Step, UpdateResult] | None) -> None:
+        self._history_busy = False
+        self._show_busy(None)
+        if done is None:
+            return
         step, result = done
-        msg = f"{verb}: {step.label}（{len(result.changed)}件）"
+        msg = f"{'元に戻しました' if undo else 'やり直しました'}: {step.label}（{len(result.changed):,}件）"
         if result.conflicts:
             ids = "、".join(c.key.req_id for c in result.conflicts[:5])
-            self.notify(f"{msg}\n他の利用者が変更していた {len(result.conflicts)}件はそのままです: {ids}",
+            self.notify(f"{msg}\n他の利用者が変更していた {len(result.conflicts):,}件はそのままです: {ids}",
                         severity="warning", timeout=8)
         else:
             self.notify(msg, timeout=3)
         self.refresh_screens()
+
+    # ---- settings -----------------------------------------------------------------------------
+
+    def action_note_rule(self) -> None:
+        ws = self.workspace
+
+        def save(statuses: frozenset[Status] | None) -> None:
+            if statuses is None:
+                return
+            try:
+                set_note_rule(db=ws.db, user=ws.user, statuses=sorted(statuses))
+            except FitGapError as exc:
+                self._history_failed(exc)
+                return
+            ws.reset_note_rule()
+            shown = "・".join(s.value for s in Status if s in statuses) or "なし"
+            self.notify(f"メモが必要な状況: {shown}", timeout=4)
+            self.refresh_screens()
+
+        self.push_screen(NoteRulePicker(ws.note_rule()), save)
 
     def refresh_screens(self) -> None:
         for screen in self.screen_stack:
@@ -140,6 +207,8 @@ class FitGapApp(App[None]):
         from fitgap.tui.readiness_report import readiness_command  # loads the report writers on demand
 
         yield readiness_command(self, db=ws.db, today=ws.today)
+        yield PaletteCommand("settings: メモが必要な状況…", "ギャップ・対象外などにメモ（理由）を必須にします",
+                             self.action_note_rule)
         yield PaletteCommand("help: キー一覧", "すべてのキーを表示します", self.action_help)
         yield PaletteCommand("app: 終了", "作業画面を閉じます", self.exit)
 

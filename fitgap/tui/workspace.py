@@ -38,6 +38,9 @@ class Workspace:
             self._note_rule = assessment.get_note_rule(db=self.db)
         return self._note_rule
 
+    def reset_note_rule(self) -> None:
+        self._note_rule = None
+
     def update(self, keys: Sequence[ItemKey], *, label: str,
                expected: Mapping[ItemKey, int] | None = None, **changes: Any) -> assessment.UpdateResult:
         """One user action: one transaction, one batch; remembered for undo when it changed anything."""

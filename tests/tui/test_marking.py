@@ -108,6 +108,7 @@ async def test_select_all_matching_and_bulk_mark_runs_in_a_worker(demo_db, make_
         assert list_items(db=demo_db, flt=unchecked) == []
         assert screen.table.row_count == 0
         await pilot.press("z")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(list_items(db=demo_db, flt=unchecked, limit=1000)) == n
 
@@ -136,3 +137,25 @@ async def test_escape_clears_the_selection_before_leaving(demo_db, make_app):
 
 def test_item_key_string_is_what_the_audit_log_uses():
     assert str(ItemKey("001", "0010001")) == "001:0010001"
+
+
+async def test_note_rule_is_configurable_from_the_palette(demo_db, make_app):
+    from fitgap.services.assessment import get_note_rule
+    from fitgap.tui.commands import commands_for
+    from fitgap.tui.widgets.note_rule import NoteRulePicker
+
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        screen.set_filter(ItemFilter(statuses=frozenset({Status.UNCHECKED})))
+        cmd = next(c for c in commands_for(app, app.screen) if c.title == "settings: メモが必要な状況…")
+        cmd.callback()
+        await pilot.pause()
+        assert isinstance(app.screen, NoteRulePicker)
+        await pilot.press("down", "down", "space", "enter")  # third status: ギャップ — no longer needs a note
+        await pilot.pause()
+        assert get_note_rule(db=demo_db) == frozenset({Status.NOT_APPLICABLE})
+        key = screen.table.current_row.key
+        await pilot.press("2")  # marks at once, no note editor
+        await pilot.pause()
+        assert get_item(db=demo_db, key=key).status == Status.GAP
