@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from fitgap.domain.calendar import days_left_label
 from fitgap.domain.enums import Disposition, Kubun, Severity, Status
@@ -43,7 +43,12 @@ def deadline_label(deadline: date, today: date) -> tuple[str, str]:
 
 
 def when(at: datetime | None) -> str:
-    return at.strftime("%Y-%m-%d %H:%M") if at else "—"
+    """A stored time (UTC; naive from SQLite) as the user's local time, e.g. '2026-11-23 10:15'."""
+    if at is None:
+        return "—"
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def count(n: int) -> str:

@@ -74,3 +74,20 @@ async def test_all_requirements_view_has_an_operation_column(demo_db, make_app):
         assert isinstance(screen, RequirementsScreen)
         assert screen.table.row_count == 300
         assert "operation" in screen.table.visible_columns()
+
+
+async def test_go_to_another_operation_from_a_requirements_list(demo_db, make_app):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_requirements("001")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.press(*"go: 国民年金")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RequirementsScreen)
+        assert app.screen.operation_code == "026"
+        assert len(app.screen_stack) == 2  # home and the new list, not a pile of lists
+        await pilot.press("escape")
+        assert isinstance(app.screen, OperationsScreen)

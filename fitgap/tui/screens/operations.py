@@ -76,7 +76,7 @@ class OperationsScreen(WorkbenchScreen):
     AUTO_FOCUS = "#operations"
 
     def __init__(self) -> None:
-        super().__init__(id="operations-screen")
+        super().__init__()
         self.overview: Overview | None = None
 
     def compose(self) -> ComposeResult:

@@ -54,7 +54,7 @@ class RequirementsScreen(MarkingScreen):
 
     def __init__(self, *, operation_code: str | None, flt: ItemFilter | None = None,
                  sort: ItemSort | None = None, restore_last_view: bool = True) -> None:
-        super().__init__(id="requirements-screen")
+        super().__init__()
         self.operation_code = operation_code
         self._explicit = (flt, sort)
         self.restore_last_view = restore_last_view
