@@ -111,7 +111,8 @@ class FitGapApp(App[None]):
         if step is None:
             self.notify("元に戻す変更はありません。" if undo else "やり直す変更はありません。", timeout=3)
             return
-        if self._history_busy:
+        if self._history_busy or getattr(self.screen, "busy", False):
+            self.notify("処理中です。終わってからもう一度どうぞ。", timeout=3)
             return
         if step.size <= BACKGROUND_STEP:
             try:

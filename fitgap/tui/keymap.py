@@ -30,15 +30,16 @@ APP = KeyGroup("全体", (
        key_display="?"),
     _b("z,ctrl+z", "app.undo", "元に戻す", "直前の変更（一括変更を含む）を取り消します", id="app.undo", key_display="z"),
     _b("y,ctrl+y", "app.redo", "やり直す", "取り消した変更をもう一度行います", id="app.redo", key_display="y"),
-    _b("q", "app.quit", "終了", "作業画面を閉じます（変更はその都度保存済み）", id="app.quit"),
+    _b("ctrl+q", "app.quit", "終了", "作業画面を閉じます（変更はその都度保存済み）", id="app.quit", priority=True),
 ))
 PALETTE_NOTE = ("ctrl+p", "コマンドパレット（すべての操作を名前で検索: go: / mark: / view: …）")
 
 OPERATIONS = KeyGroup("業務一覧", (
+    _b("enter", "open", "開く", "選んだ業務の要件一覧を開きます", id="operations.open", show=True),
     _b("a", "open_all", "全業務の要件", "全業務の要件をまとめて開きます", id="operations.all", show=True),
     _b("r", "reload", "再読込", "件数を読み直します（他の利用者の変更を反映）", id="operations.reload"),
+    _b("q", "app.quit", "終了", "作業画面を閉じます（ctrl+q はどの画面からでも）", id="operations.quit"),
 ))
-OPEN_NOTE = ("enter", "選んだ業務の要件一覧を開く")
 
 MARK = KeyGroup("判定（1キーで判定して次の行へ）", (
     _b("1,f", "mark('適合')", "適合", "適合にして次の要件へ（選択中なら選択したすべて）", id="mark.fit", show=True,
@@ -98,7 +99,7 @@ def help_groups() -> list[tuple[str, list[tuple[str, str]]]]:
         return [(keys(b), b.tooltip or b.description) for b in group.bindings]
 
     out.append((APP.title, [*rows(APP), PALETTE_NOTE]))
-    out.append((OPERATIONS.title, [OPEN_NOTE, *rows(OPERATIONS)]))
+    out.append((OPERATIONS.title, rows(OPERATIONS)))
     out.append((MOVE.title, rows(MOVE)))
     out.extend((g.title, rows(g)) for g in REQUIREMENTS)
     return out

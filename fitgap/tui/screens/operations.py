@@ -69,10 +69,19 @@ def format_operation(s: OperationSummary, today_overdue: tuple[str, str]) -> Seq
     )
 
 
+class OperationsTable(VirtualTable[OperationSummary]):
+    """The table of operations: Enter opens one (and says so in the footer)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [keymap.OPERATIONS.bindings[0]]
+
+    def action_open(self) -> None:
+        self.action_activate()
+
+
 class OperationsScreen(WorkbenchScreen):
     """The first screen: one row per operation; Enter opens its requirements."""
 
-    BINDINGS: ClassVar[list[BindingType]] = list(keymap.OPERATIONS.bindings)
+    BINDINGS: ClassVar[list[BindingType]] = list(keymap.OPERATIONS.bindings[1:])
     AUTO_FOCUS = "#operations"
 
     def __init__(self) -> None:
@@ -82,8 +91,7 @@ class OperationsScreen(WorkbenchScreen):
     def compose(self) -> ComposeResult:
         yield Static(id="ops-title", classes="screen-title")
         yield Static(id="ops-summary", classes="screen-summary")
-        yield VirtualTable[OperationSummary](ListSource([]), columns=COLUMNS, formatter=self._format,
-                                             id="operations")
+        yield OperationsTable(ListSource([]), columns=COLUMNS, formatter=self._format, id="operations")
         yield Static(LEGEND, id="ops-legend", classes="legend")
         yield Footer()
 
