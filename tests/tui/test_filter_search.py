@@ -107,3 +107,18 @@ async def test_the_last_view_comes_back_on_start(demo_db, make_app):
         assert screen.flt.statuses == review.statuses
         assert screen.sort == ItemSort("name", descending=True)
         assert screen.table.row_count == count_items(db=demo_db, flt=review)
+
+
+async def test_names_with_brackets_are_shown_as_typed(demo_db, make_app):
+    from fitgap.tui.capture import screen_text
+
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_all(pilot)
+        await pilot.press("V")
+        await pilot.pause()
+        await pilot.press(*"[b]重要[/b]", "enter")
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert "[b]重要[/b]" in screen_text(app)

@@ -13,6 +13,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, TextArea
 
@@ -45,9 +46,9 @@ class NoteEditor(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box") as box:
             box.border_title = "メモの編集（ctrl+s 保存 ・ esc 取消）"
-            yield Static(self.about, id="note-about")
+            yield Static(Content(self.about), id="note-about")  # names from spec files: never markup
             if self.required:
-                yield Static(self.required, id="note-required")
+                yield Static(Content(self.required), id="note-required")
             area = TextArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False)
             area.cursor_blink = self.blink
             yield area

@@ -9,6 +9,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -46,8 +47,8 @@ class ChoiceModal(ModalScreen[T | None], Generic[T]):
         with Vertical() as box:
             box.border_title = self.title_text
             if self.hint:
-                yield Static(self.hint, classes="picker-hint")
-            options = [Option(f"{i + 1 if i < 9 else ' '} {label}", id=str(i))
+                yield Static(Content(self.hint), classes="picker-hint")
+            options = [Option(Content(f"{i + 1 if i < 9 else ' '} {label}"), id=str(i))
                        for i, (label, _v) in enumerate(self.choices)]
             yield OptionList(*options, id="choices")
         yield Footer()
@@ -94,7 +95,7 @@ class NameModal(ModalScreen[str | None]):
         with Vertical() as box:
             box.border_title = self.title_text
             if self.hint:
-                yield Static(self.hint, classes="picker-hint")
+                yield Static(Content(self.hint), classes="picker-hint")
             name = Input(self.value, placeholder="名前（例: 住記の必須ギャップ）", id="name")
             name.cursor_blink = self.blink
             yield name
