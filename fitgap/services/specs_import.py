@@ -168,6 +168,7 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@_gc_paused()
 def import_spec(
     *,
     db: Database,
@@ -183,26 +184,6 @@ def import_spec(
     now: datetime | None = None,
 ) -> ImportReport:
     """Import one requirement list as a new version of its operation's spec (see the module docstring)."""
-    with _gc_paused():
-        return _import_spec(db=db, path=path, user=user, operation=operation, version=version,
-                            published=published, mapping=mapping, dry_run=dry_run,
-                            skip_bad_rows=skip_bad_rows, progress=progress, now=now)
-
-
-def _import_spec(
-    *,
-    db: Database,
-    path: Path,
-    user: str,
-    operation: str | None = None,
-    version: str | None = None,
-    published: date | None = None,
-    mapping: Path | None = None,
-    dry_run: bool = False,
-    skip_bad_rows: bool = False,
-    progress: Progress | None = None,
-    now: datetime | None = None,
-) -> ImportReport:
     parsed = read_list(path, mapping=mapping, progress=progress)
     if parsed.problems and not skip_bad_rows:
         raise _problems_error(parsed)
