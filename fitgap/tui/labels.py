@@ -11,7 +11,7 @@ STATUS_STYLE: dict[Status, str] = {
     Status.UNCHECKED: "muted",
     Status.FIT: "good",
     Status.GAP: "warn",
-    Status.NOT_APPLICABLE: "accent",
+    Status.NOT_APPLICABLE: "info",
 }
 
 KUBUN_SHORT: dict[Kubun, str] = {Kubun.MUST: "必須", Kubun.FORBIDDEN: "不可", Kubun.OPTION: "オプション"}

@@ -18,7 +18,7 @@ from fitgap.tui.widgets.text_diff import diff_contents
 
 FIELD_LABELS = {"status": "状況", "disposition": "対応方針", "note": "メモ", "needs_review": "要再確認"}
 STYLE_VARS = {"must": "bold $text-error", "warn": "$text-warning", "good": "$text-success",
-              "accent": "$text-accent", "muted": "$text-muted"}
+              "accent": "$text-accent", "muted": "$text-muted", "info": "$text-secondary"}
 
 
 def _section(title: str) -> Content:

@@ -25,7 +25,7 @@ from fitgap.tui.widgets.page_cache import PageCache, RowSource
 T = TypeVar("T")
 
 Cell = str | tuple[str, str]
-"""Plain text, or (text, style) where style names a component class: must, warn, muted, good, accent."""
+"""Plain text, or (text, style) where style names a component class: must, warn, muted, good, accent, info."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "virtual-table--header", "virtual-table--cursor", "virtual-table--selected", "virtual-table--must",
-        "virtual-table--warn", "virtual-table--muted", "virtual-table--good", "virtual-table--accent",
+        "virtual-table--warn", "virtual-table--muted", "virtual-table--good", "virtual-table--accent", "virtual-table--info",
     }
     DEFAULT_CSS = """
     VirtualTable {
@@ -84,6 +84,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         & > .virtual-table--muted { color: $text-muted; }
         & > .virtual-table--good { color: $text-success; }
         & > .virtual-table--accent { color: $text-accent; }
+        & > .virtual-table--info { color: $text-secondary; }
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
