@@ -5,7 +5,7 @@ from __future__ import annotations
 from fitgap.tui.capture import screen_text
 from fitgap.tui.screens.requirements import RequirementsScreen
 from fitgap.tui.widgets.text_diff import DELETED, INSERTED, diff_contents
-from tests.tui.conftest import REVISED_IDS, SIZE
+from tests.tui.conftest import REVISED_IDS
 
 
 def _marked(content, style: str) -> list[str]:
