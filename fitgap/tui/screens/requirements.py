@@ -10,6 +10,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container
+from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Footer, ProgressBar, Static
 
@@ -79,9 +80,6 @@ class RequirementsScreen(MarkingScreen):
                                         formatter=self._format, is_selected=lambda r: r.key in self.selected_items,
                                         page_size=PAGE_SIZE, id="items")
             yield DetailPane(id="detail")
-        with Container(id="req-busy"):
-            yield Static(id="req-busy-label")
-            yield ProgressBar(total=None, show_eta=False, id="req-progress")
         yield Footer()
 
     def _initial_view(self) -> None:
@@ -101,7 +99,6 @@ class RequirementsScreen(MarkingScreen):
         self.total = -1  # counted when first needed (not at all while nothing is filtered)
 
     def on_mount(self) -> None:
-        self.query_one("#req-busy").display = False
         self.query_one(FilterBar).set_summary(describe(self.flt))
         self.update_title()
         self._detail_pending = True
@@ -170,11 +167,14 @@ class RequirementsScreen(MarkingScreen):
     # ---- busy ---------------------------------------------------------------------------------
 
     def set_busy(self, label: str | None) -> None:
+        """Show (or, with None, remove) the progress bar of work running in a worker."""
         self.busy = label is not None
-        box = self.query_one("#req-busy")
-        box.display = self.busy
+        for box in self.query("#req-busy"):
+            box.remove()
         if label:
-            self.query_one("#req-busy-label", Static).update(f"処理中: {label}")
+            self.mount(Container(Static(Content(f"処理中: {label}"), id="req-busy-label"),
+                                 ProgressBar(total=None, show_eta=False, id="req-progress"), id="req-busy"),
+                       before=self.query_one(Footer))
 
     # ---- selection ----------------------------------------------------------------------------
 
