@@ -122,3 +122,20 @@ async def test_names_with_brackets_are_shown_as_typed(demo_db, make_app):
         await pilot.press("v")
         await pilot.pause()
         assert "[b]重要[/b]" in screen_text(app)
+
+
+async def test_continue_where_the_last_session_left_off(demo_db, make_app):
+    gaps = ItemFilter(statuses=frozenset({Status.GAP}))
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        pilot.app.open_requirements("023")
+        await pilot.pause()
+        pilot.app.screen.set_filter(gaps)
+        await pilot.press("escape")
+    again = make_app(demo_db)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        screen = again.screen
+        assert isinstance(screen, RequirementsScreen)
+        assert screen.operation_code == "023" and screen.flt.statuses == gaps.statuses

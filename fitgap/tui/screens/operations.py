@@ -12,6 +12,7 @@ from textual.worker import get_current_worker
 
 from fitgap.domain.calendar import format_date
 from fitgap.errors import FitGapError
+from fitgap.services import views
 from fitgap.services.items import prepare_search
 from fitgap.services.status import OperationSummary, Overview, get_overview
 from fitgap.tui import keymap
@@ -151,9 +152,18 @@ class OperationsScreen(WorkbenchScreen):
     def action_open_all(self) -> None:
         self.workbench.open_requirements(None)
 
+    def action_continue_last(self) -> None:
+        last = views.get_last_view(db=self.workspace.db)
+        if last is None:
+            self.notify("前回の要件一覧の記録はまだありません。Enter で業務を開いてください。", timeout=4)
+            return
+        self.workbench.open_view_screen(*last)
+
     def action_reload(self) -> None:
         self.load()
         self.notify("読み直しました。", timeout=2)
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
+        yield PaletteCommand("view: 前回の続き", "前回の要件一覧（業務・絞り込み・並び順）を開きます",
+                             self.action_continue_last)
         yield PaletteCommand("operations: 再読込", "件数を読み直します", self.action_reload)
