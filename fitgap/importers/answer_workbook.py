@@ -7,15 +7,11 @@ by name, so a renamed sheet still reads; the metadata sheet is found by its mark
 from __future__ import annotations
 
 import unicodedata
-import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError
-
-from openpyxl import load_workbook
 
 from fitgap.domain.answer_sheet import (
     KEY_HEADER,
@@ -27,7 +23,7 @@ from fitgap.domain.answer_sheet import (
     decode_key,
 )
 from fitgap.errors import InvalidInputError
-from fitgap.importers.workbook_guard import check_workbook
+from fitgap.importers.workbook_guard import open_workbook
 
 HEADER_SCAN_ROWS = 10
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
@@ -69,14 +65,7 @@ def norm_header(value: Any) -> str:
 def _open(path: Path) -> Iterator[Any]:
     if not path.exists():
         raise InvalidInputError(f"{path} がありません。", "ファイル名を確かめてください。")
-    check_workbook(path, uncalculated_formulas=True)  # hostile or broken files: refused before parsing
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, ParseError) as exc:
-        raise InvalidInputError(
-            f"{path.name} を Excel ブックとして開けません ({type(exc).__name__})。ファイルは変更していません。",
-            "fitgap が書き出したブック（.xlsx）を指定してください。Excel で開いて .xlsx で保存し直すと読める場合があります。",
-        ) from exc
+    wb = open_workbook(path, uncalculated_formulas=True)  # the reader reports uncalculated cells itself
     try:
         yield wb
     finally:

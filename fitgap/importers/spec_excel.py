@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
-from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
 from fitgap.errors import InvalidInputError
@@ -17,39 +16,10 @@ from fitgap.importers.mapping_profile import MappingProfile
 from fitgap.importers.spec_header import Row
 from fitgap.importers.spec_result import SkippedSheet, SpecParseResult
 from fitgap.importers.spec_sheet import SheetReader
-from fitgap.importers.workbook_guard import check_workbook
+from fitgap.importers.workbook_guard import open_workbook
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 _NO_FILL: frozenset[int] = frozenset()
-
-
-def check_workbook_file(path: Path) -> None:
-    """Refuse files that are not a readable .xlsx before openpyxl gives a cryptic error."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-            if head == _OLE_MAGIC:
-                rest = fh.read(1 << 20)
-                if _ENCRYPTED_MARK in rest:
-                    raise InvalidInputError(
-                        f"{path.name} はパスワードで保護されています。",
-                        "Excel でパスワードを解除して別名で保存してから読み込んでください。",
-                    )
-                raise InvalidInputError(
-                    f"{path.name} は古い Excel 形式 (.xls) です。",
-                    "Excel で開いて「Excel ブック (*.xlsx)」として保存し直してください。",
-                )
-    except FileNotFoundError:
-        raise InvalidInputError(f"{path} が見つかりません。", "ファイルのパスを確かめてください。") from None
-    except IsADirectoryError:
-        raise InvalidInputError(f"{path} はフォルダです。", "要件一覧のファイルを指定してください。") from None
-    if not zipfile.is_zipfile(path):
-        raise InvalidInputError(
-            f"{path.name} は Excel ブック (.xlsx) として読めません。",
-            "ファイルが壊れていないか、拡張子が正しいか確かめてください。CSV なら拡張子を .csv にしてください。",
-        )
 
 
 def _merged_ranges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int, int, int]]:
@@ -108,18 +78,10 @@ def read_spec_excel(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[SpecParseResult, dict[str, tuple[str, ...]]]:
     """Read every requirement sheet of a workbook. Also returns the headers seen on sheets without requirements."""
-    check_workbook(path)  # hostile or broken files are refused before openpyxl parses anything
-    check_workbook_file(path)
     result = SpecParseResult(source_file=path.name)
     reader = SheetReader(result, path.name, id_digits=profile.id_digits if profile else id_digits, progress=progress)
     seen_headers: dict[str, tuple[str, ...]] = {}
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, ParseError) as exc:
-        raise InvalidInputError(
-            f"{path.name} を Excel ブックとして開けません ({type(exc).__name__})。",
-            "ファイルが壊れている可能性があります。Excel で開いて保存し直すか、元のファイルを再取得してください。",
-        ) from None
+    wb = open_workbook(path)  # hostile or broken files are refused before openpyxl parses anything
     try:
         archive: zipfile.ZipFile = wb._archive
         for ws in wb.worksheets:

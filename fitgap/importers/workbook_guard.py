@@ -21,6 +21,10 @@ import os
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import ParseError
+
+from openpyxl import load_workbook
 
 from fitgap.errors import InvalidInputError
 
@@ -205,3 +209,18 @@ def _scan_cells(path: Path, name: str, first: bytes, fh: object, *, sheet: bool)
         raise _refuse(path, f"計算結果が保存されていない数式が {uncalculated:,} 個あります（{name}）。"
                       "値が入るべきセルが数式のままで、値を読めません",
                       "Excel で開いて再計算させ（F9）保存し直すか、数式を値に置き換えて（形式を選択して貼り付け→値）保存してください。")
+
+
+def open_workbook(path: Path, *, uncalculated_formulas: bool = False) -> Any:
+    """Guard the file, then open it with openpyxl for reading values only (the file is never written).
+
+    Every importer of Excel files opens them through here, so each gets the same refusals and messages.
+    """
+    check_workbook(path, uncalculated_formulas=uncalculated_formulas)
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, ParseError) as exc:
+        raise InvalidInputError(
+            f"{path.name} を Excel ブックとして開けません ({type(exc).__name__})。ファイルは変更していません。",
+            "ファイルが壊れている可能性があります。Excel で開いて .xlsx で保存し直すか、元のファイルを再取得してください。",
+        ) from None
