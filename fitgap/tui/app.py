@@ -20,9 +20,9 @@ from textual.screen import Screen
 from fitgap.domain.enums import Status
 from fitgap.errors import FitGapError
 from fitgap.services.assessment import UpdateResult, set_note_rule
+from fitgap.services.database import Database
 from fitgap.services.items import ItemFilter, ItemSort
 from fitgap.services.status import get_overview
-from fitgap.storage.db import Database
 from fitgap.tui import keymap
 from fitgap.tui.commands import FitGapCommands, PaletteCommand
 from fitgap.tui.screens.base import WorkbenchScreen

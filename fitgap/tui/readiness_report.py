@@ -13,7 +13,7 @@ from textual.worker import get_current_worker
 from fitgap.config import load_config
 from fitgap.errors import FitGapError
 from fitgap.services import readiness
-from fitgap.storage.db import Database
+from fitgap.services.database import Database
 from fitgap.tui.commands import PaletteCommand
 
 TITLE = "report: readiness"

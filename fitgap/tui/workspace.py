@@ -9,8 +9,8 @@ from typing import Any
 
 from fitgap.domain.enums import Status
 from fitgap.services import assessment
+from fitgap.services.database import Database
 from fitgap.services.items import ItemKey
-from fitgap.storage.db import Database
 
 
 @dataclass

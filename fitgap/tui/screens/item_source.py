@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from fitgap.domain.enums import Status
 from fitgap.domain.rules import note_missing
+from fitgap.services.database import Database
 from fitgap.services.items import ItemFilter, ItemRow, ItemSort, count_items, list_items
-from fitgap.storage.db import Database
 from fitgap.tui.labels import DISPOSITION_SHORT, KUBUN_SHORT, SEVERITY_STYLE, STATUS_STYLE, when
 from fitgap.tui.widgets.virtual_table import Cell, Column
 
