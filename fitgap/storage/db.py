@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -136,6 +137,7 @@ def _fault_pause() -> None:
     before its commit, so tests can kill the process mid-transaction and check nothing half-done stays."""
     pause = os.environ.get("FITGAP_FAULT_PAUSE_BEFORE_COMMIT")
     if pause:
+        print(f"fitgap: holding the commit for {pause} s (FITGAP_FAULT_PAUSE_BEFORE_COMMIT)", file=sys.stderr, flush=True)
         time.sleep(float(pause))
 
 

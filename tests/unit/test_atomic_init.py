@@ -1,6 +1,7 @@
 """`fitgap init` killed with SIGKILL at any point leaves the old state or the new one, never between."""
 
 import os
+import select
 import signal
 import sqlite3
 import subprocess
@@ -25,19 +26,27 @@ def _state(path):
     return (dump if "fitgap_meta" in dump else None), integrity
 
 
-def _run_init(db, args, *, pause, kill_after):
+def _run_init(db, args, *, pause, kill_after=None):
+    """Run init and SIGKILL it after ``kill_after`` seconds, or (None) while it holds its commit open."""
     env = {**os.environ, "FITGAP_USER": "t", "FITGAP_FAULT_PAUSE_BEFORE_COMMIT": str(pause)}
     proc = subprocess.Popen([sys.executable, "-m", "fitgap", "--db", str(db), "init", *args], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(kill_after)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if kill_after is not None:
+        time.sleep(kill_after)
+    else:
+        ready, _, _ = select.select([proc.stderr], [], [], 30)
+        line = proc.stderr.readline() if ready else ""
+        assert "holding the commit" in line, f"init never reached its commit: {line!r}"
+        assert proc.poll() is None
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    proc.stderr.close()
 
 
 @pytest.mark.slow
 def test_kill_during_first_init_leaves_no_half_database(tmp_path):
     db = tmp_path / "new.db"
-    _run_init(db, [], pause=5, kill_after=2.5)  # killed while the transaction is open
+    _run_init(db, [], pause=30)  # killed while the transaction is open, its pages written to the WAL
     dump, integrity = _state(db)
     assert integrity == "ok"
     assert dump is None  # nothing committed: as if init never ran
