@@ -156,7 +156,7 @@ class FitGapApp(App[None]):
         step, result = done
         msg = f"{'元に戻しました' if undo else 'やり直しました'}: {step.label}（{len(result.changed):,}件）"
         if result.conflicts:
-            ids = "、".join(c.key.req_id for c in result.conflicts[:5])
+            ids = "、".join(c.key.label for c in result.conflicts[:5])
             self.notify(f"{msg}\n他の利用者が変更していた {len(result.conflicts):,}件はそのままです: {ids}",
                         severity="warning", timeout=8)
         else:

@@ -95,7 +95,7 @@ def test_note_missing_filter(db):
 
 
 def test_detail_has_text_provenance_and_history(db):
-    key = ItemKey(JUKI, "1.1.5-必須")
+    key = ItemKey.of(JUKI, "機能", "1.1.5-必須")
     update_items(db=db, user="佐藤", keys=[key], status=Status.FIT)
     d = get_item_detail(db=db, key=key)
     assert d.row.name == "除票" and "除票" in d.text and "\n" in d.text
