@@ -64,11 +64,11 @@ def read_review_sheet(path: Path) -> ReviewSheetResult:
             result.problems.append(SheetProblem(sheet, row, msg, "行を追加せず、キー列（隠し列）は変更しないでください。"))
             continue
         item = str(key)
-        if key.encode() in seen:
+        if key.cell in seen:
             result.problems.append(SheetProblem(sheet, row, f"{key.label} の行が重複しています。取り込みません。",
                                                 "コピーした行を削除してください。", item))
             continue
-        seen.add(key.encode())
+        seen.add(key.cell)
         status_t, disp_t, note = _text(status_v), _text(disp_v), _text(note_v)
         if exported_values_hash(status_t, disp_t, note) == key.values_hash:
             result.untouched += 1

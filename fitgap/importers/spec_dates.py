@@ -31,6 +31,18 @@ def _safe(y: int, mo: int, d: int) -> list[date]:
         return []
 
 
+_LABEL = re.compile(r"第\s*(\d+(?:\.\d+)?)\s*版")
+
+
+def stated_label(cells: Iterable[object]) -> str | None:
+    """The first version label written in the cells ('第6.0版'), e.g. on a cover sheet."""
+    for v in cells:
+        if isinstance(v, str) and (m := _LABEL.search(unicodedata.normalize("NFKC", v))):
+            num = m.group(1)
+            return f"第{num if '.' in num else num + '.0'}版"
+    return None
+
+
 def stated_date(cells: Iterable[object]) -> date | None:
     """The latest date among the cells (on a cover or in a 変更履歴 sheet, the latest is this version's)."""
     found: list[date] = []

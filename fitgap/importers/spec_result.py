@@ -33,6 +33,7 @@ class SpecParseResult:
     problems: list[Problem] = field(default_factory=list)
     removed: list[RemovedRow] = field(default_factory=list)  # rows marked 削除 / 欠番
     stated_dates: list[tuple[str, date]] = field(default_factory=list)  # (sheet, date) from 表紙 / 変更履歴
+    stated_label: str | None = None  # the version label on the cover sheet
     skipped_sheets: list[SkippedSheet] = field(default_factory=list)
     sheets_read: list[str] = field(default_factory=list)
 

@@ -16,7 +16,7 @@ from fitgap.domain.records import Problem, RemovedRow, RequirementRecord
 from fitgap.domain.text import normalize_requirement_id
 from fitgap.importers.columns import MARK_COLUMNS, Column, match_header
 from fitgap.importers.mapping_profile import PROFILE_HINT, SheetMapping
-from fitgap.importers.spec_dates import stated_date
+from fitgap.importers.spec_dates import stated_date, stated_label
 from fitgap.importers.spec_header import (
     HEADER_SCAN_ROWS,
     ColumnMap,
@@ -111,10 +111,12 @@ class SheetReader:
         if mapping is None and any(w in name for w in NON_REQUIREMENT_SHEET_WORDS):
             self.result.skipped_sheets.append(SkippedSheet(name, "要件一覧ではないシート (履歴・表紙・凡例など)"))
             if any(w in name for w in DATED_SHEET_WORDS):
-                cells = (v for _, values, _ in itertools.islice(rows, DATE_SCAN_ROWS) for v in values)
+                cells = [v for _, values, _ in itertools.islice(rows, DATE_SCAN_ROWS) for v in values]
                 found = stated_date(cells)
                 if found is not None:
                     self.result.stated_dates.append((name, found))
+                if "表紙" in name and self.result.stated_label is None:
+                    self.result.stated_label = stated_label(cells)
             return None
         head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
         head = [r for r in head if any(v is not None and v != "" for v in r[1])]

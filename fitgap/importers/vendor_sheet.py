@@ -121,7 +121,7 @@ def read_vendor_sheet(path: Path) -> VendorSheetResult:
                                              "キー列（隠し列）は変更しないでください。"))
             continue
         item = _fmt_key(key)
-        encoded = key.encode()
+        encoded = key.cell
         if encoded in seen:
             first = seen[encoded]
             problems.append(SheetProblem(sheet, row, f"{key.label} の行が重複しています（{first[0]} {first[1]}行目と同じキー）。"

@@ -62,6 +62,7 @@ class ParsedList:
     info: SpecVersionInfo | None = None  # canonical lists say which operation and version they are
     removed: list[RemovedRow] = field(default_factory=list)  # rows marked 削除 / 欠番
     stated_published: date | None = None  # the date the file states (cover sheet, 変更履歴)
+    stated_label: str | None = None  # the version label on the cover sheet
     sha256: str = ""
 
 
@@ -116,7 +117,8 @@ def read_list(path: Path, *, mapping: Path | None, progress: Progress | None = N
     profile = load_profile(mapping) if mapping is not None else None
     result = read_spec_file(path, profile=profile, progress=(lambda n: progress("読み込み", n)) if progress else None)
     return ParsedList(path, result.requirements, result.problems, result.skipped_sheets, removed=result.removed,
-                      stated_published=result.published_on(), sha256=_sha256(path))
+                      stated_published=result.published_on(), stated_label=result.stated_label,
+                      sha256=_sha256(path))
 
 
 def _sha256(path: Path) -> str:
@@ -150,6 +152,7 @@ def combine(lists: Sequence[ParsedList]) -> ParsedList:
             seen[r.key] = r
             out.requirements.append(r)
     out.stated_published = next((p.stated_published for p in lists if p.stated_published), None)
+    out.stated_label = next((p.stated_label for p in lists if p.stated_label), None)
     return out
 
 
@@ -269,7 +272,8 @@ def import_spec(
         raise _problems_error(parsed, names)
     if not parsed.requirements and not parsed.removed:
         raise InvalidInputError(f"{names} から取り込める要件がありません。", "ファイルの内容を確かめてください。")
-    label = add_to_version or version or (parsed.info.label if parsed.info else None) or _label_from_names(files)
+    label = (add_to_version or version or (parsed.info.label if parsed.info else None) or _label_from_names(files)
+             or parsed.stated_label)
     if not label:
         raise InvalidInputError("版を判別できません。", "--version で版を指定してください (例: --version 第6.1版)。")
     published = published or (parsed.info.published_on if parsed.info else None) or parsed.stated_published

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fitgap.domain.enums import Kubun, Status
 from fitgap.services import views
-from fitgap.tui.screens.item_source import SORT_LABELS
 from fitgap.services.items import ItemFilter, ItemSort, count_items, list_items
+from fitgap.tui.screens.item_source import SORT_LABELS
 from fitgap.tui.screens.requirements import RequirementsScreen
 from fitgap.tui.widgets.filter_picker import FilterPicker
 from tests.tui.conftest import SIZE

@@ -14,7 +14,7 @@ from fitgap.domain.enums import VendorAnswerKind
 from fitgap.errors import InvalidInputError
 from fitgap.importers.vendor_sheet import read_vendor_sheet
 from fitgap.reports.vendor_sheet import write_vendor_workbook
-from tests.answer_books import header_map, data_sheet, edit_book, row_of, sample_vendor_data, set_answer
+from tests.answer_books import data_sheet, edit_book, header_map, row_of, sample_vendor_data, set_answer
 from tests.conftest import file_digest
 
 

@@ -6,9 +6,9 @@ import pytest
 
 from fitgap.domain.enums import Disposition, Kubun, Severity, Status
 from fitgap.domain.rules import severity
+from fitgap.domain.text import natural_id_key
 from fitgap.services.assessment import update_items
 from fitgap.services.demo import generate_demo
-from fitgap.domain.text import natural_id_key
 from fitgap.services.items import (
     ItemFilter,
     ItemKey,
