@@ -7,6 +7,8 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from fitgap.config import sqlite_url
 from fitgap.domain.enums import Status
 from fitgap.services import maintenance, systems, vendors
@@ -75,5 +77,55 @@ def test_a_vendor_sheet_sent_before_the_upgrade_is_still_read(tmp_path: Path) ->
                                           report_dir=tmp_path, dry_run=True, now=datetime(2026, 11, 1, tzinfo=UTC))
         assert not rep.problems, rep.problems
         assert rep.unchanged == 2 and not rep.added and not rep.changed  # the answers it holds are already in
+    finally:
+        db.dispose()
+
+
+def _load_fixture_into(url: str) -> None:
+    """The schema-3 fixture copied table by table into ``url`` (as a server database made by that release)."""
+    import sqlalchemy as sa
+
+    source = sa.create_engine(sqlite_url(FIXTURE / "schema3.db"))
+    target = sa.create_engine(url)
+    meta = sa.MetaData()
+
+    @sa.event.listens_for(meta, "column_reflect")
+    def _generic(inspector: object, table: object, column: dict) -> None:
+        if not isinstance(column["type"], sa.types.NullType):
+            column["type"] = column["type"].as_generic()
+
+    meta.reflect(source)
+    tables = [t for name, t in meta.tables.items() if not name.startswith("requirement_fts")]
+    try:
+        with source.connect() as src, target.begin() as dst:
+            meta.create_all(dst, tables=tables)
+            for t in meta.sorted_tables:
+                if t in tables:
+                    rows = [dict(r._mapping) for r in src.execute(sa.select(t))]
+                    if rows:
+                        dst.execute(t.insert(), rows)
+            for t in tables:
+                if "id" in t.c and isinstance(t.c.id.type, sa.Integer):
+                    dst.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('\"{t.name}\"', 'id'), "
+                                        f"COALESCE((SELECT MAX(id) FROM \"{t.name}\"), 0) + 1, false)")
+    finally:
+        source.dispose()
+        target.dispose()
+
+
+@pytest.mark.postgres
+def test_schema3_server_database_is_upgraded_in_place(postgres_url: str) -> None:
+    _load_fixture_into(postgres_url)
+    db = open_db(url=postgres_url)
+    try:
+        gap = get_item(db=db, key=ItemKey.of("001", "機能", "1.1.11-必須"))
+        assert (gap.status, gap.note) == (Status.GAP, "帳票の様式が違う")
+        assert [a.answer.value for a in get_item_detail(db=db, key=gap.key).vendor_answers] == ["標準で対応"]
+        # new rows get fresh ids in every rebuilt table
+        from fitgap.services.assessment import update_items
+
+        update_items(db=db, user="t", keys=[ItemKey.of("001", "機能", "1.1.2-必須")], status=Status.FIT)
+        assert get_item(db=db, key=ItemKey.of("001", "機能", "1.1.2-必須")).status == Status.FIT
+        assert maintenance.check(url=postgres_url).ok
     finally:
         db.dispose()
