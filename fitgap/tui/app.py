@@ -205,8 +205,10 @@ class FitGapApp(App[None]):
                              self.action_undo)
         yield PaletteCommand("edit: やり直す", f"やり直す: {nr.label}" if nr else "やり直す変更はありません",
                              self.action_redo)
+        from fitgap.tui.file_actions import file_action_commands  # loaded when the palette opens
         from fitgap.tui.readiness_report import readiness_command  # loads the report writers on demand
 
+        yield from file_action_commands(self, operation=getattr(self.screen, "operation_code", None) or "")
         yield readiness_command(self, db=ws.db, today=ws.today)
         yield PaletteCommand("settings: メモが必要な状況…", "ギャップ・対象外などにメモ（理由）を必須にします",
                              self.action_note_rule)
