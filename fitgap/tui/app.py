@@ -75,6 +75,12 @@ class FitGapApp(App[None]):
         self.blink = blink  # False in tests and snapshots: no cursor blink
         self._history_busy = False
 
+    def action_command_palette(self) -> None:
+        from fitgap.tui.commands import FitGapPalette
+
+        if self.use_command_palette and not FitGapPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(FitGapPalette())
+
     # ---- navigation ---------------------------------------------------------------------------
 
     def open_requirements(self, operation_code: str | None) -> None:
@@ -95,7 +101,7 @@ class FitGapApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
     # ---- undo / redo --------------------------------------------------------------------------
 
