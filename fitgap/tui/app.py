@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import BindingType
 from textual.screen import Screen
@@ -74,6 +75,19 @@ class FitGapApp(App[None]):
         self.workspace = Workspace(db=db, user=user, today=today)
         self.blink = blink  # False in tests and snapshots: no cursor blink
         self._history_busy = False
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below 100×30, say so over everything instead of squeezing the columns away."""
+        from fitgap.tui.screens.too_small import TooSmallScreen, too_small
+
+        small = too_small(event.size.width, event.size.height)
+        shown = next((s for s in self.screen_stack if isinstance(s, TooSmallScreen)), None)
+        if small and shown is None:
+            self.push_screen(TooSmallScreen())
+        elif small and shown is not None:
+            shown.show(event.size.width, event.size.height)
+        elif not small and shown is not None and self.screen is shown:
+            self.pop_screen()
 
     def action_command_palette(self) -> None:
         from fitgap.tui.commands import FitGapPalette
