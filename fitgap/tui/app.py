@@ -203,6 +203,12 @@ class FitGapApp(App[None]):
 
         self.push_screen(NoteRulePicker(ws.note_rule()), save)
 
+    def action_saved_views(self) -> None:
+        from fitgap.tui.screens.saved_views import SavedViewsScreen
+
+        ws = self.workspace
+        self.push_screen(SavedViewsScreen(db=ws.db, names=ws.names, open_view=self.open_view_screen))
+
     def refresh_screens(self) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, WorkbenchScreen):
@@ -230,6 +236,8 @@ class FitGapApp(App[None]):
 
         yield from file_action_commands(self, operation=getattr(self.screen, "operation_code", None) or "")
         yield readiness_command(self, db=ws.db, today=ws.today)
+        yield PaletteCommand("view: 一覧・名前の変更・削除…", "保存したビューを条件つきで一覧し、開く・名前を変える・削除する",
+                             self.action_saved_views)
         yield PaletteCommand("settings: メモが必要な状況…", "ギャップ・対象外などにメモ（理由）を必須にします",
                              self.action_note_rule)
         yield PaletteCommand("help: キー一覧", "すべてのキーを表示します", self.action_help)
