@@ -149,7 +149,16 @@ class RequirementsScreen(MarkingScreen):
         except FitGapError:
             self.table.reload()
             return
-        pane.show(detail, note_rule=self.workspace.note_rule())
+        pane.show(detail, note_rule=self.workspace.note_rule(), terms=self.flt.terms())
+
+    def on_virtual_table_activated(self, event: VirtualTable.Activated) -> None:
+        """Enter (or a double click) on a requirement: the full-screen view of it."""
+        event.stop()
+        row = self.table.current_row
+        if row is not None:
+            from fitgap.tui.screens.item_view import ItemScreen
+
+            self.app.push_screen(ItemScreen(row.key, terms=self.flt.terms()))
 
     def action_detail_scroll(self, direction: int) -> None:
         self.query_one(DetailPane).scroll_relative(y=direction * 5, animate=False)

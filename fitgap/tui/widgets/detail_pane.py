@@ -3,7 +3,8 @@ for 要再確認 items the previous and current text side by side."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -12,6 +13,7 @@ from textual.widgets import Static
 
 from fitgap.domain.enums import Status
 from fitgap.domain.rules import note_missing
+from fitgap.domain.text import nfkc
 from fitgap.services.items import ItemDetail
 from fitgap.tui.labels import SEVERITY_STYLE, STATUS_STYLE, when
 from fitgap.tui.widgets.text_diff import diff_contents
@@ -23,6 +25,25 @@ STYLE_VARS = {"must": "bold $text-error", "warn": "$text-warning", "good": "$tex
 
 def _section(title: str) -> Content:
     return Content.styled(f"■ {title}", "bold $text-accent")
+
+
+def highlighted(text: str | Content, terms: Sequence[str]) -> Content:
+    """``text`` with every search hit marked (case- and width-insensitively, as the search matches)."""
+    content = Content(text) if isinstance(text, str) else text
+    for term in terms:
+        if term:
+            content = content.highlight_regex(_term_pattern(term), style="bold reverse $text-warning")
+    return content
+
+
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """A pattern for a search term that also finds its full-width / half-width and other-case forms."""
+    chars = []
+    for ch in nfkc(term):
+        variants = {ch, ch.upper(), ch.lower()}
+        variants |= {chr(ord(v) + 0xFEE0) for v in list(variants) if "!" <= v <= "~"}  # full-width ASCII
+        chars.append("[" + "".join(re.escape(v) for v in sorted(variants)) + "]" if len(variants) > 1 else re.escape(ch))
+    return re.compile("".join(chars))
 
 
 def _lines(parts: Iterable[Content | str]) -> Content:
@@ -113,7 +134,7 @@ class DetailPane(VerticalScroll, can_focus=True):
                 yield Static(id="diff-new")
         yield Static(id="detail-rest", classes="detail-block")
 
-    def show(self, detail: ItemDetail | None, *, note_rule: frozenset[Status]) -> None:
+    def show(self, detail: ItemDetail | None, *, note_rule: frozenset[Status], terms: Sequence[str] = ()) -> None:
         head = self.query_one("#detail-head", Static)
         text = self.query_one("#detail-text", Static)
         rest = self.query_one("#detail-rest", Static)
@@ -124,7 +145,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             rest.update("")
             diff.remove_class("-shown")
             return
-        head.update(head_content(detail, note_rule))
+        head.update(highlighted(head_content(detail, note_rule), terms))
         prev = detail.previous
         if prev is not None:
             # the new text is in the right-hand column; the plain text block would repeat it
@@ -140,7 +161,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             text.display = False
         else:
             diff.remove_class("-shown")
-            text.update(_lines([_section("要件"), detail.text or "（本文なし）"]))
+            text.update(_lines([_section("要件"), highlighted(detail.text, terms) if detail.text else "（本文なし）"]))
             text.display = True
         rest.update(rest_content(detail, note_rule))
         self.scroll_home(animate=False)
