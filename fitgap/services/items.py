@@ -267,3 +267,12 @@ def loads(text: str) -> tuple[ItemFilter, ItemSort]:
     if column not in ItemSort.COLUMNS:
         column = "document"
     return ItemFilter.from_json(data.get("filter", {})), ItemSort(column, bool(s.get("descending")))
+
+
+def spec_document_without_list(*, db: Database, operation_code: str) -> tuple[str, str] | None:
+    """(operation name, spec document) when the operation has no requirement list yet, else None."""
+    with db.read() as session:
+        if specs.count_requirements(session=session, operation_code=operation_code):
+            return None
+        op = operations.get_operation(session=session, code=operation_code)
+    return (op.name, op.spec_document) if op is not None else None

@@ -75,3 +75,15 @@ async def test_a_search_hit_is_marked_in_the_detail_pane(demo_db, make_app):
         head = screen.query_one("#detail-head", Static).render()
         text = screen.query_one("#detail-text", Static).render()
         assert "帳票" in _marked(head) + _marked(text)
+
+
+async def test_an_operation_without_a_list_says_how_to_get_one(db, make_app):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.open_requirements("027")  # 児童手当: nothing bundled
+        await pilot.pause()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "児童手当 の要件一覧はまだ取り込まれていません" in text
+        assert "児童手当システム標準仕様書" in text and "import: 要件一覧" in text and "fitgap import-spec" in text
+        assert "絞り込みを変えてください" not in text

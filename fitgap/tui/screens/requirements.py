@@ -25,6 +25,7 @@ from fitgap.services.items import (
     count_items,
     get_item_detail,
     item_keys,
+    spec_document_without_list,
 )
 from fitgap.services.status import get_overview
 from fitgap.tui import keymap
@@ -142,7 +143,7 @@ class RequirementsScreen(MarkingScreen):
         row = self.table.current_row
         pane = self.query_one(DetailPane)
         if row is None:
-            pane.show(None, note_rule=self.workspace.note_rule())
+            pane.show(None, note_rule=self.workspace.note_rule(), empty=self._no_list_guide())
             return
         try:
             detail = get_item_detail(db=self.workspace.db, key=row.key)
@@ -150,6 +151,21 @@ class RequirementsScreen(MarkingScreen):
             self.table.reload()
             return
         pane.show(detail, note_rule=self.workspace.note_rule(), terms=self.flt.terms())
+
+    def _no_list_guide(self) -> Content | None:
+        """For an operation whose list was never imported: what the list is and how to bring it in."""
+        if self.operation_code is None:
+            return None
+        missing = spec_document_without_list(db=self.workspace.db, operation_code=self.operation_code)
+        if missing is None:
+            return None
+        name, document = missing
+        return Content.assemble(
+            (f"{name} の要件一覧はまだ取り込まれていません。", "bold"), "\n\n",
+            f"「{document}」の機能・帳票要件一覧（Excel）を所管省庁やデジタル庁のサイトから入手し、取り込んでください。\n",
+            "・作業画面: ctrl+p でパレットを開き「import: 要件一覧…」\n",
+            "・コマンド: fitgap import-spec 要件一覧.xlsx（複数のファイルは並べて指定）",
+        )
 
     def on_virtual_table_activated(self, event: VirtualTable.Activated) -> None:
         """Enter (or a double click) on a requirement: the full-screen view of it."""

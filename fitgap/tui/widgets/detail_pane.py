@@ -134,13 +134,15 @@ class DetailPane(VerticalScroll, can_focus=True):
                 yield Static(id="diff-new")
         yield Static(id="detail-rest", classes="detail-block")
 
-    def show(self, detail: ItemDetail | None, *, note_rule: frozenset[Status], terms: Sequence[str] = ()) -> None:
+    def show(self, detail: ItemDetail | None, *, note_rule: frozenset[Status], terms: Sequence[str] = (),
+             empty: Content | None = None) -> None:
         head = self.query_one("#detail-head", Static)
         text = self.query_one("#detail-text", Static)
         rest = self.query_one("#detail-rest", Static)
         diff = self.query_one("#detail-diff")
         if detail is None:
-            head.update(Content.styled("該当する要件はありません。絞り込みを変えてください（x で解除）。", "$text-muted"))
+            head.update(empty or Content.styled("該当する要件はありません。絞り込みを変えてください（x で解除）。",
+                                                "$text-muted"))
             text.update("")
             rest.update("")
             diff.remove_class("-shown")
