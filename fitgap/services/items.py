@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from fitgap.domain.enums import Disposition, Kubun, RequirementKind, Severity, Status
 from fitgap.domain.rules import DEFAULT_NOTE_REQUIRED
-from fitgap.domain.text import nfkc
+from fitgap.domain.text import display_width, nfkc
 from fitgap.errors import NotFoundError
 from fitgap.storage import audit, items, operations, search_index, specs, vendors
 from fitgap.storage.db import Database
@@ -276,3 +276,10 @@ def spec_document_without_list(*, db: Database, operation_code: str) -> tuple[st
             return None
         op = operations.get_operation(session=session, code=operation_code)
     return (op.name, op.spec_document) if op is not None else None
+
+
+def id_width(*, db: Database, operation_code: str | None, minimum: int = 9, maximum: int = 20) -> int:
+    """Terminal cells the ID column needs for the longest current ID (Japanese suffixes count two)."""
+    with db.read() as session:
+        ids = items.longest_ids(session=session, operation_code=operation_code)
+    return max(minimum, min(maximum, max((display_width(i) for i in ids), default=minimum)))

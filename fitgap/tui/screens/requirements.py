@@ -24,6 +24,7 @@ from fitgap.services.items import (
     ItemSort,
     count_items,
     get_item_detail,
+    id_width,
     item_keys,
     spec_document_without_list,
 )
@@ -77,7 +78,9 @@ class RequirementsScreen(MarkingScreen):
         yield Static(id="req-title", classes="screen-title")
         yield FilterBar(text=self.flt.text, blink=self.workbench.blink, id="filter-bar")
         with Container(id="req-body"):
-            yield VirtualTable[ItemRow](self._source(), columns=item_columns(all_operations=self.operation_code is None),
+            yield VirtualTable[ItemRow](self._source(), columns=item_columns(all_operations=self.operation_code is None,
+                                                           id_width=id_width(db=self.workspace.db,
+                                                                             operation_code=self.operation_code)),
                                         formatter=self._format, is_selected=lambda r: r.key in self.selected_items,
                                         page_size=PAGE_SIZE, id="items")
             yield DetailPane(id="detail")
