@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static
 from fitgap.errors import FitGapError
 from fitgap.services.items import ItemDetail, ItemKey, get_item_detail
 from fitgap.tui.labels import when
-from fitgap.tui.widgets.detail_pane import FIELD_LABELS, head_content, highlighted
+from fitgap.tui.widgets.detail_pane import head_content, highlighted, history_line
 from fitgap.tui.widgets.text_diff import diff_contents
 
 
@@ -50,11 +50,7 @@ def body_content(d: ItemDetail, terms: Sequence[str]) -> Content:
         parts.append(Content.styled("（なし）", "$text-muted"))
     parts += [Content(""), _section(f"変更履歴（{len(d.history)}件）")]
     if d.history:
-        for h in d.history:
-            label = FIELD_LABELS.get(h.field or "", h.field or h.action)
-            parts.append(Content.assemble((when(h.at), "$text-muted"), f" {h.user} {label}: ",
-                                          (h.old or "—").replace("\n", " "), " → ",
-                                          ((h.new or "—").replace("\n", " "), "bold")))
+        parts += [history_line(h) for h in d.history]
     else:
         parts.append(Content.styled("（なし）", "$text-muted"))
     return Content("\n").join(parts)

@@ -14,7 +14,7 @@ from textual.widgets import Static
 from fitgap.domain.enums import Status
 from fitgap.domain.rules import note_missing
 from fitgap.domain.text import nfkc
-from fitgap.services.items import ItemDetail
+from fitgap.services.items import HistoryEntry, ItemDetail
 from fitgap.tui.labels import SEVERITY_STYLE, STATUS_STYLE, when
 from fitgap.tui.widgets.text_diff import diff_contents
 
@@ -75,6 +75,13 @@ def head_content(d: ItemDetail, note_rule: frozenset[Status]) -> Content:
     return _lines(parts)
 
 
+def history_line(h: HistoryEntry) -> Content:
+    """One change of the item: when, who, which field, old → new."""
+    label = FIELD_LABELS.get(h.field or "", h.field or h.action)
+    return Content.assemble((when(h.at), "$text-muted"), f" {h.user} {label}: ", (h.old or "—").replace("\n", " "),
+                            " → ", ((h.new or "—").replace("\n", " "), "bold"))
+
+
 def rest_content(d: ItemDetail, note_rule: frozenset[Status]) -> Content:
     r = d.row
     parts: list[Content | str] = []
@@ -99,11 +106,7 @@ def rest_content(d: ItemDetail, note_rule: frozenset[Status]) -> Content:
         parts.append(Content.styled("（なし）", "$text-muted"))
     parts += ["", _section("変更履歴")]
     if d.history:
-        for h in d.history[:30]:
-            label = FIELD_LABELS.get(h.field or "", h.field or h.action)
-            parts.append(Content.assemble((when(h.at), "$text-muted"), f" {h.user} {label}: ",
-                                          (h.old or "—").replace("\n", " "), " → ",
-                                          ((h.new or "—").replace("\n", " "), "bold")))
+        parts += [history_line(h) for h in d.history[:30]]
     else:
         parts.append(Content.styled("（なし）", "$text-muted"))
     return _lines(parts)
