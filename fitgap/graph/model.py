@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind, SystemKind
+from fitgap.domain.enums import DeadlineBasis, DeadlineKind, LinkMethod, MilestoneKind, SystemKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,15 @@ class SystemNode:
     milestones: tuple[MilestonePoint, ...] = ()
     typical: bool = False
     note: str = ""
+    deadline_basis: DeadlineBasis = DeadlineBasis.LEGAL
+    deadline_reason: str = ""  # why this date (「住民記録システムの移行予定 2027-01-05 に合わせる」)
+    follows_links: bool = False  # no date of its own: needed by the systems it exchanges data with
+
+    @property
+    def converts(self) -> bool:
+        """Moves to a standard-conforming system (the 20 operations and the cross-cutting standards);
+        related systems (関連システム) are changed in place and external ones are not touched."""
+        return self.kind == SystemKind.STANDARD
 
     @property
     def done(self) -> bool:

@@ -5,6 +5,7 @@ Version history
   2  systems and their links and milestones, vendors and their answers, saved views.
   3  a full-text index of requirements for Japanese substring search (SQLite FTS5, trigram tokenizer);
      other databases search with LIKE and need no index.
+  4  the 改修 items of data links (interface_change), see schema_changes.
 
 A step is an explicit function from version N to N+1, run inside the same transaction as the version
 bump, so an interrupted upgrade leaves the database at version N.
@@ -25,8 +26,9 @@ from fitgap.domain import models as m
 from fitgap.errors import DatabaseError
 from fitgap.storage import search_index
 from fitgap.storage.db import Database, connect, sqlite_path
+from fitgap.storage.schema_changes import add_interface_changes
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 META_TABLE = "fitgap_meta"
 
 V1_TABLES = [
@@ -64,7 +66,11 @@ def _step_2_to_3(conn: sa.Connection) -> None:
     search_index.create(conn)
 
 
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _step_1_to_2, 2: _step_2_to_3}
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
+    1: _step_1_to_2,
+    2: _step_2_to_3,
+    3: add_interface_changes,
+}
 
 
 def read_meta(conn: sa.Connection) -> dict[str, str]:
