@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fitgap.cli.context import Context
+from fitgap.cli.system_changes import register_changes
 from fitgap.cli.table import render_table
 from fitgap.domain.calendar import days_left_label, format_date
 from fitgap.domain.enums import DeadlineBasis, DeadlineKind, LinkMethod, MilestoneKind, SystemKind
@@ -90,6 +91,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--planned", metavar="DATE", help="予定日")
     p.add_argument("--actual", metavar="DATE", help="実績日（完了した日）")
     p.set_defaults(func=cmd_milestone)
+
+    register_changes(ss, common)
 
     p = ss.add_parser(
         "export", parents=[common], help="システムと連携を CSV に書き出す / export CSV",

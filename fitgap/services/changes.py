@@ -179,6 +179,24 @@ def _resolve_pair(session: Session, provider: str, consumer: str) -> tuple[Any, 
     return p, c
 
 
+def clean_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The given fields (UNSET dropped), typed and checked; InvalidInputError for a bad one."""
+    unknown = set(values) - set(FIELDS)
+    if unknown:
+        raise ValueError(f"unknown fields {unknown}")
+    values = {k: v for k, v in values.items() if v is not UNSET}
+    if "status" in values and not isinstance(values["status"], ChangeStatus):
+        values["status"] = parse_status(values["status"])
+    if "cost_kyen" in values:
+        values["cost_kyen"] = check_cost(values["cost_kyen"])
+    for k in ("change", "interim", "note"):
+        if k in values:
+            values[k] = (values[k] or "").strip()
+    if "vendor" in values:
+        values["vendor"] = (values["vendor"] or "").strip() or None
+    return values
+
+
 def update_change(
     *,
     db: Database,
@@ -195,48 +213,50 @@ def update_change(
     status given sets 完了; leaving 完了 clears the completion date. ``expected_revision`` refuses the edit
     (ConflictError) when someone changed the item since it was read.
     """
-    unknown = set(values) - set(FIELDS)
-    if unknown:
-        raise ValueError(f"unknown fields {unknown}")
-    values = {k: v for k, v in values.items() if v is not UNSET}
-    if "status" in values and not isinstance(values["status"], ChangeStatus):
-        values["status"] = parse_status(values["status"])
-    if "cost_kyen" in values:
-        values["cost_kyen"] = check_cost(values["cost_kyen"])
-    for k in ("change", "interim", "note"):
-        if k in values:
-            values[k] = (values[k] or "").strip()
-    if "vendor" in values:
-        values["vendor"] = (values["vendor"] or "").strip() or None
-    today = today or date.today()
+    values = clean_values(values)
     with db.write() as session:
         p, c = _resolve_pair(session, provider, consumer)
-        row = store.get_change(session=session, provider_id=p.id or 0, consumer_id=c.id or 0)
-        if row is None:
-            sg = load_graph_in(session)
-            row = InterfaceChange(**_default_row(sg, (p.id or 0, c.id or 0)))
-        if expected_revision is not None and row.revision != expected_revision:
-            raise ConflictError(
-                f"{p.name} → {c.name} の改修項目は、読み込んだ後に変更されています（{row.updated_by or '他の利用者'}）。"
-                "上書きしていません。",
-                "r で読み直してから、もう一度編集してください。",
-            )
-        before = {k: getattr(row, k) for k in FIELDS}
-        notes = _complete(values, before, today)
-        edit = AuditedEdit(session, user)
-        key = f"{p.name}→{c.name}"
-        for k, v in values.items():
-            if getattr(row, k) == v:
-                continue
-            edit.log("change.update", "interface_change", key, k, getattr(row, k), v)
-            setattr(row, k, v)
-        after = {k: getattr(row, k) for k in FIELDS}
-        if after != before:
-            row.revision += 1
-            row.updated_at, row.updated_by = edit.at, user
+        return apply_in(session, AuditedEdit(session, user), p.id or 0, c.id or 0, values,
+                        expected_revision=expected_revision, today=today or date.today())
+
+
+def current_row(session: Session, provider_id: int, consumer_id: int,
+                sg: SystemGraph | None = None) -> InterfaceChange:
+    """The saved item of a link, or the default one it would get (not added to the session)."""
+    row = store.get_change(session=session, provider_id=provider_id, consumer_id=consumer_id)
+    if row is None:
+        row = InterfaceChange(**_default_row(sg or load_graph_in(session), (provider_id, consumer_id)))
+    return row
+
+
+def apply_in(session: Session, edit: AuditedEdit, provider_id: int, consumer_id: int, values: dict[str, Any], *,
+             expected_revision: int | None, today: date, sg: SystemGraph | None = None) -> ChangeEdit:
+    """One item's edit inside the caller's transaction (``values`` already cleaned)."""
+    sg = sg or load_graph_in(session)
+    p_name, c_name = sg.name(provider_id), sg.name(consumer_id)
+    row = current_row(session, provider_id, consumer_id, sg)
+    if expected_revision is not None and row.revision != expected_revision:
+        raise ConflictError(
+            f"{p_name} → {c_name} の改修項目は、読み込んだ後に変更されています（{row.updated_by or '他の利用者'}）。"
+            "上書きしていません。",
+            "読み直してから、もう一度編集してください。",
+        )
+    values = dict(values)
+    before = {k: getattr(row, k) for k in FIELDS}
+    notes = _complete(values, before, today)
+    key = f"{p_name}→{c_name}"
+    for k, v in values.items():
+        if getattr(row, k) == v:
+            continue
+        edit.log("change.update", "interface_change", key, k, getattr(row, k), v)
+        setattr(row, k, v)
+    after = {k: getattr(row, k) for k in FIELDS}
+    if after != before:
+        row.revision += 1
+        row.updated_at, row.updated_by = edit.at, edit.user
         session.add(row)
         session.flush()
-        return ChangeEdit(p.name, c.name, before, after, row.revision, notes)
+    return ChangeEdit(p_name, c_name, before, after, row.revision, notes)
 
 
 def _complete(values: dict[str, Any], before: dict[str, Any], today: date) -> list[str]:
