@@ -146,10 +146,16 @@ def test_slip_moves_the_needed_by_date_of_the_items_and_flags_new_late_ones(db: 
     systems.update_system(db=db, user="u", system=kokuho, planned_cutover=date(2027, 6, 1))
     changes.update_change(db=db, user="u", provider=JUKI, consumer=FUKUSHI, planned=date(2027, 1, 4))
     changes.update_change(db=db, user="u", provider=JUKI, consumer=kokuho, planned=date(2027, 2, 1))
-    sg, report, moved = schedule.slip_changes(db=db, system=JUKI, new_date=date(2026, 12, 15), today=TODAY)
+    # 住民記録 slips to 2027-03-01: both items are needed later; the one planned after 2027-01-05 is on time again
+    assert _item(db, JUKI, kokuho).state.late == LateKind.PLANNED_AFTER
+    sg, report, moved = schedule.slip_changes(db=db, system=JUKI, new_date=date(2027, 3, 1), today=TODAY)
+    impacted = {sg.name(i.system) for i in report.impacts}
+    assert kokuho not in impacted and FUKUSHI not in impacted  # 国保 is planned later; 福祉総合 does not cut over
     by = {(sg.name(m.state.item.provider), sg.name(m.state.item.consumer)): m for m in moved}
-    fukushi = by[(JUKI, FUKUSHI)]  # 住民記録 earlier: the change is needed earlier and is now late
-    assert (fukushi.needed_before, fukushi.state.needed_by) == (date(2027, 1, 5), date(2026, 12, 15))
-    assert fukushi.state.late == LateKind.PLANNED_AFTER
-    assert by[(JUKI, kokuho)].state.late == LateKind.PLANNED_AFTER
-    assert list(by)[0] in {(JUKI, FUKUSHI), (JUKI, kokuho)}  # late ones first
+    assert (by[(JUKI, FUKUSHI)].needed_before, by[(JUKI, FUKUSHI)].state.needed_by) == (date(2027, 1, 5),
+                                                                                        date(2027, 3, 1))
+    assert by[(JUKI, kokuho)].state.late is None
+    # brought forward to 2026-12-15 instead: both changes are late, the latest first
+    sg, _report, moved = schedule.slip_changes(db=db, system=JUKI, new_date=date(2026, 12, 15), today=TODAY)
+    assert [(sg.name(m.state.item.consumer), m.state.late, m.state.days_late) for m in moved[:2]] == [
+        (kokuho, LateKind.PLANNED_AFTER, 48), (FUKUSHI, LateKind.PLANNED_AFTER, 20)]
