@@ -95,3 +95,59 @@ def test_version_1_database_is_upgraded_in_place_keeping_its_data(tmp_path):
     assert con.execute("SELECT value FROM fitgap_meta WHERE key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
     assert con.execute("SELECT value FROM setting WHERE key='note_required'").fetchone()[0] == "ギャップ"
     con.close()
+
+
+def test_version_3_database_keeps_systems_links_and_milestones_and_gains_change_items(tmp_path):
+    """A database made by the release before 改修 items (schema 3) is upgraded in place."""
+    from datetime import date
+
+    from fitgap.domain.enums import MilestoneKind, SystemKind
+    from fitgap.services import changes, systems
+
+    path = tmp_path / "v3.db"
+    url = sqlite_url(path)
+    old = Database(create_engine(url))
+    with old.write() as session:
+        create_schema(session.connection(), version=3)
+    old.dispose()
+    # what today's release (schema 3) holds: systems, links and milestones, edited by the municipality
+    con = sqlite3.connect(path)
+    con.executescript("""
+        INSERT INTO operation (code, "order", name, short_name, "group", ministry, spec_document, cross_cutting,
+                               deadline, deadline_kind, sub_codes)
+            VALUES ('001', 3, '住民基本台帳', '住民基本台帳', '住記系', '総務省', '住民記録', 0, '2031-03-31', '特定移行支援', '');
+        INSERT INTO system (id, name, kind, deadline_kind, typical, note, planned_cutover)
+            VALUES (1, '住民記録システム', '標準化対象', 'FY2025末', 0, '', '2027-01-05');
+        INSERT INTO system (id, name, kind, deadline_kind, typical, note, vendor)
+            VALUES (2, '福祉総合システム', '関連システム', 'FY2025末', 0, '', '株式会社福祉');
+        INSERT INTO system_operation (system_id, operation_code) VALUES (1, '001');
+        INSERT INTO integration (provider_id, consumer_id, data, method, interim_interface, typical)
+            VALUES (1, 2, '宛名', 'ファイル', 1, 0);
+        INSERT INTO milestone (system_id, kind, planned, actual) VALUES (1, '契約', '2026-06-01', '2026-06-15');
+    """)
+    con.commit()
+    con.close()
+
+    db = open_database(url)
+    try:
+        con = sqlite3.connect(path)
+        assert con.execute("SELECT value FROM fitgap_meta WHERE key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+        assert con.execute("SELECT count(*) FROM interface_change").fetchone()[0] == 0
+        con.close()
+        by_name = {v.name: v for v in systems.list_systems(db=db)}
+        assert by_name["住民記録システム"].planned_cutover == date(2027, 1, 5)
+        assert by_name["住民記録システム"].milestones[0].kind == MilestoneKind.CONTRACT
+        assert by_name["住民記録システム"].milestones[0].actual == date(2026, 6, 15)
+        assert by_name["福祉総合システム"].kind == SystemKind.RELATED
+        assert by_name["福祉総合システム"].deadline == date(2027, 1, 5)  # needed-by, not 2026-03-31
+        (link,) = systems.list_links(db=db)
+        assert (link.provider, link.consumer, link.data, link.interim_interface) == (
+            "住民記録システム", "福祉総合システム", "宛名", True)
+        # the link's 改修 item is shown before it is saved, and saved by the first edit
+        (item,) = changes.get_changes(db=db, today=date(2026, 12, 1)).items
+        assert not item.saved and item.item.vendor == "株式会社福祉" and item.state.needed_by == date(2027, 1, 5)
+        changes.update_change(db=db, user="u", provider="住民記録システム", consumer="福祉総合システム", status="調査中")
+        (item,) = changes.get_changes(db=db, today=date(2026, 12, 1)).items
+        assert item.saved and item.item.status.value == "調査中"
+    finally:
+        db.dispose()
