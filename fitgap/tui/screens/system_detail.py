@@ -8,7 +8,7 @@ from datetime import date
 from rich.markup import escape
 
 from fitgap.domain.calendar import days_left_label, format_date
-from fitgap.domain.enums import MilestoneKind
+from fitgap.domain.enums import DeadlineBasis, MilestoneKind
 from fitgap.graph.build import SystemGraph
 from fitgap.graph.risk import RiskLevel
 from fitgap.services.schedule import Conflict, LinkEnd, ScheduleView, SystemRow
@@ -64,7 +64,9 @@ def detail_text(row: SystemRow, view: ScheduleView) -> str:
     lines.append(f"{node.kind.value}　業務 {','.join(node.operations) or '—'}　ベンダ {escape(node.vendor or '—')}")
     lines.append(f"移行予定 {format_date(node.planned_cutover)}　実施 {format_date(node.actual_cutover)}")
     if node.deadline is not None:
-        lines.append(f"期限 {format_date(node.deadline)}（{node.deadline_kind.value}）　"
+        label = {DeadlineBasis.NEEDED_BY: "必要日", DeadlineBasis.MANUAL: "期限（手動設定）"}.get(node.deadline_basis, "期限")
+        why = node.deadline_reason if node.deadline_basis == DeadlineBasis.NEEDED_BY else node.deadline_kind.value
+        lines.append(f"{label} {format_date(node.deadline)}（{escape(why)}）　"
                      f"{days_left_label(node.deadline, view.today)}")
     if row.risk is not None:
         reasons = "、".join(row.risk.reasons) or "—"
