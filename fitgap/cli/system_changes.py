@@ -147,4 +147,4 @@ def cmd_changes_import(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"問題一覧: {rep.problems_file}")
     if rep.dry_run:
         ctx.print("--dry-run のため何も保存していません。")
-    return 1 if rep.problems and not rep.dry_run and not rep.applied and not rep.untouched else 0
+    return 1 if rep.problems and not rep.changes else 0  # problems and nothing valid to apply
