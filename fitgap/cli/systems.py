@@ -262,4 +262,8 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             continue
         ctx.print(f"{label}（{report.source_file}）: 追加 {len(report.added)}件、更新 {len(report.updated)}件、"
                   f"変更なし {report.unchanged}件" + (f"、削除 {len(report.removed)}件" if report.removed else ""))
+    if result.changes_added:
+        ctx.print(f"移行をまたぐ連携の改修項目 {result.changes_added}件を「未着手」で作成しました。")
+    if result.changes_removed:
+        ctx.print(f"削除した連携の改修項目 {result.changes_removed}件も削除しました。")
     return 0

@@ -159,3 +159,23 @@ def test_slip_moves_the_needed_by_date_of_the_items_and_flags_new_late_ones(db: 
     sg, _report, moved = schedule.slip_changes(db=db, system=JUKI, new_date=date(2026, 12, 15), today=TODAY)
     assert [(sg.name(m.state.item.consumer), m.state.late, m.state.days_late) for m in moved[:2]] == [
         (kokuho, LateKind.PLANNED_AFTER, 48), (FUKUSHI, LateKind.PLANNED_AFTER, 20)]
+
+
+def test_csv_import_with_replace_links_removes_their_items_and_says_how_many(db: Database, tmp_path) -> None:
+    import csv
+
+    from fitgap.importers.systems_csv import LINK_COLUMNS
+    from fitgap.services import systems_csv
+
+    path = tmp_path / "links.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(LINK_COLUMNS)
+        w.writerow([JUKI, "国民健康保険システム", "宛名", "ファイル", "なし", ""])
+        w.writerow(["国民健康保険システム", FUKUSHI, "資格", "API", "なし", ""])
+    systems.add_system(db=db, user="u", name=FUKUSHI, kind=SystemKind.RELATED)
+    result = systems_csv.import_csv(db=db, user="u", links_path=path, replace_links=True)
+    assert result.changes_removed == 52  # every other typical link went, and its item with it
+    assert result.changes_added == 1  # 国保 → 福祉総合
+    assert {(v.provider, v.consumer) for v in changes.get_changes(db=db, today=TODAY).items} == {
+        (JUKI, "国民健康保険システム"), ("国民健康保険システム", FUKUSHI)}
