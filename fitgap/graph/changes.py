@@ -65,19 +65,17 @@ def crosses_cutover(sg: SystemGraph, provider: int, consumer: int) -> bool:
 def link_needed_by(sg: SystemGraph, provider: int, consumer: int) -> tuple[date | None, str]:
     """When the change of this link must work, and why: the earliest cut-over (else deadline) of the sides
     that move."""
-    found: list[tuple[date, str]] = []
-    for sid in (provider, consumer):
+    best: tuple[date, int, SystemNode] | None = None
+    for rank, sid in enumerate((provider, consumer)):
         n = sg.systems[sid]
-        if not n.converts:
-            continue
-        if n.cutover is not None:
-            verb = "移行実施" if n.done else "移行予定"
-            found.append((n.cutover, f"{n.name}の{verb} {n.cutover.isoformat()}"))
-        elif n.deadline is not None:
-            found.append((n.deadline, f"{n.name}の{n.deadline_basis.value} {n.deadline.isoformat()}"))
-    if not found:
+        when = (n.cutover or n.deadline) if n.converts else None
+        if when is not None and (best is None or when < best[0]):
+            best = (when, rank, n)
+    if best is None:
         return None, "移行日も期限もないため必要日を決められません"
-    return min(found)
+    when, _rank, n = best
+    what = ("移行実施" if n.done else "移行予定") if n.cutover is not None else n.deadline_basis.value
+    return when, f"{n.name}の{what} {when.isoformat()}"
 
 
 def default_change(sg: SystemGraph, link: Link) -> str:

@@ -11,6 +11,8 @@ from datetime import date
 
 from fitgap.domain.enums import DeadlineBasis, DeadlineKind, LinkMethod, MilestoneKind, SystemKind
 
+_STANDARD = SystemKind.STANDARD  # a module constant: reading an enum member off its class is slow
+
 
 @dataclass(frozen=True, slots=True)
 class MilestonePoint:
@@ -47,7 +49,7 @@ class SystemNode:
     def converts(self) -> bool:
         """Moves to a standard-conforming system (the 20 operations and the cross-cutting standards);
         related systems (関連システム) are changed in place and external ones are not touched."""
-        return self.kind == SystemKind.STANDARD
+        return self.kind is _STANDARD or self.kind == _STANDARD
 
     @property
     def done(self) -> bool:
