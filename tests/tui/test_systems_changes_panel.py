@@ -60,6 +60,9 @@ async def test_panel_shows_the_needed_by_date_and_edits_are_saved_and_undone(db:
         assert (item.status, item.planned) == (ChangeStatus.IN_PROGRESS, date(2027, 2, 1))
         panel = str(screen.query_one("#sys-changes", Static).content)
         assert "必要日までに終わらない 1件" in panel and "改修予定が必要日より後 27日" in panel
+        conflicts = str(screen.query_one("#sys-conflicts-text", Static).content)
+        assert f"{JUKI} → {FUKUSHI}: 改修予定が必要日より後 27日" in conflicts
+        assert "改修の遅れ" in str(screen.query_one("#sys-summary", Static).content)
         await pilot.press("U")
         await pilot.pause()
         item = _item(db).item

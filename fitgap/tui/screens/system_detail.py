@@ -44,7 +44,7 @@ def format_row(row: SystemRow, today: date) -> Sequence[Cell]:
         left,
         (risk.level.value, RISK_STYLE[risk.level]) if risk else "",
         (str(risk.open_must_gaps), "must") if risk and risk.open_must_gaps else ("·", "muted"),
-        (str(len(row.conflicts)), "must") if row.conflicts else ("·", "muted"),
+        (str(len(row.conflicts) + row.late_changes), "must") if row.conflicts or row.late_changes else ("·", "muted"),
         ("要確認", "warn") if node.typical else "",
     )
 
@@ -95,6 +95,12 @@ def conflicts_text(view: ScheduleView) -> str:
     sg = view.graph
     lines = [f"[b $text-error]日程の矛盾 {len(view.conflicts)}件[/]" if view.conflicts else "[b]日程の矛盾なし[/b]"]
     lines += [f"  {conflict_line(c, sg)}" for c in view.conflicts]
+    late = view.late_changes
+    if late:
+        lines.append(f"[b $text-error]改修の遅れ {len(late)}件[/]（必要日までに終わらない連携の改修）")
+        lines += [f"  {escape(c.label)}: {c.state.late.value if c.state.late else ''} {c.state.days_late}日"
+                  f"（必要日 {c.state.needed_by.isoformat() if c.state.needed_by else '—'}、{c.item.status.value}）"
+                  for c in late]
     for cycle in view.cycles:
         loop = " → ".join(escape(n) for n in sg.names([*cycle.example, cycle.example[0]]))
         lines.append(f"[b]循環[/b]（同じ波で移行するか暫定連携が必要）: {loop}")

@@ -113,7 +113,8 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
         )
         self.query_one("#sys-summary", Static).update(
             f"システム {len(self.rows)}件　連携 {len(view.graph.links)}件　移行の波 {len(view.waves)}"
-            f"　日程の矛盾 [b $text-error]{len(view.conflicts)}[/]件　リスク高 [b $text-error]{high}[/]件"
+            f"　日程の矛盾 [b $text-error]{len(view.conflicts)}[/]件　改修の遅れ [b $text-error]{len(view.late_changes)}[/]件"
+            f"　リスク高 [b $text-error]{high}[/]件"
             + (f"　[$text-warning]典型例（要確認） {typical}件[/]" if typical else "")
         )
         self.query_one("#sys-conflicts-text", Static).update(conflicts_text(view))
