@@ -64,13 +64,21 @@ def crosses_cutover(sg: SystemGraph, provider: int, consumer: int) -> bool:
 
 def link_needed_by(sg: SystemGraph, provider: int, consumer: int) -> tuple[date | None, str]:
     """When the change of this link must work, and why: the earliest cut-over (else deadline) of the sides
-    that move."""
+    that move. A cross-cutting side without a planned cut-over counts with its needed-by date only when the
+    other side gives no date (that date comes from its other links: 団体内統合宛名 must be ready for 住民記録,
+    not every link of it by then)."""
     best: tuple[date, int, SystemNode] | None = None
+    derived: tuple[date, int, SystemNode] | None = None  # a side's own needed-by date: only when nothing else
     for rank, sid in enumerate((provider, consumer)):
         n = sg.systems[sid]
         when = (n.cutover or n.deadline) if n.converts else None
-        if when is not None and (best is None or when < best[0]):
+        if when is None:
+            continue
+        if n.follows_links and n.cutover is None:
+            derived = derived if derived is not None and derived[0] <= when else (when, rank, n)
+        elif best is None or when < best[0]:
             best = (when, rank, n)
+    best = best or derived
     if best is None:
         return None, "移行日も期限もないため必要日を決められません"
     when, _rank, n = best
@@ -180,9 +188,12 @@ class ChangeSlip:
 
 
 def slipped_graph(sg: SystemGraph, report: SlipReport) -> SystemGraph:
-    """The graph as if the slip happened: the slipped system and the systems it pushes move to their new
-    dates, and the needed-by dates follow."""
-    moved: Mapping[int, date] = {report.system: report.new_date, **{i.system: i.earliest for i in report.impacts}}
+    """The graph as if the slip happened: the slipped system and the planned systems it pushes move to their
+    new dates (a system without a plan keeps none), and the needed-by dates follow."""
+    moved: Mapping[int, date] = {
+        report.system: report.new_date,
+        **{i.system: i.earliest for i in report.impacts if i.planned is not None},  # pushed plans only
+    }
     nodes: list[SystemNode] = []
     for sid, n in sg.systems.items():
         if sid in moved and not n.done:

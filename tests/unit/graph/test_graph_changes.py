@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from fitgap.domain.calendar import FY2030_END
 from fitgap.domain.enums import ChangeStatus, SystemKind
 from fitgap.graph.changes import (
     ChangeItem,
@@ -13,6 +14,7 @@ from fitgap.graph.changes import (
     default_vendor,
     link_needed_by,
 )
+from fitgap.graph.needed_by import with_needed_by
 
 RELATED = {"kind": SystemKind.RELATED, "vendor": "株式会社福祉"}
 TODAY = date(2026, 12, 1)
@@ -52,3 +54,15 @@ def test_late_and_done_items(graph) -> None:
     states = change_states(sg, items, today=TODAY)
     assert [(s.item.consumer, s.late, s.days_late) for s in states] == [
         (4, LateKind.PLANNED_AFTER, 39), (2, LateKind.OVERDUE, 30), (3, None, 9)]
+
+
+def test_a_cross_cutting_side_gives_its_needed_by_date_only_when_the_other_side_gives_none(graph) -> None:
+    sg = with_needed_by(graph({
+        "住記": {"planned_cutover": date(2027, 1, 5), "deadline": FY2030_END},
+        "統合宛名": {"follows_links": True},
+        "子育て": {"deadline": FY2030_END},
+        "中間サーバー": {"kind": SystemKind.EXTERNAL},
+    }, [("住記", "統合宛名"), ("子育て", "統合宛名"), ("統合宛名", "中間サーバー")]))
+    assert sg.system(2).deadline == date(2027, 1, 5)  # ready for 住記
+    assert link_needed_by(sg, 3, 2) == (FY2030_END, "子育ての期限 2031-03-31")  # not every link by 住記's date
+    assert link_needed_by(sg, 2, 4) == (date(2027, 1, 5), "統合宛名の期限 2027-01-05")

@@ -3,6 +3,7 @@ late against the needed-by date, removed with their link; risk, schedule and sli
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 
 import pytest
@@ -13,7 +14,8 @@ from fitgap.domain.models import AuditEvent, InterfaceChange
 from fitgap.errors import ConflictError, InvalidInputError, NotFoundError
 from fitgap.graph.changes import LateKind
 from fitgap.graph.risk import RiskLevel
-from fitgap.services import changes, schedule, systems
+from fitgap.importers.systems_csv import LINK_COLUMNS
+from fitgap.services import changes, schedule, systems, systems_csv
 from fitgap.services.catalog import init_database
 from fitgap.storage.db import Database
 
@@ -162,11 +164,6 @@ def test_slip_moves_the_needed_by_date_of_the_items_and_flags_new_late_ones(db: 
 
 
 def test_csv_import_with_replace_links_removes_their_items_and_says_how_many(db: Database, tmp_path) -> None:
-    import csv
-
-    from fitgap.importers.systems_csv import LINK_COLUMNS
-    from fitgap.services import systems_csv
-
     path = tmp_path / "links.csv"
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
