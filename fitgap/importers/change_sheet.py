@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from fitgap.domain.answer_sheet import SheetKey, SheetProblem, decode_key, values_hash
+from fitgap.domain.answer_sheet import KEY_SEP, SheetKey, SheetProblem, decode_key, values_hash
 from fitgap.domain.enums import ChangeStatus
 from fitgap.domain.text import nfkc
 from fitgap.importers.answer_workbook import WorkbookMeta, excel_error, is_blank, read_answer_book
@@ -32,11 +32,13 @@ def exported_values_hash(status: str, planned: date | None, actual: date | None,
 
 
 def encode_key(provider_id: int, consumer_id: int, text_hash: str, revision: int, vhash: str) -> str:
-    return SheetKey(SHEET_CODE, f"{provider_id}-{consumer_id}", text_hash, revision, vhash).encode()
+    """IF|<provider id>-<consumer id>|<hash of what changes>|<revision>|<hash of the values>: a key without
+    a requirement kind (a link is no requirement), read back by decode_key like the other sheets' keys."""
+    return KEY_SEP.join([SHEET_CODE, f"{provider_id}-{consumer_id}", text_hash, str(revision), vhash])
 
 
 def pair_of(key: SheetKey) -> tuple[int, int] | None:
-    if key.operation_code != SHEET_CODE:
+    if key.operation_code != SHEET_CODE or key.kind:
         return None
     parts = key.req_id.split("-")
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
@@ -88,11 +90,11 @@ def read_change_sheet(path: Path) -> ChangeSheetResult:
                    else f"キー「{data.raw_key}」を読めません。取り込みません。")
             result.problems.append(SheetProblem(sheet, row, msg, "行を追加せず、キー列（隠し列）は変更しないでください。"))
             continue
-        if key.encode() in seen:
+        if key.cell in seen:
             result.problems.append(SheetProblem(sheet, row, "同じ改修項目の行が重複しています。取り込みません。",
                                                 "コピーした行を削除してください。", key.req_id))
             continue
-        seen.add(key.encode())
+        seen.add(key.cell)
         status_v, planned_v, actual_v, cost_v, interim_v, note_v = data.values
         problems = [SheetProblem(sheet, row, f"{label} がエラー値 {value} です。",
                                  "先頭が = の文字は数式になります。先頭に ' を付けてください。", key.req_id)
