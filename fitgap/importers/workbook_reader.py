@@ -27,8 +27,6 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
-
 from fitgap.errors import InvalidInputError
 from fitgap.importers.workbook_guard import check_workbook
 
@@ -120,6 +118,9 @@ class Workbook:
     """An open workbook: sheet names in workbook order, each sheet's rows and merged ranges."""
 
     def __init__(self, path: Path) -> None:
+        # python-calamine is loaded only where a workbook is read
+        from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
+
         self.path = path
         try:
             self._book = CalamineWorkbook.from_path(str(path))
@@ -139,6 +140,8 @@ class Workbook:
         return name in self._tables
 
     def _sheet(self, name: str) -> Any:
+        from python_calamine import CalamineError
+
         sheet = self._sheets.get(name)
         if sheet is None:
             try:

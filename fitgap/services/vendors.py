@@ -19,11 +19,12 @@ from fitgap.importers.vendor_sheet import VendorAnswerRow, read_vendor_sheet
 from fitgap.reports.problem_report import write_problem_report
 from fitgap.reports.vendor_sheet import OperationPart, VendorItem, VendorSheetData, write_vendor_workbook
 from fitgap.services.catalog import operation_by_code_or_name
+from fitgap.services.choices import VENDOR_SCOPES
 from fitgap.storage import audit, operations, sheet_items, specs, vendors
 from fitgap.storage.db import Database
 from fitgap.storage.vendors import CurrentAnswer, VendorAnswerView
 
-SCOPE_LABELS = {"gaps": "ギャップと判定した要件", "must": "実装必須機能", "all": "すべての要件"}
+SCOPE_LABELS = VENDOR_SCOPES
 
 
 @dataclass(frozen=True)
