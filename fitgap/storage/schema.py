@@ -23,10 +23,10 @@ from sqlmodel import Session, SQLModel
 from fitgap import __version__
 from fitgap.domain import models as m
 from fitgap.errors import DatabaseError
-from fitgap.storage import search_index
+from fitgap.storage import char_index, search_index
 from fitgap.storage.db import Database, connect, sqlite_path
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 META_TABLE = "fitgap_meta"
 
 V1_TABLES = [
@@ -64,7 +64,11 @@ def _step_2_to_3(conn: sa.Connection) -> None:
     search_index.create(conn)
 
 
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _step_1_to_2, 2: _step_2_to_3}
+def _step_3_to_4(conn: sa.Connection) -> None:
+    char_index.create(conn)  # one- and two-character searches; filled by the next catch-up
+
+
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _step_1_to_2, 2: _step_2_to_3, 3: _step_3_to_4}
 
 
 def read_meta(conn: sa.Connection) -> dict[str, str]:
