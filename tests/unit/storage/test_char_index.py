@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,15 @@ def _plain(rows: list[tuple[str, str, str]], text: str) -> set[str]:
 
     terms = ItemFilter(text=text).terms()
     return {r[0] for r in rows if all(any(low(t) in low(f) for f in r) for t in terms)}
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    """The character index is SQLite's (FTS5): these tests run on SQLite only (PostgreSQL uses LIKE)."""
+    init_database(url=sqlite_url(db_path), user="tester")
+    handle = open_db(url=sqlite_url(db_path))
+    yield handle
+    handle.dispose()
 
 
 @pytest.fixture
