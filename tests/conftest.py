@@ -30,6 +30,22 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("FITGAP_EXPORTS", str(tmp_path / "exports"))
 
 
+@pytest.fixture(autouse=True)
+def _compare_readers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """FITGAP_COMPARE_READERS=1: every workbook a test imports is read with calamine and with openpyxl too."""
+    if os.environ.get("FITGAP_COMPARE_READERS") != "1":
+        return
+    from fitgap.importers import answer_workbook, spec_excel, workbook_reader
+    from tests.openpyxl_workbook import ComparingWorkbook, open_openpyxl_workbook
+
+    def both(path: Path, *, uncalculated_formulas: bool = False) -> ComparingWorkbook:
+        fast = workbook_reader.open_workbook(path, uncalculated_formulas=uncalculated_formulas)
+        return ComparingWorkbook(fast, open_openpyxl_workbook(path, uncalculated_formulas=uncalculated_formulas))
+
+    monkeypatch.setattr(spec_excel, "open_workbook", both)
+    monkeypatch.setattr(answer_workbook, "open_workbook", both)
+
+
 # Backends. FITGAP_TEST_POSTGRES_URL points at a PostgreSQL server (any database on it, e.g.
 # postgresql+psycopg://fitgap@127.0.0.1:55432/postgres); each test then gets a fresh database of its own.
 # FITGAP_TEST_BACKEND=postgres runs every test that uses `db_url`/`db`/`cli` on PostgreSQL (tests that

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from fitgap.config import Config, load_config
-from fitgap.services.catalog import ensure_initialised
-from fitgap.services.database import Database, open_db
+
+if TYPE_CHECKING:
+    from fitgap.services.database import Database
 
 
 @dataclass
@@ -26,6 +27,9 @@ class Context:
     def database(self, *, create: bool = False) -> Database:
         """The database, opened once; with ``create`` a missing one is made with the bundled catalog."""
         if self._db is None:
+            from fitgap.services.catalog import ensure_initialised  # loaded by the commands that need it
+            from fitgap.services.database import open_db
+
             if create:
                 self._db = ensure_initialised(url=self.config.database_url, user=self.config.user)
             else:

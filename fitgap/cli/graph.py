@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fitgap.cli.context import Context
 from fitgap.cli.table import render_table
 from fitgap.domain.calendar import days_left_label, format_date
 from fitgap.errors import InvalidInputError
-from fitgap.services import schedule
-from fitgap.services.schedule import SlipReport, SystemGraph
-from fitgap.services.systems import parse_date_input
+from fitgap.services import choices, schedule
+from fitgap.services.edit_input import parse_date_input
+
+if TYPE_CHECKING:
+    from fitgap.services.schedule import SlipReport, SystemGraph
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -21,7 +24,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "典型例（要確認）の連携は破線、外部システムは楕円で表します。"
         " / Writes the systems and their data links as a graph.",
     )
-    p.add_argument("--format", "-f", choices=schedule.GRAPH_FORMATS, default="dot",
+    p.add_argument("--format", "-f", choices=choices.GRAPH_FORMATS, default="dot",
                    help="形式: dot（Graphviz）、mermaid、graphml（yEd・Gephi）、json（既定 dot）")
     p.add_argument("--output", "-o", metavar="FILE", help="出力先ファイル（省略時は画面に出力）")
     p.set_defaults(func=cmd_graph)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from fitgap.cli.context import Context
-from fitgap.services import readiness
+from fitgap.services import choices, readiness
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("-o", "--output", type=Path, metavar="PATH",
                    help="出力先（ファイル名かフォルダ。既定: exports/readiness_<基準日>.xlsx/.html）。"
                    "both のときは拡張子を付け替えて2つ作ります")
-    p.add_argument("--format", choices=readiness.FORMATS, default="both",
+    p.add_argument("--format", choices=choices.REPORT_FORMATS, default="both",
                    help="形式: xlsx、html、both（既定 both）")
     p.set_defaults(func=cmd_readiness)
 

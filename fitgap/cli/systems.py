@@ -12,7 +12,7 @@ from fitgap.cli.table import render_table
 from fitgap.domain.calendar import days_left_label, format_date
 from fitgap.domain.enums import DeadlineBasis, DeadlineKind, LinkMethod, MilestoneKind, SystemKind
 from fitgap.services import systems, systems_csv
-from fitgap.services.systems import UNSET, parse_date_input
+from fitgap.services.edit_input import UNSET, parse_date_input
 
 KINDS = [k.value for k in SystemKind]
 DEADLINE_KINDS = [k.value for k in DeadlineKind]

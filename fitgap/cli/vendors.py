@@ -10,7 +10,7 @@ from fitgap.cli.context import Context
 from fitgap.cli.groups import command_group
 from fitgap.cli.table import render_table
 from fitgap.domain.answer_sheet import SheetProblem
-from fitgap.services import review_sheets, vendors
+from fitgap.services import choices, review_sheets, vendors
 
 SHOWN = 20
 
@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--vendor", required=True, metavar="NAME", help="ベンダ名（宛先）")
     p.add_argument("--operation", action="append", metavar="CODE|NAME",
                    help="業務コードか業務名（複数回指定可。省略時は全業務）")
-    p.add_argument("--scope", choices=sorted(vendors.SCOPE_LABELS), default="all",
+    p.add_argument("--scope", choices=sorted(choices.VENDOR_SCOPES), default="all",
                    help="対象: gaps=ギャップと判定した要件、must=実装必須機能、all=すべて（既定）")
     p.add_argument("--answer-by", type=_date, metavar="DATE", help="回答期限 YYYY-MM-DD（表紙に表示）")
     p.add_argument("-o", "--output", type=Path, metavar="PATH.xlsx", help="書き出すファイル")

@@ -1,6 +1,6 @@
 """Reading back a workbook fitgap sent out: its metadata and its data rows, matched by the hidden key.
 
-Values only (read_only, data_only); the file is never saved. Sheets are found by their key column, not
+Values only (fitgap.importers.workbook_reader); the file is never saved. Sheets are found by their key column, not
 by name, so a renamed sheet still reads; the metadata sheet is found by its marker cell.
 """
 
@@ -23,7 +23,7 @@ from fitgap.domain.answer_sheet import (
     decode_key,
 )
 from fitgap.errors import InvalidInputError
-from fitgap.importers.workbook_guard import open_workbook
+from fitgap.importers.workbook_reader import Workbook, open_workbook
 
 HEADER_SCAN_ROWS = 10
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
@@ -62,7 +62,7 @@ def norm_header(value: Any) -> str:
 
 
 @contextmanager
-def _open(path: Path) -> Iterator[Any]:
+def _open(path: Path) -> Iterator[Workbook]:
     if not path.exists():
         raise InvalidInputError(f"{path} がありません。", "ファイル名を確かめてください。")
     wb = open_workbook(path, uncalculated_formulas=True)  # the reader reports uncalculated cells itself
@@ -72,11 +72,13 @@ def _open(path: Path) -> Iterator[Any]:
         wb.close()
 
 
-def _read_meta(wb: Any, path: Path) -> tuple[WorkbookMeta, str]:
+def _read_meta(wb: Workbook, path: Path) -> tuple[WorkbookMeta, str]:
     candidates = [META_SHEET] if META_SHEET in wb.sheetnames else []
     candidates += [n for n in wb.sheetnames if n != META_SHEET]
     for name in candidates:
-        rows = wb[name].iter_rows(values_only=True)
+        if not wb.is_table(name):
+            continue
+        rows = wb.rows(name)
         first = next(rows, None)
         if not first or first[0] != META_MARK:
             continue
@@ -108,16 +110,15 @@ def read_answer_book(path: Path, *, headers: Sequence[str]) -> BookContent:
         content = BookContent(meta=meta)
         exported_names = set(meta.sheets)
         for name in wb.sheetnames:
-            if name in (meta_name, LIST_SHEET):
+            if name in (meta_name, LIST_SHEET) or not wb.is_table(name):
                 continue
-            found = _read_sheet(wb[name], name, headers, content)
+            found = _read_sheet(wb.rows(name), name, headers, content)
             if found and name not in exported_names and meta.sheets:
                 content.notices.append(f"シート「{name}」は名前が変わっています（キー列で照合しました）。")
         return content
 
 
-def _read_sheet(ws: Any, name: str, headers: Sequence[str], content: BookContent) -> bool:
-    rows = ws.iter_rows(values_only=True)
+def _read_sheet(rows: Iterator[Sequence[Any]], name: str, headers: Sequence[str], content: BookContent) -> bool:
     wanted = [norm_header(h) for h in headers]
     key_label = norm_header(KEY_HEADER)
     header_row = 0

@@ -1,4 +1,4 @@
-"""A look at an Excel file before openpyxl opens it: refuse hostile or broken files cleanly and fast.
+"""A look at an Excel file before it is parsed: refuse hostile or broken files cleanly and fast.
 
 Workbooks come from outside (the ministries' sites, vendors, other departments). Before any XML is parsed
 this checks, from the zip directory and a streaming scan of the parts, that the file:
@@ -7,7 +7,7 @@ this checks, from the zip directory and a streaming scan of the parts, that the 
 - is a sane zip: a bounded number of members, a bounded total unpacked size and compression ratio
   (a "zip bomb" unpacks a few kilobytes into gigabytes), no encrypted members, xl/workbook.xml present;
 - declares no DTD or entities in any XML part (external entities read local files, nested entities
-  explode in memory); openpyxl's parser (defusedxml) refuses them too, this says so in plain words;
+  explode in memory); this says so in plain words before any parser sees them;
 - has no shared-strings table big enough to exhaust memory, no cell longer than Excel itself allows
   (32,767 characters), and no formulas whose results were never calculated (their values would be
   read as empty).
@@ -21,10 +21,6 @@ import os
 import re
 import zipfile
 from pathlib import Path
-from typing import Any
-from xml.etree.ElementTree import ParseError
-
-from openpyxl import load_workbook
 
 from fitgap.errors import InvalidInputError
 
@@ -209,18 +205,3 @@ def _scan_cells(path: Path, name: str, first: bytes, fh: object, *, sheet: bool)
         raise _refuse(path, f"計算結果が保存されていない数式が {uncalculated:,} 個あります（{name}）。"
                       "値が入るべきセルが数式のままで、値を読めません",
                       "Excel で開いて再計算させ（F9）保存し直すか、数式を値に置き換えて（形式を選択して貼り付け→値）保存してください。")
-
-
-def open_workbook(path: Path, *, uncalculated_formulas: bool = False) -> Any:
-    """Guard the file, then open it with openpyxl for reading values only (the file is never written).
-
-    Every importer of Excel files opens them through here, so each gets the same refusals and messages.
-    """
-    check_workbook(path, uncalculated_formulas=uncalculated_formulas)
-    try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, ParseError) as exc:
-        raise InvalidInputError(
-            f"{path.name} を Excel ブックとして開けません ({type(exc).__name__})。ファイルは変更していません。",
-            "ファイルが壊れている可能性があります。Excel で開いて .xlsx で保存し直すか、元のファイルを再取得してください。",
-        ) from None

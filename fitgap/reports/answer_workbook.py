@@ -32,6 +32,7 @@ from fitgap.domain.answer_sheet import (
     META_SHEET,
     looks_like_formula,
 )
+from fitgap.reports.output_file import write_atomically
 
 TEXT, CHOICE, DATE, NUMBER = "text", "choice", "date", "number"
 _HEAD_FILL = "#DDEBF7"
@@ -61,8 +62,13 @@ class DataSheet:
     name: str
     title: str
     columns: Sequence[Column]  # the key column is added after these
-    rows: Sequence[tuple[Sequence[Any], str]]  # (one value per column, encoded key)
+    rows: Iterable[tuple[Sequence[Any], str]]  # (one value per column, encoded key); may stream from the database
     frozen_columns: int = 1
+    count: int | None = None  # how many rows (needed up front when ``rows`` is not a sequence)
+
+    @property
+    def row_count(self) -> int:
+        return self.count if self.count is not None else len(self.rows)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -108,18 +114,23 @@ class _Formats:
 
 
 def write_answer_book(book: AnswerBook, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the workbook whole or not at all: rows may stream from the database, and a failure midway
+    (a lost connection, a full disk) must not leave half a workbook behind."""
+    return write_atomically(path, lambda tmp: _write(book, tmp))
+
+
+def _write(book: AnswerBook, path: Path) -> None:
     wb = xlsxwriter.Workbook(str(path), _OPTIONS)
     try:
         fmt = _Formats(wb)
         _write_cover(wb, book, fmt)
         list_refs = _write_lists(wb, book.lists)
+        keys = _KeyChunks()
         for sheet in book.sheets:
-            _write_data_sheet(wb, sheet, list_refs, book.demo, fmt)
-        _write_meta(wb, book)
+            _write_data_sheet(wb, sheet, list_refs, book.demo, fmt, keys)
+        _write_meta(wb, book, keys.chunks())
     finally:
         wb.close()
-    return path
 
 
 def _protect(ws: Any) -> None:
@@ -186,12 +197,30 @@ def _validation(col: Column, list_refs: dict[str, str]) -> dict[str, Any] | None
     return None
 
 
-def _write_data_sheet(wb: Any, sheet: DataSheet, list_refs: dict[str, str], demo: bool, fmt: _Formats) -> None:
+class _KeyChunks:
+    """Every exported key, kept as joined chunks of KEYS_PER_CELL (a few bytes per key, not an object each)."""
+
+    def __init__(self) -> None:
+        self._done: list[str] = []
+        self._open: list[str] = []
+
+    def add(self, key: str) -> None:
+        self._open.append(key)
+        if len(self._open) == KEYS_PER_CELL:
+            self._done.append("\n".join(self._open))
+            self._open = []
+
+    def chunks(self) -> list[str]:
+        return self._done + (["\n".join(self._open)] if self._open else [])
+
+
+def _write_data_sheet(wb: Any, sheet: DataSheet, list_refs: dict[str, str], demo: bool, fmt: _Formats,
+                      keys: _KeyChunks) -> None:
     ws = wb.add_worksheet(sheet.name)
     cols = [*sheet.columns, Column(KEY_HEADER, 30)]
     n = len(cols)
     head, first = HEADER_ROW - 1, FIRST_DATA_ROW - 1  # 0-based rows
-    last = head + max(len(sheet.rows), 1)
+    last = head + max(sheet.row_count, 1)
     for i, col in enumerate(cols):
         if i == n - 1:
             ws.set_column(i, i, col.width, None, {"hidden": True})
@@ -246,9 +275,10 @@ def _write_data_sheet(wb: Any, sheet: DataSheet, list_refs: dict[str, str], demo
             else:
                 write_string(r, c, str(value), style)
         write_string(r, key_col, key)
+        keys.add(key)
 
 
-def _write_meta(wb: Any, book: AnswerBook) -> None:
+def _write_meta(wb: Any, book: AnswerBook, key_chunks: Sequence[str]) -> None:
     ws = wb.add_worksheet(META_SHEET)
     ws.very_hidden()
     ws.write_string(0, 0, META_MARK)
@@ -259,10 +289,9 @@ def _write_meta(wb: Any, book: AnswerBook) -> None:
     for name, code in book.sheet_codes:
         ws.write_row(r, 0, ["sheet", name, code])
         r += 1
-    keys = [key for sheet in book.sheets for _values, key in sheet.rows]
-    for start in range(0, len(keys), KEYS_PER_CELL):
+    for chunk in key_chunks:
         ws.write_string(r, 0, "keys")
-        ws.write_string(r, 1, "\n".join(keys[start:start + KEYS_PER_CELL]))
+        ws.write_string(r, 1, chunk)
         r += 1
 
 

@@ -6,9 +6,6 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-
 from fitgap.domain.answer_sheet import SheetProblem, looks_like_formula
 
 HEADERS = ["シート", "行", "要件", "問題", "対処"]
@@ -30,6 +27,9 @@ def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source
             for r in rows:
                 w.writerow([_text(v) if isinstance(v, str) else v for v in r])
         return path
+    from openpyxl import Workbook  # only when there is a report to write
+    from openpyxl.styles import Font, PatternFill
+
     wb = Workbook()
     ws = wb.active
     ws.title = "問題一覧"

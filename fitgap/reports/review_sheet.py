@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -87,7 +87,12 @@ class ReviewPart:
     code: str
     name: str
     version_label: str
-    items: Sequence[ReviewItem]
+    items: Iterable[ReviewItem]  # may stream from the database: then ``count`` says how many
+    count: int | None = None
+
+    @property
+    def item_count(self) -> int:
+        return self.count if self.count is not None else len(self.items)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -107,10 +112,10 @@ def build_review_book(data: ReviewSheetData) -> AnswerBook:
     mark = "【デモ】" if data.demo else ""
     for part in data.operations:
         name = sheet_name(f"{part.code} {part.name}", [s.name for s in sheets] + ["表紙"])
-        rows = [((it.req_id, it.kind, it.kubun, it.name, it.text, it.reason, it.remarks, it.assessed, it.status,
-                  it.disposition or None, it.note), it.key) for it in part.items]
+        rows = (((it.req_id, it.kind, it.kubun, it.name, it.text, it.reason, it.remarks, it.assessed, it.status,
+                  it.disposition or None, it.note), it.key) for it in part.items)
         title = f"{mark}{part.code} {part.name}（{part.version_label}） 確認シート — 黄色の欄を記入してください"
-        sheets.append(DataSheet(name=name, title=title, columns=COLUMNS, rows=rows))
+        sheets.append(DataSheet(name=name, title=title, columns=COLUMNS, rows=rows, count=part.item_count))
         codes.append((name, part.code))
     meta = [
         ("format_version", FORMAT_VERSION), ("export_id", data.export_id), ("database_id", data.database_id),
@@ -121,7 +126,7 @@ def build_review_book(data: ReviewSheetData) -> AnswerBook:
         ("団体", data.municipality),
         ("作成日", f"{data.created_at:%Y/%m/%d}"),
         ("作成者", data.created_by),
-        ("業務と仕様書の版", "\n".join(f"{p.code} {p.name}: {p.version_label}（{len(p.items)} 件）" for p in data.operations)),
+        ("業務と仕様書の版", "\n".join(f"{p.code} {p.name}: {p.version_label}（{p.item_count} 件）" for p in data.operations)),
         ("書き出しID", data.export_id),
     ]
     if data.demo:

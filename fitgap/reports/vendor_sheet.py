@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -96,7 +96,12 @@ class OperationPart:
     name: str
     version_label: str
     deadline: date
-    items: Sequence[VendorItem]
+    items: Iterable[VendorItem]  # may stream from the database: then ``count`` says how many
+    count: int | None = None
+
+    @property
+    def item_count(self) -> int:
+        return self.count if self.count is not None else len(self.items)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,7 @@ class VendorSheetData:
 
 
 def _cover(data: VendorSheetData) -> list[tuple[str, str]]:
-    versions = "\n".join(f"{p.code} {p.name}: {p.version_label}（期限 {p.deadline:%Y/%m/%d}、{len(p.items)} 件）"
+    versions = "\n".join(f"{p.code} {p.name}: {p.version_label}（期限 {p.deadline:%Y/%m/%d}、{p.item_count} 件）"
                          for p in data.operations)
     rows = [
         ("団体", data.municipality),
@@ -135,11 +140,11 @@ def build_vendor_book(data: VendorSheetData) -> AnswerBook:
     mark = "【デモ】" if data.demo else ""
     for part in data.operations:
         name = sheet_name(f"{part.code} {part.name}", [s.name for s in sheets] + ["表紙"])
-        rows = [((it.req_id, it.kind, it.kubun, it.name, it.text, it.reason, it.remarks, it.status, it.note,
-                  it.answer, it.planned_date, it.cost_kyen, it.comment), it.key) for it in part.items]
+        rows = (((it.req_id, it.kind, it.kubun, it.name, it.text, it.reason, it.remarks, it.status, it.note,
+                  it.answer, it.planned_date, it.cost_kyen, it.comment), it.key) for it in part.items)
         title = (f"{mark}{part.code} {part.name}（{part.version_label}） — {data.vendor} 御中"
                  f" — 黄色の欄に回答してください")
-        sheets.append(DataSheet(name=name, title=title, columns=COLUMNS, rows=rows))
+        sheets.append(DataSheet(name=name, title=title, columns=COLUMNS, rows=rows, count=part.item_count))
         codes.append((name, part.code))
     meta = [
         ("format_version", FORMAT_VERSION),

@@ -28,13 +28,14 @@ from fitgap.reports.readiness_model import (
 )
 from fitgap.services import schedule as schedule_service
 from fitgap.services import status
+from fitgap.services.choices import REPORT_FORMATS
 from fitgap.services.readiness_changes import change_blocking, change_lines, change_progress
 from fitgap.services.readiness_schedule import OperationSchedule, operation_schedules, schedule_rows
 from fitgap.storage import readiness as queries
 from fitgap.storage import specs
 from fitgap.storage.db import Database
 
-FORMATS = ("xlsx", "html", "both")
+FORMATS = REPORT_FORMATS
 MAX_FISCAL_YEARS = 6
 Progress = Callable[[int, int, str], None]
 UNSET_DISPOSITION = "未設定"

@@ -9,7 +9,7 @@ assessment.apply_changes with expected revisions, so a change made while the imp
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,50 +32,55 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
                         path: Path | None = None, now: datetime | None = None) -> ExportResult:
     now = now or datetime.now(UTC)
     export_id = str(uuid.uuid4())
-    with db.read() as session:
+    if path is not None and path.suffix.lower() != ".xlsx":
+        raise InvalidInputError(f"{path.name}: 書き出し先は .xlsx にしてください。")
+    with db.read() as session:  # rows stream from this read straight into the workbook
         ops = resolve_operations(session, operation_keys)
         versions = specs.current_versions(session=session)
-        rows = sheet_items.sheet_items(session=session, operation_codes=[o.code for o in ops], scope="all")
+        counts = sheet_items.count_sheet_items(session=session, operation_codes=[o.code for o in ops], scope="all")
         muni = operations.get_municipality(session=session)
         db_id = vendors.database_id(session=session)
-    if not rows:
-        raise InvalidInputError("書き出す要件がありません（この業務の要件一覧が取り込まれていません）。",
-                                "fitgap import-spec で要件一覧を取り込んでください。")
-    by_op: dict[str, list[ReviewItem]] = {}
-    for r in rows:
-        disp = r.disposition.value if r.disposition else ""
-        key = SheetKey(r.operation_code, r.kind.value, r.req_id, r.text_hash, r.revision,
-                       exported_values_hash(r.status.value, disp, r.note))
-        assessed = f"{r.assessed_at:%Y/%m/%d} {r.assessed_by or ''}".strip() if r.assessed_at else ""
-        by_op.setdefault(r.operation_code, []).append(ReviewItem(
-            key=key.encode(), req_id=r.req_id, kubun=r.kubun.value + ("（経過措置）" if r.transitional else ""),
-            name=r.name, text=r.text, assessed=assessed, status=r.status.value, disposition=disp, note=r.note,
-            kind=r.kind.value, reason=r.reason, remarks=r.remarks))
-    parts, demo = [], False
-    for op in ops:
-        if op.code in by_op:
-            v = versions.get(op.code)
-            demo = demo or bool(v and v.demo)
-            parts.append(ReviewPart(op.code, op.short_name, v.label if v else "—", by_op[op.code]))
-    data = ReviewSheetData(export_id=export_id, database_id=db_id, municipality=muni.name if muni else "（団体未設定）",
-                           created_at=now, created_by=user, demo=demo, operations=parts)
-    if path is None:
-        codes = "-".join(p.code for p in parts)
-        path = exports_dir / f"確認シート_{codes[:40]}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx"
-    if path.suffix.lower() != ".xlsx":
-        raise InvalidInputError(f"{path.name}: 書き出し先は .xlsx にしてください。")
-    write_review_workbook(data, path)
+        total = sum(counts.values())
+        if not total:
+            raise InvalidInputError("書き出す要件がありません（この業務の要件一覧が取り込まれていません）。",
+                                    "fitgap import-spec で要件一覧を取り込んでください。")
+
+        def items(code: str) -> Iterator[ReviewItem]:
+            for r in sheet_items.iter_sheet_items(session=session, operation_code=code, scope="all"):
+                disp = r.disposition.value if r.disposition else ""
+                key = SheetKey(r.operation_code, r.kind.value, r.req_id, r.text_hash, r.revision,
+                               exported_values_hash(r.status.value, disp, r.note))
+                assessed = f"{r.assessed_at:%Y/%m/%d} {r.assessed_by or ''}".strip() if r.assessed_at else ""
+                yield ReviewItem(
+                    key=key.encode(), req_id=r.req_id, kubun=r.kubun.value + ("（経過措置）" if r.transitional else ""),
+                    name=r.name, text=r.text, assessed=assessed, status=r.status.value, disposition=disp, note=r.note,
+                    kind=r.kind.value, reason=r.reason, remarks=r.remarks)
+
+        parts, demo = [], False
+        for op in ops:
+            if counts.get(op.code):
+                v = versions.get(op.code)
+                demo = demo or bool(v and v.demo)
+                parts.append(ReviewPart(op.code, op.short_name, v.label if v else "—", items(op.code),
+                                        count=counts[op.code]))
+        data = ReviewSheetData(export_id=export_id, database_id=db_id,
+                               municipality=muni.name if muni else "（団体未設定）",
+                               created_at=now, created_by=user, demo=demo, operations=parts)
+        if path is None:
+            codes = "-".join(p.code for p in parts)
+            path = exports_dir / f"確認シート_{codes[:40]}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx"
+        write_review_workbook(data, path)
     try:
         with db.write() as session:
             vendors.add_export(session=session, export_id=export_id, vendor_id=None, purpose=PURPOSE_REVIEW,
                                created_at=now, created_by=user, scope=",".join(p.code for p in parts),
                                answer_by=None, file_name=path.name)
             audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="review.export",
-                         entity="review", entity_key=",".join(p.code for p in parts), new=f"{export_id} {len(rows)} items")
+                         entity="review", entity_key=",".join(p.code for p in parts), new=f"{export_id} {total} items")
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return ExportResult(path, export_id, "", len(rows), [p.code for p in parts], demo)
+    return ExportResult(path, export_id, "", total, [p.code for p in parts], demo)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,18 +17,12 @@ from fitgap.errors import AmbiguousError, InvalidInputError, NotFoundError
 from fitgap.graph.build import SystemGraph, build_graph, links_from_domain, nodes_from_domain
 from fitgap.graph.model import MilestonePoint
 from fitgap.graph.needed_by import with_needed_by
-from fitgap.importers.systems_csv import parse_date
+from fitgap.services.edit_input import UNSET, parse_date_input
 from fitgap.storage import audit, operations, systems
 from fitgap.storage import changes as change_store
 from fitgap.storage.db import Database
 
-
-class _Unset:
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Any = _Unset()  # "leave as it is" for optional edit arguments
+__all__ = ["UNSET", "parse_date_input"]  # (and the functions below)
 
 
 @dataclass(frozen=True)
@@ -158,14 +152,6 @@ def resolve_system(session: Session, key: str) -> System:
     found = systems.get_system(session=session, system_id=sid)
     assert found is not None
     return found
-
-
-def parse_date_input(text: str | None) -> date | None:
-    """A date typed by a user ('2026-01-05', '2026/1/5'; empty clears it) or InvalidInputError."""
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise InvalidInputError(str(exc), "日付は 2026-01-05 の形で入力してください。") from None
 
 
 # ---- editing --------------------------------------------------------------------------------------

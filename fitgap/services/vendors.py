@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,11 +19,12 @@ from fitgap.importers.vendor_sheet import VendorAnswerRow, read_vendor_sheet
 from fitgap.reports.problem_report import write_problem_report
 from fitgap.reports.vendor_sheet import OperationPart, VendorItem, VendorSheetData, write_vendor_workbook
 from fitgap.services.catalog import operation_by_code_or_name
+from fitgap.services.choices import VENDOR_SCOPES
 from fitgap.storage import audit, operations, sheet_items, specs, vendors
 from fitgap.storage.db import Database
 from fitgap.storage.vendors import CurrentAnswer, VendorAnswerView
 
-SCOPE_LABELS = {"gaps": "ギャップと判定した要件", "must": "実装必須機能", "all": "すべての要件"}
+SCOPE_LABELS = VENDOR_SCOPES
 
 
 @dataclass(frozen=True)
@@ -60,59 +61,64 @@ def export_vendor_sheet(
         raise InvalidInputError(f"対象 {scope!r} はありません。", "--scope は gaps / must / all のどれかです。")
     now = now or datetime.now(UTC)
     export_id = str(uuid.uuid4())
-    with db.read() as session:
+    if path is not None and path.suffix.lower() != ".xlsx":
+        raise InvalidInputError(f"{path.name}: 書き出し先は .xlsx にしてください。")
+    with db.read() as session:  # rows stream from this read straight into the workbook
         ops = resolve_operations(session, operation_keys)
         versions = specs.current_versions(session=session)
-        rows = sheet_items.sheet_items(session=session, operation_codes=[o.code for o in ops], scope=scope)
+        counts = sheet_items.count_sheet_items(session=session, operation_codes=[o.code for o in ops], scope=scope)
         muni = operations.get_municipality(session=session)
         db_id = vendors.database_id(session=session)
         existing = vendors.get_vendor(session=session, name=vendor)
         prefill = vendors.current_answers(session=session, vendor_id=existing.id) if existing and existing.id else {}
-    if not rows:
-        raise InvalidInputError(
-            f"書き出す要件がありません（対象: {SCOPE_LABELS[scope]}）。ファイルは作っていません。",
-            "要件一覧を取り込むか（fitgap import-spec）、--scope all を指定してください。",
+        total = sum(counts.values())
+        if not total:
+            raise InvalidInputError(
+                f"書き出す要件がありません（対象: {SCOPE_LABELS[scope]}）。ファイルは作っていません。",
+                "要件一覧を取り込むか（fitgap import-spec）、--scope all を指定してください。",
+            )
+
+        def items(code: str) -> Iterator[VendorItem]:
+            for r in sheet_items.iter_sheet_items(session=session, operation_code=code, scope=scope):
+                a = prefill.get((r.operation_code, r.kind.value, r.req_id))
+                yield VendorItem(
+                    key=SheetKey(r.operation_code, r.kind.value, r.req_id, r.text_hash).encode(), req_id=r.req_id,
+                    kind=r.kind.value, reason=r.reason, remarks=r.remarks,
+                    kubun=r.kubun.value + ("（経過措置）" if r.transitional else ""),
+                    name=r.name, text=r.text, status=r.status.value, note=r.note,
+                    answer=a.answer.value if a else None, planned_date=a.planned_date if a else None,
+                    cost_kyen=a.cost_kyen if a else None, comment=a.comment if a else "",
+                )
+
+        parts = []
+        demo = False
+        for op in ops:
+            if not counts.get(op.code):
+                continue
+            v = versions.get(op.code)
+            demo = demo or bool(v and v.demo)
+            parts.append(OperationPart(op.code, op.short_name, v.label if v else "—", op.deadline, items(op.code),
+                                       count=counts[op.code]))
+        data = VendorSheetData(
+            export_id=export_id, database_id=db_id, municipality=muni.name if muni else "（団体未設定）",
+            vendor=vendor, created_at=now, answer_by=answer_by, scope_label=SCOPE_LABELS[scope], demo=demo,
+            operations=parts,
         )
-    by_op: dict[str, list[VendorItem]] = {}
-    for r in rows:
-        a = prefill.get((r.operation_code, r.kind.value, r.req_id))
-        kubun = r.kubun.value + ("（経過措置）" if r.transitional else "")
-        by_op.setdefault(r.operation_code, []).append(VendorItem(
-            key=SheetKey(r.operation_code, r.kind.value, r.req_id, r.text_hash).encode(), req_id=r.req_id,
-            kind=r.kind.value, kubun=kubun, reason=r.reason, remarks=r.remarks,
-            name=r.name, text=r.text, status=r.status.value, note=r.note,
-            answer=a.answer.value if a else None, planned_date=a.planned_date if a else None,
-            cost_kyen=a.cost_kyen if a else None, comment=a.comment if a else "",
-        ))
-    parts = []
-    demo = False
-    for op in ops:
-        if op.code not in by_op:
-            continue
-        v = versions.get(op.code)
-        demo = demo or bool(v and v.demo)
-        parts.append(OperationPart(op.code, op.short_name, v.label if v else "—", op.deadline, by_op[op.code]))
-    data = VendorSheetData(
-        export_id=export_id, database_id=db_id, municipality=muni.name if muni else "（団体未設定）", vendor=vendor,
-        created_at=now, answer_by=answer_by, scope_label=SCOPE_LABELS[scope], demo=demo, operations=parts,
-    )
-    if path is None:
-        name = f"ベンダ回答_{_safe_file_part(vendor)}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx"
-        path = exports_dir / name
-    if path.suffix.lower() != ".xlsx":
-        raise InvalidInputError(f"{path.name}: 書き出し先は .xlsx にしてください。")
-    write_vendor_workbook(data, path)
+        if path is None:
+            name = f"ベンダ回答_{_safe_file_part(vendor)}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx"
+            path = exports_dir / name
+        write_vendor_workbook(data, path)
     try:
         with db.write() as session:
             v_row = vendors.get_or_create_vendor(session=session, name=vendor)
             vendors.add_export(session=session, export_id=export_id, vendor_id=v_row.id, purpose=PURPOSE_VENDOR,
                                created_at=now, created_by=user, scope=scope, answer_by=answer_by, file_name=path.name)
             audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="vendor.export",
-                         entity="vendor", entity_key=vendor, new=f"{export_id} {len(rows)} items")
+                         entity="vendor", entity_key=vendor, new=f"{export_id} {total} items")
     except BaseException:
         path.unlink(missing_ok=True)  # a workbook whose export is not recorded could never be imported
         raise
-    return ExportResult(path, export_id, vendor, len(rows), [p.code for p in parts], demo)
+    return ExportResult(path, export_id, vendor, total, [p.code for p in parts], demo)
 
 
 # ---- import -------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from fitgap.domain.enums import Disposition, Kubun, Severity, Status
 from fitgap.domain.models import Assessment, Operation, Requirement
-from fitgap.storage import search_index
+from fitgap.storage import char_index, search_index
 
 req: sa.Table = Requirement.__table__  # type: ignore[attr-defined]
 asm: sa.Table = Assessment.__table__  # type: ignore[attr-defined]
@@ -93,17 +93,27 @@ def build_where(
         where.append(review_expr == (sa.true() if needs_review else sa.false()))
     if note_missing_for is not None:
         where.append(sa.and_(status_expr.in_(list(note_missing_for)), sa.func.trim(note_expr) == ""))
-    long_terms = [t for t in terms if len(t) >= 3]
-    short_terms = [t for t in terms if len(t) < 3]
-    if long_terms and search_index.available(conn):
-        match = search_index.match_expression(long_terms)
-        where.append(
-            req.c.id.in_(sa.select(sa.column("rowid")).select_from(sa.table(search_index.TABLE))
-                       .where(sa.text(f"{search_index.TABLE} MATCH :fts_q").bindparams(fts_q=match)))
-        )
+    long_terms = [t for t in terms if len(t) > char_index.MAX_TERM]
+    short_terms = [t for t in terms if len(t) <= char_index.MAX_TERM]
+    like_terms: list[str] = []
+    if search_index.available(conn):
+        if long_terms:
+            match = search_index.match_expression(long_terms)
+            where.append(
+                req.c.id.in_(sa.select(sa.column("rowid")).select_from(sa.table(search_index.TABLE))
+                           .where(sa.text(f"{search_index.TABLE} MATCH :fts_q").bindparams(fts_q=match)))
+            )
+        indexed = [t for t in short_terms if char_index.usable(t)] if char_index.exists(conn) else []
+        if indexed:
+            where.append(
+                req.c.id.in_(sa.select(sa.column("rowid")).select_from(sa.table(char_index.TABLE))
+                           .where(sa.text(f"{char_index.TABLE} MATCH :chars_q")
+                                  .bindparams(chars_q=char_index.match_expression(indexed))))
+            )
+        like_terms = [t for t in short_terms if t not in indexed or char_index.needs_like(t)]
     else:
-        short_terms = list(terms)
-    for t in short_terms:
+        like_terms = list(terms)
+    for t in like_terms:
         pattern = "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         where.append(sa.or_(req.c.req_id.like(pattern, escape="\\"), req.c.name.like(pattern, escape="\\"),
                             req.c.text.like(pattern, escape="\\")))

@@ -9,6 +9,7 @@ Version history
      kind; requirements keep 要件の考え方・理由, 備考 and their order in the document; spec_source lists the
      files each version was read from (see requirement_kind_step).
   5  the 改修 items of data links (interface_change), see schema_changes.
+  6  a character index beside the trigram one for one- and two-character searches (SQLite; see char_index).
 
 A step is an explicit function from version N to N+1, run inside the same transaction as the version
 bump, so an interrupted upgrade leaves the database at version N.
@@ -27,12 +28,12 @@ from sqlmodel import Session, SQLModel
 from fitgap import __version__
 from fitgap.domain import models as m
 from fitgap.errors import DatabaseError
-from fitgap.storage import search_index
+from fitgap.storage import char_index, search_index
 from fitgap.storage.db import Database, connect, sqlite_path
 from fitgap.storage.requirement_kind_step import step_3_to_4
 from fitgap.storage.schema_changes import add_interface_changes
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 META_TABLE = "fitgap_meta"
 
 V1_TABLES = [
@@ -70,11 +71,16 @@ def _step_2_to_3(conn: sa.Connection) -> None:
     search_index.create(conn)
 
 
+def _step_5_to_6(conn: sa.Connection) -> None:
+    char_index.create(conn)  # one- and two-character searches; filled by the next catch-up
+
+
 MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
     1: _step_1_to_2,
     2: _step_2_to_3,
     3: step_3_to_4,
     4: add_interface_changes,
+    5: _step_5_to_6,
 }
 
 

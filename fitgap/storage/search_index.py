@@ -3,8 +3,9 @@
 The index holds req_id, name and text of every requirement under the requirement's rowid. Building it
 costs more than inserting the rows, so bulk loads do not wait for it: :func:`catch_up` indexes whatever
 was added since the last time (fitgap_meta ``search_indexed_upto``) before a search, or ahead of time
-in a worker. :func:`remove` drops deleted rows. Terms shorter than three characters, and databases other
-than SQLite, use LIKE instead.
+in a worker. :func:`remove` drops deleted rows. Terms of one or two characters use the character index
+(:mod:`fitgap.storage.char_index`), kept up to date here with this one; databases other than SQLite use
+LIKE instead.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+
+from fitgap.storage import char_index
 
 TABLE = "requirement_fts"
 
@@ -21,6 +24,8 @@ def create(conn: sa.Connection) -> None:
         return
     conn.exec_driver_sql(f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(req_id, name, text, tokenize='trigram')")
     _set_upto(conn, 0)
+    if char_index.exists(conn):
+        char_index.create(conn)  # a copy's indexes are rebuilt together (the schema step creates it first)
 
 
 def available(conn: sa.Connection) -> bool:
@@ -42,8 +47,11 @@ def _max_id(conn: sa.Connection) -> int:
 
 
 def behind(conn: sa.Connection) -> bool:
-    """True when requirements were added since the index was last brought up to date."""
-    return available(conn) and _max_id(conn) > _upto(conn)
+    """True when requirements were added since the indexes were last brought up to date."""
+    if not available(conn):
+        return False
+    top = _max_id(conn)
+    return top > _upto(conn) or char_index.behind(conn, top)
 
 
 def catch_up(conn: sa.Connection) -> int:
@@ -51,8 +59,9 @@ def catch_up(conn: sa.Connection) -> int:
     if not available(conn):
         return 0
     upto, top = _upto(conn), _max_id(conn)
+    chars = char_index.catch_up(conn, top)
     if top <= upto:
-        return 0
+        return chars
     n = conn.exec_driver_sql(
         f"INSERT INTO {TABLE} (rowid, req_id, name, text) SELECT id, req_id, name, text FROM requirement "
         "WHERE id > ? AND id <= ?",
@@ -70,7 +79,9 @@ def remove(conn: sa.Connection, *, ids: Sequence[int]) -> None:
         chunk = list(ids[i : i + 500])
         conn.exec_driver_sql(f"DELETE FROM {TABLE} WHERE rowid IN ({','.join('?' * len(chunk))})", tuple(chunk))
     # ids above the highest remaining one may be handed out again: make sure they get indexed then
-    _set_upto(conn, min(_upto(conn), _max_id(conn)))
+    top = _max_id(conn)
+    _set_upto(conn, min(_upto(conn), top))
+    char_index.remove(conn, ids=ids, top=top)
 
 
 def match_expression(terms: Sequence[str]) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -38,11 +39,7 @@ class SheetItemRow:
     assessed_at: datetime | None
 
 
-def sheet_items(*, session: Session, operation_codes: Iterable[str], scope: str = "all") -> list[SheetItemRow]:
-    """Current requirements of the operations, in 政令順 and ID order.
-
-    ``scope``: ``gaps`` = items assessed as ギャップ; ``must`` = 実装必須 items; ``all`` = every item.
-    """
+def _statement(operation_codes: Iterable[str], scope: str) -> sa.Select[Any]:
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
     r = Requirement.__table__  # type: ignore[attr-defined]
@@ -64,18 +61,43 @@ def sheet_items(*, session: Session, operation_codes: Iterable[str], scope: str 
         stmt = stmt.where(a.c.status == Status.GAP.value)
     elif scope == "must":
         stmt = stmt.where(r.c.kubun == Kubun.MUST.value)
-    out = []
-    for (code, req_id, kind, kubun, trans, name, text, th, reason, remarks, review, basis, vid, status, disp, note,
-         rev, by, at) in session.execute(stmt):
-        out.append(SheetItemRow(
-            operation_code=code, req_id=req_id, kind=RequirementKind(kind), kubun=Kubun(kubun),
-            transitional=bool(trans), name=name or "", text=text or "", text_hash=th, reason=reason or "",
-            remarks=remarks or "", needs_review=bool(review), basis_version_id=basis, spec_version_id=vid,
-            status=Status(status) if status else Status.UNCHECKED,
-            disposition=Disposition(disp) if disp else None, note=note or "", revision=int(rev or 0),
-            assessed_by=by, assessed_at=at,
-        ))
-    return out
+    return stmt
+
+
+def _row(values: Any) -> SheetItemRow:
+    (code, req_id, kind, kubun, trans, name, text, th, reason, remarks, review, basis, vid, status, disp, note,
+     rev, by, at) = values
+    return SheetItemRow(
+        operation_code=code, req_id=req_id, kind=RequirementKind(kind), kubun=Kubun(kubun),
+        transitional=bool(trans), name=name or "", text=text or "", text_hash=th, reason=reason or "",
+        remarks=remarks or "", needs_review=bool(review), basis_version_id=basis, spec_version_id=vid,
+        status=Status(status) if status else Status.UNCHECKED,
+        disposition=Disposition(disp) if disp else None, note=note or "", revision=int(rev or 0),
+        assessed_by=by, assessed_at=at,
+    )
+
+
+def sheet_items(*, session: Session, operation_codes: Iterable[str], scope: str = "all") -> list[SheetItemRow]:
+    """Current requirements of the operations, in 政令順 and document order.
+
+    ``scope``: ``gaps`` = items assessed as ギャップ; ``must`` = 実装必須 items; ``all`` = every item.
+    """
+    return [_row(v) for v in session.execute(_statement(operation_codes, scope))]
+
+
+def iter_sheet_items(*, session: Session, operation_code: str, scope: str = "all",
+                     batch: int = 1000) -> Iterator[SheetItemRow]:
+    """The same rows for one operation, streamed from the database (an export holds one batch at a time)."""
+    result = session.execute(_statement([operation_code], scope).execution_options(yield_per=batch))
+    for values in result:
+        yield _row(values)
+
+
+def count_sheet_items(*, session: Session, operation_codes: Iterable[str], scope: str = "all") -> dict[str, int]:
+    """How many rows :func:`iter_sheet_items` gives for each operation (operations without any left out)."""
+    inner = _statement(operation_codes, scope).order_by(None).subquery()
+    stmt = sa.select(inner.c.operation_code, sa.func.count()).group_by(inner.c.operation_code)
+    return {code: int(n) for code, n in session.execute(stmt)}
 
 
 def current_hashes(*, session: Session, operation_codes: Iterable[str]) -> dict[tuple[str, str, str], str]:

@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import App
@@ -20,18 +20,19 @@ from textual.screen import Screen
 
 from fitgap.domain.enums import Status
 from fitgap.errors import FitGapError
-from fitgap.services.assessment import UpdateResult, set_note_rule
 from fitgap.services.database import Database
-from fitgap.services.items import ItemFilter, ItemSort
 from fitgap.services.status import get_overview
 from fitgap.tui import keymap
 from fitgap.tui.commands import FitGapCommands, PaletteCommand
 from fitgap.tui.screens.base import WorkbenchScreen
-from fitgap.tui.screens.help import HelpScreen
 from fitgap.tui.screens.operations import OperationsScreen
-from fitgap.tui.screens.requirements import RequirementsScreen
-from fitgap.tui.widgets.note_rule import NoteRulePicker
 from fitgap.tui.workspace import Step, Workspace
+
+if TYPE_CHECKING:
+    from fitgap.services.assessment import UpdateResult
+    from fitgap.services.items import ItemFilter, ItemSort
+
+# The home screen comes first: the requirement list, the help and the pickers are imported when first opened.
 
 BACKGROUND_STEP = 200  # undo/redo of more items than this runs in a worker
 
@@ -99,11 +100,15 @@ class FitGapApp(App[None]):
 
     def open_requirements(self, operation_code: str | None) -> None:
         """Show the requirements of one operation (None: of all), from wherever the user is."""
+        from fitgap.tui.screens.requirements import RequirementsScreen
+
         self.go_home()
         self.push_screen(RequirementsScreen(operation_code=operation_code))
 
     def open_view_screen(self, flt: ItemFilter, sort: ItemSort) -> None:
         """Show a saved view (its operation, filter and sort)."""
+        from fitgap.tui.screens.requirements import RequirementsScreen
+
         self.go_home()
         self.push_screen(RequirementsScreen(operation_code=flt.operation_code, flt=flt, sort=sort))
 
@@ -114,6 +119,8 @@ class FitGapApp(App[None]):
             self.pop_screen()
 
     def action_help(self) -> None:
+        from fitgap.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
@@ -186,6 +193,9 @@ class FitGapApp(App[None]):
     # ---- settings -----------------------------------------------------------------------------
 
     def action_note_rule(self) -> None:
+        from fitgap.services.assessment import set_note_rule
+        from fitgap.tui.widgets.note_rule import NoteRulePicker
+
         ws = self.workspace
 
         def save(statuses: frozenset[Status] | None) -> None:

@@ -30,6 +30,7 @@ def readiness_command(app: App, *, db: Database, today: date, exports_dir: Path 
 def start_readiness_report(app: App, *, db: Database, today: date, exports_dir: Path | None = None,
                            fmt: str = "both") -> None:
     folder = exports_dir if exports_dir is not None else load_config().exports_dir
+    write_report = readiness.write_report  # the report writers load here, before the worker and its clock
     app.notify("移行準備状況報告書を作成しています…", title="報告書", timeout=3)
 
     def progress(done: int, total: int, label: str) -> None:
@@ -39,7 +40,7 @@ def start_readiness_report(app: App, *, db: Database, today: date, exports_dir: 
     def work() -> None:
         worker = get_current_worker()
         try:
-            paths = readiness.write_report(db=db, today=today, fmt=fmt, exports_dir=folder, progress=progress)
+            paths = write_report(db=db, today=today, fmt=fmt, exports_dir=folder, progress=progress)
         except FitGapError as exc:
             if not worker.is_cancelled:
                 app.call_from_thread(_failed(app, exc))

@@ -38,3 +38,29 @@ def test_other_commands_do_not_import_textual(db, db_path: Path):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_home_screen_comes_before_the_later_screens_are_loaded(db_path: Path):
+    """Start-up loads the home screen only; the requirement list, the help and the report writers wait."""
+    code = (
+        "import asyncio, sys\n"
+        "from datetime import date\n"
+        "from fitgap.config import sqlite_url\n"
+        "from fitgap.services.catalog import ensure_initialised\n"
+        "from fitgap.tui.app import FitGapApp\n"
+        f"db = ensure_initialised(url=sqlite_url({str(db_path)!r}), user='t')\n"
+        "app = FitGapApp(db=db, user='t', today=date(2026, 11, 23), blink=False)\n"
+        "async def run():\n"
+        "    async with app.run_test(size=(120, 36)) as pilot:\n"
+        "        await pilot.pause()\n"
+        "        assert app.screen.query_one('#operations').row_count >= 20\n"
+        "        later = ['fitgap.tui.screens.requirements', 'fitgap.tui.screens.help', 'fitgap.tui.screens.systems',\n"
+        "                 'fitgap.reports.readiness_xlsx', 'openpyxl', 'xlsxwriter', 'python_calamine', 'networkx']\n"
+        "        print('LOADED', [m for m in later if m in sys.modules])\n"
+        "        app.open_requirements('001')\n"
+        "        await pilot.pause()\n"
+        "        print('OPENED', 'fitgap.tui.screens.requirements' in sys.modules)\n"
+        "asyncio.run(run())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "LOADED []" in out and "OPENED True" in out

@@ -100,7 +100,9 @@ class OperationsScreen(WorkbenchScreen):
 
     def on_mount(self) -> None:
         self.load()
-        self.run_worker(self._prepare_search, thread=True, group="search-index", name="検索の索引")
+        # after the first frame: the home screen never waits for the index (seconds after a large import)
+        self.call_after_refresh(self.run_worker, self._prepare_search, thread=True, group="search-index",
+                                name="検索の索引")
 
     def _prepare_search(self) -> None:
         """Bring the Japanese search index up to date in the background (seconds after a large import),
