@@ -31,6 +31,7 @@ class Workspace:
     redo_stack: list[Step] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # 業務コード → name, filled by the home screen
     short_names: dict[str, str] = field(default_factory=dict)
+    drafts: dict[ItemKey, str] = field(default_factory=dict)  # notes typed but not saved (esc, conflict)
     _note_rule: frozenset[Status] | None = None
 
     def note_rule(self) -> frozenset[Status]:

@@ -112,23 +112,70 @@ class MarkingScreen(WorkbenchScreen):
         elif edited != row.note:
             self.write_one(row, f"{row.key.req_id} のメモ", note=edited)
 
-    def ask_note(self, row: ItemRow, *, required: str, then: Callable[[str], None]) -> None:
+    def ask_note(self, row: ItemRow, *, required: str, then: Callable[[str], None],
+                 notice: str = "") -> None:
+        """Open the note editor; a draft left earlier (esc, a conflict) is offered instead of the saved note."""
+        drafts = self.workspace.drafts
+        draft = drafts.get(row.key)
         editor = NoteEditor(note=row.note, about=f"{row.key.req_id} {row.name}（状況 {row.status.value}）",
-                            required=required, blink=self.workbench.blink)
-        self.app.push_screen(editor, lambda note: then(note) if note is not None else None)
+                            required=required, blink=self.workbench.blink, draft=draft,
+                            draft_notice=notice or "保存していない下書きを表示しています（ctrl+s で保存、esc で捨てることもできます）。"
+                            + (f"\n保存されているメモ: {' '.join(row.note.split())}" if row.note.strip() else ""))
+
+        def closed(note: str | None) -> None:
+            if note is not None:
+                drafts[row.key] = note  # until it is saved: a conflict keeps it
+                then(note)
+            elif editor.draft is not None:
+                drafts[row.key] = editor.draft
+                self.notify(f"{row.key.req_id} のメモを下書きとして残しました（e で続きを書けます）。", timeout=4)
+            else:
+                drafts.pop(row.key, None)
+
+        self.app.push_screen(editor, closed)
 
     # ---- writing ------------------------------------------------------------------------------
 
     def write_one(self, row: ItemRow, label: str, *, advance: bool = False,
                   **changes: Any) -> None:
         index = self.table.cursor
+        following = self.table.row_at(index + 1) if advance else None  # the next row as the user saw it
         result = self.update([row.key], label=label, expected={row.key: row.revision}, **changes)
         if result is None:
             return
-        self.after_write(result)
-        if advance and result.changed:
-            here = self.table.row_at(index)
-            self.table.move_to(index + 1 if here is not None and here.key == row.key else index)
+        if row.key in result.changed or row.key in result.unchanged:
+            self.workspace.drafts.pop(row.key, None)  # saved (or nothing to save): no draft left
+        retry = None
+        if "note" in changes and result.conflicts:
+            current = result.conflicts[0].current
+
+            def retry() -> None:  # the note typed survives the conflict: offered again on the fresh item
+                self.ask_note(current, required="", then=lambda note: self.write_one(
+                    current, label, advance=advance, **{**changes, "note": note}),
+                    notice="他の利用者が先に変更したため、入力したメモは保存していません。内容を確かめて、"
+                           "必要なら直して ctrl+s で保存してください。")
+        self.after_write(result, after_conflict=retry)
+        if advance and (result.changed or result.unchanged):
+            self.move_after(index, row.key, following.key if following is not None else None)
+            if result.unchanged:
+                status = changes.get("status")
+                shown = status.value if isinstance(status, Status) else "その値"
+                self.notify(f"{row.key.req_id} はすでに{shown}です（変更なし）。次の行へ進みました。", timeout=3)
+
+    def move_after(self, index: int, marked: ItemKey, following: ItemKey | None) -> None:
+        """Put the cursor on the row that followed the marked item as the user saw the list, wherever the
+        current sort or filter moved the marked item (only it moved: the next row is one off at most)."""
+        table = self.table
+        if following is None:
+            here = table.row_at(index)
+            table.move_to(index + 1 if here is not None and here.key == marked else index)
+            return
+        for i in (index, index + 1, index - 1, index + 2):
+            r = table.row_at(i) if i >= 0 else None
+            if r is not None and r.key == following:
+                table.move_to(i)
+                return
+        table.move_to(index)
 
     def bulk_write(self, label: str, **changes: Any) -> None:
         keys = list(self.selected_items)
@@ -176,7 +223,7 @@ class MarkingScreen(WorkbenchScreen):
         they are (no filter or sort on those fields): then changed rows are refreshed in place."""
         return False
 
-    def after_write(self, result: UpdateResult) -> None:
+    def after_write(self, result: UpdateResult, *, after_conflict: Callable[[], None] | None = None) -> None:
         touched = [*result.changed, *(c.key for c in result.conflicts)]
         if self.order_stable() and len(touched) <= IN_PLACE_LIMIT:
             fresh: dict[ItemKey, ItemRow] = {}
@@ -200,7 +247,8 @@ class MarkingScreen(WorkbenchScreen):
             self.notify(f"{len(result.rejected):,}件は変更しませんでした: {reason}（{ids}）\n"
                         "e でメモを書いてから判定してください。", title="メモが必要", severity="warning", timeout=8)
         if result.conflicts:
-            self.app.push_screen(ConflictDialog(result.conflicts))
+            dialog = ConflictDialog(result.conflicts, draft_kept=after_conflict is not None)
+            self.app.push_screen(dialog, (lambda _r: after_conflict()) if after_conflict is not None else None)
 
     def show_error(self, exc: FitGapError) -> None:
         self.notify(f"{exc.message}" + (f"\n対処: {exc.hint}" if exc.hint else ""), title="エラー", severity="error",
