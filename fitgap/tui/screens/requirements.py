@@ -22,6 +22,7 @@ from fitgap.services.items import (
     ItemKey,
     ItemRow,
     ItemSort,
+    change_stamp,
     count_items,
     get_item_detail,
     item_keys,
@@ -45,6 +46,7 @@ from fitgap.tui.widgets.pickers import ChoiceModal, NameModal
 from fitgap.tui.widgets.virtual_table import Cell, VirtualTable
 
 LAST_VIEW_DELAY_S = 1.0
+POLL_S = 5.0  # how often the list looks whether someone else changed something (one cheap query)
 STABLE_SORTS = frozenset({"req_id", "operation", "name", "kubun"})  # not changed by marking
 PAGE_SIZE = 50  # rows per database read; a screen shows at most ~60
 
@@ -68,6 +70,7 @@ class RequirementsScreen(MarkingScreen):
         self.short_names: dict[str, str] = {}
         self._detail_pending = False
         self._last_view_timer: Timer | None = None
+        self._stamp = 0
 
     # ---- layout -------------------------------------------------------------------------------
 
@@ -103,6 +106,26 @@ class RequirementsScreen(MarkingScreen):
         self.update_title()
         self._detail_pending = True
         self.call_after_refresh(self._show_detail)
+        self._stamp = change_stamp(db=self.workspace.db)
+        self.set_interval(POLL_S, self.poll_changes)
+
+    def poll_changes(self) -> bool:
+        """Read the list again when anyone changed something since it was read; True when it did."""
+        if self.busy or self.app.screen is not self:
+            return False
+        try:
+            stamp = change_stamp(db=self.workspace.db)
+        except FitGapError:
+            return False
+        if stamp == self._stamp:
+            return False
+        self.data_changed()
+        return True
+
+    def action_reload(self) -> None:
+        self.workspace.reset_note_rule()
+        self.data_changed()
+        self.notify("読み直しました（他の利用者の変更も反映しています）。", timeout=2)
 
     @property
     def table(self) -> VirtualTable[ItemRow]:
@@ -149,6 +172,9 @@ class RequirementsScreen(MarkingScreen):
         except FitGapError:
             self.table.reload()
             return
+        if detail.row != row:  # changed by someone since the page was read: the list shows what the pane shows
+            self.table.cache.replace({row.key: detail.row}, key=lambda r: r.key)
+            self.table.refresh_row(self.table.cursor)
         pane.show(detail, note_rule=self.workspace.note_rule())
 
     def action_detail_scroll(self, direction: int) -> None:
@@ -161,6 +187,8 @@ class RequirementsScreen(MarkingScreen):
         return not filtered and self.sort.column in STABLE_SORTS
 
     def data_changed(self) -> None:
+        self._stamp = change_stamp(db=self.workspace.db)
+        self.total = -1
         self.table.reload(keep_cursor=True)
         self.update_title()
 
@@ -377,6 +405,8 @@ class RequirementsScreen(MarkingScreen):
                                  discover=False)
             yield PaletteCommand(f"view: delete {name}", "保存したビューを削除", partial(self.delete_view, name),
                                  discover=False)
+        yield PaletteCommand("list: 読み直し (reload)", "一覧と詳細を読み直します（他の利用者の変更を反映）",
+                             self.action_reload)
         yield PaletteCommand("go: 業務一覧", "業務一覧へ戻ります", self.workbench.go_home)
 
     def _set_disposition(self, d: Disposition) -> None:
