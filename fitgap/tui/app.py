@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import BindingType
@@ -92,6 +92,14 @@ class FitGapApp(App[None]):
             self.switch_mode("operations")
         while len(self.screen_stack) > 1 and not isinstance(self.screen, OperationsScreen):
             self.pop_screen()
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """Quit (ctrl+q, q, the palette): each open list first saves its view as the user's "前回の続き"."""
+        for stack in getattr(self, "_screen_stacks", {}).values():
+            for screen in stack:
+                if isinstance(screen, RequirementsScreen):
+                    screen.save_last_view()
+        super().exit(*args, **kwargs)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

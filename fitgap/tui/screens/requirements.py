@@ -89,7 +89,7 @@ class RequirementsScreen(MarkingScreen):
         ws = self.workspace
         flt, sort = self._explicit
         if flt is None and self.restore_last_view:
-            last = views.get_last_view(db=ws.db)
+            last = views.get_last_view(db=ws.db, user=ws.user, operation_code=self.operation_code)
             if last is not None:
                 flt, sort = last
         self.flt = replace(flt or ItemFilter(), operation_code=self.operation_code)
@@ -316,7 +316,7 @@ class RequirementsScreen(MarkingScreen):
             self._last_view_timer.stop()
             self._last_view_timer = None
         try:
-            views.set_last_view(db=self.workspace.db, flt=self.flt, sort=self.sort)
+            views.set_last_view(db=self.workspace.db, flt=self.flt, sort=self.sort, user=self.workspace.user)
         except FitGapError as exc:
             self.show_error(exc)
 
@@ -368,8 +368,7 @@ class RequirementsScreen(MarkingScreen):
         self.notify(f"ビュー「{name}」を削除しました。", timeout=3)
 
     def on_unmount(self) -> None:
-        if self._last_view_timer is not None:
-            self.save_last_view()
+        self.save_last_view()  # every way out: esc, going elsewhere, quitting
 
     # ---- palette ------------------------------------------------------------------------------
 
