@@ -52,6 +52,7 @@ class Workspace:
     names: dict[str, str] = field(default_factory=dict)  # 業務コード → name, filled by the home screen
     short_names: dict[str, str] = field(default_factory=dict)
     drafts: dict[ItemKey, str] = field(default_factory=dict)  # notes typed but not saved (esc, conflict)
+    bulk_note_draft: str | None = None  # the same, for the note of a bulk change
     _note_rule: frozenset[Status] | None = None
 
     def note_rule(self) -> frozenset[Status]:
@@ -67,6 +68,14 @@ class Workspace:
         """One user action: one transaction, one batch; remembered for undo when it changed anything."""
         result = assessment.update_items(db=self.db, user=self.user, keys=list(keys),
                                          expected_revisions=expected, **changes)
+        if result.batch and result.changed:
+            self.remember(Step(result.batch, len(result.changed), label))
+        return result
+
+    def apply(self, changes: Mapping[ItemKey, assessment.ItemChange], *, label: str,
+              expected: Mapping[ItemKey, int] | None = None) -> assessment.UpdateResult:
+        """Different changes per item (a previewed bulk change) as one action, remembered for undo."""
+        result = assessment.apply_changes(db=self.db, user=self.user, changes=changes, expected_revisions=expected)
         if result.batch and result.changed:
             self.remember(Step(result.batch, len(result.changed), label))
         return result

@@ -6,6 +6,7 @@ from fitgap.domain.enums import Disposition, Status
 from fitgap.services.items import ItemFilter, ItemKey, get_item, list_items
 from fitgap.tui.screens.requirements import RequirementsScreen
 from fitgap.tui.widgets.note_editor import NoteEditor
+from fitgap.tui.widgets.pickers import ChoiceModal
 from tests.tui.conftest import SIZE
 
 
@@ -77,6 +78,9 @@ async def test_bulk_mark_selected_items_then_undo_and_redo(demo_db, make_app):
         picked = set(screen.selected_items)
         await pilot.press("1")
         await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)  # the preview: nothing written yet
+        await pilot.press("1")  # apply
+        await pilot.pause()
         after = {r.key: r.status for r in list_items(db=demo_db, flt=ItemFilter(operation_code="001"))}
         assert all(after[k] == Status.FIT for k in picked)
         assert all(after[k] == before[k] for k in before if k not in picked)
@@ -103,6 +107,8 @@ async def test_select_all_matching_and_bulk_mark_runs_in_a_worker(demo_db, make_
         await pilot.press("ctrl+a")
         assert len(screen.selected_items) == n
         await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("1")  # apply, after the preview
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert list_items(db=demo_db, flt=unchecked) == []

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from textual.worker import get_current_worker
 
 from fitgap.domain.enums import Disposition, Status
 from fitgap.errors import FitGapError
-from fitgap.services.assessment import UpdateResult
+from fitgap.services.assessment import BulkPlan, ItemChange, UpdateResult, plan_bulk
 from fitgap.services.items import ItemKey, ItemRow, get_item
 from fitgap.tui.screens.base import WorkbenchScreen
+from fitgap.tui.widgets.bulk_preview import APPLY, WRITE_NOTE, bulk_preview
 from fitgap.tui.widgets.conflict_dialog import ConflictDialog
 from fitgap.tui.widgets.note_editor import NoteEditor, edit_in_editor
 from fitgap.tui.widgets.pickers import ChoiceModal
@@ -178,35 +180,85 @@ class MarkingScreen(WorkbenchScreen):
         table.move_to(index)
 
     def bulk_write(self, label: str, **changes: Any) -> None:
+        """Preview first: how many change, how many do not and why; then apply to the rest, write the missing
+        notes, or cancel. Nothing is written before the user chooses."""
         keys = list(self.selected_items)
         expected = {k: v for k, v in self.selected_items.items() if v is not None}
-        if len(keys) <= WORKER_THRESHOLD:
-            result = self.update(keys, label=label, expected=expected, **changes)
-            if result is not None:
-                self.bulk_done(result, label)
+        try:
+            plan = plan_bulk(db=self.workspace.db, keys=keys, expected_revisions=expected, **changes)
+        except FitGapError as exc:
+            self.show_error(exc)
+            return
+        status = changes.get("status")
+        note_for = status.value if isinstance(status, Status) else Status.GAP.value
+
+        def chosen(choice: str | None) -> None:
+            if choice == APPLY:
+                self.apply_bulk(label, plan.changes, expected, plan)
+            elif choice == WRITE_NOTE:
+                self.ask_bulk_note(label, plan, expected, note_for)
+
+        self.app.push_screen(bulk_preview(plan, label=label, selected=len(keys), note_for=note_for), chosen)
+
+    def ask_bulk_note(self, label: str, plan: BulkPlan, expected: Mapping[ItemKey, int], note_for: str) -> None:
+        ws = self.workspace
+        editor = NoteEditor(note="", about=f"{label}: メモのない {len(plan.need_note):,}件に書くメモ",
+                            required=f"{note_for}にはメモ（理由）が必要です。書いて ctrl+s で保存すると一括変更します。",
+                            blink=self.workbench.blink, draft=ws.bulk_note_draft,
+                            draft_notice="保存していない下書きを表示しています。")
+
+        def closed(note: str | None) -> None:
+            if note is None:
+                ws.bulk_note_draft = editor.draft
+                return
+            if not note.strip():
+                ws.bulk_note_draft = note
+                self.notify("メモが空のため、何も変更していません。", title="メモが必要", severity="warning")
+                return
+            ws.bulk_note_draft = None
+            noted = {k: replace(c, note=note) for k, c in plan.need_note.items()}
+            self.apply_bulk(label, {**plan.changes, **noted}, expected, plan)
+
+        self.app.push_screen(editor, closed)
+
+    def apply_bulk(self, label: str, changes: Mapping[ItemKey, ItemChange], expected: Mapping[ItemKey, int],
+                   plan: BulkPlan) -> None:
+        if not changes:
+            return
+        wanted = {k: expected[k] for k in changes if k in expected}
+        if len(changes) <= WORKER_THRESHOLD:
+            try:
+                result = self.workspace.apply(changes, label=label, expected=wanted)
+            except FitGapError as exc:
+                self.show_error(exc)
+                return
+            self.bulk_done(result, label, plan)
             return
         self.set_busy(label)
 
         def work() -> None:
             worker = get_current_worker()
             try:
-                result = self.workspace.update(keys, label=label, expected=expected, **changes)
+                result = self.workspace.apply(changes, label=label, expected=wanted)
             except FitGapError as exc:
                 if not worker.is_cancelled:
                     self.app.call_from_thread(self.show_error, exc)
                     self.app.call_from_thread(self.set_busy, None)
                 return
             if not worker.is_cancelled:
-                self.app.call_from_thread(self.bulk_done, result, label)
+                self.app.call_from_thread(self.bulk_done, result, label, plan)
 
         self.run_worker(work, thread=True, exclusive=True, group="write", name=label)
 
-    def bulk_done(self, result: UpdateResult, label: str) -> None:
+    def bulk_done(self, result: UpdateResult, label: str, plan: BulkPlan | None = None) -> None:
         self.set_busy(None)
         self.selected_items.clear()
         self.after_write(result)
+        total = len(plan.changes) + plan.kept if plan is not None else len(result.changed) + len(result.unchanged)
+        left = total - len(result.changed)
+        tail = f"、{left:,}件は変更していません" if left else ""
         if result.changed:
-            self.notify(f"{label}: {len(result.changed):,}件を変更しました（z で元に戻す）", timeout=4)
+            self.notify(f"{label}: {len(result.changed):,}件を変更しました{tail}（z で元に戻す）", timeout=5)
         elif not result.conflicts and not result.rejected:
             self.notify("変更はありませんでした（すでにその値です）。", timeout=3)
 
