@@ -41,7 +41,7 @@ async def test_bulk_not_applicable_previews_counts_and_reasons_and_cancel_change
     keys = _setup(demo_db)
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
-        screen, before = await _all_selected(pilot, demo_db, ItemFilter(operation_code="001"))
+        _screen, before = await _all_selected(pilot, demo_db, ItemFilter(operation_code="001"))
         with_note = [k for k, r in before.items() if r.note.strip() and r.status != Status.NOT_APPLICABLE]
         without = [k for k, r in before.items() if not r.note.strip() and r.status != Status.NOT_APPLICABLE]
         already = [k for k, r in before.items() if r.status == Status.NOT_APPLICABLE]
@@ -66,7 +66,7 @@ async def test_bulk_apply_to_the_rest_changes_only_those_and_says_how_many_were_
     keys = _setup(demo_db)
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
-        screen, before = await _all_selected(pilot, demo_db, ItemFilter(operation_code="001"))
+        _screen, before = await _all_selected(pilot, demo_db, ItemFilter(operation_code="001"))
         without = [k for k, r in before.items() if not r.note.strip() and r.status != Status.NOT_APPLICABLE]
         changing = [k for k, r in before.items() if r.note.strip() and r.status != Status.NOT_APPLICABLE]
         await pilot.press("3")
@@ -83,7 +83,7 @@ async def test_bulk_can_write_the_missing_notes_and_apply_to_all(demo_db, make_a
     _setup(demo_db)
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
-        screen, before = await _all_selected(pilot, demo_db, ItemFilter(operation_code="001"))
+        _screen, before = await _all_selected(pilot, demo_db, ItemFilter(operation_code="001"))
         await pilot.press("3")
         await pilot.pause()
         await pilot.press("2")  # write the note for those that have none
