@@ -165,3 +165,20 @@ async def test_note_rule_is_configurable_from_the_palette(demo_db, make_app):
         await pilot.press("2")  # marks at once, no note editor
         await pilot.pause()
         assert get_item(db=demo_db, key=key).status == Status.GAP
+
+
+async def test_undo_of_a_judgement_restores_note_and_disposition_exactly(demo_db, make_app):
+    gap = next(r for r in list_items(db=demo_db, flt=ItemFilter(operation_code="001", statuses=frozenset({Status.GAP})))
+               if r.disposition is not None and r.note)
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        screen.table.move_to(next(i for i in range(15) if screen.table.row_at(i).key == gap.key))
+        await pilot.press("1")  # 適合: a fit has no disposition
+        await pilot.pause()
+        assert get_item(db=demo_db, key=gap.key).disposition is None
+        await pilot.press("z")
+        await pilot.pause()
+        back = get_item(db=demo_db, key=gap.key)
+        assert (back.status, back.disposition, back.note) == (gap.status, gap.disposition, gap.note)
+        assert any(f"元に戻しました: {gap.key.req_id} を適合に" in n.message for n in app._notifications)

@@ -58,7 +58,7 @@ class NoteEditor(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box") as box:
-            box.border_title = "メモの編集（ctrl+s 保存 ・ esc 取消）"
+            box.border_title = "メモの編集（ctrl+s 保存 ・ esc 閉じる）"
             yield Static(Content(self.about), id="note-about")  # names from spec files: never markup
             if self.required:
                 yield Static(Content(self.required), id="note-required")
