@@ -276,3 +276,35 @@ async def test_add_and_edit_links(db: Database, make_app, monkeypatch) -> None:
         assert links[("国民年金システム", "健康管理システム")].interim_interface is True
         assert "暫定連携あり" in _text(screen, "#sys-detail-text")
 
+
+
+async def test_escape_on_a_typed_date_asks_before_dropping_it(db: Database, make_app, monkeypatch) -> None:
+    from fitgap.tui.widgets.pickers import ChoiceModal
+
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await _open(app, pilot)
+        await _move_to(screen, pilot, JUKI)
+        await pilot.press("p")
+        await pilot.pause()
+        form = app.screen
+        await pilot.press("escape")  # nothing typed: closes at once
+        await pilot.pause()
+        assert isinstance(app.screen, SystemsScreen)
+        await pilot.press("p")
+        await pilot.pause()
+        form = app.screen
+        form.query_one(Input).value = "2026-02-01"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("escape")  # back to the form, the date still there
+        await pilot.pause()
+        assert app.screen is form and form.query_one(Input).value == "2026-02-01"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("2")  # 保存する
+        await pilot.pause()
+        assert isinstance(app.screen, SystemsScreen)
+        assert systems.get_system(db=db, key=JUKI).planned_cutover == date(2026, 2, 1)

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from fitgap.errors import FitGapError
+from fitgap.tui.widgets.pickers import ChoiceModal
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,13 @@ class Field:
     placeholder: str = ""
 
 
+def _shown(f: Field) -> Any:
+    """The value the field's widget starts with."""
+    if f.checkbox:
+        return bool(f.initial)
+    return f.initial if f.options else str(f.initial or "")
+
+
 class FormDialog(ModalScreen[dict[str, Any] | None]):
     """Enter (or 保存) returns {key: value}; Esc (or 取消) returns None.
 
@@ -33,7 +41,8 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
     the dialog, which stays open with everything the user typed, until the input is right or cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "取消", id="form.cancel", tooltip="変更せずに閉じます", key_display="esc"),
+        Binding("escape", "cancel", "取消", id="form.cancel",
+                tooltip="変更せずに閉じます（入力を変えていれば、保存するか捨てるかを選びます）", key_display="esc"),
     ]
     DEFAULT_CSS = """
     FormDialog { align: center middle; }
@@ -103,4 +112,18 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
             self.dismiss(None)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """esc: closes at once when nothing was typed; otherwise asks, so that no input is lost by a slip."""
+        values = self.values()
+        if all(values.get(f.key) == _shown(f) for f in self.fields):
+            self.dismiss(None)
+            return
+
+        def chosen(value: str | None) -> None:
+            if value == "save":
+                self.save()
+            elif value == "discard":
+                self.dismiss(None)
+
+        self.app.push_screen(ChoiceModal[str | None](
+            title="保存していない入力", hint="入力した内容はまだ保存していません。",
+            choices=[("編集に戻る", None), ("保存する", "save"), ("入力を捨てて閉じる", "discard")]), chosen)
