@@ -171,7 +171,7 @@ class FitGapApp(App[None]):
         count = f"（{done.changed:,}件）" if step.kind == ASSESSMENT else ""
         msg = f"{'元に戻しました' if undo else 'やり直しました'}: {step.label}{count}"
         if conflicts:
-            ids = "、".join(c.key.req_id for c in conflicts[:5])
+            ids = "、".join(c.key.label for c in conflicts[:5])
             self.notify(f"{msg}\n他の利用者が変更していた {len(conflicts):,}件はそのままです: {ids}",
                         severity="warning", timeout=8)
         else:

@@ -65,7 +65,7 @@ def test_demo_refuses_a_database_where_someone_marked_the_bundled_list(db, cli):
     from fitgap.services.assessment import update_items
     from fitgap.services.items import ItemKey, get_item
 
-    key = ItemKey("001", "1.1.1-必須")
+    key = ItemKey.of("001", "機能", "1.1.1-必須")
     update_items(db=db, user="alice", keys=[key], status=Status.GAP, note="窓口で手作業")
     result = cli("demo", "--requirements", "100")
     assert result.code != 0
@@ -88,7 +88,7 @@ def test_demo_refuses_after_someone_marked_its_own_data(db):
 
     generate_demo(db=db, total=100, seed=1, user="t")
     generate_demo(db=db, total=100, seed=2, user="t")  # demo over untouched demo data is fine
-    update_items(db=db, user="alice", keys=[ItemKey("001", "0010001")], status=Status.FIT)
+    update_items(db=db, user="alice", keys=[ItemKey.of("001", "機能", "0010001")], status=Status.FIT)
     with pytest.raises(FitGapError, match="利用者の作業"):
         generate_demo(db=db, total=100, seed=3, user="t")
 
