@@ -181,4 +181,4 @@ async def test_undo_of_a_judgement_restores_note_and_disposition_exactly(demo_db
         await pilot.pause()
         back = get_item(db=demo_db, key=gap.key)
         assert (back.status, back.disposition, back.note) == (gap.status, gap.disposition, gap.note)
-        assert any(f"元に戻しました: {gap.key.req_id} を適合に" in n.message for n in app._notifications)
+        assert any(f"元に戻しました: {gap.key.label} を適合に" in n.message for n in app._notifications)
