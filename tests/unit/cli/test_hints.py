@@ -64,3 +64,10 @@ def test_hint_on_the_default_database_has_no_db_option(tmp_path: Path) -> None:
     export = _fitgap(tmp_path, "export", "review", "--operation", "001")
     hint = _hint(export.stdout, "記入が終わったら:")
     assert hint[:2] == ["import", "review"] and (tmp_path / hint[2]).is_file()
+
+
+def test_status_hints_name_the_database_it_was_run_on(tmp_path: Path) -> None:
+    assert _fitgap(tmp_path, "--db", "team.db", "init").returncode == 0
+    status = _fitgap(tmp_path, "--db", "team.db", "status")
+    assert status.returncode == 0, status.stderr
+    assert "fitgap --db team.db init --municipality 名前" in status.stdout
