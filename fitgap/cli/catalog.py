@@ -52,9 +52,9 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"同梱の要件一覧を読み込みました: {label}")
     if result.systems_added:
         ctx.print(f"典型的なシステム {result.systems_added}件とその連携を「典型例（要確認）」として登録しました"
-                  "（fitgap systems list）。")
+                  f"（{ctx.command('systems', 'list')}）。")
     if result.changes_added:
-        ctx.print(f"移行をまたぐ連携の改修項目 {result.changes_added}件を「未着手」で作成しました（fitgap systems changes）。")
+        ctx.print(f"移行をまたぐ連携の改修項目 {result.changes_added}件を「未着手」で作成しました（{ctx.command('systems', 'changes')}）。")
     if not result.changed:
         ctx.print("変更はありません（すでに最新です）。")
     return 0
@@ -62,7 +62,8 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     ov = status.get_overview(db=ctx.database(), today=ctx.config.today)
-    head = f"団体: {ov.municipality}" if ov.municipality else "団体: 未設定（fitgap init --municipality 名前）"
+    head = (f"団体: {ov.municipality}" if ov.municipality
+            else f"団体: 未設定（{ctx.command('init', '--municipality', '名前')}）")
     ctx.print(f"{head}    基準日: {format_date(ov.today)}")
     if ov.demo:
         ctx.print("※ デモデータ（架空の要件）を含みます。")
@@ -82,7 +83,7 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     empty = [o for o in shown if o.requirements == 0]
     if empty:
         ctx.print(f"要件一覧がまだない業務: {len(empty)} 業務。公式の機能・帳票要件（Excel）を "
-                  "fitgap import-spec FILE で取り込んでください。")
+                  f"{ctx.command('import-spec', 'FILE')} で取り込んでください。")
     return 0
 
 

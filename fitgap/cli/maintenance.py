@@ -73,7 +73,7 @@ def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
     ctx.print(f"バックアップを保存しました: {result.path}（{_size(result.size)}）",
               f"確認結果 {result.rows.get('assessment', 0):,} 件、要件 {result.rows.get('requirement', 0):,} 件、"
               f"変更履歴 {result.rows.get('audit_event', 0):,} 件を含みます。",
-              f"戻すには: fitgap restore {result.path}")
+              f"戻すには: {ctx.command('restore', result.path, with_db=True)}")
     return 0
 
 
@@ -82,7 +82,7 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
                                  exports_dir=ctx.config.exports_dir, user=ctx.config.user)
     taken = f"（{result.backup_at} に取得）" if result.backup_at else ""
     ctx.print(f"{result.restored_from} から復元しました{taken}。",
-              f"復元前の内容は {result.safety_copy} に保存しました。元に戻すには: fitgap restore {result.safety_copy}")
+              f"復元前の内容は {result.safety_copy} に保存しました。元に戻すには: {ctx.command('restore', result.safety_copy, with_db=True)}")
     if not result.same_database:
         ctx.print("注意: 別のデータベースのバックアップでした（データベース ID が違います）。")
     if result.upgraded_from is not None:

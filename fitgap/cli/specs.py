@@ -133,7 +133,7 @@ def cmd_import_spec(args: argparse.Namespace, ctx: Context) -> int:
     if rep.dry_run:
         ctx.print("試行のため、何も書き込んでいません。")
     else:
-        ctx.print(f"取り込みました。変更点は fitgap spec-diff {rep.operation_code} で確認できます。")
+        ctx.print(f"取り込みました。変更点は {ctx.command('spec-diff', rep.operation_code)} で確認できます。")
     return 0
 
 

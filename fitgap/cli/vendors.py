@@ -80,7 +80,7 @@ def cmd_export_vendor(args: argparse.Namespace, ctx: Context) -> int:
     demo = "（デモデータ）" if res.demo else ""
     ctx.print(f"{res.vendor} 宛てのベンダ回答シートを書き出しました{demo}: {res.path}",
               f"  業務 {len(res.operations)} 件（{'、'.join(res.operations)}）、要件 {res.items:,} 件、書き出しID {res.export_id}",
-              f"回答が届いたら: fitgap import vendor {res.path.name}")
+              f"回答が届いたら: {ctx.command('import', 'vendor', res.path)}")
     return 0
 
 
@@ -134,7 +134,7 @@ def cmd_export_review(args: argparse.Namespace, ctx: Context) -> int:
     demo = "（デモデータ）" if res.demo else ""
     ctx.print(f"確認シートを書き出しました{demo}: {res.path}",
               f"  業務 {'、'.join(res.operations)}、要件 {res.items:,} 件、書き出しID {res.export_id}",
-              f"記入が終わったら: fitgap import review {res.path.name}")
+              f"記入が終わったら: {ctx.command('import', 'review', res.path)}")
     return 0
 
 

@@ -267,3 +267,85 @@ def set_note_rule(*, db: Database, user: str, statuses: Sequence[Status]) -> Non
         operations.set_setting(session=session, key=NOTE_RULE_KEY, value=value)
         audit.record(session=session, user=user, at=datetime.now(UTC), batch=audit.new_batch(),
                      action="setting.update", entity="setting", entity_key=NOTE_RULE_KEY, old=old, new=value)
+
+
+@dataclass
+class BulkPlan:
+    """What one bulk change would do to each selected item, read before anything is written.
+
+    ``changes`` are the exact per-item changes to apply (a disposition on an item that is not a gap makes
+    it a gap, as the picker says); every item that would not change is in one of the lists with its reason,
+    and ``cleared_dispositions`` names the gaps whose disposition the new status removes."""
+
+    changes: dict[ItemKey, ItemChange] = field(default_factory=dict)
+    need_note: dict[ItemKey, ItemChange] = field(default_factory=dict)  # would change, but a note is required
+    unchanged: list[ItemKey] = field(default_factory=list)  # already so
+    conflicts: list[ItemKey] = field(default_factory=list)  # changed by someone since they were selected
+    not_gap: list[ItemKey] = field(default_factory=list)  # "no disposition" asked of an item that is no gap
+    made_gap: list[ItemKey] = field(default_factory=list)  # will become gaps (a disposition was chosen)
+    cleared_dispositions: list[ItemKey] = field(default_factory=list)
+
+    @property
+    def kept(self) -> int:
+        return len(self.need_note) + len(self.unchanged) + len(self.conflicts) + len(self.not_gap)
+
+
+def plan_bulk(
+    *,
+    db: Database,
+    keys: Sequence[ItemKey],
+    expected_revisions: Mapping[ItemKey, int] | None = None,
+    status: Status | Any = UNSET,
+    disposition: Disposition | Any | None = UNSET,
+    note: str | Any = UNSET,
+) -> BulkPlan:
+    """The preview of setting the same status / disposition / note on ``keys`` (nothing is written)."""
+    _target(status=status, disposition=disposition, note=note)  # the same checks of the request as update_items
+    plan = BulkPlan()
+    with db.read() as session:
+        rows = {ItemKey.of(r.operation_code, r.kind, r.req_id): r
+                for r in items.rows_for_keys(session=session, keys=list(dict.fromkeys(keys)))}
+        required = note_rule(session)
+    missing = [k for k in keys if k not in rows]
+    if missing:
+        shown = "、".join(str(k) for k in missing[:5])
+        raise NotFoundError(f"要件 {shown} は現行の版にありません。", "画面を更新してから、もう一度操作してください。")
+    for key in dict.fromkeys(keys):
+        row = rows[key]
+        cur = _state(row)
+        if expected_revisions is not None and key in expected_revisions and expected_revisions[key] != row.revision:
+            plan.conflicts.append(key)
+            continue
+        change: dict[str, Any] = {}
+        if status is not UNSET:
+            change["status"] = Status(status)
+        if disposition is not UNSET:
+            wanted = Disposition(disposition) if disposition else None
+            if change.get("status", cur["status"]) != Status.GAP:
+                if wanted is None:
+                    plan.not_gap.append(key)
+                    continue
+                change["status"] = Status.GAP
+                plan.made_gap.append(key)
+            change["disposition"] = wanted
+        if note is not UNSET:
+            change["note"] = str(note)
+        new = {**cur, **change}
+        if "status" in change:
+            new["needs_review"] = False
+            if new["status"] != Status.GAP:
+                new["disposition"] = None
+        item = ItemChange(**change)
+        if new == cur:
+            plan.unchanged.append(key)
+            if key in plan.made_gap:
+                plan.made_gap.remove(key)
+        elif required and note_missing(new["status"], new["note"], required):
+            plan.need_note[key] = item
+            if key in plan.made_gap:
+                plan.made_gap.remove(key)
+        else:
+            plan.changes[key] = item
+            if cur["disposition"] is not None and new["disposition"] is None:
+                plan.cleared_dispositions.append(key)
+    return plan

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from fitgap.domain.enums import Disposition, Kubun, RequirementKind, Status
-from fitgap.domain.models import Assessment, SpecVersion
+from fitgap.domain.models import Assessment, AuditEvent, SpecVersion, VendorAnswer
 from fitgap.domain.records import RequirementRecord, SpecVersionInfo
 from fitgap.domain.text import text_hash
 from fitgap.errors import FitGapError
@@ -22,6 +22,8 @@ from fitgap.storage import audit, operations, specs
 from fitgap.storage.db import Database
 
 DEMO_LABEL = "デモ版"
+DEMO_USER = "デモ"  # assessed_by of the demo's own assessments
+SETUP_ACTIONS = ("demo.generate", "init.deadline", "init.systems", "maintenance.migrate")
 MAX_PER_OPERATION = 9999
 
 _OBJECTS = ["住民票", "異動届", "世帯情報", "課税台帳", "納税通知書", "被保険者証", "受給資格", "申請書",
@@ -112,7 +114,7 @@ def _demo_assessments(rng: random.Random, code: str, records: list[RequirementRe
                                "当市では該当する事務がない。", "ベンダに確認中。", "運用で回避可能か検討する。"])
         rows.append({
             "operation_code": code, "kind": r.kind.value, "req_id": r.req_id, "status": status, "disposition": disposition,
-            "note": note, "assessed_by": "デモ", "assessed_at": base + timedelta(minutes=rng.randrange(60 * 24 * 200)),
+            "note": note, "assessed_by": DEMO_USER, "assessed_at": base + timedelta(minutes=rng.randrange(60 * 24 * 200)),
             "needs_review": rng.random() < 0.02, "basis_version_id": version_id, "archived": False, "revision": 1,
         })
     return rows
@@ -125,6 +127,23 @@ def _check_demo_allowed(session: Session) -> None:
     if real is not None:
         raise FitGapError(
             "このデータベースには取り込んだ実データ（仕様書の版）があるため、デモデータを入れません。",
+            "デモ用に別のファイルを指定してください（例: fitgap --db demo.db demo --requirements 3000）。",
+        )
+    assessed = session.exec(
+        select(sa.func.count()).select_from(Assessment).where(Assessment.assessed_by != DEMO_USER)
+    ).one()
+    answers = session.exec(select(sa.func.count()).select_from(VendorAnswer)).one()
+    edits = session.exec(
+        select(sa.func.count()).select_from(AuditEvent).where(
+            AuditEvent.entity.in_(("system", "integration", "assessment")),  # type: ignore[attr-defined]
+            AuditEvent.action.not_in(SETUP_ACTIONS),  # type: ignore[attr-defined]
+        )
+    ).one()
+    if assessed or answers or edits:
+        raise FitGapError(
+            "このデータベースには利用者の作業があるため、デモデータを入れません"
+            f"（判定・メモ {assessed:,}件、ベンダ回答 {answers:,}件、変更履歴 {edits:,}件）。"
+            "デモデータを作るとこれらの判定が消えます。",
             "デモ用に別のファイルを指定してください（例: fitgap --db demo.db demo --requirements 3000）。",
         )
 

@@ -283,3 +283,9 @@ def id_width(*, db: Database, operation_code: str | None, minimum: int = 9, maxi
     with db.read() as session:
         ids = items.longest_ids(session=session, operation_code=operation_code)
     return max(minimum, min(maximum, max((display_width(i) for i in ids), default=minimum)))
+
+
+def change_stamp(*, db: Database) -> int:
+    """A number that moves whenever anyone changes anything audited (cheap: for lists that poll)."""
+    with db.read() as session:
+        return audit.last_event_id(session=session)

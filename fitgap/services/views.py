@@ -1,8 +1,15 @@
-"""Named saved views (filter + sort) of the requirements screen, and the last view used."""
+"""Named saved views (filter + sort) of the requirements screen, and the last view used.
+
+The last view is kept per user (two colleagues on one database each continue their own work) and per
+list: opening 住民基本台帳 brings back what that user last had on 住民基本台帳, never a search typed on
+another list; ``c`` on the home screen reopens the user's last list as it was.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel import select
 
@@ -49,14 +56,35 @@ def delete_view(*, db: Database, name: str) -> None:
         session.delete(view)
 
 
-def set_last_view(*, db: Database, flt: ItemFilter, sort: ItemSort) -> None:
+class _Latest:
+    def __repr__(self) -> str:
+        return "LATEST"
+
+
+LATEST: Any = _Latest()  # get_last_view: the user's last list, whichever it was
+
+
+def _last_key(user: str, operation_code: str | _Latest | None) -> str:
+    who = hashlib.sha256(user.encode()).hexdigest()[:12] if user else ""  # setting keys are short
+    base = f"{LAST_VIEW_KEY}:{who}" if who else LAST_VIEW_KEY
+    if isinstance(operation_code, _Latest):
+        return base
+    return f"{base}:{operation_code or '*'}"
+
+
+def set_last_view(*, db: Database, flt: ItemFilter, sort: ItemSort, user: str = "") -> None:
+    """Remember ``user``'s view of the list ``flt.operation_code`` (None: all operations) as their last."""
+    value = dumps(flt, sort)
     with db.write() as session:
-        operations.set_setting(session=session, key=LAST_VIEW_KEY, value=dumps(flt, sort))
+        operations.set_setting(session=session, key=_last_key(user, LATEST), value=value)
+        operations.set_setting(session=session, key=_last_key(user, flt.operation_code), value=value)
 
 
-def get_last_view(*, db: Database) -> tuple[ItemFilter, ItemSort] | None:
+def get_last_view(*, db: Database, user: str = "",
+                  operation_code: str | Any | None = LATEST) -> tuple[ItemFilter, ItemSort] | None:
+    """``user``'s last view of one list, or (by default) their last list whichever it was."""
     with db.read() as session:
-        raw = operations.get_setting(session=session, key=LAST_VIEW_KEY, default="")
+        raw = operations.get_setting(session=session, key=_last_key(user, operation_code), default="")
     if not raw:
         return None
     try:

@@ -68,3 +68,8 @@ def history(*, session: Session, entity_key: str, limit: int = 100) -> list[Audi
 
 def count_events(*, session: Session) -> int:
     return int(session.exec(select(sa.func.count()).select_from(AuditEvent)).one())
+
+
+def last_event_id(*, session: Session) -> int:
+    """The id of the newest audit event (0 when none): it moves with every audited change by anyone."""
+    return int(session.exec(select(sa.func.max(AuditEvent.id))).one() or 0)

@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
@@ -26,10 +26,9 @@ from fitgap.tui import keymap
 from fitgap.tui.commands import FitGapCommands, PaletteCommand
 from fitgap.tui.screens.base import WorkbenchScreen
 from fitgap.tui.screens.operations import OperationsScreen
-from fitgap.tui.workspace import Step, Workspace
+from fitgap.tui.workspace import ASSESSMENT, Reverted, Workspace
 
 if TYPE_CHECKING:
-    from fitgap.services.assessment import UpdateResult
     from fitgap.services.items import ItemFilter, ItemSort
 
 # The home screen comes first: the requirement list, the help and the pickers are imported when first opened.
@@ -118,6 +117,15 @@ class FitGapApp(App[None]):
         while len(self.screen_stack) > 1 and not isinstance(self.screen, OperationsScreen):
             self.pop_screen()
 
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """Quit (ctrl+q, q, the palette): each open list first saves its view as the user's "前回の続き"."""
+        for stack in getattr(self, "_screen_stacks", {}).values():
+            for screen in stack:
+                save = getattr(screen, "save_last_view", None)  # the requirement lists (loaded on demand)
+                if save is not None:
+                    save()
+        super().exit(*args, **kwargs)
+
     def action_help(self) -> None:
         from fitgap.tui.screens.help import HelpScreen
 
@@ -132,9 +140,15 @@ class FitGapApp(App[None]):
     def action_redo(self) -> None:
         self._undo_redo(undo=False)
 
+    @property
+    def undo_kind(self) -> str:
+        """What undo acts on here: the kind of change the current screen makes."""
+        return str(getattr(self.screen, "UNDO_KIND", ASSESSMENT))
+
     def _undo_redo(self, *, undo: bool) -> None:
         ws = self.workspace
-        step = ws.next_undo if undo else ws.next_redo
+        kind = self.undo_kind
+        step = ws.next_undo(kind) if undo else ws.next_redo(kind)
         if step is None:
             self.notify("元に戻す変更はありません。" if undo else "やり直す変更はありません。", timeout=3)
             return
@@ -143,7 +157,7 @@ class FitGapApp(App[None]):
             return
         if step.size <= BACKGROUND_STEP:
             try:
-                done = ws.undo() if undo else ws.redo()
+                done = ws.undo(kind) if undo else ws.redo(kind)
             except FitGapError as exc:
                 self._history_failed(exc)
                 return
@@ -154,7 +168,7 @@ class FitGapApp(App[None]):
 
         def work() -> None:
             try:
-                done = ws.undo() if undo else ws.redo()
+                done = ws.undo(kind) if undo else ws.redo(kind)
             except FitGapError as exc:
                 self.call_from_thread(self._history_failed, exc)
                 return
@@ -175,16 +189,17 @@ class FitGapApp(App[None]):
         self.notify(exc.message + (f"\n対処: {exc.hint}" if exc.hint else ""), title="エラー", severity="error",
                     timeout=10)
 
-    def _history_done(self, undo: bool, done: tuple[Step, UpdateResult] | None) -> None:
+    def _history_done(self, undo: bool, done: Reverted | None) -> None:
         self._history_busy = False
         self._show_busy(None)
         if done is None:
             return
-        step, result = done
-        msg = f"{'元に戻しました' if undo else 'やり直しました'}: {step.label}（{len(result.changed):,}件）"
-        if result.conflicts:
-            ids = "、".join(c.key.label for c in result.conflicts[:5])
-            self.notify(f"{msg}\n他の利用者が変更していた {len(result.conflicts):,}件はそのままです: {ids}",
+        step, conflicts = done.step, done.conflicts
+        count = f"（{done.changed:,}件）" if step.kind == ASSESSMENT else ""
+        msg = f"{'元に戻しました' if undo else 'やり直しました'}: {step.label}{count}"
+        if conflicts:
+            ids = "、".join(c.key.label for c in conflicts[:5])
+            self.notify(f"{msg}\n他の利用者が変更していた {len(conflicts):,}件はそのままです: {ids}",
                         severity="warning", timeout=8)
         else:
             self.notify(msg, timeout=3)
@@ -236,7 +251,7 @@ class FitGapApp(App[None]):
                 continue
             yield PaletteCommand(f"go: {op.name}", f"{op.code} {op.name} の要件一覧（{op.requirements:,}件）",
                                  self._opener(op.code), discover=False)
-        nu, nr = ws.next_undo, ws.next_redo
+        nu, nr = ws.next_undo(self.undo_kind), ws.next_redo(self.undo_kind)
         yield PaletteCommand("edit: 元に戻す", f"取り消す: {nu.label}" if nu else "取り消す変更はありません",
                              self.action_undo)
         yield PaletteCommand("edit: やり直す", f"やり直す: {nr.label}" if nr else "やり直す変更はありません",

@@ -74,6 +74,7 @@ FIND = KeyGroup("検索・絞り込み・並べ替え", (
     _b("S", "reverse_sort", "逆順", "並び順を逆にします", id="find.reverse"),
     _b("v", "open_view", "ビューを開く", "保存したビュー（絞り込み＋並べ替え）を開きます", id="view.open"),
     _b("V", "save_view", "ビューを保存", "いまの絞り込みと並べ替えに名前を付けて保存します", id="view.save"),
+    _b("r", "reload", "読み直し", "一覧と詳細を読み直します（他の利用者の変更を反映）", id="list.reload"),
 ))
 
 DETAIL = KeyGroup("詳細", (

@@ -5,21 +5,41 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fitgap.domain.enums import Status
 from fitgap.services import assessment
 from fitgap.services.database import Database
 from fitgap.services.items import ItemKey
 
+if TYPE_CHECKING:  # system edits load the graph layer: only once the systems screen is used
+    from fitgap.services import system_history
+
+
+ASSESSMENT, SYSTEMS = "assessment", "systems"  # the kinds of change: each screen undoes its own
+
 
 @dataclass
 class Step:
-    """One user action that can be undone: the batch it wrote and how many items it touched."""
+    """One user action that can be undone: the batch it wrote and how many items it touched; for a
+    system edit, the state of the systems before and after it."""
 
     batch: str
     size: int
     label: str
+    kind: str = ASSESSMENT
+    before: system_history.SystemsState | None = None
+    after: system_history.SystemsState | None = None
+
+
+@dataclass
+class Reverted:
+    """What undo or redo did: the step, how many items (or system changes) it wrote back, and the items
+    someone else had changed since, which it left as they are."""
+
+    step: Step
+    changed: int
+    conflicts: list[assessment.Conflict] = field(default_factory=list)
 
 
 @dataclass
@@ -31,6 +51,8 @@ class Workspace:
     redo_stack: list[Step] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # 業務コード → name, filled by the home screen
     short_names: dict[str, str] = field(default_factory=dict)
+    drafts: dict[ItemKey, str] = field(default_factory=dict)  # notes typed but not saved (esc, conflict)
+    bulk_note_draft: str | None = None  # the same, for the note of a bulk change
     _note_rule: frozenset[Status] | None = None
 
     def note_rule(self) -> frozenset[Status]:
@@ -47,34 +69,73 @@ class Workspace:
         result = assessment.update_items(db=self.db, user=self.user, keys=list(keys),
                                          expected_revisions=expected, **changes)
         if result.batch and result.changed:
-            self.undo_stack.append(Step(result.batch, len(result.changed), label))
-            self.redo_stack.clear()
+            self.remember(Step(result.batch, len(result.changed), label))
         return result
 
-    def undo(self) -> tuple[Step, assessment.UpdateResult] | None:
-        """Revert the latest step; the original batch goes on the redo stack (redo re-applies it)."""
-        if not self.undo_stack:
+    def apply(self, changes: Mapping[ItemKey, assessment.ItemChange], *, label: str,
+              expected: Mapping[ItemKey, int] | None = None) -> assessment.UpdateResult:
+        """Different changes per item (a previewed bulk change) as one action, remembered for undo."""
+        result = assessment.apply_changes(db=self.db, user=self.user, changes=changes, expected_revisions=expected)
+        if result.batch and result.changed:
+            self.remember(Step(result.batch, len(result.changed), label))
+        return result
+
+    def remember(self, step: Step) -> None:
+        """A new undoable step: it clears what could be redone of the same kind."""
+        self.undo_stack.append(step)
+        self.redo_stack[:] = [s for s in self.redo_stack if s.kind != step.kind]
+
+    def remember_systems(self, label: str, before: system_history.SystemsState,
+                         after: system_history.SystemsState) -> None:  # (taken with system_history.capture)
+        """A system edit made on the systems screen (only when it changed something)."""
+        if not before.same_as(after):
+            self.remember(Step("", 1, label, kind=SYSTEMS, before=before, after=after))
+
+    @staticmethod
+    def _take(stack: list[Step], kind: str) -> Step | None:
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i].kind == kind:
+                return stack.pop(i)
+        return None
+
+    def undo(self, kind: str = ASSESSMENT) -> Reverted | None:
+        """Revert the latest step of this kind; the original goes on the redo stack (redo re-applies it)."""
+        step = self._take(self.undo_stack, kind)
+        if step is None:
             return None
-        step = self.undo_stack.pop()
+        if step.kind == SYSTEMS:
+            from fitgap.services import system_history
+
+            assert step.before is not None and step.after is not None
+            n = system_history.restore(db=self.db, user=self.user, target=step.before, expect=step.after,
+                                       action="system.undo")
+            self.redo_stack.append(step)
+            return Reverted(step, n)
         result = assessment.undo(db=self.db, user=self.user, batch=step.batch)
         if result.changed:
             self.redo_stack.append(step)
-        return step, result
+        return Reverted(step, len(result.changed), result.conflicts)
 
-    def redo(self) -> tuple[Step, assessment.UpdateResult] | None:
-        """Re-apply the latest undone step, as a new batch that undo can revert again."""
-        if not self.redo_stack:
+    def redo(self, kind: str = ASSESSMENT) -> Reverted | None:
+        """Re-apply the latest undone step of this kind, as a new step that undo can revert again."""
+        step = self._take(self.redo_stack, kind)
+        if step is None:
             return None
-        step = self.redo_stack.pop()
+        if step.kind == SYSTEMS:
+            from fitgap.services import system_history
+
+            assert step.before is not None and step.after is not None
+            n = system_history.restore(db=self.db, user=self.user, target=step.after, expect=step.before,
+                                       action="system.redo")
+            self.undo_stack.append(step)
+            return Reverted(step, n)
         result = assessment.redo(db=self.db, user=self.user, batch=step.batch)
         if result.batch and result.changed:
             self.undo_stack.append(Step(result.batch, len(result.changed), step.label))
-        return step, result
+        return Reverted(step, len(result.changed), result.conflicts)
 
-    @property
-    def next_undo(self) -> Step | None:
-        return self.undo_stack[-1] if self.undo_stack else None
+    def next_undo(self, kind: str = ASSESSMENT) -> Step | None:
+        return next((s for s in reversed(self.undo_stack) if s.kind == kind), None)
 
-    @property
-    def next_redo(self) -> Step | None:
-        return self.redo_stack[-1] if self.redo_stack else None
+    def next_redo(self, kind: str = ASSESSMENT) -> Step | None:
+        return next((s for s in reversed(self.redo_stack) if s.kind == kind), None)

@@ -98,3 +98,13 @@ def make_app() -> Callable[..., FitGapApp]:
         return app
 
     return make
+
+
+async def detail_shown(pilot, screen) -> None:
+    """Wait (on the app's own events, never the clock) until the requirements screen has filled its detail
+    pane for the current row: on a loaded machine one pause is not always enough."""
+    for _ in range(100):
+        await pilot.pause()
+        if not screen._detail_pending:
+            break
+    await pilot.pause()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fitgap.tui.capture import screen_text
 from fitgap.tui.screens.requirements import RequirementsScreen
 from fitgap.tui.widgets.text_diff import DELETED, INSERTED, diff_contents
-from tests.tui.conftest import REVISED_IDS
+from tests.tui.conftest import REVISED_IDS, detail_shown
 
 
 def _marked(content, style: str) -> list[str]:
@@ -37,10 +37,11 @@ async def test_needs_review_item_shows_both_versions(revised_db, make_app):
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, RequirementsScreen)
+        await detail_shown(pilot, screen)
         assert screen.table.current_row.key.req_id == REVISED_IDS[0]
         text = screen_text(app)
         assert "■前の版（第1.0版）" in text and "■現在の版（第1.1版）" in text
         assert "要再確認" in text
         await pilot.press("down", "down")  # an unchanged item: no side-by-side
-        await pilot.pause()
+        await detail_shown(pilot, screen)
         assert "■前の版" not in screen_text(app)

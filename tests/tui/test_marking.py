@@ -6,6 +6,7 @@ from fitgap.domain.enums import Disposition, Status
 from fitgap.services.items import ItemFilter, ItemKey, get_item, list_items
 from fitgap.tui.screens.requirements import RequirementsScreen
 from fitgap.tui.widgets.note_editor import NoteEditor
+from fitgap.tui.widgets.pickers import ChoiceModal
 from tests.tui.conftest import SIZE
 
 
@@ -77,6 +78,9 @@ async def test_bulk_mark_selected_items_then_undo_and_redo(demo_db, make_app):
         picked = set(screen.selected_items)
         await pilot.press("1")
         await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)  # the preview: nothing written yet
+        await pilot.press("1")  # apply
+        await pilot.pause()
         after = {r.key: r.status for r in list_items(db=demo_db, flt=ItemFilter(operation_code="001"))}
         assert all(after[k] == Status.FIT for k in picked)
         assert all(after[k] == before[k] for k in before if k not in picked)
@@ -103,6 +107,8 @@ async def test_select_all_matching_and_bulk_mark_runs_in_a_worker(demo_db, make_
         await pilot.press("ctrl+a")
         assert len(screen.selected_items) == n
         await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("1")  # apply, after the preview
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert list_items(db=demo_db, flt=unchecked) == []
@@ -159,3 +165,20 @@ async def test_note_rule_is_configurable_from_the_palette(demo_db, make_app):
         await pilot.press("2")  # marks at once, no note editor
         await pilot.pause()
         assert get_item(db=demo_db, key=key).status == Status.GAP
+
+
+async def test_undo_of_a_judgement_restores_note_and_disposition_exactly(demo_db, make_app):
+    gap = next(r for r in list_items(db=demo_db, flt=ItemFilter(operation_code="001", statuses=frozenset({Status.GAP})))
+               if r.disposition is not None and r.note)
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        screen.table.move_to(next(i for i in range(15) if screen.table.row_at(i).key == gap.key))
+        await pilot.press("1")  # 適合: a fit has no disposition
+        await pilot.pause()
+        assert get_item(db=demo_db, key=gap.key).disposition is None
+        await pilot.press("z")
+        await pilot.pause()
+        back = get_item(db=demo_db, key=gap.key)
+        assert (back.status, back.disposition, back.note) == (gap.status, gap.disposition, gap.note)
+        assert any(f"元に戻しました: {gap.key.label} を適合に" in n.message for n in app._notifications)

@@ -75,7 +75,7 @@ async def test_edit_planned_date_from_the_screen(db: Database, make_app, monkeyp
         assert "2026-02-01 (R7年度)" in _text(screen, "#sys-detail-text")
 
 
-async def test_bad_date_is_refused_and_nothing_changes(db: Database, make_app, monkeypatch) -> None:
+async def test_bad_date_is_refused_in_the_dialog_which_keeps_the_input(db: Database, make_app, monkeypatch) -> None:
     monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
     app = make_app(db)
     async with app.run_test(size=(180, 50)) as pilot:
@@ -83,11 +83,131 @@ async def test_bad_date_is_refused_and_nothing_changes(db: Database, make_app, m
         await _move_to(screen, pilot, JUKI)
         await pilot.press("p")
         await pilot.pause()
-        app.screen.query_one(Input).value = "来年の春"
+        form = app.screen
+        form.query_one(Input).value = "来年の春"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form  # still open, with what was typed and what is wrong
+        assert form.query_one(Input).value == "来年の春"
+        error = str(form.query_one("#form-error", Static).content)
+        assert "エラー" in error and "対処" in error and "2026-01-05" in error
+        assert systems.get_system(db=db, key=JUKI).planned_cutover is None
+        form.query_one(Input).value = "2026-02-01"  # corrected in place
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SystemsScreen)
-        assert systems.get_system(db=db, key=JUKI).planned_cutover is None
+        assert systems.get_system(db=db, key=JUKI).planned_cutover == date(2026, 2, 1)
+
+
+async def test_milestone_dialog_keeps_both_dates_after_a_bad_one(db: Database, make_app, monkeypatch) -> None:
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await _open(app, pilot)
+        await _move_to(screen, pilot, JUKI)
+        await pilot.press("m")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one("#f-planned", Input).value = "2026-01-10"
+        form.query_one("#f-actual", Input).value = "2026-13-40"
+        await pilot.click("#form-save")
+        await pilot.pause()
+        assert app.screen is form
+        assert form.query_one("#f-planned", Input).value == "2026-01-10"
+        assert form.query_one("#f-actual", Input).value == "2026-13-40"
+        assert "エラー" in str(form.query_one("#form-error", Static).content)
+        assert systems.get_system(db=db, key=JUKI).milestones == ()
+
+
+async def test_undo_on_the_systems_screen_reverts_the_system_edit_not_a_judgement(demo_db, make_app) -> None:
+    from fitgap.domain.enums import Status
+    from fitgap.services.items import get_item
+    from fitgap.tui.screens.requirements import RequirementsScreen
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        app.open_requirements("001")
+        await pilot.pause()
+        req = app.screen
+        assert isinstance(req, RequirementsScreen)
+        marked = req.table.current_row
+        await pilot.press("3")  # 対象外 needs a note: write one, then save
+        await pilot.pause()
+        await pilot.press(*"not used", "ctrl+s")
+        await pilot.pause()
+        judged = get_item(db=demo_db, key=marked.key)
+        assert judged.status == Status.NOT_APPLICABLE
+        screen = await _open(app, pilot)
+        typical = next(r.name for r in screen.rows if r.node.typical)
+        await _move_to(screen, pilot, typical)
+        await pilot.press("c")  # confirm a typical system
+        await pilot.pause()
+        assert systems.get_system(db=demo_db, key=typical).typical is False
+        await pilot.press("z")
+        await pilot.pause()
+        assert systems.get_system(db=demo_db, key=typical).typical is True  # the system edit is undone …
+        after = get_item(db=demo_db, key=marked.key)
+        assert (after.status, after.note) == (judged.status, judged.note)  # … the judgement is not
+        assert any("元に戻しました" in n.message and typical in n.message and "確認済み" in n.message
+                   for n in app._notifications)
+        await pilot.press("y")
+        await pilot.pause()
+        assert systems.get_system(db=demo_db, key=typical).typical is False
+        await pilot.press("z", "z")  # only one system step: the second z says there is nothing
+        await pilot.pause()
+        assert systems.get_system(db=demo_db, key=typical).typical is True
+        assert get_item(db=demo_db, key=marked.key).status == Status.NOT_APPLICABLE
+
+
+async def test_undo_reverts_links_and_milestones(db: Database, make_app, monkeypatch) -> None:
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+    before_links = {(lk.provider, lk.consumer): lk for lk in systems.list_links(db=db)}
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await _open(app, pilot)
+        await _move_to(screen, pilot, JUKI)
+        await pilot.press("m")
+        await pilot.pause()
+        app.screen.query_one("#f-planned", Input).value = "2026-01-10"
+        await pilot.click("#form-save")
+        await pilot.pause()
+        assert systems.get_system(db=db, key=JUKI).milestones
+        await _move_to(screen, pilot, "国民年金システム")
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#f-direction", Select).value = "out"
+        form.query_one("#f-other", Select).value = "健康管理システム"
+        await pilot.click("#form-save")
+        await pilot.pause()
+        assert ("国民年金システム", "健康管理システム") in {(lk.provider, lk.consumer) for lk in systems.list_links(db=db)}
+        await pilot.press("z")  # the link
+        await pilot.pause()
+        assert {(lk.provider, lk.consumer): lk for lk in systems.list_links(db=db)} == before_links
+        assert any("連携 国民年金システム → 健康管理システム" in n.message for n in app._notifications)
+        await pilot.press("z")  # the milestone
+        await pilot.pause()
+        assert systems.get_system(db=db, key=JUKI).milestones == ()
+
+
+async def test_undo_of_a_system_edit_changed_since_by_someone_else_is_refused(db: Database, make_app,
+                                                                             monkeypatch) -> None:
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await _open(app, pilot)
+        await _move_to(screen, pilot, JUKI)
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "2026-02-01"
+        await pilot.press("enter")
+        await pilot.pause()
+        systems.update_system(db=db, user="bob", system=JUKI, planned_cutover=date(2026, 3, 1))
+        await pilot.press("z")
+        await pilot.pause()
+        assert systems.get_system(db=db, key=JUKI).planned_cutover == date(2026, 3, 1)  # bob's stands
+        assert any("変更されているため" in n.message for n in app._notifications)
 
 
 async def test_timeline_toggle_and_year(db: Database, make_app, monkeypatch) -> None:
@@ -172,6 +292,38 @@ async def test_add_and_edit_links(db: Database, make_app, monkeypatch) -> None:
         assert links[("国民年金システム", "健康管理システム")].interim_interface is True
         assert "暫定連携あり" in _text(screen, "#sys-detail-text")
 
+
+
+async def test_escape_on_a_typed_date_asks_before_dropping_it(db: Database, make_app, monkeypatch) -> None:
+    from fitgap.tui.widgets.pickers import ChoiceModal
+
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await _open(app, pilot)
+        await _move_to(screen, pilot, JUKI)
+        await pilot.press("p")
+        await pilot.pause()
+        form = app.screen
+        await pilot.press("escape")  # nothing typed: closes at once
+        await pilot.pause()
+        assert isinstance(app.screen, SystemsScreen)
+        await pilot.press("p")
+        await pilot.pause()
+        form = app.screen
+        form.query_one(Input).value = "2026-02-01"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("escape")  # back to the form, the date still there
+        await pilot.pause()
+        assert app.screen is form and form.query_one(Input).value == "2026-02-01"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("2")  # 保存する
+        await pilot.pause()
+        assert isinstance(app.screen, SystemsScreen)
+        assert systems.get_system(db=db, key=JUKI).planned_cutover == date(2026, 2, 1)
 
 
 def test_the_whole_span_to_fy2030_fits_in_100_columns(db: Database) -> None:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from textual.worker import get_current_worker
 
 from fitgap.domain.enums import Disposition, Status
 from fitgap.errors import FitGapError
-from fitgap.services.assessment import UpdateResult
+from fitgap.services.assessment import BulkPlan, ItemChange, UpdateResult, plan_bulk
 from fitgap.services.items import ItemKey, ItemRow, get_item
 from fitgap.tui.screens.base import WorkbenchScreen
+from fitgap.tui.widgets.bulk_preview import APPLY, WRITE_NOTE, bulk_preview
 from fitgap.tui.widgets.conflict_dialog import ConflictDialog
 from fitgap.tui.widgets.note_editor import NoteEditor, edit_in_editor
 from fitgap.tui.widgets.pickers import ChoiceModal
@@ -112,54 +114,151 @@ class MarkingScreen(WorkbenchScreen):
         elif edited != row.note:
             self.write_one(row, f"{row.key.label} のメモ", note=edited)
 
-    def ask_note(self, row: ItemRow, *, required: str, then: Callable[[str], None]) -> None:
+    def ask_note(self, row: ItemRow, *, required: str, then: Callable[[str], None],
+                 notice: str = "") -> None:
+        """Open the note editor; a draft left earlier (esc, a conflict) is offered instead of the saved note."""
+        drafts = self.workspace.drafts
+        draft = drafts.get(row.key)
         editor = NoteEditor(note=row.note, about=f"{row.key.label} {row.name}（状況 {row.status.value}）",
-                            required=required, blink=self.workbench.blink)
-        self.app.push_screen(editor, lambda note: then(note) if note is not None else None)
+                            required=required, blink=self.workbench.blink, draft=draft,
+                            draft_notice=notice or "保存していない下書きを表示しています（ctrl+s で保存、esc で捨てることもできます）。"
+                            + (f"\n保存されているメモ: {' '.join(row.note.split())}" if row.note.strip() else ""))
+
+        def closed(note: str | None) -> None:
+            if note is not None:
+                drafts[row.key] = note  # until it is saved: a conflict keeps it
+                then(note)
+            elif editor.draft is not None:
+                drafts[row.key] = editor.draft
+                self.notify(f"{row.key.label} のメモを下書きとして残しました（e で続きを書けます）。", timeout=4)
+            else:
+                drafts.pop(row.key, None)
+
+        self.app.push_screen(editor, closed)
 
     # ---- writing ------------------------------------------------------------------------------
 
     def write_one(self, row: ItemRow, label: str, *, advance: bool = False,
                   **changes: Any) -> None:
         index = self.table.cursor
+        following = self.table.row_at(index + 1) if advance else None  # the next row as the user saw it
         result = self.update([row.key], label=label, expected={row.key: row.revision}, **changes)
         if result is None:
             return
-        self.after_write(result)
-        if advance and result.changed:
-            here = self.table.row_at(index)
-            self.table.move_to(index + 1 if here is not None and here.key == row.key else index)
+        if row.key in result.changed or row.key in result.unchanged:
+            self.workspace.drafts.pop(row.key, None)  # saved (or nothing to save): no draft left
+        retry = None
+        if "note" in changes and result.conflicts:
+            current = result.conflicts[0].current
+
+            def retry() -> None:  # the note typed survives the conflict: offered again on the fresh item
+                self.ask_note(current, required="", then=lambda note: self.write_one(
+                    current, label, advance=advance, **{**changes, "note": note}),
+                    notice="他の利用者が先に変更したため、入力したメモは保存していません。内容を確かめて、"
+                           "必要なら直して ctrl+s で保存してください。")
+        self.after_write(result, after_conflict=retry)
+        if advance and (result.changed or result.unchanged):
+            self.move_after(index, row.key, following.key if following is not None else None)
+            if result.unchanged:
+                status = changes.get("status")
+                shown = status.value if isinstance(status, Status) else "その値"
+                self.notify(f"{row.key.label} はすでに{shown}です（変更なし）。次の行へ進みました。", timeout=3)
+
+    def move_after(self, index: int, marked: ItemKey, following: ItemKey | None) -> None:
+        """Put the cursor on the row that followed the marked item as the user saw the list, wherever the
+        current sort or filter moved the marked item (only it moved: the next row is one off at most)."""
+        table = self.table
+        if following is None:
+            here = table.row_at(index)
+            table.move_to(index + 1 if here is not None and here.key == marked else index)
+            return
+        for i in (index, index + 1, index - 1, index + 2):
+            r = table.row_at(i) if i >= 0 else None
+            if r is not None and r.key == following:
+                table.move_to(i)
+                return
+        table.move_to(index)
 
     def bulk_write(self, label: str, **changes: Any) -> None:
+        """Preview first: how many change, how many do not and why; then apply to the rest, write the missing
+        notes, or cancel. Nothing is written before the user chooses."""
         keys = list(self.selected_items)
         expected = {k: v for k, v in self.selected_items.items() if v is not None}
-        if len(keys) <= WORKER_THRESHOLD:
-            result = self.update(keys, label=label, expected=expected, **changes)
-            if result is not None:
-                self.bulk_done(result, label)
+        try:
+            plan = plan_bulk(db=self.workspace.db, keys=keys, expected_revisions=expected, **changes)
+        except FitGapError as exc:
+            self.show_error(exc)
+            return
+        status = changes.get("status")
+        note_for = status.value if isinstance(status, Status) else Status.GAP.value
+
+        def chosen(choice: str | None) -> None:
+            if choice == APPLY:
+                self.apply_bulk(label, plan.changes, expected, plan)
+            elif choice == WRITE_NOTE:
+                self.ask_bulk_note(label, plan, expected, note_for)
+
+        self.app.push_screen(bulk_preview(plan, label=label, selected=len(keys), note_for=note_for), chosen)
+
+    def ask_bulk_note(self, label: str, plan: BulkPlan, expected: Mapping[ItemKey, int], note_for: str) -> None:
+        ws = self.workspace
+        editor = NoteEditor(note="", about=f"{label}: メモのない {len(plan.need_note):,}件に書くメモ",
+                            required=f"{note_for}にはメモ（理由）が必要です。書いて ctrl+s で保存すると一括変更します。",
+                            blink=self.workbench.blink, draft=ws.bulk_note_draft,
+                            draft_notice="保存していない下書きを表示しています。")
+
+        def closed(note: str | None) -> None:
+            if note is None:
+                ws.bulk_note_draft = editor.draft
+                return
+            if not note.strip():
+                ws.bulk_note_draft = note
+                self.notify("メモが空のため、何も変更していません。", title="メモが必要", severity="warning")
+                return
+            ws.bulk_note_draft = None
+            noted = {k: replace(c, note=note) for k, c in plan.need_note.items()}
+            self.apply_bulk(label, {**plan.changes, **noted}, expected, plan)
+
+        self.app.push_screen(editor, closed)
+
+    def apply_bulk(self, label: str, changes: Mapping[ItemKey, ItemChange], expected: Mapping[ItemKey, int],
+                   plan: BulkPlan) -> None:
+        if not changes:
+            return
+        wanted = {k: expected[k] for k in changes if k in expected}
+        if len(changes) <= WORKER_THRESHOLD:
+            try:
+                result = self.workspace.apply(changes, label=label, expected=wanted)
+            except FitGapError as exc:
+                self.show_error(exc)
+                return
+            self.bulk_done(result, label, plan)
             return
         self.set_busy(label)
 
         def work() -> None:
             worker = get_current_worker()
             try:
-                result = self.workspace.update(keys, label=label, expected=expected, **changes)
+                result = self.workspace.apply(changes, label=label, expected=wanted)
             except FitGapError as exc:
                 if not worker.is_cancelled:
                     self.app.call_from_thread(self.show_error, exc)
                     self.app.call_from_thread(self.set_busy, None)
                 return
             if not worker.is_cancelled:
-                self.app.call_from_thread(self.bulk_done, result, label)
+                self.app.call_from_thread(self.bulk_done, result, label, plan)
 
         self.run_worker(work, thread=True, exclusive=True, group="write", name=label)
 
-    def bulk_done(self, result: UpdateResult, label: str) -> None:
+    def bulk_done(self, result: UpdateResult, label: str, plan: BulkPlan | None = None) -> None:
         self.set_busy(None)
         self.selected_items.clear()
         self.after_write(result)
+        total = len(plan.changes) + plan.kept if plan is not None else len(result.changed) + len(result.unchanged)
+        left = total - len(result.changed)
+        tail = f"、{left:,}件は変更していません" if left else ""
         if result.changed:
-            self.notify(f"{label}: {len(result.changed):,}件を変更しました（z で元に戻す）", timeout=4)
+            self.notify(f"{label}: {len(result.changed):,}件を変更しました{tail}（z で元に戻す）", timeout=5)
         elif not result.conflicts and not result.rejected:
             self.notify("変更はありませんでした（すでにその値です）。", timeout=3)
 
@@ -176,7 +275,7 @@ class MarkingScreen(WorkbenchScreen):
         they are (no filter or sort on those fields): then changed rows are refreshed in place."""
         return False
 
-    def after_write(self, result: UpdateResult) -> None:
+    def after_write(self, result: UpdateResult, *, after_conflict: Callable[[], None] | None = None) -> None:
         touched = [*result.changed, *(c.key for c in result.conflicts)]
         if self.order_stable() and len(touched) <= IN_PLACE_LIMIT:
             fresh: dict[ItemKey, ItemRow] = {}
@@ -200,7 +299,8 @@ class MarkingScreen(WorkbenchScreen):
             self.notify(f"{len(result.rejected):,}件は変更しませんでした: {reason}（{ids}）\n"
                         "e でメモを書いてから判定してください。", title="メモが必要", severity="warning", timeout=8)
         if result.conflicts:
-            self.app.push_screen(ConflictDialog(result.conflicts))
+            dialog = ConflictDialog(result.conflicts, draft_kept=after_conflict is not None)
+            self.app.push_screen(dialog, (lambda _r: after_conflict()) if after_conflict is not None else None)
 
     def show_error(self, exc: FitGapError) -> None:
         self.notify(f"{exc.message}" + (f"\n対処: {exc.hint}" if exc.hint else ""), title="エラー", severity="error",

@@ -157,7 +157,7 @@ class OperationsScreen(WorkbenchScreen):
         self.workbench.open_requirements(None)
 
     def action_continue_last(self) -> None:
-        last = views.get_last_view(db=self.workspace.db)
+        last = views.get_last_view(db=self.workspace.db, user=self.workspace.user)
         if last is None:
             self.notify("前回の要件一覧の記録はまだありません。Enter で業務を開いてください。", timeout=4)
             return

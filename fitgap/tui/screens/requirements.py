@@ -22,6 +22,7 @@ from fitgap.services.items import (
     ItemKey,
     ItemRow,
     ItemSort,
+    change_stamp,
     count_items,
     get_item_detail,
     id_width,
@@ -47,6 +48,7 @@ from fitgap.tui.widgets.pickers import ChoiceModal, NameModal
 from fitgap.tui.widgets.virtual_table import Cell, VirtualTable
 
 LAST_VIEW_DELAY_S = 1.0
+POLL_S = 5.0  # how often the list looks whether someone else changed something (one cheap query)
 STABLE_SORTS = frozenset({"document", "req_id", "kind", "operation", "name", "kubun"})  # not changed by marking
 PAGE_SIZE = 50  # rows per database read; a screen shows at most ~60
 
@@ -70,6 +72,7 @@ class RequirementsScreen(MarkingScreen):
         self.short_names: dict[str, str] = {}
         self._detail_pending = False
         self._last_view_timer: Timer | None = None
+        self._stamp = 0
 
     # ---- layout -------------------------------------------------------------------------------
 
@@ -90,7 +93,7 @@ class RequirementsScreen(MarkingScreen):
         ws = self.workspace
         flt, sort = self._explicit
         if flt is None and self.restore_last_view:
-            last = views.get_last_view(db=ws.db)
+            last = views.get_last_view(db=ws.db, user=ws.user, operation_code=self.operation_code)
             if last is not None:
                 flt, sort = last
         self.flt = replace(flt or ItemFilter(), operation_code=self.operation_code)
@@ -107,6 +110,26 @@ class RequirementsScreen(MarkingScreen):
         self.update_title()
         self._detail_pending = True
         self.call_after_refresh(self._show_detail)
+        self._stamp = change_stamp(db=self.workspace.db)
+        self.set_interval(POLL_S, self.poll_changes)
+
+    def poll_changes(self) -> bool:
+        """Read the list again when anyone changed something since it was read; True when it did."""
+        if self.busy or self.app.screen is not self:
+            return False
+        try:
+            stamp = change_stamp(db=self.workspace.db)
+        except FitGapError:
+            return False
+        if stamp == self._stamp:
+            return False
+        self.data_changed()
+        return True
+
+    def action_reload(self) -> None:
+        self.workspace.reset_note_rule()
+        self.data_changed()
+        self.notify("読み直しました（他の利用者の変更も反映しています）。", timeout=2)
 
     @property
     def table(self) -> VirtualTable[ItemRow]:
@@ -153,6 +176,9 @@ class RequirementsScreen(MarkingScreen):
         except FitGapError:
             self.table.reload()
             return
+        if detail.row != row:  # changed by someone since the page was read: the list shows what the pane shows
+            self.table.cache.replace({row.key: detail.row}, key=lambda r: r.key)
+            self.table.refresh_row(self.table.cursor)
         pane.show(detail, note_rule=self.workspace.note_rule(), terms=self.flt.terms())
 
     def _no_list_guide(self) -> Content | None:
@@ -189,6 +215,8 @@ class RequirementsScreen(MarkingScreen):
         return not filtered and self.sort.column in STABLE_SORTS
 
     def data_changed(self) -> None:
+        self._stamp = change_stamp(db=self.workspace.db)
+        self.total = -1
         self.table.reload(keep_cursor=True)
         self.update_title()
 
@@ -316,7 +344,7 @@ class RequirementsScreen(MarkingScreen):
             self._last_view_timer.stop()
             self._last_view_timer = None
         try:
-            views.set_last_view(db=self.workspace.db, flt=self.flt, sort=self.sort)
+            views.set_last_view(db=self.workspace.db, flt=self.flt, sort=self.sort, user=self.workspace.user)
         except FitGapError as exc:
             self.show_error(exc)
 
@@ -368,8 +396,7 @@ class RequirementsScreen(MarkingScreen):
         self.notify(f"ビュー「{name}」を削除しました。", timeout=3)
 
     def on_unmount(self) -> None:
-        if self._last_view_timer is not None:
-            self.save_last_view()
+        self.save_last_view()  # every way out: esc, going elsewhere, quitting
 
     # ---- palette ------------------------------------------------------------------------------
 
@@ -405,6 +432,8 @@ class RequirementsScreen(MarkingScreen):
                                  discover=False)
             yield PaletteCommand(f"view: delete {name}", "保存したビューを削除", partial(self.delete_view, name),
                                  discover=False)
+        yield PaletteCommand("list: 読み直し (reload)", "一覧と詳細を読み直します（他の利用者の変更を反映）",
+                             self.action_reload)
         yield PaletteCommand("go: 業務一覧", "業務一覧へ戻ります", self.workbench.go_home)
 
     def _set_disposition(self, d: Disposition) -> None:

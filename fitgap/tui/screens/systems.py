@@ -18,7 +18,7 @@ from fitgap.domain.calendar import fiscal_year, format_date
 from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind
 from fitgap.errors import FitGapError
 from fitgap.graph.risk import RiskLevel
-from fitgap.services import schedule, systems
+from fitgap.services import schedule, system_history, systems
 from fitgap.services.schedule import ScheduleView, SystemRow
 from fitgap.tui.commands import PaletteCommand
 from fitgap.tui.screens.base import WorkbenchScreen
@@ -28,6 +28,7 @@ from fitgap.tui.screens.system_detail import COLUMNS, conflicts_text, detail_tex
 from fitgap.tui.widgets.page_cache import ListSource
 from fitgap.tui.widgets.timeline import Timeline
 from fitgap.tui.widgets.virtual_table import Cell, VirtualTable
+from fitgap.tui.workspace import SYSTEMS
 
 
 def _key(key: str, action: str, description: str, tooltip: str, *, id: str, show: bool = False,
@@ -60,6 +61,7 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [*KEYS, *CHANGE_KEYS]
     AUTO_FOCUS = "#systems"
+    UNDO_KIND = SYSTEMS  # z / y here undo and redo system edits, links and milestones
     DEFAULT_CSS = """
     SystemsScreen #sys-body { height: 1fr; }
     SystemsScreen #sys-switcher { width: 3fr; }
@@ -142,17 +144,24 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
 
     # ---- editing ------------------------------------------------------------------------------
 
-    def _save(self, done: str, change: Callable[[], object]) -> None:
-        try:
-            change()
-        except FitGapError as exc:
-            self.notify(f"{exc.message}\n{exc.hint or ''}".strip(), severity="error", timeout=6)
-            return
-        self.notify(done, timeout=3)
+    def _save(self, done: str, change: Callable[[], object], *, names: Sequence[str], label: str) -> None:
+        """Make one edit of the named systems, remembered for undo (z on this screen). A FitGapError goes
+        up to the dialog, which shows it and keeps the input."""
+        ws = self.workspace
+        before = system_history.capture(db=ws.db, names=names)
+        change()
+        ws.remember_systems(label, before, system_history.capture(db=ws.db, names=names))
+        self.notify(done + "（z で元に戻す）", timeout=3)
         self.load()
 
     def _ask(self, title: str, fields: Sequence[Field], then: Callable[[dict[str, Any]], None],
-             help: str = "") -> None:
+             help: str = "", *, check: bool = True) -> None:
+        """A form whose values ``then`` saves from inside the dialog (``check``): bad input is shown there
+        and nothing typed is lost; without ``check`` (a chooser) the dialog closes first."""
+        if check:
+            self.app.push_screen(FormDialog(title, fields, help=help, submit=then))
+            return
+
         def on_close(values: dict[str, Any] | None) -> None:
             if values is not None:
                 then(values)
@@ -170,7 +179,7 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
         def save(v: dict[str, Any]) -> None:
             self._save(f"{name}: {label}を保存しました。", lambda: systems.update_system(
                 db=self.workspace.db, user=self.workspace.user, system=name,
-                **{field_name: systems.parse_date_input(v["date"])}))
+                **{field_name: systems.parse_date_input(v["date"])}), names=[name], label=f"{name} の{label}")
         self._ask(f"{name}: {label}", [self._date_field("date", label, getattr(row.node, field_name))], save)
 
     def action_edit_planned(self) -> None:
@@ -189,7 +198,7 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
         def save(v: dict[str, Any]) -> None:
             self._save(f"{name}: 期限を保存しました。", lambda: systems.update_system(
                 db=self.workspace.db, user=self.workspace.user, system=name, deadline_kind=v["kind"],
-                deadline=systems.parse_date_input(v["date"])))
+                deadline=systems.parse_date_input(v["date"])), names=[name], label=f"{name} の期限")
         self._ask(f"{name}: 期限", [Field("kind", "期限区分", row.node.deadline_kind, kinds),
                                     self._date_field("date", "期限の日付（空欄: 業務の期限に従う）", None)], save,
                   help="FY2025末 = 2026-03-31、特定移行支援 = 日付がなければ 2031-03-31")
@@ -205,7 +214,8 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
             kind: MilestoneKind = v["kind"]
             self._save(f"{name}: {kind.value}を保存しました。", lambda: systems.set_milestone(
                 db=self.workspace.db, user=self.workspace.user, system=name, kind=kind,
-                planned=systems.parse_date_input(v["planned"]), actual=systems.parse_date_input(v["actual"])))
+                planned=systems.parse_date_input(v["planned"]), actual=systems.parse_date_input(v["actual"])),
+                names=[name], label=f"{name} の{kind.value}")
         m = ms.get(first)
         self._ask(f"{name}: マイルストーン", [
             Field("kind", "マイルストーン", first, [(k.value, k) for k in MilestoneKind]),
@@ -234,17 +244,19 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
                 Field("confirmed", "確認済み（典型例ではない）", not end.typical, checkbox=True),
                 Field("remove", "この連携を削除する", False, checkbox=True),
             ], lambda f: self._save_link(provider, consumer, f))
-        self._ask(f"{name}: 連携を選ぶ", [Field("link", "連携", choices[0][1], choices)], chosen)
+        self._ask(f"{name}: 連携を選ぶ", [Field("link", "連携", choices[0][1], choices)], chosen, check=False)
 
     def _save_link(self, provider: str, consumer: str, f: dict[str, Any]) -> None:
         ws = self.workspace
         if f.get("remove"):
             self._save(f"連携 {provider} → {consumer} を削除しました。", lambda: systems.remove_link(
-                db=ws.db, user=ws.user, provider=provider, consumer=consumer))
+                db=ws.db, user=ws.user, provider=provider, consumer=consumer), names=[provider, consumer],
+                label=f"連携 {provider} → {consumer} の削除")
             return
         self._save(f"連携 {provider} → {consumer} を保存しました。", lambda: systems.set_link(
             db=ws.db, user=ws.user, provider=provider, consumer=consumer, data=f["data"].strip(),
-            method=f["method"], interim_interface=bool(f["interim"]), typical=not f["confirmed"]))
+            method=f["method"], interim_interface=bool(f["interim"]), typical=not f["confirmed"]),
+            names=[provider, consumer], label=f"連携 {provider} → {consumer} の保存")
 
     def action_add_link(self) -> None:
         row = self.current()
@@ -269,8 +281,12 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
         row = self.current()
         if row is not None and row.node.typical:
             name = row.name
-            self._save(f"{name} を確認済みにしました。", lambda: systems.update_system(
-                db=self.workspace.db, user=self.workspace.user, system=name, typical=False))
+            try:
+                self._save(f"{name} を確認済みにしました。", lambda: systems.update_system(
+                    db=self.workspace.db, user=self.workspace.user, system=name, typical=False), names=[name],
+                    label=f"{name} の確認済み")
+            except FitGapError as exc:
+                self.notify(f"{exc.message}\n{exc.hint or ''}".strip(), severity="error", timeout=6)
 
     # ---- view ---------------------------------------------------------------------------------
 

@@ -47,12 +47,16 @@ class ConflictDialog(ModalScreen[None]):
     ConflictDialog Static { height: auto; }
     """
 
-    def __init__(self, conflicts: Sequence[Conflict]) -> None:
+    def __init__(self, conflicts: Sequence[Conflict], *, draft_kept: bool = False) -> None:
         super().__init__()
         self.conflicts = list(conflicts)
+        self.draft_kept = draft_kept
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
             box.border_title = "他の利用者による変更"
             yield Static(conflict_content(self.conflicts), id="conflict-text")
+            if self.draft_kept:
+                yield Static(Content.styled("入力したメモは残してあります。閉じるとメモ欄に戻ります。", "bold"),
+                             id="conflict-draft")
         yield Footer()

@@ -122,3 +122,22 @@ def test_different_changes_for_different_items_are_one_action(db):
     assert get_item(db=db, key=K2).disposition == Disposition.OPERATION
     undo(db=db, user="t", batch=r.batch)
     assert get_item(db=db, key=K1).status == get_item(db=db, key=K2).status == Status.UNCHECKED
+
+
+def test_bulk_plan_reads_and_sorts_every_item_by_what_would_happen_without_writing(db):
+    from fitgap.services.assessment import plan_bulk
+
+    a, b, c, d = (ItemKey.of(JUKI, "機能", f"1.1.{i}-必須") for i in range(1, 5))
+    update_items(db=db, user="t", keys=[a], status=Status.GAP, note="理由", disposition=Disposition.EUC)
+    update_items(db=db, user="t", keys=[b], status=Status.FIT)
+    update_items(db=db, user="t", keys=[c], status=Status.NOT_APPLICABLE, note="なし")
+    stale = {d: get_item(db=db, key=d).revision}
+    update_items(db=db, user="other", keys=[d], status=Status.FIT)
+    plan = plan_bulk(db=db, keys=[a, b, c, d], expected_revisions=stale, status=Status.NOT_APPLICABLE)
+    assert list(plan.changes) == [a] and plan.cleared_dispositions == [a]
+    assert list(plan.need_note) == [b] and plan.unchanged == [c] and plan.conflicts == [d]
+    assert get_item(db=db, key=a).status == Status.GAP  # nothing written
+    gaps = plan_bulk(db=db, keys=[a, b], disposition=Disposition.VENDOR)
+    assert list(gaps.changes) == [a] and list(gaps.need_note) == [b]  # b would become a gap: needs a note
+    none = plan_bulk(db=db, keys=[a, b], disposition=None)
+    assert list(none.changes) == [a] and none.not_gap == [b]

@@ -173,7 +173,7 @@ def test_restore_refuses_while_someone_holds_the_database(db, db_url, db_path, t
 def test_cli_backup_and_restore(cli, tmp_path, db_path):
     cli("init")
     r = cli("backup", "-o", str(tmp_path / "x.db"))
-    assert r.code == 0 and "x.db" in r.out and "fitgap restore" in r.out
+    assert r.code == 0 and "x.db" in r.out and " restore " in r.out and "--db" in r.out
     r = cli("restore", str(tmp_path / "x.db"))
     assert r.code == 0 and "復元しました" in r.out and "before-restore" in r.out
     r = cli("restore", str(tmp_path / "missing.db"))

@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 import textwrap
-import time
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -17,10 +17,10 @@ KEYS = 25
 ROUNDS = 25
 
 WORKER = textwrap.dedent("""
-    import json, sys, time
+    import json, pathlib, sys, time
     from fitgap.services import assessment, items
     from fitgap.services.database import open_db
-    url, who, start_at, n_keys, rounds = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+    url, who, barrier, n_keys, rounds = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
     db = open_db(url=url)
     flt = items.ItemFilter(operation_code="001")
     keys = items.item_keys(db=db, flt=flt)[:n_keys]
@@ -28,8 +28,11 @@ WORKER = textwrap.dedent("""
     def shown():  # what the screen shows: the page of rows with their revisions
         rows = items.list_items(db=db, flt=flt, offset=0, limit=n_keys)
         return {r.key: r.revision for r in rows}
-    seen = shown()  # round 0: both load the screen, then both save at the same moment with what they saw
-    while time.time() < start_at:
+    seen = shown()  # round 0: both load the screen, then both save with what they saw
+    (barrier / f"ready-{who}").write_text("ready")  # a barrier: nobody saves before both have read
+    while len(list(barrier.glob("ready-*"))) < 2:
+        if (barrier / "abort").exists():
+            sys.exit("the other worker did not start")
         time.sleep(0.001)
     for r in range(rounds):
         if r:
@@ -45,25 +48,34 @@ WORKER = textwrap.dedent("""
 """)
 
 
-def _run_pair(url: str) -> list[dict]:
-    start_at = time.time() + 4.0
+def _run_pair(url: str, barrier: Path) -> list[dict]:
+    """Both workers read the screen, wait at a barrier (a ready file each), then save: they always overlap
+    however slowly either starts, and nothing waits on the clock."""
+    barrier.mkdir()
     procs = [
-        subprocess.Popen([sys.executable, "-c", WORKER, url, who, str(start_at), str(KEYS), str(ROUNDS)],
+        subprocess.Popen([sys.executable, "-c", WORKER, url, who, str(barrier), str(KEYS), str(ROUNDS)],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for who in ("佐藤", "鈴木")
     ]
     out = []
-    for p in procs:
-        stdout, stderr = p.communicate(timeout=180)
-        assert p.returncode == 0, stderr.decode()
-        assert b"Traceback" not in stderr and b"\xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc" not in stderr  # no エラー
-        out.append(json.loads(stdout))
+    try:
+        for p in procs:
+            stdout, stderr = p.communicate(timeout=300)
+            assert p.returncode == 0, stderr.decode()
+            assert b"Traceback" not in stderr and b"\xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc" not in stderr  # no エラー
+            out.append(json.loads(stdout))
+    finally:
+        (barrier / "abort").write_text("")  # a worker still waiting for one that failed gives up
+        for q in procs:
+            if q.poll() is None:
+                q.kill()
+                q.wait()
     return out
 
 
-def test_two_writers_on_the_same_operation(backend_url):
+def test_two_writers_on_the_same_operation(backend_url, tmp_path):
     init_database(url=backend_url, user="tester")
-    a, b = _run_pair(backend_url)
+    a, b = _run_pair(backend_url, tmp_path / "barrier")
     # round 0: both saved with the same revisions; one saved each item, the other was told of a conflict
     assert a["round0_conflicts"] + b["round0_conflicts"] == KEYS
     assert a["conflicts"] + b["conflicts"] >= KEYS

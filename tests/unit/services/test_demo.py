@@ -58,3 +58,45 @@ def test_demo_refuses_a_database_with_imported_data(db):
                           imported_at=datetime.now(UTC), imported_by="t")
     with pytest.raises(FitGapError, match="実データ"):
         generate_demo(db=db, total=100, seed=1, user="t")
+
+
+def test_demo_refuses_a_database_where_someone_marked_the_bundled_list(db, cli):
+    from fitgap.domain.enums import Status
+    from fitgap.services.assessment import update_items
+    from fitgap.services.items import ItemKey, get_item
+
+    key = ItemKey.of("001", "機能", "1.1.1-必須")
+    update_items(db=db, user="alice", keys=[key], status=Status.GAP, note="窓口で手作業")
+    result = cli("demo", "--requirements", "100")
+    assert result.code != 0
+    assert "エラー" in result.err and "利用者の作業" in result.err and "判定・メモ 1件" in result.err
+    assert "対処" in result.err
+    row = get_item(db=db, key=key)
+    assert row.status == Status.GAP and row.note == "窓口で手作業"
+    with db.read() as s:
+        from sqlmodel import select
+
+        from fitgap.domain.models import AuditEvent
+
+        assert not list(s.exec(select(AuditEvent).where(AuditEvent.action == "demo.generate")))
+
+
+def test_demo_refuses_after_someone_marked_its_own_data(db):
+    from fitgap.domain.enums import Status
+    from fitgap.services.assessment import update_items
+    from fitgap.services.items import ItemKey
+
+    generate_demo(db=db, total=100, seed=1, user="t")
+    generate_demo(db=db, total=100, seed=2, user="t")  # demo over untouched demo data is fine
+    update_items(db=db, user="alice", keys=[ItemKey.of("001", "機能", "0010001")], status=Status.FIT)
+    with pytest.raises(FitGapError, match="利用者の作業"):
+        generate_demo(db=db, total=100, seed=3, user="t")
+
+
+def test_demo_refuses_after_a_system_edit(db):
+    from fitgap.services import systems
+
+    name = systems.list_systems(db=db)[0].name
+    systems.update_system(db=db, user="alice", system=name, note="確認した")
+    with pytest.raises(FitGapError, match="変更履歴 1件"):
+        generate_demo(db=db, total=100, seed=3, user="t")
