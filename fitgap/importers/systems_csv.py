@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from fitgap.domain.answer_sheet import unguard_csv
 from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind, SystemKind
 from fitgap.domain.records import Problem
 
@@ -254,8 +255,9 @@ class _Row:
             return default
 
     def text(self, column: str) -> str:
-        """Free text (names, notes) as written, only trimmed: never width-normalised."""
-        return self.cells.get(norm(column), "").strip()
+        """Free text (names, notes) as written, only trimmed: never width-normalised. The apostrophe
+        fitgap puts before text beginning with = + - @ is taken off again."""
+        return unguard_csv(self.cells.get(norm(column), "").strip())
 
 
 def read_systems_csv(path: Path) -> CsvResult[SystemRecord]:

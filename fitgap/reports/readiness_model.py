@@ -13,6 +13,7 @@ from fitgap.domain.calendar import days_left_label, margin_label, reiwa_fy_label
 from fitgap.domain.readiness import Verdict
 
 NO_DATA = "データなし"
+OVERDUE_PLAN = "予定日超過"  # the planned cut-over date is past and no actual date is recorded
 
 VERDICT_COLOURS = {Verdict.RED: "C00000", Verdict.AMBER: "E69F00", Verdict.GREEN: "2E8B57"}
 RISK_FILLS = {"高": "E06666", "中": "F6B26B", "低": "93C47D", "完了": "B7B7B7", "": "9FC5E8"}

@@ -19,6 +19,7 @@ from fitgap.reports.output_file import write_atomically
 from fitgap.reports.print_layout import apply_openpyxl
 from fitgap.reports.readiness_model import (
     NO_DATA,
+    OVERDUE_PLAN,
     VERDICT_FILLS,
     OperationReadiness,
     ReadinessReport,
@@ -38,7 +39,7 @@ SUMMARY_HEADERS = [
     "オプションギャップ", "不可ギャップ", "方針未定の必須ギャップ", "逆ギャップ", "オプション未決定", "要再確認",
 ]
 VENDOR_HEADERS = ["ベンダ回答数", "期限後対応", "うち期限超過", "対応不可", "未回答（ベンダ対応待ち）"]
-SCHEDULE_HEADERS = ["移行予定日", "期限", "残り", "期限との差（日）", "待ち合わせ先システム", "判定理由"]
+SCHEDULE_HEADERS = ["移行予定日", "期限", "残り", "移行予定日と期限", "待ち合わせ先システム", "判定理由"]
 
 
 def _ratio(value: float | None) -> float | str:
@@ -65,8 +66,8 @@ def _summary_values(op: OperationReadiness, report: ReadinessReport) -> list[obj
     elif not op.systems:
         sched = [f"{NO_DATA}（システム未登録）", day(op.deadline), days_left_text(op.deadline, report.today), ""]
     else:
-        sched = [day(op.cutover), day(op.deadline), days_left_text(op.deadline, report.today),
-                 op.margin_days if op.margin_days is not None else "未定"]
+        planned = day(op.cutover) + (f"（{OVERDUE_PLAN}）" if op.overdue_plan(report.today) else "")
+        sched = [planned, day(op.deadline), days_left_text(op.deadline, report.today), op.margin_text or "未定"]
     return [op.code, op.name, op.verdict.value, *counts, *disp, *vendor, *sched, "、".join(op.waits_for) or "—",
             "\n".join(op.reasons) or "—"]
 

@@ -14,6 +14,7 @@ from fitgap.reports.readiness_model import (
     CUTOVER_MARK,
     DEADLINE_MARK,
     NO_DATA,
+    OVERDUE_PLAN,
     ReadinessReport,
     ScheduleRow,
     bar_colour,
@@ -30,7 +31,6 @@ LEFT_WIDTHS = [26, 24, 14, 12, 12, 6]
 DEADLINE_SIDE = Side(style="thick", color="C00000")
 CENTER = Alignment(horizontal="center")
 WRAP = Alignment(wrap_text=True, vertical="top")
-OVERDUE = "予定日超過"
 
 
 def write_schedule_sheet(wb: Workbook, report: ReadinessReport) -> None:
@@ -67,7 +67,7 @@ def write_schedule_sheet(wb: Workbook, report: ReadinessReport) -> None:
     ws.append([])
     ws.append([f"凡例: 塗りつぶし＝最初のマイルストーンから移行予定月まで（色はリスク 高/中/低、灰色は移行済み）、"
                f"{CUTOVER_MARK}＝移行月、{DEADLINE_MARK}＝そのシステムの期限の月（同じ月なら先の日付が左）、"
-               f"赤枠の列＝一般の期限（{report.general_deadline.isoformat()}）、{OVERDUE}＝移行予定日を過ぎて"
+               f"赤枠の列＝一般の期限（{report.general_deadline.isoformat()}）、{OVERDUE_PLAN}＝移行予定日を過ぎて"
                f"移行実施日がない"])
     if any(r.typical for r in report.schedule):
         ws.append(["※ 典型例（要確認）のシステムを含みます。実態に合わせて確認・修正してください。"])
@@ -75,7 +75,7 @@ def write_schedule_sheet(wb: Workbook, report: ReadinessReport) -> None:
 
 def _system_row(ws: WriteOnlyWorksheet, row: ScheduleRow, months: list[date], general: int | None) -> list[object]:
     name = row.system + ("（典型例）" if row.typical else "")
-    planned = day(row.cutover) + (f"\n{OVERDUE}" if row.overdue else "")
+    planned = day(row.cutover) + (f"\n{OVERDUE_PLAN}" if row.overdue else "")
     left: list[object] = [
         cell(ws, name, alignment=WRAP), cell(ws, "、".join(row.operations), alignment=WRAP),
         cell(ws, row.vendor or "", alignment=WRAP),

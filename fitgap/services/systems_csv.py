@@ -15,11 +15,15 @@ from fitgap.domain.records import Problem
 from fitgap.errors import InvalidInputError
 from fitgap.importers import systems_csv as cols
 from fitgap.importers.systems_csv import LinkRecord, SystemRecord, read_links_csv, read_systems_csv
+from fitgap.reports.xlsx_cells import csv_row
 from fitgap.services.systems import AuditedEdit, list_links
 from fitgap.storage import operations, systems
 from fitgap.storage.db import Database
 
 MAX_PROBLEMS_SHOWN = 20
+# Operation codes joined with the Japanese comma: "031、032" stays text in a spreadsheet ("031,032" is read
+# as the number 31032); a lone "001" read as 1 gets its zeros back on import.
+CODE_SEP = "、"
 
 
 class BadSystemRowsError(InvalidInputError):
@@ -67,7 +71,7 @@ def _system_rows(session: Session) -> list[list[str]]:
             s.name,
             s.vendor or "",
             s.kind.value,
-            ",".join(sorted(ops.get(sid, []))),
+            CODE_SEP.join(sorted(ops.get(sid, []))),
             _iso(s.planned_cutover),
             _iso(s.actual_cutover),
             s.deadline_kind.value,
@@ -83,11 +87,12 @@ def _system_rows(session: Session) -> list[list[str]]:
 
 
 def _write(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
+    """By the writer policy (fitgap.reports.xlsx_cells): names beginning with = + - @ are guarded."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(csv_row(header))
+        writer.writerows(csv_row(r) for r in rows)
 
 
 def export_systems_csv(*, db: Database, path: Path) -> int:
