@@ -226,7 +226,8 @@ def _write_data_sheet(wb: Any, sheet: DataSheet, list_refs: dict[str, str], demo
         ws.write_blank(0, i, None, fmt.plain)  # row 1 stays locked even in the answer columns
     for i, col in enumerate(cols):
         ws.write_string(head, i, col.header, fmt.answer_head if col.editable else fmt.head)
-    plans = [(col.editable, fmt.answer[col.kind] if col.editable else (fmt.wrap if col.wrap else None))
+    # every cell top-aligned: in a tall row the ID sits beside the first line of its text
+    plans = [(col.editable, fmt.answer[col.kind] if col.editable else (fmt.wrap if col.wrap else fmt.plain))
              for col in sheet.columns]
     key_col = n - 1
     wraps = [col.wrap or (col.editable and col.kind == TEXT) for col in sheet.columns]

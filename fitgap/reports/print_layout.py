@@ -52,9 +52,13 @@ def choose_layout(widths: Sequence[float], *, title: str = "", demo: bool = Fals
     return PageLayout(paper=paper, landscape=landscape, header=title)
 
 
-def _lines(text: str, width: float) -> int:
-    """Lines a wrapped cell of ``width`` character units needs for ``text`` (CJK characters count two)."""
-    per_line = max(1.0, (width - 1.0) * 0.92)  # a little slack: fonts differ between programs
+def _lines(text: str, width: float, font_size: int = 11) -> int:
+    """Lines a wrapped cell of ``width`` character units needs for ``text`` (CJK characters count two).
+
+    A unit is the width of a digit of the 11-point default font; smaller text fits more per line. Sized
+    for Excel's Japanese fonts (LibreOffice's are a little narrower, so its rows get some air).
+    """
+    per_line = max(1.0, (width - 1.0) * 0.92 * 11 / font_size)  # a little slack: fonts differ
     return sum(max(1, math.ceil(display_width(part) / per_line)) for part in text.split("\n"))
 
 
@@ -70,7 +74,7 @@ def row_height(values: Sequence[object], widths: Sequence[float], *, wrap: Seque
             continue
         text = value if isinstance(value, str) else str(value)
         if text:
-            lines = max(lines, _lines(text, widths[i]))
+            lines = max(lines, _lines(text, widths[i], font_size))
     if lines <= 1:
         return None
     per_line = LINE_POINTS.get(font_size, font_size * 1.35)
@@ -101,12 +105,10 @@ def apply_openpyxl(ws: Any, widths: Sequence[float], *, title: str = "", demo: b
         ws.print_title_rows = title_rows
     if layout.header:
         ws.oddHeader.left.text = _escape(layout.header)[:200]
-        ws.oddHeader.left.size = 9
     if demo:
         ws.oddHeader.right.text = DEMO_MARK
         ws.oddHeader.right.color = "C00000"
     ws.oddFooter.center.text = "&P / &N ページ"
-    ws.oddFooter.center.size = 9
     return layout
 
 
@@ -123,8 +125,9 @@ def apply_xlsxwriter(ws: Any, widths: Sequence[float], *, title: str = "", demo:
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     if title_rows is not None:
         ws.repeat_rows(*title_rows)
-    header = ("&L&9" + _escape(layout.header)[:200] if layout.header else "") + ("&R&9" + DEMO_MARK if demo else "")
+    # no font-size code: "&9" before a title that begins with digits would read as one size ("&9001")
+    header = ("&L" + _escape(layout.header)[:200] if layout.header else "") + ("&R" + DEMO_MARK if demo else "")
     if header:
         ws.set_header(header[:255], {"margin": 0.25})
-    ws.set_footer("&C&9&P / &N ページ", {"margin": 0.25})
+    ws.set_footer("&C&P / &N ページ", {"margin": 0.25})
     return layout
