@@ -46,6 +46,8 @@ H_REVIEW_STATUS = "状況"
 H_REVIEW_DISPOSITION = "対応方針"
 H_REVIEW_NOTE = "メモ"
 H_ASSESSED = "最終確認"
+H_NEEDS_REVIEW = "要再確認"
+H_OLD_TEXT = "前の版の要件（要再確認のとき）"
 
 
 @dataclass(frozen=True, slots=True)

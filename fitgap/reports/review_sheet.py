@@ -13,6 +13,8 @@ from fitgap.domain.answer_sheet import (
     H_ID,
     H_KUBUN,
     H_NAME,
+    H_NEEDS_REVIEW,
+    H_OLD_TEXT,
     H_REVIEW_DISPOSITION,
     H_REVIEW_NOTE,
     H_REVIEW_STATUS,
@@ -43,7 +45,9 @@ COLUMNS: tuple[Column, ...] = (
     Column(H_ID, 11),
     Column(H_KUBUN, 13, wrap=True),
     Column(H_NAME, 24, wrap=True),
-    Column(H_TEXT, 64, wrap=True),
+    Column(H_NEEDS_REVIEW, 9, wrap=True),
+    Column(H_TEXT, 56, wrap=True),
+    Column(H_OLD_TEXT, 48, wrap=True),
     Column(H_ASSESSED, 18, wrap=True),
     Column(H_REVIEW_STATUS, 11, editable=True, kind=CHOICE, choices=STATUS_LIST, colours=STATUS_COLOURS,
            prompt="未確認 / 適合 / ギャップ / 対象外"),
@@ -57,6 +61,7 @@ INSTRUCTIONS = (
     "2. 状況は 未確認 / 適合 / ギャップ / 対象外 から選びます。対応方針はギャップのときだけ選んでください。",
     "3. 変更した行だけが取り込まれます。書き出し後に fitgap で変更された要件は、上書きせず競合として報告します。",
     "4. 行やシートの追加・削除、列の変更はしないでください（並べ替えと絞り込みはできます）。",
+    "5. 「要再確認」の行は、仕様書の改版で要件が変わったものです。前の版の要件と見比べて、判定し直してください。",
 )
 
 
@@ -71,6 +76,9 @@ class ReviewItem:
     status: str
     disposition: str
     note: str
+    needs_review: bool = False
+    old_text: str = ""  # the text it was assessed on, when it needs review
+    old_label: str = ""  # that version's label
 
 
 @dataclass(frozen=True)
@@ -92,14 +100,20 @@ class ReviewSheetData:
     operations: Sequence[ReviewPart]
 
 
+def _version_line(p: ReviewPart) -> str:
+    review = sum(it.needs_review for it in p.items)
+    return f"{p.code} {p.name}: {p.version_label}（{len(p.items)} 件" + (f"、うち要再確認 {review} 件）" if review else "）")
+
+
 def build_review_book(data: ReviewSheetData) -> AnswerBook:
     sheets: list[DataSheet] = []
     codes: list[tuple[str, str]] = []
     mark = "【デモ】" if data.demo else ""
     for part in data.operations:
         name = sheet_name(f"{part.code} {part.name}", [s.name for s in sheets] + ["表紙"])
-        rows = [((it.req_id, it.kubun, it.name, it.text, it.assessed, it.status, it.disposition or None,
-                  it.note), it.key) for it in part.items]
+        rows = [((it.req_id, it.kubun, it.name, "要再確認" if it.needs_review else "", it.text,
+                  f"（{it.old_label}）\n{it.old_text}" if it.needs_review and it.old_text else "",
+                  it.assessed, it.status, it.disposition or None, it.note), it.key) for it in part.items]
         title = f"{mark}{part.code} {part.name}（{part.version_label}） 確認シート — 黄色の欄を記入してください"
         sheets.append(DataSheet(name=name, title=title, columns=COLUMNS, rows=rows))
         codes.append((name, part.code))
@@ -112,7 +126,7 @@ def build_review_book(data: ReviewSheetData) -> AnswerBook:
         ("団体", data.municipality),
         ("作成日", f"{data.created_at:%Y/%m/%d}"),
         ("作成者", data.created_by),
-        ("業務と仕様書の版", "\n".join(f"{p.code} {p.name}: {p.version_label}（{len(p.items)} 件）" for p in data.operations)),
+        ("業務と仕様書の版", "\n".join(_version_line(p) for p in data.operations)),
         ("書き出しID", data.export_id),
     ]
     if data.demo:

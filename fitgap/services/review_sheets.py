@@ -24,7 +24,7 @@ from fitgap.reports.review_sheet import ReviewItem, ReviewPart, ReviewSheetData,
 from fitgap.services.assessment import UNSET, ItemChange, apply_changes
 from fitgap.services.items import ItemKey
 from fitgap.services.vendors import ExportResult, check_workbook_meta, resolve_operations
-from fitgap.storage import audit, operations, sheet_items, specs, vendors
+from fitgap.storage import audit, items, operations, sheet_items, specs, vendors
 from fitgap.storage.db import Database
 
 
@@ -38,6 +38,7 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
         rows = sheet_items.sheet_items(session=session, operation_codes=[o.code for o in ops], scope="all")
         muni = operations.get_municipality(session=session)
         db_id = vendors.database_id(session=session)
+        old = _old_texts(session, rows, {code: v.id for code, v in versions.items()})
     if not rows:
         raise InvalidInputError("書き出す要件がありません（この業務の要件一覧が取り込まれていません）。",
                                 "fitgap import-spec で要件一覧を取り込んでください。")
@@ -49,7 +50,9 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
         assessed = f"{r.assessed_at:%Y/%m/%d} {r.assessed_by or ''}".strip() if r.assessed_at else ""
         by_op.setdefault(r.operation_code, []).append(ReviewItem(
             key=key.encode(), req_id=r.req_id, kubun=r.kubun.value + ("（経過措置）" if r.transitional else ""),
-            name=r.name, text=r.text, assessed=assessed, status=r.status.value, disposition=disp, note=r.note))
+            name=r.name, text=r.text, assessed=assessed, status=r.status.value, disposition=disp, note=r.note,
+            needs_review=r.needs_review, old_text=old.get((r.operation_code, r.req_id), ("", ""))[1],
+            old_label=old.get((r.operation_code, r.req_id), ("", ""))[0]))
     parts, demo = [], False
     for op in ops:
         if op.code in by_op:
@@ -75,6 +78,23 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
         path.unlink(missing_ok=True)
         raise
     return ExportResult(path, export_id, "", len(rows), [p.code for p in parts], demo)
+
+
+def _old_texts(session: Any, rows: Sequence[sheet_items.SheetItemRow],
+               current: dict[str, int | None]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(version label, text) each 要再確認 item was assessed on, by its key."""
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    labels: dict[int, str] = {}
+    for r in rows:
+        if not r.needs_review or r.basis_version_id is None or r.basis_version_id == current.get(r.operation_code):
+            continue
+        if r.basis_version_id not in labels:
+            labels.update({v.id: v.label for v in specs.list_versions(session=session, operation_code=r.operation_code)
+                           if v.id is not None})
+        old = items.requirement_in_version(session=session, spec_version_id=r.basis_version_id, req_id=r.req_id)
+        if old is not None:
+            out[(r.operation_code, r.req_id)] = (labels.get(r.basis_version_id, "前の版"), old.text or "")
+    return out
 
 
 @dataclass(frozen=True, slots=True)

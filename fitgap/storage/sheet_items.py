@@ -31,6 +31,8 @@ class SheetItemRow:
     revision: int
     assessed_by: str | None
     assessed_at: datetime | None
+    needs_review: bool = False  # 要再確認: the requirement changed since it was assessed
+    basis_version_id: int | None = None  # the spec version it was assessed on
 
 
 def sheet_items(*, session: Session, operation_codes: Iterable[str], scope: str = "all") -> list[SheetItemRow]:
@@ -46,7 +48,7 @@ def sheet_items(*, session: Session, operation_codes: Iterable[str], scope: str 
     stmt = (
         sa.select(r.c.operation_code, r.c.req_id, r.c.kind, r.c.kubun, r.c.transitional, r.c.name, r.c.text,
                   r.c.text_hash, a.c.status, a.c.disposition, a.c.note, a.c.revision, a.c.assessed_by,
-                  a.c.assessed_at)
+                  a.c.assessed_at, a.c.needs_review, a.c.basis_version_id)
         .select_from(
             r.join(o, o.c.code == r.c.operation_code)
             .outerjoin(a, sa.and_(a.c.operation_code == r.c.operation_code, a.c.req_id == r.c.req_id))
@@ -59,13 +61,14 @@ def sheet_items(*, session: Session, operation_codes: Iterable[str], scope: str 
     elif scope == "must":
         stmt = stmt.where(r.c.kubun == Kubun.MUST.value)
     out = []
-    for (code, req_id, kind, kubun, trans, name, text, th, status, disp, note, rev, by, at) in session.execute(stmt):
+    for (code, req_id, kind, kubun, trans, name, text, th, status, disp, note, rev, by, at, review,
+         basis) in session.execute(stmt):
         out.append(SheetItemRow(
             operation_code=code, req_id=req_id, kind=RequirementKind(kind), kubun=Kubun(kubun),
             transitional=bool(trans), name=name or "", text=text or "", text_hash=th,
             status=Status(status) if status else Status.UNCHECKED,
             disposition=Disposition(disp) if disp else None, note=note or "", revision=int(rev or 0),
-            assessed_by=by, assessed_at=at,
+            assessed_by=by, assessed_at=at, needs_review=bool(review), basis_version_id=basis,
         ))
     return out
 
