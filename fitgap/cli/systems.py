@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -120,13 +121,20 @@ def _codes(text: str) -> tuple[str, ...]:
     return tuple(c.strip() for c in text.replace("、", ",").split(",") if c.strip())
 
 
+def _left(v: systems.SystemView, today: date) -> str:
+    """Days left to the deadline, unless the system has cut over already (then nothing is overdue)."""
+    if v.actual_cutover is not None:
+        return "移行済み"
+    return days_left_label(v.deadline, today) if v.deadline else "—"
+
+
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     views = systems.list_systems(db=ctx.database())
     today = ctx.config.today
     rows = [
         [v.name + (" ※" if v.typical else ""), v.kind.value, ",".join(v.operations), v.vendor or "",
          format_date(v.planned_cutover), format_date(v.actual_cutover), format_date(v.deadline),
-         days_left_label(v.deadline, today) if v.deadline else "—", len(v.providers), len(v.consumers)]
+         _left(v, today), len(v.providers), len(v.consumers)]
         for v in views
     ]
     ctx.print(render_table(["システム", "区分", "業務", "ベンダ", "移行予定日", "移行実施日", "期限", "残り",
@@ -144,7 +152,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         f"区分: {v.kind.value}    ベンダ: {v.vendor or '—'}    業務: {','.join(v.operations) or '—'}",
         f"移行予定日: {format_date(v.planned_cutover)}    移行実施日: {format_date(v.actual_cutover)}",
         f"期限: {format_date(v.deadline)}（{v.deadline_kind.value}）"
-        + (f"  {days_left_label(v.deadline, today)}" if v.deadline else ""),
+        + (f"  {_left(v, today)}" if v.deadline else ""),
         f"必要とするシステム（提供元）: {'、'.join(v.providers) or 'なし'}",
         f"このシステムを必要とするシステム（利用側）: {'、'.join(v.consumers) or 'なし'}",
     )

@@ -16,7 +16,7 @@ from fitgap.errors import InvalidInputError
 from fitgap.importers import systems_csv as cols
 from fitgap.importers.systems_csv import LinkRecord, SystemRecord, read_links_csv, read_systems_csv
 from fitgap.reports.xlsx_cells import csv_row
-from fitgap.services.systems import AuditedEdit, list_links
+from fitgap.services.systems import AuditedEdit, list_links, list_systems
 from fitgap.storage import operations, systems
 from fitgap.storage.db import Database
 
@@ -24,6 +24,10 @@ MAX_PROBLEMS_SHOWN = 20
 # Operation codes joined with the Japanese comma: "031、032" stays text in a spreadsheet ("031,032" is read
 # as the number 31032); a lone "001" read as 1 gets its zeros back on import.
 CODE_SEP = "、"
+# The deadline that applies (the stored 期限区分 FY2025末 with no date follows the operations, e.g. to
+# 2031-03-31): shown for reading, ignored on import (the stored columns stay as they are).
+EFFECTIVE_DEADLINE = "適用される期限（参考・取込では無視）"
+_EFFECTIVE_AT = cols.SYSTEM_COLUMNS.index(cols.DEADLINE) + 1
 
 
 class BadSystemRowsError(InvalidInputError):
@@ -56,8 +60,9 @@ def _iso(d: date | None) -> str:
     return "" if d is None else d.isoformat()
 
 
-def _system_rows(session: Session) -> list[list[str]]:
-    """The stored values (not the effective deadline), so an exported file imports back unchanged."""
+def _system_rows(session: Session, effective: dict[str, str]) -> list[list[str]]:
+    """The stored values, so an exported file imports back unchanged; beside them, for reading only, the
+    deadline that applies (``effective``: by system name; a system following its operations says so)."""
     ops: dict[int, list[str]] = {}
     for so in systems.list_system_operations(session=session):
         ops.setdefault(so.system_id, []).append(so.operation_code)
@@ -76,6 +81,7 @@ def _system_rows(session: Session) -> list[list[str]]:
             _iso(s.actual_cutover),
             s.deadline_kind.value,
             _iso(s.deadline),
+            effective.get(s.name, ""),
             cols.TYPICAL_MARK if s.typical else "",
             s.note,
         ]
@@ -97,9 +103,14 @@ def _write(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
 
 def export_systems_csv(*, db: Database, path: Path) -> int:
     """Write every system (with its milestones) to ``path``; returns the number of rows."""
+    effective = {
+        v.name: f"{v.deadline.isoformat()}（{v.deadline_kind.value}）" if v.deadline else "なし"
+        for v in list_systems(db=db)
+    }
     with db.read() as session:
-        rows = _system_rows(session)
-    _write(path, cols.SYSTEM_COLUMNS, rows)
+        rows = _system_rows(session, effective)
+    header = (*cols.SYSTEM_COLUMNS[:_EFFECTIVE_AT], EFFECTIVE_DEADLINE, *cols.SYSTEM_COLUMNS[_EFFECTIVE_AT:])
+    _write(path, header, rows)
     return len(rows)
 
 

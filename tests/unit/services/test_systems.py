@@ -257,3 +257,28 @@ def test_system_rows_for_screens(db: Database) -> None:
         ("提供元より先に移行", juki.node.id, kokuho.node.id)
     ]
     assert kokuho.conflicts == juki.conflicts and kokuho.risk is not None
+
+
+def test_csv_shows_the_deadline_that_applies_and_cli_list_no_overdue_after_cut_over(
+        db: Database, cli, tmp_path: Path) -> None:
+    import csv
+
+    # 特定移行支援 operations move the operation's deadline to 2031-03-31; the system keeps FY2025末 stored
+    assert cli("init", "--municipality", "札幌市").code == 0
+    systems.update_system(db=db, user="u", system=JUKI, actual_cutover=date(2026, 1, 5))
+    s_path = tmp_path / "systems.csv"
+    systems_csv.export_systems_csv(db=db, path=s_path)
+    with s_path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = {r["システム名"]: r for r in csv.DictReader(fh)}
+    views = {v.name: v for v in systems.list_systems(db=db)}
+    for name, row in rows.items():
+        v = views[name]
+        shown = row[systems_csv.EFFECTIVE_DEADLINE]
+        assert shown == (f"{v.deadline.isoformat()}（{v.deadline_kind.value}）" if v.deadline else "なし"), name
+    assert any(r["期限区分"] == "FY2025末" and not r["期限"] and "2031-03-31" in r[systems_csv.EFFECTIVE_DEADLINE]
+               for r in rows.values())
+    result = systems_csv.import_csv(db=db, user="u", systems_path=s_path)
+    assert result.systems is not None and result.systems.updated == []  # the extra column is only for reading
+    listed = cli("systems", "list").out
+    juki = next(line for line in listed.splitlines() if line.startswith(JUKI))
+    assert "移行済み" in juki and "期限超過" not in juki
