@@ -65,15 +65,19 @@ def slip(*, db: Database, system: str, new_date: date) -> tuple[SystemGraph, Sli
     return sg, lateness_impact(sg, system=sid, new_date=new_date)
 
 
-def graph_text(*, db: Database, fmt: str) -> str:
-    """The dependency graph as dot, mermaid, graphml or json."""
+def graph_text(*, db: Database, fmt: str, today: date | None = None) -> str:
+    """The dependency graph as dot, mermaid, graphml or json; with ``today``, systems marked migrated,
+    late, past their planned date or at high risk."""
     if fmt not in FORMATS:
         raise InvalidInputError(
             f"形式 {fmt!r} には対応していません。", f"次のどれかを指定してください: {', '.join(FORMATS)}"
         )
     with db.read() as session:
         sg = load_graph_in(session)
-    return export_graph(sg, fmt=fmt)
+        gaps = systems.open_must_gaps_by_operation(session=session) if today else {}
+    levels = ({r.system: r.level for r in deadline_risks(sg, today=today, open_must_gaps=open_must_gaps_by_system(sg, gaps))}
+              if today else None)
+    return export_graph(sg, fmt=fmt, today=today, levels=levels)
 
 
 # ---- one row per system, for screens --------------------------------------------------------------
