@@ -93,22 +93,25 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_milestone)
 
     p = ss.add_parser(
-        "export", parents=[common], help="システムと連携を CSV に書き出す / export CSV",
+        "export", parents=[common], help="システムと連携を CSV か Excel ブックに書き出す / export CSV or xlsx",
         description="システム（マイルストーンを含む）と連携を、Excel で開ける CSV（UTF-8 BOM 付き）に書き出します。"
-        "編集して fitgap systems import で取り込めます。",
+        "-o FILE.xlsx なら1つのブック（シート システム・連携、コードは文字列、区分などは選択式）に書き出します。"
+        "表計算ソフトで編集するならブックをお勧めします。編集して fitgap systems import で取り込めます。",
     )
     p.add_argument("--systems", metavar="FILE", help="システムの CSV（既定 exports/systems.csv）")
     p.add_argument("--links", metavar="FILE", help="連携の CSV（既定 exports/links.csv）")
+    p.add_argument("-o", "--output", metavar="FILE.xlsx",
+                   help="CSV の代わりに Excel ブック（シート システム・連携）に書き出す。表計算ソフトで編集するならこちら")
     p.set_defaults(func=cmd_export)
 
     p = ss.add_parser(
         "import", parents=[common], help="CSV からシステムと連携を取り込む / import CSV",
         description="システムは名前で、連携は提供元と利用側の組で照合し、追加・更新します。先に全行を検査し、"
         "問題（存在しないシステム、自分自身への連携、日付でない値、足りない列など）が1つでもあれば行ごとに示して何も保存しません。"
-        "UTF-8 と Shift_JIS の CSV を読めます。",
+        "UTF-8 と Shift_JIS の CSV と、systems export -o で書き出したブック（.xlsx）を読めます。",
     )
-    p.add_argument("--systems", metavar="FILE", help="システムの CSV")
-    p.add_argument("--links", metavar="FILE", help="連携の CSV")
+    p.add_argument("--systems", metavar="FILE", help="システムの CSV、または systems export -o のブック（.xlsx）")
+    p.add_argument("--links", metavar="FILE", help="連携の CSV、または systems export -o のブック（.xlsx）")
     p.add_argument("--replace-links", action="store_true", help="連携の CSV にない連携を削除する")
     p.set_defaults(func=cmd_import)
 
@@ -237,6 +240,12 @@ def cmd_milestone(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     db = ctx.database()
+    if args.output:
+        out = Path(args.output)
+        n, m = systems_csv.export_workbook(db=db, path=out)
+        ctx.print(f"システム {n}件と連携 {m}件をブックに書き出しました: {out}",
+                  f"取り込み: fitgap systems import --systems {out} --links {out}")
+        return 0
     systems_path = Path(args.systems) if args.systems else ctx.config.exports_dir / "systems.csv"
     links_path = Path(args.links) if args.links else ctx.config.exports_dir / "links.csv"
     n = systems_csv.export_systems_csv(db=db, path=systems_path)

@@ -10,11 +10,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from fitgap.domain.enums import DeadlineKind, MilestoneKind
+from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind, SystemKind
 from fitgap.domain.records import Problem
 from fitgap.errors import InvalidInputError
 from fitgap.importers import systems_csv as cols
 from fitgap.importers.systems_csv import LinkRecord, SystemRecord, read_links_csv, read_systems_csv
+from fitgap.reports.systems_workbook import write_systems_workbook
 from fitgap.reports.xlsx_cells import csv_row
 from fitgap.services.systems import AuditedEdit, list_links, list_systems
 from fitgap.storage import operations, systems
@@ -92,6 +93,17 @@ def _system_rows(session: Session, effective: dict[str, str]) -> list[list[str]]
     return rows
 
 
+def _effective_deadlines(db: Database) -> dict[str, str]:
+    return {
+        v.name: f"{v.deadline.isoformat()}（{v.deadline_kind.value}）" if v.deadline else "なし"
+        for v in list_systems(db=db)
+    }
+
+
+def _system_header() -> tuple[str, ...]:
+    return (*cols.SYSTEM_COLUMNS[:_EFFECTIVE_AT], EFFECTIVE_DEADLINE, *cols.SYSTEM_COLUMNS[_EFFECTIVE_AT:])
+
+
 def _write(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
     """By the writer policy (fitgap.reports.xlsx_cells): names beginning with = + - @ are guarded."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -103,19 +115,15 @@ def _write(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
 
 def export_systems_csv(*, db: Database, path: Path) -> int:
     """Write every system (with its milestones) to ``path``; returns the number of rows."""
-    effective = {
-        v.name: f"{v.deadline.isoformat()}（{v.deadline_kind.value}）" if v.deadline else "なし"
-        for v in list_systems(db=db)
-    }
+    effective = _effective_deadlines(db)
     with db.read() as session:
         rows = _system_rows(session, effective)
-    header = (*cols.SYSTEM_COLUMNS[:_EFFECTIVE_AT], EFFECTIVE_DEADLINE, *cols.SYSTEM_COLUMNS[_EFFECTIVE_AT:])
-    _write(path, header, rows)
+    _write(path, _system_header(), rows)
     return len(rows)
 
 
-def export_links_csv(*, db: Database, path: Path) -> int:
-    rows = [
+def _link_rows(db: Database) -> list[list[str]]:
+    return [
         [
             lk.provider,
             lk.consumer,
@@ -126,6 +134,35 @@ def export_links_csv(*, db: Database, path: Path) -> int:
         ]
         for lk in list_links(db=db)
     ]
+
+
+def export_workbook(*, db: Database, path: Path) -> tuple[int, int]:
+    """Systems and links into one .xlsx (sheets システム and 連携): codes and dates as text cells,
+    drop-downs for 区分, 期限区分, 方式, 暫定連携 and 典型例. Returns the numbers of systems and links."""
+    if path.suffix.lower() != ".xlsx":
+        raise InvalidInputError(f"{path.name}: ブックの書き出し先は .xlsx にしてください。",
+                                "CSV なら --systems FILE.csv --links FILE.csv を指定してください。")
+    effective = _effective_deadlines(db)
+    with db.read() as session:
+        system_rows = _system_rows(session, effective)
+    link_rows = _link_rows(db)
+    dates = [cols.PLANNED, cols.ACTUAL, cols.DEADLINE,
+             *[c for k in MilestoneKind for c in cols.milestone_columns(k)]]
+    write_systems_workbook(
+        path,
+        [(cols.SYSTEM_SHEET, _system_header(), system_rows), (cols.LINK_SHEET, cols.LINK_COLUMNS, link_rows)],
+        choices={
+            cols.KIND: [k.value for k in SystemKind], cols.DEADLINE_KIND: [k.value for k in DeadlineKind],
+            cols.METHOD: [m.value for m in LinkMethod], cols.INTERIM: ["あり", "なし"],
+            cols.TYPICAL: [cols.TYPICAL_MARK, ""],
+        },
+        text_columns=[cols.OPERATIONS, *dates],
+    )
+    return len(system_rows), len(link_rows)
+
+
+def export_links_csv(*, db: Database, path: Path) -> int:
+    rows = _link_rows(db)
     _write(path, cols.LINK_COLUMNS, rows)
     return len(rows)
 

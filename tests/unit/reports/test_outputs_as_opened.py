@@ -143,6 +143,8 @@ def _fill(folder: Path, url: str) -> dict[str, Path]:
     out["systems"] = folder / "systems.csv"
     out["links"] = folder / "links.csv"
     _run(url, "systems", "export", "--systems", str(out["systems"]), "--links", str(out["links"]))
+    out["systems_book"] = folder / "systems_book.xlsx"
+    _run(url, "systems", "export", "-o", str(out["systems_book"]))
     return out
 
 
@@ -180,7 +182,8 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outputs]:
         mp.setenv("LC_ALL", "ja_JP.UTF-8")
         soffice_convert([result.files["systems"], result.files["links"]], "csv", result.resaved,
                         folder / "lo-profile")
-        soffice_convert([result.files["readiness"]], "xlsx", result.resaved, folder / "lo-profile")
+        soffice_convert([result.files["readiness"], result.files["systems_book"]], "xlsx", result.resaved,
+                        folder / "lo-profile")
         yield result
 
 
@@ -231,7 +234,7 @@ def test_libreoffice_shows_no_error_values(outputs: Outputs) -> None:
 
 # pages each printed file may take (this data set: one operation of 20 items, 23 systems, 20 operations)
 PAGE_BOUNDS = {"readiness": 10, "vendor": 4, "review": 4, "diff": 3, "audit": 6, "problems": 2,
-               "demo_readiness": 10, "demo_vendor": 30}
+               "systems_book": 6, "demo_readiness": 10, "demo_vendor": 30}
 
 
 def test_page_counts_stay_within_bounds(outputs: Outputs) -> None:
@@ -283,6 +286,12 @@ def test_codes_keep_their_zeros_after_a_libreoffice_resave(outputs: Outputs) -> 
     _run(outputs.url, "systems", "export", "--systems", str(again / "systems.csv"), "--links", str(again / "links.csv"))
     assert (again / "systems.csv").read_bytes() == outputs.files["systems"].read_bytes()
     assert (again / "links.csv").read_bytes() == outputs.files["links"].read_bytes()
+    # the workbook a user edited in LibreOffice and saved: imports back without a change
+    book = outputs.resaved / "systems_book.xlsx"
+    assert main(["--db", outputs.url, "systems", "import", "--systems", str(book), "--links", str(book)]) == 0
+    _run(outputs.url, "systems", "export", "--systems", str(again / "systems2.csv"), "--links", str(again / "links2.csv"))
+    assert (again / "systems2.csv").read_bytes() == outputs.files["systems"].read_bytes()
+    assert (again / "links2.csv").read_bytes() == outputs.files["links"].read_bytes()
     wb = openpyxl.load_workbook(outputs.resaved / "readiness.xlsx")
     codes = [r[0] for r in wb["阻害要因"].iter_rows(min_row=2, values_only=True)]
     ops = [r[1] for r in wb["阻害要因"].iter_rows(min_row=2, values_only=True) if r[1]]
