@@ -317,3 +317,20 @@ def test_chromium_prints_every_deadline_mark(outputs: Outputs) -> None:
                         outputs.folder / "chromium-profile")
     demo_pages = pdf_pages(demo)
     assert all("デモデータ" in p for p in demo_pages)
+    assert all(re.search(rf"{i} / {len(pages)} ページ", p) for i, p in enumerate(pages, 1))
+
+
+def test_readiness_first_page_holds_the_figures_and_both_charts_with_every_operation(outputs: Outputs) -> None:
+    first = outputs.pdf["readiness"][0]
+    for label in ("方針未定の必須ギャップ", "阻害要因: 実装必須ギャップ（対応方針なし）", "期限超過の期限後対応"):
+        assert label in first, f"{label} cut or missing on 概要's first page"
+    assert _squash("進捗: 確認率と適合率（業務別）") in _squash(first) and "ギャップ（業務別）" in first
+    db = open_db(url=outputs.url)
+    try:
+        report = readiness.build_report(db=db, today=date.fromisoformat(TODAY))
+    finally:
+        db.dispose()
+    squashed = _squash(first)
+    for op in report.operations:
+        assert squashed.count(_squash(op.name)) >= 2, f"{op.name}: not labelled in both charts"
+    assert "業務コード" not in first and "業務コード" in outputs.pdf["readiness"][1]  # the table: from page 2
