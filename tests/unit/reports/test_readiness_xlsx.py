@@ -162,6 +162,9 @@ def test_schedule_tells_the_truth_about_late_and_overdue_cut_overs(db: Database,
     assert "予定日超過" in str(ws.cell(row=kr, column=c + 3).value)
     html = render_readiness_html(report)
     assert "予定日超過" in html and "期限まで余裕" not in html and "R13年度" in html
+    # the page's schedule in blocks of at most three fiscal years (A4 landscape, a 1280-px screen)
+    blocks = html.split('<table class="gantt">')[1:]
+    assert len(blocks) == -(-len(report.months) // 36) and all(b.count('<col class="m">') <= 36 for b in blocks)
     juki = next(o for o in report.operations if o.code == "001")
     assert juki.margin_text == f"期限後 {(juki.cutover - juki.deadline).days}日" and juki.margin_text in html
     summary = _table(load_workbook(tmp_path / "r.xlsx")["概要"], "業務コード")
