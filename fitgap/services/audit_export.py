@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "init.systems": "典型的なシステムの登録",
     "assessment.update": "確認結果の変更",
     "spec.import": "要件一覧の取り込み",
+    "spec.import.review": "改版による要再確認",
     "demo.generate": "デモデータの作成",
     "setting.update": "設定の変更",
     "system.add": "システムの追加",
@@ -46,6 +47,7 @@ ACTION_LABELS = {
 ENTITY_LABELS = {
     "assessment": "要件の確認結果", "system": "システム", "integration": "連携", "operation": "業務",
     "vendor": "ベンダ", "review": "確認シート", "setting": "設定", "database": "データベース", "spec": "要件一覧",
+    "spec_version": "仕様書の版",
 }
 FIELD_LABELS = {
     "status": "状況", "disposition": "対応方針", "note": "メモ", "needs_review": "要再確認", "severity": "重要度",

@@ -73,7 +73,7 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
                                created_at=now, created_by=user, scope=",".join(p.code for p in parts),
                                answer_by=None, file_name=path.name)
             audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="review.export",
-                         entity="review", entity_key=",".join(p.code for p in parts), new=f"{export_id} {len(rows)} items")
+                         entity="review", entity_key=",".join(p.code for p in parts), new=f"書き出しID {export_id}、要件 {len(rows)}件")
     except BaseException:
         path.unlink(missing_ok=True)
         raise
