@@ -63,12 +63,12 @@ def read_review_sheet(path: Path) -> ReviewSheetResult:
                    else f"キー「{data.raw_key}」を読めません。取り込みません。")
             result.problems.append(SheetProblem(sheet, row, msg, "行を追加せず、キー列（隠し列）は変更しないでください。"))
             continue
-        item = f"{key.operation_code}:{key.req_id}"
-        if key.encode() in seen:
-            result.problems.append(SheetProblem(sheet, row, f"{key.req_id} の行が重複しています。取り込みません。",
+        item = str(key)
+        if key.cell in seen:
+            result.problems.append(SheetProblem(sheet, row, f"{key.label} の行が重複しています。取り込みません。",
                                                 "コピーした行を削除してください。", item))
             continue
-        seen.add(key.encode())
+        seen.add(key.cell)
         status_t, disp_t, note = _text(status_v), _text(disp_v), _text(note_v)
         if exported_values_hash(status_t, disp_t, note) == key.values_hash:
             result.untouched += 1

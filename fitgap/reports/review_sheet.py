@@ -11,10 +11,13 @@ from fitgap.domain.answer_sheet import (
     FORMAT_VERSION,
     H_ASSESSED,
     H_ID,
+    H_KIND,
     H_KUBUN,
     H_NAME,
     H_NEEDS_REVIEW,
     H_OLD_TEXT,
+    H_REASON,
+    H_REMARKS,
     H_REVIEW_DISPOSITION,
     H_REVIEW_NOTE,
     H_REVIEW_STATUS,
@@ -43,11 +46,14 @@ STATUS_COLOURS = {
 
 COLUMNS: tuple[Column, ...] = (
     Column(H_ID, 11),
+    Column(H_KIND, 6),
     Column(H_KUBUN, 13, wrap=True),
     Column(H_NAME, 24, wrap=True),
     Column(H_NEEDS_REVIEW, 9, wrap=True),
     Column(H_TEXT, 56, wrap=True),
-    Column(H_OLD_TEXT, 48, wrap=True),
+    Column(H_OLD_TEXT, 44, wrap=True),
+    Column(H_REASON, 30, wrap=True),
+    Column(H_REMARKS, 20, wrap=True),
     Column(H_ASSESSED, 18, wrap=True),
     Column(H_REVIEW_STATUS, 11, editable=True, kind=CHOICE, choices=STATUS_LIST, colours=STATUS_COLOURS,
            prompt="未確認 / 適合 / ギャップ / 対象外"),
@@ -76,6 +82,9 @@ class ReviewItem:
     status: str
     disposition: str
     note: str
+    kind: str = "機能"
+    reason: str = ""
+    remarks: str = ""
     needs_review: bool = False
     old_text: str = ""  # the text it was assessed on, when it needs review
     old_label: str = ""  # that version's label
@@ -111,9 +120,10 @@ def build_review_book(data: ReviewSheetData) -> AnswerBook:
     mark = "【デモ】" if data.demo else ""
     for part in data.operations:
         name = sheet_name(f"{part.code} {part.name}", [s.name for s in sheets] + ["表紙"])
-        rows = [((it.req_id, it.kubun, it.name, "要再確認" if it.needs_review else "", it.text,
+        rows = [((it.req_id, it.kind, it.kubun, it.name, "要再確認" if it.needs_review else "", it.text,
                   f"（{it.old_label}）\n{it.old_text}" if it.needs_review and it.old_text else "",
-                  it.assessed, it.status, it.disposition or None, it.note), it.key) for it in part.items]
+                  it.reason, it.remarks, it.assessed, it.status, it.disposition or None, it.note), it.key)
+                for it in part.items]
         title = f"{mark}{part.code} {part.name}（{part.version_label}） 確認シート — 黄色の欄を記入してください"
         sheets.append(DataSheet(name=name, title=title, columns=COLUMNS, rows=rows))
         codes.append((name, part.code))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -22,6 +23,7 @@ from fitgap.importers.catalog import (
     read_municipalities,
     read_operations,
 )
+from fitgap.services.changes import sync_changes
 from fitgap.services.system_seed import seed_typical_systems
 from fitgap.storage import audit, operations, specs
 from fitgap.storage.db import Database
@@ -39,12 +41,13 @@ class InitResult:
     deadlines_changed: list[str] = field(default_factory=list)
     municipality_changed: bool = False
     systems_added: int = 0  # typical systems seeded from catalog/systems.toml (first init only)
+    changes_added: int = 0  # 改修 items created for links that cross a cut-over
 
     @property
     def changed(self) -> bool:
         return bool(
             self.created or self.operations_added or self.bundled_loaded or self.deadlines_changed
-            or self.municipality_changed or self.systems_added
+            or self.municipality_changed or self.systems_added or self.changes_added
         )
 
 
@@ -142,6 +145,9 @@ def load_bundled_specs(session: Session, *, user: str, now: datetime, folder: Pa
                                     source_file=path.name, bundled=True)
         n = specs.insert_records(session=session, records=lst.requirements, spec_version_id=version.id or 0,
                                  operation_code=code)
+        specs.add_source(session=session, spec_version_id=version.id or 0, file_name=path.name,
+                         sha256=hashlib.sha256(path.read_bytes()).hexdigest(), requirements=n, removed_rows=0,
+                         imported_at=now, imported_by=user)
         specs.mark_current(session=session, operation_code=code, spec_version_id=version.id or 0)
         loaded.append(f"{op.name} {lst.info.label}（{n}件）")
     return loaded
@@ -155,6 +161,7 @@ def _populate(session: Session, *, entry: MunicipalityEntry | None, user: str, r
         _apply_municipality(session, entry, user=user, now=now, batch=batch, result=result)
     result.bundled_loaded = load_bundled_specs(session, user=user, now=now)
     result.systems_added = seed_typical_systems(session, user=user, now=now, batch=batch)
+    result.changes_added = sync_changes(session)
     if result.changed:
         audit.record(session=session, user=user, at=now, batch=batch, action="init", entity="database",
                      entity_key="catalog", new=entry.label if entry else None)

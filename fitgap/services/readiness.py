@@ -28,6 +28,7 @@ from fitgap.reports.readiness_model import (
 )
 from fitgap.services import schedule as schedule_service
 from fitgap.services import status
+from fitgap.services.readiness_changes import change_blocking, change_lines, change_progress
 from fitgap.services.readiness_schedule import OperationSchedule, operation_schedules, schedule_rows
 from fitgap.storage import readiness as queries
 from fitgap.storage import specs
@@ -142,6 +143,8 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
         rules=rule_lines(),
         last_assessed_at=facts.last_assessed_at,
         notes=_notes(operations, has_vendor_data, bool(sg.systems)),
+        change_progress=change_progress(plan),
+        changes=change_lines(plan),
     )
     return report
 
@@ -158,7 +161,7 @@ def _answer_line(a: queries.AnswerRow, names: dict[str, str], deadlines: dict[st
         a.answer == VendorAnswerKind.AFTER_DEADLINE and a.planned_date is None
     )
     return AnswerLine(
-        operation_code=a.operation_code, operation=names[a.operation_code], req_id=a.req_id,
+        operation_code=a.operation_code, operation=names[a.operation_code], req_id=f"{a.kind} {a.req_id}",
         name=a.name or "（現在の版にない要件）", kubun=a.kubun.short if a.kubun else "", vendor=a.vendor,
         answer=a.answer.value, planned_date=a.planned_date, deadline=deadline, late=late,
         cost_kyen=a.cost_kyen, comment=a.comment, received_at=a.received_at,
@@ -180,7 +183,8 @@ def _blocking(rows: list[queries.ItemRow], lines: list[AnswerLine], plan: schedu
             kind = BlockingKind.REVERSE_GAP
         if r.note:
             detail += f"。備考: {r.note}"
-        items.append(BlockingItem(kind, r.operation_code, names[r.operation_code], r.req_id, r.name, detail))
+        items.append(BlockingItem(kind, r.operation_code, names[r.operation_code], f"{r.kind} {r.req_id}", r.name,
+                                  detail))
     for ln in lines:
         if ln.late:
             when = ln.planned_date.isoformat() if ln.planned_date else "未定"
@@ -201,6 +205,7 @@ def _blocking(rows: list[queries.ItemRow], lines: list[AnswerLine], plan: schedu
                 BlockingKind.CONFLICT, code, names.get(code, consumer.name),
                 f"{sg.name(c.provider)} → {consumer.name}", c.kind.value, detail, c.consumer_date,
             ))
+    items += change_blocking(plan, names)
     kinds = {k: i for i, k in enumerate(BlockingKind.ALL)}
     items.sort(key=lambda b: (order.get(b.operation_code, 999), kinds[b.kind], b.ref))
     return items

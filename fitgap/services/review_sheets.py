@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from fitgap.domain.answer_sheet import PURPOSE_REVIEW, SheetKey, SheetProblem
+from fitgap.domain.answer_sheet import PURPOSE_REVIEW, SheetKey, SheetProblem, resolve_kind
 from fitgap.domain.enums import Disposition, Status
 from fitgap.errors import InvalidInputError
 from fitgap.importers.review_sheet import ReviewRow, exported_values_hash, read_review_sheet
@@ -38,21 +38,21 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
         rows = sheet_items.sheet_items(session=session, operation_codes=[o.code for o in ops], scope="all")
         muni = operations.get_municipality(session=session)
         db_id = vendors.database_id(session=session)
-        old = _old_texts(session, rows, {code: v.id for code, v in versions.items()})
+        old = _old_texts(session, rows)
     if not rows:
         raise InvalidInputError("書き出す要件がありません（この業務の要件一覧が取り込まれていません）。",
                                 "fitgap import-spec で要件一覧を取り込んでください。")
     by_op: dict[str, list[ReviewItem]] = {}
     for r in rows:
         disp = r.disposition.value if r.disposition else ""
-        key = SheetKey(r.operation_code, r.req_id, r.text_hash, r.revision,
+        key = SheetKey(r.operation_code, r.kind.value, r.req_id, r.text_hash, r.revision,
                        exported_values_hash(r.status.value, disp, r.note))
         assessed = f"{r.assessed_at:%Y/%m/%d} {r.assessed_by or ''}".strip() if r.assessed_at else ""
         by_op.setdefault(r.operation_code, []).append(ReviewItem(
             key=key.encode(), req_id=r.req_id, kubun=r.kubun.value + ("（経過措置）" if r.transitional else ""),
             name=r.name, text=r.text, assessed=assessed, status=r.status.value, disposition=disp, note=r.note,
-            needs_review=r.needs_review, old_text=old.get((r.operation_code, r.req_id), ("", ""))[1],
-            old_label=old.get((r.operation_code, r.req_id), ("", ""))[0]))
+            kind=r.kind.value, reason=r.reason, remarks=r.remarks, needs_review=r.needs_review,
+            old_text=old.get(_old_key(r), ("", ""))[1], old_label=old.get(_old_key(r), ("", ""))[0]))
     parts, demo = [], False
     for op in ops:
         if op.code in by_op:
@@ -80,20 +80,24 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
     return ExportResult(path, export_id, "", len(rows), [p.code for p in parts], demo)
 
 
-def _old_texts(session: Any, rows: Sequence[sheet_items.SheetItemRow],
-               current: dict[str, int | None]) -> dict[tuple[str, str], tuple[str, str]]:
+def _old_key(r: sheet_items.SheetItemRow) -> tuple[str, str, str]:
+    return (r.operation_code, r.kind.value, r.req_id)
+
+
+def _old_texts(session: Any, rows: Sequence[sheet_items.SheetItemRow]) -> dict[tuple[str, str, str], tuple[str, str]]:
     """(version label, text) each 要再確認 item was assessed on, by its key."""
-    out: dict[tuple[str, str], tuple[str, str]] = {}
+    out: dict[tuple[str, str, str], tuple[str, str]] = {}
     labels: dict[int, str] = {}
     for r in rows:
-        if not r.needs_review or r.basis_version_id is None or r.basis_version_id == current.get(r.operation_code):
+        if not r.needs_review or r.basis_version_id is None or r.basis_version_id == r.spec_version_id:
             continue
         if r.basis_version_id not in labels:
             labels.update({v.id: v.label for v in specs.list_versions(session=session, operation_code=r.operation_code)
                            if v.id is not None})
-        old = items.requirement_in_version(session=session, spec_version_id=r.basis_version_id, req_id=r.req_id)
+        old = items.requirement_in_version(session=session, spec_version_id=r.basis_version_id, kind=r.kind.value,
+                                           req_id=r.req_id)
         if old is not None:
-            out[(r.operation_code, r.req_id)] = (labels.get(r.basis_version_id, "前の版"), old.text or "")
+            out[_old_key(r)] = (labels.get(r.basis_version_id, "前の版"), old.text or "")
     return out
 
 
@@ -125,11 +129,13 @@ def import_review_sheet(*, db: Database, user: str, path: Path, report_dir: Path
     with db.read() as session:
         export = check_workbook_meta(session, parsed.meta, purpose=PURPOSE_REVIEW, source=path.name)
         codes = {r.key.operation_code for r in parsed.edited}
-        current = {(r.operation_code, r.req_id): r
+        current = {(r.operation_code, r.kind.value, r.req_id): r
                    for r in sheet_items.sheet_items(session=session, operation_codes=codes, scope="all")}
+    kinds_of = sheet_items.kinds_by_id(current)
     rep = ReviewImportReport(source=path.name, export_id=export.id, dry_run=dry_run, untouched=parsed.untouched,
                              problems=list(parsed.problems), notices=list(parsed.notices))
     for row in parsed.edited:
+        row = replace(row, key=resolve_kind(row.key, kinds_of))
         _plan_row(rep, row, current.get(row.key.item))
     if not dry_run and rep.changes:
         _apply(db, user, rep)
@@ -140,17 +146,17 @@ def import_review_sheet(*, db: Database, user: str, path: Path, report_dir: Path
 
 
 def _conflict(rep: ReviewImportReport, row: ReviewRow, why: str) -> None:
-    text = f"{row.sheet} {row.row}行目 {row.key.req_id}: {why}"
+    text = f"{row.sheet} {row.row}行目 {row.key.label}: {why}"
     rep.conflicts.append(text)
     rep.problems.append(SheetProblem(row.sheet, row.row, f"競合: {why}。上書きしていません。",
                                      "fitgap で現在の内容を確かめ、必要なら書き出し直して記入してください。",
-                                     f"{row.key.operation_code}:{row.key.req_id}"))
+                                     str(row.key)))
 
 
 def _plan_row(rep: ReviewImportReport, row: ReviewRow, cur: sheet_items.SheetItemRow | None) -> None:
     if cur is None:
-        rep.problems.append(SheetProblem(row.sheet, row.row, f"{row.key.req_id} は現行の仕様書にない要件です。",
-                                         "最新の要件で書き出し直してください。", f"{row.key.operation_code}:{row.key.req_id}"))
+        rep.problems.append(SheetProblem(row.sheet, row.row, f"{row.key.label} は現行の仕様書にない要件です。",
+                                         "最新の要件で書き出し直してください。", str(row.key)))
         return
     same_now = (cur.status, cur.disposition, cur.note) == (row.status, row.disposition, row.note)
     if same_now:
@@ -176,7 +182,7 @@ def _plan_row(rep: ReviewImportReport, row: ReviewRow, cur: sheet_items.SheetIte
 
 def _apply(db: Database, user: str, rep: ReviewImportReport) -> None:
     """All changes of the workbook in one transaction; items changed meanwhile are conflicts."""
-    by_key = {ItemKey(*c.row.key.item): c for c in rep.changes}
+    by_key = {ItemKey.of(*c.row.key.item): c for c in rep.changes}
     changes = {
         key: ItemChange(status=c.fields.get("status", UNSET), disposition=_disp(c.fields.get("disposition", UNSET)),
                         note=c.fields.get("note", UNSET))

@@ -10,14 +10,16 @@ from typing import Any
 
 from sqlmodel import Session
 
-from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind, SystemKind
+from fitgap.domain.enums import DeadlineBasis, DeadlineKind, LinkMethod, MilestoneKind, SystemKind
 from fitgap.domain.records import Problem
 from fitgap.errors import InvalidInputError
 from fitgap.importers import systems_csv as cols
 from fitgap.importers.systems_csv import LinkRecord, SystemRecord, read_links_csv, read_systems_csv
 from fitgap.reports.systems_workbook import write_systems_workbook
 from fitgap.reports.xlsx_cells import csv_row
-from fitgap.services.systems import AuditedEdit, list_links, list_systems
+from fitgap.services.changes import sync_changes
+from fitgap.services.systems import AuditedEdit, SystemView, list_links, list_systems
+from fitgap.storage import changes as change_store
 from fitgap.storage import operations, systems
 from fitgap.storage.db import Database
 
@@ -94,10 +96,13 @@ def _system_rows(session: Session, effective: dict[str, str]) -> list[list[str]]
 
 
 def _effective_deadlines(db: Database) -> dict[str, str]:
-    return {
-        v.name: f"{v.deadline.isoformat()}（{v.deadline_kind.value}）" if v.deadline else "なし"
-        for v in list_systems(db=db)
-    }
+    def label(v: SystemView) -> str:
+        if v.deadline is None:
+            return "なし"
+        basis = v.deadline_kind.value if v.deadline_basis == DeadlineBasis.LEGAL else v.deadline_basis.value
+        return f"{v.deadline.isoformat()}（{basis}）"
+
+    return {v.name: label(v) for v in list_systems(db=db)}
 
 
 def _system_header() -> tuple[str, ...]:
@@ -193,6 +198,8 @@ def _check_systems(session: Session, records: list[SystemRecord], problems: list
 class CsvImportResult:
     systems: CsvImportReport | None = None
     links: CsvImportReport | None = None
+    changes_added: int = 0  # 改修 items created for links that now cross a cut-over
+    changes_removed: int = 0  # 改修 items removed with their link (--replace-links)
 
 
 def import_csv(
@@ -219,6 +226,11 @@ def import_csv(
             result.systems = _import_systems(session, edit, systems_path)
         if links_path is not None:
             result.links = _import_links(session, edit, links_path, replace=replace_links)
+        session.flush()
+        result.changes_removed = change_store.delete_orphan_changes(session=session)
+        if result.changes_removed:
+            edit.log("change.delete", "interface_change", "links", new=f"{result.changes_removed} items")
+        result.changes_added = sync_changes(session, edit=edit)
     return result
 
 

@@ -67,3 +67,34 @@ async def test_screens_fit_the_terminal(demo_db, make_app, size):
         assert side_by_side
     else:
         assert below
+
+
+async def test_below_100x30_the_app_says_the_terminal_is_too_small(demo_db, make_app):
+    from fitgap.tui.screens.too_small import TooSmallScreen
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(90, 28)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "端末が小さすぎます（いま 90×28）" in screen_text(app)
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        assert not isinstance(app.screen, TooSmallScreen)
+        assert "住民基本台帳" in screen_text(app)
+
+
+async def test_the_id_column_fits_the_longest_ids_of_the_list(db, make_app):
+    from fitgap.tui.screens.requirements import RequirementsScreen
+
+    app = make_app(db)  # the bundled 住民記録 list: IDs such as 1.1.12-オプション
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.open_requirements("001")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RequirementsScreen)
+        from fitgap.services.items import ItemFilter, list_items
+
+        rows = list_items(db=db, flt=ItemFilter(operation_code="001"), limit=10)  # on the first screen
+        longest = max(rows, key=lambda r: cell_len(r.key.req_id))
+        assert "オプション" in longest.key.req_id
+        assert any(longest.key.req_id + " " in line for line in screen_text(app).splitlines())

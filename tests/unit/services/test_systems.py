@@ -263,6 +263,8 @@ def test_csv_shows_the_deadline_that_applies_and_cli_list_no_overdue_after_cut_o
         db: Database, cli, tmp_path: Path) -> None:
     import csv
 
+    from fitgap.domain.enums import DeadlineBasis
+
     # 特定移行支援 operations move the operation's deadline to 2031-03-31; the system keeps FY2025末 stored
     assert cli("init", "--municipality", "札幌市").code == 0
     systems.update_system(db=db, user="u", system=JUKI, actual_cutover=date(2026, 1, 5))
@@ -274,7 +276,8 @@ def test_csv_shows_the_deadline_that_applies_and_cli_list_no_overdue_after_cut_o
     for name, row in rows.items():
         v = views[name]
         shown = row[systems_csv.EFFECTIVE_DEADLINE]
-        assert shown == (f"{v.deadline.isoformat()}（{v.deadline_kind.value}）" if v.deadline else "なし"), name
+        basis = v.deadline_kind.value if v.deadline_basis == DeadlineBasis.LEGAL else v.deadline_basis.value
+        assert shown == (f"{v.deadline.isoformat()}（{basis}）" if v.deadline else "なし"), name
     assert any(r["期限区分"] == "FY2025末" and not r["期限"] and "2031-03-31" in r[systems_csv.EFFECTIVE_DEADLINE]
                for r in rows.values())
     result = systems_csv.import_csv(db=db, user="u", systems_path=s_path)
