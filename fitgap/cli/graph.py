@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_graph(args: argparse.Namespace, ctx: Context) -> int:
-    text = schedule.graph_text(db=ctx.database(), fmt=args.format)
+    text = schedule.graph_text(db=ctx.database(), fmt=args.format, today=ctx.config.today)
     if args.output:
         out = Path(args.output)
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -95,22 +96,25 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     register_changes(ss, common)
 
     p = ss.add_parser(
-        "export", parents=[common], help="システムと連携を CSV に書き出す / export CSV",
+        "export", parents=[common], help="システムと連携を CSV か Excel ブックに書き出す / export CSV or xlsx",
         description="システム（マイルストーンを含む）と連携を、Excel で開ける CSV（UTF-8 BOM 付き）に書き出します。"
-        "編集して fitgap systems import で取り込めます。",
+        "-o FILE.xlsx なら1つのブック（シート システム・連携、コードは文字列、区分などは選択式）に書き出します。"
+        "表計算ソフトで編集するならブックをお勧めします。編集して fitgap systems import で取り込めます。",
     )
     p.add_argument("--systems", metavar="FILE", help="システムの CSV（既定 exports/systems.csv）")
     p.add_argument("--links", metavar="FILE", help="連携の CSV（既定 exports/links.csv）")
+    p.add_argument("-o", "--output", metavar="FILE.xlsx",
+                   help="CSV の代わりに Excel ブック（シート システム・連携）に書き出す。表計算ソフトで編集するならこちら")
     p.set_defaults(func=cmd_export)
 
     p = ss.add_parser(
         "import", parents=[common], help="CSV からシステムと連携を取り込む / import CSV",
         description="システムは名前で、連携は提供元と利用側の組で照合し、追加・更新します。先に全行を検査し、"
         "問題（存在しないシステム、自分自身への連携、日付でない値、足りない列など）が1つでもあれば行ごとに示して何も保存しません。"
-        "UTF-8 と Shift_JIS の CSV を読めます。",
+        "UTF-8 と Shift_JIS の CSV と、systems export -o で書き出したブック（.xlsx）を読めます。",
     )
-    p.add_argument("--systems", metavar="FILE", help="システムの CSV")
-    p.add_argument("--links", metavar="FILE", help="連携の CSV")
+    p.add_argument("--systems", metavar="FILE", help="システムの CSV、または systems export -o のブック（.xlsx）")
+    p.add_argument("--links", metavar="FILE", help="連携の CSV、または systems export -o のブック（.xlsx）")
     p.add_argument("--replace-links", action="store_true", help="連携の CSV にない連携を削除する")
     p.set_defaults(func=cmd_import)
 
@@ -123,6 +127,13 @@ def _codes(text: str) -> tuple[str, ...]:
     return tuple(c.strip() for c in text.replace("、", ",").split(",") if c.strip())
 
 
+def _left(v: systems.SystemView, today: date) -> str:
+    """Days left to the deadline, unless the system has cut over already (then nothing is overdue)."""
+    if v.actual_cutover is not None:
+        return "移行済み"
+    return days_left_label(v.deadline, today) if v.deadline else "—"
+
+
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     views = systems.list_systems(db=ctx.database())
     today = ctx.config.today
@@ -130,7 +141,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         [v.name + (" ※" if v.typical else ""), v.kind.value, ",".join(v.operations), v.vendor or "",
          format_date(v.planned_cutover), format_date(v.actual_cutover), format_date(v.deadline),
          v.deadline_basis.value if v.kind != SystemKind.EXTERNAL else "—",
-         days_left_label(v.deadline, today) if v.deadline else "—", len(v.providers), len(v.consumers)]
+         _left(v, today), len(v.providers), len(v.consumers)]
         for v in views
     ]
     ctx.print(render_table(["システム", "区分", "業務", "ベンダ", "移行予定日", "移行実施日", "期限・必要日", "根拠",
@@ -156,7 +167,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         (f"期限: {format_date(v.deadline)}（{v.deadline_kind.value}）" if v.deadline_basis == DeadlineBasis.LEGAL
          else f"{'必要日' if v.deadline_basis == DeadlineBasis.NEEDED_BY else '期限（手動設定）'}: "
          f"{format_date(v.deadline)}" + (f"（{v.deadline_reason}）" if v.deadline_reason else ""))
-        + (f"  {days_left_label(v.deadline, today)}" if v.deadline else ""),
+        + (f"  {_left(v, today)}" if v.deadline else ""),
         f"必要とするシステム（提供元）: {'、'.join(v.providers) or 'なし'}",
         f"このシステムを必要とするシステム（利用側）: {'、'.join(v.consumers) or 'なし'}",
     )
@@ -242,6 +253,12 @@ def cmd_milestone(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     db = ctx.database()
+    if args.output:
+        out = Path(args.output)
+        n, m = systems_csv.export_workbook(db=db, path=out)
+        ctx.print(f"システム {n}件と連携 {m}件をブックに書き出しました: {out}",
+                  f"取り込み: fitgap systems import --systems {out} --links {out}")
+        return 0
     systems_path = Path(args.systems) if args.systems else ctx.config.exports_dir / "systems.csv"
     links_path = Path(args.links) if args.links else ctx.config.exports_dir / "links.csv"
     n = systems_csv.export_systems_csv(db=db, path=systems_path)

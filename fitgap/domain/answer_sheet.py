@@ -50,6 +50,8 @@ H_REVIEW_STATUS = "状況"
 H_REVIEW_DISPOSITION = "対応方針"
 H_REVIEW_NOTE = "メモ"
 H_ASSESSED = "最終確認"
+H_NEEDS_REVIEW = "要再確認"
+H_OLD_TEXT = "前の版の要件（要再確認のとき）"
 
 
 KINDS = ("機能", "帳票")
@@ -153,9 +155,18 @@ def after_deadline(answer: VendorAnswerKind, planned_date: date | None, deadline
     return planned_date is not None and deadline is not None and planned_date > deadline
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_GUARD = "'"  # put before such text in a CSV, so that a spreadsheet shows it and never evaluates it
 
 
 def looks_like_formula(text: str) -> bool:
-    """Text Excel would take as a formula if it were typed in (written as plain text, never a formula)."""
+    """Text a spreadsheet would take as a formula if it were typed in or read from a CSV (written as plain
+    text, never a formula)."""
     return text.startswith(FORMULA_PREFIXES)
+
+
+def unguard_csv(text: str) -> str:
+    """The value behind a CSV field fitgap wrote: the guard apostrophe before = + - @ tab CR taken off."""
+    if text.startswith(CSV_GUARD) and looks_like_formula(text[1:]):
+        return text[1:]
+    return text

@@ -44,3 +44,13 @@ def days_left_label(deadline: date, today: date) -> str:
     if n == 0:
         return "本日期限"
     return f"残り {n}日"
+
+
+def margin_label(planned: date, deadline: date) -> str:
+    """A planned date against its deadline in plain words: '期限まで 45日', '期限当日', '期限後 62日'."""
+    n = (deadline - planned).days
+    if n > 0:
+        return f"期限まで {n}日"
+    if n == 0:
+        return "期限当日"
+    return f"期限後 {-n}日"

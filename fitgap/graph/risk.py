@@ -14,6 +14,7 @@ from fitgap.graph.model import SystemNode
 
 # Within this many days of the deadline, open gaps and unfinished milestones become pressing.
 PRESSING_DAYS = 180
+OVERDUE_PLAN = "予定日超過"  # the planned cut-over date has passed and no actual cut-over is recorded
 NO_CHANGES = ChangeCounts()
 
 
@@ -59,7 +60,7 @@ def _risk(node: SystemNode, *, today: date, gaps: int, changes: ChangeCounts) ->
         if m.kind == k and not m.done and m.planned is not None and m.planned < today
     )
     days_left = None if node.deadline is None else (node.deadline - today).days
-    level, reasons = _level(node, days_left=days_left, gaps=gaps, open_ms=open_ms, overdue=overdue,
+    level, reasons = _level(node, today=today, days_left=days_left, gaps=gaps, open_ms=open_ms, overdue=overdue,
                             changes=changes)
     return DeadlineRisk(
         system=node.id,
@@ -78,6 +79,7 @@ def _risk(node: SystemNode, *, today: date, gaps: int, changes: ChangeCounts) ->
 def _level(
     node: SystemNode,
     *,
+    today: date | None = None,
     days_left: int | None,
     gaps: int,
     open_ms: tuple[MilestoneKind, ...],
@@ -99,7 +101,9 @@ def _level(
         and node.planned_cutover is not None
         and node.planned_cutover > node.deadline
     ):
-        high.append(f"移行予定が期限の{(node.planned_cutover - node.deadline).days}日後")
+        high.append(f"移行予定が期限後 {(node.planned_cutover - node.deadline).days}日")
+    if not related and node.planned_cutover is not None and today is not None and node.planned_cutover < today:
+        high.append(f"{OVERDUE_PLAN}（移行予定日 {node.planned_cutover.isoformat()} を過ぎて移行実施日なし）")
     if overdue:
         high.append("予定日を過ぎたマイルストーン: " + "・".join(k.value for k in overdue))
     if gaps and pressing:
@@ -131,8 +135,8 @@ def deadline_risks(
 
     ``open_must_gaps`` maps a system id to the number of open 実装必須 gaps of its operations (the
     services count them from the assessments). Level:
-    - 高: overdue; planned after the deadline; a milestone past its planned date; open gaps with
-      at most PRESSING_DAYS left;
+    - 高: overdue; planned after the deadline; the planned cut-over date past with no actual one
+      (予定日超過); a milestone past its planned date; open gaps with at most PRESSING_DAYS left;
     - 中: open gaps; no planned date; no deadline; milestones not done with at most PRESSING_DAYS left;
     - 低: none of these; 完了: cut over.
     ``changes`` maps a system id to the counts of its links' 改修 items: a late one is 高, an open one

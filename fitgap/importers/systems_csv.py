@@ -10,14 +10,17 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from fitgap.domain.answer_sheet import unguard_csv
 from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind, SystemKind
 from fitgap.domain.records import Problem
+from fitgap.errors import InvalidInputError
+from fitgap.importers.workbook_reader import open_workbook
 
 NAME, VENDOR, KIND, OPERATIONS = "システム名", "ベンダ", "区分", "業務コード"
 PLANNED, ACTUAL, DEADLINE_KIND, DEADLINE = "移行予定日", "移行実施日", "期限区分", "期限"
@@ -27,6 +30,7 @@ PROVIDER, CONSUMER, DATA, METHOD, INTERIM = "提供元", "利用側", "データ
 SYSTEM_REQUIRED = (NAME, VENDOR, KIND, OPERATIONS, PLANNED, ACTUAL, DEADLINE_KIND, DEADLINE, NOTE)
 LINK_REQUIRED = (PROVIDER, CONSUMER, DATA, METHOD, INTERIM)
 TYPICAL_MARK = "要確認"
+SYSTEM_SHEET, LINK_SHEET = "システム", "連携"  # the sheets of a systems workbook (.xlsx)
 
 
 def milestone_columns(kind: MilestoneKind) -> tuple[str, str]:
@@ -196,10 +200,41 @@ def parse_operation_codes(text: object) -> tuple[str, ...]:
 # ---- files ----------------------------------------------------------------------------------------
 
 
+def _cell_text(value: object) -> str:
+    """A workbook cell as the CSV would hold it: dates ISO, whole numbers without .0."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _workbook_lines(path: Path, sheet: str) -> list[list[str]]:
+    wb = open_workbook(path)
+    try:
+        names = wb.sheetnames
+        return [[_cell_text(v) for v in row] for row in wb.rows(sheet if sheet in names else names[0])]
+    finally:
+        wb.close()
+
+
 def _read_rows(
-    path: Path, required: tuple[str, ...]
+    path: Path, required: tuple[str, ...], sheet: str = SYSTEM_SHEET
 ) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[Problem]]:
-    """Header and rows keyed by normalised header; problems when unreadable or columns are missing."""
+    """Header and rows keyed by normalised header; problems when unreadable or columns are missing.
+
+    A .xlsx file is read from its sheet ``sheet`` (or its first sheet), a CSV as UTF-8 or Shift_JIS.
+    """
+    if path.suffix.lower() == ".xlsx":
+        try:
+            lines = _workbook_lines(path, sheet)
+        except InvalidInputError as exc:
+            return [], [], [Problem(exc.message, exc.hint or "")]
+        return _rows_of(iter(lines), required)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -216,7 +251,12 @@ def _read_rows(
             [],
             [Problem("文字コードを判別できません。", "UTF-8 か Shift_JIS の CSV で保存してください。")],
         )
-    reader = csv.reader(io.StringIO(text, newline=""))
+    return _rows_of(csv.reader(io.StringIO(text, newline="")), required)
+
+
+def _rows_of(
+    reader: Iterator[list[str]], required: tuple[str, ...]
+) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[Problem]]:
     header = [norm(h) for h in next(reader, [])]
     missing = [c for c in required if norm(c) not in header]
     if missing:
@@ -254,8 +294,9 @@ class _Row:
             return default
 
     def text(self, column: str) -> str:
-        """Free text (names, notes) as written, only trimmed: never width-normalised."""
-        return self.cells.get(norm(column), "").strip()
+        """Free text (names, notes) as written, only trimmed: never width-normalised. The apostrophe
+        fitgap puts before text beginning with = + - @ is taken off again."""
+        return unguard_csv(self.cells.get(norm(column), "").strip())
 
 
 def read_systems_csv(path: Path) -> CsvResult[SystemRecord]:
@@ -304,7 +345,7 @@ def read_systems_csv(path: Path) -> CsvResult[SystemRecord]:
 
 
 def read_links_csv(path: Path) -> CsvResult[LinkRecord]:
-    header, rows, problems = _read_rows(path, LINK_REQUIRED)
+    header, rows, problems = _read_rows(path, LINK_REQUIRED, LINK_SHEET)
     result: CsvResult[LinkRecord] = CsvResult(source_file=path.name, problems=problems)
     has_typical = norm(TYPICAL) in header
     seen: dict[tuple[str, str], int] = {}

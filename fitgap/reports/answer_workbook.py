@@ -3,7 +3,8 @@
 What every workbook fitgap sends out has: a cover sheet, one data sheet per operation with locked context
 columns and unlocked answer cells (drop-downs from a hidden list sheet, date and number validations,
 answers coloured by conditional formatting), a hidden key column, frozen header and ID columns, an
-autofilter, A3 landscape print setup, and a very hidden metadata sheet. Text that Excel would read as a
+autofilter, a print setup chosen from the columns (see print_layout: paper, header rows on every page,
+row heights for wrapped text, page numbers, デモデータ in the header), and a very hidden metadata sheet. Text that Excel would read as a
 formula (= + - @ at the start) is written as text with a quote prefix.
 
 xlsxwriter rather than openpyxl's write-only mode: the same features, at about the speed of a bare write
@@ -33,6 +34,7 @@ from fitgap.domain.answer_sheet import (
     looks_like_formula,
 )
 from fitgap.reports.output_file import write_atomically
+from fitgap.reports.print_layout import apply_xlsxwriter, row_height
 
 TEXT, CHOICE, DATE, NUMBER = "text", "choice", "date", "number"
 _HEAD_FILL = "#DDEBF7"
@@ -145,19 +147,26 @@ def _text(ws: Any, row: int, col: int, value: str, fmt: Any, quoted: Any) -> Non
 
 def _write_cover(wb: Any, book: AnswerBook, fmt: _Formats) -> None:
     ws = wb.add_worksheet(COVER_SHEET)
-    ws.set_column(0, 0, 22)
-    ws.set_column(1, 1, 90)
-    ws.set_paper(9)  # A4
+    widths = (22, 90)
+    ws.set_column(0, 0, widths[0])
+    ws.set_column(1, 1, widths[1])
+    apply_xlsxwriter(ws, widths, title=book.cover_title, demo=book.demo, fit_height=1)  # the cover: one page
     _protect(ws)
     _text(ws, 0, 0, book.cover_title, fmt.title, fmt.quoted)
     r = 2
     for label, value in book.cover_rows:
+        height = row_height(("", value), widths, font_size=10)
+        if height:
+            ws.set_row(r, height)
         ws.write_string(r, 0, label, fmt.head)
         _text(ws, r, 1, value, fmt.wrap, fmt.quoted)
         r += 1
     r += 1
     ws.write_string(r, 0, "回答のしかた", fmt.head)
     for line in book.instructions:
+        height = row_height(("", line), widths, font_size=10)
+        if height:
+            ws.set_row(r, height)
         ws.write_string(r, 1, line, fmt.wrap)
         r += 1
 
@@ -227,14 +236,8 @@ def _write_data_sheet(wb: Any, sheet: DataSheet, list_refs: dict[str, str], demo
         else:
             ws.set_column(i, i, col.width, fmt.answer[col.kind] if col.editable else None)
     ws.freeze_panes(first, sheet.frozen_columns)
-    ws.repeat_rows(0, head)
-    ws.repeat_columns(0, sheet.frozen_columns - 1)
-    ws.set_paper(8)  # A3
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    header = "&L" + sheet.title.replace("&", "&&") + ("&Rデモデータ" if demo else "")
-    ws.set_header(header[:255])
-    ws.set_footer("&C&P / &N ページ")
+    widths = [c.width for c in sheet.columns]  # the key column is hidden: it takes no paper
+    apply_xlsxwriter(ws, widths, title=sheet.title, demo=demo, title_rows=(0, head))
     _protect(ws)
     ws.autofilter(head, 0, last, n - 1)  # the hidden key column too: a sort must carry the keys with their rows
     for i, col in enumerate(cols):
@@ -252,11 +255,16 @@ def _write_data_sheet(wb: Any, sheet: DataSheet, list_refs: dict[str, str], demo
         ws.write_blank(0, i, None, fmt.plain)  # row 1 stays locked even in the answer columns
     for i, col in enumerate(cols):
         ws.write_string(head, i, col.header, fmt.answer_head if col.editable else fmt.head)
-    plans = [(col.editable, fmt.answer[col.kind] if col.editable else (fmt.wrap if col.wrap else None))
+    # every cell top-aligned: in a tall row the ID sits beside the first line of its text
+    plans = [(col.editable, fmt.answer[col.kind] if col.editable else (fmt.wrap if col.wrap else fmt.plain))
              for col in sheet.columns]
     key_col = n - 1
+    wraps = [col.wrap or (col.editable and col.kind == TEXT) for col in sheet.columns]
     write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
     for r, (values, key) in enumerate(sheet.rows, first):
+        height = row_height(values, widths, wrap=wraps, font_size=10)
+        if height:
+            ws.set_row(r, height)  # wrapped text shows whole on screen and on paper
         for c, value in enumerate(values):
             if value is None or value == "":
                 continue

@@ -16,11 +16,16 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from fitgap.reports.print_layout import apply_openpyxl
+from fitgap.reports.xlsx_cells import RowWriter, csv_row
 
 HEADERS = ["日時", "利用者", "操作", "対象", "キー", "項目", "変更前", "変更後", "一括ID"]
 WIDTHS = [20, 14, 22, 14, 18, 14, 40, 40, 38]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_WRAPPED = {2, 3, 4, 5, 6, 7}  # 操作 … 変更後 wrap; 日時, 利用者 and 一括ID do not
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
 _HEAD_FONT = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -39,7 +44,7 @@ def write_csv(path: Path, lines: Iterable[AuditLine]) -> int:
             w = csv.writer(fh)
             w.writerow(HEADERS)
             for line in lines:
-                w.writerow(["'" + v if v.startswith(_FORMULA_START) else v for v in line])
+                w.writerow(csv_row(line))
                 n += 1
         os.replace(tmp, path)
     finally:
@@ -52,6 +57,7 @@ def write_xlsx(path: Path, lines: Iterable[AuditLine], *, title: str = "変更�
     ws = wb.create_sheet(title)
     for i, width in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + i)].width = width
+    apply_openpyxl(ws, WIDTHS, title=title, title_rows="1:1")
     ws.freeze_panes = "A2"
     head = []
     for h in HEADERS:
@@ -59,14 +65,17 @@ def write_xlsx(path: Path, lines: Iterable[AuditLine], *, title: str = "変更�
         cell.font, cell.fill = _HEAD_FONT, _HEAD_FILL
         head.append(cell)
     ws.append(head)
+    rows = RowWriter(ws, WIDTHS)
+    rows.row = 1
     n = 0
     for line in lines:
         cells = []
-        for v in line:
+        for i, v in enumerate(line):
             cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", v))
             cell.data_type = "s"  # text, even when it starts with "="
+            cell.alignment = _WRAP if i in _WRAPPED else _TOP
             cells.append(cell)
-        ws.append(cells)
+        rows.append(cells)
         n += 1
     ws.auto_filter.ref = f"A1:{chr(ord('A') + len(HEADERS) - 1)}{n + 1}"
     tmp = _partial(path)

@@ -6,15 +6,16 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from fitgap.domain.answer_sheet import SheetProblem, looks_like_formula
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from fitgap.domain.answer_sheet import SheetProblem
+from fitgap.reports.print_layout import apply_openpyxl, row_height
+from fitgap.reports.xlsx_cells import CODE_FORMAT, csv_row, text_cells
 
 HEADERS = ["シート", "行", "要件", "問題", "対処"]
 WIDTHS = [22, 6, 16, 70, 60]
-
-
-def _text(value: str) -> str:
-    # a CSV opened in Excel would evaluate =… ; a leading apostrophe keeps it text
-    return "'" + value if value and looks_like_formula(value) else value
+_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source: str = "") -> Path:
@@ -25,11 +26,8 @@ def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source
             w = csv.writer(fh)
             w.writerow(HEADERS)
             for r in rows:
-                w.writerow([_text(v) if isinstance(v, str) else v for v in r])
+                w.writerow(csv_row(r))
         return path
-    from openpyxl import Workbook  # only when there is a report to write
-    from openpyxl.styles import Font, PatternFill
-
     wb = Workbook()
     ws = wb.active
     ws.title = "問題一覧"
@@ -37,6 +35,7 @@ def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source
         ws.append([f"取り込んだファイル: {source}"])
     ws.append(HEADERS)
     head = ws.max_row
+    apply_openpyxl(ws, WIDTHS, title=f"取込の問題一覧 {source}".strip(), title_rows=f"{head}:{head}")
     for i, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[chr(64 + i)].width = width
         cell = ws.cell(row=head, column=i)
@@ -44,9 +43,14 @@ def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for r in rows:
         ws.append(r)
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
+        n = ws.max_row
+        for cell in ws[n]:
+            cell.alignment = _WRAP
+        ws.cell(row=n, column=3).number_format = CODE_FORMAT
+        height = row_height(r, WIDTHS)
+        if height:
+            ws.row_dimensions[n].height = height
+    text_cells(ws)
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
     ws.auto_filter.ref = f"A{head}:E{max(ws.max_row, head)}"
     wb.save(path)

@@ -6,6 +6,7 @@ Rendered with the jinja2 template shipped in ``fitgap/reports/templates`` (autoe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from fitgap.domain.enums import ChangeStatus, VendorAnswerKind
 from fitgap.reports.output_file import write_atomically
 from fitgap.reports.readiness_model import (
     NO_DATA,
+    OVERDUE_PLAN,
     VERDICT_COLOURS,
     VERDICT_FILLS,
     ReadinessReport,
@@ -24,6 +26,7 @@ from fitgap.reports.readiness_model import (
     days_left_text,
     fy_label,
     month_index,
+    month_marks,
     pct,
 )
 from fitgap.reports.svg_chart import HBarChart, Series, hbar_chart
@@ -73,26 +76,49 @@ def _charts(report: ReadinessReport) -> list[HBarChart]:
     return [progress, gaps]
 
 
-def _gantt(report: ReadinessReport) -> list[list[GanttCell]]:
+YEARS_PER_BLOCK = 3  # fiscal years per schedule table: 36 month columns fit A4 landscape and a 1280-px screen
+
+
+@dataclass(frozen=True)
+class GanttBlock:
+    """One table of the schedule: a few fiscal years, every system, names in full."""
+
+    fiscal_years: list[tuple[str, int]]  # (年度 label, months of it shown)
+    months: list[date]
+    general_index: int | None
+    rows: list[list[GanttCell]]  # one per report.schedule row
+
+
+def _gantt(report: ReadinessReport) -> list[GanttBlock]:
     months = report.months
     general = month_index(months, report.general_deadline)
     grid = []
     for row in report.schedule:
         span = bar_span(row, months)
         deadline_at = month_index(months, row.deadline)
+        marks = month_marks(row, months)
         cells = []
         for i in range(len(months)):
             in_bar = span is not None and span[0] <= i <= span[1]
-            text = ("●" if span and i == span[1] else "") + ("◆" if i == deadline_at else "")
-            cells.append(GanttCell("#" + bar_colour(row) if in_bar else None, text, i == general, i == deadline_at))
+            cells.append(GanttCell("#" + bar_colour(row) if in_bar else None, marks.get(i, ""), i == general,
+                                   i == deadline_at))
         grid.append(cells)
-    return grid
+    blocks = []
+    step = 12 * YEARS_PER_BLOCK
+    for start in range(0, len(months), step):
+        part = months[start:start + step]
+        blocks.append(GanttBlock(
+            fiscal_years=_fiscal_year_spans(part), months=part,
+            general_index=general - start if general is not None and start <= general < start + step else None,
+            rows=[cells[start:start + step] for cells in grid],
+        ))
+    return blocks
 
 
-def _fiscal_year_spans(report: ReadinessReport) -> list[tuple[str, int]]:
+def _fiscal_year_spans(months: list[date]) -> list[tuple[str, int]]:
     """(年度 label, number of its months shown) for the schedule's top header row."""
     spans: list[tuple[str, int]] = []
-    for m in report.months:
+    for m in months:
         label = fy_label(m)
         if spans and spans[-1][0] == label:
             spans[-1] = (label, spans[-1][1] + 1)
@@ -109,9 +135,7 @@ def render_readiness_html(report: ReadinessReport) -> str:
         NO_DATA=NO_DATA,
         charts=_charts(report),
         gantt=_gantt(report),
-        month_heads=report.months,
-        fiscal_years=_fiscal_year_spans(report),
-        general_index=month_index(report.months, report.general_deadline),
+        overdue=OVERDUE_PLAN,
         notable_answers=notable,
         verdict_colour={v.value: "#" + c for v, c in VERDICT_COLOURS.items()},
         verdict_fill={v.value: "#" + c for v, c in VERDICT_FILLS.items()},

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from fitgap.domain.calendar import days_left_label, reiwa_fy_label
+from fitgap.domain.calendar import days_left_label, margin_label, reiwa_fy_label
 from fitgap.domain.readiness import Verdict
 
 NO_DATA = "データなし"
+OVERDUE_PLAN = "予定日超過"  # the planned cut-over date is past and no actual date is recorded
 
 VERDICT_COLOURS = {Verdict.RED: "C00000", Verdict.AMBER: "E69F00", Verdict.GREEN: "2E8B57"}
 RISK_FILLS = {"高": "E06666", "中": "F6B26B", "低": "93C47D", "完了": "B7B7B7", "": "9FC5E8"}
@@ -88,6 +89,15 @@ class OperationReadiness:
         """Days between the planned cut-over and the deadline; negative when after it."""
         return (self.deadline - self.cutover).days if self.cutover else None
 
+    @property
+    def margin_text(self) -> str:
+        """The cut-over against the deadline in words: '期限まで N日' / '期限後 N日'."""
+        return margin_text(self.cutover, self.deadline)
+
+    def overdue_plan(self, today: date) -> bool:
+        """The planned cut-over has passed and it has not happened (no actual date)."""
+        return not self.migrated and self.cutover is not None and self.cutover < today
+
 
 @dataclass(frozen=True)
 class BlockingItem:
@@ -112,6 +122,7 @@ class ScheduleRow:
     risk: str  # 高 / 中 / 低 / 完了
     reasons: tuple[str, ...]
     typical: bool
+    overdue: bool = False  # the planned cut-over is past and no actual date is recorded (予定日超過)
 
 
 @dataclass(frozen=True)
@@ -256,6 +267,29 @@ def days_left_text(deadline: date, today: date) -> str:
 
 def fy_label(month: date) -> str:
     return reiwa_fy_label(month)
+
+
+def margin_text(planned: date | None, deadline: date | None) -> str:
+    """'期限まで N日' / '期限当日' / '期限後 N日'; empty without both dates."""
+    return margin_label(planned, deadline) if planned and deadline else ""
+
+
+CUTOVER_MARK, DEADLINE_MARK, BEFORE_MARK, AFTER_MARK = "●", "◆", "◀", "▶"
+
+
+def month_marks(row: ScheduleRow, months: list[date]) -> dict[int, str]:
+    """The text of a system's month cells: ● its cut-over month, ◆ its deadline month, in date order
+    when they share a month (●◆ = cut over before the deadline in that month, ◆● = after it). A date
+    outside the shown months is put at the edge with ◀ or ▶ so that nothing is hidden."""
+    marks: dict[int, list[tuple[date, str]]] = {}
+    for d, mark in ((row.cutover, CUTOVER_MARK), (row.deadline, DEADLINE_MARK)):
+        i = month_index(months, d)
+        if i is None or d is None:
+            continue
+        key = date(d.year, d.month, 1)
+        edge = BEFORE_MARK if key < months[0] else AFTER_MARK if key > months[-1] else ""
+        marks.setdefault(i, []).append((d, edge + mark if edge == BEFORE_MARK else mark + edge))
+    return {i: "".join(m for _d, m in sorted(items)) for i, items in marks.items()}
 
 
 def month_index(months: list[date], d: date | None) -> int | None:

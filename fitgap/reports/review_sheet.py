@@ -14,6 +14,8 @@ from fitgap.domain.answer_sheet import (
     H_KIND,
     H_KUBUN,
     H_NAME,
+    H_NEEDS_REVIEW,
+    H_OLD_TEXT,
     H_REASON,
     H_REMARKS,
     H_REVIEW_DISPOSITION,
@@ -47,9 +49,11 @@ COLUMNS: tuple[Column, ...] = (
     Column(H_KIND, 6),
     Column(H_KUBUN, 13, wrap=True),
     Column(H_NAME, 24, wrap=True),
-    Column(H_TEXT, 64, wrap=True),
-    Column(H_REASON, 36, wrap=True),
-    Column(H_REMARKS, 24, wrap=True),
+    Column(H_NEEDS_REVIEW, 9, wrap=True),
+    Column(H_TEXT, 56, wrap=True),
+    Column(H_OLD_TEXT, 44, wrap=True),
+    Column(H_REASON, 30, wrap=True),
+    Column(H_REMARKS, 20, wrap=True),
     Column(H_ASSESSED, 18, wrap=True),
     Column(H_REVIEW_STATUS, 11, editable=True, kind=CHOICE, choices=STATUS_LIST, colours=STATUS_COLOURS,
            prompt="未確認 / 適合 / ギャップ / 対象外"),
@@ -63,6 +67,7 @@ INSTRUCTIONS = (
     "2. 状況は 未確認 / 適合 / ギャップ / 対象外 から選びます。対応方針はギャップのときだけ選んでください。",
     "3. 変更した行だけが取り込まれます。書き出し後に fitgap で変更された要件は、上書きせず競合として報告します。",
     "4. 行やシートの追加・削除、列の変更はしないでください（並べ替えと絞り込みはできます）。",
+    "5. 「要再確認」の行は、仕様書の改版で要件が変わったものです。前の版の要件と見比べて、判定し直してください。",
 )
 
 
@@ -80,6 +85,9 @@ class ReviewItem:
     kind: str = "機能"
     reason: str = ""
     remarks: str = ""
+    needs_review: bool = False
+    old_text: str = ""  # the text it was assessed on, when it needs review
+    old_label: str = ""  # that version's label
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,7 @@ class ReviewPart:
     version_label: str
     items: Iterable[ReviewItem]  # may stream from the database: then ``count`` says how many
     count: int | None = None
+    review_count: int | None = None  # how many are 要再確認 (counted from the items when they are a list)
 
     @property
     def item_count(self) -> int:
@@ -106,14 +115,21 @@ class ReviewSheetData:
     operations: Sequence[ReviewPart]
 
 
+def _version_line(p: ReviewPart) -> str:
+    review = p.review_count if p.review_count is not None else sum(it.needs_review for it in p.items)
+    return f"{p.code} {p.name}: {p.version_label}（{p.item_count} 件" + (f"、うち要再確認 {review} 件）" if review else "）")
+
+
 def build_review_book(data: ReviewSheetData) -> AnswerBook:
     sheets: list[DataSheet] = []
     codes: list[tuple[str, str]] = []
     mark = "【デモ】" if data.demo else ""
     for part in data.operations:
         name = sheet_name(f"{part.code} {part.name}", [s.name for s in sheets] + ["表紙"])
-        rows = (((it.req_id, it.kind, it.kubun, it.name, it.text, it.reason, it.remarks, it.assessed, it.status,
-                  it.disposition or None, it.note), it.key) for it in part.items)
+        rows = (((it.req_id, it.kind, it.kubun, it.name, "要再確認" if it.needs_review else "", it.text,
+                  f"（{it.old_label}）\n{it.old_text}" if it.needs_review and it.old_text else "",
+                  it.reason, it.remarks, it.assessed, it.status, it.disposition or None, it.note), it.key)
+                for it in part.items)
         title = f"{mark}{part.code} {part.name}（{part.version_label}） 確認シート — 黄色の欄を記入してください"
         sheets.append(DataSheet(name=name, title=title, columns=COLUMNS, rows=rows, count=part.item_count))
         codes.append((name, part.code))
@@ -126,7 +142,7 @@ def build_review_book(data: ReviewSheetData) -> AnswerBook:
         ("団体", data.municipality),
         ("作成日", f"{data.created_at:%Y/%m/%d}"),
         ("作成者", data.created_by),
-        ("業務と仕様書の版", "\n".join(f"{p.code} {p.name}: {p.version_label}（{p.item_count} 件）" for p in data.operations)),
+        ("業務と仕様書の版", "\n".join(_version_line(p) for p in data.operations)),
         ("書き出しID", data.export_id),
     ]
     if data.demo:

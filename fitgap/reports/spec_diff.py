@@ -12,6 +12,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from fitgap.domain.spec_diff import Change, SpecDiff, char_diff
+from fitgap.reports.print_layout import apply_openpyxl, row_height
+from fitgap.reports.xlsx_cells import CODE_FORMAT, text_cells
 
 HEADERS = ["変更", "ID", "種別", "名称", "旧 実装区分", "新 実装区分", "旧 本文", "新 本文", "差分（赤字取消線=削除、青字下線=追加）"]
 WIDTHS = [10, 12, 6, 24, 16, 16, 50, 50, 60]
@@ -50,9 +52,13 @@ def write_spec_diff_workbook(data: DiffSheetData, path: Path) -> Path:
     for change, n in data.diff.counts().items():
         summary.append([change.value, n])
     summary.column_dimensions["A"].width = 14
-    summary.column_dimensions["B"].width = 30
+    summary.column_dimensions["B"].width = 40
+    apply_openpyxl(summary, (14, 40), title=f"仕様書の版の比較 {data.operation}", fit_height=1)
+    text_cells(summary)
 
     ws = wb.create_sheet("変更一覧")
+    apply_openpyxl(ws, WIDTHS, title=f"仕様書の版の比較 {data.operation}（{data.from_label} → {data.to_label}）",
+                   title_rows="1:1")
     ws.append(HEADERS)
     for i, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
@@ -72,8 +78,17 @@ def write_spec_diff_workbook(data: DiffSheetData, path: Path) -> Path:
             item.change.value, item.req_id, getattr(kind, "value", kind), ref.name if ref else "",
             old.kubun.value if old else "", new.kubun.value if new else "", old_text, new_text, diff_cell,
         ])
-        for cell in ws[ws.max_row]:
+        n = ws.max_row
+        for cell in ws[n]:
             cell.alignment = wrap
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text from a spec file is never a formula
+        ws.cell(row=n, column=2).number_format = CODE_FORMAT
+        plain_diff = str(diff_cell) if diff_cell else ""
+        height = row_height([item.change.value, item.req_id, "", ref.name if ref else "", "", "", old_text,
+                             new_text, plain_diff], WIDTHS)
+        if height:
+            ws.row_dimensions[n].height = height
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{max(ws.max_row, 1)}"
     wb.save(path)

@@ -1,17 +1,61 @@
-"""Small helpers for write-only openpyxl sheets: styled cells that never turn text into formulas."""
+"""The one writer policy for every cell fitgap writes, and small helpers for write-only openpyxl sheets.
+
+- Data is text, never a formula: a string cell is always written as a string (``data_type = "s"``), also
+  when it begins with ``=``. In xlsxwriter books the same text gets a quote prefix (see answer_workbook).
+- Codes and IDs are strings, written with the text number format ``@`` (``CODE_FORMAT``), so that no
+  spreadsheet turns 001 into 1 when a cell is edited.
+- In a CSV, a value beginning with = + - @ tab or CR gets a leading apostrophe (``csv_field``): shown as
+  text by spreadsheets, taken off again by fitgap's own importers (``unguard_csv``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as _dt
+from collections.abc import Iterable, Sequence
 
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
+
+from fitgap.domain.answer_sheet import CSV_GUARD, looks_like_formula
+from fitgap.reports.print_layout import row_height
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEAD_FONT = Font(bold=True)
 HEAD_ALIGN = Alignment(wrap_text=True, vertical="center")
+CODE_FORMAT = "@"  # text: codes and IDs keep their leading zeros when a cell is edited
+
+
+def csv_field(value: object) -> str:
+    """One CSV field by the writer policy: None is empty, dates ISO, numbers as they are, and text that a
+    spreadsheet would evaluate (= + - @ tab CR at the start) behind an apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return CSV_GUARD + value if looks_like_formula(value) else value
+    if isinstance(value, _dt.datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_row(values: Iterable[object]) -> list[str]:
+    return [csv_field(v) for v in values]
+
+
+def text_cells(ws: Worksheet, row: int | None = None) -> None:
+    """Mark every string cell of a normal (not write-only) sheet as text, so none is saved as a formula.
+
+    With ``row`` only that row; call it after the row is filled.
+    """
+    rows = ws.iter_rows() if row is None else ws.iter_rows(min_row=row, max_row=row)
+    for r in rows:
+        for c in r:
+            if isinstance(c.value, str):
+                c.data_type = "s"
 
 
 def cell(
@@ -55,3 +99,48 @@ def set_widths(ws: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
     """Column widths (must be set before the first row is written)."""
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def _value(c: object) -> object:
+    return c.value if isinstance(c, Cell) else c
+
+
+def _wraps(c: object) -> bool:
+    return isinstance(c, Cell) and c.has_style and bool(c.alignment.wrap_text)
+
+
+class RowWriter:
+    """Appends rows to a write-only sheet, each as tall as the text of its wrapping cells needs.
+
+    A cell wraps when its alignment says so (``wrap_text``); its column width comes from ``widths``.
+    ``row`` is the number of the last row written (1-based), for anchors and print titles.
+    """
+
+    def __init__(self, ws: WriteOnlyWorksheet, widths: Sequence[float], *, font_size: int = 11) -> None:
+        self.ws, self.widths, self.font_size, self.row = ws, list(widths), font_size, 0
+
+    def append(self, cells: Sequence[object]) -> int:
+        self.row += 1
+        wrap = [_wraps(c) for c in cells]
+        row = list(cells)
+        if any(wrap):
+            height = row_height([_value(c) for c in cells], self.widths, wrap=wrap, font_size=self.font_size)
+            if height:
+                self.ws.row_dimensions[self.row].height = height
+                row = [_top(self.ws, c) for c in row]  # a tall row reads from its top line, every cell alike
+        self.ws.append(row)
+        return self.row
+
+
+TOP = Alignment(vertical="top")
+
+
+def _top(ws: WriteOnlyWorksheet, c: object) -> object:
+    if c is None:
+        return None
+    if not isinstance(c, Cell):
+        return cell(ws, c, alignment=TOP)
+    if c.alignment.vertical is None:
+        a = c.alignment
+        c.alignment = Alignment(horizontal=a.horizontal, wrap_text=a.wrap_text, vertical="top")
+    return c

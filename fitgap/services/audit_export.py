@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from fitgap.domain.calendar import format_date
 from fitgap.errors import InvalidInputError
 from fitgap.reports import audit_log as report
 from fitgap.storage import audit_log
@@ -19,11 +21,70 @@ SUFFIXES = (".xlsx", ".csv")
 ACTION_LABELS = {
     "init": "初期化",
     "init.deadline": "期限の設定",
+    "init.systems": "典型的なシステムの登録",
     "assessment.update": "確認結果の変更",
     "spec.import": "要件一覧の取り込み",
+    "spec.import.review": "改版による要再確認",
+    "demo.generate": "デモデータの作成",
+    "setting.update": "設定の変更",
+    "system.add": "システムの追加",
+    "system.update": "システムの変更",
+    "system.delete": "システムの削除",
+    "system.import": "システムの取り込み（CSV）",
+    "milestone.update": "マイルストーンの変更",
+    "milestone.import": "マイルストーンの取り込み（CSV）",
+    "link.add": "連携の追加",
+    "link.update": "連携の変更",
+    "link.delete": "連携の削除",
+    "link.import": "連携の取り込み（CSV）",
+    "vendor.export": "ベンダ回答シートの書き出し",
+    "vendor.import": "ベンダ回答の取り込み",
+    "review.export": "確認シートの書き出し",
+    "review.import": "確認シートの取り込み",
     "maintenance.restore": "バックアップから復元",
     "maintenance.migrate": "データベースの移行",
 }
+ENTITY_LABELS = {
+    "assessment": "要件の確認結果", "system": "システム", "integration": "連携", "operation": "業務",
+    "vendor": "ベンダ", "review": "確認シート", "setting": "設定", "database": "データベース", "spec": "要件一覧",
+    "spec_version": "仕様書の版",
+}
+FIELD_LABELS = {
+    "status": "状況", "disposition": "対応方針", "note": "メモ", "needs_review": "要再確認", "severity": "重要度",
+    "name": "名称", "vendor": "ベンダ", "kind": "区分", "operations": "業務コード", "planned_cutover": "移行予定日",
+    "actual_cutover": "移行実施日", "deadline_kind": "期限区分", "deadline": "期限", "typical": "典型例",
+    "data": "データ", "method": "方式", "interim_interface": "暫定連携",
+}
+_FLAG_FIELDS = {"needs_review"}  # stored as 1 / 0 (the undo log reads them back)
+_DATE = re.compile(r"datetime\.date\((\d+), (\d+), (\d+)\)")
+_DATETIME = re.compile(r"datetime\.datetime\((\d+), (\d+), (\d+), (\d+), (\d+)[^)]*\)")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PAIR = re.compile(r"^\((.*), (.*)\)$")
+
+
+def _date_text(m: re.Match[str]) -> str:
+    return format_date(date(int(m[1]), int(m[2]), int(m[3])))
+
+
+def display_value(field: str | None, value: str | None) -> str:
+    """A stored old/new value as the workbench shows it: dates with the fiscal year, はい/いいえ, no Python
+    reprs; a milestone's (planned, actual) pair as 予定 … ／ 実績 …."""
+    if value is None or value == "None":
+        return ""
+    if field in _FLAG_FIELDS and value in ("0", "1"):
+        return "はい" if value == "1" else "いいえ"
+    if value in ("True", "False"):
+        return "はい" if value == "True" else "いいえ"
+    if _ISO_DATE.match(value):
+        return format_date(date.fromisoformat(value))
+    text = _DATETIME.sub(lambda m: f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d} {int(m[4]):02d}:{int(m[5]):02d}",
+                         value)
+    text = _DATE.sub(_date_text, text)
+    pair = _PAIR.match(text) if value.startswith("(") and ("datetime." in value or "None" in value) else None
+    if pair:
+        planned, actual = (("—" if p == "None" else p) for p in pair.groups())
+        return f"予定 {planned} ／ 実績 {actual}"
+    return text
 
 
 @dataclass(frozen=True)
@@ -44,11 +105,11 @@ def _text(value: object) -> str:
 
 def _lines(rows: Iterator[sa.RowMapping]) -> Iterator[list[str]]:
     for r in rows:
-        action = r["action"]
-        label = ACTION_LABELS.get(action)
+        action, entity, field = r["action"], _text(r["entity"]), r["field"]
         yield [
-            _local(r["at"]), _text(r["user"]), f"{label}（{action}）" if label else action, _text(r["entity"]),
-            _text(r["entity_key"]), _text(r["field"]), _text(r["old_value"]), _text(r["new_value"]), _text(r["batch"]),
+            _local(r["at"]), _text(r["user"]), ACTION_LABELS.get(action, action), ENTITY_LABELS.get(entity, entity),
+            _text(r["entity_key"]), FIELD_LABELS.get(field, _text(field)), display_value(field, r["old_value"]),
+            display_value(field, r["new_value"]), _text(r["batch"]),
         ]
 
 

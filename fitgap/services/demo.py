@@ -184,7 +184,7 @@ def generate_demo(*, db: Database, total: int, seed: int, user: str,
                 progress(i, len(ops))
         operations.set_setting(session=session, key="demo_seed", value=str(seed))
         audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="demo.generate",
-                     entity="database", entity_key="demo", new=f"{n_req} requirements, seed {seed}")
+                     entity="database", entity_key="demo", new=f"要件 {n_req}件（seed {seed}）")
     return DemoResult(requirements=n_req, assessments=n_ass, operations=len(records), seed=seed)
 
 

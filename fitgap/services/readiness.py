@@ -36,7 +36,8 @@ from fitgap.storage import specs
 from fitgap.storage.db import Database
 
 FORMATS = REPORT_FORMATS
-MAX_FISCAL_YEARS = 6
+MAX_FISCAL_YEARS = 12  # fiscal years at most on the schedule
+MAX_FISCAL_YEARS_BACK = 1  # before today's (older dates of systems cut over long ago are marked ◀)
 Progress = Callable[[int, int, str], None]
 UNSET_DISPOSITION = "未設定"
 
@@ -116,10 +117,11 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
     blocking = _blocking(blocking_rows, lines, plan, names, order)
     rows = schedule_rows(plan, names)
     dates = [d for r in rows for d in (r.start, r.cutover, r.deadline) if d]
-    # from the earliest date, but not further back than the fiscal year before today's
-    first = max(min([today, *dates]), date(fiscal_year(today) - 1, 4, 1))
+    # every planned and actual date and every deadline shown; only an implausibly long span is cut (the
+    # dates outside are then marked ◀ ▶ at the edges)
+    first = max(min([today, *dates]), date(fiscal_year(today) - MAX_FISCAL_YEARS_BACK, 4, 1))
     last = max([FY2025_END, today, *dates])
-    last = min(last, date(first.year + MAX_FISCAL_YEARS - (0 if first.month >= 4 else 1), 3, 31))
+    last = min(last, date(fiscal_year(first) + MAX_FISCAL_YEARS, 3, 31))
     report = ReadinessReport(
         municipality=overview.municipality,
         today=today,

@@ -66,5 +66,6 @@ def schedule_rows(plan: ScheduleView, names: dict[str, str]) -> list[ScheduleRow
             system=node.name, operations=tuple(names.get(c, c) for c in node.operations), vendor=node.vendor,
             start=min(marks) if marks else None, cutover=node.cutover, done=node.done, deadline=node.deadline,
             risk=risk.level.value if risk else "", reasons=risk.reasons if risk else (), typical=node.typical,
+            overdue=not node.done and node.planned_cutover is not None and node.planned_cutover < plan.today,
         ))
     return rows

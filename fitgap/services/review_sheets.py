@@ -24,7 +24,7 @@ from fitgap.reports.review_sheet import ReviewItem, ReviewPart, ReviewSheetData,
 from fitgap.services.assessment import UNSET, ItemChange, apply_changes
 from fitgap.services.items import ItemKey
 from fitgap.services.vendors import ExportResult, check_workbook_meta, resolve_operations
-from fitgap.storage import audit, operations, sheet_items, specs, vendors
+from fitgap.storage import audit, items, operations, sheet_items, specs, vendors
 from fitgap.storage.db import Database
 
 
@@ -45,8 +45,12 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
             raise InvalidInputError("書き出す要件がありません（この業務の要件一覧が取り込まれていません）。",
                                     "fitgap import-spec で要件一覧を取り込んでください。")
 
+        labels: dict[int, str] = {}
+        reviews = sheet_items.count_needs_review(session=session, operation_codes=list(counts))
+
         def items(code: str) -> Iterator[ReviewItem]:
             for r in sheet_items.iter_sheet_items(session=session, operation_code=code, scope="all"):
+                old_label, old_text = _old_text(session, r, labels)
                 disp = r.disposition.value if r.disposition else ""
                 key = SheetKey(r.operation_code, r.kind.value, r.req_id, r.text_hash, r.revision,
                                exported_values_hash(r.status.value, disp, r.note))
@@ -54,7 +58,8 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
                 yield ReviewItem(
                     key=key.encode(), req_id=r.req_id, kubun=r.kubun.value + ("（経過措置）" if r.transitional else ""),
                     name=r.name, text=r.text, assessed=assessed, status=r.status.value, disposition=disp, note=r.note,
-                    kind=r.kind.value, reason=r.reason, remarks=r.remarks)
+                    kind=r.kind.value, reason=r.reason, remarks=r.remarks, needs_review=r.needs_review,
+                    old_text=old_text, old_label=old_label)
 
         parts, demo = [], False
         for op in ops:
@@ -62,7 +67,7 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
                 v = versions.get(op.code)
                 demo = demo or bool(v and v.demo)
                 parts.append(ReviewPart(op.code, op.short_name, v.label if v else "—", items(op.code),
-                                        count=counts[op.code]))
+                                        count=counts[op.code], review_count=reviews.get(op.code, 0)))
         data = ReviewSheetData(export_id=export_id, database_id=db_id,
                                municipality=muni.name if muni else "（団体未設定）",
                                created_at=now, created_by=user, demo=demo, operations=parts)
@@ -76,11 +81,23 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
                                created_at=now, created_by=user, scope=",".join(p.code for p in parts),
                                answer_by=None, file_name=path.name)
             audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="review.export",
-                         entity="review", entity_key=",".join(p.code for p in parts), new=f"{export_id} {total} items")
+                         entity="review", entity_key=",".join(p.code for p in parts), new=f"書き出しID {export_id}、要件 {total}件")
     except BaseException:
         path.unlink(missing_ok=True)
         raise
     return ExportResult(path, export_id, "", total, [p.code for p in parts], demo)
+
+
+def _old_text(session: Any, r: sheet_items.SheetItemRow, labels: dict[int, str]) -> tuple[str, str]:
+    """(version label, text) a 要再確認 item was assessed on; ("", "") for the others."""
+    if not r.needs_review or r.basis_version_id is None or r.basis_version_id == r.spec_version_id:
+        return "", ""
+    if r.basis_version_id not in labels:
+        labels.update({v.id: v.label for v in specs.list_versions(session=session, operation_code=r.operation_code)
+                       if v.id is not None})
+    old = items.requirement_in_version(session=session, spec_version_id=r.basis_version_id, kind=r.kind.value,
+                                       req_id=r.req_id)
+    return (labels.get(r.basis_version_id, "前の版"), old.text or "") if old is not None else ("", "")
 
 
 @dataclass(frozen=True, slots=True)

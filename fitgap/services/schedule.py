@@ -88,15 +88,17 @@ def slip_changes(*, db: Database, system: str, new_date: date, today: date) -> t
     return sg, report, change_slips(sg, report, items, today=today)
 
 
-def graph_text(*, db: Database, fmt: str) -> str:
-    """The dependency graph as dot, mermaid, graphml or json."""
+def graph_text(*, db: Database, fmt: str, today: date | None = None) -> str:
+    """The dependency graph as dot, mermaid, graphml or json; with ``today``, systems marked migrated,
+    late, past their planned date or at high risk (the levels of ``fitgap schedule``)."""
     if fmt not in FORMATS:
         raise InvalidInputError(
             f"形式 {fmt!r} には対応していません。", f"次のどれかを指定してください: {', '.join(FORMATS)}"
         )
+    levels = {r.system: r.level for r in get_schedule(db=db, today=today).risks} if today else None
     with db.read() as session:
         sg = load_graph_in(session)
-    return export_graph(sg, fmt=fmt)
+    return export_graph(sg, fmt=fmt, today=today, levels=levels)
 
 
 # ---- one row per system, for screens --------------------------------------------------------------

@@ -37,6 +37,7 @@ from fitgap.importers.canonical import read_canonical
 from fitgap.importers.mapping_profile import load_profile
 from fitgap.importers.spec_file import read_spec_file
 from fitgap.importers.spec_result import SkippedSheet, id_prefix
+from fitgap.reports.xlsx_cells import csv_row
 from fitgap.services.catalog import operation_by_code_or_name
 from fitgap.storage import audit, operations, spec_carry, specs
 from fitgap.storage.db import Database
@@ -220,9 +221,9 @@ def save_problems(source: Path, problems: list[Problem]) -> Path:
     out = source.with_name(f"{source.stem}_取込エラー.csv")
     with out.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["シート", "行", "内容", "対処"])  # the sheet is "file:sheet" when several files were read
+        w.writerow(csv_row(["シート", "行", "内容", "対処"]))  # the sheet is "file:sheet" when several files were read
         for p in problems:
-            w.writerow([p.sheet or "", p.row or "", p.message, p.hint])
+            w.writerow(csv_row([p.sheet or "", p.row or "", p.message, p.hint]))
     return out
 
 

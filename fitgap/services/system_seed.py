@@ -73,6 +73,6 @@ def seed_typical_systems(session: Session, *, user: str, now: datetime, batch: s
             action="init.systems",
             entity="system",
             entity_key="catalog",
-            new=f"{len(new)} systems, typical",
+            new=f"典型例のシステム {len(new)}件",
         )
     return len(new)

@@ -10,18 +10,27 @@ from typing import Any
 
 from sqlmodel import Session
 
-from fitgap.domain.enums import DeadlineKind, MilestoneKind
+from fitgap.domain.enums import DeadlineBasis, DeadlineKind, LinkMethod, MilestoneKind, SystemKind
 from fitgap.domain.records import Problem
 from fitgap.errors import InvalidInputError
 from fitgap.importers import systems_csv as cols
 from fitgap.importers.systems_csv import LinkRecord, SystemRecord, read_links_csv, read_systems_csv
+from fitgap.reports.systems_workbook import write_systems_workbook
+from fitgap.reports.xlsx_cells import csv_row
 from fitgap.services.changes import sync_changes
-from fitgap.services.systems import AuditedEdit, list_links
+from fitgap.services.systems import AuditedEdit, SystemView, list_links, list_systems
 from fitgap.storage import changes as change_store
 from fitgap.storage import operations, systems
 from fitgap.storage.db import Database
 
 MAX_PROBLEMS_SHOWN = 20
+# Operation codes joined with the Japanese comma: "031、032" stays text in a spreadsheet ("031,032" is read
+# as the number 31032); a lone "001" read as 1 gets its zeros back on import.
+CODE_SEP = "、"
+# The deadline that applies (the stored 期限区分 FY2025末 with no date follows the operations, e.g. to
+# 2031-03-31): shown for reading, ignored on import (the stored columns stay as they are).
+EFFECTIVE_DEADLINE = "適用される期限（参考・取込では無視）"
+_EFFECTIVE_AT = cols.SYSTEM_COLUMNS.index(cols.DEADLINE) + 1
 
 
 class BadSystemRowsError(InvalidInputError):
@@ -54,8 +63,9 @@ def _iso(d: date | None) -> str:
     return "" if d is None else d.isoformat()
 
 
-def _system_rows(session: Session) -> list[list[str]]:
-    """The stored values (not the effective deadline), so an exported file imports back unchanged."""
+def _system_rows(session: Session, effective: dict[str, str]) -> list[list[str]]:
+    """The stored values, so an exported file imports back unchanged; beside them, for reading only, the
+    deadline that applies (``effective``: by system name; a system following its operations says so)."""
     ops: dict[int, list[str]] = {}
     for so in systems.list_system_operations(session=session):
         ops.setdefault(so.system_id, []).append(so.operation_code)
@@ -69,11 +79,12 @@ def _system_rows(session: Session) -> list[list[str]]:
             s.name,
             s.vendor or "",
             s.kind.value,
-            ",".join(sorted(ops.get(sid, []))),
+            CODE_SEP.join(sorted(ops.get(sid, []))),
             _iso(s.planned_cutover),
             _iso(s.actual_cutover),
             s.deadline_kind.value,
             _iso(s.deadline),
+            effective.get(s.name, ""),
             cols.TYPICAL_MARK if s.typical else "",
             s.note,
         ]
@@ -84,24 +95,40 @@ def _system_rows(session: Session) -> list[list[str]]:
     return rows
 
 
+def _effective_deadlines(db: Database) -> dict[str, str]:
+    def label(v: SystemView) -> str:
+        if v.deadline is None:
+            return "なし"
+        basis = v.deadline_kind.value if v.deadline_basis == DeadlineBasis.LEGAL else v.deadline_basis.value
+        return f"{v.deadline.isoformat()}（{basis}）"
+
+    return {v.name: label(v) for v in list_systems(db=db)}
+
+
+def _system_header() -> tuple[str, ...]:
+    return (*cols.SYSTEM_COLUMNS[:_EFFECTIVE_AT], EFFECTIVE_DEADLINE, *cols.SYSTEM_COLUMNS[_EFFECTIVE_AT:])
+
+
 def _write(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
+    """By the writer policy (fitgap.reports.xlsx_cells): names beginning with = + - @ are guarded."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(csv_row(header))
+        writer.writerows(csv_row(r) for r in rows)
 
 
 def export_systems_csv(*, db: Database, path: Path) -> int:
     """Write every system (with its milestones) to ``path``; returns the number of rows."""
+    effective = _effective_deadlines(db)
     with db.read() as session:
-        rows = _system_rows(session)
-    _write(path, cols.SYSTEM_COLUMNS, rows)
+        rows = _system_rows(session, effective)
+    _write(path, _system_header(), rows)
     return len(rows)
 
 
-def export_links_csv(*, db: Database, path: Path) -> int:
-    rows = [
+def _link_rows(db: Database) -> list[list[str]]:
+    return [
         [
             lk.provider,
             lk.consumer,
@@ -112,6 +139,35 @@ def export_links_csv(*, db: Database, path: Path) -> int:
         ]
         for lk in list_links(db=db)
     ]
+
+
+def export_workbook(*, db: Database, path: Path) -> tuple[int, int]:
+    """Systems and links into one .xlsx (sheets システム and 連携): codes and dates as text cells,
+    drop-downs for 区分, 期限区分, 方式, 暫定連携 and 典型例. Returns the numbers of systems and links."""
+    if path.suffix.lower() != ".xlsx":
+        raise InvalidInputError(f"{path.name}: ブックの書き出し先は .xlsx にしてください。",
+                                "CSV なら --systems FILE.csv --links FILE.csv を指定してください。")
+    effective = _effective_deadlines(db)
+    with db.read() as session:
+        system_rows = _system_rows(session, effective)
+    link_rows = _link_rows(db)
+    dates = [cols.PLANNED, cols.ACTUAL, cols.DEADLINE,
+             *[c for k in MilestoneKind for c in cols.milestone_columns(k)]]
+    write_systems_workbook(
+        path,
+        [(cols.SYSTEM_SHEET, _system_header(), system_rows), (cols.LINK_SHEET, cols.LINK_COLUMNS, link_rows)],
+        choices={
+            cols.KIND: [k.value for k in SystemKind], cols.DEADLINE_KIND: [k.value for k in DeadlineKind],
+            cols.METHOD: [m.value for m in LinkMethod], cols.INTERIM: ["あり", "なし"],
+            cols.TYPICAL: [cols.TYPICAL_MARK, ""],
+        },
+        text_columns=[cols.OPERATIONS, *dates],
+    )
+    return len(system_rows), len(link_rows)
+
+
+def export_links_csv(*, db: Database, path: Path) -> int:
+    rows = _link_rows(db)
     _write(path, cols.LINK_COLUMNS, rows)
     return len(rows)
 

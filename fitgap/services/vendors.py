@@ -114,7 +114,7 @@ def export_vendor_sheet(
             vendors.add_export(session=session, export_id=export_id, vendor_id=v_row.id, purpose=PURPOSE_VENDOR,
                                created_at=now, created_by=user, scope=scope, answer_by=answer_by, file_name=path.name)
             audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="vendor.export",
-                         entity="vendor", entity_key=vendor, new=f"{export_id} {total} items")
+                         entity="vendor", entity_key=vendor, new=f"書き出しID {export_id}、要件 {total}件")
     except BaseException:
         path.unlink(missing_ok=True)  # a workbook whose export is not recorded could never be imported
         raise
@@ -209,7 +209,7 @@ def import_vendor_sheet(
             if rep.applied:
                 audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="vendor.import",
                              entity="vendor", entity_key=vendor_name,
-                             new=f"{path.name}: {len(rep.added)} new, {len(rep.changed)} changed")
+                             new=f"{path.name}: 新規 {len(rep.added)}件、変更 {len(rep.changed)}件")
     if rep.problems:
         target = problems_path or report_dir / f"{path.stem}_問題一覧.xlsx"
         rep.problems_file = write_problem_report(rep.problems, target, source=path.name)

@@ -114,3 +114,18 @@ def kinds_by_id(keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], l
     for op, kind, req in keys:
         out.setdefault((op, req), []).append(kind)
     return out
+
+
+def count_needs_review(*, session: Session, operation_codes: Iterable[str]) -> dict[str, int]:
+    """Current requirements marked 要再確認, per operation (for the review sheet's cover)."""
+    r = Requirement.__table__  # type: ignore[attr-defined]
+    a = Assessment.__table__  # type: ignore[attr-defined]
+    stmt = (
+        sa.select(r.c.operation_code, sa.func.count())
+        .select_from(r.join(a, sa.and_(a.c.operation_code == r.c.operation_code, a.c.kind == r.c.kind,
+                                       a.c.req_id == r.c.req_id)))
+        .where(r.c.current == sa.true(), a.c.needs_review == sa.true(),
+               r.c.operation_code.in_(sorted(set(operation_codes))))
+        .group_by(r.c.operation_code)
+    )
+    return {code: int(n) for code, n in session.execute(stmt)}

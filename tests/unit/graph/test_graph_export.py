@@ -73,3 +73,30 @@ def test_every_format_and_an_unknown_one(sg) -> None:
         assert export_graph(sg, fmt=fmt).endswith("\n")
     with pytest.raises(ValueError, match="svg"):
         export_graph(sg, fmt="svg")
+
+
+STATUS_SYSTEMS = {
+    "済": {"actual_cutover": date(2026, 1, 5), "deadline": date(2026, 3, 31)},
+    "遅": {"planned_cutover": date(2031, 6, 1), "deadline": date(2031, 3, 31)},
+    "超": {"planned_cutover": date(2026, 1, 5), "deadline": date(2031, 3, 31)},
+    "順調": {"planned_cutover": date(2027, 1, 5), "deadline": date(2031, 3, 31)},
+}
+
+
+def test_graphs_mark_migrated_late_and_overdue_systems_and_carry_a_legend(graph) -> None:
+    sg = graph(STATUS_SYSTEMS, [("済", "遅", {})])
+    today = date(2026, 11, 23)
+    doc = json.loads(export_graph(sg, fmt="json", today=today))
+    assert {s["name"]: s["status"] for s in doc["systems"]} == {"済": "移行済み", "遅": "期限後", "超": "予定日超過",
+                                                             "順調": None}
+    dot = export_graph(sg, fmt="dot", today=today)
+    late = next(line for line in dot.splitlines() if "label=\"遅" in line)
+    assert "【期限後】" in late and 'fillcolor="#F4CCCC"' in late
+    assert "subgraph cluster_legend" in dot and "予定日超過（移行予定日を過ぎて移行実施日なし）" in dot
+    assert "破線=典型例" in dot
+    mermaid = export_graph(sg, fmt="mermaid", today=today).splitlines()
+    assert any(line.strip().startswith("s2[") and line.endswith(":::late") for line in mermaid)
+    assert any(line.strip().startswith("s1[") and line.endswith(":::done") for line in mermaid)
+    assert '  subgraph legend["凡例"]' in mermaid
+    g = nx.parse_graphml(export_graph(sg, fmt="graphml", today=today))
+    assert {g.nodes[n]["name"]: g.nodes[n].get("status") for n in g}["超"] == "予定日超過"

@@ -37,7 +37,18 @@ def test_planned_after_the_deadline_is_high(graph) -> None:
     risk = _one(graph, date(2025, 7, 1), planned_cutover=date(2026, 5, 1), milestones=ALL_DONE)
     assert risk.level == RiskLevel.HIGH
     assert risk.margin_days == -31
-    assert risk.reasons == ("移行予定が期限の31日後",)
+    assert risk.reasons == ("移行予定が期限後 31日",)
+
+
+def test_planned_date_past_without_a_cut_over_is_high(graph) -> None:
+    # the deadline is still ahead (2031), but the planned date 2026-01-05 has passed and nothing happened
+    risk = _one(graph, date(2026, 2, 1), planned_cutover=date(2026, 1, 5), milestones=ALL_DONE,
+                deadline=date(2031, 3, 31))
+    assert risk.level == RiskLevel.HIGH
+    assert risk.reasons == ("予定日超過（移行予定日 2026-01-05 を過ぎて移行実施日なし）",)
+    on_time = _one(graph, date(2026, 1, 5), planned_cutover=date(2026, 1, 5), milestones=ALL_DONE,
+                   deadline=date(2031, 3, 31))
+    assert on_time.level == RiskLevel.LOW
 
 
 def test_overdue_is_high(graph) -> None:

@@ -133,3 +133,39 @@ def test_empty_parts_say_no_data(db: Database, tmp_path: Path) -> None:
     assert NO_DATA in str(wb["ベンダ回答"].cell(row=2, column=1).value)
     notes = [c.value for row in wb["概要"].iter_rows(max_row=8) for c in row if c.value]
     assert any(NO_DATA in str(v) and "ベンダ回答" in str(v) for v in notes)
+
+
+def test_schedule_tells_the_truth_about_late_and_overdue_cut_overs(db: Database, tmp_path: Path) -> None:
+    from fitgap.domain.enums import DeadlineKind
+    from fitgap.reports.readiness_html import render_readiness_html
+
+    # late: planned 2031-06-01 against 2031-03-31; overdue: planned 2025-10-01, still not cut over
+    systems.update_system(db=db, user="t", system="住民記録システム", planned_cutover=date(2031, 6, 1),
+                          deadline_kind=DeadlineKind.TOKUTEI, deadline=date(2031, 3, 31))
+    systems.update_system(db=db, user="t", system="戸籍附票システム", planned_cutover=date(2025, 10, 1),
+                          deadline_kind=DeadlineKind.TOKUTEI, deadline=date(2031, 3, 31))
+    report = readiness.build_report(db=db, today=TODAY)
+    assert report.months[-1] == date(2032, 3, 1)  # up to R13年度, the fiscal year of the late cut-over
+    rows = {r.system: r for r in report.schedule}
+    late, overdue = rows["住民記録システム"], rows["戸籍附票システム"]
+    assert late.risk == "高" and overdue.risk == "高" and overdue.overdue
+    assert any("予定日超過" in reason for reason in overdue.reasons)
+    ws = load_workbook(write_readiness_xlsx(report, tmp_path / "r.xlsx"))["日程"]
+    _, c = _find(ws, "システム")
+    first = c + 6
+    col = {report.months[i]: first + i for i in range(len(report.months))}
+    jr, _ = _find(ws, "住民記録システム（典型例）")
+    assert ws.cell(row=jr, column=col[date(2031, 6, 1)]).value == "●"  # drawn after its deadline
+    assert ws.cell(row=jr, column=col[date(2031, 3, 1)]).value == "◆"
+    assert ws.cell(row=jr, column=col[date(2031, 6, 1)]).fill.fgColor.rgb.endswith("E06666")  # risk 高
+    kr, _ = _find(ws, "戸籍附票システム（典型例）")
+    assert "予定日超過" in str(ws.cell(row=kr, column=c + 3).value)
+    html = render_readiness_html(report)
+    assert "予定日超過" in html and "期限まで余裕" not in html and "R13年度" in html
+    # the page's schedule in blocks of at most three fiscal years (A4 landscape, a 1280-px screen)
+    blocks = html.split('<table class="gantt">')[1:]
+    assert len(blocks) == -(-len(report.months) // 36) and all(b.count('<col class="m">') <= 36 for b in blocks)
+    juki = next(o for o in report.operations if o.code == "001")
+    assert juki.margin_text == f"期限後 {(juki.cutover - juki.deadline).days}日" and juki.margin_text in html
+    summary = _table(load_workbook(tmp_path / "r.xlsx")["概要"], "業務コード")
+    assert summary["住民基本台帳"]["移行予定日と期限"] == juki.margin_text

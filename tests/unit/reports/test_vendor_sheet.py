@@ -138,6 +138,6 @@ def test_demo_data_is_marked(tmp_path: Path) -> None:
     assert "デモ" in wb["表紙"]["A1"].value
     ws = data_sheet(wb, "001")
     assert ws["A1"].value.startswith("【デモ】")
-    assert ws.oddHeader.right.text == "デモデータ"
+    assert ws.oddHeader.right.text == "【デモデータ】"  # on every printed page
     meta = {r[1]: r[2] for r in wb[META_SHEET].iter_rows(values_only=True) if r[0] == "meta"}
     assert meta["demo"] == "1"

@@ -89,3 +89,34 @@ def test_invalid_values_and_wrong_workbook_kind(demo_db: Database, tmp_path: Pat
     vendor = export_vendor_sheet(db=demo_db, user="tester", vendor="A社", exports_dir=tmp_path, operation_keys=["001"])
     with pytest.raises(InvalidInputError, match="ベンダ回答シート"):
         import_review_sheet(db=demo_db, user="tester", path=vendor.path, report_dir=tmp_path)
+
+
+def test_review_sheet_shows_needs_review_with_the_old_text(cli, db_url: str, tmp_path: Path) -> None:
+    from fitgap.domain.answer_sheet import H_NEEDS_REVIEW, H_OLD_TEXT, H_TEXT
+    from fitgap.services.database import open_db
+    from tests.spec_books import V2_FUNCTIONS, write_official_workbook
+
+    assert cli("init").code == 0
+    assert cli("import-spec", str(write_official_workbook(tmp_path / "住民記録_第2.0版.xlsx"))).code == 0
+    db = open_db(url=db_url)
+    try:
+        keys = [k for k in item_keys(db=db, flt=ItemFilter(operation_code="001")) if k.req_id in ("0010001", "0010002")]
+        update_items(db=db, user="tester", keys=keys, status=Status.FIT)
+    finally:
+        db.dispose()
+    assert cli("import-spec", str(write_official_workbook(tmp_path / "住民記録_第3.0版.xlsx",
+                                                          functions=V2_FUNCTIONS))).code == 0
+    out = tmp_path / "review.xlsx"
+    assert cli("export", "review", "--operation", "001", "-o", str(out)).code == 0
+    wb = openpyxl.load_workbook(out)
+    ws = data_sheet(wb, "001")
+    cols = header_map(ws)
+    changed, same = row_of(ws, "0010002"), row_of(ws, "0010001")
+    assert ws.cell(row=changed, column=cols[H_NEEDS_REVIEW]).value == "要再確認"
+    old = ws.cell(row=changed, column=cols[H_OLD_TEXT]).value
+    assert old == "（第2.0版）\n外国人住民について、以下の項目を管理すること。"
+    assert "在留カード番号" in ws.cell(row=changed, column=cols[H_TEXT]).value
+    assert ws.cell(row=same, column=cols[H_NEEDS_REVIEW]).value is None
+    assert ws.cell(row=same, column=cols[H_OLD_TEXT]).value is None
+    cover = "\n".join(str(c.value) for row in wb["表紙"].iter_rows() for c in row if c.value)
+    assert "001 住民記録: 第3.0版（9 件、うち要再確認 1 件）" in cover

@@ -257,3 +257,62 @@ def test_system_rows_for_screens(db: Database) -> None:
         ("提供元より先に移行", juki.node.id, kokuho.node.id)
     ]
     assert kokuho.conflicts == juki.conflicts and kokuho.risk is not None
+
+
+def test_csv_shows_the_deadline_that_applies_and_cli_list_no_overdue_after_cut_over(
+        db: Database, cli, tmp_path: Path) -> None:
+    import csv
+
+    from fitgap.domain.enums import DeadlineBasis
+
+    # 特定移行支援 operations move the operation's deadline to 2031-03-31; the system keeps FY2025末 stored
+    assert cli("init", "--municipality", "札幌市").code == 0
+    systems.update_system(db=db, user="u", system=JUKI, actual_cutover=date(2026, 1, 5))
+    s_path = tmp_path / "systems.csv"
+    systems_csv.export_systems_csv(db=db, path=s_path)
+    with s_path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = {r["システム名"]: r for r in csv.DictReader(fh)}
+    views = {v.name: v for v in systems.list_systems(db=db)}
+    for name, row in rows.items():
+        v = views[name]
+        shown = row[systems_csv.EFFECTIVE_DEADLINE]
+        basis = v.deadline_kind.value if v.deadline_basis == DeadlineBasis.LEGAL else v.deadline_basis.value
+        assert shown == (f"{v.deadline.isoformat()}（{basis}）" if v.deadline else "なし"), name
+    assert any(r["期限区分"] == "FY2025末" and not r["期限"] and "2031-03-31" in r[systems_csv.EFFECTIVE_DEADLINE]
+               for r in rows.values())
+    result = systems_csv.import_csv(db=db, user="u", systems_path=s_path)
+    assert result.systems is not None and result.systems.updated == []  # the extra column is only for reading
+    listed = cli("systems", "list").out
+    juki = next(line for line in listed.splitlines() if line.startswith(JUKI))
+    assert "移行済み" in juki and "期限超過" not in juki
+
+
+def test_workbook_export_has_text_codes_and_drop_downs_and_imports_back_unchanged(
+        db: Database, db_path: Path, cli, tmp_path: Path) -> None:
+    import openpyxl
+
+    systems.update_system(db=db, user="u", system=JUKI, planned_cutover=date(2026, 1, 5), name="=1+2システム",
+                          operations=("001", "004"))
+    out = tmp_path / "systems.xlsx"
+    r = cli("systems", "export", "-o", str(out))
+    assert r.code == 0 and "fitgap systems import --systems" in r.out
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["システム", "連携"]
+    ws = wb["システム"]
+    heads = [c.value for c in ws[1]]
+    code_col = heads.index("業務コード") + 1
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "=1+2システム")
+    assert row[0].data_type == "s"  # a name, never a formula
+    assert row[code_col - 1].value == "001、004" and row[code_col - 1].number_format == "@"
+    letter = openpyxl.utils.get_column_letter(code_col)
+    assert ws.column_dimensions[letter].number_format == "@"  # the whole column: rows a user adds, too
+    lists = {str(dv.sqref).split(":")[0][0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    kind_col = openpyxl.utils.get_column_letter(heads.index("区分") + 1)
+    assert "標準化対象" in lists[kind_col]
+    link_lists = [dv.formula1 for dv in wb["連携"].data_validations.dataValidation]
+    assert any("ファイル" in f for f in link_lists) and any("あり" in f for f in link_lists)
+    before = dump_database(db_path, skip_columns=("at", "batch"))
+    r = cli("systems", "import", "--systems", str(out), "--links", str(out))
+    assert r.code == 0, r.err
+    assert "追加 0件、更新 0件" in r.out
+    assert dump_database(db_path, skip_columns=("at", "batch")) == before
