@@ -175,6 +175,29 @@ def ensure_not_in_use(path: Path, *, wait_ms: int = 1500) -> None:
         )
 
 
+def copy_file(*, source: Path, target: Path) -> None:
+    """A private working copy of an (already validated) backup file, in rollback-journal mode."""
+    src = _connect(source, readonly=True)
+    try:
+        dst = sqlite3.connect(target, isolation_level=None)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def settle(path: Path) -> None:
+    """Fold a file's write-ahead log back into it (rollback-journal mode), so it reads as one file."""
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        con.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        con.close()
+
+
 def restore_into(*, backup: Path, target: Path) -> None:
     """Overwrite the live database ``target`` with ``backup``, in one transaction (backup API)."""
     src = _connect(backup, readonly=True)
