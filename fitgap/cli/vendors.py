@@ -49,7 +49,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("path", type=Path, metavar="FILE", help="回答済みのブック（.xlsx）")
     p.add_argument("--dry-run", action="store_true", help="何が変わるかを表示するだけで、何も書き込まない")
     p.add_argument("--vendor", metavar="NAME", help="宛先ベンダの確認（ブックの宛先と違えば取り込まない）")
-    p.add_argument("--problems", type=Path, metavar="PATH", help="問題一覧の書き出し先（.xlsx か .csv）")
+    p.add_argument("--problems", type=Path, metavar="PATH", help="問題一覧の書き出し先（.xlsx か .csv）。"
+                   "--dry-run のときは指定したときだけ書き出します")
+    p.add_argument("--accept-older", action="store_true",
+                   help="より新しいブックで受け取った回答より古いブックの回答でも取り込む（既定は競合として取り込まない）")
     p.set_defaults(func=cmd_import_vendor)
 
     p = export.add_parser(
@@ -100,6 +103,7 @@ def cmd_import_vendor(args: argparse.Namespace, ctx: Context) -> int:
     rep = vendors.import_vendor_sheet(
         db=ctx.database(), user=ctx.config.user, path=args.path, report_dir=ctx.config.exports_dir,
         dry_run=args.dry_run, expected_vendor=args.vendor, problems_path=args.problems,
+        accept_older=args.accept_older,
     )
     head = "[試行] " if rep.dry_run else ""
     ctx.print(f"{head}{rep.source}: {rep.vendor} の回答（書き出しID {rep.export_id}）")
@@ -107,8 +111,11 @@ def cmd_import_vendor(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"  {note}")
     ctx.print(render_table(["区分", "件数"], [
         ["新しい回答", len(rep.added)], ["変更された回答", len(rep.changed)], ["前回と同じ", rep.unchanged],
-        ["未回答", rep.unanswered], ["問題", len(rep.problems)],
+        ["未回答", rep.unanswered], ["競合（古いブック）", len(rep.older)], ["問題", len(rep.problems)],
     ], right=[1]))
+    if rep.older:
+        ctx.print(f"  このブックより新しいブックで受け取った回答と違う回答が {len(rep.older)} 件あります。"
+                  "取り込んでいません（上書きするなら --accept-older）。")
     for label, changes in (("新規", rep.added), ("変更", rep.changed)):
         for c in changes[:SHOWN]:
             old = f"{c.old.answer.value} → " if c.old else ""

@@ -46,6 +46,8 @@ H_REVIEW_STATUS = "状況"
 H_REVIEW_DISPOSITION = "対応方針"
 H_REVIEW_NOTE = "メモ"
 H_ASSESSED = "最終確認"
+# the visible columns that show a row's key: the hidden key must agree with them, as a whole tuple
+VISIBLE_KEY_HEADERS = (H_ID,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,10 @@ class SheetKey:
     @property
     def item(self) -> tuple[str, str]:
         return (self.operation_code, self.req_id)
+
+    def shown(self) -> tuple[str, ...]:
+        """What the row's visible key cells (VISIBLE_KEY_HEADERS, in order) must read for this key."""
+        return (self.req_id,)
 
 
 def decode_key(raw: object) -> SheetKey | None:

@@ -85,11 +85,12 @@ def _refuse(path: Path, what: str, hint: str = _RESAVE) -> UnsafeWorkbookError:
     return UnsafeWorkbookError(f"{path.name}: {what}。読み込みを中止しました（データベースは変更していません）。", hint)
 
 
-def check_workbook(path: Path, *, uncalculated_formulas: bool = False) -> None:
+def check_workbook(path: Path, *, uncalculated_formulas: bool = False) -> int:
     """Raise UnsafeWorkbookError unless ``path`` looks like an ordinary, safe .xlsx/.xlsm workbook.
 
     ``uncalculated_formulas=True`` lets formulas without a saved result through, for a reader that
-    reports each such cell itself (a returned answer sheet points at the very cell to fix).
+    reports each such cell itself (a returned answer sheet points at the very cell to fix); the number
+    of such formulas is returned (0 otherwise).
     """
     try:
         size = path.stat().st_size
@@ -122,7 +123,7 @@ def check_workbook(path: Path, *, uncalculated_formulas: bool = False) -> None:
                       "ダウンロードやコピーをやり直して、元のファイルをもう一度取得してください。") from None
     with archive:
         _check_directory(path, archive)
-        _check_parts(path, archive, formulas=not uncalculated_formulas)
+        return _check_parts(path, archive, formulas=not uncalculated_formulas)
 
 
 def _check_directory(path: Path, archive: zipfile.ZipFile) -> None:
@@ -153,7 +154,8 @@ def _check_directory(path: Path, archive: zipfile.ZipFile) -> None:
                       "送り主に確認し、不要なデータを削除したファイルを依頼してください。")
 
 
-def _check_parts(path: Path, archive: zipfile.ZipFile, *, formulas: bool) -> None:
+def _check_parts(path: Path, archive: zipfile.ZipFile, *, formulas: bool) -> int:
+    uncalculated = 0
     try:
         for info in archive.infolist():
             name = info.filename
@@ -164,10 +166,12 @@ def _check_parts(path: Path, archive: zipfile.ZipFile, *, formulas: bool) -> Non
                 first = fh.read(PROLOG_SCAN_BYTES)
                 _check_prolog(path, name, first)
                 if scan_text:
-                    _scan_cells(path, name, first, fh, sheet=formulas and name.startswith("xl/worksheets/"))
+                    uncalculated += _scan_cells(path, name, first, fh, sheet=name.startswith("xl/worksheets/"),
+                                                refuse_formulas=formulas)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
         raise _refuse(path, f"ファイルが壊れています（{type(exc).__name__}）",
                       "ダウンロードやコピーをやり直して、元のファイルをもう一度取得してください。") from None
+    return uncalculated
 
 
 def _check_prolog(path: Path, name: str, first: bytes) -> None:
@@ -183,8 +187,10 @@ def _check_prolog(path: Path, name: str, first: bytes) -> None:
         raise _refuse(path, f"XML の先頭が異常です（{name}）")
 
 
-def _scan_cells(path: Path, name: str, first: bytes, fh: object, *, sheet: bool) -> None:
-    """Overlong text between two tags, and (in sheets) formulas saved without a result; C-speed scans."""
+def _scan_cells(path: Path, name: str, first: bytes, fh: object, *, sheet: bool, refuse_formulas: bool = True) -> int:
+    """Overlong text between two tags, and (in sheets) formulas saved without a result; C-speed scans.
+
+    Returns the number of formulas without a result when they are not refused."""
     step = TEXT_WINDOW_BYTES
     carry = b""
     overlong = False
@@ -205,22 +211,49 @@ def _scan_cells(path: Path, name: str, first: bytes, fh: object, *, sheet: bool)
     if overlong:
         raise _refuse(path, f"Excel のセルの上限（{EXCEL_CELL_LIMIT:,} 文字）を超える長さの文字列があります（{name}）",
                       "Excel で作られたファイルではない可能性があります。送り主に確認してください。")
-    if uncalculated:
+    if uncalculated and refuse_formulas:
         raise _refuse(path, f"計算結果が保存されていない数式が {uncalculated:,} 個あります（{name}）。"
                       "値が入るべきセルが数式のままで、値を読めません",
                       "Excel で開いて再計算させ（F9）保存し直すか、数式を値に置き換えて（形式を選択して貼り付け→値）保存してください。")
+    return uncalculated
 
 
-def open_workbook(path: Path, *, uncalculated_formulas: bool = False) -> Any:
+def open_workbook(path: Path, *, uncalculated_formulas: bool = False, count_uncalculated: bool = False) -> Any:
     """Guard the file, then open it with openpyxl for reading values only (the file is never written).
 
     Every importer of Excel files opens them through here, so each gets the same refusals and messages.
+    With ``count_uncalculated`` the result is (workbook, number of formulas without a saved result).
     """
-    check_workbook(path, uncalculated_formulas=uncalculated_formulas)
+    uncalculated = check_workbook(path, uncalculated_formulas=uncalculated_formulas)
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=True)
+        return (wb, uncalculated) if count_uncalculated else wb
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, ParseError) as exc:
         raise InvalidInputError(
             f"{path.name} を Excel ブックとして開けません ({type(exc).__name__})。ファイルは変更していません。",
             "ファイルが壊れている可能性があります。Excel で開いて .xlsx で保存し直すか、元のファイルを再取得してください。",
         ) from None
+
+
+def uncalculated_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
+    """Per sheet name, the (row, column) of every formula cell (1-based), read from the formulas themselves.
+
+    For a reader that let uncalculated formulas through: a cell that reads as empty with values only but
+    holds a formula has no saved result, and must be reported, never taken as blank.
+    """
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        out: dict[str, set[tuple[int, int]]] = {}
+        for ws in wb.worksheets:
+            cells = {(r, c) for r, row in enumerate(ws.iter_rows(values_only=True), 1)
+                     for c, v in enumerate(row, 1) if _is_formula(v)}
+            if cells:
+                out[ws.title] = cells
+        return out
+    finally:
+        wb.close()
+
+
+def _is_formula(value: Any) -> bool:
+    return (isinstance(value, str) and value.startswith("=")) or type(value).__name__ in ("ArrayFormula",
+                                                                                         "DataTableFormula")

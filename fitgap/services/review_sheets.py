@@ -111,9 +111,9 @@ def import_review_sheet(*, db: Database, user: str, path: Path, report_dir: Path
                              problems=list(parsed.problems), notices=list(parsed.notices))
     for row in parsed.edited:
         _plan_row(rep, row, current.get(row.key.item))
-    if not dry_run and rep.changes:
-        _apply(db, user, rep)
-    if rep.problems:
+    if rep.changes:  # a dry run makes the same checks in a transaction that is rolled back
+        _apply(db, user, rep, dry_run=dry_run)
+    if rep.problems and (problems_path is not None or not dry_run):  # a dry run writes nothing of its own
         target = problems_path or report_dir / f"{path.stem}_問題一覧.xlsx"
         rep.problems_file = write_problem_report(rep.problems, target, source=path.name)
     return rep
@@ -154,7 +154,7 @@ def _plan_row(rep: ReviewImportReport, row: ReviewRow, cur: sheet_items.SheetIte
     rep.changes.append(ReviewChange(row, cur.revision, fields))
 
 
-def _apply(db: Database, user: str, rep: ReviewImportReport) -> None:
+def _apply(db: Database, user: str, rep: ReviewImportReport, *, dry_run: bool = False) -> None:
     """All changes of the workbook in one transaction; items changed meanwhile are conflicts."""
     by_key = {ItemKey(*c.row.key.item): c for c in rep.changes}
     changes = {
@@ -164,10 +164,11 @@ def _apply(db: Database, user: str, rep: ReviewImportReport) -> None:
     }
     res = apply_changes(db=db, user=user, changes=changes,
                         expected_revisions={key: c.expected_revision for key, c in by_key.items()},
-                        action="review.import")
-    rep.applied += len(res.changed)
-    if res.batch:
-        rep.batches.append(res.batch)
+                        action="review.import", dry_run=dry_run)
+    if not dry_run:
+        rep.applied += len(res.changed)
+        if res.batch:
+            rep.batches.append(res.batch)
     for conflict in res.conflicts:
         _conflict(rep, by_key[conflict.key].row, "取り込み中に他の利用者が変更しました")
     for key, why in res.rejected:

@@ -136,6 +136,9 @@ class VendorImportReport:
     changed: list[AnswerChange] = field(default_factory=list)
     unchanged: int = 0
     unanswered: int = 0
+    older: list[AnswerChange] = field(default_factory=list)  # the sheet is older than the answer of record
+    accept_older: bool = False
+    exported_at: datetime | None = None  # when this workbook was exported
     problems: list[SheetProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     problems_file: Path | None = None
@@ -174,9 +177,13 @@ def check_workbook_meta(session: Session, meta: WorkbookMeta, *, purpose: str, s
 def import_vendor_sheet(
     *, db: Database, user: str, path: Path, report_dir: Path, dry_run: bool = False,
     expected_vendor: str | None = None, problems_path: Path | None = None, now: datetime | None = None,
+    accept_older: bool = False,
 ) -> VendorImportReport:
     """Read a returned vendor sheet, show what would change and (unless dry-run) apply every valid answer
-    in one transaction. A foreign or stale workbook is refused with the database unchanged."""
+    in one transaction. A foreign or stale workbook is refused with the database unchanged.
+
+    An answer in a workbook exported before the one the vendor's answer of record came back in is a
+    conflict, reported per row with both answers and dates and not applied unless ``accept_older``."""
     now = now or datetime.now(UTC)
     parsed = read_vendor_sheet(path)
     meta = parsed.meta
@@ -194,7 +201,8 @@ def import_vendor_sheet(
                 "宛先ベンダの回答ファイルか確かめてください。")
         rep = VendorImportReport(source=path.name, vendor=vendor_name, export_id=export.id, dry_run=dry_run,
                                  problems=list(parsed.problems), notices=list(parsed.notices),
-                                 unanswered=len(parsed.unanswered))
+                                 unanswered=len(parsed.unanswered), accept_older=accept_older,
+                                 exported_at=export.created_at)
         _plan(session, rep, parsed.answers, meta, vendor.id)
         if not dry_run:
             _apply(session, rep, vendor.id, export.id, now)
@@ -202,7 +210,7 @@ def import_vendor_sheet(
                 audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="vendor.import",
                              entity="vendor", entity_key=vendor_name,
                              new=f"{path.name}: {len(rep.added)} new, {len(rep.changed)} changed")
-    if rep.problems:
+    if rep.problems and (problems_path is not None or not dry_run):  # a dry run writes nothing of its own
         target = problems_path or report_dir / f"{path.stem}_問題一覧.xlsx"
         rep.problems_file = write_problem_report(rep.problems, target, source=path.name)
     return rep
@@ -236,8 +244,51 @@ def _plan(session: Session, rep: VendorImportReport, answers: list[VendorAnswerR
             rep.added.append(change)
         elif (old.answer, old.planned_date, old.cost_kyen, old.comment) == (a.answer, a.planned_date, a.cost_kyen, a.comment):
             rep.unchanged += 1
+        elif _older(rep.exported_at, old.exported_at) and not rep.accept_older:
+            rep.older.append(change)
+            rep.problems.append(SheetProblem(a.sheet, a.row, older_message(change, rep.exported_at),
+                                             "新しいブックの回答を残すならこのままで構いません。古いブックの回答で"
+                                             "上書きするなら --accept-older を付けて取り込んでください。", label))
         else:
             rep.changed.append(change)
+
+
+def _older(sheet_exported: datetime | None, record_exported: datetime | None) -> bool:
+    if sheet_exported is None or record_exported is None:
+        return False
+    return _utc(sheet_exported) < _utc(record_exported)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _local(value: datetime) -> datetime:
+    return _utc(value).astimezone()
+
+
+def _answer_text(answer: str, planned: date | None, cost: float | None, comment: str) -> str:
+    parts = [answer]
+    if planned:
+        parts.append(f"予定日 {planned:%Y/%m/%d}")
+    if cost is not None:
+        parts.append(f"費用 {cost:g}千円")
+    if comment:
+        parts.append(f"回答「{comment[:40]}」")
+    return "、".join(parts)
+
+
+def older_message(change: AnswerChange, sheet_exported: datetime | None) -> str:
+    """A stale answer, with both values and dates."""
+    old, new = change.old, change.new
+    assert old is not None
+    when = f"{_local(sheet_exported):%Y/%m/%d %H:%M}" if sheet_exported else "不明"
+    rec = f"{_local(old.exported_at):%Y/%m/%d %H:%M} 書き出し" if old.exported_at else "書き出し日不明"
+    if old.received_at:
+        rec += f"、{_local(old.received_at):%Y/%m/%d %H:%M} 取込"
+    return (f"競合: このブック（{when} 書き出し）の回答「{_answer_text(new.answer.value, new.planned_date, new.cost_kyen, new.comment)}」"
+            f"は、より新しいブック（{rec}）の回答「{_answer_text(old.answer.value, old.planned_date, old.cost_kyen, old.comment)}」"
+            "より古いため、取り込みません")
 
 
 def _apply(session: Session, rep: VendorImportReport, vendor_id: int, export_id: str, now: datetime) -> None:
