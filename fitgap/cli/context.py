@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from fitgap.config import Config, load_config
+from fitgap.domain.text import escape_controls
 from fitgap.services.catalog import ensure_initialised
 from fitgap.services.database import Database, open_db
 
@@ -33,8 +34,9 @@ class Context:
         return self._db
 
     def print(self, *lines: str) -> None:
+        """Lines for the user; control characters from files (ESC, BEL, RTL override …) shown escaped."""
         for line in lines:
-            print(line, file=self.out)
+            print(escape_controls(line), file=self.out)
 
     def progress(self, done: int, total: int, label: str = "") -> None:
         """A one-line progress indicator on stderr (only when it is a terminal)."""

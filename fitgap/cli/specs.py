@@ -95,6 +95,8 @@ def cmd_import_spec(args: argparse.Namespace, ctx: Context) -> int:
     ctx.print(f"{'[試行] ' if rep.dry_run else ''}{rep.source_file} → {head}（要件 {rep.requirements} 件）")
     for s in rep.skipped_sheets:
         ctx.print(f"  対象外のシート: {s.name}（{s.reason}）")
+    if rep.stripped_chars:
+        ctx.print(f"  名称・本文から制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
     if rep.previous_label:
         ctx.print(f"前の版 {rep.previous_label} との比較:")
     ctx.print(render_table(["変更", "件数"], [[c.value, n] for c, n in rep.counts.items()], right=[1]))

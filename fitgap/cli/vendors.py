@@ -38,6 +38,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="対象: gaps=ギャップと判定した要件、must=実装必須機能、all=すべて（既定）")
     p.add_argument("--answer-by", type=_date, metavar="DATE", help="回答期限 YYYY-MM-DD（表紙に表示）")
     p.add_argument("-o", "--output", type=Path, metavar="PATH.xlsx", help="書き出すファイル")
+    p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.set_defaults(func=cmd_export_vendor)
 
     p = imp.add_parser(
@@ -62,6 +63,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--operation", action="append", required=True, metavar="CODE|NAME",
                    help="業務コードか業務名（複数回指定可）")
     p.add_argument("-o", "--output", type=Path, metavar="PATH.xlsx", help="書き出すファイル")
+    p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.set_defaults(func=cmd_export_review)
 
     p = imp.add_parser(
@@ -79,6 +81,7 @@ def cmd_export_vendor(args: argparse.Namespace, ctx: Context) -> int:
     res = vendors.export_vendor_sheet(
         db=ctx.database(), user=ctx.config.user, vendor=args.vendor, exports_dir=ctx.config.exports_dir,
         operation_keys=args.operation, scope=args.scope, answer_by=args.answer_by, path=args.output,
+        overwrite=args.force,
     )
     demo = "（デモデータ）" if res.demo else ""
     ctx.print(f"{res.vendor} 宛てのベンダ回答シートを書き出しました{demo}: {res.path}",
@@ -136,7 +139,7 @@ def cmd_import_vendor(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_export_review(args: argparse.Namespace, ctx: Context) -> int:
     res = review_sheets.export_review_sheet(
         db=ctx.database(), user=ctx.config.user, operation_keys=args.operation,
-        exports_dir=ctx.config.exports_dir, path=args.output,
+        exports_dir=ctx.config.exports_dir, path=args.output, overwrite=args.force,
     )
     demo = "（デモデータ）" if res.demo else ""
     ctx.print(f"確認シートを書き出しました{demo}: {res.path}",

@@ -32,6 +32,7 @@ class SpecParseResult:
     problems: list[Problem] = field(default_factory=list)
     skipped_sheets: list[SkippedSheet] = field(default_factory=list)
     sheets_read: list[str] = field(default_factory=list)
+    stripped_chars: int = 0  # control and invisible characters removed from names and texts
 
     @property
     def ok(self) -> bool:

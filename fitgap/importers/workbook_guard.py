@@ -17,7 +17,6 @@ Every refusal is an :class:`UnsafeWorkbookError` with what is wrong and what to 
 
 from __future__ import annotations
 
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -26,15 +25,17 @@ from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
 
-from fitgap.errors import InvalidInputError
+from fitgap.errors import InvalidInputError, file_error
+from fitgap.importers.limits import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_SHEETS, max_file_bytes
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
+__all__ = ["MAX_FILE_BYTES", "UnsafeWorkbookError", "check_workbook", "max_file_bytes", "open_workbook"]
+
 MAX_MEMBERS = 10_000
 MAX_TOTAL_UNPACKED = 512 * 1024 * 1024
 MAX_RATIO = 100  # unpacked / packed, for parts over RATIO_MIN_BYTES
 RATIO_MIN_BYTES = 1024 * 1024
 MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
-EXCEL_CELL_LIMIT = 32_767
+EXCEL_CELL_LIMIT = MAX_CELL_CHARS
 # Text between two tags longer than this cannot come from a cell Excel wrote (32,767 characters of 3-byte
 # UTF-8 are 98 KB). The scan looks for a window of this size without "<": every run this long is found
 # when it is three times as long; shorter ones never are.
@@ -52,12 +53,6 @@ _RESAVE = "Excel で開いて「Excel ブック (*.xlsx)」として保存し直
 
 class UnsafeWorkbookError(InvalidInputError):
     """A file that must not be opened as a workbook (hostile, broken, or not a workbook at all)."""
-
-
-def max_file_bytes() -> int:
-    """The size limit; FITGAP_MAX_WORKBOOK_MB raises it for an unusually large but trusted file."""
-    value = os.environ.get("FITGAP_MAX_WORKBOOK_MB")
-    return int(float(value) * 1024 * 1024) if value else MAX_FILE_BYTES
 
 
 def _kind_of(head: bytes) -> str | None:
@@ -100,6 +95,8 @@ def check_workbook(path: Path, *, uncalculated_formulas: bool = False) -> int:
         raise UnsafeWorkbookError(f"{path} が見つかりません。", "ファイルのパスを確かめてください。") from None
     except IsADirectoryError:
         raise UnsafeWorkbookError(f"{path} はフォルダです。", "Excel ブック（.xlsx）を指定してください。") from None
+    except OSError as exc:  # permission denied, an unreadable network share …
+        raise file_error(exc, path, writing=False) from None
     limit = max_file_bytes()
     if size > limit:
         raise _refuse(path, f"ファイルが大きすぎます（{size / 1048576:.0f} MB、上限 {limit / 1048576:.0f} MB）",
@@ -133,6 +130,10 @@ def _check_directory(path: Path, archive: zipfile.ZipFile) -> None:
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         raise _refuse(path, "zip ファイルですが Excel ブックではありません（xl/workbook.xml がない）")
+    sheets = sum(1 for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml") and n.count("/") == 2)
+    if sheets > MAX_SHEETS:
+        raise _refuse(path, f"シートが多すぎます（{sheets:,} 枚、上限 {MAX_SHEETS} 枚）",
+                      "不要なシートを削除して保存し直すか、ブックを分けてください。")
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:

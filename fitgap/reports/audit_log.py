@@ -9,7 +9,6 @@ half-written file behind.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -17,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
+
+from fitgap.reports.output_file import staged_file
 
 HEADERS = ["日時", "利用者", "操作", "対象", "キー", "項目", "変更前", "変更後", "一括ID"]
 WIDTHS = [20, 14, 22, 14, 18, 14, 40, 40, 38]
@@ -27,27 +28,18 @@ _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 AuditLine = Sequence[str]  # one value per header, already formatted as text
 
 
-def _partial(path: Path) -> Path:
-    return path.with_name(f".{path.name}.partial")
-
-
-def write_csv(path: Path, lines: Iterable[AuditLine]) -> int:
-    tmp = _partial(path)
+def write_csv(path: Path, lines: Iterable[AuditLine], *, overwrite: bool = True) -> int:
     n = 0
-    try:
-        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(HEADERS)
-            for line in lines:
-                w.writerow(["'" + v if v.startswith(_FORMULA_START) else v for v in line])
-                n += 1
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with staged_file(path, overwrite=overwrite) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADERS)
+        for line in lines:
+            w.writerow(["'" + v if v.startswith(_FORMULA_START) else v for v in line])
+            n += 1
     return n
 
 
-def write_xlsx(path: Path, lines: Iterable[AuditLine], *, title: str = "変更履歴") -> int:
+def write_xlsx(path: Path, lines: Iterable[AuditLine], *, title: str = "変更履歴", overwrite: bool = True) -> int:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title)
     for i, width in enumerate(WIDTHS):
@@ -69,10 +61,6 @@ def write_xlsx(path: Path, lines: Iterable[AuditLine], *, title: str = "変更�
         ws.append(cells)
         n += 1
     ws.auto_filter.ref = f"A1:{chr(ord('A') + len(HEADERS) - 1)}{n + 1}"
-    tmp = _partial(path)
-    try:
+    with staged_file(path, overwrite=overwrite) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return n

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from fitgap.domain.answer_sheet import SheetProblem, looks_like_formula
+from fitgap.reports.output_file import staged_file, write_atomically
 
 HEADERS = ["シート", "行", "要件", "問題", "対処"]
 WIDTHS = [22, 6, 16, 70, 60]
@@ -21,10 +22,9 @@ def _text(value: str) -> str:
 
 
 def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source: str = "") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
     rows = [[p.sheet, p.row if p.row is not None else "", p.key, p.message, p.hint] for p in problems]
     if path.suffix.lower() == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        with staged_file(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(HEADERS)
             for r in rows:
@@ -49,5 +49,4 @@ def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source
                 cell.data_type = "s"
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
     ws.auto_filter.ref = f"A{head}:E{max(ws.max_row, head)}"
-    wb.save(path)
-    return path
+    return write_atomically(path, wb.save)

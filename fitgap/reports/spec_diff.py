@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from fitgap.domain.spec_diff import Change, SpecDiff, char_diff
+from fitgap.reports.output_file import write_atomically
 
 HEADERS = ["変更", "ID", "種別", "名称", "旧 実装区分", "新 実装区分", "旧 本文", "新 本文", "差分（赤字取消線=削除、青字下線=追加）"]
 WIDTHS = [10, 12, 6, 24, 16, 16, 50, 50, 60]
@@ -76,5 +77,4 @@ def write_spec_diff_workbook(data: DiffSheetData, path: Path) -> Path:
             cell.alignment = wrap
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{max(ws.max_row, 1)}"
-    wb.save(path)
-    return path
+    return write_atomically(path, wb.save)

@@ -18,9 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from fitgap import __version__
-from fitgap.errors import DatabaseError, InvalidInputError
+from fitgap.errors import DatabaseError, InvalidInputError, file_error
 from fitgap.storage import integrity, restore_record, search_index, sqlite_backup, transfer
-from fitgap.storage.db import Database, create_engine, sqlite_path
+from fitgap.storage.db import DISK_FULL_HINT, Database, create_engine, sqlite_path
 from fitgap.storage.schema import SCHEMA_VERSION, create_schema, open_database, read_meta
 
 
@@ -122,12 +122,19 @@ def _server_backup(db: Database, *, target: Path, stamp: dict[str, str]) -> int:
             transfer.copy_rows(source=src, target=dst)
             restore_record.set_meta(dst, stamp)  # the source may carry the stamp of an earlier backup
             search_index.create(dst)  # the copy's search index is rebuilt on its first search
-    except BaseException:
+    except BaseException as exc:
         out.dispose()
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, sa.exc.OperationalError) and "full" in str(exc.orig):
+            raise DatabaseError(f"ディスクの空きが足りないため、バックアップ {target} を書き出せませんでした。"
+                                "途中までのファイルは残していません。", DISK_FULL_HINT) from exc
         raise
     out.dispose()
-    tmp.replace(target)
+    try:
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise file_error(exc, target, writing=True) from None
     return target.stat().st_size
 
 

@@ -19,6 +19,7 @@ from fitgap.domain.answer_sheet import PURPOSE_REVIEW, SheetKey, SheetProblem
 from fitgap.domain.enums import Disposition, Status
 from fitgap.errors import InvalidInputError
 from fitgap.importers.review_sheet import ReviewRow, exported_values_hash, read_review_sheet
+from fitgap.reports.output_file import staged_file, unused_name
 from fitgap.reports.problem_report import write_problem_report
 from fitgap.reports.review_sheet import ReviewItem, ReviewPart, ReviewSheetData, write_review_workbook
 from fitgap.services.assessment import UNSET, ItemChange, apply_changes
@@ -29,7 +30,8 @@ from fitgap.storage.db import Database
 
 
 def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str], exports_dir: Path,
-                        path: Path | None = None, now: datetime | None = None) -> ExportResult:
+                        path: Path | None = None, now: datetime | None = None, overwrite: bool = False) -> ExportResult:
+    """Write the review workbook; like the vendor sheet, the file appears only once its export is recorded."""
     now = now or datetime.now(UTC)
     export_id = str(uuid.uuid4())
     with db.read() as session:
@@ -60,20 +62,17 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
                            created_at=now, created_by=user, demo=demo, operations=parts)
     if path is None:
         codes = "-".join(p.code for p in parts)
-        path = exports_dir / f"確認シート_{codes[:40]}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx"
+        path = unused_name(exports_dir / f"確認シート_{codes[:40]}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx")
     if path.suffix.lower() != ".xlsx":
         raise InvalidInputError(f"{path.name}: 書き出し先は .xlsx にしてください。")
-    write_review_workbook(data, path)
-    try:
+    with staged_file(path, overwrite=overwrite) as tmp:
+        write_review_workbook(data, tmp)
         with db.write() as session:
             vendors.add_export(session=session, export_id=export_id, vendor_id=None, purpose=PURPOSE_REVIEW,
                                created_at=now, created_by=user, scope=",".join(p.code for p in parts),
                                answer_by=None, file_name=path.name)
             audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="review.export",
                          entity="review", entity_key=",".join(p.code for p in parts), new=f"{export_id} {len(rows)} items")
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
     return ExportResult(path, export_id, "", len(rows), [p.code for p in parts], demo)
 
 

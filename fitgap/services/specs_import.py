@@ -28,6 +28,7 @@ from fitgap.importers.canonical import read_canonical
 from fitgap.importers.mapping_profile import load_profile
 from fitgap.importers.spec_file import read_spec_file
 from fitgap.importers.spec_result import SkippedSheet, id_prefix
+from fitgap.reports.output_file import staged_file
 from fitgap.services.catalog import operation_by_code_or_name
 from fitgap.storage import audit, operations, spec_carry, specs
 from fitgap.storage.db import Database
@@ -51,6 +52,7 @@ class ParsedList:
     problems: list[Problem]
     skipped_sheets: list[SkippedSheet] = field(default_factory=list)
     info: SpecVersionInfo | None = None  # canonical lists say which operation and version they are
+    stripped_chars: int = 0  # control and invisible characters removed from names and texts
 
 
 @dataclass
@@ -70,6 +72,7 @@ class ImportReport:
     already_imported: bool = False  # the same file is already a version of this spec: nothing changed
     written: bool = False
     problems_file: Path | None = None
+    stripped_chars: int = 0  # control and invisible characters removed from names and texts
 
     def carried(self, reason: str) -> int:
         return sum(1 for s in self.carry if s.reason == reason)
@@ -82,7 +85,8 @@ def read_list(path: Path, *, mapping: Path | None, progress: Progress | None = N
         return ParsedList(path, lst.requirements, lst.problems, info=lst.info)
     profile = load_profile(mapping) if mapping is not None else None
     result = read_spec_file(path, profile=profile, progress=(lambda n: progress("読み込み", n)) if progress else None)
-    return ParsedList(path, result.requirements, result.problems, result.skipped_sheets)
+    return ParsedList(path, result.requirements, result.problems, result.skipped_sheets,
+                      stripped_chars=result.stripped_chars)
 
 
 _LABEL_RE = re.compile(r"第\s*(\d+(?:\.\d+)?)\s*版|[vV](?:er)?\.?\s*(\d+(?:\.\d+)?)")
@@ -146,7 +150,7 @@ def _problems_error(parsed: ParsedList) -> BadRowsError:
 def save_problems(source: Path, problems: list[Problem]) -> Path:
     """The problem list next to the source file, as a CSV Excel opens (UTF-8 with BOM)."""
     out = source.with_name(f"{source.stem}_取込エラー.csv")
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+    with staged_file(out) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["シート", "行", "内容", "対処"])
         for p in problems:
@@ -229,7 +233,7 @@ def _run(session: Session, parsed: ParsedList, operation: str | None, label: str
         version_label=same_file.label if same_file else label, previous_label=previous.label if previous else None,
         requirements=len(parsed.requirements), counts=diff.counts(), diff=diff, carry=carry,
         problems=parsed.problems, skipped_sheets=parsed.skipped_sheets, dry_run=dry_run,
-        already_imported=same_file is not None,
+        already_imported=same_file is not None, stripped_chars=parsed.stripped_chars,
     )
     if dry_run or same_file is not None:
         return report

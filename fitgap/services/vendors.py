@@ -16,6 +16,7 @@ from fitgap.domain.models import Operation, Vendor, VendorExport
 from fitgap.errors import InvalidInputError, NotFoundError
 from fitgap.importers.answer_workbook import WorkbookMeta
 from fitgap.importers.vendor_sheet import VendorAnswerRow, read_vendor_sheet
+from fitgap.reports.output_file import staged_file, unused_name
 from fitgap.reports.problem_report import write_problem_report
 from fitgap.reports.vendor_sheet import OperationPart, VendorItem, VendorSheetData, write_vendor_workbook
 from fitgap.services.catalog import operation_by_code_or_name
@@ -51,8 +52,14 @@ def resolve_operations(session: Session, keys: Sequence[str] | None) -> list[Ope
 def export_vendor_sheet(
     *, db: Database, user: str, vendor: str, exports_dir: Path, operation_keys: Sequence[str] | None = None,
     scope: str = "all", answer_by: date | None = None, path: Path | None = None, now: datetime | None = None,
+    overwrite: bool = False,
 ) -> ExportResult:
-    """Write the vendor's workbook and record the export (the file is written before the record)."""
+    """Write the vendor's workbook and record the export.
+
+    The workbook is written to a temporary file beside its final name, the export is recorded, and only
+    then is the file renamed into place: a file at the final path always has its export record (a kill
+    at any moment leaves no half-written or unrecorded workbook). An existing file is replaced only with
+    ``overwrite``."""
     vendor = vendor.strip()
     if not vendor:
         raise InvalidInputError("ベンダ名が空です。", "--vendor にベンダ名を指定してください。")
@@ -97,20 +104,17 @@ def export_vendor_sheet(
     )
     if path is None:
         name = f"ベンダ回答_{_safe_file_part(vendor)}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx"
-        path = exports_dir / name
+        path = unused_name(exports_dir / name)
     if path.suffix.lower() != ".xlsx":
         raise InvalidInputError(f"{path.name}: 書き出し先は .xlsx にしてください。")
-    write_vendor_workbook(data, path)
-    try:
+    with staged_file(path, overwrite=overwrite) as tmp:
+        write_vendor_workbook(data, tmp)
         with db.write() as session:
             v_row = vendors.get_or_create_vendor(session=session, name=vendor)
             vendors.add_export(session=session, export_id=export_id, vendor_id=v_row.id, purpose=PURPOSE_VENDOR,
                                created_at=now, created_by=user, scope=scope, answer_by=answer_by, file_name=path.name)
             audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="vendor.export",
                          entity="vendor", entity_key=vendor, new=f"{export_id} {len(rows)} items")
-    except BaseException:
-        path.unlink(missing_ok=True)  # a workbook whose export is not recorded could never be imported
-        raise
     return ExportResult(path, export_id, vendor, len(rows), [p.code for p in parts], demo)
 
 

@@ -71,6 +71,10 @@ def _readonly_probe(path: Path) -> set[str]:
     return {r[0] for r in rows}
 
 
+DISK_FULL_MESSAGE = "ディスクの空きが足りないため、データベースに書き込めませんでした。変更は保存していません。"
+DISK_FULL_HINT = "不要なファイルを削除して空きを作ってから、もう一度実行してください。"
+
+
 class Database:
     """One database: an engine and the sessions on it. Build with :func:`connect`."""
 
@@ -123,6 +127,8 @@ def _translate_errors() -> Iterator[None]:
                 "データベースは他の利用者が使用中です（書き込みロックが解除されませんでした）。変更は保存していません。",
                 "少し待ってからもう一度実行してください。長く続く場合は他の fitgap を終了してください。",
             ) from exc
+        if "disk is full" in msg or "No space left" in msg or "could not extend file" in msg:
+            raise DatabaseError(DISK_FULL_MESSAGE, DISK_FULL_HINT) from exc
         raise
     except SADatabaseError as exc:
         if "malformed" in str(exc) or "not a database" in str(exc):
