@@ -180,8 +180,8 @@ def _sqlite_restore(*, path: Path, backup_file: Path, mark: dict[str, Any]) -> N
         sqlite_backup.copy_file(source=backup_file, target=staging)
         staged = open_database(f"sqlite:///{staging}")  # upgrades a backup from an older fitgap
         try:
-            with staged.begin() as conn:
-                restore_record.mark_restored(conn, **mark)
+            with staged.write() as session:
+                restore_record.mark_restored(session.connection(), **mark)
         finally:
             staged.dispose()
         sqlite_backup.settle(staging)

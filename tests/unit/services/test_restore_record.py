@@ -87,7 +87,7 @@ RESTORE = textwrap.dedent("""
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kill_after", [0.0, 0.15, 0.3, 0.5, 0.8, 1.2])
+@pytest.mark.parametrize("kill_after", ["while-committing", 0.0, 0.15, 0.3, 0.5, 0.8, 1.2])
 def test_killed_restore_leaves_the_data_as_it_was_or_restored_with_its_audit_event(db, db_url, db_path, tmp_path,
                                                                                    kill_after):
     # a database with enough rows that the restore takes a while
@@ -103,11 +103,16 @@ def test_killed_restore_leaves_the_data_as_it_was_or_restored_with_its_audit_eve
                              "WHERE value < 60000) SELECT value FROM n)"))
     engine.dispose()
     db.dispose()
+    env = {**os.environ, "FITGAP_EXPORTS": str(tmp_path / "exports")}
+    if kill_after == "while-committing":
+        env["FITGAP_FAULT_PAUSE_BEFORE_COMMIT"] = "1.0"
     proc = subprocess.Popen([sys.executable, "-c", RESTORE, "--db", str(db_path), "restore", str(b.path)],
-                            env={**os.environ, "FITGAP_EXPORTS": str(tmp_path / "exports")},
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stdout.readline() == b"start\n"
-    time.sleep(kill_after)
+    if kill_after == "while-committing":  # the restore's record is being written
+        assert proc.stderr is not None and b"holding the commit" in proc.stderr.readline()
+    else:
+        time.sleep(float(kill_after))
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     probe = _scalar(db_url, "SELECT value FROM setting WHERE key = 'probe'")
