@@ -112,6 +112,8 @@ def cmd_import_vendor(args: argparse.Namespace, ctx: Context) -> int:
     ctx.print(f"{head}{rep.source}: {rep.vendor} の回答（書き出しID {rep.export_id}）")
     for note in rep.notices:
         ctx.print(f"  {note}")
+    if rep.stripped_chars:
+        ctx.print(f"  回答・代替案から制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
     ctx.print(render_table(["区分", "件数"], [
         ["新しい回答", len(rep.added)], ["変更された回答", len(rep.changed)], ["前回と同じ", rep.unchanged],
         ["未回答", rep.unanswered], ["競合（古いブック）", len(rep.older)], ["問題", len(rep.problems)],
@@ -157,6 +159,8 @@ def cmd_import_review(args: argparse.Namespace, ctx: Context) -> int:
     ctx.print(f"{head}{rep.source}: 確認シート（書き出しID {rep.export_id}）")
     for note in rep.notices:
         ctx.print(f"  {note}")
+    if rep.stripped_chars:
+        ctx.print(f"  メモから制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
     ctx.print(render_table(["区分", "件数"], [
         ["変更する要件", len(rep.changes)], ["変更なし", rep.untouched], ["競合（上書きしない）", len(rep.conflicts)],
         ["問題", len(rep.problems)],

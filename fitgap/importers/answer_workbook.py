@@ -25,6 +25,7 @@ from fitgap.domain.answer_sheet import (
 )
 from fitgap.domain.text import normalize_requirement_id
 from fitgap.errors import InvalidInputError
+from fitgap.importers.limits import MAX_CELL_CHARS
 from fitgap.importers.workbook_guard import open_workbook, uncalculated_cells
 
 HEADER_SCAN_ROWS = 10
@@ -161,6 +162,12 @@ def _read_sheet(ws: Any, name: str, headers: Sequence[str], content: BookContent
         pending = tuple(p is not None and (r, p + 1) in formulas for p in positions[:n_values])
         if raw_key is None and not any(pending) and all(v is None or (isinstance(v, str) and not v.strip())
                                                         for v in values):
+            continue
+        longest = max((len(v) for v in cells if isinstance(v, str)), default=0)
+        if longest > MAX_CELL_CHARS:
+            content.problems.append(SheetProblem(name, r, f"長すぎるセルがあります（{longest:,} 文字、上限 "
+                                                 f"{MAX_CELL_CHARS:,} 文字）。この行は取り込みません。",
+                                                 "セルの内容を短くしてください。"))
             continue
         key = decode_key(raw_key)
         content.rows.append(DataRow(name, r, key, raw_key, values, shown, pending if any(pending) else ()))

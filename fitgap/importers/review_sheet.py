@@ -15,7 +15,7 @@ from fitgap.domain.answer_sheet import (
     values_hash,
 )
 from fitgap.domain.enums import Disposition, Status
-from fitgap.domain.text import nfkc
+from fitgap.domain.text import nfkc, strip_invisible
 from fitgap.importers.answer_workbook import (
     WorkbookMeta,
     excel_error,
@@ -46,6 +46,7 @@ class ReviewSheetResult:
     untouched: int = 0
     problems: list[SheetProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    stripped_chars: int = 0  # control and invisible characters removed from edited notes
 
 
 def exported_values_hash(status: str, disposition: str | None, note: str) -> str:
@@ -95,7 +96,8 @@ def read_review_sheet(path: Path) -> ReviewSheetResult:
             result.untouched += 1
             continue
         status_t, disp_t = _text(status_v), _text(disp_v)
-        note = _as_written(note_v)
+        note, removed = strip_invisible(_as_written(note_v))
+        result.stripped_chars += removed
         problems = []
         for label, value in zip(HEADERS, (status_v, disp_v, note_v), strict=True):
             if excel_error(value):

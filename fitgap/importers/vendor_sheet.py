@@ -24,7 +24,7 @@ from fitgap.domain.answer_sheet import (
     decode_key,
 )
 from fitgap.domain.enums import VendorAnswerKind
-from fitgap.domain.text import nfkc
+from fitgap.domain.text import nfkc, strip_invisible
 from fitgap.importers.answer_workbook import (
     DataRow,
     WorkbookMeta,
@@ -65,6 +65,7 @@ class VendorSheetResult:
     unanswered: list[Unanswered] = field(default_factory=list)
     problems: list[SheetProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    stripped_chars: int = 0  # control and invisible characters removed from the vendors' comments
 
 
 def parse_answer(value: Any) -> VendorAnswerKind | None:
@@ -152,7 +153,8 @@ def read_vendor_sheet(path: Path) -> VendorSheetResult:
         if row_problems:
             problems.extend(row_problems)
             continue
-        comment = "" if is_blank(comment_v) else str(comment_v).strip()
+        comment, removed = strip_invisible("" if is_blank(comment_v) else str(comment_v).strip())
+        result.stripped_chars += removed
         result.answers.append(VendorAnswerRow(
             sheet, row, key, parse_answer(answer_v),  # type: ignore[arg-type]  # checked above
             parse_date(date_v), parse_cost(cost_v), comment))

@@ -96,6 +96,7 @@ class ReviewImportReport:
     problems_file: Path | None = None
     applied: int = 0
     batches: list[str] = field(default_factory=list)
+    stripped_chars: int = 0  # control and invisible characters removed from edited notes
 
 
 def import_review_sheet(*, db: Database, user: str, path: Path, report_dir: Path, dry_run: bool = False,
@@ -107,7 +108,8 @@ def import_review_sheet(*, db: Database, user: str, path: Path, report_dir: Path
         current = {(r.operation_code, r.req_id): r
                    for r in sheet_items.sheet_items(session=session, operation_codes=codes, scope="all")}
     rep = ReviewImportReport(source=path.name, export_id=export.id, dry_run=dry_run, untouched=parsed.untouched,
-                             problems=list(parsed.problems), notices=list(parsed.notices))
+                             problems=list(parsed.problems), notices=list(parsed.notices),
+                             stripped_chars=parsed.stripped_chars)
     for row in parsed.edited:
         _plan_row(rep, row, current.get(row.key.item))
     if rep.changes:  # a dry run makes the same checks in a transaction that is rolled back

@@ -143,6 +143,7 @@ class VendorImportReport:
     older: list[AnswerChange] = field(default_factory=list)  # the sheet is older than the answer of record
     accept_older: bool = False
     exported_at: datetime | None = None  # when this workbook was exported
+    stripped_chars: int = 0  # control and invisible characters removed from comments
     problems: list[SheetProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     problems_file: Path | None = None
@@ -206,6 +207,7 @@ def import_vendor_sheet(
         rep = VendorImportReport(source=path.name, vendor=vendor_name, export_id=export.id, dry_run=dry_run,
                                  problems=list(parsed.problems), notices=list(parsed.notices),
                                  unanswered=len(parsed.unanswered), accept_older=accept_older,
+                                 stripped_chars=parsed.stripped_chars,
                                  exported_at=export.created_at)
         _plan(session, rep, parsed.answers, meta, vendor.id)
         if not dry_run:

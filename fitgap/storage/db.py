@@ -24,6 +24,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from fitgap.domain.text import nfkc
 from fitgap.errors import DatabaseBusyError, DatabaseError
 
 BUSY_TIMEOUT_MS = 15_000
@@ -147,8 +148,14 @@ def _fault_pause() -> None:
         time.sleep(float(pause))
 
 
+def _search_form(value: Any) -> Any:
+    """The form text is searched in (SQL function fitgap_nfkc): NFKC, so full-width ＰＤＦ is found by pdf."""
+    return nfkc(value) if isinstance(value, str) else value
+
+
 def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (transactional DDL)
+    dbapi_conn.create_function("fitgap_nfkc", 1, _search_form, deterministic=True)
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys = ON")

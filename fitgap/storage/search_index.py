@@ -3,8 +3,13 @@
 The index holds req_id, name and text of every requirement under the requirement's rowid. Building it
 costs more than inserting the rows, so bulk loads do not wait for it: :func:`catch_up` indexes whatever
 was added since the last time (fitgap_meta ``search_indexed_upto``) before a search, or ahead of time
-in a worker. :func:`remove` drops deleted rows. Terms shorter than three characters, and databases other
-than SQLite, use LIKE instead.
+in a worker. :func:`remove` drops deleted rows. Terms shorter than three characters use LIKE on the
+index's columns; databases other than SQLite use ILIKE on the NFKC form of the requirement's columns.
+
+The index holds the NFKC form of each column (SQL function ``fitgap_nfkc``, registered on every SQLite
+connection fitgap opens) and the query terms are NFKC too, so search is case- and width-insensitive on
+both backends (ＰＤＦ, PDF and pdf find the same rows). An index built before it held that form
+(fitgap_meta ``search_index_form``) is rebuilt by the next catch-up.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 TABLE = "requirement_fts"
+FORM = "nfkc"  # what the index holds; another value (or none) means an index to rebuild
 
 
 def create(conn: sa.Connection) -> None:
@@ -32,6 +38,16 @@ def _upto(conn: sa.Connection) -> int:
     return int(row[0]) if row and row[0] else 0
 
 
+def _form(conn: sa.Connection) -> str:
+    row = conn.exec_driver_sql("SELECT value FROM fitgap_meta WHERE key = 'search_index_form'").first()
+    return str(row[0]) if row and row[0] else ""
+
+
+def _set_form(conn: sa.Connection) -> None:
+    if not conn.exec_driver_sql("UPDATE fitgap_meta SET value = ? WHERE key = 'search_index_form'", (FORM,)).rowcount:
+        conn.exec_driver_sql("INSERT INTO fitgap_meta (key, value) VALUES ('search_index_form', ?)", (FORM,))
+
+
 def _set_upto(conn: sa.Connection, value: int) -> None:
     if not conn.exec_driver_sql("UPDATE fitgap_meta SET value = ? WHERE key = 'search_indexed_upto'", (str(value),)).rowcount:
         conn.exec_driver_sql("INSERT INTO fitgap_meta (key, value) VALUES ('search_indexed_upto', ?)", (str(value),))
@@ -43,19 +59,23 @@ def _max_id(conn: sa.Connection) -> int:
 
 def behind(conn: sa.Connection) -> bool:
     """True when requirements were added since the index was last brought up to date."""
-    return available(conn) and _max_id(conn) > _upto(conn)
+    return available(conn) and (_max_id(conn) > _upto(conn) or _form(conn) != FORM)
 
 
 def catch_up(conn: sa.Connection) -> int:
     """Index the requirements added since the last catch-up; returns how many (call in a write transaction)."""
     if not available(conn):
         return 0
+    if _form(conn) != FORM:  # built before it held the NFKC form: rebuild it
+        conn.exec_driver_sql(f"DELETE FROM {TABLE}")
+        _set_upto(conn, 0)
+        _set_form(conn)
     upto, top = _upto(conn), _max_id(conn)
     if top <= upto:
         return 0
     n = conn.exec_driver_sql(
-        f"INSERT INTO {TABLE} (rowid, req_id, name, text) SELECT id, req_id, name, text FROM requirement "
-        "WHERE id > ? AND id <= ?",
+        f"INSERT INTO {TABLE} (rowid, req_id, name, text) SELECT id, fitgap_nfkc(req_id), fitgap_nfkc(name), "
+        "fitgap_nfkc(text) FROM requirement WHERE id > ? AND id <= ?",
         (upto, top),
     ).rowcount
     _set_upto(conn, top)

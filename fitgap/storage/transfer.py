@@ -112,6 +112,29 @@ def copy_rows(
     return out
 
 
+def uncopyable(conn: sa.Connection) -> list[str]:
+    """Values of an SQLite database no other backend stores: NUL characters in text, text longer than its
+    column allows (an older fitgap let both in). One sentence per table and column, never the data itself."""
+    if conn.dialect.name != "sqlite":
+        return []
+    present = set(sa.inspect(conn).get_table_names())
+    out: list[str] = []
+    for table in fitgap_tables():
+        if table.name not in present:
+            continue
+        for column in table.columns:
+            if not isinstance(column.type, sa.String):
+                continue
+            checks = [("NUL 文字（\\x00）を含む", sa.func.instr(column, sa.func.char(0)) > 0)]
+            if column.type.length:
+                checks.append((f"{column.type.length} 文字を超える", sa.func.length(column) > column.type.length))
+            for what, cond in checks:
+                n = conn.execute(sa.select(sa.func.count()).select_from(table).where(cond)).scalar_one()
+                if n:
+                    out.append(f"表 {table.name} の列 {column.name}: {what}値が {n:,} 行")
+    return out
+
+
 def delete_all_rows(conn: sa.Connection) -> None:
     """Empty every fitgap table, children first (used when replacing a server database's content)."""
     for table in reversed(fitgap_tables()):
