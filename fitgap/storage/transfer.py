@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import SQLModel
+from sqlmodel.sql.sqltypes import AutoString
 
 from fitgap.domain import models as m  # noqa: F401  (registers every table on SQLModel.metadata)
 
@@ -123,11 +124,12 @@ def uncopyable(conn: sa.Connection) -> list[str]:
         if table.name not in present:
             continue
         for column in table.columns:
-            if not isinstance(column.type, sa.String):
+            if not isinstance(column.type, sa.String | AutoString):
                 continue
-            checks = [("NUL 文字（\\x00）を含む", sa.func.instr(column, sa.func.char(0)) > 0)]
-            if column.type.length:
-                checks.append((f"{column.type.length} 文字を超える", sa.func.length(column) > column.type.length))
+            checks = [("NUL 文字（\\x00）を含む", sa.func.instr(sa.cast(column, sa.LargeBinary), sa.literal_column("x'00'")) > 0)]
+            length = getattr(column.type, "length", None)
+            if length:
+                checks.append((f"{length} 文字を超える", sa.func.length(column) > length))
             for what, cond in checks:
                 n = conn.execute(sa.select(sa.func.count()).select_from(table).where(cond)).scalar_one()
                 if n:
