@@ -90,6 +90,7 @@ def test_full_disk_during_export_is_an_error_with_nothing_left(demo: Callable[..
     assert list(out.iterdir()) == [] and _exports(db_path) == []
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the stubbed save leaves a writer open
 def test_full_disk_during_audit_and_backup(demo: Callable[..., Any], tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     import fitgap.reports.audit_log as audit_log
