@@ -58,13 +58,14 @@ def test_export_onto_an_existing_file_needs_force(demo: Callable[..., Any], db_p
     assert len(_exports(db_path)) == 1 and _leftovers(tmp_path) == []
 
 
-def test_two_default_exports_in_the_same_second_keep_both_files(demo: Callable[..., Any], tmp_path: Path) -> None:
+def test_two_default_exports_in_the_same_second_keep_both_files(demo: Callable[..., Any], db_path: Path,
+                                                               tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
     from fitgap.services.database import open_db
     from fitgap.services.vendors import export_vendor_sheet
 
-    db = open_db(url=f"sqlite:///{tmp_path / 'fitgap.db'}")
+    db = open_db(url=f"sqlite:///{db_path}")
     try:
         now = datetime(2026, 11, 23, 1, 2, 3, tzinfo=UTC)
         a = export_vendor_sheet(db=db, user="t", vendor="A社", exports_dir=tmp_path / "x", now=now)
@@ -91,7 +92,7 @@ def test_full_disk_during_export_is_an_error_with_nothing_left(demo: Callable[..
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the stubbed save leaves a writer open
-def test_full_disk_during_audit_and_backup(demo: Callable[..., Any], tmp_path: Path,
+def test_full_disk_during_audit_and_backup(demo: Callable[..., Any], db_path: Path, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     import fitgap.reports.audit_log as audit_log
 
