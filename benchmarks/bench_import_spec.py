@@ -124,8 +124,8 @@ def ours(path: Path, db_file: Path, *, label: str = "第9.0版") -> tuple[float,
 def assess_all(db_file: Path) -> None:
     con = sqlite3.connect(db_file)
     with con:
-        con.execute("INSERT INTO assessment (operation_code, req_id, status, note, needs_review, archived, revision) "
-                    "SELECT operation_code, req_id, '適合', '', 0, 0, 0 FROM requirement "
+        con.execute("INSERT INTO assessment (operation_code, kind, req_id, status, note, needs_review, archived, revision) "
+                    "SELECT operation_code, kind, req_id, '適合', '', 0, 0, 0 FROM requirement "
                     "WHERE operation_code = '006' AND current = 1")
     con.close()
 

@@ -41,13 +41,14 @@ def _add_vendor_answers(db: Database) -> int:
         vendor = Vendor(name="ベンチマークベンダ")
         session.add(vendor)
         session.flush()
-        gaps = session.execute(sa.select(a.c.operation_code, a.c.req_id).where(a.c.status == Status.GAP.value)).all()
+        gaps = session.execute(sa.select(a.c.operation_code, a.c.kind, a.c.req_id)
+                               .where(a.c.status == Status.GAP.value)).all()
         kinds = list(VendorAnswerKind)
         rows = [
-            {"vendor_id": vendor.id, "operation_code": code, "req_id": rid, "answer": rng.choice(kinds),
+            {"vendor_id": vendor.id, "operation_code": code, "kind": kind, "req_id": rid, "answer": rng.choice(kinds),
              "planned_date": date(2026, 3, 31) + timedelta(days=rng.randint(-200, 200)) if rng.random() < 0.8 else None,
              "comment": "ベンチマーク用の回答。", "received_at": datetime(2025, 11, 1, tzinfo=UTC), "superseded": False}
-            for code, rid in gaps
+            for code, kind, rid in gaps
         ]
         session.execute(sa.insert(VendorAnswer.__table__), rows)  # type: ignore[attr-defined]
     return len(rows)
@@ -57,7 +58,8 @@ def _bare_export(db: Database, path: Path) -> None:
     """The fallback baseline: the same rows in one write-only sheet, no styling or validation."""
     r = Requirement.__table__  # type: ignore[attr-defined]
     a = Assessment.__table__  # type: ignore[attr-defined]
-    join = r.outerjoin(a, sa.and_(a.c.operation_code == r.c.operation_code, a.c.req_id == r.c.req_id))
+    join = r.outerjoin(a, sa.and_(a.c.operation_code == r.c.operation_code, a.c.kind == r.c.kind,
+                                  a.c.req_id == r.c.req_id))
     with db.read() as session:
         rows = session.execute(
             sa.select(r.c.req_id, r.c.kubun, r.c.name, r.c.text, a.c.status, a.c.note)

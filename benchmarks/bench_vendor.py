@@ -61,7 +61,7 @@ def bare_xlsxwriter(db: Database, path: Path) -> None:
         n = counters[r.operation_code]
         for c, v in enumerate((r.req_id, r.kubun.value, r.name, r.text, r.status.value, r.note)):
             ws.write_string(n, c, v)  # type: ignore[attr-defined]
-        ws.write_string(n, 10, f"{r.operation_code}|{r.req_id}|{r.text_hash}")  # type: ignore[attr-defined]
+        ws.write_string(n, 10, f"{r.operation_code}|{r.kind.value}|{r.req_id}|{r.text_hash}")  # type: ignore[attr-defined]
         counters[r.operation_code] = n + 1
     wb.close()
 
@@ -83,7 +83,8 @@ def answer_everything(db: Database, vendor: str) -> None:
         v = vendors.get_or_create_vendor(session=s, name=vendor)
         rows = sheet_items.sheet_items(session=s, operation_codes=[f"{i:03d}" for i in range(1, 29)], scope="all")
         vendors.insert_answers(session=s, rows=[{
-            "vendor_id": v.id, "operation_code": r.operation_code, "req_id": r.req_id, "answer": kinds[i % 5].value,
+            "vendor_id": v.id, "operation_code": r.operation_code, "kind": r.kind.value, "req_id": r.req_id,
+            "answer": kinds[i % 5].value,
             "planned_date": date(2027, 1 + i % 12, 1) if i % 3 == 0 else None,
             "cost_kyen": float(i % 700) if i % 2 else None, "comment": f"回答 {i}", "export_id": None,
             "text_hash": r.text_hash, "received_at": datetime.now(UTC), "superseded": False,

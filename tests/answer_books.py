@@ -24,12 +24,12 @@ TEXTS = {
 
 def sample_vendor_data(*, demo: bool = False, vendor: str = "株式会社テスト") -> VendorSheetData:
     items = [
-        VendorItem(key=SheetKey("001", rid, text_hash(t)).encode(), req_id=rid, kubun="実装必須機能",
+        VendorItem(key=SheetKey("001", "機能", rid, text_hash(t)).encode(), req_id=rid, kubun="実装必須機能",
                    name=f"名称{rid[-1]}" if rid != "0010005" else "+プラス名称", text=t, status="ギャップ",
                    note="=手作業で対応" if rid == "0010001" else "")
         for rid, t in TEXTS.items()
     ]
-    tax = [VendorItem(key=SheetKey("010", "0100001", text_hash("課税")).encode(), req_id="0100001",
+    tax = [VendorItem(key=SheetKey("010", "機能", "0100001", text_hash("課税")).encode(), req_id="0100001",
                       kubun="標準オプション機能", name="課税", text="課税", status="未確認", note="")]
     return VendorSheetData(
         export_id="exp-0001", database_id="db-0001", municipality="テスト市", vendor=vendor,
@@ -50,7 +50,7 @@ def row_of(ws: Any, req_id: str) -> int:
     key_col = header_map(ws)[KEY_HEADER]
     for r in range(FIRST_DATA_ROW, ws.max_row + 1):
         v = ws.cell(row=r, column=key_col).value
-        if isinstance(v, str) and v.count("|") >= 2 and v.split("|")[1] == req_id:
+        if isinstance(v, str) and v.count("|") >= 3 and v.split("|")[2] == req_id:
             return r
     raise KeyError(req_id)
 

@@ -122,3 +122,95 @@ def write_official_workbook(
         fs.append([item.req_id, item.name, item.text, item.kubun, item.reason])
     wb.save(path)
     return path
+
+
+# ---- lists as the ministries publish them: 機能ID and 帳票ID numbered independently ------------------
+
+@dataclass(frozen=True)
+class Row:
+    req_id: object
+    name: str
+    text: str
+    kubun: str
+    reason: str = ""
+    remarks: str = ""
+
+
+MINISTRY_FUNCTIONS: list[Row] = [
+    Row(10001, "住民記録の管理", "住民について、住民票の記載事項を管理できること。", "実装必須機能",
+        "法第7条に定める記載事項のため。", "R7改正に対応"),
+    Row("００１０００２", "転入の登録", "転入届に基づき住民票を作成できること。", "実装必須機能"),
+    Row(" 0010003 ", "職権記載の一覧", "職権で記載した住民の一覧を出力できること。", "標準オプション機能"),
+    Row(10004, "手書き交付簿", "交付簿を手書きで管理すること。", "実装不可機能"),
+    Row(10005, "（削除）", "", "削除"),
+]
+MINISTRY_FORMS: list[Row] = [
+    Row(10001, "住民票の写し", "住民票の写しを出力できること。", "実装必須機能", "", "様式は別紙"),
+    Row(10002, "住民票記載事項証明書", "記載事項証明書を出力できること。", "標準オプション機能"),
+    Row("0010003", "転出証明書", "欠番", "欠番"),
+]
+
+
+def _ministry_sheet(wb: Workbook, title: str, id_header: str, rows: list[Row], *, marks: bool) -> None:
+    ws = wb.create_sheet(title)
+    ws["A1"] = f"■{title}一覧（住民記録システム標準仕様書）"
+    ws["A2"] = "※実装区分の凡例は「凡例」シートを参照"
+    heads = [id_header, "機能名称" if "機能" in title else "帳票名称",
+             "機能要件の内容" if "機能" in title else "帳票の概要"]
+    if marks:
+        # the class as ○ in one column per class, under a merged group header
+        for i, h in enumerate(heads):
+            ws.cell(row=4, column=i + 1, value=h)
+            ws.merge_cells(start_row=4, start_column=i + 1, end_row=5, end_column=i + 1)
+        ws.cell(row=4, column=4, value="実装区分")
+        ws.merge_cells(start_row=4, start_column=4, end_row=4, end_column=6)
+        for i, h in enumerate(("実装必須機能", "標準オプション機能", "実装不可機能")):
+            ws.cell(row=5, column=4 + i, value=h)
+        for i, h in enumerate(("要件の考え方・理由", "備考")):
+            ws.cell(row=4, column=7 + i, value=h)
+            ws.merge_cells(start_row=4, start_column=7 + i, end_row=5, end_column=7 + i)
+        order = {"実装必須機能": 0, "標準オプション機能": 1, "実装不可機能": 2}
+        for n, r in enumerate(rows, start=6):
+            ws.cell(row=n, column=1, value=r.req_id)
+            ws.cell(row=n, column=2, value=r.name)
+            ws.cell(row=n, column=3, value=r.text)
+            if r.kubun in order:
+                ws.cell(row=n, column=4 + order[r.kubun], value="○")
+            ws.cell(row=n, column=7, value=r.reason)
+            ws.cell(row=n, column=8, value=r.remarks)
+        return
+    ws.append([])
+    ws.append([*heads, "実装区分", "要件の考え方・理由", "備考"])
+    for r in rows:
+        ws.append([r.req_id, r.name, r.text, r.kubun, r.reason, r.remarks])
+
+
+def write_ministry_workbook(
+    path: Path,
+    *,
+    functions: list[Row] | None = MINISTRY_FUNCTIONS,
+    forms: list[Row] | None = MINISTRY_FORMS,
+    label: str = "第6.0版",
+    published: str = "令和8年3月31日",
+    marks: bool = False,
+) -> Path:
+    """A workbook laid out like the ministries' lists: cover (with the publication date), 変更履歴, 凡例,
+    a 機能要件 sheet and a 帳票要件 sheet whose IDs overlap (both start at 0010001)."""
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "表紙"
+    cover["B3"] = "住民記録システム標準仕様書"
+    cover["B4"] = f"機能・帳票要件一覧 {label}"
+    cover["B6"] = f"{published} 総務省"
+    history = wb.create_sheet("変更履歴")
+    history.append(["版", "公開日", "変更内容"])
+    history.append(["第1.0版", "2020年9月4日", "初版"])
+    history.append([label, published, "改定"])
+    legend = wb.create_sheet("凡例")
+    legend.append(["実装区分", "説明"])
+    if functions is not None:
+        _ministry_sheet(wb, "機能要件", "機能ID", functions, marks=marks)
+    if forms is not None:
+        _ministry_sheet(wb, "帳票要件", "帳票ID", forms, marks=marks)
+    wb.save(path)
+    return path

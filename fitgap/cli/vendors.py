@@ -125,7 +125,7 @@ def cmd_import_vendor(args: argparse.Namespace, ctx: Context) -> int:
         for c in changes[:SHOWN]:
             old = f"{c.old.answer.value} → " if c.old else ""
             extra = f"（予定日 {c.new.planned_date:%Y/%m/%d}）" if c.new.planned_date else ""
-            ctx.print(f"  [{label}] {c.sheet} {c.row}行目 {c.key.req_id}: {old}{c.new.answer.value}{extra}")
+            ctx.print(f"  [{label}] {c.sheet} {c.row}行目 {c.key.label}: {old}{c.new.answer.value}{extra}")
         if len(changes) > SHOWN:
             ctx.print(f"  … 他 {len(changes) - SHOWN} 件")
     _problems(ctx, rep.problems, rep.problems_file)

@@ -12,12 +12,12 @@ Pure data and functions; no Excel library here.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from fitgap.domain.enums import VendorAnswerKind
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # 2: keys carry the kind (機能/帳票); sheets of format 1 are still read
 META_SHEET = "_fitgap"
 META_MARK = "fitgap-metadata"
 LIST_SHEET = "選択肢"
@@ -33,6 +33,9 @@ PURPOSE_REVIEW = "review"
 
 # column headers users read (the importer finds columns by these labels, not by position)
 H_ID = "ID"
+H_KIND = "種別"
+H_REASON = "要件の考え方・理由"
+H_REMARKS = "備考"
 H_KUBUN = "実装区分"
 H_NAME = "名称"
 H_TEXT = "要件"
@@ -47,44 +50,84 @@ H_REVIEW_DISPOSITION = "対応方針"
 H_REVIEW_NOTE = "メモ"
 H_ASSESSED = "最終確認"
 # the visible columns that show a row's key: the hidden key must agree with them, as a whole tuple
-VISIBLE_KEY_HEADERS = (H_ID,)
+VISIBLE_KEY_HEADERS = (H_KIND, H_ID)
+
+
+KINDS = ("機能", "帳票")
 
 
 @dataclass(frozen=True, slots=True)
 class SheetKey:
-    """What the hidden key cell of one row says."""
+    """What the hidden key cell of one row says.
+
+    ``kind`` is 機能 or 帳票; it is "" in sheets written before keys carried it (format 1), where the ID
+    alone was unique: :func:`resolve_kind` fills it in from the current requirements.
+    """
 
     operation_code: str
+    kind: str
     req_id: str
     text_hash: str
     revision: int | None = None  # review sheets: the assessment revision at export
     values_hash: str | None = None  # review sheets: hash of status, disposition and note at export
+    raw: str = field(default="", compare=False)  # the cell as read (format-1 keys differ from encode())
+
+    @property
+    def cell(self) -> str:
+        """The key as it stands in the workbook (what the metadata sheet lists)."""
+        return self.raw or self.encode()
 
     def encode(self) -> str:
-        parts = [self.operation_code, self.req_id, self.text_hash]
+        parts = [self.operation_code, self.kind, self.req_id, self.text_hash]
         if self.revision is not None:
             parts += [str(self.revision), self.values_hash or ""]
         return KEY_SEP.join(parts)
 
     @property
-    def item(self) -> tuple[str, str]:
-        return (self.operation_code, self.req_id)
+    def item(self) -> tuple[str, str, str]:
+        return (self.operation_code, self.kind, self.req_id)
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.req_id}" if self.kind else self.req_id
+
+    def __str__(self) -> str:
+        return f"{self.operation_code}:{self.kind}:{self.req_id}"
 
     def shown(self) -> tuple[str, ...]:
         """What the row's visible key cells (VISIBLE_KEY_HEADERS, in order) must read for this key."""
-        return (self.req_id,)
+        return (self.kind, self.req_id)  # a sheet written before keys carried the kind shows no 種別: ""
 
 
 def decode_key(raw: object) -> SheetKey | None:
     """The key in a cell, or None when the cell does not hold one fitgap wrote."""
     if not isinstance(raw, str):
         return None
-    parts = raw.strip().split(KEY_SEP)
+    text = raw.strip()
+    parts = text.split(KEY_SEP)
+    if len(parts) in (4, 6) and parts[1] in KINDS:
+        if len(parts) == 4 and all(parts):
+            return SheetKey(parts[0], parts[1], parts[2], parts[3], raw=text)
+        if len(parts) == 6 and all(parts[:5]) and parts[4].isdigit():
+            return SheetKey(parts[0], parts[1], parts[2], parts[3], int(parts[4]), parts[5], raw=text)
+        return None
+    # format 1: no kind
     if len(parts) == 3 and all(parts):
-        return SheetKey(parts[0], parts[1], parts[2])
+        return SheetKey(parts[0], "", parts[1], parts[2], raw=text)
     if len(parts) == 5 and all(parts[:4]) and parts[3].isdigit():
-        return SheetKey(parts[0], parts[1], parts[2], int(parts[3]), parts[4])
+        return SheetKey(parts[0], "", parts[1], parts[2], int(parts[3]), parts[4], raw=text)
     return None
+
+
+def resolve_kind(key: SheetKey, kinds_of: dict[tuple[str, str], list[str]]) -> SheetKey:
+    """A format-1 key with the kind of the one current requirement of that ID (unchanged when there is
+    none, or when a 機能 and a 帳票 now share the ID: the row is then reported as unknown)."""
+    if key.kind:
+        return key
+    kinds = kinds_of.get((key.operation_code, key.req_id), [])
+    if len(kinds) != 1:
+        return key
+    return SheetKey(key.operation_code, kinds[0], key.req_id, key.text_hash, key.revision, key.values_hash, raw=key.raw)
 
 
 def values_hash(*values: object) -> str:
@@ -101,7 +144,7 @@ class SheetProblem:
     row: int | None
     message: str
     hint: str = ""
-    key: str = ""  # "001:0010001" when the row's requirement is known
+    key: str = ""  # "001:機能:0010001" when the row's requirement is known
 
     def __str__(self) -> str:
         where = f"{self.sheet} {self.row}行目" if self.row else self.sheet

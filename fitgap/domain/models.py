@@ -2,10 +2,11 @@
 
 Identity rules that later features rely on:
 - an Operation is keyed by its primary 業務コード (``code``, "001");
-- a Requirement belongs to one SpecVersion; ``req_id`` is its 機能ID/帳票ID (or a stable key when the
-  version had none) and is unique within the version;
-- an Assessment is keyed by (operation_code, req_id), not by a Requirement row, so it outlives versions;
-- a VendorAnswer is keyed by (vendor, operation_code, req_id) the same way, with its history kept.
+- a Requirement belongs to one SpecVersion; it is identified by its kind (機能/帳票) and ``req_id``, its
+  機能ID/帳票ID (or a stable key when the version had none): the ministries number 機能 and 帳票
+  independently, so (kind, req_id) is unique within the version, not req_id alone;
+- an Assessment is keyed by (operation_code, kind, req_id), not by a Requirement row, so it outlives versions;
+- a VendorAnswer is keyed by (vendor, operation_code, kind, req_id) the same way, with its history kept.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ class SpecVersion(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     spec_id: int = Field(foreign_key="spec.id", index=True)
     label: str
-    seq: int = 0  # import order within the spec; the highest is the current version
+    seq: int = 0  # publication order within the spec; the highest is the current version
     published_on: date | None = None
     effective_on: date | None = None
     source_file: str | None = None
@@ -116,13 +117,29 @@ class SpecVersion(SQLModel, table=True):
     bundled: bool = False
 
 
+class SpecSource(SQLModel, table=True):
+    """One file that a spec version was read from: a version is often published as several workbooks
+    (機能要件一覧, 帳票要件, one per chapter), imported together or added later."""
+
+    __tablename__ = "spec_source"
+    __table_args__ = (sa.UniqueConstraint("spec_version_id", "sha256"),)
+    id: int | None = Field(default=None, primary_key=True)
+    spec_version_id: int = Field(foreign_key="spec_version.id", index=True)
+    file_name: str
+    sha256: str = Field(max_length=64)
+    requirements: int = 0
+    removed_rows: int = 0  # rows marked 削除 / 欠番 in the file
+    imported_at: datetime
+    imported_by: str | None = None
+
+
 class Requirement(SQLModel, table=True):
     """A 機能要件 or 帳票要件 of one spec version."""
 
     __tablename__ = "requirement"
     __table_args__ = (
-        sa.UniqueConstraint("spec_version_id", "req_id"),
-        sa.Index("ix_requirement_current_op", "operation_code", "current", "req_id"),
+        sa.UniqueConstraint("spec_version_id", "kind", "req_id"),
+        sa.Index("ix_requirement_current_op", "operation_code", "current", "kind", "req_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     spec_version_id: int = Field(foreign_key="spec_version.id", index=True)
@@ -136,6 +153,10 @@ class Requirement(SQLModel, table=True):
     name: str = ""
     text: str = ""
     text_hash: str = Field(max_length=16)
+    reason: str = ""  # 要件の考え方・理由
+    remarks: str = ""  # 備考
+    doc_order: int = 0  # position in the published document (file, sheet, row) within the version
+    id_sort: str = Field(default="", max_length=160)  # natural order of req_id (text.natural_id_key)
     source_file: str | None = None
     source_sheet: str | None = None
     source_row: int | None = None
@@ -145,9 +166,10 @@ class Assessment(SQLModel, table=True):
     """How the current system fits one requirement. Absent row = 未確認."""
 
     __tablename__ = "assessment"
-    __table_args__ = (sa.UniqueConstraint("operation_code", "req_id"),)
+    __table_args__ = (sa.UniqueConstraint("operation_code", "kind", "req_id"),)
     id: int | None = Field(default=None, primary_key=True)
     operation_code: str = Field(foreign_key="operation.code", index=True)
+    kind: RequirementKind = Field(sa_type=_enum(RequirementKind), default=RequirementKind.FUNCTION)
     req_id: str = Field(max_length=64)
     status: Status = Field(sa_type=_enum(Status), default=Status.UNCHECKED)
     disposition: Disposition | None = Field(sa_type=_enum(Disposition), default=None)
@@ -170,7 +192,7 @@ class AuditEvent(SQLModel, table=True):
     batch: str = Field(index=True, max_length=36)
     action: str  # e.g. "assessment.update", "init", "spec.import"
     entity: str  # e.g. "assessment"
-    entity_key: str = Field(index=True)  # e.g. "001:0010001"
+    entity_key: str = Field(index=True)  # e.g. "001:機能:0010001"
     field: str | None = None
     old_value: str | None = None
     new_value: str | None = None
@@ -263,10 +285,11 @@ class VendorAnswer(SQLModel, table=True):
     """A vendor's answer to one requirement. ``superseded`` rows keep the history of changed answers."""
 
     __tablename__ = "vendor_answer"
-    __table_args__ = (sa.Index("ix_vendor_answer_key", "vendor_id", "operation_code", "req_id"),)
+    __table_args__ = (sa.Index("ix_vendor_answer_key", "vendor_id", "operation_code", "kind", "req_id"),)
     id: int | None = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id")
     operation_code: str = Field(foreign_key="operation.code")
+    kind: RequirementKind = Field(sa_type=_enum(RequirementKind), default=RequirementKind.FUNCTION)
     req_id: str = Field(max_length=64)
     answer: VendorAnswerKind = Field(sa_type=_enum(VendorAnswerKind))
     planned_date: date | None = None

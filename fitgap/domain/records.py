@@ -19,9 +19,37 @@ class RequirementRecord:
     kind: RequirementKind = RequirementKind.FUNCTION
     transitional: bool = False
     category: str = ""
+    reason: str = ""  # 要件の考え方・理由
+    remarks: str = ""  # 備考
     source_file: str | None = None
     source_sheet: str | None = None
     source_row: int | None = None
+
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(kind, ID): 機能 and 帳票 are numbered independently, so both make the requirement."""
+        return (self.kind.value, self.req_id)
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind.value} {self.req_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedRow:
+    """A row that a list marks as removed in this version (削除 / 欠番), not a requirement."""
+
+    req_id: str
+    kind: RequirementKind
+    mark: str
+    source_file: str | None = None
+    source_sheet: str | None = None
+    source_row: int | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind.value} {self.req_id}" if self.req_id else f"{self.source_sheet} {self.source_row}行目"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,11 @@
 - text or class changed: kept, marked 要再確認 (needs_review) with the version it was based on, so the old
   text stays available next to the new one;
 - removed: archived with its assessment, never deleted;
-- added: no assessment (未確認); an archived assessment of an ID that comes back is restored as 要再確認.
+- added: no assessment (未確認); an archived assessment of an ID that comes back is restored as 要再確認;
+- an archived assessment of an item that is in the new version unchanged (a file added to a version later
+  brings back what the first files lacked) is restored as it was; changed, it is restored as 要再確認.
+
+Assessments are matched by (kind, ID).
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ class AssessmentLike(Protocol):
     @property
     def req_id(self) -> str: ...
     @property
+    def kind(self) -> str: ...
+    @property
     def status(self) -> Status: ...
     @property
     def disposition(self) -> Disposition | None: ...
@@ -41,6 +47,7 @@ class AssessmentLike(Protocol):
 @dataclass(frozen=True, slots=True)
 class CarryStep:
     assessment_id: int
+    kind: str
     req_id: str
     reason: str  # "review" | "archive" | "restore"
     needs_review: bool
@@ -62,25 +69,29 @@ def _has_content(a: AssessmentLike) -> bool:
     return a.status != Status.UNCHECKED or bool((a.note or "").strip()) or a.disposition is not None
 
 
-def plan_carry(diff: SpecDiff, assessments: Mapping[str, AssessmentLike], *, old_version_id: int | None) -> list[CarryStep]:
+def plan_carry(
+    diff: SpecDiff, assessments: Mapping[tuple[str, str], AssessmentLike], *, old_version_id: int | None
+) -> list[CarryStep]:
+    """``assessments`` by (kind, ID)."""
     steps: list[CarryStep] = []
     for item in diff.items:
-        a = assessments.get(item.req_id)
+        a = assessments.get(item.key)
         if a is None or a.id is None:
             continue
+        kind = item.kind
         basis = a.basis_version_id or old_version_id  # the version the assessment was made against
-        if item.change in (Change.TEXT_CHANGED, Change.CLASS_CHANGED):
-            if a.archived or a.needs_review or not _has_content(a):
-                continue
-            steps.append(CarryStep(a.id, a.req_id, "review", True, basis, False, a.needs_review, a.archived))
-        elif item.change is Change.REMOVED and not a.archived:
-            steps.append(
-                CarryStep(a.id, a.req_id, "archive", a.needs_review, a.basis_version_id or old_version_id, True,
-                          a.needs_review, a.archived)
-            )
-        elif item.change is Change.ADDED and a.archived:
-            steps.append(
-                CarryStep(a.id, a.req_id, "restore", _has_content(a), a.basis_version_id, False,
-                          a.needs_review, a.archived)
-            )
+        changed = item.change in (Change.TEXT_CHANGED, Change.CLASS_CHANGED)
+        if item.change is Change.REMOVED:
+            if not a.archived:
+                steps.append(CarryStep(a.id, kind, a.req_id, "archive", a.needs_review, basis, True,
+                                       a.needs_review, a.archived))
+        elif a.archived:
+            if item.change is Change.ADDED:
+                review = _has_content(a)
+            else:
+                review = a.needs_review or (changed and _has_content(a))
+            steps.append(CarryStep(a.id, kind, a.req_id, "restore", review, a.basis_version_id if item.change is Change.ADDED else basis,
+                                   False, a.needs_review, a.archived))
+        elif changed and not a.needs_review and _has_content(a):
+            steps.append(CarryStep(a.id, kind, a.req_id, "review", True, basis, False, a.needs_review, a.archived))
     return steps

@@ -1,6 +1,6 @@
 """Comparing two versions of a spec's requirement list, and character-level diffs of Japanese text.
 
-Items are matched by requirement ID; their text is compared in normalised form (NFKC, whitespace
+Items are matched by (kind, requirement ID): 機能 and 帳票 are numbered independently. Their text is compared in normalised form (NFKC, whitespace
 folded, spaces next to Japanese characters dropped), so re-wrapping or full-width/half-width changes are not counted as changes. Pure functions.
 """
 
@@ -22,12 +22,15 @@ class Change(StrEnum):
     REMOVED = "削除"
     TEXT_CHANGED = "文言変更"
     CLASS_CHANGED = "区分変更"
+    NOTES_CHANGED = "考え方・備考の変更"  # shown, but the requirement itself is the same: no 要再確認
     UNCHANGED = "変更なし"
 
 
 class RequirementLike(Protocol):
     @property
     def req_id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
     @property
     def kubun(self) -> Kubun: ...
     @property
@@ -46,6 +49,20 @@ class DiffItem:
     new: RequirementLike | None = None
     text_changed: bool = False
     class_changed: bool = False
+    notes_changed: bool = False  # 要件の考え方・理由 or 備考
+
+    @property
+    def kind(self) -> str:
+        ref = self.new if self.new is not None else self.old
+        return str(getattr(ref.kind, "value", ref.kind)) if ref is not None else ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.req_id)
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.req_id}"
 
     @property
     def needs_review(self) -> bool:
@@ -88,27 +105,41 @@ def wording(item: RequirementLike) -> str:
     return compare_form(item.name) + "\n" + compare_form(item.text)
 
 
+def _key(r: RequirementLike) -> tuple[str, str]:
+    return (str(getattr(r.kind, "value", r.kind)), r.req_id)
+
+
+def _notes(r: RequirementLike) -> str:
+    return compare_form(getattr(r, "reason", "") or "") + "\n" + compare_form(getattr(r, "remarks", "") or "")
+
+
 def diff_versions(old: Iterable[RequirementLike], new: Iterable[RequirementLike]) -> SpecDiff:
-    """Added, removed, text changed, class changed, unchanged — in the new version's order, removed last."""
-    old_by_id = {r.req_id: r for r in old}
+    """Added, removed, text changed, class changed, notes changed, unchanged — in the new version's order,
+    removed last. Items are matched by (kind, ID)."""
+    old_by_key = {_key(r): r for r in old}
     result = SpecDiff()
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for n in new:
-        seen.add(n.req_id)
-        o = old_by_id.get(n.req_id)
+        key = _key(n)
+        seen.add(key)
+        o = old_by_key.get(key)
         if o is None:
             result.items.append(DiffItem(Change.ADDED, n.req_id, None, n))
             continue
         same_raw = o.text == n.text and o.name == n.name  # the common case needs no normalising
         text_changed = not same_raw and wording(o) != wording(n)
         class_changed = o.kubun != n.kubun or bool(o.transitional) != bool(n.transitional)
+        o_notes = (getattr(o, "reason", "") or "", getattr(o, "remarks", "") or "")
+        n_notes = (getattr(n, "reason", "") or "", getattr(n, "remarks", "") or "")
+        notes_changed = o_notes != n_notes and _notes(o) != _notes(n)
         change = (
-            Change.CLASS_CHANGED if class_changed else Change.TEXT_CHANGED if text_changed else Change.UNCHANGED
+            Change.CLASS_CHANGED if class_changed else Change.TEXT_CHANGED if text_changed
+            else Change.NOTES_CHANGED if notes_changed else Change.UNCHANGED
         )
-        result.items.append(DiffItem(change, n.req_id, o, n, text_changed, class_changed))
-    for req_id, o in old_by_id.items():
-        if req_id not in seen:
-            result.items.append(DiffItem(Change.REMOVED, req_id, o, None))
+        result.items.append(DiffItem(change, n.req_id, o, n, text_changed, class_changed, notes_changed))
+    for key, o in old_by_key.items():
+        if key not in seen:
+            result.items.append(DiffItem(Change.REMOVED, key[1], o, None))
     return result
 
 

@@ -55,6 +55,17 @@ def normalize_requirement_id(raw: object, *, digits: int = 7) -> str:
     return s
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def natural_id_key(req_id: str) -> str:
+    """A sort key that orders IDs as people read them: 1.1.2 before 1.1.10, 2.x before 10.x.
+
+    Every run of digits is zero-padded to 10 places; 7-digit 機能IDs keep their own order.
+    """
+    return _DIGITS.sub(lambda m: m.group().zfill(10), nfkc(req_id))
+
+
 def display_width(text: str) -> int:
     """Terminal cells the text takes: East Asian wide and full-width characters count two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -149,11 +149,12 @@ def _read_sheet(ws: Any, name: str, headers: Sequence[str], content: BookContent
             return False
     if not header_row:
         return False
-    missing = [h for h, p in zip(headers, positions, strict=True) if p is None]
+    n_values = len(positions) - len(VISIBLE_KEY_HEADERS)
+    # a missing key column (種別 in a sheet written before keys carried it) is checked row by row instead
+    missing = [h for h, p in zip(headers[:n_values], positions[:n_values], strict=True) if p is None]
     if missing:
         content.problems.append(SheetProblem(name, header_row, f"列が見つかりません: {'、'.join(missing)}",
                                              "列を削除・改名しないでください。"))
-    n_values = len(positions) - len(VISIBLE_KEY_HEADERS)
     for r, row in enumerate(rows, header_row + 1):
         n = len(row)
         raw_key = row[key_pos] if key_pos < n else None

@@ -25,6 +25,8 @@ COLUMNS = (
     "category",
     "name",
     "text",
+    "reason",
+    "remarks",
     "source_file",
     "source_sheet",
     "source_row",
@@ -104,6 +106,8 @@ def read_canonical(csv_path: Path) -> CanonicalList:
                     kind=kind,
                     transitional=(row.get("transitional") or "").strip() in ("1", "true", "True", "経過措置"),
                     category=row.get("category") or "",
+                    reason=row.get("reason") or "",
+                    remarks=row.get("remarks") or "",
                     source_file=row.get("source_file") or csv_path.name,
                     source_sheet=row.get("source_sheet") or None,
                     source_row=int(src_row) if src_row.isdigit() else rowno,
@@ -120,7 +124,7 @@ def write_canonical(csv_path: Path, info: SpecVersionInfo, records: list[Require
         for r in records:
             w.writerow(
                 [r.req_id, r.kind.value, r.kubun.value, int(r.transitional), r.category, r.name, r.text,
-                 r.source_file or "", r.source_sheet or "", r.source_row or ""]
+                 r.reason, r.remarks, r.source_file or "", r.source_sheet or "", r.source_row or ""]
             )
     lines = [
         f'operation = "{info.operation_code}"',

@@ -24,6 +24,10 @@ class Column(StrEnum):
     CATEGORY = "category"
     KIND = "kind"
     TRANSITIONAL = "transitional"
+    ITEM_NO = "item_no"  # 項番: the ID only when the list has no 機能ID column
+    MARK_MUST = "mark_must"  # 実装必須 ○ (one column per class)
+    MARK_OPTION = "mark_option"
+    MARK_FORBIDDEN = "mark_forbidden"
 
     @property
     def label(self) -> str:
@@ -40,6 +44,10 @@ _LABELS = {
     Column.CATEGORY: "大分類/中分類/小分類",
     Column.KIND: "種別(機能/帳票)",
     Column.TRANSITIONAL: "経過措置",
+    Column.ITEM_NO: "項番",
+    Column.MARK_MUST: "実装必須機能(○)",
+    Column.MARK_OPTION: "標準オプション機能(○)",
+    Column.MARK_FORBIDDEN: "実装不可機能(○)",
 }
 
 SYNONYMS: dict[Column, tuple[str, ...]] = {
@@ -52,7 +60,8 @@ SYNONYMS: dict[Column, tuple[str, ...]] = {
     ),
     Column.TEXT: (
         "機能要件", "帳票要件", "要件", "要件内容", "要件の内容", "機能要件の内容", "帳票要件の内容",
-        "機能内容", "機能概要", "帳票概要", "概要", "内容", "機能説明", "説明", "要件本文", "text",
+        "機能内容", "機能概要", "帳票概要", "帳票の概要", "機能の概要", "概要", "内容", "機能説明", "説明",
+        "要件本文", "text",
     ),
     Column.KUBUN: (
         "実装区分", "区分", "類型", "実装類型", "機能区分", "要件区分", "実装区分・類型", "kubun",
@@ -68,6 +77,16 @@ SYNONYMS: dict[Column, tuple[str, ...]] = {
     ),
     Column.KIND: ("種別", "要件種別", "機能/帳票", "機能・帳票", "kind"),
     Column.TRANSITIONAL: ("経過措置", "経過措置対象", "transitional"),
+    Column.ITEM_NO: ("項番", "no", "no.", "番号", "通番"),
+    Column.MARK_MUST: ("実装必須機能", "実装必須", "類型1", "実装すべき機能", "必須機能"),
+    Column.MARK_OPTION: ("標準オプション機能", "標準オプション", "類型3", "実装してもしなくても良い機能", "オプション機能"),
+    Column.MARK_FORBIDDEN: ("実装不可機能", "実装不可", "類型2", "実装しない機能", "不可機能"),
+}
+
+MARK_COLUMNS: dict[Column, str] = {
+    Column.MARK_MUST: "実装必須機能",
+    Column.MARK_OPTION: "標準オプション機能",
+    Column.MARK_FORBIDDEN: "実装不可機能",
 }
 
 _LOOKUP: dict[str, Column] = {word: col for col, words in SYNONYMS.items() for word in words}

@@ -75,12 +75,12 @@ def read_review_sheet(path: Path) -> ReviewSheetResult:
                    else f"キー「{data.raw_key}」を読めません。取り込みません。")
             result.problems.append(SheetProblem(sheet, row, msg, "行を追加せず、キー列（隠し列）は変更しないでください。"))
             continue
-        item = f"{key.operation_code}:{key.req_id}"
-        if key.encode() in seen:
-            result.problems.append(SheetProblem(sheet, row, f"{key.req_id} の行が重複しています。取り込みません。",
+        item = str(key)
+        if key.cell in seen:
+            result.problems.append(SheetProblem(sheet, row, f"{key.label} の行が重複しています。取り込みません。",
                                                 "コピーした行を削除してください。", item))
             continue
-        seen.add(key.encode())
+        seen.add(key.cell)
         mismatch = shown_key_mismatch(key, data.shown_key)
         if mismatch:
             result.problems.append(SheetProblem(sheet, row, f"{mismatch}。この行は取り込みません。",

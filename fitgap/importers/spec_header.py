@@ -102,6 +102,8 @@ def auto_columns(block: list[Row]) -> ColumnMap:
             and all(filled for _, filled in parts)
         ):
             cmap.id_extra.append(col)  # the ID header is merged across this column too
+    if Column.REQ_ID not in cmap.single and Column.ITEM_NO in cmap.single:
+        cmap.single[Column.REQ_ID] = cmap.single.pop(Column.ITEM_NO)
     return cmap
 
 

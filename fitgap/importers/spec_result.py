@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from fitgap.domain.enums import RequirementKind
-from fitgap.domain.records import Problem, RequirementRecord
+from fitgap.domain.records import Problem, RemovedRow, RequirementRecord
 
 
 def id_prefix(req_id: str) -> str | None:
@@ -30,6 +31,9 @@ class SpecParseResult:
     source_file: str
     requirements: list[RequirementRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    removed: list[RemovedRow] = field(default_factory=list)  # rows marked 削除 / 欠番
+    stated_dates: list[tuple[str, date]] = field(default_factory=list)  # (sheet, date) from 表紙 / 変更履歴
+    stated_label: str | None = None  # the version label on the cover sheet
     skipped_sheets: list[SkippedSheet] = field(default_factory=list)
     sheets_read: list[str] = field(default_factory=list)
     stripped_chars: int = 0  # control and invisible characters removed from names and texts
@@ -41,6 +45,13 @@ class SpecParseResult:
     def id_prefixes(self) -> Counter[str]:
         """How many requirements carry each 業務コード prefix (used to infer the operation)."""
         return Counter(p for r in self.requirements if (p := id_prefix(r.req_id)) is not None)
+
+    def published_on(self) -> date | None:
+        """The date the file states: its cover's, else the latest in its 変更履歴."""
+        covers = [d for name, d in self.stated_dates if "表紙" in name]
+        if covers:
+            return covers[0]
+        return max((d for _, d in self.stated_dates), default=None)
 
     def counts_by_kind(self) -> dict[RequirementKind, int]:
         c = Counter(r.kind for r in self.requirements)

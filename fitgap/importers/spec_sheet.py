@@ -7,17 +7,19 @@ rows are buffered to find the header.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from fitgap.domain.enums import Kubun, RequirementKind, is_transitional
-from fitgap.domain.records import Problem, RequirementRecord
+from fitgap.domain.records import Problem, RemovedRow, RequirementRecord
 from fitgap.domain.req_ids import check_requirement_id
 from fitgap.domain.text import normalize_requirement_id, strip_invisible
 from fitgap.errors import InvalidInputError
-from fitgap.importers.columns import Column, match_header
+from fitgap.importers.columns import MARK_COLUMNS, Column, match_header
 from fitgap.importers.limits import MAX_CELL_CHARS, MAX_ROWS
 from fitgap.importers.mapping_profile import PROFILE_HINT, SheetMapping
+from fitgap.importers.spec_dates import stated_date, stated_label
 from fitgap.importers.spec_header import (
     HEADER_SCAN_ROWS,
     ColumnMap,
@@ -39,6 +41,20 @@ KUBUN_HINT = (
 )
 PROGRESS_EVERY = 1000
 ID_HINT = "ID の列を確かめてください（数式の結果や記号、見えない文字が入っていないか）。"
+DATED_SHEET_WORDS = ("表紙", "変更履歴", "改訂履歴", "改定履歴", "更新履歴")
+DATE_SCAN_ROWS = 200
+# a cell that says the item was removed in this version: 削除, 欠番, （削除）, 【削除】, 削除済み …
+_REMOVED_CELL = re.compile(r"^[\(（【\[〔<＜]?\s*(削除|欠番)(済み?|しました)?\s*[\)）】\]〕>＞]?$")
+_REMOVED_IN_ID = re.compile(r"[\(（【\[〔]\s*(削除|欠番)(済み?)?\s*[\)）】\]〕]")
+_MARKS = {"○", "〇", "◯", "●", "◎", "✓", "✔", "レ", "1", "o", "O"}
+
+
+def removal_mark(value: str) -> str | None:
+    """The mark ('削除', '欠番') when a cell says the item was removed in this version."""
+    if not value:
+        return None
+    m = _REMOVED_CELL.match("".join(value.split()))
+    return m.group(1) if m else None
 
 
 def cell_text(value: object) -> str:
@@ -80,6 +96,7 @@ class _Pending:
     category: str
     kind: RequirementKind
     transitional_raw: str
+    removed: str | None = None
 
 
 @dataclass(slots=True)
@@ -90,13 +107,20 @@ class SheetReader:
     source_file: str
     id_digits: int = 7
     progress: Callable[[int], None] | None = None
-    seen_ids: dict[str, tuple[str, int]] = field(default_factory=dict)
+    seen_ids: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
     kubun_cache: dict[str, tuple[Kubun | None, bool]] = field(default_factory=dict)
     rows_read: int = 0
 
     def read(self, name: str, rows: Iterator[Row], mapping: SheetMapping | None) -> tuple[str, ...] | None:
         if mapping is None and any(w in name for w in NON_REQUIREMENT_SHEET_WORDS):
             self.result.skipped_sheets.append(SkippedSheet(name, "要件一覧ではないシート (履歴・表紙・凡例など)"))
+            if any(w in name for w in DATED_SHEET_WORDS):
+                cells = [v for _, values, _ in itertools.islice(rows, DATE_SCAN_ROWS) for v in values]
+                found = stated_date(cells)
+                if found is not None:
+                    self.result.stated_dates.append((name, found))
+                if "表紙" in name and self.result.stated_label is None:
+                    self.result.stated_label = stated_label(cells)
             return None
         head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
         head = [r for r in head if any(v is not None and v != "" for v in r[1])]
@@ -160,7 +184,8 @@ class SheetReader:
                     )
                 )
             return False
-        if Column.KUBUN not in cmap.single and (mapping is None or mapping.kubun_default is None):
+        has_marks = any(c in cmap.single for c in MARK_COLUMNS)
+        if Column.KUBUN not in cmap.single and not has_marks and (mapping is None or mapping.kubun_default is None):
             self.result.problems.append(
                 Problem(
                     sheet=name,
@@ -175,7 +200,10 @@ class SheetReader:
     def _rows(self, name: str, rows: Iterator[Row], cmap: ColumnMap, mapping: SheetMapping | None) -> None:
         # every used column in one list; -1 = the sheet has no such column
         fields = (Column.REQ_ID, Column.NAME, Column.TEXT, Column.KUBUN, Column.REASON, Column.NOTE, Column.KIND,
-                  Column.TRANSITIONAL)
+                  Column.TRANSITIONAL, Column.MARK_MUST, Column.MARK_OPTION, Column.MARK_FORBIDDEN)
+        n_fields = len(fields)
+        marks = [(n_fields - 3 + k, label) for k, label in enumerate(MARK_COLUMNS.values())
+                 if cmap.single.get(fields[n_fields - 3 + k], -1) >= 0]
         used = [cmap.single.get(f, -1) for f in fields] + list(cmap.category) + list(cmap.id_extra)
         c_id = used[0]
         id_extra = range(len(used) - len(cmap.id_extra), len(used))
@@ -201,7 +229,7 @@ class SheetReader:
                     f"（{max(map(len, cells)):,} 文字、上限 {MAX_CELL_CHARS:,} 文字）。読み込みを中止しました"
                     "（データベースは変更していません）。", "セルの内容を短くして保存し直してください。")
             for k in range(n_cats):
-                v = cells[8 + k]
+                v = cells[n_fields + k]
                 if v and v != last_cat[k]:
                     last_cat[k] = v
                     for j in range(k + 1, n_cats):
@@ -209,8 +237,15 @@ class SheetReader:
             raw_id = cells[0] if c_id not in filled else ""
             if raw_id and id_extra:
                 raw_id = self._joined_id(raw_id, [cells[k] for k in id_extra])
+            if marks and not cells[3]:
+                cells[3] = self._marked_class(cells, marks)
             if raw_id:
-                if not raw_id.isdigit() and (raw_id.startswith(_TITLE_MARKS) or match_header(raw_id) is Column.REQ_ID):
+                removed = removal_mark(raw_id)
+                if removed is None and not raw_id.isdigit() and (m := _REMOVED_IN_ID.search(raw_id)):
+                    removed, raw_id = m.group(1), (raw_id[: m.start()] + raw_id[m.end() :]).strip()
+                if removed is None and not raw_id.isdigit() and (
+                    raw_id.startswith(_TITLE_MARKS) or match_header(raw_id) is Column.REQ_ID
+                ):
                     continue  # a sub-title, legend or repeated header row
                 if pending is not None:
                     self._finish(name, pending, mapping)
@@ -227,6 +262,7 @@ class SheetReader:
                     category=" > ".join(c for c in last_cat if c),
                     kind=row_kind,
                     transitional_raw=cells[7],
+                    removed=removed or next((mk for c in cells[1:4] if (mk := removal_mark(c))), None),
                 )
                 continue
             # no ID of its own: a continuation of the row above, a heading/legend row, or an item missing its ID
@@ -274,6 +310,14 @@ class SheetReader:
             return head + parts[0].zfill(max(self.id_digits - len(head), len(parts[0])))
         return head + "".join(parts)
 
+    @staticmethod
+    def _marked_class(cells: list[str], marks: list[tuple[int, str]]) -> str:
+        """The class of a list that marks it with ○ in one column per class ('' when none is marked)."""
+        hits = [label for i, label in marks if cells[i] and cells[i].strip() in _MARKS]
+        if len(hits) == 1:
+            return hits[0]
+        return "、".join(hits) + "（○が複数）" if hits else ""
+
     def _kubun(self, raw: str) -> tuple[Kubun | None, bool]:
         """Class and 経過措置 flag of a 実装区分 cell; a list has only a handful of distinct ones."""
         hit = self.kubun_cache.get(raw)
@@ -283,14 +327,25 @@ class SheetReader:
 
     def _finish(self, sheet: str, p: _Pending, mapping: SheetMapping | None) -> None:
         raw = p.raw_id
+        checked = None
         if raw.isascii() and raw.isdigit() and len(raw) <= self.id_digits:  # the common case
             req_id = raw.zfill(self.id_digits)
         else:
             checked = check_requirement_id(raw, digits=self.id_digits)
             req_id = checked.req_id
-            if checked.problem:
-                self.result.problems.append(Problem(f"{checked.problem}。", ID_HINT, sheet=sheet, row=p.row))
-                return
+        if p.removed is None and not p.text and not p.name:
+            p.removed = removal_mark(p.kubun_raw)
+        if p.removed is None and len(p.text) == 1:
+            p.removed = removal_mark(p.text[0])
+        if p.removed is not None:
+            self.result.removed.append(RemovedRow(
+                req_id=req_id if removal_mark(req_id) is None else "", kind=p.kind, mark=p.removed,
+                source_file=self.source_file, source_sheet=sheet, source_row=p.row,
+            ))
+            return
+        if checked is not None and checked.problem:
+            self.result.problems.append(Problem(f"{checked.problem}。", ID_HINT, sheet=sheet, row=p.row))
+            return
         kubun, transitional = self._kubun(p.kubun_raw)
         if kubun is None and not p.kubun_raw and mapping is not None:
             kubun = mapping.kubun_default
@@ -303,24 +358,26 @@ class SheetReader:
         text, n_text = strip_invisible("\n".join(p.text))
         name, n_name = strip_invisible("\n".join(p.name))
         category, n_cat = strip_invisible(p.category)
-        self.result.stripped_chars += n_text + n_name + n_cat
+        reason, n_reason = strip_invisible("\n".join(p.reason))
+        remarks, n_remarks = strip_invisible("\n".join(p.note))
+        self.result.stripped_chars += n_text + n_name + n_cat + n_reason + n_remarks
         if not text and not name:
             self.result.problems.append(
                 Problem(f"{req_id}: 要件の内容がありません。", "要件の本文か名称を入力してください。", sheet=sheet, row=p.row)
             )
             return
-        first = self.seen_ids.get(req_id)
+        first = self.seen_ids.get((p.kind.value, req_id))
         if first is not None:
             self.result.problems.append(
                 Problem(
-                    f"{req_id}: ID が重複しています (最初は {first[0]} {first[1]}行目)。",
+                    f"{p.kind.value} {req_id}: ID が重複しています (最初は {first[0]} {first[1]}行目)。",
                     "どちらかの ID を正しく直すか、重複した行を削除してください。",
                     sheet=sheet,
                     row=p.row,
                 )
             )
             return
-        self.seen_ids[req_id] = (sheet, p.row)
+        self.seen_ids[(p.kind.value, req_id)] = (sheet, p.row)
         transitional = transitional or (
             bool(p.transitional_raw) and p.transitional_raw.strip().lower() not in _NO_TRANSITIONAL
         )
@@ -332,6 +389,8 @@ class SheetReader:
                 text=text,
                 name=name,
                 category=category,
+                reason=reason,
+                remarks=remarks,
                 transitional=transitional,
                 source_file=self.source_file,
                 source_sheet=sheet,

@@ -106,7 +106,7 @@ def parse_cost(value: Any) -> float | None:
 
 
 def _fmt_key(key: SheetKey) -> str:
-    return f"{key.operation_code}:{key.req_id}"
+    return str(key)
 
 
 def read_vendor_sheet(path: Path) -> VendorSheetResult:
@@ -129,10 +129,10 @@ def read_vendor_sheet(path: Path) -> VendorSheetResult:
                                              "キー列（隠し列）は変更しないでください。"))
             continue
         item = _fmt_key(key)
-        encoded = key.encode()
+        encoded = key.cell
         if encoded in seen:
             first = seen[encoded]
-            problems.append(SheetProblem(sheet, row, f"{key.req_id} の行が重複しています（{first[0]} {first[1]}行目と同じキー）。"
+            problems.append(SheetProblem(sheet, row, f"{key.label} の行が重複しています（{first[0]} {first[1]}行目と同じキー）。"
                                          "この行は取り込みません。", "コピーした行を削除してください。", item))
             continue
         seen[encoded] = (sheet, row)
@@ -207,5 +207,5 @@ def _deleted_rows(result: VendorSheetResult, seen: dict[str, tuple[str, int]]) -
             continue
         sheet = by_code.get(key.operation_code, "")
         result.unanswered.append(Unanswered(sheet, None, key))
-        result.problems.append(SheetProblem(sheet, None, f"{key.req_id} の行が削除されています。未回答として扱います。",
+        result.problems.append(SheetProblem(sheet, None, f"{key.label} の行が削除されています。未回答として扱います。",
                                             "行を削除せずに回答してください。", _fmt_key(key)))

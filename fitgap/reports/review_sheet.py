@@ -11,8 +11,11 @@ from fitgap.domain.answer_sheet import (
     FORMAT_VERSION,
     H_ASSESSED,
     H_ID,
+    H_KIND,
     H_KUBUN,
     H_NAME,
+    H_REASON,
+    H_REMARKS,
     H_REVIEW_DISPOSITION,
     H_REVIEW_NOTE,
     H_REVIEW_STATUS,
@@ -41,9 +44,12 @@ STATUS_COLOURS = {
 
 COLUMNS: tuple[Column, ...] = (
     Column(H_ID, 11),
+    Column(H_KIND, 6),
     Column(H_KUBUN, 13, wrap=True),
     Column(H_NAME, 24, wrap=True),
     Column(H_TEXT, 64, wrap=True),
+    Column(H_REASON, 36, wrap=True),
+    Column(H_REMARKS, 24, wrap=True),
     Column(H_ASSESSED, 18, wrap=True),
     Column(H_REVIEW_STATUS, 11, editable=True, kind=CHOICE, choices=STATUS_LIST, colours=STATUS_COLOURS,
            prompt="未確認 / 適合 / ギャップ / 対象外"),
@@ -71,6 +77,9 @@ class ReviewItem:
     status: str
     disposition: str
     note: str
+    kind: str = "機能"
+    reason: str = ""
+    remarks: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,8 +107,8 @@ def build_review_book(data: ReviewSheetData) -> AnswerBook:
     mark = "【デモ】" if data.demo else ""
     for part in data.operations:
         name = sheet_name(f"{part.code} {part.name}", [s.name for s in sheets] + ["表紙"])
-        rows = [((it.req_id, it.kubun, it.name, it.text, it.assessed, it.status, it.disposition or None,
-                  it.note), it.key) for it in part.items]
+        rows = [((it.req_id, it.kind, it.kubun, it.name, it.text, it.reason, it.remarks, it.assessed, it.status,
+                  it.disposition or None, it.note), it.key) for it in part.items]
         title = f"{mark}{part.code} {part.name}（{part.version_label}） 確認シート — 黄色の欄を記入してください"
         sheets.append(DataSheet(name=name, title=title, columns=COLUMNS, rows=rows))
         codes.append((name, part.code))

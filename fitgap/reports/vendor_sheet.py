@@ -13,10 +13,13 @@ from fitgap.domain.answer_sheet import (
     H_COMMENT,
     H_COST,
     H_ID,
+    H_KIND,
     H_KUBUN,
     H_NAME,
     H_NOTE,
     H_PLANNED,
+    H_REASON,
+    H_REMARKS,
     H_STATUS,
     H_TEXT,
     PURPOSE_VENDOR,
@@ -45,9 +48,12 @@ ANSWER_COLOURS = {
 
 COLUMNS: tuple[Column, ...] = (
     Column(H_ID, 11),
+    Column(H_KIND, 6),
     Column(H_KUBUN, 13, wrap=True),
     Column(H_NAME, 24, wrap=True),
     Column(H_TEXT, 60, wrap=True),
+    Column(H_REASON, 36, wrap=True),
+    Column(H_REMARKS, 24, wrap=True),
     Column(H_STATUS, 10),
     Column(H_NOTE, 28, wrap=True),
     Column(H_ANSWER, 14, editable=True, kind=CHOICE, choices=ANSWER_LIST, colours=ANSWER_COLOURS,
@@ -79,6 +85,9 @@ class VendorItem:
     planned_date: date | None = None
     cost_kyen: float | None = None
     comment: str = ""
+    kind: str = "機能"
+    reason: str = ""  # 要件の考え方・理由 (context for the vendor)
+    remarks: str = ""  # 備考
 
 
 @dataclass(frozen=True)
@@ -126,8 +135,8 @@ def build_vendor_book(data: VendorSheetData) -> AnswerBook:
     mark = "【デモ】" if data.demo else ""
     for part in data.operations:
         name = sheet_name(f"{part.code} {part.name}", [s.name for s in sheets] + ["表紙"])
-        rows = [((it.req_id, it.kubun, it.name, it.text, it.status, it.note, it.answer, it.planned_date,
-                  it.cost_kyen, it.comment), it.key) for it in part.items]
+        rows = [((it.req_id, it.kind, it.kubun, it.name, it.text, it.reason, it.remarks, it.status, it.note,
+                  it.answer, it.planned_date, it.cost_kyen, it.comment), it.key) for it in part.items]
         title = (f"{mark}{part.code} {part.name}（{part.version_label}） — {data.vendor} 御中"
                  f" — 黄色の欄に回答してください")
         sheets.append(DataSheet(name=name, title=title, columns=COLUMNS, rows=rows))

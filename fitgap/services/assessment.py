@@ -90,7 +90,8 @@ def _apply(
     """Write the target values of each item, checking revisions/guards and the note rule."""
     result = UpdateResult(batch=audit.new_batch())
     now = datetime.now(UTC)
-    rows = {ItemKey(r.operation_code, r.req_id): r for r in items.rows_for_keys(session=session, keys=list(targets))}
+    rows = {ItemKey.of(r.operation_code, r.kind, r.req_id): r
+            for r in items.rows_for_keys(session=session, keys=list(targets))}
     missing = [k for k in targets if k not in rows]
     if missing:
         shown = "、".join(str(k) for k in missing[:5])
@@ -122,7 +123,8 @@ def _apply(
         if "status" in wanted:
             values["basis_version_id"] = row.spec_version_id
         if row.assessment_id is None:
-            inserts.append({"operation_code": key.operation_code, "req_id": key.req_id, "archived": False,
+            inserts.append({"operation_code": key.operation_code, "kind": key.kind.value, "req_id": key.req_id,
+                            "archived": False,
                             "revision": 1, "basis_version_id": row.spec_version_id, **values})
         else:
             updates.append({"_id": row.assessment_id, **values})
@@ -165,7 +167,7 @@ def _check_dispositions_on_gaps(session: Session, targets: Mapping[ItemKey, dict
     if not only_disp:
         return
     rows = items.rows_for_keys(session=session, keys=only_disp)
-    not_gap = [ItemKey(r.operation_code, r.req_id) for r in rows if r.status != Status.GAP.value]
+    not_gap = [ItemKey.of(r.operation_code, r.kind, r.req_id) for r in rows if r.status != Status.GAP.value]
     if not_gap:
         raise InvalidInputError(
             f"対応方針はギャップの項目にだけ設定できます（ギャップでない項目: {len(not_gap)}件、例 {not_gap[0]}）。",
@@ -187,7 +189,7 @@ def update_items(
 ) -> UpdateResult:
     """Set the same status, disposition and/or note on the given items, in one transaction."""
     wanted = _target(status=status, disposition=disposition, note=note)
-    return apply_changes(db=db, user=user, changes={ItemKey(*k): wanted for k in dict.fromkeys(keys)},
+    return apply_changes(db=db, user=user, changes={ItemKey.of(*k): wanted for k in dict.fromkeys(keys)},
                          expected_revisions=expected_revisions, action=action, enforce_note_rule=enforce_note_rule)
 
 
@@ -217,9 +219,9 @@ def apply_changes(
     targets: dict[ItemKey, dict[str, Any]] = {}
     for key, change in changes.items():
         if isinstance(change, ItemChange):
-            targets[ItemKey(*key)] = _target(status=change.status, disposition=change.disposition, note=change.note)
+            targets[ItemKey.of(*key)] = _target(status=change.status, disposition=change.disposition, note=change.note)
         else:
-            targets[ItemKey(*key)] = dict(change)
+            targets[ItemKey.of(*key)] = dict(change)
     try:
         with db.write() as session:
             _check_dispositions_on_gaps(session, targets)
@@ -253,8 +255,7 @@ def _revert(db: Database, *, user: str, batch: str, direction: str) -> UpdateRes
         targets: dict[ItemKey, dict[str, Any]] = {}
         guards: dict[ItemKey, dict[str, Any]] = {}
         for e in events:
-            op, req = e.entity_key.split(":", 1)
-            key = ItemKey(op, req)
+            key = ItemKey.parse(e.entity_key)
             to, expect = (e.old_value, e.new_value) if direction == "undo" else (e.new_value, e.old_value)
             targets.setdefault(key, {})[e.field or ""] = _parse(e.field or "", to)
             guards.setdefault(key, {})[e.field or ""] = _parse(e.field or "", expect)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -142,6 +143,9 @@ def load_bundled_specs(session: Session, *, user: str, now: datetime, folder: Pa
                                     source_file=path.name, bundled=True)
         n = specs.insert_records(session=session, records=lst.requirements, spec_version_id=version.id or 0,
                                  operation_code=code)
+        specs.add_source(session=session, spec_version_id=version.id or 0, file_name=path.name,
+                         sha256=hashlib.sha256(path.read_bytes()).hexdigest(), requirements=n, removed_rows=0,
+                         imported_at=now, imported_by=user)
         specs.mark_current(session=session, operation_code=code, spec_version_id=version.id or 0)
         loaded.append(f"{op.name} {lst.info.label}（{n}件）")
     return loaded

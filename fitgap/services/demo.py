@@ -73,6 +73,7 @@ def demo_records(*, total: int, seed: int, operation_codes: list[str]) -> dict[s
         forms = n // 8
         rows = []
         for serial in range(1, n + 1):
+            # 帳票 are numbered on their own, as in the official lists: 帳票 0010001 beside 機能 0010001
             o, a = rng.choice(_OBJECTS), rng.choice(_ACTIONS)
             roll = rng.random()
             kubun = Kubun.MUST if roll < 0.74 else Kubun.OPTION if roll < 0.9 else Kubun.FORBIDDEN
@@ -80,7 +81,7 @@ def demo_records(*, total: int, seed: int, operation_codes: list[str]) -> dict[s
             cat = "帳票" if is_form else rng.choice(_CATEGORIES[:-1])
             rows.append(
                 RequirementRecord(
-                    req_id=f"{code}{serial:04d}",
+                    req_id=f"{code}{serial - (n - forms) if is_form else serial:04d}",
                     kubun=kubun,
                     name=f"{o}{'（帳票）' if is_form else 'の' + a}",
                     text=_text(rng, o, a),
@@ -110,7 +111,7 @@ def _demo_assessments(rng: random.Random, code: str, records: list[RequirementRe
             note = rng.choice(["現行システムでは手作業で対応している。", "帳票レイアウトが異なる。",
                                "当市では該当する事務がない。", "ベンダに確認中。", "運用で回避可能か検討する。"])
         rows.append({
-            "operation_code": code, "req_id": r.req_id, "status": status, "disposition": disposition,
+            "operation_code": code, "kind": r.kind.value, "req_id": r.req_id, "status": status, "disposition": disposition,
             "note": note, "assessed_by": "デモ", "assessed_at": base + timedelta(minutes=rng.randrange(60 * 24 * 200)),
             "needs_review": rng.random() < 0.02, "basis_version_id": version_id, "archived": False, "revision": 1,
         })

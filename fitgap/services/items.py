@@ -19,11 +19,29 @@ NOTE_RULE_KEY = "note_required_statuses"
 
 
 class ItemKey(NamedTuple):
+    """A requirement of an operation: 機能 and 帳票 are numbered independently, so the kind is part of it."""
+
     operation_code: str
+    kind: RequirementKind
     req_id: str
 
     def __str__(self) -> str:
-        return f"{self.operation_code}:{self.req_id}"
+        return f"{self.operation_code}:{self.kind.value}:{self.req_id}"
+
+    @property
+    def label(self) -> str:
+        """How users read the key: '機能 0010001'."""
+        return f"{self.kind.value} {self.req_id}"
+
+    @classmethod
+    def parse(cls, text: str) -> ItemKey:
+        """The key from its string form '001:機能:0010001'."""
+        op, kind, req = text.split(":", 2)
+        return cls(op, RequirementKind(kind), req)
+
+    @classmethod
+    def of(cls, operation_code: str, kind: str, req_id: str) -> ItemKey:
+        return cls(operation_code, RequirementKind(kind), req_id)
 
 
 @dataclass(frozen=True)
@@ -68,10 +86,11 @@ class ItemFilter:
 
 @dataclass(frozen=True)
 class ItemSort:
-    column: str = "req_id"
+    column: str = "document"
     descending: bool = False
 
-    COLUMNS = ("operation", "req_id", "name", "kubun", "status", "disposition", "severity", "assessed_at")
+    COLUMNS = ("document", "operation", "req_id", "kind", "name", "kubun", "status", "disposition", "severity",
+               "assessed_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +115,9 @@ class PreviousText:
     label: str
     text: str
     kubun: Kubun
+    name: str = ""
+    reason: str = ""
+    remarks: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,6 +135,8 @@ class ItemDetail:
     row: ItemRow
     text: str
     category: str
+    reason: str
+    remarks: str
     source_file: str | None
     source_sheet: str | None
     source_row: int | None
@@ -124,7 +148,7 @@ class ItemDetail:
 
 def to_row(r: Any) -> ItemRow:
     return ItemRow(
-        key=ItemKey(r.operation_code, r.req_id), name=r.name, kind=RequirementKind(r.kind), kubun=Kubun(r.kubun),
+        key=ItemKey.of(r.operation_code, r.kind, r.req_id), name=r.name, kind=RequirementKind(r.kind), kubun=Kubun(r.kubun),
         transitional=bool(r.transitional), status=Status(r.status),
         disposition=Disposition(r.disposition) if r.disposition else None,
         severity=Severity(r.severity) if r.severity else None, needs_review=bool(r.needs_review), note=r.note,
@@ -181,12 +205,12 @@ def item_keys(*, db: Database, flt: ItemFilter) -> list[ItemKey]:
     if flt.text:
         prepare_search(db=db)
     with db.read() as session:
-        return [ItemKey(a, b) for a, b in items.keys(session=session, where=_where(session, flt))]
+        return [ItemKey.of(a, k, b) for a, k, b in items.keys(session=session, where=_where(session, flt))]
 
 
 def get_item(*, db: Database, key: ItemKey) -> ItemRow:
     with db.read() as session:
-        rows = items.rows_for_keys(session=session, keys=[(key.operation_code, key.req_id)])
+        rows = items.rows_for_keys(session=session, keys=[key])
     if not rows:
         raise NotFoundError(f"要件 {key} はありません。", "業務コードと要件IDを確かめてください。")
     return to_row(rows[0])
@@ -194,17 +218,19 @@ def get_item(*, db: Database, key: ItemKey) -> ItemRow:
 
 def get_item_detail(*, db: Database, key: ItemKey) -> ItemDetail:
     with db.read() as session:
-        r = items.detail(session=session, operation_code=key.operation_code, req_id=key.req_id)
+        r = items.detail(session=session, operation_code=key.operation_code, kind=key.kind.value, req_id=key.req_id)
         if r is None:
             raise NotFoundError(f"要件 {key} はありません。", "業務コードと要件IDを確かめてください。")
         versions = {v.id: v for v in specs.list_versions(session=session, operation_code=key.operation_code)}
         previous = None
         row = to_row(r)
         if row.needs_review and r.basis_version_id and r.basis_version_id != r.spec_version_id:
-            old = items.requirement_in_version(session=session, spec_version_id=r.basis_version_id, req_id=key.req_id)
+            old = items.requirement_in_version(session=session, spec_version_id=r.basis_version_id,
+                                               kind=key.kind.value, req_id=key.req_id)
             if old is not None:
                 label = versions[r.basis_version_id].label if r.basis_version_id in versions else "旧版"
-                previous = PreviousText(label=label, text=old.text, kubun=Kubun(old.kubun))
+                previous = PreviousText(label=label, text=old.text, kubun=Kubun(old.kubun), name=old.name,
+                                        reason=old.reason or "", remarks=old.remarks or "")
         history = [
             HistoryEntry(at=e.at, user=e.user, action=e.action, field=e.field, old=e.old_value, new=e.new_value)
             for e in audit.history(session=session, entity_key=str(key))
@@ -212,7 +238,8 @@ def get_item_detail(*, db: Database, key: ItemKey) -> ItemDetail:
         answers = _vendor_answers(session, key)
     version = versions.get(r.spec_version_id)
     return ItemDetail(
-        row=row, text=r.text, category=r.category, source_file=r.source_file, source_sheet=r.source_sheet,
+        row=row, text=r.text, category=r.category, reason=r.reason or "", remarks=r.remarks or "",
+        source_file=r.source_file, source_sheet=r.source_sheet,
         source_row=r.source_row, version_label=version.label if version else "", previous=previous,
         history=history, vendor_answers=answers,
     )
@@ -221,8 +248,8 @@ def get_item_detail(*, db: Database, key: ItemKey) -> ItemDetail:
 def _vendor_answers(session: Any, key: ItemKey) -> list[VendorAnswerView]:
     """Every vendor's answer to the item, newest first, answers missing the deadline flagged."""
     op = operations.get_operation(session=session, code=key.operation_code)
-    return vendors.answers_for_item(session=session, operation_code=key.operation_code, req_id=key.req_id,
-                                    deadline=op.deadline if op else None)
+    return vendors.answers_for_item(session=session, operation_code=key.operation_code, kind=key.kind.value,
+                                    req_id=key.req_id, deadline=op.deadline if op else None)
 
 
 def dumps(flt: ItemFilter, sort: ItemSort) -> str:
@@ -233,4 +260,7 @@ def dumps(flt: ItemFilter, sort: ItemSort) -> str:
 def loads(text: str) -> tuple[ItemFilter, ItemSort]:
     data = json.loads(text)
     s = data.get("sort", {})
-    return ItemFilter.from_json(data.get("filter", {})), ItemSort(s.get("column", "req_id"), bool(s.get("descending")))
+    column = s.get("column", "document")
+    if column not in ItemSort.COLUMNS:
+        column = "document"
+    return ItemFilter.from_json(data.get("filter", {})), ItemSort(column, bool(s.get("descending")))

@@ -156,7 +156,7 @@ def _answer_line(a: queries.AnswerRow, names: dict[str, str], deadlines: dict[st
         a.answer == VendorAnswerKind.AFTER_DEADLINE and a.planned_date is None
     )
     return AnswerLine(
-        operation_code=a.operation_code, operation=names[a.operation_code], req_id=a.req_id,
+        operation_code=a.operation_code, operation=names[a.operation_code], req_id=f"{a.kind} {a.req_id}",
         name=a.name or "（現在の版にない要件）", kubun=a.kubun.short if a.kubun else "", vendor=a.vendor,
         answer=a.answer.value, planned_date=a.planned_date, deadline=deadline, late=late,
         cost_kyen=a.cost_kyen, comment=a.comment, received_at=a.received_at,
@@ -178,7 +178,8 @@ def _blocking(rows: list[queries.ItemRow], lines: list[AnswerLine], plan: schedu
             kind = BlockingKind.REVERSE_GAP
         if r.note:
             detail += f"。備考: {r.note}"
-        items.append(BlockingItem(kind, r.operation_code, names[r.operation_code], r.req_id, r.name, detail))
+        items.append(BlockingItem(kind, r.operation_code, names[r.operation_code], f"{r.kind} {r.req_id}", r.name,
+                                  detail))
     for ln in lines:
         if ln.late:
             when = ln.planned_date.isoformat() if ln.planned_date else "未定"

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from fitgap.domain.answer_sheet import PURPOSE_REVIEW, SheetKey, SheetProblem
+from fitgap.domain.answer_sheet import PURPOSE_REVIEW, SheetKey, SheetProblem, resolve_kind
 from fitgap.domain.enums import Disposition, Status
 from fitgap.errors import InvalidInputError
 from fitgap.importers.review_sheet import ReviewRow, exported_values_hash, read_review_sheet
@@ -46,12 +46,13 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
     by_op: dict[str, list[ReviewItem]] = {}
     for r in rows:
         disp = r.disposition.value if r.disposition else ""
-        key = SheetKey(r.operation_code, r.req_id, r.text_hash, r.revision,
+        key = SheetKey(r.operation_code, r.kind.value, r.req_id, r.text_hash, r.revision,
                        exported_values_hash(r.status.value, disp, r.note))
         assessed = f"{r.assessed_at:%Y/%m/%d} {r.assessed_by or ''}".strip() if r.assessed_at else ""
         by_op.setdefault(r.operation_code, []).append(ReviewItem(
             key=key.encode(), req_id=r.req_id, kubun=r.kubun.value + ("（経過措置）" if r.transitional else ""),
-            name=r.name, text=r.text, assessed=assessed, status=r.status.value, disposition=disp, note=r.note))
+            name=r.name, text=r.text, assessed=assessed, status=r.status.value, disposition=disp, note=r.note,
+            kind=r.kind.value, reason=r.reason, remarks=r.remarks))
     parts, demo = [], False
     for op in ops:
         if op.code in by_op:
@@ -105,12 +106,14 @@ def import_review_sheet(*, db: Database, user: str, path: Path, report_dir: Path
     with db.read() as session:
         export = check_workbook_meta(session, parsed.meta, purpose=PURPOSE_REVIEW, source=path.name)
         codes = {r.key.operation_code for r in parsed.edited}
-        current = {(r.operation_code, r.req_id): r
+        current = {(r.operation_code, r.kind.value, r.req_id): r
                    for r in sheet_items.sheet_items(session=session, operation_codes=codes, scope="all")}
+    kinds_of = sheet_items.kinds_by_id(current)
     rep = ReviewImportReport(source=path.name, export_id=export.id, dry_run=dry_run, untouched=parsed.untouched,
                              problems=list(parsed.problems), notices=list(parsed.notices),
                              stripped_chars=parsed.stripped_chars)
     for row in parsed.edited:
+        row = replace(row, key=resolve_kind(row.key, kinds_of))
         _plan_row(rep, row, current.get(row.key.item))
     if rep.changes:  # a dry run makes the same checks in a transaction that is rolled back
         _apply(db, user, rep, dry_run=dry_run)
@@ -121,17 +124,17 @@ def import_review_sheet(*, db: Database, user: str, path: Path, report_dir: Path
 
 
 def _conflict(rep: ReviewImportReport, row: ReviewRow, why: str) -> None:
-    text = f"{row.sheet} {row.row}行目 {row.key.req_id}: {why}"
+    text = f"{row.sheet} {row.row}行目 {row.key.label}: {why}"
     rep.conflicts.append(text)
     rep.problems.append(SheetProblem(row.sheet, row.row, f"競合: {why}。上書きしていません。",
                                      "fitgap で現在の内容を確かめ、必要なら書き出し直して記入してください。",
-                                     f"{row.key.operation_code}:{row.key.req_id}"))
+                                     str(row.key)))
 
 
 def _plan_row(rep: ReviewImportReport, row: ReviewRow, cur: sheet_items.SheetItemRow | None) -> None:
     if cur is None:
-        rep.problems.append(SheetProblem(row.sheet, row.row, f"{row.key.req_id} は現行の仕様書にない要件です。",
-                                         "最新の要件で書き出し直してください。", f"{row.key.operation_code}:{row.key.req_id}"))
+        rep.problems.append(SheetProblem(row.sheet, row.row, f"{row.key.label} は現行の仕様書にない要件です。",
+                                         "最新の要件で書き出し直してください。", str(row.key)))
         return
     same_now = (cur.status, cur.disposition, cur.note) == (row.status, row.disposition, row.note)
     if same_now:
@@ -157,7 +160,7 @@ def _plan_row(rep: ReviewImportReport, row: ReviewRow, cur: sheet_items.SheetIte
 
 def _apply(db: Database, user: str, rep: ReviewImportReport, *, dry_run: bool = False) -> None:
     """All changes of the workbook in one transaction; items changed meanwhile are conflicts."""
-    by_key = {ItemKey(*c.row.key.item): c for c in rep.changes}
+    by_key = {ItemKey.of(*c.row.key.item): c for c in rep.changes}
     changes = {
         key: ItemChange(status=c.fields.get("status", UNSET), disposition=_disp(c.fields.get("disposition", UNSET)),
                         note=c.fields.get("note", UNSET))

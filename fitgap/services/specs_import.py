@@ -1,5 +1,12 @@
 """``fitgap import-spec``: read a requirement list, add it as a new spec version, carry assessments over.
 
+- One version may come as several files (機能要件一覧, 帳票要件, one per chapter): they are read together,
+  as one version, with one comparison against the previous version; a file can also be added later to an
+  existing version (``add_to_version``). The same (kind, ID) in two files is a problem.
+- Requirements are identified by (kind 機能/帳票, ID); rows marked 削除 / 欠番 are listed, not imported.
+- Versions are kept in publication order: a list published before the current version is stored as
+  history and carries nothing over.
+
 Reading happens first and writes nothing. The write is ONE transaction: the new version, its requirements,
 the carried assessments and the audit events land together or not at all.
 """
@@ -11,16 +18,18 @@ import gc
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session
 
+from fitgap.domain.enums import RequirementKind
 from fitgap.domain.models import Operation, SpecVersion
-from fitgap.domain.records import Problem, RequirementRecord, SpecVersionInfo
+from fitgap.domain.records import Problem, RemovedRow, RequirementRecord, SpecVersionInfo
 from fitgap.domain.spec_carry import CarryStep, plan_carry
 from fitgap.domain.spec_diff import Change, SpecDiff, diff_versions
 from fitgap.errors import InvalidInputError
@@ -53,11 +62,30 @@ class ParsedList:
     skipped_sheets: list[SkippedSheet] = field(default_factory=list)
     info: SpecVersionInfo | None = None  # canonical lists say which operation and version they are
     stripped_chars: int = 0  # control and invisible characters removed from names and texts
+    removed: list[RemovedRow] = field(default_factory=list)  # rows marked 削除 / 欠番
+    stated_published: date | None = None  # the date the file states (cover sheet, 変更履歴)
+    stated_label: str | None = None  # the version label on the cover sheet
+    sha256: str = ""
+
+
+@dataclass
+class FileSummary:
+    """What one file of the version brought."""
+
+    name: str
+    functions: int
+    forms: int
+    removed: int
+    already_imported: bool = False  # this very file is already part of the version: skipped
+
+    @property
+    def requirements(self) -> int:
+        return self.functions + self.forms
 
 
 @dataclass
 class ImportReport:
-    source_file: str
+    source_file: str  # the file names, comma-separated
     operation_code: str
     operation_name: str
     version_label: str
@@ -73,6 +101,12 @@ class ImportReport:
     written: bool = False
     problems_file: Path | None = None
     stripped_chars: int = 0  # control and invisible characters removed from names and texts
+    files: list[FileSummary] = field(default_factory=list)
+    removed_rows: list[RemovedRow] = field(default_factory=list)
+    published_on: date | None = None
+    historical: bool = False  # an older publication than the current version: stored as history only
+    current_label: str | None = None  # the version that stays current when ``historical``
+    added_to: str | None = None  # the label of the existing version the files were added to
 
     def carried(self, reason: str) -> int:
         return sum(1 for s in self.carry if s.reason == reason)
@@ -82,11 +116,48 @@ def read_list(path: Path, *, mapping: Path | None, progress: Progress | None = N
     """Parse any accepted file. A .csv with a .toml beside it is the canonical format fitgap ships."""
     if path.suffix.lower() == ".csv" and path.with_suffix(".toml").exists() and mapping is None:
         lst = read_canonical(path)
-        return ParsedList(path, lst.requirements, lst.problems, info=lst.info)
+        return ParsedList(path, lst.requirements, lst.problems, info=lst.info, sha256=_sha256(path))
     profile = load_profile(mapping) if mapping is not None else None
     result = read_spec_file(path, profile=profile, progress=(lambda n: progress("読み込み", n)) if progress else None)
-    return ParsedList(path, result.requirements, result.problems, result.skipped_sheets,
-                      stripped_chars=result.stripped_chars)
+    return ParsedList(path, result.requirements, result.problems, result.skipped_sheets, removed=result.removed,
+                      stated_published=result.published_on(), stated_label=result.stated_label,
+                      sha256=_sha256(path), stripped_chars=result.stripped_chars)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def combine(lists: Sequence[ParsedList]) -> ParsedList:
+    """Several files of one version as one list: the same (kind, ID) in two files is a problem."""
+    if len(lists) == 1:
+        return lists[0]
+    first = lists[0]
+    out = ParsedList(first.source, [], [], info=next((p.info for p in lists if p.info), None))
+    seen: dict[tuple[str, str], RequirementRecord] = {}
+    for p in lists:
+        out.problems += p.problems
+        out.skipped_sheets += p.skipped_sheets
+        out.removed += p.removed
+        out.stripped_chars += p.stripped_chars
+        for r in p.requirements:
+            other = seen.get(r.key)
+            if other is not None:
+                out.problems.append(Problem(
+                    f"{r.label}: {other.source_file} にもあります ({other.source_sheet} {other.source_row}行目)。",
+                    "同じ版のファイルが重複していないか確かめてください。", sheet=f"{r.source_file}:{r.source_sheet}",
+                    row=r.source_row,
+                ))
+                continue
+            seen[r.key] = r
+            out.requirements.append(r)
+    out.stated_published = next((p.stated_published for p in lists if p.stated_published), None)
+    out.stated_label = next((p.stated_label for p in lists if p.stated_label), None)
+    return out
 
 
 _LABEL_RE = re.compile(r"第\s*(\d+(?:\.\d+)?)\s*版|[vV](?:er)?\.?\s*(\d+(?:\.\d+)?)")
@@ -102,6 +173,7 @@ def label_from_name(name: str) -> str | None:
 
 
 def _resolve_operation(session: Session, parsed: ParsedList, operation: str | None) -> Operation:
+    """The operation named, stated by a canonical list, or told by the IDs' 業務コード."""
     prefixes = {p for r in parsed.requirements if (p := id_prefix(r.req_id))}
     ops = operations.list_operations(session=session)
     owner = {c: op for op in ops for c in op.all_codes()}
@@ -135,8 +207,8 @@ def _resolve_operation(session: Session, parsed: ParsedList, operation: str | No
     return op
 
 
-def _problems_error(parsed: ParsedList) -> BadRowsError:
-    lines = [f"{parsed.source.name} に読めない行が {len(parsed.problems)} 件あるため、何も取り込みませんでした:"]
+def _problems_error(parsed: ParsedList, names: str) -> BadRowsError:
+    lines = [f"{names} に読めない行が {len(parsed.problems)} 件あるため、何も取り込みませんでした:"]
     for p in parsed.problems[:MAX_PROBLEMS_SHOWN]:
         lines.append(f"  {p}")
     if len(parsed.problems) > MAX_PROBLEMS_SHOWN:
@@ -152,7 +224,7 @@ def save_problems(source: Path, problems: list[Problem]) -> Path:
     out = source.with_name(f"{source.stem}_取込エラー.csv")
     with staged_file(out) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["シート", "行", "内容", "対処"])
+        w.writerow(["シート", "行", "内容", "対処"])  # the sheet is "file:sheet" when several files were read
         for p in problems:
             w.writerow([p.sheet or "", p.row or "", p.message, p.hint])
     return out
@@ -176,44 +248,99 @@ def _gc_paused() -> Iterator[None]:
 def import_spec(
     *,
     db: Database,
-    path: Path,
     user: str,
+    path: Path | None = None,
+    paths: Sequence[Path] = (),
     operation: str | None = None,
     version: str | None = None,
     published: date | None = None,
     mapping: Path | None = None,
+    add_to_version: str | None = None,
     dry_run: bool = False,
     skip_bad_rows: bool = False,
     progress: Progress | None = None,
     now: datetime | None = None,
 ) -> ImportReport:
-    """Import one requirement list as a new version of its operation's spec (see the module docstring)."""
-    parsed = read_list(path, mapping=mapping, progress=progress)
+    """Import one or more files as one version of their operation's spec (see the module docstring).
+
+    ``add_to_version``: add the files to that existing version instead (e.g. the 帳票要件 workbook that came
+    after the 機能要件 one); what they add is compared with the previous version as if imported together.
+    """
+    files = list(dict.fromkeys([*([path] if path is not None else []), *paths]))
+    if not files:
+        raise InvalidInputError("取り込むファイルが指定されていません。", "要件一覧のファイルを指定してください。")
+    lists = [read_list(p, mapping=mapping, progress=progress) for p in files]
+    parsed = combine(lists)
+    names = "、".join(p.name for p in files)
     if parsed.problems and not skip_bad_rows:
-        raise _problems_error(parsed)
-    if not parsed.requirements:
-        raise InvalidInputError(f"{path.name} から取り込める要件がありません。", "ファイルの内容を確かめてください。")
-    label = version or (parsed.info.label if parsed.info else None) or label_from_name(path.name)
+        raise _problems_error(parsed, names)
+    if not parsed.requirements and not parsed.removed:
+        raise InvalidInputError(f"{names} から取り込める要件がありません。", "ファイルの内容を確かめてください。")
+    label = (add_to_version or version or (parsed.info.label if parsed.info else None) or _label_from_names(files)
+             or parsed.stated_label)
     if not label:
         raise InvalidInputError("版を判別できません。", "--version で版を指定してください (例: --version 第6.1版)。")
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    published = published or (parsed.info.published_on if parsed.info else None) or parsed.stated_published
+    plan = _Plan(parsed, lists, label, published, add_to_version is not None)
     if dry_run:
         with db.read() as session:
-            return _run(session, parsed, operation, label, published, sha, user, now, dry_run=True, progress=progress)
+            return _run(session, plan, operation, user, now, dry_run=True, progress=progress)
     with db.write() as session:
-        report = _run(session, parsed, operation, label, published, sha, user, now, dry_run=False, progress=progress)
+        report = _run(session, plan, operation, user, now, dry_run=False, progress=progress)
     if parsed.problems and report.written:
-        report.problems_file = save_problems(path, parsed.problems)
+        report.problems_file = save_problems(files[0], parsed.problems)
     return report
 
 
-def _run(session: Session, parsed: ParsedList, operation: str | None, label: str, published: date | None,
-         sha: str, user: str, now: datetime | None, *, dry_run: bool, progress: Progress | None) -> ImportReport:
+def _label_from_names(files: Sequence[Path]) -> str | None:
+    labels = {lb for p in files if (lb := label_from_name(p.name))}
+    if len(labels) > 1:
+        raise InvalidInputError(
+            f"ファイル名の版が違います ({'、'.join(sorted(labels))})。一度に取り込めるのは一つの版のファイルだけです。",
+            "版ごとに分けて取り込むか、--version で版を指定してください。",
+        )
+    return next(iter(labels), None)
+
+
+@dataclass
+class _Plan:
+    parsed: ParsedList
+    lists: list[ParsedList]
+    label: str
+    published: date | None
+    adding: bool
+
+
+def _summaries(lists: Sequence[ParsedList], known: set[str]) -> list[FileSummary]:
+    out = []
+    for p in lists:
+        forms = sum(1 for r in p.requirements if r.kind is RequirementKind.FORM)
+        out.append(FileSummary(p.source.name, len(p.requirements) - forms, forms, len(p.removed),
+                               already_imported=p.sha256 in known))
+    return out
+
+
+def _run(session: Session, plan: _Plan, operation: str | None, user: str, now: datetime | None, *, dry_run: bool,
+         progress: Progress | None) -> ImportReport:
+    parsed = plan.parsed
     op = _resolve_operation(session, parsed, operation)
     versions = specs.list_versions(session=session, operation_code=op.code)
-    previous = versions[-1] if versions else None
-    same_file = next((v for v in versions if v.source_sha256 == sha), None)
-    same_label = next((v for v in versions if v.label == label), None)
+    known = specs.sources_by_sha(session=session, operation_code=op.code)
+    if plan.adding:
+        return _run_add(session, plan, op, versions, known, user, now, dry_run=dry_run, progress=progress)
+    current = versions[-1] if versions else None
+    same_label = next((v for v in versions if v.label == plan.label), None)
+    hits = [known[p.sha256][0] for p in plan.lists if p.sha256 in known]
+    same_file: SpecVersion | None = None
+    if hits and len(hits) == len(plan.lists) and len({v.id for v in hits}) == 1:
+        same_file = hits[0]
+    elif hits:
+        v = hits[0]
+        raise InvalidInputError(
+            f"{'、'.join(p.source.name for p in plan.lists if p.sha256 in known)} はすでに {op.name} の {v.label} として"
+            "取り込まれています。",
+            f"残りのファイルをその版に加えるなら --add-to-version {v.label} を付けて、そのファイルだけを指定してください。",
+        )
     if same_file is None and same_label is not None:
         # the same list again (e.g. re-saved, or the bundled list itself): nothing to do
         existing = spec_carry.version_requirements(session=session, spec_version_id=same_label.id or 0)
@@ -221,56 +348,150 @@ def _run(session: Session, parsed: ParsedList, operation: str | None, label: str
             same_file = same_label
     if same_file is None and same_label is not None:
         raise InvalidInputError(
-            f"{op.name} の {label} はすでに取り込まれています (内容の違うファイルです)。",
-            "新しい版なら --version で別の版名を指定してください。",
+            f"{op.name} の {plan.label} はすでに取り込まれています (内容の違うファイルです)。",
+            f"新しい版なら --version で別の版名を、同じ版の別のファイルなら --add-to-version {plan.label} を指定してください。",
         )
+    newer = [v for v in versions if plan.published and v.published_on and v.published_on > plan.published]
+    historical = bool(newer) and same_file is None
+    previous = current
+    if historical:
+        # compared with the version published just before it, for the summary; nothing is carried
+        older = [v for v in versions if v not in newer]
+        previous = older[-1] if older else None
     old_reqs = spec_carry.version_requirements(session=session, spec_version_id=previous.id or 0) if previous else []
     diff = diff_versions(old_reqs, parsed.requirements)
-    assessments = spec_carry.assessments_by_req_id(session=session, operation_code=op.code)
-    carry = plan_carry(diff, assessments, old_version_id=previous.id if previous else None)
+    carry: list[CarryStep] = []
+    if not historical:
+        assessments = spec_carry.assessments_by_key(session=session, operation_code=op.code)
+        carry = plan_carry(diff, assessments, old_version_id=previous.id if previous else None)
     report = ImportReport(
-        source_file=parsed.source.name, operation_code=op.code, operation_name=op.name,
-        version_label=same_file.label if same_file else label, previous_label=previous.label if previous else None,
+        source_file="、".join(p.source.name for p in plan.lists), operation_code=op.code, operation_name=op.name,
+        version_label=same_file.label if same_file else plan.label, previous_label=previous.label if previous else None,
         requirements=len(parsed.requirements), counts=diff.counts(), diff=diff, carry=carry,
         problems=parsed.problems, skipped_sheets=parsed.skipped_sheets, dry_run=dry_run,
-        already_imported=same_file is not None, stripped_chars=parsed.stripped_chars,
+        already_imported=same_file is not None, files=_summaries(plan.lists, set(known)),
+        removed_rows=parsed.removed, published_on=plan.published, historical=historical,
+        current_label=current.label if historical and current else None,
+        stripped_chars=parsed.stripped_chars,
     )
     if dry_run or same_file is not None:
         return report
     if progress:
         progress("書き込み", len(parsed.requirements))
     at = now or datetime.now(UTC)
-    _write(session, op, parsed, label, published, sha, user, at, previous, report)
+    _write(session, op, plan, user, at, previous, report, before=newer[0] if historical else None)
     report.written = True
     return report
 
 
-def _write(session: Session, op: Operation, parsed: ParsedList, label: str, published: date | None, sha: str,
-           user: str, at: datetime, previous: SpecVersion | None, report: ImportReport) -> None:
+def _run_add(session: Session, plan: _Plan, op: Operation, versions: list[SpecVersion],
+             known: dict[str, tuple[SpecVersion, Any]], user: str, now: datetime | None, *, dry_run: bool,
+             progress: Progress | None) -> ImportReport:
+    target = next((v for v in versions if v.label == plan.label), None)
+    if target is None:
+        have = "、".join(v.label for v in versions) or "(なし)"
+        raise InvalidInputError(f"{op.name} に {plan.label} の版はありません (取り込み済みの版: {have})。",
+                                "--add-to-version には取り込み済みの版名を指定してください。")
+    elsewhere = [p.source.name for p in plan.lists if p.sha256 in known and known[p.sha256][0].id != target.id]
+    if elsewhere:
+        v = next(known[p.sha256][0] for p in plan.lists if p.source.name == elsewhere[0])
+        raise InvalidInputError(f"{'、'.join(elsewhere)} はすでに {v.label} として取り込まれています。",
+                                "ファイルと版を確かめてください。")
+    new_lists = [p for p in plan.lists if p.sha256 not in known]
+    parsed = combine(new_lists) if new_lists else ParsedList(plan.lists[0].source, [], [])
+    is_current = target.id == versions[-1].id
+    existing = spec_carry.version_requirements(session=session, spec_version_id=target.id or 0)
+    have_keys = {(r.kind, r.req_id): r for r in existing}
+    clashes = [r for r in parsed.requirements if r.key in have_keys]
+    if clashes:
+        shown = "、".join(r.label for r in clashes[:10]) + (f" 他{len(clashes) - 10}件" if len(clashes) > 10 else "")
+        first = have_keys[clashes[0].key]
+        raise InvalidInputError(
+            f"{'、'.join(p.source.name for p in new_lists)} の {len(clashes)} 件は {plan.label} にすでにあります: {shown}"
+            f"（例: {clashes[0].label} は {first.source_file} {first.source_sheet} {first.source_row}行目）。何も取り込みませんでした。",
+            "別の版のファイルでないか、同じファイルを二度加えていないか確かめてください。",
+        )
+    idx = versions.index(target)
+    previous = versions[idx - 1] if idx > 0 else None
+    old_reqs = spec_carry.version_requirements(session=session, spec_version_id=previous.id or 0) if previous else []
+    added_diff = diff_versions(old_reqs, parsed.requirements)
+    added_diff.items = [i for i in added_diff.items if i.change is not Change.REMOVED]
+    carry: list[CarryStep] = []
+    if is_current and parsed.requirements:
+        whole = diff_versions(old_reqs, [*existing, *parsed.requirements])
+        assessments = spec_carry.assessments_by_key(session=session, operation_code=op.code)
+        carry = plan_carry(whole, assessments, old_version_id=previous.id if previous else None)
+    report = ImportReport(
+        source_file="、".join(p.source.name for p in plan.lists), operation_code=op.code, operation_name=op.name,
+        version_label=target.label, previous_label=previous.label if previous else None,
+        requirements=len(parsed.requirements), counts=added_diff.counts(), diff=added_diff, carry=carry,
+        problems=parsed.problems, skipped_sheets=parsed.skipped_sheets, dry_run=dry_run,
+        already_imported=not new_lists, files=_summaries(plan.lists, set(known)), removed_rows=parsed.removed,
+        published_on=target.published_on, historical=not is_current,
+        current_label=versions[-1].label if not is_current else None, added_to=target.label,
+    )
+    if dry_run or not new_lists:
+        return report
+    if progress:
+        progress("書き込み", len(parsed.requirements))
+    at = now or datetime.now(UTC)
+    vid = target.id or 0
+    specs.insert_records(session=session, records=parsed.requirements, spec_version_id=vid, operation_code=op.code,
+                         current=is_current, first_order=specs.max_doc_order(session=session, spec_version_id=vid) + 1)
+    _add_sources(session, new_lists, vid, user, at)
+    spec_carry.update_assessments(session=session, rows=[s.row() for s in carry])
+    _audit(session, op, plan.label, new_lists, user, at, previous, report, action="spec.add_files")
+    report.written = True
+    return report
+
+
+def _add_sources(session: Session, lists: Sequence[ParsedList], version_id: int, user: str, at: datetime) -> None:
+    for p in lists:
+        specs.add_source(session=session, spec_version_id=version_id, file_name=p.source.name, sha256=p.sha256,
+                         requirements=len(p.requirements), removed_rows=len(p.removed), imported_at=at,
+                         imported_by=user)
+
+
+def _write(session: Session, op: Operation, plan: _Plan, user: str, at: datetime, previous: SpecVersion | None,
+           report: ImportReport, *, before: SpecVersion | None) -> None:
+    parsed = plan.parsed
     title = parsed.info.title if parsed.info and parsed.info.title else op.spec_document
     spec = specs.get_or_create_spec(session=session, operation_code=op.code, title=title)
     info = SpecVersionInfo(
-        operation_code=op.code, label=label, title=title,
-        published_on=published or (parsed.info.published_on if parsed.info else None),
+        operation_code=op.code, label=plan.label, title=title, published_on=plan.published,
         effective_on=parsed.info.effective_on if parsed.info else None,
     )
     version = specs.add_version(session=session, spec=spec, info=info, imported_at=at, imported_by=user,
-                                source_file=parsed.source.name, source_sha256=sha)
+                                source_file=plan.lists[0].source.name, source_sha256=plan.lists[0].sha256,
+                                before_seq=before.seq if before is not None else None)
     vid = version.id or 0
-    specs.insert_records(session=session, records=parsed.requirements, spec_version_id=vid, operation_code=op.code)
-    spec_carry.retire_other_versions(session=session, operation_code=op.code, spec_version_id=vid)
-    spec_carry.update_assessments(session=session, rows=[s.row() for s in report.carry])
+    specs.insert_records(session=session, records=parsed.requirements, spec_version_id=vid, operation_code=op.code,
+                         current=before is None)
+    _add_sources(session, plan.lists, vid, user, at)
+    if before is None:
+        spec_carry.retire_other_versions(session=session, operation_code=op.code, spec_version_id=vid)
+        spec_carry.update_assessments(session=session, rows=[s.row() for s in report.carry])
+    _audit(session, op, plan.label, plan.lists, user, at, previous, report,
+           action="spec.import_history" if before is not None else "spec.import")
+
+
+def _audit(session: Session, op: Operation, label: str, lists: Sequence[ParsedList], user: str, at: datetime,
+           previous: SpecVersion | None, report: ImportReport, *, action: str) -> None:
     batch = audit.new_batch()
     summary = " ".join(f"{c.value}{n}" for c, n in report.counts.items())
-    events = [_event(at, user, batch, "spec.import", "spec_version", f"{op.code}:{label}", None,
-                     previous.label if previous else None, f"{parsed.source.name} {summary}")]
+    files = "、".join(p.source.name for p in lists)
+    events = [_event(at, user, batch, action, "spec_version", f"{op.code}:{label}", None,
+                     previous.label if previous else None, f"{files} {summary}")]
     for s in report.carry:
-        key = f"{op.code}:{s.req_id}"
+        key = f"{op.code}:{s.kind}:{s.req_id}"
         if s.reason == "review":
             events.append(_event(at, user, batch, "spec.import.review", "assessment", key, "needs_review", False, True))
         else:
             events.append(_event(at, user, batch, f"spec.import.{s.reason}", "assessment", key, "archived",
                                  s.old_archived, s.archived))
+            if s.needs_review != s.old_needs_review:
+                events.append(_event(at, user, batch, f"spec.import.{s.reason}", "assessment", key, "needs_review",
+                                     s.old_needs_review, s.needs_review))
     audit.record_many(session=session, rows=events)
 
 

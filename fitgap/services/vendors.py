@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from fitgap.domain.answer_sheet import PURPOSE_VENDOR, SheetKey, SheetProblem
+from fitgap.domain.answer_sheet import PURPOSE_VENDOR, SheetKey, SheetProblem, resolve_kind
 from fitgap.domain.models import Operation, Vendor, VendorExport
 from fitgap.errors import InvalidInputError, NotFoundError
 from fitgap.importers.answer_workbook import WorkbookMeta
@@ -82,10 +82,11 @@ def export_vendor_sheet(
         )
     by_op: dict[str, list[VendorItem]] = {}
     for r in rows:
-        a = prefill.get((r.operation_code, r.req_id))
+        a = prefill.get((r.operation_code, r.kind.value, r.req_id))
         kubun = r.kubun.value + ("（経過措置）" if r.transitional else "")
         by_op.setdefault(r.operation_code, []).append(VendorItem(
-            key=SheetKey(r.operation_code, r.req_id, r.text_hash).encode(), req_id=r.req_id, kubun=kubun,
+            key=SheetKey(r.operation_code, r.kind.value, r.req_id, r.text_hash).encode(), req_id=r.req_id,
+            kind=r.kind.value, kubun=kubun, reason=r.reason, remarks=r.remarks,
             name=r.name, text=r.text, status=r.status.value, note=r.note,
             answer=a.answer.value if a else None, planned_date=a.planned_date if a else None,
             cost_kyen=a.cost_kyen if a else None, comment=a.comment if a else "",
@@ -226,26 +227,28 @@ def _plan(session: Session, rep: VendorImportReport, answers: list[VendorAnswerR
           vendor_id: int) -> None:
     codes = {a.key.operation_code for a in answers}
     hashes = sheet_items.current_hashes(session=session, operation_codes=codes)
+    kinds_of = sheet_items.kinds_by_id(hashes)
     current = vendors.current_answers(session=session, vendor_id=vendor_id, operation_codes=codes)
     exported = set(meta.keys)
     for a in answers:
-        item = (a.key.operation_code, a.key.req_id)
-        label = f"{a.key.operation_code}:{a.key.req_id}"
-        if exported and a.key.encode() not in exported:
-            rep.problems.append(SheetProblem(a.sheet, a.row, f"{a.key.req_id} はこのブックで書き出した要件ではありません。",
+        key = resolve_kind(a.key, kinds_of)
+        item = key.item
+        label = str(key)
+        if exported and key.cell not in exported:
+            rep.problems.append(SheetProblem(a.sheet, a.row, f"{key.label} はこのブックで書き出した要件ではありません。",
                                              "別のブックから行をコピーしないでください。", label))
             continue
         th = hashes.get(item)
         if th is None:
-            rep.problems.append(SheetProblem(a.sheet, a.row, f"{a.key.req_id} は現行の仕様書にない要件です（削除された可能性）。",
+            rep.problems.append(SheetProblem(a.sheet, a.row, f"{key.label} は現行の仕様書にない要件です（削除された可能性）。",
                                              "最新の要件で書き出し直してください。", label))
             continue
-        if th != a.key.text_hash:
-            rep.problems.append(SheetProblem(a.sheet, a.row, f"{a.key.req_id} は書き出し後に要件の本文が変わりました。回答は取り込みません。",
+        if th != key.text_hash:
+            rep.problems.append(SheetProblem(a.sheet, a.row, f"{key.label} は書き出し後に要件の本文が変わりました。回答は取り込みません。",
                                              "新しい本文で書き出し直し、改めて回答してもらってください。", label))
             continue
         old = current.get(item)
-        change = AnswerChange(a.sheet, a.row, a.key, a, old)
+        change = AnswerChange(a.sheet, a.row, key, a, old)
         if old is None:
             rep.added.append(change)
         elif (old.answer, old.planned_date, old.cost_kyen, old.comment) == (a.answer, a.planned_date, a.cost_kyen, a.comment):
@@ -300,7 +303,7 @@ def older_message(change: AnswerChange, sheet_exported: datetime | None) -> str:
 def _apply(session: Session, rep: VendorImportReport, vendor_id: int, export_id: str, now: datetime) -> None:
     vendors.supersede(session=session, answer_ids=[c.old.id for c in rep.changed if c.old is not None])
     rows = [{
-        "vendor_id": vendor_id, "operation_code": c.key.operation_code, "req_id": c.key.req_id,
+        "vendor_id": vendor_id, "operation_code": c.key.operation_code, "kind": c.key.kind, "req_id": c.key.req_id,
         "answer": c.new.answer.value, "planned_date": c.new.planned_date, "cost_kyen": c.new.cost_kyen,
         "comment": c.new.comment, "export_id": export_id, "text_hash": c.key.text_hash, "received_at": now,
         "superseded": False,
@@ -311,13 +314,13 @@ def _apply(session: Session, rep: VendorImportReport, vendor_id: int, export_id:
 # ---- queries ------------------------------------------------------------------------------------------
 
 
-def vendor_answers_for_item(*, db: Database, operation_code: str, req_id: str,
+def vendor_answers_for_item(*, db: Database, operation_code: str, req_id: str, kind: str = "機能",
                             include_superseded: bool = False) -> list[VendorAnswerView]:
     """Every vendor's answer to one requirement, newest first, answers missing the deadline flagged."""
     with db.read() as session:
         op = operations.get_operation(session=session, code=operation_code)
         if op is None:
             raise NotFoundError(f"業務 {operation_code} はありません。")
-        return vendors.answers_for_item(session=session, operation_code=operation_code, req_id=req_id,
+        return vendors.answers_for_item(session=session, operation_code=operation_code, kind=kind, req_id=req_id,
                                         deadline=op.deadline, include_superseded=include_superseded)
 

@@ -63,3 +63,35 @@ def get_last_view(*, db: Database) -> tuple[ItemFilter, ItemSort] | None:
         return loads(raw)
     except (ValueError, KeyError):
         return None
+
+
+def list_view_definitions(*, db: Database) -> list[tuple[str, ItemFilter, ItemSort, datetime]]:
+    """Every saved view with its conditions, by name."""
+    with db.read() as session:
+        rows = list(session.exec(select(SavedView).order_by(SavedView.name)))
+    out = []
+    for v in rows:
+        try:
+            flt, sort = loads(v.definition)
+        except (ValueError, KeyError):
+            flt, sort = ItemFilter(), ItemSort()
+        out.append((v.name, flt, sort, v.updated_at))
+    return out
+
+
+def rename_view(*, db: Database, name: str, new_name: str) -> None:
+    """Rename a saved view; the new name must be free."""
+    new_name = new_name.strip()
+    if not new_name:
+        raise InvalidInputError("ビューの名前が空です。", "名前を入力してください。")
+    with db.write() as session:
+        view = session.exec(select(SavedView).where(SavedView.name == name)).first()
+        if view is None:
+            raise NotFoundError(f"ビュー「{name}」はありません。", "一覧を開き直してください。")
+        if new_name == name:
+            return
+        if session.exec(select(SavedView).where(SavedView.name == new_name)).first() is not None:
+            raise InvalidInputError(f"ビュー「{new_name}」はすでにあります。", "別の名前にしてください。")
+        view.name = new_name
+        view.updated_at = datetime.now(UTC)
+        session.add(view)

@@ -125,14 +125,14 @@ def orphan_check(conn: sa.Connection) -> CheckResult:
     ver = m.SpecVersion.__table__  # type: ignore[attr-defined]
     for label, table in (("確認結果", m.Assessment.__table__), ("ベンダー回答", m.VendorAnswer.__table__)):  # type: ignore[attr-defined]
         stmt = (
-            sa.select(table.c.operation_code, table.c.req_id)
+            sa.select(table.c.operation_code, table.c.kind, table.c.req_id)
             .where(~sa.exists().where(sa.and_(req.c.operation_code == table.c.operation_code,
-                                              req.c.req_id == table.c.req_id)))
-            .order_by(table.c.operation_code, table.c.req_id)
+                                              req.c.kind == table.c.kind, req.c.req_id == table.c.req_id)))
+            .order_by(table.c.operation_code, table.c.req_id, table.c.kind)
         )
         rows = conn.execute(stmt).all()
         if rows:
-            shown = "、".join(f"{o}:{r}" for o, r in rows[:MAX_LISTED]) + (" …" if len(rows) > MAX_LISTED else "")
+            shown = "、".join(f"{o}:{k}:{r}" for o, k, r in rows[:MAX_LISTED]) + (" …" if len(rows) > MAX_LISTED else "")
             result.problems.append(f"どの版の要件にも対応しない{label}が {len(rows)} 件あります（{shown}）。")
     # the requirements marked current must all belong to the operation's latest version
     latest = (

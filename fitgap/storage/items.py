@@ -41,8 +41,10 @@ severity_expr = sa.case(
 _KUBUN_ORDER = sa.case({k.value: i for i, k in enumerate(Kubun)}, value=req.c.kubun)
 _STATUS_ORDER = sa.case({s.value: i for i, s in enumerate(Status)}, value=status_expr)
 SORT_COLUMNS: dict[str, Any] = {
+    "document": req.c.doc_order,
     "operation": ops.c.order,
-    "req_id": req.c.req_id,
+    "req_id": req.c.id_sort,
+    "kind": req.c.kind,
     "name": req.c.name,
     "kubun": _KUBUN_ORDER,
     "status": _STATUS_ORDER,
@@ -52,16 +54,15 @@ SORT_COLUMNS: dict[str, Any] = {
 }
 
 ROW_COLUMNS = (
-    req.c.operation_code, req.c.req_id, req.c.name, req.c.kind, req.c.kubun, req.c.transitional, status_expr.label("status"),
+    req.c.operation_code, req.c.kind, req.c.req_id, req.c.name, req.c.kind, req.c.kubun, req.c.transitional, status_expr.label("status"),
     asm.c.disposition, severity_expr.label("severity"), review_expr.label("needs_review"), note_expr.label("note"),
     revision_expr.label("revision"), asm.c.assessed_by, asm.c.assessed_at,
 )
 
 
 def _joined() -> sa.FromClause:
-    return req.outerjoin(asm, sa.and_(asm.c.operation_code == req.c.operation_code, asm.c.req_id == req.c.req_id)).join(
-        ops, ops.c.code == req.c.operation_code
-    )
+    return req.outerjoin(asm, sa.and_(asm.c.operation_code == req.c.operation_code, asm.c.kind == req.c.kind,
+                                      asm.c.req_id == req.c.req_id)).join(ops, ops.c.code == req.c.operation_code)
 
 
 def build_where(
@@ -131,44 +132,48 @@ def count(*, session: Session, where: list[Any]) -> int:
 
 
 def page(*, session: Session, where: list[Any], sort: str, descending: bool, offset: int, limit: int) -> list[Any]:
-    key = SORT_COLUMNS.get(sort, req.c.req_id)
+    key = SORT_COLUMNS.get(sort, req.c.doc_order)
     order = [key.desc() if descending else key.asc()]
     if sort != "operation":
         order.append(ops.c.order)
-    order.append(req.c.req_id)
+    order += [req.c.doc_order, req.c.kind, req.c.req_id]
     stmt = sa.select(*ROW_COLUMNS).select_from(_joined()).where(*where).order_by(*order).offset(offset).limit(limit)
     return list(session.execute(stmt))
 
 
-def keys(*, session: Session, where: list[Any]) -> list[tuple[str, str]]:
-    stmt = sa.select(req.c.operation_code, req.c.req_id).select_from(_joined()).where(*where).order_by(ops.c.order, req.c.req_id)
-    return [(a, b) for a, b in session.execute(stmt)]
+def keys(*, session: Session, where: list[Any]) -> list[tuple[str, str, str]]:
+    """(operation code, kind, ID) of the matching items, in 政令順 and document order."""
+    stmt = (sa.select(req.c.operation_code, req.c.kind, req.c.req_id).select_from(_joined()).where(*where)
+            .order_by(ops.c.order, req.c.doc_order, req.c.kind, req.c.req_id))
+    return [(a, k, b) for a, k, b in session.execute(stmt)]
 
 
-def rows_for_keys(*, session: Session, keys: Sequence[tuple[str, str]]) -> list[Any]:
+def rows_for_keys(*, session: Session, keys: Sequence[tuple[str, str, str]]) -> list[Any]:
     """Current requirement rows (with their assessment state) for the given keys."""
     out: list[Any] = []
     for i in range(0, len(keys), 400):
-        chunk = list(keys[i : i + 400])
+        chunk = [(op, str(kind), rid) for op, kind, rid in keys[i : i + 400]]
         stmt = (
             sa.select(*ROW_COLUMNS, req.c.spec_version_id, asm.c.id.label("assessment_id"))
             .select_from(_joined())
-            .where(req.c.current == sa.true(), sa.tuple_(req.c.operation_code, req.c.req_id).in_(chunk))
+            .where(req.c.current == sa.true(), sa.tuple_(req.c.operation_code, req.c.kind, req.c.req_id).in_(chunk))
         )
         out.extend(session.execute(stmt))
     return out
 
 
-def detail(*, session: Session, operation_code: str, req_id: str) -> Any:
+def detail(*, session: Session, operation_code: str, kind: str, req_id: str) -> Any:
     stmt = (
-        sa.select(*ROW_COLUMNS, req.c.text, req.c.category, req.c.source_file, req.c.source_sheet, req.c.source_row,
-                  req.c.spec_version_id, asm.c.basis_version_id)
+        sa.select(*ROW_COLUMNS, req.c.text, req.c.category, req.c.reason, req.c.remarks, req.c.source_file,
+                  req.c.source_sheet, req.c.source_row, req.c.spec_version_id, asm.c.basis_version_id)
         .select_from(_joined())
-        .where(req.c.current == sa.true(), req.c.operation_code == operation_code, req.c.req_id == req_id)
+        .where(req.c.current == sa.true(), req.c.operation_code == operation_code, req.c.kind == kind,
+               req.c.req_id == req_id)
     )
     return session.execute(stmt).first()
 
 
-def requirement_in_version(*, session: Session, spec_version_id: int, req_id: str) -> Any:
-    stmt = sa.select(req.c.text, req.c.kubun, req.c.name).where(req.c.spec_version_id == spec_version_id, req.c.req_id == req_id)
+def requirement_in_version(*, session: Session, spec_version_id: int, kind: str, req_id: str) -> Any:
+    stmt = sa.select(req.c.text, req.c.kubun, req.c.name, req.c.reason, req.c.remarks).where(
+        req.c.spec_version_id == spec_version_id, req.c.kind == kind, req.c.req_id == req_id)
     return session.execute(stmt).first()

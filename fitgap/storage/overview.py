@@ -32,7 +32,8 @@ def count_by_class_and_status(*, session: Session) -> list[CountRow]:
     review = sa.func.coalesce(a.c.needs_review, sa.false())
     stmt = (
         sa.select(r.c.operation_code, r.c.kubun, status, a.c.disposition, review, sa.func.count())
-        .select_from(r.outerjoin(a, sa.and_(a.c.operation_code == r.c.operation_code, a.c.req_id == r.c.req_id)))
+        .select_from(r.outerjoin(a, sa.and_(a.c.operation_code == r.c.operation_code, a.c.kind == r.c.kind,
+                                            a.c.req_id == r.c.req_id)))
         .where(r.c.current == sa.true())
         .group_by(r.c.operation_code, r.c.kubun, status, a.c.disposition, review)
     )

@@ -21,7 +21,8 @@ _VE: sa.Table = VendorExport.__table__  # type: ignore[attr-defined]
 
 def _assessed() -> sa.FromClause:
     """Current requirements joined with their assessments (inner: assessed ones only)."""
-    return _R.join(_A, sa.and_(_A.c.operation_code == _R.c.operation_code, _A.c.req_id == _R.c.req_id))
+    return _R.join(_A, sa.and_(_A.c.operation_code == _R.c.operation_code, _A.c.kind == _R.c.kind,
+                               _A.c.req_id == _R.c.req_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,7 @@ def gaps_by_disposition(*, session: Session) -> list[GapCount]:
 @dataclass(frozen=True, slots=True)
 class ItemRow:
     operation_code: str
+    kind: str
     req_id: str
     name: str
     kubun: Kubun
@@ -60,7 +62,7 @@ def blocking_requirements(*, session: Session) -> list[ItemRow]:
     """Gaps on 実装必須 without a disposition (or 要検討), and reverse gaps (実装不可 × 適合)."""
     undecided = sa.or_(_A.c.disposition.is_(None), _A.c.disposition == Disposition.UNDECIDED.value)
     stmt = (
-        sa.select(_R.c.operation_code, _R.c.req_id, _R.c.name, _R.c.kubun, _A.c.status, _A.c.disposition,
+        sa.select(_R.c.operation_code, _R.c.kind, _R.c.req_id, _R.c.name, _R.c.kubun, _A.c.status, _A.c.disposition,
                   _A.c.note)
         .select_from(_assessed())
         .where(
@@ -70,17 +72,18 @@ def blocking_requirements(*, session: Session) -> list[ItemRow]:
                 sa.and_(_R.c.kubun == Kubun.FORBIDDEN.value, _A.c.status == Status.FIT.value),
             ),
         )
-        .order_by(_R.c.operation_code, _R.c.req_id)
+        .order_by(_R.c.operation_code, _R.c.doc_order, _R.c.kind, _R.c.req_id)
     )
     return [
-        ItemRow(code, rid, name or "", Kubun(k), Status(st), Disposition(d) if d else None, note or "")
-        for code, rid, name, k, st, d, note in session.execute(stmt)
+        ItemRow(code, kind, rid, name or "", Kubun(k), Status(st), Disposition(d) if d else None, note or "")
+        for code, kind, rid, name, k, st, d, note in session.execute(stmt)
     ]
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerRow:
     operation_code: str
+    kind: str
     req_id: str
     name: str  # empty when the requirement is no longer current
     kubun: Kubun | None
@@ -94,27 +97,30 @@ class AnswerRow:
 
 def vendor_answers(*, session: Session) -> list[AnswerRow]:
     """Every vendor's latest (not superseded) answer, with the requirement's name and class."""
-    req = sa.and_(_R.c.operation_code == _VA.c.operation_code, _R.c.req_id == _VA.c.req_id, _R.c.current == sa.true())
+    req = sa.and_(_R.c.operation_code == _VA.c.operation_code, _R.c.kind == _VA.c.kind, _R.c.req_id == _VA.c.req_id,
+                  _R.c.current == sa.true())
     stmt = (
-        sa.select(_VA.c.operation_code, _VA.c.req_id, _R.c.name, _R.c.kubun, _V.c.name, _VA.c.answer,
+        sa.select(_VA.c.operation_code, _VA.c.kind, _VA.c.req_id, _R.c.name, _R.c.kubun, _V.c.name, _VA.c.answer,
                   _VA.c.planned_date, _VA.c.cost_kyen, _VA.c.comment, _VA.c.received_at)
         .select_from(_VA.join(_V, _V.c.id == _VA.c.vendor_id).outerjoin(_R, req))
         .where(_VA.c.superseded == sa.false())
-        .order_by(_VA.c.operation_code, _VA.c.req_id, _V.c.name)
+        .order_by(_VA.c.operation_code, _VA.c.req_id, _VA.c.kind, _V.c.name)
     )
     return [
-        AnswerRow(code, rid, name or "", Kubun(k) if k else None, vendor, VendorAnswerKind(ans), planned,
+        AnswerRow(code, kind, rid, name or "", Kubun(k) if k else None, vendor, VendorAnswerKind(ans), planned,
                   cost, comment or "", received)
-        for code, rid, name, k, vendor, ans, planned, cost, comment, received in session.execute(stmt)
+        for code, kind, rid, name, k, vendor, ans, planned, cost, comment, received in session.execute(stmt)
     ]
 
 
 def waiting_without_answer(*, session: Session) -> dict[str, int]:
     """Per operation: gaps waiting on the vendor (ベンダ対応待ち) that no vendor has answered yet."""
     answered = (
-        sa.select(_VA.c.operation_code, _VA.c.req_id).where(_VA.c.superseded == sa.false()).distinct().subquery()
+        sa.select(_VA.c.operation_code, _VA.c.kind, _VA.c.req_id).where(_VA.c.superseded == sa.false()).distinct()
+        .subquery()
     )
-    on = sa.and_(answered.c.operation_code == _R.c.operation_code, answered.c.req_id == _R.c.req_id)
+    on = sa.and_(answered.c.operation_code == _R.c.operation_code, answered.c.kind == _R.c.kind,
+                 answered.c.req_id == _R.c.req_id)
     stmt = (
         sa.select(_R.c.operation_code, sa.func.count())
         .select_from(_assessed().outerjoin(answered, on))

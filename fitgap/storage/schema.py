@@ -5,6 +5,9 @@ Version history
   2  systems and their links and milestones, vendors and their answers, saved views.
   3  a full-text index of requirements for Japanese substring search (SQLite FTS5, trigram tokenizer);
      other databases search with LIKE and need no index.
+  4  a requirement is identified by (operation, kind 機能/帳票, ID): assessments and vendor answers carry the
+     kind; requirements keep 要件の考え方・理由, 備考 and their order in the document; spec_source lists the
+     files each version was read from (see requirement_kind_step).
 
 A step is an explicit function from version N to N+1, run inside the same transaction as the version
 bump, so an interrupted upgrade leaves the database at version N.
@@ -25,8 +28,9 @@ from fitgap.domain import models as m
 from fitgap.errors import DatabaseError
 from fitgap.storage import search_index
 from fitgap.storage.db import Database, connect, sqlite_path
+from fitgap.storage.requirement_kind_step import step_3_to_4
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 META_TABLE = "fitgap_meta"
 
 V1_TABLES = [
@@ -64,7 +68,7 @@ def _step_2_to_3(conn: sa.Connection) -> None:
     search_index.create(conn)
 
 
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _step_1_to_2, 2: _step_2_to_3}
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _step_1_to_2, 2: _step_2_to_3, 3: step_3_to_4}
 
 
 def read_meta(conn: sa.Connection) -> dict[str, str]:

@@ -25,6 +25,11 @@ class SheetItemRow:
     name: str
     text: str
     text_hash: str
+    reason: str
+    remarks: str
+    needs_review: bool
+    basis_version_id: int | None
+    spec_version_id: int
     status: Status
     disposition: Disposition | None
     note: str
@@ -45,24 +50,27 @@ def sheet_items(*, session: Session, operation_codes: Iterable[str], scope: str 
     o = Operation.__table__  # type: ignore[attr-defined]
     stmt = (
         sa.select(r.c.operation_code, r.c.req_id, r.c.kind, r.c.kubun, r.c.transitional, r.c.name, r.c.text,
-                  r.c.text_hash, a.c.status, a.c.disposition, a.c.note, a.c.revision, a.c.assessed_by,
-                  a.c.assessed_at)
+                  r.c.text_hash, r.c.reason, r.c.remarks, a.c.needs_review, a.c.basis_version_id, r.c.spec_version_id,
+                  a.c.status, a.c.disposition, a.c.note, a.c.revision, a.c.assessed_by, a.c.assessed_at)
         .select_from(
             r.join(o, o.c.code == r.c.operation_code)
-            .outerjoin(a, sa.and_(a.c.operation_code == r.c.operation_code, a.c.req_id == r.c.req_id))
+            .outerjoin(a, sa.and_(a.c.operation_code == r.c.operation_code, a.c.kind == r.c.kind,
+                                  a.c.req_id == r.c.req_id))
         )
         .where(r.c.current == sa.true(), r.c.operation_code.in_(sorted(set(operation_codes))))
-        .order_by(o.c.order, r.c.req_id)
+        .order_by(o.c.order, r.c.doc_order, r.c.kind, r.c.req_id)
     )
     if scope == "gaps":
         stmt = stmt.where(a.c.status == Status.GAP.value)
     elif scope == "must":
         stmt = stmt.where(r.c.kubun == Kubun.MUST.value)
     out = []
-    for (code, req_id, kind, kubun, trans, name, text, th, status, disp, note, rev, by, at) in session.execute(stmt):
+    for (code, req_id, kind, kubun, trans, name, text, th, reason, remarks, review, basis, vid, status, disp, note,
+         rev, by, at) in session.execute(stmt):
         out.append(SheetItemRow(
             operation_code=code, req_id=req_id, kind=RequirementKind(kind), kubun=Kubun(kubun),
-            transitional=bool(trans), name=name or "", text=text or "", text_hash=th,
+            transitional=bool(trans), name=name or "", text=text or "", text_hash=th, reason=reason or "",
+            remarks=remarks or "", needs_review=bool(review), basis_version_id=basis, spec_version_id=vid,
             status=Status(status) if status else Status.UNCHECKED,
             disposition=Disposition(disp) if disp else None, note=note or "", revision=int(rev or 0),
             assessed_by=by, assessed_at=at,
@@ -70,9 +78,17 @@ def sheet_items(*, session: Session, operation_codes: Iterable[str], scope: str 
     return out
 
 
-def current_hashes(*, session: Session, operation_codes: Iterable[str]) -> dict[tuple[str, str], str]:
-    """Text hash of every current requirement of the operations, by (operation code, requirement ID)."""
+def current_hashes(*, session: Session, operation_codes: Iterable[str]) -> dict[tuple[str, str, str], str]:
+    """Text hash of every current requirement of the operations, by (operation code, kind, requirement ID)."""
     r = Requirement.__table__  # type: ignore[attr-defined]
-    stmt = sa.select(r.c.operation_code, r.c.req_id, r.c.text_hash).where(
+    stmt = sa.select(r.c.operation_code, r.c.kind, r.c.req_id, r.c.text_hash).where(
         r.c.current == sa.true(), r.c.operation_code.in_(sorted(set(operation_codes))))
-    return {(op, req): th for op, req, th in session.execute(stmt)}
+    return {(op, kind, req): th for op, kind, req, th in session.execute(stmt)}
+
+
+def kinds_by_id(keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], list[str]]:
+    """The kinds each (operation code, ID) has among the keys (to read sheets written before keys had kinds)."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for op, kind, req in keys:
+        out.setdefault((op, req), []).append(kind)
+    return out

@@ -17,24 +17,26 @@ REQUIREMENT_TABLE: sa.Table = Requirement.__table__  # type: ignore[attr-defined
 
 
 def version_requirements(*, session: Session, spec_version_id: int) -> list[Any]:
-    """The requirements of one version as light rows (req_id, kind, kubun, transitional, category, name, text).
+    """The requirements of one version as light rows (req_id, kind, kubun, transitional, category, name, text,
+    reason, remarks), in document order.
 
     Core rows, not ORM objects: a version can hold tens of thousands of requirements.
     """
     t = REQUIREMENT_TABLE
     stmt = (
-        sa.select(t.c.req_id, t.c.kind, t.c.kubun, t.c.transitional, t.c.category, t.c.name, t.c.text)
+        sa.select(t.c.req_id, t.c.kind, t.c.kubun, t.c.transitional, t.c.category, t.c.name, t.c.text, t.c.reason,
+                  t.c.remarks, t.c.source_file, t.c.source_sheet, t.c.source_row)
         .where(t.c.spec_version_id == spec_version_id)
-        .order_by(t.c.id)
+        .order_by(t.c.doc_order, t.c.id)
     )
     return list(session.connection().execute(stmt).all())
 
 
-def assessments_by_req_id(*, session: Session, operation_code: str) -> dict[str, Any]:
-    """The operation's assessments as light rows keyed by requirement ID (with every column)."""
+def assessments_by_key(*, session: Session, operation_code: str) -> dict[tuple[str, str], Any]:
+    """The operation's assessments as light rows keyed by (kind, requirement ID) (with every column)."""
     t = ASSESSMENT_TABLE
     rows = session.connection().execute(sa.select(t).where(t.c.operation_code == operation_code)).all()
-    return {r.req_id: r for r in rows}
+    return {(r.kind, r.req_id): r for r in rows}
 
 
 def update_assessments(*, session: Session, rows: Sequence[dict[str, Any]]) -> int:

@@ -8,9 +8,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from fitgap.domain.models import Requirement, Spec, SpecVersion
+from fitgap.domain.models import Requirement, Spec, SpecSource, SpecVersion
 from fitgap.domain.records import RequirementRecord, SpecVersionInfo
-from fitgap.domain.text import text_hash
+from fitgap.domain.text import natural_id_key, text_hash
 from fitgap.storage import search_index
 
 REQUIREMENT_TABLE: sa.Table = Requirement.__table__  # type: ignore[attr-defined]
@@ -68,13 +68,21 @@ def add_version(
     source_sha256: str | None = None,
     demo: bool = False,
     bundled: bool = False,
+    before_seq: int | None = None,
 ) -> SpecVersion:
-    """A new version, placed after the existing ones (it becomes the current version)."""
-    last = session.exec(select(func.max(SpecVersion.seq)).where(SpecVersion.spec_id == spec.id)).one()
+    """A new version, placed after the existing ones (it becomes the current version), or, with
+    ``before_seq``, before the version at that place (an older publication imported later)."""
+    if before_seq is None:
+        last = session.exec(select(func.max(SpecVersion.seq)).where(SpecVersion.spec_id == spec.id)).one()
+        seq = (last or 0) + 1
+    else:
+        t = SpecVersion.__table__  # type: ignore[attr-defined]
+        session.execute(sa.update(t).where(t.c.spec_id == spec.id, t.c.seq >= before_seq).values(seq=t.c.seq + 1))
+        seq = before_seq
     version = SpecVersion(
         spec_id=spec.id,  # type: ignore[arg-type]
         label=info.label,
-        seq=(last or 0) + 1,
+        seq=seq,
         published_on=info.published_on,
         effective_on=info.effective_on,
         source_file=source_file,
@@ -91,17 +99,19 @@ def add_version(
 
 INSERT_COLUMNS = (
     "spec_version_id", "operation_code", "current", "req_id", "kind", "kubun", "transitional", "category",
-    "name", "text", "text_hash", "source_file", "source_sheet", "source_row",
+    "name", "text", "text_hash", "reason", "remarks", "doc_order", "id_sort", "source_file", "source_sheet",
+    "source_row",
 )
 
 
 def insert_records(
     *, session: Session, records: Iterable[RequirementRecord], spec_version_id: int, operation_code: str,
-    current: bool = True,
+    current: bool = True, first_order: int = 1,
 ) -> int:
     """Bulk insert of requirements through the driver's executemany, in chunks.
 
     No per-row ORM or type processing: enum columns get their values, exactly as the ORM stores them.
+    ``doc_order`` runs from ``first_order`` in the order given (the document's order).
     """
     conn = session.connection()
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
@@ -111,13 +121,47 @@ def insert_records(
     )
     params = [
         (spec_version_id, operation_code, current, r.req_id, r.kind.value, r.kubun.value, r.transitional,
-         r.category, r.name, r.text, text_hash(r.text), r.source_file, r.source_sheet, r.source_row)
-        for r in records
+         r.category, r.name, r.text, text_hash(r.text), r.reason, r.remarks, first_order + n, natural_id_key(r.req_id),
+         r.source_file, r.source_sheet, r.source_row)
+        for n, r in enumerate(records)
     ]
     chunk = 5000
     for i in range(0, len(params), chunk):
         conn.exec_driver_sql(sql, params[i : i + chunk])  # type: ignore[arg-type]
     return len(params)
+
+
+def max_doc_order(*, session: Session, spec_version_id: int) -> int:
+    t = REQUIREMENT_TABLE
+    return int(session.connection().execute(
+        sa.select(sa.func.coalesce(sa.func.max(t.c.doc_order), 0)).where(t.c.spec_version_id == spec_version_id)
+    ).scalar_one())
+
+
+def add_source(*, session: Session, spec_version_id: int, file_name: str, sha256: str, requirements: int,
+               removed_rows: int, imported_at: datetime, imported_by: str | None) -> SpecSource:
+    source = SpecSource(spec_version_id=spec_version_id, file_name=file_name, sha256=sha256,
+                        requirements=requirements, removed_rows=removed_rows, imported_at=imported_at,
+                        imported_by=imported_by)
+    session.add(source)
+    session.flush()
+    return source
+
+
+def list_sources(*, session: Session, spec_version_id: int) -> list[SpecSource]:
+    stmt = select(SpecSource).where(SpecSource.spec_version_id == spec_version_id).order_by(col(SpecSource.id))
+    return list(session.exec(stmt))
+
+
+def sources_by_sha(*, session: Session, operation_code: str) -> dict[str, tuple[SpecVersion, SpecSource]]:
+    """Every file already imported into a version of the operation's spec, by its SHA-256."""
+    stmt = (
+        select(SpecVersion, SpecSource)
+        .join(SpecSource, col(SpecSource.spec_version_id) == SpecVersion.id)
+        .join(Spec, col(Spec.id) == SpecVersion.spec_id)
+        .where(Spec.operation_code == operation_code)
+    )
+    return {src.sha256: (v, src) for v, src in session.exec(stmt)}
 
 
 def delete_versions(*, session: Session, version_ids: Sequence[int]) -> None:
@@ -129,6 +173,7 @@ def delete_versions(*, session: Session, version_ids: Sequence[int]) -> None:
     ids = [r[0] for r in conn.execute(sa.select(t.c.id).where(t.c.spec_version_id.in_(version_ids)))]
     conn.execute(sa.delete(t).where(t.c.spec_version_id.in_(version_ids)))
     search_index.remove(conn, ids=ids)
+    conn.execute(sa.delete(SpecSource.__table__).where(SpecSource.__table__.c.spec_version_id.in_(version_ids)))  # type: ignore[attr-defined]
     conn.execute(sa.delete(SpecVersion.__table__).where(SpecVersion.__table__.c.id.in_(version_ids)))  # type: ignore[attr-defined]
 
 

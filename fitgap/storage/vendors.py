@@ -47,7 +47,8 @@ class CurrentAnswer:
 
 
 def answers_for_item(
-    *, session: Session, operation_code: str, req_id: str, deadline: date | None, include_superseded: bool = False
+    *, session: Session, operation_code: str, kind: str, req_id: str, deadline: date | None,
+    include_superseded: bool = False,
 ) -> list[VendorAnswerView]:
     """Every vendor's answer to one requirement, newest first; answers missing the deadline are flagged.
 
@@ -59,17 +60,17 @@ def answers_for_item(
         sa.select(v.c.name, a.c.answer, a.c.planned_date, a.c.cost_kyen, a.c.comment, a.c.received_at,
                   a.c.superseded)
         .select_from(a.join(v, v.c.id == a.c.vendor_id))
-        .where(a.c.operation_code == operation_code, a.c.req_id == req_id)
+        .where(a.c.operation_code == operation_code, a.c.kind == kind, a.c.req_id == req_id)
         .order_by(a.c.received_at.desc(), a.c.id.desc())
     )
     if not include_superseded:
         stmt = stmt.where(a.c.superseded == sa.false())
     out = []
     for name, answer, planned, cost, comment, received, superseded in session.execute(stmt):
-        kind = VendorAnswerKind(answer)
+        answer_kind = VendorAnswerKind(answer)
         out.append(VendorAnswerView(
-            vendor=name, answer=kind, planned_date=planned, cost_kyen=cost, comment=comment or "",
-            received_at=received, after_deadline=after_deadline(kind, planned, deadline),
+            vendor=name, answer=answer_kind, planned_date=planned, cost_kyen=cost, comment=comment or "",
+            received_at=received, after_deadline=after_deadline(answer_kind, planned, deadline),
             superseded=bool(superseded),
         ))
     return out
@@ -114,19 +115,20 @@ def get_export(*, session: Session, export_id: str) -> VendorExport | None:
 
 def current_answers(
     *, session: Session, vendor_id: int, operation_codes: Iterable[str] | None = None
-) -> dict[tuple[str, str], CurrentAnswer]:
-    """The vendor's answers of record by (operation code, requirement ID)."""
+) -> dict[tuple[str, str, str], CurrentAnswer]:
+    """The vendor's answers of record by (operation code, kind, requirement ID)."""
     a = ANSWER_TABLE
     e = EXPORT_TABLE
-    stmt = (sa.select(a.c.id, a.c.operation_code, a.c.req_id, a.c.answer, a.c.planned_date, a.c.cost_kyen,
+    stmt = (sa.select(a.c.id, a.c.operation_code, a.c.kind, a.c.req_id, a.c.answer, a.c.planned_date, a.c.cost_kyen,
                       a.c.comment, a.c.received_at, e.c.created_at)
             .select_from(a.outerjoin(e, e.c.id == a.c.export_id))
             .where(a.c.vendor_id == vendor_id, a.c.superseded == sa.false()))
     if operation_codes is not None:
         stmt = stmt.where(a.c.operation_code.in_(sorted(set(operation_codes))))
-    out: dict[tuple[str, str], CurrentAnswer] = {}
-    for id_, op, req, answer, planned, cost, comment, received, exported in session.execute(stmt):
-        out[(op, req)] = CurrentAnswer(id_, VendorAnswerKind(answer), planned, cost, comment or "", received, exported)
+    out: dict[tuple[str, str, str], CurrentAnswer] = {}
+    for id_, op, kind, req, answer, planned, cost, comment, received, exported in session.execute(stmt):
+        out[(op, kind, req)] = CurrentAnswer(id_, VendorAnswerKind(answer), planned, cost, comment or "", received,
+                                             exported)
     return out
 
 
@@ -144,12 +146,13 @@ def insert_answers(*, session: Session, rows: Sequence[dict[str, Any]]) -> None:
         session.execute(sa.insert(ANSWER_TABLE), list(rows))
 
 
-def answer_history(*, session: Session, vendor_id: int, operation_code: str, req_id: str) -> list[VendorAnswer]:
+def answer_history(*, session: Session, vendor_id: int, operation_code: str, req_id: str,
+                   kind: str = "機能") -> list[VendorAnswer]:
     """Every answer the vendor gave to one requirement, oldest first (the last is the answer of record)."""
     stmt = (
         select(VendorAnswer)
         .where(VendorAnswer.vendor_id == vendor_id, VendorAnswer.operation_code == operation_code,
-               VendorAnswer.req_id == req_id)
+               VendorAnswer.kind == kind, VendorAnswer.req_id == req_id)
         .order_by(col(VendorAnswer.received_at), col(VendorAnswer.id))
     )
     return list(session.exec(stmt))

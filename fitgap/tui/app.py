@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import BindingType
 from textual.screen import Screen
@@ -75,6 +76,25 @@ class FitGapApp(App[None]):
         self.blink = blink  # False in tests and snapshots: no cursor blink
         self._history_busy = False
 
+    def on_resize(self, event: events.Resize) -> None:
+        """Below 100×30, say so over everything instead of squeezing the columns away."""
+        from fitgap.tui.screens.too_small import TooSmallScreen, too_small
+
+        small = too_small(event.size.width, event.size.height)
+        shown = next((s for s in self.screen_stack if isinstance(s, TooSmallScreen)), None)
+        if small and shown is None:
+            self.push_screen(TooSmallScreen())
+        elif small and shown is not None:
+            shown.show(event.size.width, event.size.height)
+        elif not small and shown is not None and self.screen is shown:
+            self.pop_screen()
+
+    def action_command_palette(self) -> None:
+        from fitgap.tui.commands import FitGapPalette
+
+        if self.use_command_palette and not FitGapPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(FitGapPalette())
+
     # ---- navigation ---------------------------------------------------------------------------
 
     def open_requirements(self, operation_code: str | None) -> None:
@@ -95,7 +115,7 @@ class FitGapApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
     # ---- undo / redo --------------------------------------------------------------------------
 
@@ -156,7 +176,7 @@ class FitGapApp(App[None]):
         step, result = done
         msg = f"{'元に戻しました' if undo else 'やり直しました'}: {step.label}（{len(result.changed):,}件）"
         if result.conflicts:
-            ids = "、".join(c.key.req_id for c in result.conflicts[:5])
+            ids = "、".join(c.key.label for c in result.conflicts[:5])
             self.notify(f"{msg}\n他の利用者が変更していた {len(result.conflicts):,}件はそのままです: {ids}",
                         severity="warning", timeout=8)
         else:
@@ -183,6 +203,12 @@ class FitGapApp(App[None]):
 
         self.push_screen(NoteRulePicker(ws.note_rule()), save)
 
+    def action_saved_views(self) -> None:
+        from fitgap.tui.screens.saved_views import SavedViewsScreen
+
+        ws = self.workspace
+        self.push_screen(SavedViewsScreen(db=ws.db, names=ws.names, open_view=self.open_view_screen))
+
     def refresh_screens(self) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, WorkbenchScreen):
@@ -205,9 +231,13 @@ class FitGapApp(App[None]):
                              self.action_undo)
         yield PaletteCommand("edit: やり直す", f"やり直す: {nr.label}" if nr else "やり直す変更はありません",
                              self.action_redo)
+        from fitgap.tui.file_actions import file_action_commands  # loaded when the palette opens
         from fitgap.tui.readiness_report import readiness_command  # loads the report writers on demand
 
+        yield from file_action_commands(self, operation=getattr(self.screen, "operation_code", None) or "")
         yield readiness_command(self, db=ws.db, today=ws.today)
+        yield PaletteCommand("view: 一覧・名前の変更・削除…", "保存したビューを条件つきで一覧し、開く・名前を変える・削除する",
+                             self.action_saved_views)
         yield PaletteCommand("settings: メモが必要な状況…", "ギャップ・対象外などにメモ（理由）を必須にします",
                              self.action_note_rule)
         yield PaletteCommand("help: キー一覧", "すべてのキーを表示します", self.action_help)

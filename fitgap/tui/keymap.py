@@ -88,18 +88,40 @@ REQUIREMENTS = (MARK, SELECT, FIND, DETAIL)
 MOVE = KeyGroup("移動（表）", tuple(b for b in VirtualTable.BINDINGS if isinstance(b, Binding)))
 
 
+def _keys(b: Binding) -> str:
+    return " / ".join(k.strip().replace("question_mark", "?").replace("slash", "/")
+                      .replace("right_square_bracket", "]").replace("left_square_bracket", "[")
+                      for k in b.key.split(","))
+
+
+def rows(group: KeyGroup) -> list[tuple[str, str]]:
+    return [(_keys(b), b.tooltip or b.description) for b in group.bindings]
+
+
+# the help of the screens whose keys come in several groups; any other screen lists its own BINDINGS
+SCREEN_GROUPS: dict[str, tuple[KeyGroup, ...]] = {
+    "OperationsScreen": (OPERATIONS, MOVE),
+    "RequirementsScreen": (*REQUIREMENTS, MOVE),
+}
+
+
+SCREEN_TITLES = {"SystemsScreen": "システムと移行計画"}
+
+
+def screen_help_groups(screen: object) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The keys of ``screen`` (under its title), then the keys that work on every screen."""
+    name = type(screen).__name__
+    groups = SCREEN_GROUPS.get(name)
+    if groups is None:
+        own = tuple(b for b in getattr(type(screen), "BINDINGS", ()) if isinstance(b, Binding))
+        title = SCREEN_TITLES.get(name) or str(getattr(screen, "HELP_TITLE", "") or "この画面")
+        groups = (KeyGroup(f"{title}のキー", own),) if own else ()
+    return [*((g.title, rows(g)) for g in groups), (APP.title, [*rows(APP), PALETTE_NOTE])]
+
+
 def help_groups() -> list[tuple[str, list[tuple[str, str]]]]:
-    """(group title, [(keys, description)]) for the help screen."""
+    """(group title, [(keys, description)]) for the help screen: every key of the workbench."""
     out: list[tuple[str, list[tuple[str, str]]]] = []
-
-    def keys(b: Binding) -> str:
-        return " / ".join(k.strip().replace("question_mark", "?").replace("slash", "/")
-                          .replace("right_square_bracket", "]").replace("left_square_bracket", "[")
-                          for k in b.key.split(","))
-
-    def rows(group: KeyGroup) -> list[tuple[str, str]]:
-        return [(keys(b), b.tooltip or b.description) for b in group.bindings]
-
     out.append((APP.title, [*rows(APP), PALETTE_NOTE]))
     out.append((OPERATIONS.title, rows(OPERATIONS)))
     out.append((MOVE.title, rows(MOVE)))

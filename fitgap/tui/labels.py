@@ -31,7 +31,7 @@ SEVERITY_STYLE: dict[Severity, str] = {
     Severity.DECIDE: "warn",
 }
 
-FLAG_LEGEND = "再=要再確認  経=経過措置  注=メモ未記入（必須）  ✎=メモあり  帳=帳票"
+FLAG_LEGEND = "再=要再確認  経=経過措置  注=メモ未記入（必須）  メ=メモあり"
 
 
 def deadline_label(deadline: date, today: date) -> tuple[str, str]:

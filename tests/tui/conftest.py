@@ -74,7 +74,7 @@ def revised_db(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     """
     monkeypatch.setattr(assessment, "datetime", _FrozenDatetime)
     first = read_canonical(bundled_dir("standard_specs") / "001_juminkiroku_v1.0.csv")
-    assessment.update_items(db=db, user="tester", keys=[ItemKey("001", rid) for rid in REVISED_IDS],
+    assessment.update_items(db=db, user="tester", keys=[ItemKey.of("001", "機能", rid) for rid in REVISED_IDS],
                             status=Status.FIT)
     records = [
         dataclasses.replace(r, text=r.text.replace("管理", "管理・照会", 1).replace("すること", "できること"))

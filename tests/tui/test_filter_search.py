@@ -5,6 +5,7 @@ from __future__ import annotations
 from fitgap.domain.enums import Kubun, Status
 from fitgap.services import views
 from fitgap.services.items import ItemFilter, ItemSort, count_items, list_items
+from fitgap.tui.screens.item_source import SORT_LABELS
 from fitgap.tui.screens.requirements import RequirementsScreen
 from fitgap.tui.widgets.filter_picker import FilterPicker
 from tests.tui.conftest import SIZE
@@ -61,7 +62,7 @@ async def test_sort_by_any_column_and_reverse(demo_db, make_app):
         screen = await _open_all(pilot)
         await pilot.press("s")
         await pilot.pause()
-        await pilot.press("3")  # 名称
+        await pilot.press(str(list(SORT_LABELS).index("name") + 1))  # 名称
         await pilot.pause()
         by_name = list_items(db=demo_db, flt=ItemFilter(), sort=ItemSort("name"), limit=1000)
         assert [r.key for r in _shown(screen)] == [r.key for r in by_name]

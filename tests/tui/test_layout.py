@@ -67,3 +67,17 @@ async def test_screens_fit_the_terminal(demo_db, make_app, size):
         assert side_by_side
     else:
         assert below
+
+
+async def test_below_100x30_the_app_says_the_terminal_is_too_small(demo_db, make_app):
+    from fitgap.tui.screens.too_small import TooSmallScreen
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(90, 28)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "端末が小さすぎます（いま 90×28）" in screen_text(app)
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        assert not isinstance(app.screen, TooSmallScreen)
+        assert "住民基本台帳" in screen_text(app)

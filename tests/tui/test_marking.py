@@ -136,7 +136,7 @@ async def test_escape_clears_the_selection_before_leaving(demo_db, make_app):
 
 
 def test_item_key_string_is_what_the_audit_log_uses():
-    assert str(ItemKey("001", "0010001")) == "001:0010001"
+    assert str(ItemKey.of("001", "機能", "0010001")) == "001:機能:0010001"
 
 
 async def test_note_rule_is_configurable_from_the_palette(demo_db, make_app):

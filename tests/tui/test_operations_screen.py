@@ -91,3 +91,13 @@ async def test_go_to_another_operation_from_a_requirements_list(demo_db, make_ap
         assert len(app.screen_stack) == 2  # home and the new list, not a pile of lists
         await pilot.press("escape")
         assert isinstance(app.screen, OperationsScreen)
+
+
+async def test_an_operation_without_a_list_shows_a_dash_not_zero_percent(db, make_app):
+    app = make_app(db)  # the bundled catalog: only 住民基本台帳 has a list
+    async with app.run_test(size=SIZE):
+        text = screen_text(app)
+    child = next(line for line in text.splitlines() if " 児童手当 " in line)
+    assert "—" in child and "一覧なし" in child and "0.0%" not in child
+    juki = next(line for line in text.splitlines() if "住民基本台帳" in line)
+    assert "0.0%" in juki  # a list nobody has reviewed yet is 0.0%

@@ -99,10 +99,11 @@ async def test_timeline_toggle_and_year(db: Database, make_app, monkeypatch) -> 
         await pilot.press("t")
         await pilot.pause()
         assert screen.query_one("#sys-switcher", ContentSwitcher).current == "timeline"
-        assert "R7年度" in _text(screen, "#timeline-text")
+        assert "R7年度（2025-04〜2026-03）" in _text(screen, "#timeline-text")
+        assert "全期間" in _text(screen, "#timeline-text")  # the whole span above the year
         await pilot.press("right_square_bracket")
         await pilot.pause()
-        assert "R8年度" in _text(screen, "#timeline-text")
+        assert "R8年度（2026-04〜2027-03）" in _text(screen, "#timeline-text")
 
 
 def test_timeline_marks_cutover_and_deadline(db: Database) -> None:
@@ -115,6 +116,21 @@ def test_timeline_marks_cutover_and_deadline(db: Database) -> None:
     cells = juki.split("┃")[0]
     assert "◆" in cells  # the cut-over in January, before the deadline bar at the end of March
     assert juki.count("┃") == 1
+
+
+def test_the_whole_span_shows_a_late_cutover_after_its_deadline(db: Database) -> None:
+    from fitgap.services import schedule
+    from fitgap.tui.widgets.timeline import span_text
+
+    systems.update_system(db=db, user="t", system=JUKI, planned_cutover=date(2031, 6, 1),
+                          deadline=date(2031, 3, 31))
+    rows = schedule.system_rows(schedule.get_schedule(db=db, today=TODAY))
+    text = span_text(rows, today=TODAY)
+    assert "2025年度〜2031年度" in text  # the span reaches the late cut-over
+    juki = next(line for line in text.splitlines() if line.startswith(JUKI))
+    before, after = juki.split("┃")
+    assert "◆" not in before and "◆" in after  # drawn after the deadline, not on it
+    assert "$text-error]◆" in after  # in the risk colour
 
 
 

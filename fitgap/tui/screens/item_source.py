@@ -26,18 +26,18 @@ class ItemSource:
 
 
 SORT_LABELS: dict[str, str] = {
-    "req_id": "ID", "operation": "業務", "name": "名称", "kubun": "区分", "status": "状況",
+    "document": "文書順", "req_id": "ID", "kind": "種別", "operation": "業務", "name": "名称", "kubun": "区分", "status": "状況",
     "disposition": "対応方針", "severity": "重要度", "assessed_at": "更新日時",
 }
 
 
 def item_columns(*, all_operations: bool) -> list[Column]:
-    cols = [Column("sel", " ", 1, min_width=1), Column("req_id", "ID", 11)]
+    # the kind sits next to the ID and is never dropped: 機能 0010001 and 帳票 0010001 are two requirements
+    cols = [Column("sel", " ", 1, min_width=1), Column("req_id", "ID", 11), Column("kind", "種別", 4)]
     if all_operations:
         cols.append(Column("operation", "業務", 10, drop_order=5))
     cols += [
         Column("name", "名称", 0, min_width=20),
-        Column("kind", "種別", 4, drop_order=4),
         Column("kubun", "区分", 10),
         Column("status", "状況", 8),
         Column("disposition", "対応方針", 10, drop_order=3),

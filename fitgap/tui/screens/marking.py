@@ -49,7 +49,7 @@ class MarkingScreen(WorkbenchScreen):
         row = self.table.current_row
         if row is None:
             return
-        label = f"{row.key.req_id} を{status.value}に"
+        label = f"{row.key.label} を{status.value}に"
         if status in self.workspace.note_rule() and not row.note.strip() and row.status != status:
             self.ask_note(row, required=f"{status.value} にはメモ（理由）が必要です。書いて ctrl+s で保存すると判定します。",
                           then=lambda note: self.write_one(row, label, advance=True, status=status, note=note))
@@ -65,7 +65,7 @@ class MarkingScreen(WorkbenchScreen):
         choices: list[tuple[str, Disposition | None]] = [(d.value, d) for d in Disposition]
         choices.append(("（方針なし）", None))
         current = list(Disposition).index(row.disposition) if row.disposition and not self.selected_items else 0
-        target = f"選択した {len(self.selected_items):,}件" if self.selected_items else f"{row.key.req_id} {row.name}"
+        target = f"選択した {len(self.selected_items):,}件" if self.selected_items else f"{row.key.label} {row.name}"
 
         def chosen(value: Disposition | bool | None) -> None:
             if value is False:
@@ -74,7 +74,7 @@ class MarkingScreen(WorkbenchScreen):
             if self.selected_items:
                 self.bulk_write(f"{len(self.selected_items):,}件の方針を{label_value}に", disposition=value)
                 return
-            label = f"{row.key.req_id} の方針を{label_value}に"
+            label = f"{row.key.label} の方針を{label_value}に"
             if row.status != Status.GAP:
                 changes: dict[str, Any] = {"status": Status.GAP, "disposition": value}
                 if Status.GAP in self.workspace.note_rule() and not row.note.strip():
@@ -95,7 +95,7 @@ class MarkingScreen(WorkbenchScreen):
         row = self.table.current_row
         if row is None or self.busy:
             return
-        self.ask_note(row, required="", then=lambda note: self.write_one(row, f"{row.key.req_id} のメモ", note=note))
+        self.ask_note(row, required="", then=lambda note: self.write_one(row, f"{row.key.label} のメモ", note=note))
 
     def action_note_editor(self) -> None:
         row = self.table.current_row
@@ -110,10 +110,10 @@ class MarkingScreen(WorkbenchScreen):
         if edited is None:
             self.notify("エディタが異常終了したため、メモは変更していません。", severity="warning")
         elif edited != row.note:
-            self.write_one(row, f"{row.key.req_id} のメモ", note=edited)
+            self.write_one(row, f"{row.key.label} のメモ", note=edited)
 
     def ask_note(self, row: ItemRow, *, required: str, then: Callable[[str], None]) -> None:
-        editor = NoteEditor(note=row.note, about=f"{row.key.req_id} {row.name}（状況 {row.status.value}）",
+        editor = NoteEditor(note=row.note, about=f"{row.key.label} {row.name}（状況 {row.status.value}）",
                             required=required, blink=self.workbench.blink)
         self.app.push_screen(editor, lambda note: then(note) if note is not None else None)
 
@@ -196,7 +196,7 @@ class MarkingScreen(WorkbenchScreen):
         self.update_title()
         if result.rejected:
             reason = result.rejected[0][1]
-            ids = "、".join(k.req_id for k, _r in result.rejected[:5])
+            ids = "、".join(k.label for k, _r in result.rejected[:5])
             self.notify(f"{len(result.rejected):,}件は変更しませんでした: {reason}（{ids}）\n"
                         "e でメモを書いてから判定してください。", title="メモが必要", severity="warning", timeout=8)
         if result.conflicts:

@@ -57,8 +57,10 @@ def format_operation(s: OperationSummary, today_overdue: tuple[str, str]) -> Seq
         s.code,
         (s.name, "muted") if s.cross_cutting else s.name,
         _n(s.requirements),
-        (f"{reviewed:.1f}%", "good" if s.requirements and s.reviewed == s.requirements else ""),
-        (bar(reviewed / 100, 10), "good" if reviewed >= 100 else "accent"),
+        # no list imported yet: nothing has been reviewed, and nothing can be ("0.0%" would read as a result)
+        ("—", "muted") if not s.requirements else
+        (f"{reviewed:.1f}%", "good" if s.reviewed == s.requirements else ""),
+        ("一覧なし", "muted") if not s.requirements else (bar(reviewed / 100, 10), "good" if reviewed >= 100 else "accent"),
         _n(s.gap, "warn"),
         _n(s.must_gaps, "must"),
         _n(s.reverse_gaps, "must"),

@@ -45,7 +45,7 @@ from fitgap.tui.widgets.pickers import ChoiceModal, NameModal
 from fitgap.tui.widgets.virtual_table import Cell, VirtualTable
 
 LAST_VIEW_DELAY_S = 1.0
-STABLE_SORTS = frozenset({"req_id", "operation", "name", "kubun"})  # not changed by marking
+STABLE_SORTS = frozenset({"document", "req_id", "kind", "operation", "name", "kubun"})  # not changed by marking
 PAGE_SIZE = 50  # rows per database read; a screen shows at most ~60
 
 
@@ -386,4 +386,4 @@ class RequirementsScreen(MarkingScreen):
         row = self.table.current_row
         if row is not None:
             changes = {"disposition": d} if row.status == Status.GAP else {"status": Status.GAP, "disposition": d}
-            self.write_one(row, f"{row.key.req_id} の方針を{d.value}に", **changes)
+            self.write_one(row, f"{row.key.label} の方針を{d.value}に", **changes)

@@ -23,7 +23,7 @@ def conflict_content(conflicts: Sequence[Conflict], *, limit: int = 50) -> Conte
     for c in conflicts[:limit]:
         cur = c.current
         lines.append(Content.assemble(
-            (f"{cur.key.req_id} ", "bold"), f"{cur.name}\n  いま: 状況 ", (cur.status.value, "bold"),
+            (f"{cur.key.label} ", "bold"), f"{cur.name}\n  いま: 状況 ", (cur.status.value, "bold"),
             f"　方針 {cur.disposition.value if cur.disposition else '—'}",
             f"　更新 {when(cur.assessed_at)} {cur.assessed_by or ''}",
             f"\n  メモ: {' '.join(cur.note.split()) or '（なし）'}",

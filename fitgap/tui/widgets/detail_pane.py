@@ -31,7 +31,7 @@ def _lines(parts: Iterable[Content | str]) -> Content:
 
 def head_content(d: ItemDetail, note_rule: frozenset[Status]) -> Content:
     r = d.row
-    flags = [f"[{r.kind.value}]", r.kubun.value]
+    flags = [f"[{r.kind.value}]", r.kubun.value]  # the kind is part of the key: 機能 and 帳票 share IDs
     if r.transitional:
         flags.append("経過措置")
     status = Content.assemble("状況 ", (r.status.value, STYLE_VARS.get(STATUS_STYLE[r.status], "")))
@@ -56,7 +56,11 @@ def head_content(d: ItemDetail, note_rule: frozenset[Status]) -> Content:
 
 def rest_content(d: ItemDetail, note_rule: frozenset[Status]) -> Content:
     r = d.row
-    parts: list[Content | str] = [_section("メモ")]
+    parts: list[Content | str] = []
+    for title, value in (("要件の考え方・理由", d.reason), ("備考", d.remarks)):
+        if value.strip():
+            parts += [_section(title), value, ""]
+    parts.append(_section("メモ"))
     if r.note.strip():
         parts.append(r.note)
     elif note_missing(r.status, r.note, note_rule):

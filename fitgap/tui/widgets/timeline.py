@@ -1,7 +1,8 @@
-"""A fiscal-year timeline (April–March) of systems: cut-over, milestones and the deadline, month by month.
+"""Timelines of systems: the whole span in quarters (every fiscal year from today's to the latest deadline or
+cut-over shown), then one fiscal year (April–March) month by month with its milestones.
 
-``timeline_text`` is a pure function (rows in, Rich markup out) so that it can be tested without a screen.
-Each month takes three cells: two marks and, at the right edge, ┃ when the deadline falls in that month.
+``span_text`` and ``timeline_text`` are pure functions (rows in, Rich markup out), testable without a screen.
+A quarter or a month takes three cells: two marks and, at the right edge, ┃ when the deadline falls in it.
 """
 
 from __future__ import annotations
@@ -74,12 +75,61 @@ def timeline_text(rows: Sequence[SystemRow], *, fy: int, today: date) -> str:
     return "\n".join(lines)
 
 
+QUARTERS = ("Q1", "Q2", "Q3", "Q4")  # 4–6, 7–9, 10–12, 1–3
+
+
+def quarter_index(d: date, first_fy: int) -> int:
+    """0 for April–June of ``first_fy``, counting quarters on from there."""
+    return (fiscal_year(d) - first_fy) * 4 + MONTHS.index(d.month) // 3
+
+
+def span_years(rows: Sequence[SystemRow], today: date) -> tuple[int, int]:
+    """The fiscal years the whole-span view covers: today's (or an earlier date shown) to the latest date."""
+    dates = [today]
+    for r in rows:
+        n = r.node
+        dates += [d for d in (n.deadline, n.planned_cutover, n.actual_cutover) if d is not None]
+    return fiscal_year(min(dates)), fiscal_year(max(dates))
+
+
+def span_text(rows: Sequence[SystemRow], *, today: date) -> str:
+    """Every system over the whole span, a quarter per column: no cut-over or deadline falls outside it."""
+    first, last = span_years(rows, today)
+    n_q = (last - first + 1) * 4
+    head_years = "".join(fit(reiwa_fy_label(date(fy, 4, 1)), 12) for fy in range(first, last + 1))
+    head_q = "".join(fit(q, 3) for _ in range(first, last + 1) for q in QUARTERS)
+    now_q = quarter_index(today, first)
+    marker = "".join("▼  " if i == now_q else "   " for i in range(n_q))
+    lines = [
+        f"[b]全期間（{first}年度〜{last}年度、四半期ごと）[/b]",
+        f"{' ' * NAME_WIDTH} {marker}".rstrip(),
+        f"{fit('（年度）', NAME_WIDTH, 'right')} [b]{escape(head_years)}[/b]",
+        f"{fit('（四半期）', NAME_WIDTH, 'right')} {head_q}",
+    ]
+    for r in rows:
+        node = r.node
+        cells: list[list[tuple[str, str]]] = [[] for _ in range(n_q)]
+        late = node.deadline is not None and node.cutover is not None and node.cutover > node.deadline
+        if node.cutover is not None:
+            bad = late or bool(r.conflicts)
+            style = "$text-success" if node.done else "$text-error" if bad else "$text-accent"
+            cells[quarter_index(node.cutover, first)].append(("●" if node.done else "◆", style))
+        deadline_q = None if node.deadline is None else quarter_index(node.deadline, first)
+        name = escape(fit(node.name, NAME_WIDTH))
+        out = [f"[$text-muted]{name}[/]" if not node.migrates else name, " "]
+        for i, marks in enumerate(cells):
+            text = "".join(f"[{st}]{mk}[/]" for mk, st in marks[:2]) + "·" * (2 - len(marks[:2]))
+            out.append(text + ("[b $text-error]┃[/]" if i == deadline_q else " "))
+        lines.append("".join(out))
+    return "\n".join(lines)
+
+
 class Timeline(Static):
-    """The timeline of the given rows; ``show`` re-renders it."""
+    """The timeline of the given rows (the whole span, then the fiscal year ``fy``); ``show`` re-renders it."""
 
     DEFAULT_CSS = """
     Timeline { width: auto; min-width: 100%; padding: 0 1; }
     """
 
     def show(self, rows: Sequence[SystemRow], *, fy: int, today: date) -> None:
-        self.update(timeline_text(rows, fy=fy, today=today))
+        self.update(span_text(rows, today=today) + "\n\n" + timeline_text(rows, fy=fy, today=today))

@@ -23,7 +23,7 @@ def test_import_spec_reports_version_comparison_and_skipped_sheets(cli, tmp_path
     cli("init")
     r = cli("import-spec", str(write_official_workbook(tmp_path / "住民記録_第2.0版.xlsx")), "--published", "2026-04-01")
     assert r.code == 0, r.err
-    assert "001 住民基本台帳 第2.0版（要件 9 件）" in r.out
+    assert "001 住民基本台帳 第2.0版（取り込み: 要件 9 件）" in r.out
     assert "対象外のシート: 変更履歴" in r.out
     assert "前の版 第1.0版 との比較" in r.out
     assert "取り込みました" in r.out
@@ -67,7 +67,7 @@ def test_spec_diff_prints_summary_and_character_diff(cli, tmp_path: Path) -> Non
     summary = {line.split()[0]: line.split()[1] for line in r.out.splitlines()
                if line.split()[:1] and line.split()[0] in ("追加", "削除", "文言変更", "区分変更", "変更なし")}
     assert summary == {"追加": "1", "削除": "1", "文言変更": "1", "区分変更": "1", "変更なし": "6"}
-    assert "[文言変更] 0010002" in r.out and "{+し、在留カード番号を保持+}" in r.out
+    assert "[文言変更] 機能 0010002" in r.out and "{+し、在留カード番号を保持+}" in r.out
     assert "実装区分: 標準オプション機能 → 実装必須機能" in r.out
     older = cli("spec-diff", "001", "--from", "第1.0版", "--to", "第2.0版")
     assert older.code == 0 and "第1.0版 → 第2.0版" in older.out

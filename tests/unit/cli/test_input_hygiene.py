@@ -103,7 +103,8 @@ def test_ids_with_invisible_characters_or_another_shape_are_refused(tmp_path: Pa
 
     assert check_requirement_id(raw).problem is not None and why in (check_requirement_id(raw).problem or "")
     path = tmp_path / "list.csv"
-    path.write_text(f"機能ID,機能名称,機能要件,実装区分\n{raw},名称,本文,実装必須機能\n0010002,名称,本文,実装必須機能\n",
+    path.write_text(f"機能ID,機能名称,機能要件,実装区分\n{raw},転入,転入を登録できること。,実装必須機能\n"
+                    "0010002,転出,転出を登録できること。,実装必須機能\n",
                     encoding="utf-8")
     result = read_spec_file(path)
     assert [r.req_id for r in result.requirements] == ["0010002"]
@@ -136,7 +137,7 @@ def test_a_cell_over_excels_limit_is_refused_in_a_workbook(tmp_path: Path, initi
     ws = wb.active
     ws.title = "機能要件"
     ws.append(["機能ID", "機能名称", "機能要件", "実装区分"])
-    ws.append(["0010001", "名称", "PLACEHOLDER", "実装必須機能"])
+    ws.append(["0010001", "転入", "PLACEHOLDER", "実装必須機能"])
     plain = tmp_path / "plain.xlsx"
     wb.save(plain)  # openpyxl itself cuts text at Excel's limit: put the long cell in by hand, as other tools do
     book = tmp_path / "住民記録_第9.0版.xlsx"
@@ -170,7 +171,7 @@ def test_a_csv_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path, 
     real = Path.read_bytes
     monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
     path = tmp_path / "住民記録_第9.0版.csv"
-    path.write_text("機能ID,機能名称,機能要件,実装区分\n" + "0010001,名称,本文,実装必須機能\n" * 1000, encoding="utf-8")
+    path.write_text("機能ID,機能名称,機能要件,実装区分\n" + "0010001,転入,転入を登録できること。,実装必須機能\n" * 1000, encoding="utf-8")
     r = initialised("import-spec", str(path), "--operation", "001")
     assert r.code == 1 and "大きすぎます" in r.err and "FITGAP_MAX_WORKBOOK_MB" in r.err
     assert path.name not in read

@@ -31,7 +31,7 @@ def test_duplicate_id_is_reported_at_the_second_row_naming_the_first(tmp_path: P
                                          [10001, "c", "C", "必須"]])
     result = read_spec_file(path)
     [p] = result.problems
-    assert (p.sheet, p.row) == ("機能要件", 4) and p.message.startswith("0010001")
+    assert (p.sheet, p.row) == ("機能要件", 4) and p.message.startswith("機能 0010001")
     assert "重複" in p.message and "2行目" in p.message
     assert p.hint
     assert [r.req_id for r in result.requirements] == ["0010001", "0010002"]

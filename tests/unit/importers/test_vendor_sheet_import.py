@@ -14,7 +14,7 @@ from fitgap.domain.enums import VendorAnswerKind
 from fitgap.errors import InvalidInputError
 from fitgap.importers.vendor_sheet import read_vendor_sheet
 from fitgap.reports.vendor_sheet import write_vendor_workbook
-from tests.answer_books import data_sheet, edit_book, row_of, sample_vendor_data, set_answer
+from tests.answer_books import data_sheet, edit_book, header_map, row_of, sample_vendor_data, set_answer
 from tests.conftest import file_digest
 
 
@@ -73,7 +73,7 @@ def test_pasted_invalid_values_are_problems_on_their_rows(exported: Path, tmp_pa
     assert "数値ではありません" in by_row[rows["text"]].message
     assert "対応可否が空" in by_row[rows["noanswer"]].message
     assert all(p.sheet == "001 住民記録" and p.hint for p in result.problems)
-    assert {p.key for p in result.problems} == {f"001:{r}" for r in ("0010001", "0010002", "0010003", "0010004", "0010005")}
+    assert {p.key for p in result.problems} == {f"001:機能:{r}" for r in ("0010001", "0010002", "0010003", "0010004", "0010005")}
 
 
 def test_reordered_rows_are_matched_by_key_not_position(exported: Path, tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_deleted_and_added_rows(exported: Path, tmp_path: Path) -> None:
         ws.delete_rows(row_of(ws, "0010002"))
         new = ws.max_row + 1
         ws.cell(row=new, column=1).value = "0019999"
-        ws.cell(row=new, column=7).value = "標準で対応"
+        ws.cell(row=new, column=header_map(ws)[H_ANSWER]).value = "標準で対応"
 
     result = read_vendor_sheet(edit_book(exported, tmp_path / "back.xlsx", edit))
     assert result.answers == []
@@ -134,13 +134,13 @@ def test_tampered_key_and_duplicated_row(exported: Path, tmp_path: Path) -> None
         key_col = ws.max_column
         r = row_of(ws, "0010003")
         ws.cell(row=r, column=key_col).value = "壊れたキー"
-        ws.cell(row=r, column=7).value = "標準で対応"
+        ws.cell(row=r, column=header_map(ws)[H_ANSWER]).value = "標準で対応"
         src = row_of(ws, "0010004")
         new = ws.max_row + 1
         for c in range(1, key_col + 1):
             ws.cell(row=new, column=c).value = ws.cell(row=src, column=c).value
-        ws.cell(row=src, column=7).value = "要協議"
-        ws.cell(row=new, column=7).value = "対応不可"
+        ws.cell(row=src, column=header_map(ws)[H_ANSWER]).value = "要協議"
+        ws.cell(row=new, column=header_map(ws)[H_ANSWER]).value = "対応不可"
 
     result = read_vendor_sheet(edit_book(exported, tmp_path / "back.xlsx", edit))
     assert [a.key.req_id for a in result.answers] == ["0010004"]

@@ -101,7 +101,7 @@ def test_hidden_key_column_holds_key_and_text_hash(book: openpyxl.Workbook) -> N
     assert ws.column_dimensions[key_letter].hidden
     r = row_of(ws, "0010003")
     key = decode_key(ws.cell(row=r, column=cols[KEY_HEADER]).value)
-    assert key is not None and key.item == ("001", "0010003") and key.text_hash == text_hash(TEXTS["0010003"])
+    assert key is not None and key.item == ("001", "機能", "0010003") and key.text_hash == text_hash(TEXTS["0010003"])
     assert ws.cell(row=r, column=cols[H_ID]).value == "0010003"
 
 

@@ -11,8 +11,8 @@ from fitgap.services.status import get_overview
 from fitgap.services.views import get_last_view, get_view, list_views, save_view, set_last_view
 
 JUKI = "001"
-K1 = ItemKey(JUKI, "1.1.1-必須")
-K2 = ItemKey(JUKI, "1.1.2-必須")
+K1 = ItemKey.of(JUKI, "機能", "1.1.1-必須")
+K2 = ItemKey.of(JUKI, "機能", "1.1.2-必須")
 
 
 def test_marking_records_who_when_and_bumps_the_revision(db):
@@ -65,7 +65,7 @@ def test_disposition_only_for_gaps_and_cleared_when_status_changes(db):
 
 def test_unknown_item_is_refused_and_nothing_changes(db):
     with pytest.raises(NotFoundError):
-        update_items(db=db, user="t", keys=[K1, ItemKey(JUKI, "9.9.9-必須")], status=Status.FIT)
+        update_items(db=db, user="t", keys=[K1, ItemKey.of(JUKI, "機能", "9.9.9-必須")], status=Status.FIT)
     assert get_item(db=db, key=K1).status == Status.UNCHECKED
 
 

@@ -27,8 +27,8 @@ def test_fresh_database_is_healthy(db, db_url):
 
 
 def test_row_pointing_at_a_missing_operation(db, db_url, db_path):
-    _sql(db_path, "INSERT INTO assessment (operation_code, req_id, status, note, needs_review, archived, revision)"
-         " VALUES ('999', '9990001', '適合', '', 0, 0, 0)", fk=False)
+    _sql(db_path, "INSERT INTO assessment (operation_code, kind, req_id, status, note, needs_review, archived, revision)"
+         " VALUES ('999', '機能', '9990001', '適合', '', 0, 0, 0)", fk=False)
     report = maintenance.check(url=db_url)
     assert not report.ok
     fk = _problems(report)["参照の整合性（外部キー）"]
@@ -36,10 +36,10 @@ def test_row_pointing_at_a_missing_operation(db, db_url, db_path):
 
 
 def test_assessment_without_any_requirement_is_an_orphan(db, db_url, db_path):
-    _sql(db_path, "INSERT INTO assessment (operation_code, req_id, status, note, needs_review, archived, revision)"
-         " VALUES ('001', '0019999', '適合', '', 0, 0, 0)")
+    _sql(db_path, "INSERT INTO assessment (operation_code, kind, req_id, status, note, needs_review, archived, revision)"
+         " VALUES ('001', '機能', '0019999', '適合', '', 0, 0, 0)")
     problems = _problems(maintenance.check(url=db_url))["孤立した行・版の印"]
-    assert any("確認結果が 1 件" in p and "001:0019999" in p for p in problems)
+    assert any("確認結果が 1 件" in p and "001:機能:0019999" in p for p in problems)
 
 
 def test_current_flag_on_an_old_version(db, db_url, db_path):
@@ -81,10 +81,10 @@ def test_cli_check_exit_codes(cli, db_path):
     cli("init")
     r = cli("check")
     assert r.code == 0 and "問題は見つかりませんでした" in r.out
-    _sql(db_path, "INSERT INTO assessment (operation_code, req_id, status, note, needs_review, archived, revision)"
-         " VALUES ('001', '0019999', '適合', '', 0, 0, 0)")
+    _sql(db_path, "INSERT INTO assessment (operation_code, kind, req_id, status, note, needs_review, archived, revision)"
+         " VALUES ('001', '機能', '0019999', '適合', '', 0, 0, 0)")
     r = cli("check")
-    assert r.code == 1 and "問題あり" in r.out and "001:0019999" in r.out
+    assert r.code == 1 and "問題あり" in r.out and "001:機能:0019999" in r.out
 
 
 def test_check_on_each_backend_finds_an_orphan(backend_url):
@@ -97,8 +97,8 @@ def test_check_on_each_backend_finds_an_orphan(backend_url):
     assert maintenance.check(url=backend_url).ok
     engine = create_engine(backend_url)
     with engine.begin() as conn:
-        conn.execute(sa.text("INSERT INTO assessment (operation_code, req_id, status, note, needs_review, archived,"
-                             " revision) VALUES ('001', '0019999', '適合', '', false, false, 0)"))
+        conn.execute(sa.text("INSERT INTO assessment (operation_code, kind, req_id, status, note, needs_review, archived,"
+                             " revision) VALUES ('001', '機能', '0019999', '適合', '', false, false, 0)"))
     engine.dispose()
     problems = _problems(maintenance.check(url=backend_url))
-    assert list(problems) == ["孤立した行・版の印"] and "001:0019999" in problems["孤立した行・版の印"][0]
+    assert list(problems) == ["孤立した行・版の印"] and "001:機能:0019999" in problems["孤立した行・版の印"][0]

@@ -6,6 +6,7 @@ import pytest
 
 from fitgap.domain.enums import Disposition, Kubun, Severity, Status
 from fitgap.domain.rules import severity
+from fitgap.domain.text import natural_id_key
 from fitgap.services.assessment import update_items
 from fitgap.services.demo import generate_demo
 from fitgap.services.items import (
@@ -25,7 +26,11 @@ def test_bundled_list_is_listed_in_id_order_with_unchecked_status(db):
     assert count_items(db=db, flt=ItemFilter(operation_code=JUKI)) == 197
     page = list_items(db=db, flt=ItemFilter(operation_code=JUKI), offset=0, limit=50)
     ids = [r.key.req_id for r in page]
-    assert ids[0] == "1.1.1-必須" and ids == sorted(ids)
+    # the document's order (1.1.2 before 1.1.10), which is also the natural order of the section numbers
+    assert ids[0] == "1.1.1-必須" and ids.index("1.1.2-必須") < ids.index("1.1.10-必須")
+    by_id = list_items(db=db, flt=ItemFilter(operation_code=JUKI), sort=ItemSort("req_id"), offset=0, limit=200)
+    natural = [r.key.req_id for r in by_id]
+    assert natural == sorted(natural, key=natural_id_key) and natural.index("1.1.9-必須") < natural.index("1.1.10-必須")
     assert all(r.status == Status.UNCHECKED for r in page)
     last = list_items(db=db, flt=ItemFilter(operation_code=JUKI), offset=196, limit=10)
     assert len(last) == 1
@@ -95,7 +100,7 @@ def test_note_missing_filter(db):
 
 
 def test_detail_has_text_provenance_and_history(db):
-    key = ItemKey(JUKI, "1.1.5-必須")
+    key = ItemKey.of(JUKI, "機能", "1.1.5-必須")
     update_items(db=db, user="佐藤", keys=[key], status=Status.FIT)
     d = get_item_detail(db=db, key=key)
     assert d.row.name == "除票" and "除票" in d.text and "\n" in d.text

@@ -97,7 +97,8 @@ def test_figures_agree_with_the_status_overview_and_blocking_items_are_listed(db
     assert juki.must_gaps == 3 and juki.must_gaps_undecided == 2 and juki.reverse_gaps == 1
     blocking = {(b.kind, b.ref) for b in report.blocking if b.operation_code == JUKI}
     assert blocking == {
-        (BlockingKind.MUST_GAP, must[0]), (BlockingKind.MUST_GAP, must[1]), (BlockingKind.REVERSE_GAP, forbidden[0]),
+        (BlockingKind.MUST_GAP, f"機能 {must[0]}"), (BlockingKind.MUST_GAP, f"機能 {must[1]}"),
+        (BlockingKind.REVERSE_GAP, f"機能 {forbidden[0]}"),
     }
     assert report.totals.blocking[BlockingKind.MUST_GAP] == 2
     assert juki.verdict == Verdict.RED  # 128 days left with undecided 実装必須 gaps
@@ -117,7 +118,7 @@ def test_vendor_answers_after_the_deadline_block_and_count(db: Database) -> None
     assert v is not None
     assert (v.answers, v.after_deadline, v.after_deadline_late, v.impossible, v.unanswered) == (3, 2, 2, 1, 1)
     late = [b for b in report.blocking if b.kind == BlockingKind.VENDOR_LATE]
-    assert {b.ref for b in late} == {must[0], must[1]}
+    assert {b.ref for b in late} == {f"機能 {must[0]}", f"機能 {must[1]}"}
     assert _op(report).verdict == Verdict.RED
     assert any(line.startswith("R4") for line in _op(report).reasons)
     other = _op(report, "024")

@@ -49,8 +49,8 @@ def test_edited_rows_applied_untouched_skipped_conflicts_not_overwritten(demo_db
     ids = _ids(demo_db)[:4]
     res = export_review_sheet(db=demo_db, user="tester", operation_keys=["001"], exports_dir=tmp_path)
     # after the export, a colleague marks ids[2] in fitgap
-    update_items(db=demo_db, user="colleague", keys=[ItemKey("001", ids[2])], status=Status.FIT)
-    update_items(db=demo_db, user="colleague", keys=[ItemKey("001", ids[3])], note="画面で記入")
+    update_items(db=demo_db, user="colleague", keys=[ItemKey.of("001", "機能", ids[2])], status=Status.FIT)
+    update_items(db=demo_db, user="colleague", keys=[ItemKey.of("001", "機能", ids[3])], note="画面で記入")
 
     def edit(wb: Any) -> None:
         ws = data_sheet(wb, "001")
@@ -62,15 +62,15 @@ def test_edited_rows_applied_untouched_skipped_conflicts_not_overwritten(demo_db
     back = edit_book(res.path, tmp_path / "back.xlsx", edit)
     preview = import_review_sheet(db=demo_db, user="tester", path=back, report_dir=tmp_path, dry_run=True)
     assert {c.row.key.req_id for c in preview.changes} == {ids[0], ids[1]} and len(preview.conflicts) == 1
-    assert get_item(db=demo_db, key=ItemKey("001", ids[0])).note != "EUCで代替"
+    assert get_item(db=demo_db, key=ItemKey.of("001", "機能", ids[0])).note != "EUCで代替"
     rep = import_review_sheet(db=demo_db, user="tester", path=back, report_dir=tmp_path)
     assert rep.applied == 2
-    row0 = get_item(db=demo_db, key=ItemKey("001", ids[0]))
+    row0 = get_item(db=demo_db, key=ItemKey.of("001", "機能", ids[0]))
     assert (row0.status, row0.disposition, row0.note) == (Status.GAP, Disposition.EUC, "EUCで代替")
-    assert get_item(db=demo_db, key=ItemKey("001", ids[1])).status == Status.NOT_APPLICABLE
-    kept = get_item(db=demo_db, key=ItemKey("001", ids[2]))
+    assert get_item(db=demo_db, key=ItemKey.of("001", "機能", ids[1])).status == Status.NOT_APPLICABLE
+    kept = get_item(db=demo_db, key=ItemKey.of("001", "機能", ids[2]))
     assert kept.status == Status.FIT and kept.assessed_by == "colleague"
-    assert get_item(db=demo_db, key=ItemKey("001", ids[3])).note == "画面で記入"
+    assert get_item(db=demo_db, key=ItemKey.of("001", "機能", ids[3])).note == "画面で記入"
     assert any(ids[2] in c for c in rep.conflicts)
     assert rep.problems_file is not None
     again = import_review_sheet(db=demo_db, user="tester", path=back, report_dir=tmp_path)

@@ -120,7 +120,7 @@ def test_swapped_keys_are_problems_not_answers_on_the_other_item(demo_db: Databa
     rep = _import(demo_db, edit_book(e.path, tmp_path / "swapped.xlsx", _swap_keys(a, b)), tmp_path)
     assert rep.applied == 0 and _record(demo_db, a) == [] and _record(demo_db, b) == []
     mismatches = [p for p in rep.problems if "隠しキー" in p.message]
-    assert len(mismatches) == 2 and {p.key for p in mismatches} == {f"001:{a}", f"001:{b}"}
+    assert len(mismatches) == 2 and {p.key for p in mismatches} == {f"001:機能:{a}", f"001:機能:{b}"}
 
 
 def test_an_edited_id_cell_is_noticed(demo_db: Database, tmp_path: Path) -> None:
@@ -132,7 +132,7 @@ def test_an_edited_id_cell_is_noticed(demo_db: Database, tmp_path: Path) -> None
         set_answer(ws, a, **{H_ANSWER: "標準で対応", H_ID: b})
 
     rep = _import(demo_db, edit_book(e.path, tmp_path / "id.xlsx", edit), tmp_path)
-    assert rep.applied == 0 and any(f"「{b}」" in p.message and a in p.message for p in rep.problems)
+    assert rep.applied == 0 and any("隠しキー" in p.message and b in p.message and a in p.message for p in rep.problems)
 
 
 # ---- item 4: a formula without a stored result is a problem, never a blank -------------------------------
@@ -149,18 +149,18 @@ def test_uncalculated_formula_in_a_vendor_answer_cell_is_a_problem(demo_db: Data
     rep = _import(demo_db, edit_book(e.path, tmp_path / "f.xlsx", edit), tmp_path)
     assert rep.applied == 0 and _record(demo_db, a) == [] and rep.unanswered == len(_ids(demo_db)) - 2
     found = {p.key: p.message for p in rep.problems if "数式" in p.message}
-    assert H_PLANNED in found[f"001:{a}"] and H_ANSWER in found[f"001:{b}"]
+    assert H_PLANNED in found[f"001:機能:{a}"] and H_ANSWER in found[f"001:機能:{b}"]
 
 
 def test_uncalculated_formula_in_a_review_note_does_not_erase_the_note(demo_db: Database, tmp_path: Path) -> None:
     rid = _ids(demo_db)[0]
-    update_items(db=demo_db, user="tester", keys=[ItemKey("001", rid)], note="大事なメモ")
+    update_items(db=demo_db, user="tester", keys=[ItemKey.of("001", "機能", rid)], note="大事なメモ")
     res = export_review_sheet(db=demo_db, user="tester", operation_keys=["001"], exports_dir=tmp_path)
     book = edit_book(res.path, tmp_path / "r.xlsx",
                      lambda wb: set_answer(data_sheet(wb, "001"), rid, **{H_REVIEW_NOTE: '=CONCAT("a","b")'}))
     rep = import_review_sheet(db=demo_db, user="tester", path=book, report_dir=tmp_path)
     assert rep.applied == 0 and any("数式" in p.message for p in rep.problems)
-    assert get_item(db=demo_db, key=ItemKey("001", rid)).note == "大事なメモ"
+    assert get_item(db=demo_db, key=ItemKey.of("001", "機能", rid)).note == "大事なメモ"
 
 
 # ---- item 5: an untouched review round trip changes nothing, whitespace included --------------------------
@@ -169,14 +169,14 @@ def test_untouched_review_round_trip_keeps_notes_with_whitespace(demo_db: Databa
     ids = _ids(demo_db)[:3]
     notes = {ids[0]: "  先頭に空白", ids[1]: "末尾に空白  ", ids[2]: "改行で終わる\n"}
     for rid, note in notes.items():
-        update_items(db=demo_db, user="tester", keys=[ItemKey("001", rid)], note=note)
-    revisions = {rid: get_item(db=demo_db, key=ItemKey("001", rid)).revision for rid in ids}
+        update_items(db=demo_db, user="tester", keys=[ItemKey.of("001", "機能", rid)], note=note)
+    revisions = {rid: get_item(db=demo_db, key=ItemKey.of("001", "機能", rid)).revision for rid in ids}
     res = export_review_sheet(db=demo_db, user="tester", operation_keys=["001"], exports_dir=tmp_path)
     untouched = edit_book(res.path, tmp_path / "same.xlsx", lambda wb: None)
     rep = import_review_sheet(db=demo_db, user="tester", path=untouched, report_dir=tmp_path)
     assert rep.changes == [] and rep.applied == 0 and rep.problems == []
     for rid, note in notes.items():
-        item = get_item(db=demo_db, key=ItemKey("001", rid))
+        item = get_item(db=demo_db, key=ItemKey.of("001", "機能", rid))
         assert (item.note, item.revision) == (note, revisions[rid])
 
     # a status change on such a row leaves its note exactly as it was
@@ -184,13 +184,13 @@ def test_untouched_review_round_trip_keeps_notes_with_whitespace(demo_db: Databa
                      lambda wb: set_answer(data_sheet(wb, "001"), ids[0], **{H_REVIEW_STATUS: "適合"}))
     rep = import_review_sheet(db=demo_db, user="tester", path=book, report_dir=tmp_path)
     assert rep.applied == 1 and [c.fields for c in rep.changes] == [{"status": Status.FIT}]
-    assert get_item(db=demo_db, key=ItemKey("001", ids[0])).note == notes[ids[0]]
+    assert get_item(db=demo_db, key=ItemKey.of("001", "機能", ids[0])).note == notes[ids[0]]
 
 
 # ---- #12 item 10: dry runs are exact and write nothing ---------------------------------------------------
 
 def test_review_dry_run_reports_the_note_rule_like_the_real_run(demo_db: Database, tmp_path: Path) -> None:
-    rid = next(r for r in _ids(demo_db) if not get_item(db=demo_db, key=ItemKey("001", r)).note)
+    rid = next(r for r in _ids(demo_db) if not get_item(db=demo_db, key=ItemKey.of("001", "機能", r)).note)
     res = export_review_sheet(db=demo_db, user="tester", operation_keys=["001"], exports_dir=tmp_path)
     book = edit_book(res.path, tmp_path / "gap.xlsx",
                      lambda wb: set_answer(data_sheet(wb, "001"), rid, **{H_REVIEW_STATUS: "ギャップ"}))

@@ -58,7 +58,7 @@ def test_revision_of_the_bundled_list_carries_every_assessment(db: Database, tmp
     report = import_spec(db=db, path=_revised_bundled_list(tmp_path), user="tester")
     assert report.written and report.previous_label == "第1.0版" and report.version_label == "第1.1版"
     assert report.counts == {Change.ADDED: 1, Change.REMOVED: 1, Change.TEXT_CHANGED: 1,
-                             Change.CLASS_CHANGED: 1, Change.UNCHANGED: 194}
+                             Change.CLASS_CHANGED: 1, Change.NOTES_CHANGED: 0, Change.UNCHANGED: 194}
     after = _assessments(db)
     with db.read() as s:
         v1_id = s.exec(select(SpecVersion.id).where(SpecVersion.label == "第1.0版")).one()
@@ -174,8 +174,8 @@ def test_audit_records_the_import_and_each_carried_assessment(db: Database, tmp_
         events = list(s.exec(select(AuditEvent).where(AuditEvent.user == "yamada")))
     assert {(e.action, e.entity_key) for e in events} == {
         ("spec.import", "001:第3.0版"),
-        ("spec.import.review", "001:0010002"),
-        ("spec.import.archive", "001:0010006"),
+        ("spec.import.review", "001:機能:0010002"),
+        ("spec.import.archive", "001:機能:0010006"),
     }
     assert len({e.batch for e in events}) == 1
 

@@ -122,17 +122,18 @@ def test_changed_requirement_text_is_not_applied(demo_db: Database, tmp_path: Pa
     ids = _first_ids(demo_db, 2)
     res = _export(demo_db, tmp_path)
     with demo_db.write() as s:
-        s.execute(sa.update(Requirement).where(Requirement.req_id == ids[0]).values(text_hash="0" * 16))
+        s.execute(sa.update(Requirement).where(Requirement.req_id == ids[0], Requirement.kind == "機能")
+                  .values(text_hash="0" * 16))
     back = edit_book(res.path, tmp_path / "back.xlsx", lambda wb: [
         set_answer(data_sheet(wb, "001"), r, **{H_ANSWER: "標準で対応"}) for r in ids])
     rep = _import(demo_db, back, tmp_path)
     assert [c.key.req_id for c in rep.added] == [ids[1]]
-    assert any("本文が変わりました" in p.message and p.key == f"001:{ids[0]}" for p in rep.problems)
+    assert any("本文が変わりました" in p.message and p.key == f"001:機能:{ids[0]}" for p in rep.problems), rep.problems
     assert rep.problems_file is not None and rep.problems_file.exists()
     report = openpyxl.load_workbook(rep.problems_file).active
     rows = list(report.iter_rows(values_only=True))
     assert rows[1] == ("シート", "行", "要件", "問題", "対処")
-    assert any(r[2] == f"001:{ids[0]}" and r[0] == "001 住民記録" and isinstance(r[1], int) for r in rows[2:])
+    assert any(r[2] == f"001:機能:{ids[0]}" and r[0] == "001 住民記録" and isinstance(r[1], int) for r in rows[2:])
 
 
 def test_foreign_or_stale_workbooks_are_refused_with_the_database_unchanged(demo_db: Database, tmp_path: Path) -> None:

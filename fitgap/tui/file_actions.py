@@ -1,0 +1,332 @@
+"""The workbench's file actions, in the palette: bring in a spec list, send a vendor sheet and read the answers
+back, write and read a review workbook. Each calls the same service as its CLI command (no second
+implementation): the preview is the service's dry run, the apply its real run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fitgap.config import load_config
+from fitgap.domain.enums import Kubun, Status
+from fitgap.domain.spec_diff import Change
+from fitgap.errors import InvalidInputError
+from fitgap.services.items import ItemFilter, count_items
+from fitgap.tui.commands import PaletteCommand
+from fitgap.tui.screens.file_action import ActionField, FileAction, FileActionDialog, Preview, Progress
+
+if TYPE_CHECKING:
+    from fitgap.tui.app import FitGapApp
+
+SHOWN = 200  # problem rows listed in the result view (all are in the problem file)
+SCOPES = (("ギャップの要件だけ", "gaps"), ("実装必須の要件", "must"), ("すべての要件", "all"))
+LIST_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
+
+
+def _exports() -> Path:
+    return load_config().exports_dir
+
+
+def _path(values: dict[str, str], key: str = "path") -> Path:
+    path = Path(values[key]).expanduser()
+    if not path.is_file():
+        raise InvalidInputError(f"{path} が見つかりません。", "ファイルのパスを確かめてください（→ で補完できます）。")
+    return path
+
+
+def _paths(values: dict[str, str]) -> list[Path]:
+    parts = [p for p in values["path"].replace("、", ",").split(",") if p.strip()]
+    return [_path({"path": p.strip()}) for p in parts]
+
+
+def _codes(text: str) -> list[str]:
+    return [k.strip() for k in text.replace("、", ",").split(",") if k.strip()]
+
+
+def _problem_lines(problems: Iterable[object], problems_file: Path | None = None) -> list[str]:
+    items = list(problems)
+    if not items:
+        return []
+    lines = [f"問題 {len(items):,} 件（この行は取り込みません）:"]
+    lines += [f"  {p}" for p in items[:SHOWN]]
+    if len(items) > SHOWN:
+        lines.append(f"  … 他 {len(items) - SHOWN:,} 件（問題一覧のファイルに全件あります）")
+    if problems_file is not None:
+        lines.append(f"問題一覧: {problems_file}")
+    return lines
+
+
+# ---- import: 要件一覧 -------------------------------------------------------------------------------
+
+
+def _spec_lines(rep: object) -> list[str]:
+    from fitgap.services.specs_import import ImportReport
+
+    assert isinstance(rep, ImportReport)
+    head = f"{rep.operation_code} {rep.operation_name} {rep.version_label}"
+    if rep.already_imported:
+        return [f"{rep.source_file} は {head} として取り込み済みです。変更はありません。"]
+    lines = [f"{rep.source_file} → {head}（要件 {rep.requirements:,} 件）"]
+    for f in rep.files:
+        lines.append(f"  {f.name}: 機能 {f.functions:,} 件、帳票 {f.forms:,} 件" +
+                     (f"、削除・欠番 {f.removed} 行" if f.removed else ""))
+    if rep.removed_rows:
+        lines.append(f"削除・欠番と書かれた行 {len(rep.removed_rows)} 行は要件として取り込みません。")
+    if rep.historical:
+        lines.append(f"現在の版 {rep.current_label} より前に公開された版のため、履歴として保存します。")
+    if rep.previous_label:
+        lines.append(f"前の版 {rep.previous_label} との比較:")
+    lines.append("  " + "　".join(f"{c.value} {n:,}" for c, n in rep.counts.items()))
+    if not rep.historical:
+        lines.append(f"確認結果: 要再確認 {rep.carried('review'):,} 件、保管 {rep.carried('archive'):,} 件、"
+                     f"復元 {rep.carried('restore'):,} 件。追加 {rep.counts[Change.ADDED]:,} 件は未確認になります。")
+    lines += _problem_lines(rep.problems, rep.problems_file)
+    return lines
+
+
+def import_spec_action(app: FitGapApp) -> FileAction:
+    from fitgap.services import specs_import
+
+    ws = app.workspace
+
+    def run(values: dict[str, str], progress: Progress, *, dry_run: bool) -> specs_import.ImportReport:
+        return specs_import.import_spec(
+            db=ws.db, paths=_paths(values), user=ws.user, operation=values.get("operation") or None,
+            version=values.get("version") or None, add_to_version=values.get("add_to") or None, dry_run=dry_run,
+            progress=lambda stage, n: progress(stage, n, 0),
+        )
+
+    def preview(values: dict[str, str], progress: Progress) -> Preview:
+        rep = run(values, progress, dry_run=True)
+        return Preview(_spec_lines(rep), can_apply=not rep.already_imported, apply_label="取り込む")
+
+    def apply(values: dict[str, str], _p: Preview, progress: Progress) -> list[str]:
+        rep = run(values, progress, dry_run=False)
+        return [*_spec_lines(rep), "", "取り込みました。"]
+
+    return FileAction(
+        "import: 要件一覧…", "公式の機能・帳票要件一覧（.xlsx / .csv）を新しい版として取り込みます。"
+        "同じ版のファイルは , で区切って一度に指定できます（fitgap import-spec と同じ）。",
+        [ActionField("path", "ファイル（複数は , 区切り）", kind="path", suffixes=LIST_SUFFIXES,
+                     placeholder="例: downloads/住民記録_第6.0版_機能要件一覧.xlsx"),
+         ActionField("operation", "業務（コードか名前）", required=False, placeholder="省略時は ID から判別"),
+         ActionField("version", "版", required=False, placeholder="省略時はファイル名か表紙から"),
+         ActionField("add_to", "取り込み済みの版に加える", required=False, placeholder="例: 第6.0版")],
+        preview, apply,
+    )
+
+
+# ---- export / import: ベンダ回答シート -----------------------------------------------------------------
+
+
+def _count_for(app: FitGapApp, codes: list[str], scope: str) -> int:
+    ws = app.workspace
+    statuses = frozenset({Status.GAP}) if scope == "gaps" else frozenset()
+    kubun = frozenset({Kubun.MUST}) if scope == "must" else frozenset()
+    targets: list[str | None] = list(codes) or [None]
+    return sum(count_items(db=ws.db, flt=ItemFilter(operation_code=c, statuses=statuses, kubun=kubun))
+               for c in targets)
+
+
+def _resolve_codes(app: FitGapApp, text: str) -> list[str]:
+    from fitgap.services.status import get_overview
+
+    keys = _codes(text)
+    if not keys:
+        return []
+    ops = get_overview(db=app.workspace.db, today=app.workspace.today).operations
+    out = []
+    for k in keys:
+        op = next((o for o in ops if k in (o.code, o.name)), None)
+        if op is None:
+            raise InvalidInputError(f"業務「{k}」はありません。", "業務コード（001）か業務名（住民基本台帳）を指定してください。")
+        out.append(op.code)
+    return out
+
+
+def export_vendor_action(app: FitGapApp, operation: str = "") -> FileAction:
+    from fitgap.services import vendors
+
+    ws = app.workspace
+
+    def preview(values: dict[str, str], _progress: Progress) -> Preview:
+        codes = _resolve_codes(app, values.get("operations", ""))
+        answer_by = _date(values.get("answer_by", ""))
+        n = _count_for(app, codes, values["scope"])
+        lines = [f"{values['vendor']} 宛てに {n:,} 件の要件を書き出します（業務: {'、'.join(codes) or 'すべて'}、"
+                 f"対象: {dict((v, k) for k, v in SCOPES)[values['scope']]}）。",
+                 f"書き出し先: {values.get('output') or _exports()}" + ("" if values.get("output") else "（自動の名前）")]
+        if answer_by:
+            lines.append(f"回答期限: {answer_by.isoformat()}")
+        return Preview(lines, can_apply=n > 0, state=(codes, answer_by), apply_label="書き出す")
+
+    def apply(values: dict[str, str], p: Preview, _progress: Progress) -> list[str]:
+        codes, answer_by = p.state
+        res = vendors.export_vendor_sheet(db=ws.db, user=ws.user, vendor=values["vendor"], exports_dir=_exports(),
+                                          operation_keys=codes or None, scope=values["scope"], answer_by=answer_by,
+                                          path=Path(values["output"]) if values.get("output") else None)
+        return [f"書き出しました{'（デモデータ）' if res.demo else ''}: {res.path.resolve()}",
+                f"業務 {'、'.join(res.operations)}、要件 {res.items:,} 件、書き出しID {res.export_id}",
+                "回答が届いたら、パレットの「import: ベンダ回答…」で取り込めます。"]
+
+    return FileAction(
+        "export: ベンダ回答シート…", "ベンダに送る回答シート（保護されたブック、回答欄はドロップダウン）を書き出します"
+        "（fitgap export vendor と同じ）。",
+        [ActionField("vendor", "ベンダ名", placeholder="例: 株式会社サンプル"),
+         ActionField("operations", "業務（コードか名前、, 区切り）", initial=operation, required=False,
+                     placeholder="省略時はすべての業務"),
+         ActionField("scope", "対象", kind="select", options=SCOPES, initial="gaps"),
+         ActionField("answer_by", "回答期限 YYYY-MM-DD", required=False),
+         ActionField("output", "書き出し先（.xlsx）", kind="path", suffixes=(".xlsx",), required=False,
+                     placeholder=f"省略時は {_exports()}/ に自動の名前で")],
+        preview, apply,
+    )
+
+
+def _date(text: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        raise InvalidInputError(f"日付「{text}」を読めません。", "YYYY-MM-DD で入力してください（例: 2027-01-31）。") from None
+
+
+def _vendor_lines(rep: object) -> list[str]:
+    from fitgap.services.vendors import VendorImportReport
+
+    assert isinstance(rep, VendorImportReport)
+    lines = [f"{rep.source}: {rep.vendor} の回答（書き出しID {rep.export_id}）", *[f"  {n}" for n in rep.notices],
+             f"新しい回答 {len(rep.added):,}　変更 {len(rep.changed):,}　前回と同じ {rep.unchanged:,}　"
+             f"未回答 {rep.unanswered:,}　問題 {len(rep.problems):,}"]
+    for label, changes in (("新規", rep.added), ("変更", rep.changed)):
+        for c in changes[:SHOWN]:
+            old = f"{c.old.answer.value} → " if c.old else ""
+            lines.append(f"  [{label}] {c.sheet} {c.row}行目 {c.key.label}: {old}{c.new.answer.value}")
+    lines += _problem_lines(rep.problems, rep.problems_file if not rep.dry_run else None)
+    return lines
+
+
+def import_vendor_action(app: FitGapApp) -> FileAction:
+    from fitgap.services import vendors
+
+    ws = app.workspace
+
+    def run(values: dict[str, str], *, dry_run: bool) -> vendors.VendorImportReport:
+        return vendors.import_vendor_sheet(db=ws.db, user=ws.user, path=_path(values), report_dir=_exports(),
+                                           dry_run=dry_run)
+
+    def preview(values: dict[str, str], _progress: Progress) -> Preview:
+        rep = run(values, dry_run=True)
+        return Preview(_vendor_lines(rep), can_apply=bool(rep.added or rep.changed), apply_label="取り込む")
+
+    def apply(values: dict[str, str], _p: Preview, _progress: Progress) -> list[str]:
+        rep = run(values, dry_run=False)
+        return [*_vendor_lines(rep), "", f"{rep.applied:,} 件の回答を取り込みました（変更前の回答は履歴に残ります）。"]
+
+    return FileAction(
+        "import: ベンダ回答…", "ベンダから返ってきた回答シートを確かめて取り込みます（fitgap import vendor と同じ）。",
+        [ActionField("path", "返送されたブック（.xlsx）", kind="path", suffixes=(".xlsx",))], preview, apply,
+    )
+
+
+# ---- export / import: 確認用ワークブック -----------------------------------------------------------------
+
+
+def export_review_action(app: FitGapApp, operation: str = "") -> FileAction:
+    from fitgap.services import review_sheets
+
+    ws = app.workspace
+
+    def preview(values: dict[str, str], _progress: Progress) -> Preview:
+        codes = _resolve_codes(app, values["operations"])
+        n = _count_for(app, codes, "all")
+        return Preview([f"業務 {'、'.join(codes)} の {n:,} 件を確認用ワークブックに書き出します。",
+                        f"書き出し先: {values.get('output') or _exports()}"], can_apply=n > 0, state=codes,
+                       apply_label="書き出す")
+
+    def apply(values: dict[str, str], p: Preview, _progress: Progress) -> list[str]:
+        res = review_sheets.export_review_sheet(db=ws.db, user=ws.user, operation_keys=p.state, exports_dir=_exports(),
+                                                path=Path(values["output"]) if values.get("output") else None)
+        return [f"書き出しました{'（デモデータ）' if res.demo else ''}: {res.path.resolve()}",
+                f"要件 {res.items:,} 件、書き出しID {res.export_id}",
+                "記入が終わったら、パレットの「import: 確認用ワークブック…」で取り込めます。"]
+
+    return FileAction(
+        "export: 確認用ワークブック…", "Excel で確認したい人のためのワークブックを書き出します（fitgap export review と同じ）。",
+        [ActionField("operations", "業務（コードか名前、, 区切り）", initial=operation),
+         ActionField("output", "書き出し先（.xlsx）", kind="path", suffixes=(".xlsx",), required=False)],
+        preview, apply,
+    )
+
+
+def _review_lines(rep: object) -> list[str]:
+    from fitgap.services.review_sheets import ReviewImportReport
+
+    assert isinstance(rep, ReviewImportReport)
+    lines = [f"{rep.source}: 確認用ワークブック（書き出しID {rep.export_id}）", *[f"  {n}" for n in rep.notices],
+             f"変更する要件 {len(rep.changes):,}　変更なし {rep.untouched:,}　競合（上書きしない） {len(rep.conflicts):,}　"
+             f"問題 {len(rep.problems):,}"]
+    lines += [f"  [競合] {c}" for c in rep.conflicts[:SHOWN]]
+    lines += _problem_lines(rep.problems, rep.problems_file if not rep.dry_run else None)
+    return lines
+
+
+def import_review_action(app: FitGapApp) -> FileAction:
+    from fitgap.services import review_sheets
+
+    ws = app.workspace
+
+    def run(values: dict[str, str], *, dry_run: bool) -> review_sheets.ReviewImportReport:
+        return review_sheets.import_review_sheet(db=ws.db, user=ws.user, path=_path(values), report_dir=_exports(),
+                                                 dry_run=dry_run)
+
+    def preview(values: dict[str, str], _progress: Progress) -> Preview:
+        rep = run(values, dry_run=True)
+        return Preview(_review_lines(rep), can_apply=bool(rep.changes), apply_label="取り込む")
+
+    def apply(values: dict[str, str], _p: Preview, _progress: Progress) -> list[str]:
+        rep = run(values, dry_run=False)
+        return [*_review_lines(rep), "", f"{rep.applied:,} 件の確認結果を取り込みました。"]
+
+    return FileAction(
+        "import: 確認用ワークブック…", "記入済みの確認用ワークブックの変更を取り込みます（fitgap import review と同じ）。",
+        [ActionField("path", "記入済みのブック（.xlsx）", kind="path", suffixes=(".xlsx",))], preview, apply,
+    )
+
+
+# ---- palette ---------------------------------------------------------------------------------------
+
+_BUILDERS = {
+    "import-spec": import_spec_action, "export-vendor": export_vendor_action, "import-vendor": import_vendor_action,
+    "export-review": export_review_action, "import-review": import_review_action,
+}
+
+
+def open_action(app: FitGapApp, name: str, *, operation: str = "") -> FileActionDialog:
+    """Open one action's dialog; what the user typed last time in it is filled in again."""
+    memory: dict[str, FileAction] = app.__dict__.setdefault("_file_actions", {})
+    action = memory.get(name)
+    if action is None:
+        builder = _BUILDERS[name]
+        action = builder(app, operation) if name in ("export-vendor", "export-review") else builder(app)  # type: ignore[call-arg]
+        memory[name] = action
+    dialog = FileActionDialog(action)
+    app.push_screen(dialog)
+    return dialog
+
+
+def file_action_commands(app: FitGapApp, *, operation: str = "") -> list[PaletteCommand]:
+    titles = {
+        "import-spec": ("import: 要件一覧…", "公式の機能・帳票要件一覧を取り込む（確認してから書き込み）"),
+        "export-vendor": ("export: ベンダ回答シート…", "ベンダに送る回答シートを書き出す"),
+        "import-vendor": ("import: ベンダ回答…", "返ってきた回答シートを確かめて取り込む"),
+        "export-review": ("export: 確認用ワークブック…", "Excel で確認する人のためのブックを書き出す"),
+        "import-review": ("import: 確認用ワークブック…", "記入済みの確認用ブックを取り込む"),
+    }
+    def opener(name: str) -> Callable[[], object]:
+        return lambda: open_action(app, name, operation=operation)
+
+    return [PaletteCommand(title, help_, opener(name)) for name, (title, help_) in titles.items()]

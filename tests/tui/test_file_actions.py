@@ -1,0 +1,179 @@
+"""The workbench's file actions: preview (nothing written), apply in a worker, cancel, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from textual.widgets import Button, Input, Select, Static
+
+from fitgap.domain.answer_sheet import H_ANSWER, HEADER_ROW, KEY_HEADER
+from fitgap.services.items import ItemFilter, count_items, item_keys
+from fitgap.storage.db import Database
+from fitgap.tui.file_actions import open_action
+from fitgap.tui.screens.file_action import ErrorDialog, FileActionDialog
+from tests.conftest import dump_database
+from tests.spec_books import write_ministry_workbook
+
+SIZE = (120, 36)
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # relative paths in the dialogs, as a user types them
+
+
+def _text(dialog: FileActionDialog) -> str:
+    return str(dialog.query_one("#action-text", Static).render())
+
+
+async def _fill(pilot, dialog: FileActionDialog, **values: str) -> None:
+    for key, value in values.items():
+        widget = dialog.query_one(f"#af-{key}")
+        if isinstance(widget, Select):
+            widget.value = value
+        else:
+            assert isinstance(widget, Input)
+            widget.value = value
+    await pilot.pause()
+
+
+async def _press(pilot, app, dialog: FileActionDialog, button: str) -> None:
+    dialog.query_one(f"#action-{button}", Button).press()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_import_a_list_previews_then_applies(db: Database, db_path: Path, make_app, tmp_path: Path):
+    write_ministry_workbook(tmp_path / "住民記録_第6.0版.xlsx")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = open_action(app, "import-spec")
+        await pilot.pause()
+        await _fill(pilot, dialog, path="住民記録_第6.0版.xlsx")
+        await app.workers.wait_for_complete()
+        before = dump_database(db_path)
+        await _press(pilot, app, dialog, "preview")
+        shown = _text(dialog)
+        assert "第6.0版（要件 6 件）" in shown and "追加" in shown and "まだ何も書き込んでいません" in shown
+        assert dump_database(db_path) == before  # the preview wrote nothing
+        assert not dialog.query_one("#action-apply", Button).disabled
+        await _press(pilot, app, dialog, "apply")
+        assert "取り込みました" in _text(dialog)
+        assert dialog.query_one("#action-apply", Button).disabled
+    assert {(k.kind.value, k.req_id) for k in item_keys(db=db, flt=ItemFilter(operation_code="001"))} >= {
+        ("機能", "0010001"), ("帳票", "0010001")}
+
+
+async def test_cancel_writes_nothing_and_keeps_what_was_typed(db: Database, db_path: Path, make_app,
+                                                              tmp_path: Path):
+    write_ministry_workbook(tmp_path / "住民記録_第6.0版.xlsx")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()  # the search index is brought up to date at start
+        before = dump_database(db_path)
+        dialog = open_action(app, "import-spec")
+        await pilot.pause()
+        await _fill(pilot, dialog, path="住民記録_第6.0版.xlsx", version="第6.0版")
+        await _press(pilot, app, dialog, "preview")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, FileActionDialog)
+        again = open_action(app, "import-spec")
+        await pilot.pause()
+        assert again.query_one("#af-path", Input).value == "住民記録_第6.0版.xlsx"
+        assert again.query_one("#af-version", Input).value == "第6.0版"
+        assert dump_database(db_path) == before
+
+
+async def test_an_error_opens_the_error_dialog_with_what_to_do(db: Database, make_app):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = open_action(app, "import-spec")
+        await pilot.pause()
+        await _fill(pilot, dialog, path="ない.xlsx")
+        await _press(pilot, app, dialog, "preview")
+        assert isinstance(app.screen, ErrorDialog)
+        assert "ない.xlsx が見つかりません" in app.screen.exc.message and app.screen.exc.hint
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is dialog and "何も書き込んでいません" in _text(dialog)
+
+
+async def test_a_changed_input_needs_a_new_preview(db: Database, make_app, tmp_path: Path):
+    write_ministry_workbook(tmp_path / "住民記録_第6.0版.xlsx")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = open_action(app, "import-spec")
+        await pilot.pause()
+        await _fill(pilot, dialog, path="住民記録_第6.0版.xlsx")
+        await _press(pilot, app, dialog, "preview")
+        assert not dialog.query_one("#action-apply", Button).disabled
+        await _fill(pilot, dialog, version="第9.0版")
+        assert dialog.query_one("#action-apply", Button).disabled
+
+
+def _answer_all(src: Path, dst: Path, answer: str) -> None:
+    wb = openpyxl.load_workbook(src)
+    for ws in wb.worksheets:
+        cols = {c.value: c.column for c in ws[HEADER_ROW] if c.value}
+        if KEY_HEADER not in cols or ws.sheet_state != "visible":
+            continue
+        for r in range(HEADER_ROW + 1, ws.max_row + 1):
+            if ws.cell(row=r, column=cols[KEY_HEADER]).value:
+                ws.cell(row=r, column=cols[H_ANSWER], value=answer)
+    wb.save(dst)
+
+
+async def test_vendor_sheet_out_and_back_from_the_workbench(demo_db: Database, make_app, tmp_path: Path):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        out = open_action(app, "export-vendor")
+        await pilot.pause()
+        await _fill(pilot, out, vendor="株式会社サンプル", operations="001", scope="all", output="sheet.xlsx")
+        await _press(pilot, app, out, "preview")
+        n = count_items(db=demo_db, flt=ItemFilter(operation_code="001"))
+        assert f"{n:,} 件の要件を書き出します" in _text(out) and not (tmp_path / "sheet.xlsx").exists()
+        await _press(pilot, app, out, "apply")
+        assert (tmp_path / "sheet.xlsx").exists() and str((tmp_path / "sheet.xlsx").resolve()) in _text(out)
+        await pilot.press("escape")
+        _answer_all(tmp_path / "sheet.xlsx", tmp_path / "back.xlsx", "標準で対応")
+        back = open_action(app, "import-vendor")
+        await pilot.pause()
+        await _fill(pilot, back, path="back.xlsx")
+        await _press(pilot, app, back, "preview")
+        assert f"新しい回答 {n:,}" in _text(back)
+        await _press(pilot, app, back, "apply")
+        assert f"{n:,} 件の回答を取り込みました" in _text(back)
+
+
+async def test_review_workbook_out_and_back(demo_db: Database, make_app, tmp_path: Path):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        out = open_action(app, "export-review", operation="001")
+        await pilot.pause()
+        assert out.query_one("#af-operations", Input).value == "001"  # the list the user is on
+        await _fill(pilot, out, output="review.xlsx")
+        await _press(pilot, app, out, "preview")
+        await _press(pilot, app, out, "apply")
+        assert (tmp_path / "review.xlsx").exists()
+        await pilot.press("escape")
+        back = open_action(app, "import-review")
+        await pilot.pause()
+        await _fill(pilot, back, path="review.xlsx")
+        await _press(pilot, app, back, "preview")
+        assert "変更する要件 0" in _text(back)
+        assert back.query_one("#action-apply", Button).disabled  # nothing to apply
+
+
+def test_path_completion(tmp_path: Path):
+    from fitgap.tui.widgets.path_input import complete_path
+
+    (tmp_path / "downloads").mkdir()
+    (tmp_path / "downloads" / "住民記録_第6.0版.xlsx").write_bytes(b"")
+    (tmp_path / "downloads" / "memo.txt").write_text("x", encoding="utf-8")
+    assert complete_path("down", base=tmp_path) == "downloads/"
+    assert complete_path("downloads/住", base=tmp_path, suffixes=(".xlsx",)) == "downloads/住民記録_第6.0版.xlsx"
+    assert complete_path("downloads/m", base=tmp_path, suffixes=(".xlsx",)) is None

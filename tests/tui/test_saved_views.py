@@ -1,0 +1,54 @@
+"""Saved views: listed with their conditions, renamed, deleted, opened."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList
+
+from fitgap.domain.enums import Status
+from fitgap.services import views
+from fitgap.services.items import ItemFilter, ItemSort
+from fitgap.tui.capture import screen_text
+from fitgap.tui.screens.requirements import RequirementsScreen
+from fitgap.tui.screens.saved_views import SavedViewsScreen, describe
+from tests.tui.conftest import SIZE
+
+GAPS = ItemFilter(operation_code="001", statuses=frozenset({Status.GAP}), text="住民")
+
+
+def test_conditions_read_as_users_say_them():
+    text = describe(GAPS, ItemSort("name", descending=True), {"001": "住民基本台帳"})
+    assert text == "業務 001 住民基本台帳 ／ 状況 ギャップ ／ 検索「住民」 ／ 並び 名称↓"
+
+
+async def test_list_rename_delete_and_open(demo_db, make_app):
+    views.save_view(db=demo_db, name="住記のギャップ", flt=GAPS, sort=ItemSort("name"))
+    views.save_view(db=demo_db, name="全部", flt=ItemFilter(), sort=ItemSort())
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_saved_views()
+        await pilot.pause()
+        assert isinstance(app.screen, SavedViewsScreen)
+        text = screen_text(app)
+        assert "住記のギャップ" in text and "状況 ギャップ" in text and "検索「住民」" in text
+        ol = app.screen.query_one(OptionList)
+        ol.highlighted = next(i for i in range(ol.option_count) if ol.get_option_at_index(i).id == "住記のギャップ")
+        await pilot.press("r")
+        await pilot.pause()
+        name = app.screen.query_one(Input)
+        name.value = "住記ギャップ（住民）"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert sorted(n for n, *_ in views.list_view_definitions(db=demo_db)) == sorted(["住記ギャップ（住民）", "全部"])
+        screen = app.screen
+        assert isinstance(screen, SavedViewsScreen)
+        ol = screen.query_one(OptionList)
+        ol.highlighted = next(i for i in range(ol.option_count) if ol.get_option_at_index(i).id == "全部")
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("1")  # 削除する
+        await pilot.pause()
+        assert [n for n, *_ in views.list_view_definitions(db=demo_db)] == ["住記ギャップ（住民）"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RequirementsScreen)
+        assert app.screen.flt == GAPS
