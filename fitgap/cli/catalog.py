@@ -53,6 +53,8 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     if result.systems_added:
         ctx.print(f"典型的なシステム {result.systems_added}件とその連携を「典型例（要確認）」として登録しました"
                   "（fitgap systems list）。")
+    if result.changes_added:
+        ctx.print(f"移行をまたぐ連携の改修項目 {result.changes_added}件を「未着手」で作成しました（fitgap systems changes）。")
     if not result.changed:
         ctx.print("変更はありません（すでに最新です）。")
     return 0

@@ -12,6 +12,7 @@ from fitgap.domain.text import escape_controls
 from fitgap.errors import InvalidInputError
 from fitgap.reports.output_file import write_atomically
 from fitgap.services import schedule
+from fitgap.services.schedule import SlipReport, SystemGraph
 from fitgap.services.systems import parse_date_input
 
 
@@ -91,6 +92,22 @@ def cmd_schedule(args: argparse.Namespace, ctx: Context) -> int:
     else:
         ctx.print("  ありません。")
 
+    ctx.print("", "■ 改修の遅れ（連携の改修が必要日までに終わらない）")
+    late = view.late_changes
+    if late:
+        ctx.print(render_table(
+            ["連携（提供元 → 利用側）", "改修を行うベンダ", "状況", "完了予定日", "必要日", "遅れ", "必要日の理由", "暫定連携"],
+            [[c.label, c.item.vendor or "—", c.item.status.value, format_date(c.item.planned),
+              format_date(c.state.needed_by), f"{c.state.days_late}日", c.state.reason, c.item.interim or "—"]
+             for c in late],
+            right=[5], max_width=40,
+        ))
+        ctx.print(f"  {len(late)}件（{'、'.join(sorted({c.state.late.value for c in late if c.state.late}))}）。"
+                  "fitgap systems changes で一覧、fitgap systems change で更新できます。")
+    else:
+        open_n = sum(1 for c in view.changes if not c.item.done)
+        ctx.print(f"  ありません（改修項目 {len(view.changes)}件、うち未完了 {open_n}件）。")
+
     ctx.print("", "■ 期限リスク")
     ctx.print(render_table(
         ["リスク", "システム", "移行予定日", "期限", "残り", "実装必須ギャップ", "未完了MS", "理由"],
@@ -119,14 +136,32 @@ def _print_slip(ctx: Context, system: str, when: str) -> int:
     new_date = parse_date_input(when)
     if new_date is None:
         raise InvalidInputError("遅れた場合の日付がありません。", "例: --slip 住民記録 2026-06-01")
-    sg, report = schedule.slip(db=ctx.database(), system=system, new_date=new_date)
+    sg, report, moved = schedule.slip_changes(db=ctx.database(), system=system, new_date=new_date,
+                                              today=ctx.config.today)
     origin = sg.system(report.system)
     ctx.print(f"■ {origin.name} の移行が {format_date(new_date)} になった場合（予定 {format_date(origin.planned_cutover)}）")
     if report.misses_deadline and report.deadline:
         ctx.print(f"  {origin.name} 自身が期限 {format_date(report.deadline)} を {(new_date - report.deadline).days}日 超えます。")
     if not report.impacts:
         ctx.print("  影響を受けるシステムはありません（暫定連携のある連携と移行済みのシステムは影響を受けません）。")
+    else:
+        _print_impacts(ctx, sg, report)
+    ctx.print("", "■ 改修項目への影響（必要日が動く、または遅れになる改修）")
+    if not moved:
+        ctx.print("  ありません。")
         return 0
+    ctx.print(render_table(
+        ["連携（提供元 → 利用側）", "状況", "完了予定日", "必要日（現在）", "必要日（遅れた場合）", "判定"],
+        [[f"{sg.name(m.state.item.provider)} → {sg.name(m.state.item.consumer)}", m.state.item.status.value,
+          format_date(m.state.item.planned), format_date(m.needed_before), format_date(m.state.needed_by),
+          f"{m.state.late.value} {m.state.days_late}日" if m.state.late else "間に合う"] for m in moved],
+    ))
+    late = sum(1 for m in moved if m.state.late)
+    ctx.print(f"  {len(moved)}件（うち遅れ {late}件）。")
+    return 0
+
+
+def _print_impacts(ctx: Context, sg: SystemGraph, report: SlipReport) -> None:
     ctx.print(render_table(
         ["影響を受けるシステム", "経由", "移行予定日", "最早の移行日", "遅れ", "期限", "期限超過"],
         [[sg.name(i.system), sg.name(i.via), format_date(i.planned), format_date(i.earliest),
@@ -135,4 +170,3 @@ def _print_slip(ctx: Context, system: str, when: str) -> int:
          for i in report.impacts],
         right=[4, 6],
     ))
-    return 0

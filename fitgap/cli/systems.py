@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from fitgap.cli.context import Context
+from fitgap.cli.system_changes import register_changes
 from fitgap.cli.table import render_table
 from fitgap.domain.calendar import days_left_label, format_date
-from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind, SystemKind
+from fitgap.domain.enums import DeadlineBasis, DeadlineKind, LinkMethod, MilestoneKind, SystemKind
 from fitgap.services import systems, systems_csv
 from fitgap.services.systems import UNSET, parse_date_input
 
@@ -91,6 +92,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--actual", metavar="DATE", help="実績日（完了した日）")
     p.set_defaults(func=cmd_milestone)
 
+    register_changes(ss, common)
+
     p = ss.add_parser(
         "export", parents=[common], help="システムと連携を CSV に書き出す / export CSV",
         description="システム（マイルストーンを含む）と連携を、Excel で開ける CSV（UTF-8 BOM 付き）に書き出します。"
@@ -126,11 +129,18 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     rows = [
         [v.name + (" ※" if v.typical else ""), v.kind.value, ",".join(v.operations), v.vendor or "",
          format_date(v.planned_cutover), format_date(v.actual_cutover), format_date(v.deadline),
+         v.deadline_basis.value if v.kind != SystemKind.EXTERNAL else "—",
          days_left_label(v.deadline, today) if v.deadline else "—", len(v.providers), len(v.consumers)]
         for v in views
     ]
-    ctx.print(render_table(["システム", "区分", "業務", "ベンダ", "移行予定日", "移行実施日", "期限", "残り",
-                            "提供元", "利用側"], rows, right=[8, 9]))
+    ctx.print(render_table(["システム", "区分", "業務", "ベンダ", "移行予定日", "移行実施日", "期限・必要日", "根拠",
+                            "残り", "提供元", "利用側"], rows, right=[9, 10]))
+    needed = [v for v in views if v.deadline_basis == DeadlineBasis.NEEDED_BY and v.kind != SystemKind.EXTERNAL]
+    if needed:
+        ctx.print("必要日: 20業務以外のシステム（関連システム・共通機能）には法定の期限がなく、連携する標準化対象システムの"
+                  "移行日（なければ期限）のうち最も早い日までに連携の改修を終える必要があります。")
+        for v in needed:
+            ctx.print(f"  {v.name}: {v.deadline_reason}")
     if any(v.typical for v in views):
         ctx.print("※ 典型例（要確認）: fitgap init が登録した典型的なシステムです。実態に合わせて確認してください。")
     return 0
@@ -143,7 +153,9 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         f"システム: {v.name}{'（典型例・要確認）' if v.typical else ''}",
         f"区分: {v.kind.value}    ベンダ: {v.vendor or '—'}    業務: {','.join(v.operations) or '—'}",
         f"移行予定日: {format_date(v.planned_cutover)}    移行実施日: {format_date(v.actual_cutover)}",
-        f"期限: {format_date(v.deadline)}（{v.deadline_kind.value}）"
+        (f"期限: {format_date(v.deadline)}（{v.deadline_kind.value}）" if v.deadline_basis == DeadlineBasis.LEGAL
+         else f"{'必要日' if v.deadline_basis == DeadlineBasis.NEEDED_BY else '期限（手動設定）'}: "
+         f"{format_date(v.deadline)}" + (f"（{v.deadline_reason}）" if v.deadline_reason else ""))
         + (f"  {days_left_label(v.deadline, today)}" if v.deadline else ""),
         f"必要とするシステム（提供元）: {'、'.join(v.providers) or 'なし'}",
         f"このシステムを必要とするシステム（利用側）: {'、'.join(v.consumers) or 'なし'}",
@@ -184,7 +196,7 @@ def cmd_set(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_delete(args: argparse.Namespace, ctx: Context) -> int:
     name = systems.delete_system(db=ctx.database(), user=ctx.config.user, system=args.system)
-    ctx.print(f"システム「{name}」を連携・マイルストーンとともに削除しました。")
+    ctx.print(f"システム「{name}」を連携・改修項目・マイルストーンとともに削除しました。")
     return 0
 
 
@@ -211,8 +223,9 @@ def cmd_link(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_unlink(args: argparse.Namespace, ctx: Context) -> int:
-    systems.remove_link(db=ctx.database(), user=ctx.config.user, provider=args.provider, consumer=args.consumer)
-    ctx.print(f"連携 {args.provider} → {args.consumer} を削除しました。")
+    note = systems.remove_link(db=ctx.database(), user=ctx.config.user, provider=args.provider,
+                               consumer=args.consumer)
+    ctx.print(f"連携 {args.provider} → {args.consumer} を削除しました。{note}")
     return 0
 
 
@@ -251,4 +264,8 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
                   f"変更なし {report.unchanged}件" + (f"、削除 {len(report.removed)}件" if report.removed else ""))
         if report.stripped_chars:
             ctx.print(f"  名前・備考から制御文字・見えない文字を {report.stripped_chars:,} 個取り除きました。")
+    if result.changes_added:
+        ctx.print(f"移行をまたぐ連携の改修項目 {result.changes_added}件を「未着手」で作成しました。")
+    if result.changes_removed:
+        ctx.print(f"削除した連携の改修項目 {result.changes_removed}件も削除しました。")
     return 0

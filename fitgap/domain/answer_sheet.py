@@ -30,6 +30,7 @@ KEY_SEP = "|"
 
 PURPOSE_VENDOR = "vendor"
 PURPOSE_REVIEW = "review"
+PURPOSE_CHANGE = "change"  # the 改修 list for the vendors of linked systems
 
 # column headers users read (the importer finds columns by these labels, not by position)
 H_ID = "ID"

@@ -144,3 +144,25 @@ class MilestoneKind(StrEnum):
     CONTRACT = "契約"
     DATA_MIGRATION = "データ移行"
     GO_LIVE = "本番稼働"
+
+
+class ChangeStatus(StrEnum):
+    """Progress of an interface change (改修) of one data link."""
+
+    NOT_STARTED = "未着手"
+    SURVEY = "調査中"
+    IN_PROGRESS = "改修中"
+    TESTED = "連携テスト済"
+    DONE = "完了"
+
+    @property
+    def rank(self) -> int:
+        return list(ChangeStatus).index(self)
+
+
+class DeadlineBasis(StrEnum):
+    """Where a system's date comes from: the law, the systems it exchanges data with, or a user."""
+
+    LEGAL = "期限"  # serves one of the 20 operations: the legal deadline (FY2025末 or 特定移行支援)
+    NEEDED_BY = "必要日"  # not one of the 20 operations: needed by the cut-over of the systems it links to
+    MANUAL = "手動設定"  # a date set by hand wins

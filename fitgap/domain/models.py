@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from fitgap.domain.enums import (
+    ChangeStatus,
     DeadlineKind,
     Disposition,
     Kubun,
@@ -256,6 +257,29 @@ class Milestone(SQLModel, table=True):
     kind: MilestoneKind = Field(sa_type=_enum(MilestoneKind))
     planned: date | None = None
     actual: date | None = None
+
+
+class InterfaceChange(SQLModel, table=True):
+    """The change (改修) one data link needs because it crosses a cut-over: what changes, who does it, how far
+    it is. Keyed by the link's two systems; removed with the link."""
+
+    __tablename__ = "interface_change"
+    __table_args__ = (sa.UniqueConstraint("provider_id", "consumer_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="system.id", index=True)
+    consumer_id: int = Field(foreign_key="system.id", index=True)
+    change: str = ""  # what changes: the method today → the standard interface
+    vendor: str | None = None  # who does the change
+    status: ChangeStatus = Field(sa_type=_enum(ChangeStatus), default=ChangeStatus.NOT_STARTED)
+    planned: date | None = None  # planned completion
+    actual: date | None = None  # completed on
+    cost_kyen: float | None = None
+    interim: str = ""  # the interim interface used while the two sides run on different generations
+    note: str = ""
+    typical: bool = False  # created for a typical (seeded) link
+    revision: int = 0  # bumped on every change; guards workbook imports against overwriting
+    updated_at: datetime | None = None
+    updated_by: str | None = None
 
 
 # ---- vendors and their answers -----------------------------------------------------------------

@@ -10,7 +10,7 @@ from datetime import date
 import networkx as nx
 
 from fitgap.domain.calendar import FY2025_END, FY2030_END
-from fitgap.domain.enums import DeadlineKind, SystemKind
+from fitgap.domain.enums import DeadlineBasis, DeadlineKind, SystemKind
 from fitgap.domain.models import Integration, Milestone, Operation, System, SystemOperation
 from fitgap.graph.model import Link, MilestonePoint, SystemNode
 
@@ -58,7 +58,9 @@ def nodes_from_domain(
 
     ``operations`` gives the operations' deadlines that systems without their own follow.
     """
+    operations = list(operations)
     op_deadlines = {op.code: (op.deadline_kind, op.deadline) for op in operations}
+    cross_cutting = {op.code for op in operations if op.cross_cutting}
     ops: dict[int, list[str]] = defaultdict(list)
     for so in system_operations:
         ops[so.system_id].append(so.operation_code)
@@ -76,6 +78,14 @@ def nodes_from_domain(
             deadline=s.deadline,
             operation_deadlines=[op_deadlines[c] for c in codes if c in op_deadlines],
         )
+        basis, follows = _basis(s, codes, cross_cutting)
+        if follows:
+            # the cross-cutting operations' deadline only where no linked system gives a needed-by date
+            kind, deadline = (
+                min((op_deadlines[c] for c in codes if c in op_deadlines), key=lambda kd: kd[1])
+                if any(c in op_deadlines for c in codes)
+                else (s.deadline_kind, None)
+            )
         nodes.append(
             SystemNode(
                 id=s.id,
@@ -90,9 +100,31 @@ def nodes_from_domain(
                 milestones=tuple(points.get(s.id, ())),
                 typical=s.typical,
                 note=s.note,
+                deadline_basis=basis,
+                deadline_reason="手動で設定した日付" if basis == DeadlineBasis.MANUAL else "",
+                follows_links=follows,
             )
         )
     return nodes
+
+
+def _basis(s: System, codes: tuple[str, ...], cross_cutting: set[str]) -> tuple[DeadlineBasis, bool]:
+    """Where the system's date comes from, and whether it follows the systems it links to.
+
+    A system of one of the 20 operations has the legal deadline; a 関連システム, a system of cross-cutting
+    standards only (統合収納・滞納, 団体内統合宛名) and one without operations that is not standardised have
+    a needed-by date from their links. A date set by hand wins (特定移行支援 without a date counts as set).
+    """
+    if s.deadline is not None:
+        return DeadlineBasis.MANUAL, False
+    if s.kind == SystemKind.EXTERNAL:
+        return DeadlineBasis.NEEDED_BY, False
+    legal = s.kind == SystemKind.STANDARD and (not codes or any(c not in cross_cutting for c in codes))
+    if legal:
+        return DeadlineBasis.LEGAL, False
+    if s.deadline_kind == DeadlineKind.TOKUTEI:
+        return DeadlineBasis.MANUAL, False
+    return DeadlineBasis.NEEDED_BY, True
 
 
 def links_from_domain(integrations: Iterable[Integration]) -> list[Link]:

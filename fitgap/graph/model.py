@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind, SystemKind
+from fitgap.domain.enums import DeadlineBasis, DeadlineKind, LinkMethod, MilestoneKind, SystemKind
+
+_STANDARD = SystemKind.STANDARD  # a module constant: reading an enum member off its class is slow
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,15 @@ class SystemNode:
     milestones: tuple[MilestonePoint, ...] = ()
     typical: bool = False
     note: str = ""
+    deadline_basis: DeadlineBasis = DeadlineBasis.LEGAL
+    deadline_reason: str = ""  # why this date (「住民記録システムの移行予定 2027-01-05 に合わせる」)
+    follows_links: bool = False  # no date of its own: needed by the systems it exchanges data with
+
+    @property
+    def converts(self) -> bool:
+        """Moves to a standard-conforming system (the 20 operations and the cross-cutting standards);
+        related systems (関連システム) are changed in place and external ones are not touched."""
+        return self.kind is _STANDARD or self.kind == _STANDARD
 
     @property
     def done(self) -> bool:

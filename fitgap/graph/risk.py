@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from fitgap.domain.enums import MilestoneKind
+from fitgap.domain.enums import DeadlineBasis, MilestoneKind, SystemKind
 from fitgap.graph.build import SystemGraph
+from fitgap.graph.changes import ChangeCounts
 from fitgap.graph.model import SystemNode
 
 # Within this many days of the deadline, open gaps and unfinished milestones become pressing.
 PRESSING_DAYS = 180
+NO_CHANGES = ChangeCounts()
 
 
 class RiskLevel(StrEnum):
@@ -37,6 +39,7 @@ class DeadlineRisk:
     milestones_overdue: tuple[MilestoneKind, ...]  # planned before today, not done
     level: RiskLevel
     reasons: tuple[str, ...]  # Japanese, for display
+    changes: ChangeCounts = NO_CHANGES  # 改修 items of its links
 
     @property
     def margin_days(self) -> int | None:
@@ -46,7 +49,7 @@ class DeadlineRisk:
         return (self.deadline - self.planned).days
 
 
-def _risk(node: SystemNode, *, today: date, gaps: int) -> DeadlineRisk:
+def _risk(node: SystemNode, *, today: date, gaps: int, changes: ChangeCounts) -> DeadlineRisk:
     done_kinds = {m.kind for m in node.milestones if m.done}
     open_ms = tuple(k for k in MilestoneKind if k not in done_kinds)
     overdue = tuple(
@@ -56,7 +59,8 @@ def _risk(node: SystemNode, *, today: date, gaps: int) -> DeadlineRisk:
         if m.kind == k and not m.done and m.planned is not None and m.planned < today
     )
     days_left = None if node.deadline is None else (node.deadline - today).days
-    level, reasons = _level(node, days_left=days_left, gaps=gaps, open_ms=open_ms, overdue=overdue)
+    level, reasons = _level(node, days_left=days_left, gaps=gaps, open_ms=open_ms, overdue=overdue,
+                            changes=changes)
     return DeadlineRisk(
         system=node.id,
         deadline=node.deadline,
@@ -67,6 +71,7 @@ def _risk(node: SystemNode, *, today: date, gaps: int) -> DeadlineRisk:
         milestones_overdue=overdue,
         level=level,
         reasons=reasons,
+        changes=changes,
     )
 
 
@@ -77,14 +82,18 @@ def _level(
     gaps: int,
     open_ms: tuple[MilestoneKind, ...],
     overdue: tuple[MilestoneKind, ...],
+    changes: ChangeCounts = NO_CHANGES,
 ) -> tuple[RiskLevel, tuple[str, ...]]:
-    if node.done:
+    related = node.kind == SystemKind.RELATED  # changed in place: it has 改修 items, not a cut-over
+    open_changes = changes.total - changes.done
+    if node.done or (related and changes.total and not open_changes):
         return RiskLevel.DONE, ()
     high: list[str] = []
     medium: list[str] = []
     pressing = days_left is not None and days_left <= PRESSING_DAYS
-    if days_left is not None and days_left < 0:
-        high.append(f"期限超過 {-days_left}日")
+    word = "必要日" if node.deadline_basis == DeadlineBasis.NEEDED_BY else "期限"
+    if days_left is not None and days_left < 0 and (open_changes or not related):
+        high.append(f"{word}超過 {-days_left}日")
     if (
         node.deadline is not None
         and node.planned_cutover is not None
@@ -97,10 +106,14 @@ def _level(
         high.append(f"期限まで{PRESSING_DAYS}日以内で実装必須ギャップ {gaps}件")
     elif gaps:
         medium.append(f"実装必須ギャップ {gaps}件")
-    if node.planned_cutover is None:
+    if changes.late:
+        high.append(f"必要日までに終わらない改修 {changes.late}件")
+    if changes.open_pressing:
+        medium.append(f"{word}まで{PRESSING_DAYS}日以内で未完了の改修 {changes.open_pressing}件")
+    if node.planned_cutover is None and not related:
         medium.append("移行予定日が未設定")
     if node.deadline is None:
-        medium.append("期限が未設定")
+        medium.append("連携する標準化対象システムがなく必要日が未定" if node.follows_links else "期限が未設定")
     if pressing and open_ms and not overdue:
         medium.append(f"未完了マイルストーン {len(open_ms)}件")
     level = RiskLevel.HIGH if high else RiskLevel.MEDIUM if medium else RiskLevel.LOW
@@ -108,7 +121,11 @@ def _level(
 
 
 def deadline_risks(
-    sg: SystemGraph, *, today: date, open_must_gaps: Mapping[int, int] | None = None
+    sg: SystemGraph,
+    *,
+    today: date,
+    open_must_gaps: Mapping[int, int] | None = None,
+    changes: Mapping[int, ChangeCounts] | None = None,
 ) -> list[DeadlineRisk]:
     """Risk of every system the municipality migrates (external ones are left out).
 
@@ -118,11 +135,18 @@ def deadline_risks(
       at most PRESSING_DAYS left;
     - 中: open gaps; no planned date; no deadline; milestones not done with at most PRESSING_DAYS left;
     - 低: none of these; 完了: cut over.
+    ``changes`` maps a system id to the counts of its links' 改修 items: a late one is 高, an open one
+    needed within PRESSING_DAYS is 中. A 関連システム does not cut over: it has no 移行予定日 to miss, is
+    overdue only while it has open 改修 items, and is 完了 when all of them are done. The date of a system
+    outside the 20 operations is its needed-by date (必要日).
     Ordered by level, then days left (fewest first; no deadline last), then name.
     """
     gaps = open_must_gaps or {}
+    counts = changes or {}
     risks = [
-        _risk(node, today=today, gaps=gaps.get(node.id, 0)) for node in sg.systems.values() if node.migrates
+        _risk(node, today=today, gaps=gaps.get(node.id, 0), changes=counts.get(node.id, NO_CHANGES))
+        for node in sg.systems.values()
+        if node.migrates
     ]
     risks.sort(
         key=lambda r: (

@@ -40,7 +40,8 @@ def schedule_conflicts(sg: SystemGraph) -> list[Conflict]:
 
     - CONSUMER_FIRST: the consumer's cut-over is before its provider's and no interim interface exists;
     - PROVIDER_LATE: the provider's cut-over is after the consumer's deadline (listed with or without an
-      interim interface; the flag tells whether the consumer can go ahead).
+      interim interface; the flag tells whether the consumer can go ahead). A needed-by date (a system
+      outside the 20 operations) is not a deadline the provider can miss: it follows the providers.
     """
     found: list[Conflict] = []
     for (p_id, c_id), link in sg.links.items():
@@ -53,7 +54,7 @@ def schedule_conflicts(sg: SystemGraph) -> list[Conflict]:
             found.append(
                 Conflict(ConflictKind.CONSUMER_FIRST, p_id, c_id, p_date, c_date, link.interim_interface)
             )
-        if c.deadline is not None and p_date > c.deadline:
+        if c.deadline is not None and p_date > c.deadline and not c.follows_links:
             found.append(
                 Conflict(ConflictKind.PROVIDER_LATE, p_id, c_id, p_date, c.deadline, link.interim_interface)
             )
@@ -99,7 +100,8 @@ def lateness_impact(sg: SystemGraph, *, system: int, new_date: date) -> SlipRepo
     A consumer linked without an interim interface cannot move before its provider: its earliest date
     becomes the provider's, and so on down the links. A system is at risk when this pushes it past its
     planned date, or — when it has no planned date — past its deadline. Loops are handled (dates only
-    grow, so the spread ends).
+    grow, so the spread ends). A 関連システム does not cut over: it is changed in place, and its 改修 items
+    move with the slip instead (see changes.change_slips).
     """
     if system not in sg.systems:
         raise ValueError(f"unknown system {system}")
@@ -111,7 +113,8 @@ def lateness_impact(sg: SystemGraph, *, system: int, new_date: date) -> SlipRepo
         pushed = earliest[u]
         for c_id in sg.graph.successors(u):
             c = sg.systems[c_id]
-            if c_id == system or c.done or not c.migrates or sg.links[(u, c_id)].interim_interface:
+            if (c_id == system or c.done or not c.converts
+                    or sg.links[(u, c_id)].interim_interface):
                 continue
             current = earliest.get(c_id, c.planned_cutover)
             if current is None or pushed > current:
@@ -123,9 +126,9 @@ def lateness_impact(sg: SystemGraph, *, system: int, new_date: date) -> SlipRepo
         if sid == system:
             continue
         s = sg.systems[sid]
-        impact = Impact(
-            system=sid, via=via[sid], planned=s.planned_cutover, earliest=when, deadline=s.deadline
-        )
+        # a needed-by date moves with the slip itself: only a planned cut-over can be missed
+        deadline = None if s.follows_links else s.deadline
+        impact = Impact(system=sid, via=via[sid], planned=s.planned_cutover, earliest=when, deadline=deadline)
         if impact.planned is not None or impact.misses_deadline:
             impacts.append(impact)
     impacts.sort(key=lambda i: (i.earliest, sg.sort_key(i.system)))

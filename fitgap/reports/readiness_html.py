@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from fitgap.domain.enums import VendorAnswerKind
+from fitgap.domain.enums import ChangeStatus, VendorAnswerKind
 from fitgap.reports.output_file import write_atomically
 from fitgap.reports.readiness_model import (
     NO_DATA,
@@ -116,6 +116,7 @@ def render_readiness_html(report: ReadinessReport) -> str:
         verdict_colour={v.value: "#" + c for v, c in VERDICT_COLOURS.items()},
         verdict_fill={v.value: "#" + c for v, c in VERDICT_FILLS.items()},
         days_left=lambda d: days_left_text(d, report.today),
+        change_statuses=[s.value for s in ChangeStatus],
     )
 
 

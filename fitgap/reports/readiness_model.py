@@ -24,7 +24,8 @@ class BlockingKind:
     REVERSE_GAP = "逆ギャップ（要廃止）"
     VENDOR_LATE = "期限後対応（期限超過）"
     CONFLICT = "日程の矛盾"
-    ALL = (MUST_GAP, REVERSE_GAP, VENDOR_LATE, CONFLICT)
+    CHANGE_LATE = "連携の改修の遅れ"
+    ALL = (MUST_GAP, REVERSE_GAP, VENDOR_LATE, CONFLICT, CHANGE_LATE)
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,49 @@ class ScheduleRow:
 
 
 @dataclass(frozen=True)
+class ChangeProgress:
+    """改修 progress of one system: the items of its links, by status, against its needed-by date."""
+
+    system: str
+    kind: str
+    needed_by: date | None
+    basis: str  # 期限 / 必要日 / 手動設定
+    reason: str
+    total: int
+    by_status: dict[str, int]
+    late: int
+    cost_kyen: float
+
+    @property
+    def done(self) -> int:
+        return self.by_status.get("完了", 0)
+
+    @property
+    def done_pct(self) -> float | None:
+        return 100.0 * self.done / self.total if self.total else None
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One 改修 item, late ones first."""
+
+    provider: str
+    consumer: str
+    change: str
+    vendor: str
+    status: str
+    planned: date | None
+    actual: date | None
+    needed_by: date | None
+    reason: str
+    late: str  # "" or what is late (改修予定が必要日より後 / 必要日を過ぎて未完了)
+    days_late: int | None
+    interim: str
+    cost_kyen: float | None
+    typical: bool
+
+
+@dataclass(frozen=True)
 class AnswerLine:
     operation_code: str
     operation: str
@@ -186,6 +230,8 @@ class ReadinessReport:
     rules: list[str]
     last_assessed_at: datetime | None = None
     notes: list[str] = field(default_factory=list)  # what has no data yet, in words
+    change_progress: list[ChangeProgress] = field(default_factory=list)  # per system, late ones first
+    changes: list[ChangeLine] = field(default_factory=list)  # every 改修 item, late first
 
     @property
     def title(self) -> str:

@@ -21,6 +21,7 @@ from fitgap.reports.readiness_model import (
     day,
     days_left_text,
 )
+from fitgap.reports.readiness_xlsx_changes import write_changes_sheet
 from fitgap.reports.readiness_xlsx_schedule import write_schedule_sheet
 from fitgap.reports.xlsx_cells import cell, header_row, set_widths
 
@@ -232,6 +233,7 @@ def write_readiness_xlsx(report: ReadinessReport, path: Path) -> Path:
     wb = Workbook(write_only=True)
     _summary_sheet(wb, report)
     write_schedule_sheet(wb, report)
+    write_changes_sheet(wb, report)
     _blocking_sheet(wb, report)
     _answers_sheet(wb, report)
     _metadata_sheet(wb, report)

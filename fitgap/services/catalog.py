@@ -23,6 +23,7 @@ from fitgap.importers.catalog import (
     read_municipalities,
     read_operations,
 )
+from fitgap.services.changes import sync_changes
 from fitgap.services.system_seed import seed_typical_systems
 from fitgap.storage import audit, operations, specs
 from fitgap.storage.db import Database
@@ -40,12 +41,13 @@ class InitResult:
     deadlines_changed: list[str] = field(default_factory=list)
     municipality_changed: bool = False
     systems_added: int = 0  # typical systems seeded from catalog/systems.toml (first init only)
+    changes_added: int = 0  # 改修 items created for links that cross a cut-over
 
     @property
     def changed(self) -> bool:
         return bool(
             self.created or self.operations_added or self.bundled_loaded or self.deadlines_changed
-            or self.municipality_changed or self.systems_added
+            or self.municipality_changed or self.systems_added or self.changes_added
         )
 
 
@@ -159,6 +161,7 @@ def _populate(session: Session, *, entry: MunicipalityEntry | None, user: str, r
         _apply_municipality(session, entry, user=user, now=now, batch=batch, result=result)
     result.bundled_loaded = load_bundled_specs(session, user=user, now=now)
     result.systems_added = seed_typical_systems(session, user=user, now=now, batch=batch)
+    result.changes_added = sync_changes(session)
     if result.changed:
         audit.record(session=session, user=user, at=now, batch=batch, action="init", entity="database",
                      entity_key="catalog", new=entry.label if entry else None)

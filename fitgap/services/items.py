@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from fitgap.domain.enums import Disposition, Kubun, RequirementKind, Severity, Status
 from fitgap.domain.rules import DEFAULT_NOTE_REQUIRED
-from fitgap.domain.text import nfkc
+from fitgap.domain.text import display_width, nfkc
 from fitgap.errors import NotFoundError
 from fitgap.storage import audit, items, operations, search_index, specs, vendors
 from fitgap.storage.db import Database
@@ -216,7 +216,9 @@ def get_item(*, db: Database, key: ItemKey) -> ItemRow:
     return to_row(rows[0])
 
 
-def get_item_detail(*, db: Database, key: ItemKey) -> ItemDetail:
+def get_item_detail(*, db: Database, key: ItemKey, full: bool = False) -> ItemDetail:
+    """One item with its text, provenance, previous text, history and vendor answers. ``full``: the whole
+    history and every vendor answer including the ones a later answer replaced (the full-screen view)."""
     with db.read() as session:
         r = items.detail(session=session, operation_code=key.operation_code, kind=key.kind.value, req_id=key.req_id)
         if r is None:
@@ -233,9 +235,9 @@ def get_item_detail(*, db: Database, key: ItemKey) -> ItemDetail:
                                         reason=old.reason or "", remarks=old.remarks or "")
         history = [
             HistoryEntry(at=e.at, user=e.user, action=e.action, field=e.field, old=e.old_value, new=e.new_value)
-            for e in audit.history(session=session, entity_key=str(key))
+            for e in audit.history(session=session, entity_key=str(key), limit=1_000_000 if full else 100)
         ]
-        answers = _vendor_answers(session, key)
+        answers = _vendor_answers(session, key, include_superseded=full)
     version = versions.get(r.spec_version_id)
     return ItemDetail(
         row=row, text=r.text, category=r.category, reason=r.reason or "", remarks=r.remarks or "",
@@ -245,11 +247,12 @@ def get_item_detail(*, db: Database, key: ItemKey) -> ItemDetail:
     )
 
 
-def _vendor_answers(session: Any, key: ItemKey) -> list[VendorAnswerView]:
+def _vendor_answers(session: Any, key: ItemKey, *, include_superseded: bool = False) -> list[VendorAnswerView]:
     """Every vendor's answer to the item, newest first, answers missing the deadline flagged."""
     op = operations.get_operation(session=session, code=key.operation_code)
     return vendors.answers_for_item(session=session, operation_code=key.operation_code, kind=key.kind.value,
-                                    req_id=key.req_id, deadline=op.deadline if op else None)
+                                    req_id=key.req_id, deadline=op.deadline if op else None,
+                                    include_superseded=include_superseded)
 
 
 def dumps(flt: ItemFilter, sort: ItemSort) -> str:
@@ -264,3 +267,19 @@ def loads(text: str) -> tuple[ItemFilter, ItemSort]:
     if column not in ItemSort.COLUMNS:
         column = "document"
     return ItemFilter.from_json(data.get("filter", {})), ItemSort(column, bool(s.get("descending")))
+
+
+def spec_document_without_list(*, db: Database, operation_code: str) -> tuple[str, str] | None:
+    """(operation name, spec document) when the operation has no requirement list yet, else None."""
+    with db.read() as session:
+        if specs.count_requirements(session=session, operation_code=operation_code):
+            return None
+        op = operations.get_operation(session=session, code=operation_code)
+    return (op.name, op.spec_document) if op is not None else None
+
+
+def id_width(*, db: Database, operation_code: str | None, minimum: int = 9, maximum: int = 20) -> int:
+    """Terminal cells the ID column needs for the longest current ID (Japanese suffixes count two)."""
+    with db.read() as session:
+        ids = items.longest_ids(session=session, operation_code=operation_code)
+    return max(minimum, min(maximum, max((display_width(i) for i in ids), default=minimum)))

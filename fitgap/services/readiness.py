@@ -28,6 +28,7 @@ from fitgap.reports.readiness_model import (
 )
 from fitgap.services import schedule as schedule_service
 from fitgap.services import status
+from fitgap.services.readiness_changes import change_blocking, change_lines, change_progress
 from fitgap.services.readiness_schedule import OperationSchedule, operation_schedules, schedule_rows
 from fitgap.storage import readiness as queries
 from fitgap.storage import specs
@@ -140,6 +141,8 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
         rules=rule_lines(),
         last_assessed_at=facts.last_assessed_at,
         notes=_notes(operations, has_vendor_data, bool(sg.systems)),
+        change_progress=change_progress(plan),
+        changes=change_lines(plan),
     )
     return report
 
@@ -200,6 +203,7 @@ def _blocking(rows: list[queries.ItemRow], lines: list[AnswerLine], plan: schedu
                 BlockingKind.CONFLICT, code, names.get(code, consumer.name),
                 f"{sg.name(c.provider)} → {consumer.name}", c.kind.value, detail, c.consumer_date,
             ))
+    items += change_blocking(plan, names)
     kinds = {k: i for i, k in enumerate(BlockingKind.ALL)}
     items.sort(key=lambda b: (order.get(b.operation_code, 999), kinds[b.kind], b.ref))
     return items

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from fitgap.errors import InvalidInputError
 from fitgap.graph.analysis import CriticalPath, Cycle, Wave, critical_path, find_cycles, migration_waves
 from fitgap.graph.build import SystemGraph
+from fitgap.graph.changes import ChangeSlip, change_slips, counts_by_system
 from fitgap.graph.export import FORMATS, export_graph
 from fitgap.graph.model import Link, SystemNode
-from fitgap.graph.risk import DeadlineRisk, deadline_risks
+from fitgap.graph.risk import PRESSING_DAYS, DeadlineRisk, deadline_risks
 from fitgap.graph.schedule import Conflict, SlipReport, lateness_impact, schedule_conflicts
+from fitgap.services.changes import ChangeView, items_in, views_from
 from fitgap.services.systems import load_graph_in, match_system
 from fitgap.storage import systems
 from fitgap.storage.db import Database
@@ -31,6 +33,12 @@ class ScheduleView:
     conflicts: list[Conflict]
     risks: list[DeadlineRisk]
     critical: CriticalPath | None
+    changes: list[ChangeView] = field(default_factory=list)  # 改修 items, late first
+
+    @property
+    def late_changes(self) -> list[ChangeView]:
+        """改修 items not done by their needed-by date: schedule conflicts too."""
+        return [c for c in self.changes if c.state.late is not None]
 
 
 def open_must_gaps_by_system(sg: SystemGraph, by_operation: dict[str, int]) -> dict[int, int]:
@@ -46,14 +54,18 @@ def get_schedule(*, db: Database, today: date) -> ScheduleView:
     with db.read() as session:
         sg = load_graph_in(session)
         gaps = systems.open_must_gaps_by_operation(session=session)
+        items, saved = items_in(session, sg)
+    changes = views_from(sg, items, saved, today=today)
+    counts = counts_by_system([c.state for c in changes], today=today, pressing_days=PRESSING_DAYS)
     return ScheduleView(
         today=today,
         graph=sg,
         waves=migration_waves(sg),
         cycles=find_cycles(sg),
         conflicts=schedule_conflicts(sg),
-        risks=deadline_risks(sg, today=today, open_must_gaps=open_must_gaps_by_system(sg, gaps)),
+        risks=deadline_risks(sg, today=today, open_must_gaps=open_must_gaps_by_system(sg, gaps), changes=counts),
         critical=critical_path(sg),
+        changes=changes,
     )
 
 
@@ -63,6 +75,17 @@ def slip(*, db: Database, system: str, new_date: date) -> tuple[SystemGraph, Sli
         sg = load_graph_in(session)
     sid = match_system(system, {n.name: n.id for n in sg.systems.values()})
     return sg, lateness_impact(sg, system=sid, new_date=new_date)
+
+
+def slip_changes(*, db: Database, system: str, new_date: date, today: date) -> tuple[SystemGraph, SlipReport,
+                                                                                   list[ChangeSlip]]:
+    """A slip with the 改修 items it moves: their needed-by dates before and after, late ones first."""
+    with db.read() as session:
+        sg = load_graph_in(session)
+        items, _saved = items_in(session, sg)
+    sid = match_system(system, {n.name: n.id for n in sg.systems.values()})
+    report = lateness_impact(sg, system=sid, new_date=new_date)
+    return sg, report, change_slips(sg, report, items, today=today)
 
 
 def graph_text(*, db: Database, fmt: str) -> str:
@@ -101,10 +124,15 @@ class SystemRow:
     conflicts: tuple[Conflict, ...]
     providers: tuple[LinkEnd, ...]  # what it needs
     consumers: tuple[LinkEnd, ...]  # what needs it
+    changes: tuple[ChangeView, ...] = ()  # 改修 items of its links, late first
 
     @property
     def name(self) -> str:
         return self.node.name
+
+    @property
+    def late_changes(self) -> int:
+        return sum(1 for c in self.changes if c.state.late is not None)
 
 
 def system_rows(view: ScheduleView) -> list[SystemRow]:
@@ -128,6 +156,7 @@ def system_rows(view: ScheduleView) -> list[SystemRow]:
             conflicts=tuple(c for c in view.conflicts if sid in (c.provider, c.consumer)),
             providers=tuple(end(p, sg.link(p, sid)) for p in sg.providers(sid)),
             consumers=tuple(end(c, sg.link(sid, c)) for c in sg.consumers(sid)),
+            changes=tuple(ch for ch in view.changes if sid in (ch.provider_id, ch.consumer_id)),
         )
         for sid in sg.systems
     ]

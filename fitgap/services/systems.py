@@ -11,13 +11,15 @@ from typing import Any
 
 from sqlmodel import Session
 
-from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind, SystemKind
+from fitgap.domain.enums import DeadlineBasis, DeadlineKind, LinkMethod, MilestoneKind, SystemKind
 from fitgap.domain.models import System
 from fitgap.errors import AmbiguousError, InvalidInputError, NotFoundError
 from fitgap.graph.build import SystemGraph, build_graph, links_from_domain, nodes_from_domain
 from fitgap.graph.model import MilestonePoint
+from fitgap.graph.needed_by import with_needed_by
 from fitgap.importers.systems_csv import parse_date
 from fitgap.storage import audit, operations, systems
+from fitgap.storage import changes as change_store
 from fitgap.storage.db import Database
 
 
@@ -47,6 +49,8 @@ class SystemView:
     milestones: tuple[MilestonePoint, ...]
     providers: tuple[str, ...]  # what it needs
     consumers: tuple[str, ...]  # what needs it
+    deadline_basis: DeadlineBasis = DeadlineBasis.LEGAL  # 期限 / 必要日 / 手動設定
+    deadline_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ def load_graph_in(session: Session) -> SystemGraph:
         milestones=systems.list_milestones(session=session),
         operations=operations.list_operations(session=session),
     )
-    return build_graph(nodes, links_from_domain(systems.list_integrations(session=session)))
+    return with_needed_by(build_graph(nodes, links_from_domain(systems.list_integrations(session=session))))
 
 
 def load_graph(*, db: Database) -> SystemGraph:
@@ -122,6 +126,8 @@ def _view(sg: SystemGraph, sid: int) -> SystemView:
         milestones=n.milestones,
         providers=tuple(sg.names(sg.providers(sid))),
         consumers=tuple(sg.names(sg.consumers(sid))),
+        deadline_basis=n.deadline_basis,
+        deadline_reason=n.deadline_reason,
     )
 
 
@@ -299,6 +305,7 @@ def update_system(
                 edit.log("system.update", "system", key, "operations", ",".join(old), ",".join(codes))
                 systems.set_system_operations(session=session, system_id=row.id or 0, codes=codes)
         session.flush()
+        _sync_changes(session, edit)
         sg = load_graph_in(session)
         return _view(sg, row.id or 0)
 
@@ -307,8 +314,10 @@ def delete_system(*, db: Database, user: str, system: str) -> str:
     """Remove a system with its links and milestones; returns its name."""
     with db.write() as session:
         row = resolve_system(session, system)
+        n_changes = sum(1 for ch in change_store.list_changes(session=session) if row.id in (ch.provider_id, ch.consumer_id))
         systems.delete_system(session=session, system_id=row.id or 0)
-        AuditedEdit(session, user).log("system.delete", "system", row.name, old=row.name)
+        AuditedEdit(session, user).log("system.delete", "system", row.name, old=row.name,
+                                       new=f"{n_changes} 改修項目" if n_changes else None)
         return row.name
 
 
@@ -362,6 +371,7 @@ def set_link(
                 session=session, rows=[{"provider_id": p.id, "consumer_id": c.id, **values}]
             )
             edit.log("link.add", "integration", key, new=values.get("data", ""))
+            _sync_changes(session, edit)
             return True
         for field, value in fields.items():
             if value is UNSET or getattr(row, field) == value:
@@ -372,11 +382,24 @@ def set_link(
         return False
 
 
-def remove_link(*, db: Database, user: str, provider: str, consumer: str) -> None:
+def remove_link(*, db: Database, user: str, provider: str, consumer: str) -> str:
+    """Remove a link with its 改修 item; returns what happened to the item ("" when it had none)."""
     with db.write() as session:
         p, c = resolve_system(session, provider), resolve_system(session, consumer)
+        item = change_store.delete_changes_of_link(session=session, provider_id=p.id or 0, consumer_id=c.id or 0)
         if not systems.delete_integration(session=session, provider_id=p.id or 0, consumer_id=c.id or 0):
             raise NotFoundError(
                 f"{p.name} → {c.name} の連携はありません。", "fitgap systems links で確かめてください。"
             )
-        AuditedEdit(session, user).log("link.delete", "integration", f"{p.name}→{c.name}")
+        edit = AuditedEdit(session, user)
+        edit.log("link.delete", "integration", f"{p.name}→{c.name}")
+        if item is None:
+            return ""
+        edit.log("change.delete", "interface_change", f"{p.name}→{c.name}", "status", item.status.value)
+        return f"この連携の改修項目（状況: {item.status.value}）も削除しました。"
+
+
+def _sync_changes(session: Session, edit: AuditedEdit) -> int:
+    from fitgap.services.changes import sync_changes  # changes builds on this module
+
+    return sync_changes(session, edit=edit)

@@ -16,7 +16,9 @@ from fitgap.errors import InvalidInputError
 from fitgap.importers import systems_csv as cols
 from fitgap.importers.systems_csv import LinkRecord, SystemRecord, read_links_csv, read_systems_csv
 from fitgap.reports.output_file import staged_file
+from fitgap.services.changes import sync_changes
 from fitgap.services.systems import AuditedEdit, list_links
+from fitgap.storage import changes as change_store
 from fitgap.storage import operations, systems
 from fitgap.storage.db import Database
 
@@ -141,6 +143,8 @@ def _check_systems(session: Session, records: list[SystemRecord], problems: list
 class CsvImportResult:
     systems: CsvImportReport | None = None
     links: CsvImportReport | None = None
+    changes_added: int = 0  # 改修 items created for links that now cross a cut-over
+    changes_removed: int = 0  # 改修 items removed with their link (--replace-links)
 
 
 def import_csv(
@@ -167,6 +171,11 @@ def import_csv(
             result.systems = _import_systems(session, edit, systems_path)
         if links_path is not None:
             result.links = _import_links(session, edit, links_path, replace=replace_links)
+        session.flush()
+        result.changes_removed = change_store.delete_orphan_changes(session=session)
+        if result.changes_removed:
+            edit.log("change.delete", "interface_change", "links", new=f"{result.changes_removed} items")
+        result.changes_added = sync_changes(session, edit=edit)
     return result
 
 

@@ -157,11 +157,12 @@ class VendorImportReport:
 def check_workbook_meta(session: Session, meta: WorkbookMeta, *, purpose: str, source: str) -> VendorExport:
     """Refuse a workbook from another database, for another purpose, or whose export this database lacks."""
     if meta.get("purpose") != purpose:
-        kinds = {"vendor": "ベンダ回答シート", "review": "確認シート"}
+        kinds = {"vendor": "ベンダ回答シート", "review": "確認シート", "change": "改修一覧"}
         raise InvalidInputError(
             f"{source} は{kinds.get(meta.get('purpose'), '別の用途')}です（{kinds[purpose]}ではありません）。"
             "データベースは変更していません。",
-            f"fitgap import {meta.get('purpose') or '…'} で取り込んでください。",
+            "fitgap systems changes-import で取り込んでください。" if meta.get("purpose") == "change"
+            else f"fitgap import {meta.get('purpose') or '…'} で取り込んでください。",
         )
     db_id = vendors.database_id(session=session)
     if meta.get("database_id") != db_id:

@@ -177,3 +177,12 @@ def requirement_in_version(*, session: Session, spec_version_id: int, kind: str,
     stmt = sa.select(req.c.text, req.c.kubun, req.c.name, req.c.reason, req.c.remarks).where(
         req.c.spec_version_id == spec_version_id, req.c.kind == kind, req.c.req_id == req_id)
     return session.execute(stmt).first()
+
+
+def longest_ids(*, session: Session, operation_code: str | None, limit: int = 20) -> list[str]:
+    """The longest current requirement IDs (of one operation or all), to size the ID column."""
+    stmt = sa.select(req.c.req_id).where(req.c.current == sa.true())
+    if operation_code:
+        stmt = stmt.where(req.c.operation_code == operation_code)
+    stmt = stmt.order_by(sa.func.length(req.c.req_id).desc()).limit(limit)
+    return [r for (r,) in session.execute(stmt)]

@@ -10,7 +10,15 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from fitgap.domain.enums import Kubun, MilestoneKind, Status
-from fitgap.domain.models import Assessment, Integration, Milestone, Requirement, System, SystemOperation
+from fitgap.domain.models import (
+    Assessment,
+    Integration,
+    InterfaceChange,
+    Milestone,
+    Requirement,
+    System,
+    SystemOperation,
+)
 
 SYSTEM_TABLE: sa.Table = System.__table__  # type: ignore[attr-defined]
 SYSTEM_OPERATION_TABLE: sa.Table = SystemOperation.__table__  # type: ignore[attr-defined]
@@ -110,8 +118,10 @@ def delete_integration(*, session: Session, provider_id: int, consumer_id: int) 
 
 
 def delete_system(*, session: Session, system_id: int) -> None:
-    """The system with its operations, links and milestones."""
+    """The system with its operations, links, their 改修 items and milestones."""
     i = INTEGRATION_TABLE
+    ch = InterfaceChange.__table__  # type: ignore[attr-defined]
+    session.execute(sa.delete(ch).where(sa.or_(ch.c.provider_id == system_id, ch.c.consumer_id == system_id)))
     session.execute(sa.delete(i).where(sa.or_(i.c.provider_id == system_id, i.c.consumer_id == system_id)))
     session.execute(sa.delete(SYSTEM_OPERATION_TABLE).where(SYSTEM_OPERATION_TABLE.c.system_id == system_id))
     session.execute(sa.delete(MILESTONE_TABLE).where(MILESTONE_TABLE.c.system_id == system_id))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fitgap.config import load_config
 from fitgap.domain.enums import Kubun, Status
@@ -209,26 +209,34 @@ def _vendor_lines(rep: object) -> list[str]:
     return lines
 
 
+def _answer_import(app: FitGapApp, *, title: str, help_: str, label: str,
+                   run: Callable[..., Any], lines: Callable[[Any], list[str]], pending: Callable[[Any], bool],
+                   done: Callable[[Any], str]) -> FileAction:
+    """A returned workbook read back: the preview is the service's dry run, apply its real run."""
+    ws = app.workspace
+
+    def call(values: dict[str, str], *, dry_run: bool) -> Any:
+        return run(db=ws.db, user=ws.user, path=_path(values), report_dir=_exports(), dry_run=dry_run)
+
+    def preview(values: dict[str, str], _progress: Progress) -> Preview:
+        rep = call(values, dry_run=True)
+        return Preview(lines(rep), can_apply=pending(rep), apply_label="取り込む")
+
+    def apply(values: dict[str, str], _p: Preview, _progress: Progress) -> list[str]:
+        rep = call(values, dry_run=False)
+        return [*lines(rep), "", done(rep)]
+
+    return FileAction(title, help_, [ActionField("path", label, kind="path", suffixes=(".xlsx",))], preview, apply)
+
+
 def import_vendor_action(app: FitGapApp) -> FileAction:
     from fitgap.services import vendors
 
-    ws = app.workspace
-
-    def run(values: dict[str, str], *, dry_run: bool) -> vendors.VendorImportReport:
-        return vendors.import_vendor_sheet(db=ws.db, user=ws.user, path=_path(values), report_dir=_exports(),
-                                           dry_run=dry_run)
-
-    def preview(values: dict[str, str], _progress: Progress) -> Preview:
-        rep = run(values, dry_run=True)
-        return Preview(_vendor_lines(rep), can_apply=bool(rep.added or rep.changed), apply_label="取り込む")
-
-    def apply(values: dict[str, str], _p: Preview, _progress: Progress) -> list[str]:
-        rep = run(values, dry_run=False)
-        return [*_vendor_lines(rep), "", f"{rep.applied:,} 件の回答を取り込みました（変更前の回答は履歴に残ります）。"]
-
-    return FileAction(
-        "import: ベンダ回答…", "ベンダから返ってきた回答シートを確かめて取り込みます（fitgap import vendor と同じ）。",
-        [ActionField("path", "返送されたブック（.xlsx）", kind="path", suffixes=(".xlsx",))], preview, apply,
+    return _answer_import(
+        app, title="import: ベンダ回答…", label="返送されたブック（.xlsx）",
+        help_="ベンダから返ってきた回答シートを確かめて取り込みます（fitgap import vendor と同じ）。",
+        run=vendors.import_vendor_sheet, lines=_vendor_lines, pending=lambda r: bool(r.added or r.changed),
+        done=lambda r: f"{r.applied:,} 件の回答を取り込みました（変更前の回答は履歴に残ります）。",
     )
 
 
@@ -277,23 +285,11 @@ def _review_lines(rep: object) -> list[str]:
 def import_review_action(app: FitGapApp) -> FileAction:
     from fitgap.services import review_sheets
 
-    ws = app.workspace
-
-    def run(values: dict[str, str], *, dry_run: bool) -> review_sheets.ReviewImportReport:
-        return review_sheets.import_review_sheet(db=ws.db, user=ws.user, path=_path(values), report_dir=_exports(),
-                                                 dry_run=dry_run)
-
-    def preview(values: dict[str, str], _progress: Progress) -> Preview:
-        rep = run(values, dry_run=True)
-        return Preview(_review_lines(rep), can_apply=bool(rep.changes), apply_label="取り込む")
-
-    def apply(values: dict[str, str], _p: Preview, _progress: Progress) -> list[str]:
-        rep = run(values, dry_run=False)
-        return [*_review_lines(rep), "", f"{rep.applied:,} 件の確認結果を取り込みました。"]
-
-    return FileAction(
-        "import: 確認用ワークブック…", "記入済みの確認用ワークブックの変更を取り込みます（fitgap import review と同じ）。",
-        [ActionField("path", "記入済みのブック（.xlsx）", kind="path", suffixes=(".xlsx",))], preview, apply,
+    return _answer_import(
+        app, title="import: 確認用ワークブック…", label="記入済みのブック（.xlsx）",
+        help_="記入済みの確認用ワークブックの変更を取り込みます（fitgap import review と同じ）。",
+        run=review_sheets.import_review_sheet, lines=_review_lines, pending=lambda r: bool(r.changes),
+        done=lambda r: f"{r.applied:,} 件の確認結果を取り込みました。",
     )
 
 

@@ -81,3 +81,20 @@ async def test_below_100x30_the_app_says_the_terminal_is_too_small(demo_db, make
         await pilot.pause()
         assert not isinstance(app.screen, TooSmallScreen)
         assert "住民基本台帳" in screen_text(app)
+
+
+async def test_the_id_column_fits_the_longest_ids_of_the_list(db, make_app):
+    from fitgap.tui.screens.requirements import RequirementsScreen
+
+    app = make_app(db)  # the bundled 住民記録 list: IDs such as 1.1.12-オプション
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.open_requirements("001")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RequirementsScreen)
+        from fitgap.services.items import ItemFilter, list_items
+
+        rows = list_items(db=db, flt=ItemFilter(operation_code="001"), limit=10)  # on the first screen
+        longest = max(rows, key=lambda r: cell_len(r.key.req_id))
+        assert "オプション" in longest.key.req_id
+        assert any(longest.key.req_id + " " in line for line in screen_text(app).splitlines())

@@ -172,3 +172,17 @@ async def test_add_and_edit_links(db: Database, make_app, monkeypatch) -> None:
         assert links[("国民年金システム", "健康管理システム")].interim_interface is True
         assert "暫定連携あり" in _text(screen, "#sys-detail-text")
 
+
+
+def test_the_whole_span_to_fy2030_fits_in_100_columns(db: Database) -> None:
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from fitgap.services import schedule
+    from fitgap.tui.widgets.timeline import span_text
+
+    systems.update_system(db=db, user="t", system=JUKI, planned_cutover=date(2031, 6, 1), deadline=date(2031, 3, 31))
+    rows = schedule.system_rows(schedule.get_schedule(db=db, today=TODAY))
+    plain = Text.from_markup(span_text(rows, today=TODAY).replace("$text-error", "red").replace("$text-accent", "blue")
+                             .replace("$text-success", "green").replace("$text-muted", "dim")).plain
+    assert max(cell_len(line) for line in plain.splitlines()) <= 96  # inside a 100-column terminal with its border

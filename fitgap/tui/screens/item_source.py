@@ -31,9 +31,9 @@ SORT_LABELS: dict[str, str] = {
 }
 
 
-def item_columns(*, all_operations: bool) -> list[Column]:
+def item_columns(*, all_operations: bool, id_width: int = 11) -> list[Column]:
     # the kind sits next to the ID and is never dropped: 機能 0010001 and 帳票 0010001 are two requirements
-    cols = [Column("sel", " ", 1, min_width=1), Column("req_id", "ID", 11), Column("kind", "種別", 4)]
+    cols = [Column("sel", " ", 1, min_width=1), Column("req_id", "ID", id_width), Column("kind", "種別", 4)]
     if all_operations:
         cols.append(Column("operation", "業務", 10, drop_order=5))
     cols += [

@@ -24,7 +24,9 @@ from fitgap.services.items import (
     ItemSort,
     count_items,
     get_item_detail,
+    id_width,
     item_keys,
+    spec_document_without_list,
 )
 from fitgap.services.status import get_overview
 from fitgap.tui import keymap
@@ -76,7 +78,9 @@ class RequirementsScreen(MarkingScreen):
         yield Static(id="req-title", classes="screen-title")
         yield FilterBar(text=self.flt.text, blink=self.workbench.blink, id="filter-bar")
         with Container(id="req-body"):
-            yield VirtualTable[ItemRow](self._source(), columns=item_columns(all_operations=self.operation_code is None),
+            yield VirtualTable[ItemRow](self._source(), columns=item_columns(all_operations=self.operation_code is None,
+                                                           id_width=id_width(db=self.workspace.db,
+                                                                             operation_code=self.operation_code)),
                                         formatter=self._format, is_selected=lambda r: r.key in self.selected_items,
                                         page_size=PAGE_SIZE, id="items")
             yield DetailPane(id="detail")
@@ -142,14 +146,38 @@ class RequirementsScreen(MarkingScreen):
         row = self.table.current_row
         pane = self.query_one(DetailPane)
         if row is None:
-            pane.show(None, note_rule=self.workspace.note_rule())
+            pane.show(None, note_rule=self.workspace.note_rule(), empty=self._no_list_guide())
             return
         try:
             detail = get_item_detail(db=self.workspace.db, key=row.key)
         except FitGapError:
             self.table.reload()
             return
-        pane.show(detail, note_rule=self.workspace.note_rule())
+        pane.show(detail, note_rule=self.workspace.note_rule(), terms=self.flt.terms())
+
+    def _no_list_guide(self) -> Content | None:
+        """For an operation whose list was never imported: what the list is and how to bring it in."""
+        if self.operation_code is None:
+            return None
+        missing = spec_document_without_list(db=self.workspace.db, operation_code=self.operation_code)
+        if missing is None:
+            return None
+        name, document = missing
+        return Content.assemble(
+            (f"{name} の要件一覧はまだ取り込まれていません。", "bold"), "\n\n",
+            f"「{document}」の機能・帳票要件一覧（Excel）を所管省庁やデジタル庁のサイトから入手し、取り込んでください。\n",
+            "・作業画面: ctrl+p でパレットを開き「import: 要件一覧…」\n",
+            "・コマンド: fitgap import-spec 要件一覧.xlsx（複数のファイルは並べて指定）",
+        )
+
+    def on_virtual_table_activated(self, event: VirtualTable.Activated) -> None:
+        """Enter (or a double click) on a requirement: the full-screen view of it."""
+        event.stop()
+        row = self.table.current_row
+        if row is not None:
+            from fitgap.tui.screens.item_view import ItemScreen
+
+            self.app.push_screen(ItemScreen(row.key, terms=self.flt.terms()))
 
     def action_detail_scroll(self, direction: int) -> None:
         self.query_one(DetailPane).scroll_relative(y=direction * 5, animate=False)

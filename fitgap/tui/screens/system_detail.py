@@ -8,7 +8,7 @@ from datetime import date
 from rich.markup import escape
 
 from fitgap.domain.calendar import days_left_label, format_date
-from fitgap.domain.enums import MilestoneKind
+from fitgap.domain.enums import DeadlineBasis, MilestoneKind
 from fitgap.graph.build import SystemGraph
 from fitgap.graph.risk import RiskLevel
 from fitgap.services.schedule import Conflict, LinkEnd, ScheduleView, SystemRow
@@ -44,7 +44,7 @@ def format_row(row: SystemRow, today: date) -> Sequence[Cell]:
         left,
         (risk.level.value, RISK_STYLE[risk.level]) if risk else "",
         (str(risk.open_must_gaps), "must") if risk and risk.open_must_gaps else ("·", "muted"),
-        (str(len(row.conflicts)), "must") if row.conflicts else ("·", "muted"),
+        (str(len(row.conflicts) + row.late_changes), "must") if row.conflicts or row.late_changes else ("·", "muted"),
         ("要確認", "warn") if node.typical else "",
     )
 
@@ -64,7 +64,9 @@ def detail_text(row: SystemRow, view: ScheduleView) -> str:
     lines.append(f"{node.kind.value}　業務 {','.join(node.operations) or '—'}　ベンダ {escape(node.vendor or '—')}")
     lines.append(f"移行予定 {format_date(node.planned_cutover)}　実施 {format_date(node.actual_cutover)}")
     if node.deadline is not None:
-        lines.append(f"期限 {format_date(node.deadline)}（{node.deadline_kind.value}）　"
+        label = {DeadlineBasis.NEEDED_BY: "必要日", DeadlineBasis.MANUAL: "期限（手動設定）"}.get(node.deadline_basis, "期限")
+        why = node.deadline_reason if node.deadline_basis == DeadlineBasis.NEEDED_BY else node.deadline_kind.value
+        lines.append(f"{label} {format_date(node.deadline)}（{escape(why)}）　"
                      f"{days_left_label(node.deadline, view.today)}")
     if row.risk is not None:
         reasons = "、".join(row.risk.reasons) or "—"
@@ -93,6 +95,12 @@ def conflicts_text(view: ScheduleView) -> str:
     sg = view.graph
     lines = [f"[b $text-error]日程の矛盾 {len(view.conflicts)}件[/]" if view.conflicts else "[b]日程の矛盾なし[/b]"]
     lines += [f"  {conflict_line(c, sg)}" for c in view.conflicts]
+    late = view.late_changes
+    if late:
+        lines.append(f"[b $text-error]改修の遅れ {len(late)}件[/]（必要日までに終わらない連携の改修）")
+        lines += [f"  {escape(c.label)}: {c.state.late.value if c.state.late else ''} {c.state.days_late}日"
+                  f"（必要日 {c.state.needed_by.isoformat() if c.state.needed_by else '—'}、{c.item.status.value}）"
+                  for c in late]
     for cycle in view.cycles:
         loop = " → ".join(escape(n) for n in sg.names([*cycle.example, cycle.example[0]]))
         lines.append(f"[b]循環[/b]（同じ波で移行するか暫定連携が必要）: {loop}")

@@ -23,6 +23,7 @@ from fitgap.services.schedule import ScheduleView, SystemRow
 from fitgap.tui.commands import PaletteCommand
 from fitgap.tui.screens.base import WorkbenchScreen
 from fitgap.tui.screens.form_dialog import Field, FormDialog
+from fitgap.tui.screens.system_changes import CHANGE_KEYS, ChangeActions, ChangePanel
 from fitgap.tui.screens.system_detail import COLUMNS, conflicts_text, detail_text, format_row
 from fitgap.tui.widgets.page_cache import ListSource
 from fitgap.tui.widgets.timeline import Timeline
@@ -54,10 +55,10 @@ KEYS: tuple[Binding, ...] = (
     _key("escape", "back", "戻る", "業務一覧へ戻ります", id="systems.back", show=True, key_display="esc"),
 )
 
-class SystemsScreen(WorkbenchScreen):
+class SystemsScreen(ChangeActions, WorkbenchScreen):
     """One row per system in migration order; the detail pane shows the selected system's dependencies."""
 
-    BINDINGS: ClassVar[list[BindingType]] = list(KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = [*KEYS, *CHANGE_KEYS]
     AUTO_FOCUS = "#systems"
     DEFAULT_CSS = """
     SystemsScreen #sys-body { height: 1fr; }
@@ -72,6 +73,7 @@ class SystemsScreen(WorkbenchScreen):
         self.view: ScheduleView | None = None
         self.rows: list[SystemRow] = []
         self.fy: int | None = None
+        self.change_undo = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="sys-title", classes="screen-title")
@@ -83,6 +85,7 @@ class SystemsScreen(WorkbenchScreen):
                     yield Timeline(id="timeline-text")
             with VerticalScroll(id="sys-detail"):
                 yield Static(id="sys-detail-text")
+                yield ChangePanel(id="sys-changes")
         with VerticalScroll(id="sys-conflicts"):
             yield Static(id="sys-conflicts-text")
         yield Footer()
@@ -110,7 +113,8 @@ class SystemsScreen(WorkbenchScreen):
         )
         self.query_one("#sys-summary", Static).update(
             f"システム {len(self.rows)}件　連携 {len(view.graph.links)}件　移行の波 {len(view.waves)}"
-            f"　日程の矛盾 [b $text-error]{len(view.conflicts)}[/]件　リスク高 [b $text-error]{high}[/]件"
+            f"　日程の矛盾 [b $text-error]{len(view.conflicts)}[/]件　改修の遅れ [b $text-error]{len(view.late_changes)}[/]件"
+            f"　リスク高 [b $text-error]{high}[/]件"
             + (f"　[$text-warning]典型例（要確認） {typical}件[/]" if typical else "")
         )
         self.query_one("#sys-conflicts-text", Static).update(conflicts_text(view))
@@ -125,6 +129,7 @@ class SystemsScreen(WorkbenchScreen):
         row, view = self.current(), self.view
         text = detail_text(row, view) if row is not None and view is not None else "システムがありません。"
         self.query_one("#sys-detail-text", Static).update(text)
+        self.query_one("#sys-changes", ChangePanel).show(row)
 
     def data_changed(self) -> None:
         self.load()
@@ -289,6 +294,7 @@ class SystemsScreen(WorkbenchScreen):
         for key in KEYS:
             if key.id != "systems.back":
                 yield PaletteCommand(f"systems: {key.description}", key.tooltip or "", self._runner(key.action))
+        yield from self.change_palette_commands(self._runner)
 
     def _runner(self, action: str) -> Callable[[], object]:
         return lambda: self.run_action(action)

@@ -3,7 +3,8 @@ for 要再確認 items the previous and current text side by side."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -12,7 +13,8 @@ from textual.widgets import Static
 
 from fitgap.domain.enums import Status
 from fitgap.domain.rules import note_missing
-from fitgap.services.items import ItemDetail
+from fitgap.domain.text import nfkc
+from fitgap.services.items import HistoryEntry, ItemDetail
 from fitgap.tui.labels import SEVERITY_STYLE, STATUS_STYLE, when
 from fitgap.tui.widgets.text_diff import diff_contents
 
@@ -23,6 +25,25 @@ STYLE_VARS = {"must": "bold $text-error", "warn": "$text-warning", "good": "$tex
 
 def _section(title: str) -> Content:
     return Content.styled(f"■ {title}", "bold $text-accent")
+
+
+def highlighted(text: str | Content, terms: Sequence[str]) -> Content:
+    """``text`` with every search hit marked (case- and width-insensitively, as the search matches)."""
+    content = Content(text) if isinstance(text, str) else text
+    for term in terms:
+        if term:
+            content = content.highlight_regex(_term_pattern(term), style="bold reverse $text-warning")
+    return content
+
+
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """A pattern for a search term that also finds its full-width / half-width and other-case forms."""
+    chars = []
+    for ch in nfkc(term):
+        variants = {ch, ch.upper(), ch.lower()}
+        variants |= {chr(ord(v) + 0xFEE0) for v in list(variants) if "!" <= v <= "~"}  # full-width ASCII
+        chars.append("[" + "".join(re.escape(v) for v in sorted(variants)) + "]" if len(variants) > 1 else re.escape(ch))
+    return re.compile("".join(chars))
 
 
 def _lines(parts: Iterable[Content | str]) -> Content:
@@ -54,6 +75,13 @@ def head_content(d: ItemDetail, note_rule: frozenset[Status]) -> Content:
     return _lines(parts)
 
 
+def history_line(h: HistoryEntry) -> Content:
+    """One change of the item: when, who, which field, old → new."""
+    label = FIELD_LABELS.get(h.field or "", h.field or h.action)
+    return Content.assemble((when(h.at), "$text-muted"), f" {h.user} {label}: ", (h.old or "—").replace("\n", " "),
+                            " → ", ((h.new or "—").replace("\n", " "), "bold"))
+
+
 def rest_content(d: ItemDetail, note_rule: frozenset[Status]) -> Content:
     r = d.row
     parts: list[Content | str] = []
@@ -78,11 +106,7 @@ def rest_content(d: ItemDetail, note_rule: frozenset[Status]) -> Content:
         parts.append(Content.styled("（なし）", "$text-muted"))
     parts += ["", _section("変更履歴")]
     if d.history:
-        for h in d.history[:30]:
-            label = FIELD_LABELS.get(h.field or "", h.field or h.action)
-            parts.append(Content.assemble((when(h.at), "$text-muted"), f" {h.user} {label}: ",
-                                          (h.old or "—").replace("\n", " "), " → ",
-                                          ((h.new or "—").replace("\n", " "), "bold")))
+        parts += [history_line(h) for h in d.history[:30]]
     else:
         parts.append(Content.styled("（なし）", "$text-muted"))
     return _lines(parts)
@@ -113,18 +137,20 @@ class DetailPane(VerticalScroll, can_focus=True):
                 yield Static(id="diff-new")
         yield Static(id="detail-rest", classes="detail-block")
 
-    def show(self, detail: ItemDetail | None, *, note_rule: frozenset[Status]) -> None:
+    def show(self, detail: ItemDetail | None, *, note_rule: frozenset[Status], terms: Sequence[str] = (),
+             empty: Content | None = None) -> None:
         head = self.query_one("#detail-head", Static)
         text = self.query_one("#detail-text", Static)
         rest = self.query_one("#detail-rest", Static)
         diff = self.query_one("#detail-diff")
         if detail is None:
-            head.update(Content.styled("該当する要件はありません。絞り込みを変えてください（x で解除）。", "$text-muted"))
+            head.update(empty or Content.styled("該当する要件はありません。絞り込みを変えてください（x で解除）。",
+                                                "$text-muted"))
             text.update("")
             rest.update("")
             diff.remove_class("-shown")
             return
-        head.update(head_content(detail, note_rule))
+        head.update(highlighted(head_content(detail, note_rule), terms))
         prev = detail.previous
         if prev is not None:
             # the new text is in the right-hand column; the plain text block would repeat it
@@ -140,7 +166,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             text.display = False
         else:
             diff.remove_class("-shown")
-            text.update(_lines([_section("要件"), detail.text or "（本文なし）"]))
+            text.update(_lines([_section("要件"), highlighted(detail.text, terms) if detail.text else "（本文なし）"]))
             text.display = True
         rest.update(rest_content(detail, note_rule))
         self.scroll_home(animate=False)

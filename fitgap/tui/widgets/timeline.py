@@ -2,7 +2,8 @@
 cut-over shown), then one fiscal year (April–March) month by month with its milestones.
 
 ``span_text`` and ``timeline_text`` are pure functions (rows in, Rich markup out), testable without a screen.
-A quarter or a month takes three cells: two marks and, at the right edge, ┃ when the deadline falls in it.
+A month takes three cells (two marks and, at the right edge, ┃ when the deadline falls in it), a quarter two
+(one mark and the edge), so that six fiscal years fit in 100 columns.
 """
 
 from __future__ import annotations
@@ -96,15 +97,15 @@ def span_text(rows: Sequence[SystemRow], *, today: date) -> str:
     """Every system over the whole span, a quarter per column: no cut-over or deadline falls outside it."""
     first, last = span_years(rows, today)
     n_q = (last - first + 1) * 4
-    head_years = "".join(fit(reiwa_fy_label(date(fy, 4, 1)), 12) for fy in range(first, last + 1))
-    head_q = "".join(fit(q, 3) for _ in range(first, last + 1) for q in QUARTERS)
+    head_years = "".join(fit(reiwa_fy_label(date(fy, 4, 1)), 8) for fy in range(first, last + 1))
+    head_q = "".join(fit(q[1], 2) for _ in range(first, last + 1) for q in QUARTERS)
     now_q = quarter_index(today, first)
-    marker = "".join("▼  " if i == now_q else "   " for i in range(n_q))
+    marker = "".join("▼ " if i == now_q else "  " for i in range(n_q))
     lines = [
         f"[b]全期間（{first}年度〜{last}年度、四半期ごと）[/b]",
         f"{' ' * NAME_WIDTH} {marker}".rstrip(),
         f"{fit('（年度）', NAME_WIDTH, 'right')} [b]{escape(head_years)}[/b]",
-        f"{fit('（四半期）', NAME_WIDTH, 'right')} {head_q}",
+        f"{fit('（四半期）', NAME_WIDTH, 'right')} {head_q}".rstrip(),
     ]
     for r in rows:
         node = r.node
@@ -117,8 +118,8 @@ def span_text(rows: Sequence[SystemRow], *, today: date) -> str:
         deadline_q = None if node.deadline is None else quarter_index(node.deadline, first)
         name = escape(fit(node.name, NAME_WIDTH))
         out = [f"[$text-muted]{name}[/]" if not node.migrates else name, " "]
-        for i, marks in enumerate(cells):
-            text = "".join(f"[{st}]{mk}[/]" for mk, st in marks[:2]) + "·" * (2 - len(marks[:2]))
+        for i, marks in enumerate(cells):  # one mark and the deadline edge per quarter: 8 cells a year
+            text = "".join(f"[{st}]{mk}[/]" for mk, st in marks[:1]) or "·"
             out.append(text + ("[b $text-error]┃[/]" if i == deadline_q else " "))
         lines.append("".join(out))
     return "\n".join(lines)

@@ -19,7 +19,7 @@ from fitgap.services import readiness, systems
 from fitgap.storage.db import Database
 
 TODAY = date(2025, 11, 23)
-SHEETS = ["概要", "日程", "阻害要因", "ベンダ回答", "メタデータ"]
+SHEETS = ["概要", "日程", "連携の改修", "阻害要因", "ベンダ回答", "メタデータ"]
 
 
 def _find(ws: Worksheet, text: str) -> tuple[int, int]:

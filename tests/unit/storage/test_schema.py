@@ -95,3 +95,4 @@ def test_version_1_database_is_upgraded_in_place_keeping_its_data(tmp_path):
     assert con.execute("SELECT value FROM fitgap_meta WHERE key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
     assert con.execute("SELECT value FROM setting WHERE key='note_required'").fetchone()[0] == "ギャップ"
     con.close()
+

@@ -1,0 +1,138 @@
+"""The 改修 list for the vendors of linked systems: one protected sheet, status and dates to fill in.
+
+Same safeguards as the vendor gap sheets (see answer_workbook): only the yellow cells can be edited,
+状況 from a drop-down, dates and costs validated, a hidden key per row (the link, the item's revision and
+a hash of the values as exported) and a very hidden metadata sheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from fitgap.domain.answer_sheet import FORMAT_VERSION, PURPOSE_CHANGE
+from fitgap.domain.enums import ChangeStatus
+from fitgap.reports.answer_workbook import (
+    CHOICE,
+    DATE,
+    NUMBER,
+    TEXT,
+    AnswerBook,
+    Column,
+    DataSheet,
+    write_answer_book,
+)
+
+SHEET = "改修一覧"
+SHEET_CODE = "IF"
+STATUS_LIST = "改修状況"
+H_NO = "No"
+H_PROVIDER = "提供元システム"
+H_CONSUMER = "利用側システム"
+H_DATA = "データ・方式"
+H_CHANGE = "改修内容"
+H_VENDOR = "改修を行うベンダ"
+H_NEEDED = "必要日"
+H_REASON = "必要日の理由"
+H_STATUS = "状況"
+H_PLANNED = "完了予定日"
+H_ACTUAL = "完了日"
+H_COST = "概算費用（千円）"
+H_INTERIM = "暫定連携"
+H_NOTE = "備考"
+EDITABLE_HEADERS = (H_STATUS, H_PLANNED, H_ACTUAL, H_COST, H_INTERIM, H_NOTE)
+
+STATUS_COLOURS = {
+    ChangeStatus.NOT_STARTED.value: "EDEDED",
+    ChangeStatus.SURVEY.value: "FFEB9C",
+    ChangeStatus.IN_PROGRESS.value: "FFD966",
+    ChangeStatus.TESTED.value: "DDEBF7",
+    ChangeStatus.DONE.value: "C6EFCE",
+}
+
+COLUMNS: tuple[Column, ...] = (
+    Column(H_NO, 5),
+    Column(H_PROVIDER, 20, wrap=True),
+    Column(H_CONSUMER, 20, wrap=True),
+    Column(H_DATA, 16, wrap=True),
+    Column(H_CHANGE, 40, wrap=True),
+    Column(H_VENDOR, 16, wrap=True),
+    Column(H_NEEDED, 11),
+    Column(H_REASON, 30, wrap=True),
+    Column(H_STATUS, 12, editable=True, kind=CHOICE, choices=STATUS_LIST, colours=STATUS_COLOURS,
+           prompt=" / ".join(s.value for s in ChangeStatus)),
+    Column(H_PLANNED, 12, editable=True, kind=DATE, prompt="改修が終わる予定の日"),
+    Column(H_ACTUAL, 12, editable=True, kind=DATE, prompt="完了した日（状況が完了のとき）"),
+    Column(H_COST, 12, editable=True, kind=NUMBER, prompt="千円単位、0 以上"),
+    Column(H_INTERIM, 30, wrap=True, editable=True, kind=TEXT, prompt="移行日がずれる間に使う暫定の連携（あれば）"),
+    Column(H_NOTE, 30, wrap=True, editable=True, kind=TEXT, prompt="課題、前提、連絡事項など"),
+)
+
+INSTRUCTIONS = (
+    "1. 黄色の欄（状況・完了予定日・完了日・概算費用・暫定連携・備考）を記入してください。",
+    "2. 状況は 未着手 / 調査中 / 改修中 / 連携テスト済 / 完了 から選びます。完了のときは完了日を入れてください。",
+    "3. 必要日は、連携する標準準拠システムの移行日（なければ期限）です。この日までに改修を終えてください。",
+    "4. 変更した行だけが取り込まれます。書き出し後に団体側で変更された項目は、上書きせず競合として報告します。",
+    "5. 行やシートの追加・削除、列の変更はしないでください（並べ替えと絞り込みはできます）。",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRow:
+    key: str
+    provider: str
+    consumer: str
+    data: str
+    change: str
+    vendor: str
+    needed_by: object  # date or None
+    reason: str
+    status: str
+    planned: object
+    actual: object
+    cost_kyen: float | None
+    interim: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ChangeSheetData:
+    export_id: str
+    database_id: str
+    municipality: str
+    vendor: str  # addressee ("" for everyone's items)
+    created_at: datetime
+    created_by: str
+    rows: Sequence[ChangeRow]
+
+
+def build_change_book(data: ChangeSheetData) -> AnswerBook:
+    rows = [((i, r.provider, r.consumer, r.data, r.change, r.vendor, r.needed_by, r.reason, r.status,
+              r.planned, r.actual, r.cost_kyen, r.interim or None, r.note or None), r.key)
+            for i, r in enumerate(data.rows, 1)]
+    to = f"（{data.vendor} 様）" if data.vendor else ""
+    sheet = DataSheet(name=SHEET, title=f"連携の改修一覧{to} — 黄色の欄を記入してください", columns=COLUMNS, rows=rows,
+                      frozen_columns=3)
+    meta = [
+        ("format_version", FORMAT_VERSION), ("export_id", data.export_id), ("database_id", data.database_id),
+        ("purpose", PURPOSE_CHANGE), ("vendor", data.vendor),
+        ("created_at", data.created_at.isoformat(timespec="seconds")), ("created_by", data.created_by),
+        ("municipality", data.municipality), ("demo", "0"),
+    ]
+    cover = [
+        ("団体", data.municipality),
+        ("宛先", data.vendor or "（全ベンダ）"),
+        ("作成日", f"{data.created_at:%Y/%m/%d}"),
+        ("作成者", data.created_by),
+        ("改修項目", f"{len(data.rows)} 件"),
+        ("書き出しID", data.export_id),
+    ]
+    return AnswerBook(meta=meta, sheet_codes=[(SHEET, SHEET_CODE)], cover_title="標準化に伴う連携システムの改修一覧",
+                      cover_rows=cover, instructions=INSTRUCTIONS,
+                      lists={STATUS_LIST: [s.value for s in ChangeStatus]}, sheets=[sheet])
+
+
+def write_change_workbook(data: ChangeSheetData, path: Path) -> Path:
+    return write_answer_book(build_change_book(data), path)

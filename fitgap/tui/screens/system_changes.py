@@ -1,0 +1,158 @@
+"""The systems screen's 改修 panel: the selected system's interface changes (one per link that crosses a
+cut-over), late ones first, and the keys to set their status, dates, vendor, cost and interim interface —
+each edit undoable with ``U`` (refused, and said, when someone changed the item in between)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from rich.markup import escape
+from textual.binding import Binding
+from textual.widgets import Static
+
+from fitgap.domain.calendar import format_date
+from fitgap.domain.enums import ChangeStatus
+from fitgap.errors import FitGapError
+from fitgap.services import changes, systems
+from fitgap.services.changes import ChangeEdit, ChangeView
+from fitgap.services.schedule import SystemRow
+from fitgap.tui.commands import PaletteCommand
+from fitgap.tui.screens.form_dialog import Field
+
+CHANGE_KEYS: tuple[Binding, ...] = (
+    Binding("i", "edit_change", "改修", show=True, id="systems.change",
+            tooltip="選んだシステムの連携の改修（状況・完了予定日・完了日・ベンダ・費用・暫定連携）を記録します"),
+    Binding("U", "undo_change", "改修を戻す", id="systems.change_undo", key_display="U",
+            tooltip="直前の改修の変更を元に戻します（その後に他の人が変更していれば戻しません）"),
+)
+STATUS_STYLE = {ChangeStatus.DONE: "$text-success", ChangeStatus.TESTED: "$text-accent"}
+
+
+def change_lines(row: SystemRow) -> list[str]:
+    """The panel's text: a summary line, then one line per item (late ones first, as the service orders)."""
+    items = row.changes
+    if not items:
+        return ["[b $text-accent]連携の改修[/]", "  移行をまたぐ連携はありません。"]
+    done = sum(1 for c in items if c.item.done)
+    late = row.late_changes
+    head = f"[b $text-accent]連携の改修[/] {len(items)}件　完了 {done}件"
+    head += f"　[b $text-error]必要日までに終わらない {late}件[/]" if late else ""
+    lines = [head]
+    for c in items:
+        st, it = c.state, c.item
+        other = c.consumer if c.provider == row.name else c.provider
+        arrow = "→" if c.provider == row.name else "←"
+        style = STATUS_STYLE.get(it.status, "")
+        status = f"[{style}]{it.status.value}[/]" if style else it.status.value
+        when = f"完了 {it.actual.isoformat()}" if it.done and it.actual else f"予定 {it.planned.isoformat() if it.planned else '未定'}"
+        need = f"必要日 {st.needed_by.isoformat()}" if st.needed_by else "必要日 未定"
+        mark = f"　[b $text-error]{st.late.value} {st.days_late}日[/]" if st.late else ""
+        if not st.crosses and not st.late:
+            mark = "　[$text-muted]移行差なし（不要か確認）[/]"
+        extra = f"　暫定連携: {escape(it.interim)}" if it.interim else ""
+        vendor = f"　{escape(it.vendor)}" if it.vendor else ""
+        lines.append(f"  {arrow} {escape(other)}　{status}　{when}　{need}{mark}{vendor}{extra}"
+                     + ("　[$text-warning]典型例[/]" if it.typical else ""))
+    return lines
+
+
+class ChangePanel(Static):
+    """The selected system's 改修 items."""
+
+    DEFAULT_CSS = """
+    ChangePanel { height: auto; margin-top: 1; }
+    """
+
+    def show(self, row: SystemRow | None) -> None:
+        self.update("\n".join(change_lines(row)) if row is not None else "")
+
+
+class ChangeActions:
+    """Key handlers of the 改修 panel, mixed into the systems screen (which provides current, _ask, load)."""
+
+    change_undo: list[ChangeEdit]
+
+    # provided by the screen
+    current: Callable[[], SystemRow | None]
+    _ask: Callable[..., None]
+    load: Callable[[], None]
+    notify: Callable[..., Any]
+    workspace: Any
+
+    def action_edit_change(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        if not row.changes:
+            self.notify("このシステムには移行をまたぐ連携がありません（改修項目なし）。", timeout=4)
+            return
+        if len(row.changes) == 1:
+            self._edit_change(row.changes[0])
+            return
+        choices = [(f"{c.label}（{c.item.status.value}{'・遅れ' if c.state.late else ''}）", i)
+                   for i, c in enumerate(row.changes)]
+        self._ask(f"{row.name}: 改修する連携を選ぶ", [Field("item", "連携", 0, choices)],
+                  lambda v: self._edit_change(row.changes[v["item"]]))
+
+    def _edit_change(self, view: ChangeView, typed: dict[str, Any] | None = None) -> None:
+        """The form, filled with the item's values, or with what the user typed when saving was refused."""
+        it = view.item
+        initial: dict[str, Any] = {
+            "status": it.status, "planned": it.planned.isoformat() if it.planned else "",
+            "actual": it.actual.isoformat() if it.actual else "", "vendor": it.vendor or "",
+            "cost": "" if it.cost_kyen is None else f"{it.cost_kyen:g}", "interim": it.interim, "change": it.change,
+            **(typed or {}),
+        }
+        hint = "2026-01-05（空欄で消去）"
+        need = format_date(view.state.needed_by)
+        self._ask(f"改修 {view.label}", [
+            Field("status", "状況", initial["status"], [(s.value, s) for s in ChangeStatus]),
+            Field("planned", "完了予定日", initial["planned"], placeholder=hint),
+            Field("actual", "完了日（完了のとき）", initial["actual"], placeholder=hint),
+            Field("vendor", "改修を行うベンダ", initial["vendor"]),
+            Field("cost", "概算費用（千円）", initial["cost"]),
+            Field("interim", "暫定連携（使う場合の内容）", initial["interim"]),
+            Field("change", "改修内容", initial["change"]),
+        ], lambda v: self._save_change(view, v), help=f"必要日 {need}（{view.state.reason}）")
+
+    def _save_change(self, view: ChangeView, v: dict[str, Any]) -> None:
+        ws = self.workspace
+        try:
+            edit = changes.update_change(
+                db=ws.db, user=ws.user, provider=view.provider, consumer=view.consumer,
+                expected_revision=view.item.revision, today=ws.today, status=v["status"],
+                planned=systems.parse_date_input(v["planned"]), actual=systems.parse_date_input(v["actual"]),
+                vendor=v["vendor"], cost_kyen=v["cost"], interim=v["interim"], change=v["change"],
+            )
+        except FitGapError as exc:
+            self.notify(f"{exc.message}\n{exc.hint or ''}".strip(), severity="error", timeout=6)
+            self._edit_change(view, typed=v)  # what the user typed survives: the form comes back with it
+            return
+        if edit.changed:
+            self.change_undo.append(edit)
+        message = f"{view.label}: 改修を保存しました。" if edit.changed else f"{view.label}: 変更はありません。"
+        self.notify("\n".join([message, *edit.notes]), timeout=4)
+        self.load()
+
+    def action_undo_change(self) -> None:
+        if not self.change_undo:
+            self.notify("元に戻す改修の変更はありません。", timeout=3)
+            return
+        edit = self.change_undo[-1]
+        ws = self.workspace
+        try:
+            changes.undo_edit(db=ws.db, user=ws.user, edit=edit)
+        except FitGapError as exc:
+            self.notify(f"{exc.message}\n{exc.hint or ''}".strip(), severity="error", timeout=6)
+            return
+        self.change_undo.pop()
+        self.notify(f"{edit.provider} → {edit.consumer}: 改修の変更を元に戻しました。", timeout=3)
+        self.load()
+
+    def change_palette_commands(self, run: Callable[[str], Callable[[], object]]) -> Iterable[PaletteCommand]:
+        for key in CHANGE_KEYS:
+            yield PaletteCommand(f"systems: {key.description}", key.tooltip or "", run(key.action))
+
+
+__all__: Sequence[str] = ("CHANGE_KEYS", "ChangeActions", "ChangePanel", "change_lines")

@@ -1,0 +1,93 @@
+"""The systems screen's 改修 panel: the selected system's items, editing them from the screen, undo."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import Input, Select, Static
+
+from fitgap.domain.enums import ChangeStatus, SystemKind
+from fitgap.services import changes, systems
+from fitgap.storage.db import Database
+from fitgap.tui.app import FitGapApp
+from fitgap.tui.screens.form_dialog import FormDialog
+from fitgap.tui.screens.systems import SystemsScreen
+from fitgap.tui.widgets.virtual_table import VirtualTable
+
+TODAY = date(2026, 12, 1)
+JUKI = "住民記録システム"
+FUKUSHI = "福祉総合システム"
+
+
+async def _open_on(app: FitGapApp, pilot, name: str) -> SystemsScreen:
+    await app.switch_mode("systems")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, SystemsScreen)
+    index = next(i for i, r in enumerate(screen.rows) if r.name == name)
+    screen.query_one("#systems", VirtualTable).move_to(index)
+    await pilot.pause()
+    return screen
+
+
+def _item(db: Database) -> changes.ChangeView:
+    return next(v for v in changes.get_changes(db=db, today=TODAY).items if v.consumer == FUKUSHI)
+
+
+async def test_panel_shows_the_needed_by_date_and_edits_are_saved_and_undone(db: Database, make_app,
+                                                                             monkeypatch) -> None:
+    systems.add_system(db=db, user="t", name=FUKUSHI, kind=SystemKind.RELATED, vendor="株式会社福祉")
+    systems.set_link(db=db, user="t", provider=JUKI, consumer=FUKUSHI, data="宛名")
+    systems.update_system(db=db, user="t", system=JUKI, planned_cutover=date(2027, 1, 5))
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await _open_on(app, pilot, FUKUSHI)
+        detail = str(screen.query_one("#sys-detail-text", Static).content)
+        assert "必要日 2027-01-05 (R8年度)（住民記録システムの移行予定 2027-01-05 に合わせる）" in detail
+        panel = str(screen.query_one("#sys-changes", Static).content)
+        assert "連携の改修[/] 1件" in panel and "← 住民記録システム" in panel and "未着手" in panel
+        await pilot.press("i")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one("#f-status", Select).value = ChangeStatus.IN_PROGRESS
+        form.query_one("#f-planned", Input).value = "2027/2/1"
+        await pilot.click("#form-save")
+        await pilot.pause()
+        assert isinstance(app.screen, SystemsScreen)
+        item = _item(db).item
+        assert (item.status, item.planned) == (ChangeStatus.IN_PROGRESS, date(2027, 2, 1))
+        panel = str(screen.query_one("#sys-changes", Static).content)
+        assert "必要日までに終わらない 1件" in panel and "改修予定が必要日より後 27日" in panel
+        conflicts = str(screen.query_one("#sys-conflicts-text", Static).content)
+        assert f"{JUKI} → {FUKUSHI}: 改修予定が必要日より後 27日" in conflicts
+        assert "改修の遅れ" in str(screen.query_one("#sys-summary", Static).content)
+        await pilot.press("U")
+        await pilot.pause()
+        item = _item(db).item
+        assert (item.status, item.planned) == (ChangeStatus.NOT_STARTED, None)
+
+
+async def test_a_bad_cost_is_refused_and_the_item_is_unchanged(db: Database, make_app, monkeypatch) -> None:
+    systems.add_system(db=db, user="t", name=FUKUSHI, kind=SystemKind.RELATED)
+    systems.set_link(db=db, user="t", provider=JUKI, consumer=FUKUSHI)
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await _open_on(app, pilot, FUKUSHI)
+        assert screen.current() is not None and screen.current().name == FUKUSHI, screen.current()
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog), app.screen
+        app.screen.query_one("#f-cost", Input).value = "-10"
+        await pilot.click("#form-save")
+        await pilot.pause()
+        assert _item(db).item.cost_kyen is None and _item(db).item.revision == 0
+        form = app.screen  # the form is back with what was typed
+        assert isinstance(form, FormDialog) and form.query_one("#f-cost", Input).value == "-10"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("U")  # nothing to undo: said, nothing changes
+        await pilot.pause()
+        assert _item(db).item.status == ChangeStatus.NOT_STARTED
