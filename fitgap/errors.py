@@ -39,3 +39,44 @@ class DatabaseBusyError(DatabaseError):
 
 class ConflictError(FitGapError):
     """Someone else changed an item after it was shown."""
+
+
+def os_error_of(exc: BaseException) -> OSError | None:
+    """The OSError behind an exception (libraries wrap them: xlsxwriter's FileCreateError, …), or None."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        e = todo.pop()
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, OSError):
+            return e
+        todo.extend([*e.args, e.__cause__, e.__context__])
+    return None
+
+
+_NO_SPACE = {28, 122}  # ENOSPC, EDQUOT
+_NO_PERMISSION = {1, 13, 30}  # EPERM, EACCES, EROFS
+
+
+def file_error(exc: OSError, path: object, *, writing: bool | None) -> FitGapError:
+    """A failed file operation in plain words, with what to do (no traceback)."""
+    if exc.errno in _NO_SPACE:
+        return FitGapError(f"ディスクの空きが足りないため {path} を書き出せませんでした。途中までのファイルは残していません。",
+                           "不要なファイルを削除して空きを作るか、-o で空きのある場所を指定してください。")
+    if exc.errno in _NO_PERMISSION or isinstance(exc, PermissionError):
+        if writing is None:
+            return FitGapError(f"{path} を使う権限がありません（{exc.strerror}）。",
+                               "ファイルとフォルダの権限を確かめてください。")
+        if writing:
+            return FitGapError(f"{path} に書き込む権限がありません（{exc.strerror}）。何も書き出していません。",
+                               "書き込めるフォルダを -o で指定するか、フォルダの権限を確かめてください。")
+        return InvalidInputError(f"{path} を読む権限がありません（{exc.strerror}）。何も変更していません。",
+                                 "ファイルの権限を確かめるか、読めるコピーを指定してください。")
+    if isinstance(exc, FileNotFoundError) and not writing:
+        return InvalidInputError(f"{path} が見つかりません。", "ファイル名を確かめてください。")
+    if isinstance(exc, IsADirectoryError):
+        return InvalidInputError(f"{path} はフォルダです。", "ファイルを指定してください。")
+    verb = {True: "書き出せません", False: "読めません", None: "扱えません"}[writing]
+    return FitGapError(f"{path} を{verb}でした（{exc.strerror or exc}）。", "ファイルの場所と空き容量、権限を確かめてください。")

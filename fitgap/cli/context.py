@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from fitgap.config import DEFAULT_DB_FILE, Config, load_config, sqlite_url
+from fitgap.domain.text import escape_controls
 
 if TYPE_CHECKING:
     from fitgap.services.database import Database
@@ -38,8 +39,9 @@ class Context:
         return self._db
 
     def print(self, *lines: str) -> None:
+        """Lines for the user; control characters from files (ESC, BEL, RTL override …) shown escaped."""
         for line in lines:
-            print(line, file=self.out)
+            print(escape_controls(line), file=self.out)
 
     def command(self, *args: str | Path, with_db: bool = False) -> str:
         """A command line the user can paste as it is: ``fitgap [--db DB] ARGS`` with paths in full as

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 from fitgap.cli.context import Context
 from fitgap.cli.table import render_table
 from fitgap.domain.calendar import days_left_label, format_date
+from fitgap.domain.text import escape_controls
 from fitgap.errors import InvalidInputError
+from fitgap.reports.output_file import write_atomically
 from fitgap.services import choices, schedule
 from fitgap.services.edit_input import parse_date_input
 
@@ -45,11 +47,10 @@ def cmd_graph(args: argparse.Namespace, ctx: Context) -> int:
     text = schedule.graph_text(db=ctx.database(), fmt=args.format, today=ctx.config.today)
     if args.output:
         out = Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        write_atomically(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         ctx.print(f"{args.format} 形式で書き出しました: {out}")
     else:
-        ctx.out.write(text)
+        ctx.out.write(escape_controls(text))
     return 0
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from fitgap import __version__
 from fitgap.cli.context import Context
-from fitgap.errors import FitGapError
+from fitgap.domain.text import escape_controls
+from fitgap.errors import FitGapError, file_error
 
 # Each module has register(sub, common). Keep module-level imports of these light: nothing here may
 # load textual (the TUI command imports it when it runs).
@@ -60,17 +62,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "tui"])
     ctx = Context.from_args(args)
     try:
-        return int(args.func(args, ctx) or 0)
+        code = int(args.func(args, ctx) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:
+        return _pipe_closed()
     except FitGapError as exc:
-        print(f"エラー: {exc.message}", file=sys.stderr)
-        if exc.hint:
-            print(f"対処: {exc.hint}", file=sys.stderr)
-        return exc.exit_code
+        return _report(exc)
+    except OSError as exc:  # anything a command did not word itself: still エラー / 対処, never a traceback
+        return _report(file_error(exc, exc.filename or "ファイル", writing=None))
     except KeyboardInterrupt:
         print("中断しました。データベースは最後に完了した操作の状態のままです。", file=sys.stderr)
         return 130
     finally:
         ctx.close()
+
+
+def _report(exc: FitGapError) -> int:
+    try:
+        print(f"エラー: {escape_controls(exc.message)}", file=sys.stderr)
+        if exc.hint:
+            print(f"対処: {escape_controls(exc.hint)}", file=sys.stderr)
+    except BrokenPipeError:
+        pass
+    return exc.exit_code
+
+
+def _pipe_closed() -> int:
+    """The reader of our output went away (``fitgap … | head``): stop quietly, like other commands do."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python's flush at exit must not complain either
+    except (OSError, ValueError):
+        pass
+    return 141  # 128 + SIGPIPE, what a shell reports for a command stopped by a closed pipe
 
 
 if __name__ == "__main__":

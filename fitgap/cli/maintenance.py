@@ -45,6 +45,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--since", type=_date, metavar="DATE", help="この日（YYYY-MM-DD）以降の変更だけ")
     p.add_argument("--until", type=_date, metavar="DATE", help="この日（YYYY-MM-DD）までの変更だけ")
     p.add_argument("--by", dest="by_user", metavar="NAME", help="この利用者の変更だけ")
+    p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser(
@@ -111,7 +112,7 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_audit(args: argparse.Namespace, ctx: Context) -> int:
     result = audit_export.export_audit(db=ctx.database(), output=args.output, since=args.since, until=args.until,
-                                       user=args.by_user)
+                                       user=args.by_user, overwrite=args.force)
     ctx.print(f"変更履歴 {result.rows:,} 件を {result.path} に書き出しました。")
     return 0
 

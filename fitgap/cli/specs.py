@@ -111,6 +111,8 @@ def cmd_import_spec(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"公開日: {rep.published_on.isoformat()}")
     for s in rep.skipped_sheets:
         ctx.print(f"  対象外のシート: {s.name}（{s.reason}）")
+    if rep.stripped_chars:
+        ctx.print(f"  名称・本文から制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
     if rep.removed_rows:
         shown = "、".join(r.label for r in rep.removed_rows[:10])
         more = f" 他 {len(rep.removed_rows) - 10} 行" if len(rep.removed_rows) > 10 else ""

@@ -12,7 +12,7 @@ from fitgap.domain.calendar import format_date
 from fitgap.domain.enums import ChangeStatus
 from fitgap.errors import InvalidInputError
 from fitgap.services import change_sheets, changes
-from fitgap.services.systems import UNSET, parse_date_input
+from fitgap.services.edit_input import UNSET, parse_date_input
 
 STATUSES = [s.value for s in ChangeStatus]
 
@@ -53,6 +53,7 @@ def register_changes(ss: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--vendor", metavar="NAME", help="このベンダが行う改修だけ（宛先として記録）")
     p.add_argument("--system", metavar="SYSTEM", help="このシステムの連携の改修だけ")
     p.add_argument("-o", "--output", metavar="FILE", help="出力先（.xlsx、既定 exports/改修一覧_…xlsx）")
+    p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.set_defaults(func=cmd_changes_export)
 
     p = ss.add_parser(
@@ -124,6 +125,7 @@ def cmd_changes_export(args: argparse.Namespace, ctx: Context) -> int:
     res = change_sheets.export_change_sheet(
         db=ctx.database(), user=ctx.config.user, vendor=args.vendor, system=args.system,
         exports_dir=ctx.config.exports_dir, path=Path(args.output) if args.output else None, today=ctx.config.today,
+        overwrite=args.force,
     )
     ctx.print(f"改修一覧 {res.items}件を書き出しました: {res.path}（書き出しID {res.export_id}）")
     return 0

@@ -279,6 +279,8 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             continue
         ctx.print(f"{label}（{report.source_file}）: 追加 {len(report.added)}件、更新 {len(report.updated)}件、"
                   f"変更なし {report.unchanged}件" + (f"、削除 {len(report.removed)}件" if report.removed else ""))
+        if report.stripped_chars:
+            ctx.print(f"  名前・備考から制御文字・見えない文字を {report.stripped_chars:,} 個取り除きました。")
     if result.changes_added:
         ctx.print(f"移行をまたぐ連携の改修項目 {result.changes_added}件を「未着手」で作成しました。")
     if result.changes_removed:

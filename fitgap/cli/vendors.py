@@ -38,6 +38,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="対象: gaps=ギャップと判定した要件、must=実装必須機能、all=すべて（既定）")
     p.add_argument("--answer-by", type=_date, metavar="DATE", help="回答期限 YYYY-MM-DD（表紙に表示）")
     p.add_argument("-o", "--output", type=Path, metavar="PATH.xlsx", help="書き出すファイル")
+    p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.set_defaults(func=cmd_export_vendor)
 
     p = imp.add_parser(
@@ -49,7 +50,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("path", type=Path, metavar="FILE", help="回答済みのブック（.xlsx）")
     p.add_argument("--dry-run", action="store_true", help="何が変わるかを表示するだけで、何も書き込まない")
     p.add_argument("--vendor", metavar="NAME", help="宛先ベンダの確認（ブックの宛先と違えば取り込まない）")
-    p.add_argument("--problems", type=Path, metavar="PATH", help="問題一覧の書き出し先（.xlsx か .csv）")
+    p.add_argument("--problems", type=Path, metavar="PATH", help="問題一覧の書き出し先（.xlsx か .csv）。"
+                   "--dry-run のときは指定したときだけ書き出します")
+    p.add_argument("--accept-older", action="store_true",
+                   help="より新しいブックで受け取った回答より古いブックの回答でも取り込む（既定は競合として取り込まない）")
     p.set_defaults(func=cmd_import_vendor)
 
     p = export.add_parser(
@@ -59,6 +63,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--operation", action="append", required=True, metavar="CODE|NAME",
                    help="業務コードか業務名（複数回指定可）")
     p.add_argument("-o", "--output", type=Path, metavar="PATH.xlsx", help="書き出すファイル")
+    p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.set_defaults(func=cmd_export_review)
 
     p = imp.add_parser(
@@ -76,6 +81,7 @@ def cmd_export_vendor(args: argparse.Namespace, ctx: Context) -> int:
     res = vendors.export_vendor_sheet(
         db=ctx.database(), user=ctx.config.user, vendor=args.vendor, exports_dir=ctx.config.exports_dir,
         operation_keys=args.operation, scope=args.scope, answer_by=args.answer_by, path=args.output,
+        overwrite=args.force,
     )
     demo = "（デモデータ）" if res.demo else ""
     ctx.print(f"{res.vendor} 宛てのベンダ回答シートを書き出しました{demo}: {res.path}",
@@ -100,15 +106,21 @@ def cmd_import_vendor(args: argparse.Namespace, ctx: Context) -> int:
     rep = vendors.import_vendor_sheet(
         db=ctx.database(), user=ctx.config.user, path=args.path, report_dir=ctx.config.exports_dir,
         dry_run=args.dry_run, expected_vendor=args.vendor, problems_path=args.problems,
+        accept_older=args.accept_older,
     )
     head = "[試行] " if rep.dry_run else ""
     ctx.print(f"{head}{rep.source}: {rep.vendor} の回答（書き出しID {rep.export_id}）")
     for note in rep.notices:
         ctx.print(f"  {note}")
+    if rep.stripped_chars:
+        ctx.print(f"  回答・代替案から制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
     ctx.print(render_table(["区分", "件数"], [
         ["新しい回答", len(rep.added)], ["変更された回答", len(rep.changed)], ["前回と同じ", rep.unchanged],
-        ["未回答", rep.unanswered], ["問題", len(rep.problems)],
+        ["未回答", rep.unanswered], ["競合（古いブック）", len(rep.older)], ["問題", len(rep.problems)],
     ], right=[1]))
+    if rep.older:
+        ctx.print(f"  このブックより新しいブックで受け取った回答と違う回答が {len(rep.older)} 件あります。"
+                  "取り込んでいません（上書きするなら --accept-older）。")
     for label, changes in (("新規", rep.added), ("変更", rep.changed)):
         for c in changes[:SHOWN]:
             old = f"{c.old.answer.value} → " if c.old else ""
@@ -129,7 +141,7 @@ def cmd_import_vendor(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_export_review(args: argparse.Namespace, ctx: Context) -> int:
     res = review_sheets.export_review_sheet(
         db=ctx.database(), user=ctx.config.user, operation_keys=args.operation,
-        exports_dir=ctx.config.exports_dir, path=args.output,
+        exports_dir=ctx.config.exports_dir, path=args.output, overwrite=args.force,
     )
     demo = "（デモデータ）" if res.demo else ""
     ctx.print(f"確認シートを書き出しました{demo}: {res.path}",
@@ -147,6 +159,8 @@ def cmd_import_review(args: argparse.Namespace, ctx: Context) -> int:
     ctx.print(f"{head}{rep.source}: 確認シート（書き出しID {rep.export_id}）")
     for note in rep.notices:
         ctx.print(f"  {note}")
+    if rep.stripped_chars:
+        ctx.print(f"  メモから制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
     ctx.print(render_table(["区分", "件数"], [
         ["変更する要件", len(rep.changes)], ["変更なし", rep.untouched], ["競合（上書きしない）", len(rep.conflicts)],
         ["問題", len(rep.problems)],

@@ -52,6 +52,8 @@ H_REVIEW_NOTE = "メモ"
 H_ASSESSED = "最終確認"
 H_NEEDS_REVIEW = "要再確認"
 H_OLD_TEXT = "前の版の要件（要再確認のとき）"
+# the visible columns that show a row's key: the hidden key must agree with them, as a whole tuple
+VISIBLE_KEY_HEADERS = (H_KIND, H_ID)
 
 
 KINDS = ("機能", "帳票")
@@ -94,6 +96,10 @@ class SheetKey:
 
     def __str__(self) -> str:
         return f"{self.operation_code}:{self.kind}:{self.req_id}"
+
+    def shown(self) -> tuple[str, ...]:
+        """What the row's visible key cells (VISIBLE_KEY_HEADERS, in order) must read for this key."""
+        return (self.kind, self.req_id)  # a sheet written before keys carried the kind shows no 種別: ""
 
 
 def decode_key(raw: object) -> SheetKey | None:

@@ -86,3 +86,42 @@ def pad(text: str, width: int, *, right: bool = False) -> str:
         w = used + 1
     fill = " " * (width - w)
     return fill + text if right else text + fill
+
+
+# Characters that do not belong in text a user reads or an ID: C0 controls (tab and line feed kept in
+# text), DEL, C1 controls, and invisible format characters — zero-width spaces and joiners, bidi
+# embeddings, overrides and isolates (an RTL override makes "0010001" display as "1000100"), the BOM.
+_INVISIBLE = "\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+_STRIPPED_FROM_TEXT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
+_UNSAFE_ON_TERMINAL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
+_NOT_IN_IDS = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
+
+
+def strip_invisible(text: str) -> tuple[str, int]:
+    """Text without control and invisible characters (tab and line breaks kept), and how many were removed.
+
+    A carriage return is a line break: CRLF becomes LF, a lone CR becomes LF (never counted)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    cleaned, n = _STRIPPED_FROM_TEXT.subn("", text)
+    return cleaned, n
+
+
+def invisible_in(text: str) -> list[str]:
+    """The control and invisible characters of an ID, as U+XXXX (empty when there are none)."""
+    return [f"U+{ord(c):04X}" for c in dict.fromkeys(_NOT_IN_IDS.findall(text))]
+
+
+def escape_controls(text: str) -> str:
+    r"""Text safe to print on a terminal: control and invisible characters shown as \x1b, \u202e …
+
+    Line breaks and tabs stay. Whatever a file held reaches the terminal as visible text, never as an
+    escape sequence that moves the cursor, rings the bell or reverses the line."""
+    if not _UNSAFE_ON_TERMINAL.search(text):
+        return text
+    return _UNSAFE_ON_TERMINAL.sub(lambda m: _escaped(m.group()), text)
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

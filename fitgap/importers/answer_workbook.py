@@ -18,12 +18,16 @@ from fitgap.domain.answer_sheet import (
     LIST_SHEET,
     META_MARK,
     META_SHEET,
+    VISIBLE_KEY_HEADERS,
     SheetKey,
     SheetProblem,
     decode_key,
 )
+from fitgap.domain.text import normalize_requirement_id
 from fitgap.errors import InvalidInputError
-from fitgap.importers.workbook_reader import Workbook, open_workbook
+from fitgap.importers.limits import MAX_CELL_CHARS
+from fitgap.importers.workbook_guard import uncalculated_cells
+from fitgap.importers.workbook_reader import Workbook, open_workbook_counting
 
 HEADER_SCAN_ROWS = 10
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
@@ -47,6 +51,11 @@ class DataRow:
     key: SheetKey | None
     raw_key: Any
     values: tuple[Any, ...]  # in the order of the headers asked for; None where the column is missing
+    shown_key: tuple[Any, ...] = ()  # the visible cells of VISIBLE_KEY_HEADERS (ID …), as typed
+    uncalculated: tuple[bool, ...] = ()  # per value: a formula without a saved result (not a blank)
+
+    def formula_without_result(self, index: int) -> bool:
+        return bool(self.uncalculated) and self.uncalculated[index]
 
 
 @dataclass
@@ -62,12 +71,13 @@ def norm_header(value: Any) -> str:
 
 
 @contextmanager
-def _open(path: Path) -> Iterator[Workbook]:
+def _open(path: Path) -> Iterator[tuple[Workbook, dict[str, set[tuple[int, int]]]]]:
+    """The workbook (values only) and, per sheet, the formula cells whose result was never saved."""
     if not path.exists():
         raise InvalidInputError(f"{path} がありません。", "ファイル名を確かめてください。")
-    wb = open_workbook(path, uncalculated_formulas=True)  # the reader reports uncalculated cells itself
+    wb, uncalculated = open_workbook_counting(path, uncalculated_formulas=True)  # reported per cell below
     try:
-        yield wb
+        yield wb, (uncalculated_cells(path) if uncalculated else {})
     finally:
         wb.close()
 
@@ -105,20 +115,22 @@ def _read_meta(wb: Workbook, path: Path) -> tuple[WorkbookMeta, str]:
 
 def read_answer_book(path: Path, *, headers: Sequence[str]) -> BookContent:
     """Metadata and every data row with the asked-for columns (found by header label in each sheet)."""
-    with _open(path) as wb:
+    with _open(path) as (wb, formulas):
         meta, meta_name = _read_meta(wb, path)
         content = BookContent(meta=meta)
         exported_names = set(meta.sheets)
         for name in wb.sheetnames:
             if name in (meta_name, LIST_SHEET) or not wb.is_table(name):
                 continue
-            found = _read_sheet(wb.rows(name), name, headers, content)
+            found = _read_sheet(wb.rows(name), name, headers, content, formulas.get(name, set()))
             if found and name not in exported_names and meta.sheets:
                 content.notices.append(f"シート「{name}」は名前が変わっています（キー列で照合しました）。")
         return content
 
 
-def _read_sheet(rows: Iterator[Sequence[Any]], name: str, headers: Sequence[str], content: BookContent) -> bool:
+def _read_sheet(rows: Iterator[Sequence[Any]], name: str, headers: Sequence[str], content: BookContent,
+                formulas: set[tuple[int, int]]) -> bool:
+    headers = [*headers, *VISIBLE_KEY_HEADERS]
     wanted = [norm_header(h) for h in headers]
     key_label = norm_header(KEY_HEADER)
     header_row = 0
@@ -139,19 +151,43 @@ def _read_sheet(rows: Iterator[Sequence[Any]], name: str, headers: Sequence[str]
             return False
     if not header_row:
         return False
-    missing = [h for h, p in zip(headers, positions, strict=True) if p is None]
+    n_values = len(positions) - len(VISIBLE_KEY_HEADERS)
+    # a missing key column (種別 in a sheet written before keys carried it) is checked row by row instead
+    missing = [h for h, p in zip(headers[:n_values], positions[:n_values], strict=True) if p is None]
     if missing:
         content.problems.append(SheetProblem(name, header_row, f"列が見つかりません: {'、'.join(missing)}",
                                              "列を削除・改名しないでください。"))
     for r, row in enumerate(rows, header_row + 1):
         n = len(row)
         raw_key = row[key_pos] if key_pos < n else None
-        values = tuple(row[p] if p is not None and p < n else None for p in positions)
-        if raw_key is None and all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+        cells = tuple(row[p] if p is not None and p < n else None for p in positions)
+        values, shown = cells[:n_values], cells[n_values:]
+        pending = tuple(p is not None and (r, p + 1) in formulas for p in positions[:n_values])
+        if raw_key is None and not any(pending) and all(v is None or (isinstance(v, str) and not v.strip())
+                                                        for v in values):
+            continue
+        longest = max((len(v) for v in cells if isinstance(v, str)), default=0)
+        if longest > MAX_CELL_CHARS:
+            content.problems.append(SheetProblem(name, r, f"長すぎるセルがあります（{longest:,} 文字、上限 "
+                                                 f"{MAX_CELL_CHARS:,} 文字）。この行は取り込みません。",
+                                                 "セルの内容を短くしてください。"))
             continue
         key = decode_key(raw_key)
-        content.rows.append(DataRow(name, r, key, raw_key, values))
+        content.rows.append(DataRow(name, r, key, raw_key, values, shown, pending if any(pending) else ()))
     return True
+
+
+def shown_key_mismatch(key: SheetKey, shown: Sequence[Any]) -> str | None:
+    """Where the visible key cells (ID …) disagree with the hidden key: a message, or None when they agree.
+
+    The whole tuple is compared, so a sheet that shows more of the key (a kind column) checks it all.
+    """
+    expected = key.shown()
+    got = tuple(normalize_requirement_id(v) if isinstance(v, str | int | float) else "" for v in shown)
+    if got == expected:
+        return None
+    written = "・".join(g or "（空）" for g in got)
+    return f"表示されている {'・'.join(VISIBLE_KEY_HEADERS)}「{written}」が隠しキーの要件 {'・'.join(expected)} と一致しません"
 
 
 def is_blank(value: Any) -> bool:

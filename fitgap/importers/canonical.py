@@ -14,7 +14,7 @@ from pathlib import Path
 
 from fitgap.domain.enums import Kubun, RequirementKind
 from fitgap.domain.records import Problem, RequirementRecord, SpecVersionInfo
-from fitgap.domain.text import normalize_requirement_id
+from fitgap.domain.req_ids import check_requirement_id
 from fitgap.errors import InvalidInputError
 
 COLUMNS = (
@@ -82,10 +82,14 @@ def read_canonical(csv_path: Path) -> CanonicalList:
                 f"1行目は {','.join(COLUMNS)} にしてください。",
             )
         for rowno, row in enumerate(reader, start=2):
-            req_id = normalize_requirement_id(row.get("req_id"))
+            checked = check_requirement_id(row.get("req_id"))
+            req_id = checked.req_id
             kubun = Kubun.parse(row.get("kubun"))
             if not req_id:
                 problems.append(Problem("要件IDがありません", "req_id を入れてください", row=rowno))
+                continue
+            if checked.problem:
+                problems.append(Problem(checked.problem, "req_id を直してください", row=rowno))
                 continue
             if kubun is None:
                 problems.append(Problem(f"実装区分 {row.get('kubun')!r} が読めません", "実装必須機能/標準オプション機能/実装不可機能", row=rowno))

@@ -15,8 +15,14 @@ from fitgap.domain.answer_sheet import (
     values_hash,
 )
 from fitgap.domain.enums import Disposition, Status
-from fitgap.domain.text import nfkc
-from fitgap.importers.answer_workbook import WorkbookMeta, excel_error, is_blank, read_answer_book
+from fitgap.domain.text import nfkc, strip_invisible
+from fitgap.importers.answer_workbook import (
+    WorkbookMeta,
+    excel_error,
+    is_blank,
+    read_answer_book,
+    shown_key_mismatch,
+)
 
 HEADERS = (H_REVIEW_STATUS, H_REVIEW_DISPOSITION, H_REVIEW_NOTE)
 _STATUSES = {s.value: s for s in Status}
@@ -40,6 +46,7 @@ class ReviewSheetResult:
     untouched: int = 0
     problems: list[SheetProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    stripped_chars: int = 0  # control and invisible characters removed from edited notes
 
 
 def exported_values_hash(status: str, disposition: str | None, note: str) -> str:
@@ -49,6 +56,11 @@ def exported_values_hash(status: str, disposition: str | None, note: str) -> str
 
 def _text(value: Any) -> str:
     return "" if is_blank(value) else str(value).strip()
+
+
+def _as_written(value: Any) -> str:
+    """A cell exactly as it reads back (whitespace included): what the export hash is compared with."""
+    return "" if value is None else str(value)
 
 
 def read_review_sheet(path: Path) -> ReviewSheetResult:
@@ -69,10 +81,23 @@ def read_review_sheet(path: Path) -> ReviewSheetResult:
                                                 "コピーした行を削除してください。", item))
             continue
         seen.add(key.cell)
-        status_t, disp_t, note = _text(status_v), _text(disp_v), _text(note_v)
-        if exported_values_hash(status_t, disp_t, note) == key.values_hash:
+        mismatch = shown_key_mismatch(key, data.shown_key)
+        if mismatch:
+            result.problems.append(SheetProblem(sheet, row, f"{mismatch}。この行は取り込みません。",
+                                                "ID 列とキー列（隠し列）は変更せず、行を入れ替えないでください。", item))
+            continue
+        pending = [label for i, label in enumerate(HEADERS) if data.formula_without_result(i)]
+        if pending:
+            result.problems.append(SheetProblem(
+                sheet, row, f"{'・'.join(pending)} が計算結果の保存されていない数式です（値を読めません）。この行は取り込みません。",
+                "Excel で開いて再計算（F9）して保存し直すか、数式を値に置き換えてください。", item))
+            continue
+        if exported_values_hash(*(_as_written(v) for v in (status_v, disp_v, note_v))) == key.values_hash:
             result.untouched += 1
             continue
+        status_t, disp_t = _text(status_v), _text(disp_v)
+        note, removed = strip_invisible(_as_written(note_v))
+        result.stripped_chars += removed
         problems = []
         for label, value in zip(HEADERS, (status_v, disp_v, note_v), strict=True):
             if excel_error(value):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from fitgap.errors import InvalidInputError
+from fitgap.importers.limits import csv_rows, read_input_bytes
 from fitgap.importers.mapping_profile import MappingProfile
 from fitgap.importers.spec_header import Row
 from fitgap.importers.spec_result import SkippedSheet, SpecParseResult
@@ -34,10 +34,10 @@ def decode_csv_bytes(data: bytes, name: str) -> str:
     )
 
 
-def _rows(text: str) -> Iterator[Row]:
+def _rows(text: str, name: str) -> Iterator[Row]:
     sample = text[:8192]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    for row_no, values in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
+    for row_no, values in enumerate(csv_rows(text, name=name, delimiter=delimiter), 1):
         yield row_no, values, _NO_FILL
 
 
@@ -49,10 +49,7 @@ def read_spec_csv(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[SpecParseResult, dict[str, tuple[str, ...]]]:
     """Read a CSV requirement list as one sheet named after the file."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInputError(f"{path} が見つかりません。", "ファイルのパスを確かめてください。") from None
+    data = read_input_bytes(path)  # refused by its size before it is read
     text = decode_csv_bytes(data, path.name)
     result = SpecParseResult(source_file=path.name)
     sheet = path.stem
@@ -63,7 +60,7 @@ def read_spec_csv(
         return result, seen
     reader = SheetReader(result, path.name, id_digits=profile.id_digits if profile else id_digits, progress=progress)
     try:
-        headers = reader.read(sheet, _rows(text), mapping)
+        headers = reader.read(sheet, _rows(text, path.name), mapping)
     except csv.Error as exc:
         raise InvalidInputError(
             f"{path.name} を CSV として読めません ({exc})。", "引用符 (\") の対応が崩れていないか確かめてください。"

@@ -36,6 +36,7 @@ class SpecParseResult:
     stated_label: str | None = None  # the version label on the cover sheet
     skipped_sheets: list[SkippedSheet] = field(default_factory=list)
     sheets_read: list[str] = field(default_factory=list)
+    stripped_chars: int = 0  # control and invisible characters removed from names and texts
 
     @property
     def ok(self) -> bool:

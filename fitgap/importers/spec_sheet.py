@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 
 from fitgap.domain.enums import Kubun, RequirementKind, is_transitional
 from fitgap.domain.records import Problem, RemovedRow, RequirementRecord
-from fitgap.domain.text import normalize_requirement_id
+from fitgap.domain.req_ids import check_requirement_id
+from fitgap.domain.text import normalize_requirement_id, strip_invisible
+from fitgap.errors import InvalidInputError
 from fitgap.importers.columns import MARK_COLUMNS, Column, match_header
+from fitgap.importers.limits import MAX_CELL_CHARS, MAX_ROWS
 from fitgap.importers.mapping_profile import PROFILE_HINT, SheetMapping
 from fitgap.importers.spec_dates import stated_date, stated_label
 from fitgap.importers.spec_header import (
@@ -37,6 +40,7 @@ KUBUN_HINT = (
     "実装しない、類型1/2/3、必須/オプション/不可 も可) にしてください。"
 )
 PROGRESS_EVERY = 1000
+ID_HINT = "ID の列を確かめてください（数式の結果や記号、見えない文字が入っていないか）。"
 DATED_SHEET_WORDS = ("表紙", "変更履歴", "改訂履歴", "改定履歴", "更新履歴")
 DATE_SCAN_ROWS = 200
 # a cell that says the item was removed in this version: 削除, 欠番, （削除）, 【削除】, 削除済み …
@@ -214,8 +218,16 @@ class SheetReader:
             self.rows_read += 1
             if progress is not None and self.rows_read % PROGRESS_EVERY == 0:
                 progress(self.rows_read)
+                if self.rows_read > MAX_ROWS:
+                    raise InvalidInputError(f"{self.source_file}: 行が多すぎます（上限 {MAX_ROWS:,} 行）。読み込みを中止しました"
+                                            "（データベースは変更していません）。", "ファイルを分けてください。")
             n = len(values)
             cells = [text_of(values[i]) if 0 <= i < n else "" for i in used]
+            if max(map(len, cells), default=0) > MAX_CELL_CHARS:
+                raise InvalidInputError(
+                    f"{self.source_file} のシート「{name}」{row_no}行目に長すぎるセルがあります"
+                    f"（{max(map(len, cells)):,} 文字、上限 {MAX_CELL_CHARS:,} 文字）。読み込みを中止しました"
+                    "（データベースは変更していません）。", "セルの内容を短くして保存し直してください。")
             for k in range(n_cats):
                 v = cells[n_fields + k]
                 if v and v != last_cat[k]:
@@ -315,10 +327,12 @@ class SheetReader:
 
     def _finish(self, sheet: str, p: _Pending, mapping: SheetMapping | None) -> None:
         raw = p.raw_id
-        if raw.isascii() and raw.isdigit():  # the common case, same result as normalize_requirement_id
+        checked = None
+        if raw.isascii() and raw.isdigit() and len(raw) <= self.id_digits:  # the common case
             req_id = raw.zfill(self.id_digits)
         else:
-            req_id = normalize_requirement_id(raw, digits=self.id_digits)
+            checked = check_requirement_id(raw, digits=self.id_digits)
+            req_id = checked.req_id
         if p.removed is None and not p.text and not p.name:
             p.removed = removal_mark(p.kubun_raw)
         if p.removed is None and len(p.text) == 1:
@@ -329,6 +343,9 @@ class SheetReader:
                 source_file=self.source_file, source_sheet=sheet, source_row=p.row,
             ))
             return
+        if checked is not None and checked.problem:
+            self.result.problems.append(Problem(f"{checked.problem}。", ID_HINT, sheet=sheet, row=p.row))
+            return
         kubun, transitional = self._kubun(p.kubun_raw)
         if kubun is None and not p.kubun_raw and mapping is not None:
             kubun = mapping.kubun_default
@@ -338,8 +355,12 @@ class SheetReader:
             return
         if mapping is not None and mapping.id_suffix_kubun:
             req_id = f"{req_id}-{kubun.short}"
-        text = "\n".join(p.text)
-        name = "\n".join(p.name)
+        text, n_text = strip_invisible("\n".join(p.text))
+        name, n_name = strip_invisible("\n".join(p.name))
+        category, n_cat = strip_invisible(p.category)
+        reason, n_reason = strip_invisible("\n".join(p.reason))
+        remarks, n_remarks = strip_invisible("\n".join(p.note))
+        self.result.stripped_chars += n_text + n_name + n_cat + n_reason + n_remarks
         if not text and not name:
             self.result.problems.append(
                 Problem(f"{req_id}: 要件の内容がありません。", "要件の本文か名称を入力してください。", sheet=sheet, row=p.row)
@@ -367,9 +388,9 @@ class SheetReader:
                 kubun=kubun,
                 text=text,
                 name=name,
-                category=p.category,
-                reason="\n".join(p.reason),
-                remarks="\n".join(p.note),
+                category=category,
+                reason=reason,
+                remarks=remarks,
                 transitional=transitional,
                 source_file=self.source_file,
                 source_sheet=sheet,

@@ -6,20 +6,20 @@ services do that); everything that can be checked from the file alone is, row by
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from fitgap.domain.answer_sheet import unguard_csv
 from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind, SystemKind
 from fitgap.domain.records import Problem
+from fitgap.domain.text import strip_invisible
 from fitgap.errors import InvalidInputError
+from fitgap.importers.limits import csv_rows, read_input_bytes
 from fitgap.importers.workbook_reader import open_workbook
 
 NAME, VENDOR, KIND, OPERATIONS = "システム名", "ベンダ", "区分", "業務コード"
@@ -31,6 +31,7 @@ SYSTEM_REQUIRED = (NAME, VENDOR, KIND, OPERATIONS, PLANNED, ACTUAL, DEADLINE_KIN
 LINK_REQUIRED = (PROVIDER, CONSUMER, DATA, METHOD, INTERIM)
 TYPICAL_MARK = "要確認"
 SYSTEM_SHEET, LINK_SHEET = "システム", "連携"  # the sheets of a systems workbook (.xlsx)
+_MULTILINE = {unicodedata.normalize("NFKC", c) for c in (NOTE, DATA)}  # free text that may hold line breaks
 
 
 def milestone_columns(kind: MilestoneKind) -> tuple[str, str]:
@@ -89,6 +90,7 @@ class CsvResult(Generic[R]):
     source_file: str
     records: list[R] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    stripped_chars: int = 0  # control and invisible characters removed from names and notes
 
     @property
     def ok(self) -> bool:
@@ -234,11 +236,11 @@ def _read_rows(
             lines = _workbook_lines(path, sheet)
         except InvalidInputError as exc:
             return [], [], [Problem(exc.message, exc.hint or "")]
-        return _rows_of(iter(lines), required)
+        return _parse_rows(iter(lines), required)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return [], [], [Problem(f"ファイルを読めません: {exc.strerror or exc}", "パスを確かめてください。")]
+        raw = read_input_bytes(path)  # refused by its size before it is read
+    except InvalidInputError as exc:
+        return [], [], [Problem(exc.message, exc.hint or "")]
     for encoding in ("utf-8-sig", "cp932"):
         try:
             text = raw.decode(encoding)
@@ -251,10 +253,13 @@ def _read_rows(
             [],
             [Problem("文字コードを判別できません。", "UTF-8 か Shift_JIS の CSV で保存してください。")],
         )
-    return _rows_of(csv.reader(io.StringIO(text, newline="")), required)
+    try:
+        return _parse_rows(csv_rows(text, name=path.name), required)  # strict: an unclosed quote is refused
+    except InvalidInputError as exc:
+        return [], [], [Problem(exc.message, exc.hint or "")]
 
 
-def _rows_of(
+def _parse_rows(
     reader: Iterator[list[str]], required: tuple[str, ...]
 ) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[Problem]]:
     header = [norm(h) for h in next(reader, [])]
@@ -272,18 +277,26 @@ def _rows_of(
             ],
         )
     rows = []
+    problems: list[Problem] = []
     for n, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
-        rows.append((n, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}))
-    return header, rows, []
+        row = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
+        broken = [h for h, v in row.items() if "\n" in v and h not in _MULTILINE]
+        if broken:  # a quote closed only on a later line: those lines were read as one cell
+            problems.append(Problem(f"列「{broken[0]}」に改行が入っています（引用符 \" の閉じ忘れで後ろの行を"
+                                    "取り込んだ可能性があります）。", "引用符を閉じるか、セルの改行を削除してください。", row=n))
+            continue
+        rows.append((n, row))
+    return header, rows, problems
 
 
 class _Row:
     """Reads cells of one row, collecting a problem per bad cell instead of stopping at the first."""
 
-    def __init__(self, row: int, cells: dict[str, str], problems: list[Problem]) -> None:
+    def __init__(self, row: int, cells: dict[str, str], problems: list[Problem], result: CsvResult[Any]) -> None:
         self.row, self.cells, self.problems, self.bad = row, cells, problems, False
+        self.result = result
 
     def get(self, column: str, parse: Callable[[object], T], default: T) -> T:
         try:
@@ -295,8 +308,11 @@ class _Row:
 
     def text(self, column: str) -> str:
         """Free text (names, notes) as written, only trimmed: never width-normalised. The apostrophe
-        fitgap puts before text beginning with = + - @ is taken off again."""
-        return unguard_csv(self.cells.get(norm(column), "").strip())
+        fitgap puts before text beginning with = + - @ is taken off again; control and invisible characters
+        are removed (and counted)."""
+        text, removed = strip_invisible(unguard_csv(self.cells.get(norm(column), "").strip()))
+        self.result.stripped_chars += removed
+        return text.strip()
 
 
 def read_systems_csv(path: Path) -> CsvResult[SystemRecord]:
@@ -306,7 +322,7 @@ def read_systems_csv(path: Path) -> CsvResult[SystemRecord]:
     ms_present = [k for k in MilestoneKind if any(norm(c) in header for c in milestone_columns(k))]
     seen: dict[str, int] = {}
     for n, cells in rows:
-        r = _Row(n, cells, result.problems)
+        r = _Row(n, cells, result.problems, result)
         name = r.text(NAME)
         if not name:
             result.problems.append(Problem("システム名が空です。", row=n, column=NAME))
@@ -350,7 +366,7 @@ def read_links_csv(path: Path) -> CsvResult[LinkRecord]:
     has_typical = norm(TYPICAL) in header
     seen: dict[tuple[str, str], int] = {}
     for n, cells in rows:
-        r = _Row(n, cells, result.problems)
+        r = _Row(n, cells, result.problems, result)
         provider, consumer = r.text(PROVIDER), r.text(CONSUMER)
         if not provider or not consumer:
             column = PROVIDER if not provider else CONSUMER

@@ -24,8 +24,15 @@ from fitgap.domain.answer_sheet import (
     decode_key,
 )
 from fitgap.domain.enums import VendorAnswerKind
-from fitgap.domain.text import nfkc
-from fitgap.importers.answer_workbook import WorkbookMeta, excel_error, is_blank, read_answer_book
+from fitgap.domain.text import nfkc, strip_invisible
+from fitgap.importers.answer_workbook import (
+    DataRow,
+    WorkbookMeta,
+    excel_error,
+    is_blank,
+    read_answer_book,
+    shown_key_mismatch,
+)
 
 HEADERS = (H_ANSWER, H_PLANNED, H_COST, H_COMMENT)
 _ANSWERS = {k.value: k for k in VendorAnswerKind}
@@ -58,6 +65,7 @@ class VendorSheetResult:
     unanswered: list[Unanswered] = field(default_factory=list)
     problems: list[SheetProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    stripped_chars: int = 0  # control and invisible characters removed from the vendors' comments
 
 
 def parse_answer(value: Any) -> VendorAnswerKind | None:
@@ -128,6 +136,16 @@ def read_vendor_sheet(path: Path) -> VendorSheetResult:
                                          "この行は取り込みません。", "コピーした行を削除してください。", item))
             continue
         seen[encoded] = (sheet, row)
+        mismatch = shown_key_mismatch(key, data.shown_key)
+        if mismatch:
+            problems.append(SheetProblem(sheet, row, f"{mismatch}。この行は取り込みません。",
+                                         "ID 列とキー列（隠し列）は変更せず、行を入れ替えないでください。"
+                                         "書き出したときのブックに回答してもらってください。", item))
+            continue
+        pending = _uncalculated(data, sheet, row, item)
+        if pending:
+            problems.extend(pending)
+            continue
         if not filled:
             result.unanswered.append(Unanswered(sheet, row, key))
             continue
@@ -135,12 +153,20 @@ def read_vendor_sheet(path: Path) -> VendorSheetResult:
         if row_problems:
             problems.extend(row_problems)
             continue
-        comment = "" if is_blank(comment_v) else str(comment_v).strip()
+        comment, removed = strip_invisible("" if is_blank(comment_v) else str(comment_v).strip())
+        result.stripped_chars += removed
         result.answers.append(VendorAnswerRow(
             sheet, row, key, parse_answer(answer_v),  # type: ignore[arg-type]  # checked above
             parse_date(date_v), parse_cost(cost_v), comment))
     _deleted_rows(result, seen)
     return result
+
+
+def _uncalculated(data: DataRow, sheet: str, row: int, item: str) -> list[SheetProblem]:
+    """Answer cells holding a formula whose result was never saved: unknown values, never blanks."""
+    return [SheetProblem(sheet, row, f"{label} が計算結果の保存されていない数式です（値を読めません）。この行は取り込みません。",
+                         "Excel で開いて再計算（F9）して保存し直すか、数式を値に置き換えてください。", item)
+            for i, label in enumerate(HEADERS) if data.formula_without_result(i)]
 
 
 def _check_row(sheet: str, row: int, item: str, answer_v: Any, date_v: Any, cost_v: Any,

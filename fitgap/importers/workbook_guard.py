@@ -17,20 +17,22 @@ Every refusal is an :class:`UnsafeWorkbookError` with what is wrong and what to 
 
 from __future__ import annotations
 
-import os
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
-from fitgap.errors import InvalidInputError
+from fitgap.errors import InvalidInputError, file_error
+from fitgap.importers.limits import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_SHEETS, max_file_bytes
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
+__all__ = ["MAX_FILE_BYTES", "UnsafeWorkbookError", "check_workbook", "max_file_bytes", "uncalculated_cells"]
+
 MAX_MEMBERS = 10_000
 MAX_TOTAL_UNPACKED = 512 * 1024 * 1024
 MAX_RATIO = 100  # unpacked / packed, for parts over RATIO_MIN_BYTES
 RATIO_MIN_BYTES = 1024 * 1024
 MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
-EXCEL_CELL_LIMIT = 32_767
+EXCEL_CELL_LIMIT = MAX_CELL_CHARS
 # Text between two tags longer than this cannot come from a cell Excel wrote (32,767 characters of 3-byte
 # UTF-8 are 98 KB). The scan looks for a window of this size without "<": every run this long is found
 # when it is three times as long; shorter ones never are.
@@ -48,12 +50,6 @@ _RESAVE = "Excel で開いて「Excel ブック (*.xlsx)」として保存し直
 
 class UnsafeWorkbookError(InvalidInputError):
     """A file that must not be opened as a workbook (hostile, broken, or not a workbook at all)."""
-
-
-def max_file_bytes() -> int:
-    """The size limit; FITGAP_MAX_WORKBOOK_MB raises it for an unusually large but trusted file."""
-    value = os.environ.get("FITGAP_MAX_WORKBOOK_MB")
-    return int(float(value) * 1024 * 1024) if value else MAX_FILE_BYTES
 
 
 def _kind_of(head: bytes) -> str | None:
@@ -81,11 +77,12 @@ def _refuse(path: Path, what: str, hint: str = _RESAVE) -> UnsafeWorkbookError:
     return UnsafeWorkbookError(f"{path.name}: {what}。読み込みを中止しました（データベースは変更していません）。", hint)
 
 
-def check_workbook(path: Path, *, uncalculated_formulas: bool = False) -> None:
+def check_workbook(path: Path, *, uncalculated_formulas: bool = False) -> int:
     """Raise UnsafeWorkbookError unless ``path`` looks like an ordinary, safe .xlsx/.xlsm workbook.
 
     ``uncalculated_formulas=True`` lets formulas without a saved result through, for a reader that
-    reports each such cell itself (a returned answer sheet points at the very cell to fix).
+    reports each such cell itself (a returned answer sheet points at the very cell to fix); the number
+    of such formulas is returned (0 otherwise).
     """
     try:
         size = path.stat().st_size
@@ -95,6 +92,8 @@ def check_workbook(path: Path, *, uncalculated_formulas: bool = False) -> None:
         raise UnsafeWorkbookError(f"{path} が見つかりません。", "ファイルのパスを確かめてください。") from None
     except IsADirectoryError:
         raise UnsafeWorkbookError(f"{path} はフォルダです。", "Excel ブック（.xlsx）を指定してください。") from None
+    except OSError as exc:  # permission denied, an unreadable network share …
+        raise file_error(exc, path, writing=False) from None
     limit = max_file_bytes()
     if size > limit:
         raise _refuse(path, f"ファイルが大きすぎます（{size / 1048576:.0f} MB、上限 {limit / 1048576:.0f} MB）",
@@ -118,7 +117,7 @@ def check_workbook(path: Path, *, uncalculated_formulas: bool = False) -> None:
                       "ダウンロードやコピーをやり直して、元のファイルをもう一度取得してください。") from None
     with archive:
         _check_directory(path, archive)
-        _check_parts(path, archive, formulas=not uncalculated_formulas)
+        return _check_parts(path, archive, formulas=not uncalculated_formulas)
 
 
 def _check_directory(path: Path, archive: zipfile.ZipFile) -> None:
@@ -128,6 +127,10 @@ def _check_directory(path: Path, archive: zipfile.ZipFile) -> None:
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         raise _refuse(path, "zip ファイルですが Excel ブックではありません（xl/workbook.xml がない）")
+    sheets = sum(1 for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml") and n.count("/") == 2)
+    if sheets > MAX_SHEETS:
+        raise _refuse(path, f"シートが多すぎます（{sheets:,} 枚、上限 {MAX_SHEETS} 枚）",
+                      "不要なシートを削除して保存し直すか、ブックを分けてください。")
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
@@ -149,7 +152,8 @@ def _check_directory(path: Path, archive: zipfile.ZipFile) -> None:
                       "送り主に確認し、不要なデータを削除したファイルを依頼してください。")
 
 
-def _check_parts(path: Path, archive: zipfile.ZipFile, *, formulas: bool) -> None:
+def _check_parts(path: Path, archive: zipfile.ZipFile, *, formulas: bool) -> int:
+    uncalculated = 0
     try:
         for info in archive.infolist():
             name = info.filename
@@ -160,10 +164,12 @@ def _check_parts(path: Path, archive: zipfile.ZipFile, *, formulas: bool) -> Non
                 first = fh.read(PROLOG_SCAN_BYTES)
                 _check_prolog(path, name, first)
                 if scan_text:
-                    _scan_cells(path, name, first, fh, sheet=formulas and name.startswith("xl/worksheets/"))
+                    uncalculated += _scan_cells(path, name, first, fh, sheet=name.startswith("xl/worksheets/"),
+                                                refuse_formulas=formulas)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
         raise _refuse(path, f"ファイルが壊れています（{type(exc).__name__}）",
                       "ダウンロードやコピーをやり直して、元のファイルをもう一度取得してください。") from None
+    return uncalculated
 
 
 def _check_prolog(path: Path, name: str, first: bytes) -> None:
@@ -179,8 +185,10 @@ def _check_prolog(path: Path, name: str, first: bytes) -> None:
         raise _refuse(path, f"XML の先頭が異常です（{name}）")
 
 
-def _scan_cells(path: Path, name: str, first: bytes, fh: object, *, sheet: bool) -> None:
-    """Overlong text between two tags, and (in sheets) formulas saved without a result; C-speed scans."""
+def _scan_cells(path: Path, name: str, first: bytes, fh: object, *, sheet: bool, refuse_formulas: bool = True) -> int:
+    """Overlong text between two tags, and (in sheets) formulas saved without a result; C-speed scans.
+
+    Returns the number of formulas without a result when they are not refused."""
     step = TEXT_WINDOW_BYTES
     carry = b""
     overlong = False
@@ -201,7 +209,34 @@ def _scan_cells(path: Path, name: str, first: bytes, fh: object, *, sheet: bool)
     if overlong:
         raise _refuse(path, f"Excel のセルの上限（{EXCEL_CELL_LIMIT:,} 文字）を超える長さの文字列があります（{name}）",
                       "Excel で作られたファイルではない可能性があります。送り主に確認してください。")
-    if uncalculated:
+    if uncalculated and refuse_formulas:
         raise _refuse(path, f"計算結果が保存されていない数式が {uncalculated:,} 個あります（{name}）。"
                       "値が入るべきセルが数式のままで、値を読めません",
                       "Excel で開いて再計算させ（F9）保存し直すか、数式を値に置き換えて（形式を選択して貼り付け→値）保存してください。")
+    return uncalculated
+
+
+def uncalculated_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
+    """Per sheet name, the (row, column) of every formula cell (1-based), read from the formulas themselves.
+
+    For a reader that let uncalculated formulas through: a cell that reads as empty with values only but
+    holds a formula has no saved result, and must be reported, never taken as blank.
+    """
+    from openpyxl import load_workbook  # only for a workbook that holds uncalculated formulas
+
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        out: dict[str, set[tuple[int, int]]] = {}
+        for ws in wb.worksheets:
+            cells = {(r, c) for r, row in enumerate(ws.iter_rows(values_only=True), 1)
+                     for c, v in enumerate(row, 1) if _is_formula(v)}
+            if cells:
+                out[ws.title] = cells
+        return out
+    finally:
+        wb.close()
+
+
+def _is_formula(value: Any) -> bool:
+    return (isinstance(value, str) and value.startswith("=")) or type(value).__name__ in ("ArrayFormula",
+                                                                                         "DataTableFormula")

@@ -205,5 +205,10 @@ def open_workbook(path: Path, *, uncalculated_formulas: bool = False) -> Workboo
     Every importer of Excel files opens them through here, so each gets the same refusals and messages.
     ``uncalculated_formulas`` as in :func:`check_workbook`.
     """
-    check_workbook(path, uncalculated_formulas=uncalculated_formulas)
-    return Workbook(path)
+    return open_workbook_counting(path, uncalculated_formulas=uncalculated_formulas)[0]
+
+
+def open_workbook_counting(path: Path, *, uncalculated_formulas: bool = False) -> tuple[Workbook, int]:
+    """:func:`open_workbook`, and how many formulas without a saved result the guard let through."""
+    uncalculated = check_workbook(path, uncalculated_formulas=uncalculated_formulas)
+    return Workbook(path), uncalculated

@@ -9,7 +9,6 @@ half-written file behind.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from fitgap.reports.output_file import staged_file
 from fitgap.reports.print_layout import apply_openpyxl
 from fitgap.reports.xlsx_cells import RowWriter, csv_row
 
@@ -32,27 +32,18 @@ _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 AuditLine = Sequence[str]  # one value per header, already formatted as text
 
 
-def _partial(path: Path) -> Path:
-    return path.with_name(f".{path.name}.partial")
-
-
-def write_csv(path: Path, lines: Iterable[AuditLine]) -> int:
-    tmp = _partial(path)
+def write_csv(path: Path, lines: Iterable[AuditLine], *, overwrite: bool = True) -> int:
     n = 0
-    try:
-        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(HEADERS)
-            for line in lines:
-                w.writerow(csv_row(line))
-                n += 1
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with staged_file(path, overwrite=overwrite) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADERS)
+        for line in lines:
+            w.writerow(csv_row(line))
+            n += 1
     return n
 
 
-def write_xlsx(path: Path, lines: Iterable[AuditLine], *, title: str = "変更履歴") -> int:
+def write_xlsx(path: Path, lines: Iterable[AuditLine], *, title: str = "変更履歴", overwrite: bool = True) -> int:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title)
     for i, width in enumerate(WIDTHS):
@@ -78,10 +69,6 @@ def write_xlsx(path: Path, lines: Iterable[AuditLine], *, title: str = "変更�
         rows.append(cells)
         n += 1
     ws.auto_filter.ref = f"A1:{chr(ord('A') + len(HEADERS) - 1)}{n + 1}"
-    tmp = _partial(path)
-    try:
+    with staged_file(path, overwrite=overwrite) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return n

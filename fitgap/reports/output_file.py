@@ -1,30 +1,85 @@
-"""Writing a report file whole or not at all: into a temporary file beside it, then renamed over it."""
+"""Writing a file whole or not at all: into a temporary file beside it, then renamed over it.
+
+Every file fitgap writes goes through here, so each gets the same guarantees: a reader (or a process
+killed midway) never sees a half-written file at the final path, an existing file is replaced only when
+the caller allows it, and a full disk or a folder without write permission is a FitGapError with what to
+do, never a traceback, with no temporary file left behind.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from fitgap.errors import FitGapError, InvalidInputError, file_error, os_error_of
 
-def write_atomically(path: Path, write: Callable[[Path], object]) -> Path:
+
+def refuse_existing(path: Path, *, force_option: str = "--force") -> None:
+    """An existing file is overwritten only when the user says so."""
+    if path.exists():
+        raise InvalidInputError(f"{path} はすでにあります。上書きしていません。",
+                                f"上書きするなら {force_option} を付けるか、別のファイル名を -o で指定してください。")
+
+
+def unused_name(path: Path) -> Path:
+    """``path``, or ``name-2.ext``, ``name-3.ext`` … when it is taken (a default name made twice in a second)."""
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
+@contextmanager
+def staged_file(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
+    """A temporary path in the same folder; moved to ``path`` when the block ends without an error.
+
+    Whatever else the block does (e.g. recording the export in the database) happens before the file
+    appears, so the file never exists without it. An error leaves an existing file at ``path`` as it was.
+    """
+    if not overwrite:
+        refuse_existing(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=f".partial{path.suffix}", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise file_error(exc, path, writing=True) from None
+    tmp = Path(name)
+    try:
+        try:
+            yield tmp
+        except FitGapError:
+            raise
+        except Exception as exc:
+            cause = os_error_of(exc)
+            if cause is None:
+                raise
+            raise file_error(cause, path, writing=True) from None
+        try:
+            with tmp.open("rb+") as fh:
+                os.fsync(fh.fileno())
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            if not overwrite:
+                refuse_existing(path)  # appeared meanwhile
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise file_error(exc, path, writing=True) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_atomically(path: Path, write: Callable[[Path], object], *, overwrite: bool = True) -> Path:
     """Call ``write`` on a temporary path in the same folder and move the result to ``path``.
 
     A failure leaves an existing file at ``path`` as it was. The file gets the usual permissions
     (0666 minus the umask), not the temporary file's private ones.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
+    with staged_file(path, overwrite=overwrite) as tmp:
         write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return path

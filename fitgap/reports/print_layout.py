@@ -20,8 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl.worksheet.properties import PageSetupProperties
-
 A4, A3 = 9, 8  # paper size codes shared by Excel, openpyxl and xlsxwriter
 # Printable width of each paper in Excel character units at 100% (about 1.9 mm per unit, 10 mm margins);
 # the columns are fitted to the page width, so a sheet may be scaled down to about 70% before a larger
@@ -104,6 +102,8 @@ def apply_openpyxl(ws: Any, widths: Sequence[float], *, title: str = "", demo: b
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = fit_height
     if ws.sheet_properties.pageSetUpPr is None:
+        from openpyxl.worksheet.properties import PageSetupProperties  # openpyxl sheets only
+
         ws.sheet_properties.pageSetUpPr = PageSetupProperties()
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.4

@@ -6,23 +6,25 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-
 from fitgap.domain.answer_sheet import SheetProblem
+from fitgap.reports.output_file import staged_file, write_atomically
 from fitgap.reports.print_layout import apply_openpyxl, row_height
-from fitgap.reports.xlsx_cells import CODE_FORMAT, csv_row, text_cells
 
 HEADERS = ["シート", "行", "要件", "問題", "対処"]
 WIDTHS = [22, 6, 16, 70, 60]
-_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source: str = "") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # openpyxl only when there is a report to write (the commands that may write one start faster)
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from fitgap.reports.xlsx_cells import CODE_FORMAT, csv_row, text_cells
+
+    wrap = Alignment(wrap_text=True, vertical="top")
     rows = [[p.sheet, p.row if p.row is not None else "", p.key, p.message, p.hint] for p in problems]
     if path.suffix.lower() == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        with staged_file(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(HEADERS)
             for r in rows:
@@ -45,7 +47,7 @@ def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source
         ws.append(r)
         n = ws.max_row
         for cell in ws[n]:
-            cell.alignment = _WRAP
+            cell.alignment = wrap
         ws.cell(row=n, column=3).number_format = CODE_FORMAT
         height = row_height(r, WIDTHS)
         if height:
@@ -53,5 +55,4 @@ def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source
     text_cells(ws)
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
     ws.auto_filter.ref = f"A{head}:E{max(ws.max_row, head)}"
-    wb.save(path)
-    return path
+    return write_atomically(path, wb.save)

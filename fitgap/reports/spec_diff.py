@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from fitgap.domain.spec_diff import Change, SpecDiff, char_diff
+from fitgap.reports.output_file import write_atomically
 from fitgap.reports.print_layout import apply_openpyxl, row_height
 from fitgap.reports.xlsx_cells import CODE_FORMAT, text_cells
 
@@ -91,5 +92,4 @@ def write_spec_diff_workbook(data: DiffSheetData, path: Path) -> Path:
             ws.row_dimensions[n].height = height
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{max(ws.max_row, 1)}"
-    wb.save(path)
-    return path
+    return write_atomically(path, wb.save)

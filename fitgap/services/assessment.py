@@ -210,18 +210,36 @@ def apply_changes(
     expected_revisions: Mapping[ItemKey, int] | None = None,
     action: str = "assessment.update",
     enforce_note_rule: bool = True,
+    dry_run: bool = False,
 ) -> UpdateResult:
-    """Different changes for different items (e.g. a returned review workbook), in one transaction."""
+    """Different changes for different items (e.g. a returned review workbook), in one transaction.
+
+    ``dry_run`` makes every check of the real run (revisions, dispositions, the note rule) and rolls the
+    transaction back: the result says what would happen, nothing is written."""
     targets: dict[ItemKey, dict[str, Any]] = {}
     for key, change in changes.items():
         if isinstance(change, ItemChange):
             targets[ItemKey.of(*key)] = _target(status=change.status, disposition=change.disposition, note=change.note)
         else:
             targets[ItemKey.of(*key)] = dict(change)
-    with db.write() as session:
-        _check_dispositions_on_gaps(session, targets)
-        return _apply(session, user=user, action=action, targets=targets, expected_revisions=expected_revisions,
-                      guards=None, enforce_note_rule=enforce_note_rule)
+    try:
+        with db.write() as session:
+            _check_dispositions_on_gaps(session, targets)
+            result = _apply(session, user=user, action=action, targets=targets, expected_revisions=expected_revisions,
+                            guards=None, enforce_note_rule=enforce_note_rule)
+            if dry_run:
+                raise _RolledBack(result)
+            return result
+    except _RolledBack as done:
+        return done.result
+
+
+class _RolledBack(Exception):
+    """Leaves a dry run's write transaction without committing it."""
+
+    def __init__(self, result: UpdateResult) -> None:
+        super().__init__("dry run")
+        self.result = result
 
 
 def _batch_events(session: Session, batch: str) -> list[AuditEvent]:

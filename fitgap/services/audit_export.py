@@ -122,7 +122,8 @@ def _bound(day: date | None, *, end: bool = False) -> datetime | None:
 
 
 def export_audit(
-    *, db: Database, output: Path, since: date | None = None, until: date | None = None, user: str | None = None
+    *, db: Database, output: Path, since: date | None = None, until: date | None = None, user: str | None = None,
+    overwrite: bool = False,
 ) -> AuditExportResult:
     """Write the audit events (oldest first) matching the filters; ``until`` is inclusive."""
     suffix = output.suffix.lower()
@@ -133,5 +134,6 @@ def export_audit(
     lo, hi = _bound(since), _bound(until, end=True)
     with db.read() as session:
         lines = _lines(audit_log.iter_events(session=session, since=lo, until=hi, user=user))
-        n = report.write_xlsx(output, lines) if suffix == ".xlsx" else report.write_csv(output, lines)
+        write = report.write_xlsx if suffix == ".xlsx" else report.write_csv
+        n = write(output, lines, overwrite=overwrite)
     return AuditExportResult(path=output, rows=n)

@@ -23,7 +23,6 @@ from fitgap.importers.catalog import (
     read_municipalities,
     read_operations,
 )
-from fitgap.services.changes import sync_changes
 from fitgap.services.system_seed import seed_typical_systems
 from fitgap.storage import audit, operations, specs
 from fitgap.storage.db import Database
@@ -161,6 +160,8 @@ def _populate(session: Session, *, entry: MunicipalityEntry | None, user: str, r
         _apply_municipality(session, entry, user=user, now=now, batch=batch, result=result)
     result.bundled_loaded = load_bundled_specs(session, user=user, now=now)
     result.systems_added = seed_typical_systems(session, user=user, now=now, batch=batch)
+    from fitgap.services.changes import sync_changes  # the graph libraries only when init runs
+
     result.changes_added = sync_changes(session)
     if result.changed:
         audit.record(session=session, user=user, at=now, batch=batch, action="init", entity="database",

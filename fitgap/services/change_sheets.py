@@ -20,6 +20,7 @@ from fitgap.domain.answer_sheet import PURPOSE_CHANGE, SheetProblem, values_hash
 from fitgap.errors import InvalidInputError
 from fitgap.importers.change_sheet import ChangeSheetRow, encode_key, exported_values_hash, read_change_sheet
 from fitgap.reports.change_sheet import ChangeRow, ChangeSheetData, write_change_workbook
+from fitgap.reports.output_file import staged_file, unused_name
 from fitgap.reports.problem_report import write_problem_report
 from fitgap.services.changes import FIELDS, apply_in, current_row, get_changes
 from fitgap.services.systems import AuditedEdit, load_graph_in
@@ -42,7 +43,7 @@ def _file_part(text: str) -> str:
 
 def export_change_sheet(*, db: Database, user: str, exports_dir: Path, vendor: str | None = None,
                         system: str | None = None, path: Path | None = None, today: date | None = None,
-                        now: datetime | None = None) -> ChangeExportResult:
+                        now: datetime | None = None, overwrite: bool = False) -> ChangeExportResult:
     """One protected workbook with the 改修 items (of one vendor, or one system's links), late first."""
     now = now or datetime.now(UTC)
     view = get_changes(db=db, today=today or now.date(), system=system, vendor=vendor)
@@ -68,19 +69,16 @@ def export_change_sheet(*, db: Database, user: str, exports_dir: Path, vendor: s
                            vendor=(vendor or "").strip(), created_at=now, created_by=user, rows=rows)
     if path is None:
         part = _file_part(vendor) if vendor else "全ベンダ"
-        path = exports_dir / f"改修一覧_{part}_{now:%Y%m%d-%H%M%S}.xlsx"
+        path = unused_name(exports_dir / f"改修一覧_{part}_{now:%Y%m%d-%H%M%S}.xlsx")
     if path.suffix.lower() != ".xlsx":
         raise InvalidInputError(f"{path.name}: 書き出し先は .xlsx にしてください。")
-    write_change_workbook(data, path)
-    try:
+    with staged_file(path, overwrite=overwrite) as tmp:  # the file appears only once its export is recorded
+        write_change_workbook(data, tmp)
         with db.write() as session:
             vendors.add_export(session=session, export_id=export_id, vendor_id=None, purpose=PURPOSE_CHANGE,
                                created_at=now, created_by=user, scope=data.vendor, answer_by=None, file_name=path.name)
             audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="change.export",
                          entity="interface_change", entity_key=data.vendor or "*", new=f"{export_id} {len(rows)} items")
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
     return ChangeExportResult(path, export_id, data.vendor, len(rows))
 
 
@@ -136,7 +134,7 @@ def import_change_sheet(*, db: Database, user: str, path: Path, report_dir: Path
                                today=today, sg=sg)
                 rep.applied += 1
                 rep.notices += [f"{ch.label}: {n}" for n in res.notes]
-    if rep.problems:
+    if rep.problems and (problems_path is not None or not dry_run):  # a dry run writes nothing of its own
         target = problems_path or report_dir / f"{path.stem}_問題一覧.xlsx"
         rep.problems_file = write_problem_report(rep.problems, target, source=path.name)
     return rep

@@ -9,16 +9,18 @@ is kept out of version control); ``-o`` chooses another place.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
 from fitgap import __version__
-from fitgap.errors import DatabaseError, InvalidInputError
-from fitgap.storage import audit, integrity, search_index, sqlite_backup, transfer
-from fitgap.storage.db import Database, create_engine, sqlite_path
+from fitgap.errors import DatabaseError, InvalidInputError, file_error
+from fitgap.storage import integrity, restore_record, search_index, sqlite_backup, transfer
+from fitgap.storage.db import DISK_FULL_HINT, Database, create_engine, sqlite_path
 from fitgap.storage.schema import SCHEMA_VERSION, create_schema, open_database, read_meta
 
 
@@ -65,6 +67,10 @@ def _prepare_output(output: Path | None, *, url: str, exports_dir: Path, prefix:
         target = target / default_backup_path(url=url, exports_dir=exports_dir, prefix=prefix).name
     if output is None:
         target.parent.mkdir(parents=True, exist_ok=True)
+        n, first = 1, target
+        while target.exists():  # two backups within the same second
+            n += 1
+            target = first.with_name(f"{first.stem}-{n}{first.suffix}")
     elif not target.parent.exists():
         raise InvalidInputError(f"フォルダ {target.parent} がありません。", "フォルダを作成するか、別の場所を -o で指定してください。")
     if target.exists():
@@ -114,20 +120,31 @@ def _server_backup(db: Database, *, target: Path, stamp: dict[str, str]) -> int:
             create_schema(dst, version=int(version or SCHEMA_VERSION))
             dst.execute(sa.delete(sa.table("fitgap_meta")))
             transfer.copy_rows(source=src, target=dst)
-            for key, value in stamp.items():
-                dst.execute(sa.text("INSERT INTO fitgap_meta (key, value) VALUES (:k, :v)"), {"k": key, "v": value})
+            restore_record.set_meta(dst, stamp)  # the source may carry the stamp of an earlier backup
             search_index.create(dst)  # the copy's search index is rebuilt on its first search
-    except BaseException:
+    except BaseException as exc:
         out.dispose()
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, sa.exc.OperationalError) and "full" in str(exc.orig):
+            raise DatabaseError(f"ディスクの空きが足りないため、バックアップ {target} を書き出せませんでした。"
+                                "途中までのファイルは残していません。", DISK_FULL_HINT) from exc
         raise
     out.dispose()
-    tmp.replace(target)
+    try:
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise file_error(exc, target, writing=True) from None
     return target.stat().st_size
 
 
 def restore(*, url: str, backup_file: Path, exports_dir: Path, user: str) -> RestoreResult:
-    """Replace the database's content with a backup, after keeping a safety copy of the current one."""
+    """Replace the database's content with a backup, after keeping a safety copy of the current one.
+
+    The new content and its record (the ``maintenance.restore`` audit event and the restore meta rows)
+    land in one transaction: a restore killed at any moment leaves the database as it was, or restored
+    with its record.
+    """
     info = sqlite_backup.inspect_backup(backup_file)
     if info.schema_version > SCHEMA_VERSION:
         raise InvalidInputError(
@@ -146,25 +163,37 @@ def restore(*, url: str, backup_file: Path, exports_dir: Path, user: str) -> Res
         sqlite_backup.ensure_not_in_use(path)
     safety = backup(url=url, exports_dir=exports_dir,
                     output=_prepare_output(None, url=url, exports_dir=exports_dir, prefix="before-restore")).path
+    mark = {"user": user, "at": _now(), "backup_name": backup_file.name, "safety_name": safety.name}
     if path is not None:
-        sqlite_backup.ensure_not_in_use(path)
-        sqlite_backup.restore_into(backup=backup_file, target=path)
+        _sqlite_restore(path=path, backup_file=backup_file, mark=mark)
     else:
-        _server_restore(url=url, backup_file=backup_file)
-    db = open_database(url)  # upgrades a backup from an older fitgap
-    try:
-        with db.write() as session:
-            audit.record(session=session, user=user, at=_now(), batch=audit.new_batch(), action="maintenance.restore",
-                         entity="database", entity_key="database", old=safety.name, new=backup_file.name)
-    finally:
-        db.dispose()
+        _server_restore(url=url, backup_file=backup_file, mark=mark)
     return RestoreResult(restored_from=backup_file, safety_copy=safety, backup_at=info.backup_at,
                          same_database=info.database_id == current_id,
                          upgraded_from=info.schema_version if info.schema_version < SCHEMA_VERSION else None)
 
 
-def _server_restore(*, url: str, backup_file: Path) -> None:
-    """Replace every row of a server database with the backup's rows, in one transaction."""
+def _sqlite_restore(*, path: Path, backup_file: Path, mark: dict[str, Any]) -> None:
+    """Stage the backup beside the database (upgraded, with its restore record), then copy it in at once."""
+    staging = path.with_name(f".{path.name}.restore-{uuid.uuid4().hex[:8]}")
+    try:
+        sqlite_backup.copy_file(source=backup_file, target=staging)
+        staged = open_database(f"sqlite:///{staging}")  # upgrades a backup from an older fitgap
+        try:
+            with staged.write() as session:
+                restore_record.mark_restored(session.connection(), **mark)
+        finally:
+            staged.dispose()
+        sqlite_backup.settle(staging)
+        sqlite_backup.ensure_not_in_use(path)
+        sqlite_backup.restore_into(backup=staging, target=path)
+    finally:
+        for extra in ("", "-wal", "-shm", "-journal"):
+            staging.with_name(staging.name + extra).unlink(missing_ok=True)
+
+
+def _server_restore(*, url: str, backup_file: Path, mark: dict[str, Any]) -> None:
+    """Replace every row of a server database with the backup's rows and record it, in one transaction."""
     src_engine = create_engine(f"sqlite:///{backup_file}")
     dst_engine = create_engine(url)
     try:
@@ -181,6 +210,7 @@ def _server_restore(*, url: str, backup_file: Path) -> None:
                 dst.exec_driver_sql("LOCK TABLE assessment, audit_event IN ACCESS EXCLUSIVE MODE NOWAIT")
             transfer.delete_all_rows(dst)
             transfer.copy_rows(source=src, target=dst)
+            restore_record.mark_restored(dst, **mark)
     except sa.exc.OperationalError as exc:
         raise DatabaseError("データベースは他の利用者が使用中です。復元していません。",
                             "他の fitgap を終了してから、もう一度実行してください。") from exc
@@ -208,6 +238,7 @@ def check(*, url: str) -> CheckReport:
             if usable:
                 report.results.append(integrity.foreign_key_check(conn))
                 report.results.append(integrity.orphan_check(conn))
+                report.results.append(restore_record.restore_check(conn))
     except sa.exc.DBAPIError as exc:
         report.results.append(integrity.CheckResult("データベースへの接続", problems=[f"読めません: {exc.orig}"]))
     finally:

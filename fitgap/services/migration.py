@@ -63,6 +63,13 @@ def migrate(
         if src_db.engine.dialect.name == "postgresql":
             snapshot = src_db.engine.execution_options(isolation_level="REPEATABLE READ")
         with snapshot.connect() as src, src.begin():
+            bad = transfer.uncopyable(src)
+            if bad and sqlite_path(target_url) is None:
+                raise InvalidInputError(
+                    "コピー元に、コピー先のデータベースが保存できない値があります。何も変更していません:\n  "
+                    + "\n  ".join(bad),
+                    "fitgap で該当する要件やメモを直すか（制御文字を取り除き、長すぎる ID を直す）、"
+                    "要件一覧を取り込み直してから、もう一度実行してください。")
             try:
                 with dst_engine.begin() as dst:
                     _refuse_non_empty(dst, target_url)
@@ -77,6 +84,11 @@ def migrate(
             except sa.exc.OperationalError as exc:
                 raise DatabaseError(f"コピー先 {_display(target_url)} に接続・書き込みできません: {exc.orig}",
                                     "URL（ホスト、ポート、利用者、データベース名）と権限を確かめてください。") from exc
+            except sa.exc.StatementError as exc:  # a value the target refuses; never dump the row's data
+                reason = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
+                raise DatabaseError(f"コピー先 {_display(target_url)} が行を受け付けませんでした（{reason}）。"
+                                    "コピーは取り消しました（コピー先は空のまま）。",
+                                    "fitgap check でコピー元を確かめてください。") from None
     except BaseException:
         dst_engine.dispose()
         if created_file and path is not None:

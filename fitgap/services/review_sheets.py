@@ -19,6 +19,7 @@ from fitgap.domain.answer_sheet import PURPOSE_REVIEW, SheetKey, SheetProblem, r
 from fitgap.domain.enums import Disposition, Status
 from fitgap.errors import InvalidInputError
 from fitgap.importers.review_sheet import ReviewRow, exported_values_hash, read_review_sheet
+from fitgap.reports.output_file import staged_file, unused_name
 from fitgap.reports.problem_report import write_problem_report
 from fitgap.reports.review_sheet import ReviewItem, ReviewPart, ReviewSheetData, write_review_workbook
 from fitgap.services.assessment import UNSET, ItemChange, apply_changes
@@ -29,7 +30,8 @@ from fitgap.storage.db import Database
 
 
 def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str], exports_dir: Path,
-                        path: Path | None = None, now: datetime | None = None) -> ExportResult:
+                        path: Path | None = None, now: datetime | None = None, overwrite: bool = False) -> ExportResult:
+    """Write the review workbook; like the vendor sheet, the file appears only once its export is recorded."""
     now = now or datetime.now(UTC)
     export_id = str(uuid.uuid4())
     if path is not None and path.suffix.lower() != ".xlsx":
@@ -73,18 +75,16 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
                                created_at=now, created_by=user, demo=demo, operations=parts)
         if path is None:
             codes = "-".join(p.code for p in parts)
-            path = exports_dir / f"確認シート_{codes[:40]}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx"
-        write_review_workbook(data, path)
-    try:
-        with db.write() as session:
-            vendors.add_export(session=session, export_id=export_id, vendor_id=None, purpose=PURPOSE_REVIEW,
-                               created_at=now, created_by=user, scope=",".join(p.code for p in parts),
-                               answer_by=None, file_name=path.name)
-            audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="review.export",
-                         entity="review", entity_key=",".join(p.code for p in parts), new=f"書き出しID {export_id}、要件 {total}件")
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+            path = unused_name(exports_dir / f"確認シート_{codes[:40]}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx")
+        with staged_file(path, overwrite=overwrite) as tmp:
+            write_review_workbook(data, tmp)
+            # the export is recorded before the file takes its name: a file that appears is always importable
+            with db.write() as write:
+                vendors.add_export(session=write, export_id=export_id, vendor_id=None, purpose=PURPOSE_REVIEW,
+                                   created_at=now, created_by=user, scope=",".join(p.code for p in parts),
+                                   answer_by=None, file_name=path.name)
+                audit.record(session=write, user=user, at=now, batch=audit.new_batch(), action="review.export",
+                             entity="review", entity_key=",".join(p.code for p in parts), new=f"書き出しID {export_id}、要件 {total}件")
     return ExportResult(path, export_id, "", total, [p.code for p in parts], demo)
 
 
@@ -120,6 +120,7 @@ class ReviewImportReport:
     problems_file: Path | None = None
     applied: int = 0
     batches: list[str] = field(default_factory=list)
+    stripped_chars: int = 0  # control and invisible characters removed from edited notes
 
 
 def import_review_sheet(*, db: Database, user: str, path: Path, report_dir: Path, dry_run: bool = False,
@@ -132,13 +133,14 @@ def import_review_sheet(*, db: Database, user: str, path: Path, report_dir: Path
                    for r in sheet_items.sheet_items(session=session, operation_codes=codes, scope="all")}
     kinds_of = sheet_items.kinds_by_id(current)
     rep = ReviewImportReport(source=path.name, export_id=export.id, dry_run=dry_run, untouched=parsed.untouched,
-                             problems=list(parsed.problems), notices=list(parsed.notices))
+                             problems=list(parsed.problems), notices=list(parsed.notices),
+                             stripped_chars=parsed.stripped_chars)
     for row in parsed.edited:
         row = replace(row, key=resolve_kind(row.key, kinds_of))
         _plan_row(rep, row, current.get(row.key.item))
-    if not dry_run and rep.changes:
-        _apply(db, user, rep)
-    if rep.problems:
+    if rep.changes:  # a dry run makes the same checks in a transaction that is rolled back
+        _apply(db, user, rep, dry_run=dry_run)
+    if rep.problems and (problems_path is not None or not dry_run):  # a dry run writes nothing of its own
         target = problems_path or report_dir / f"{path.stem}_問題一覧.xlsx"
         rep.problems_file = write_problem_report(rep.problems, target, source=path.name)
     return rep
@@ -179,7 +181,7 @@ def _plan_row(rep: ReviewImportReport, row: ReviewRow, cur: sheet_items.SheetIte
     rep.changes.append(ReviewChange(row, cur.revision, fields))
 
 
-def _apply(db: Database, user: str, rep: ReviewImportReport) -> None:
+def _apply(db: Database, user: str, rep: ReviewImportReport, *, dry_run: bool = False) -> None:
     """All changes of the workbook in one transaction; items changed meanwhile are conflicts."""
     by_key = {ItemKey.of(*c.row.key.item): c for c in rep.changes}
     changes = {
@@ -189,10 +191,11 @@ def _apply(db: Database, user: str, rep: ReviewImportReport) -> None:
     }
     res = apply_changes(db=db, user=user, changes=changes,
                         expected_revisions={key: c.expected_revision for key, c in by_key.items()},
-                        action="review.import")
-    rep.applied += len(res.changed)
-    if res.batch:
-        rep.batches.append(res.batch)
+                        action="review.import", dry_run=dry_run)
+    if not dry_run:
+        rep.applied += len(res.changed)
+        if res.batch:
+            rep.batches.append(res.batch)
     for conflict in res.conflicts:
         _conflict(rep, by_key[conflict.key].row, "取り込み中に他の利用者が変更しました")
     for key, why in res.rejected:

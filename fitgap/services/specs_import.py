@@ -37,6 +37,7 @@ from fitgap.importers.canonical import read_canonical
 from fitgap.importers.mapping_profile import load_profile
 from fitgap.importers.spec_file import read_spec_file
 from fitgap.importers.spec_result import SkippedSheet, id_prefix
+from fitgap.reports.output_file import staged_file
 from fitgap.reports.xlsx_cells import csv_row
 from fitgap.services.catalog import operation_by_code_or_name
 from fitgap.storage import audit, operations, spec_carry, specs
@@ -61,6 +62,7 @@ class ParsedList:
     problems: list[Problem]
     skipped_sheets: list[SkippedSheet] = field(default_factory=list)
     info: SpecVersionInfo | None = None  # canonical lists say which operation and version they are
+    stripped_chars: int = 0  # control and invisible characters removed from names and texts
     removed: list[RemovedRow] = field(default_factory=list)  # rows marked 削除 / 欠番
     stated_published: date | None = None  # the date the file states (cover sheet, 変更履歴)
     stated_label: str | None = None  # the version label on the cover sheet
@@ -99,6 +101,7 @@ class ImportReport:
     already_imported: bool = False  # the same file is already a version of this spec: nothing changed
     written: bool = False
     problems_file: Path | None = None
+    stripped_chars: int = 0  # control and invisible characters removed from names and texts
     files: list[FileSummary] = field(default_factory=list)
     removed_rows: list[RemovedRow] = field(default_factory=list)
     published_on: date | None = None
@@ -119,7 +122,7 @@ def read_list(path: Path, *, mapping: Path | None, progress: Progress | None = N
     result = read_spec_file(path, profile=profile, progress=(lambda n: progress("読み込み", n)) if progress else None)
     return ParsedList(path, result.requirements, result.problems, result.skipped_sheets, removed=result.removed,
                       stated_published=result.published_on(), stated_label=result.stated_label,
-                      sha256=_sha256(path))
+                      sha256=_sha256(path), stripped_chars=result.stripped_chars)
 
 
 def _sha256(path: Path) -> str:
@@ -141,6 +144,7 @@ def combine(lists: Sequence[ParsedList]) -> ParsedList:
         out.problems += p.problems
         out.skipped_sheets += p.skipped_sheets
         out.removed += p.removed
+        out.stripped_chars += p.stripped_chars
         for r in p.requirements:
             other = seen.get(r.key)
             if other is not None:
@@ -219,7 +223,7 @@ def _problems_error(parsed: ParsedList, names: str) -> BadRowsError:
 def save_problems(source: Path, problems: list[Problem]) -> Path:
     """The problem list next to the source file, as a CSV Excel opens (UTF-8 with BOM)."""
     out = source.with_name(f"{source.stem}_取込エラー.csv")
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+    with staged_file(out) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(csv_row(["シート", "行", "内容", "対処"]))  # the sheet is "file:sheet" when several files were read
         for p in problems:
@@ -369,6 +373,7 @@ def _run(session: Session, plan: _Plan, operation: str | None, user: str, now: d
         already_imported=same_file is not None, files=_summaries(plan.lists, set(known)),
         removed_rows=parsed.removed, published_on=plan.published, historical=historical,
         current_label=current.label if historical and current else None,
+        stripped_chars=parsed.stripped_chars,
     )
     if dry_run or same_file is not None:
         return report

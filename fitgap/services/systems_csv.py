@@ -15,6 +15,7 @@ from fitgap.domain.records import Problem
 from fitgap.errors import InvalidInputError
 from fitgap.importers import systems_csv as cols
 from fitgap.importers.systems_csv import LinkRecord, SystemRecord, read_links_csv, read_systems_csv
+from fitgap.reports.output_file import staged_file
 from fitgap.reports.systems_workbook import write_systems_workbook
 from fitgap.reports.xlsx_cells import csv_row
 from fitgap.services.changes import sync_changes
@@ -54,6 +55,7 @@ class CsvImportReport:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    stripped_chars: int = 0  # control and invisible characters removed from names and notes
 
 
 # ---- export ---------------------------------------------------------------------------------------
@@ -111,8 +113,7 @@ def _system_header() -> tuple[str, ...]:
 
 def _write(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
     """By the writer policy (fitgap.reports.xlsx_cells): names beginning with = + - @ are guarded."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+    with staged_file(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(csv_row(header))
         writer.writerows(csv_row(r) for r in rows)
@@ -237,7 +238,7 @@ def import_csv(
 def _import_systems(session: Session, edit: AuditedEdit, path: Path) -> CsvImportReport:
     """Add or update systems (matched by name; systems not in the file stay as they are)."""
     parsed = read_systems_csv(path)
-    report = CsvImportReport(source_file=parsed.source_file)
+    report = CsvImportReport(source_file=parsed.source_file, stripped_chars=parsed.stripped_chars)
     problems = list(parsed.problems)
     _check_systems(session, parsed.records, problems)
     if problems:
@@ -320,7 +321,7 @@ def _import_milestones(session: Session, edit: AuditedEdit, sid: int, r: SystemR
 def _import_links(session: Session, edit: AuditedEdit, path: Path, *, replace: bool) -> CsvImportReport:
     """Add or update links (matched by provider → consumer); with ``replace`` links not in the file go."""
     parsed = read_links_csv(path)
-    report = CsvImportReport(source_file=parsed.source_file)
+    report = CsvImportReport(source_file=parsed.source_file, stripped_chars=parsed.stripped_chars)
     problems = list(parsed.problems)
     ids = systems.system_ids_by_name(session=session)
     for r in parsed.records:

@@ -16,6 +16,7 @@ from fitgap.domain.models import Operation, Vendor, VendorExport
 from fitgap.errors import InvalidInputError, NotFoundError
 from fitgap.importers.answer_workbook import WorkbookMeta
 from fitgap.importers.vendor_sheet import VendorAnswerRow, read_vendor_sheet
+from fitgap.reports.output_file import staged_file, unused_name
 from fitgap.reports.problem_report import write_problem_report
 from fitgap.reports.vendor_sheet import OperationPart, VendorItem, VendorSheetData, write_vendor_workbook
 from fitgap.services.catalog import operation_by_code_or_name
@@ -52,8 +53,14 @@ def resolve_operations(session: Session, keys: Sequence[str] | None) -> list[Ope
 def export_vendor_sheet(
     *, db: Database, user: str, vendor: str, exports_dir: Path, operation_keys: Sequence[str] | None = None,
     scope: str = "all", answer_by: date | None = None, path: Path | None = None, now: datetime | None = None,
+    overwrite: bool = False,
 ) -> ExportResult:
-    """Write the vendor's workbook and record the export (the file is written before the record)."""
+    """Write the vendor's workbook and record the export.
+
+    The workbook is written to a temporary file beside its final name, the export is recorded, and only
+    then is the file renamed into place: a file at the final path always has its export record (a kill
+    at any moment leaves no half-written or unrecorded workbook). An existing file is replaced only with
+    ``overwrite``."""
     vendor = vendor.strip()
     if not vendor:
         raise InvalidInputError("ベンダ名が空です。", "--vendor にベンダ名を指定してください。")
@@ -106,18 +113,16 @@ def export_vendor_sheet(
         )
         if path is None:
             name = f"ベンダ回答_{_safe_file_part(vendor)}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx"
-            path = exports_dir / name
-        write_vendor_workbook(data, path)
-    try:
-        with db.write() as session:
-            v_row = vendors.get_or_create_vendor(session=session, name=vendor)
-            vendors.add_export(session=session, export_id=export_id, vendor_id=v_row.id, purpose=PURPOSE_VENDOR,
-                               created_at=now, created_by=user, scope=scope, answer_by=answer_by, file_name=path.name)
-            audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="vendor.export",
-                         entity="vendor", entity_key=vendor, new=f"書き出しID {export_id}、要件 {total}件")
-    except BaseException:
-        path.unlink(missing_ok=True)  # a workbook whose export is not recorded could never be imported
-        raise
+            path = unused_name(exports_dir / name)
+        with staged_file(path, overwrite=overwrite) as tmp:
+            write_vendor_workbook(data, tmp)
+            # the export is recorded before the file takes its name: a file that appears is always importable
+            with db.write() as write:
+                v_row = vendors.get_or_create_vendor(session=write, name=vendor)
+                vendors.add_export(session=write, export_id=export_id, vendor_id=v_row.id, purpose=PURPOSE_VENDOR,
+                                   created_at=now, created_by=user, scope=scope, answer_by=answer_by, file_name=path.name)
+                audit.record(session=write, user=user, at=now, batch=audit.new_batch(), action="vendor.export",
+                             entity="vendor", entity_key=vendor, new=f"書き出しID {export_id}、要件 {total}件")
     return ExportResult(path, export_id, vendor, total, [p.code for p in parts], demo)
 
 
@@ -143,6 +148,10 @@ class VendorImportReport:
     changed: list[AnswerChange] = field(default_factory=list)
     unchanged: int = 0
     unanswered: int = 0
+    older: list[AnswerChange] = field(default_factory=list)  # the sheet is older than the answer of record
+    accept_older: bool = False
+    exported_at: datetime | None = None  # when this workbook was exported
+    stripped_chars: int = 0  # control and invisible characters removed from comments
     problems: list[SheetProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     problems_file: Path | None = None
@@ -182,9 +191,13 @@ def check_workbook_meta(session: Session, meta: WorkbookMeta, *, purpose: str, s
 def import_vendor_sheet(
     *, db: Database, user: str, path: Path, report_dir: Path, dry_run: bool = False,
     expected_vendor: str | None = None, problems_path: Path | None = None, now: datetime | None = None,
+    accept_older: bool = False,
 ) -> VendorImportReport:
     """Read a returned vendor sheet, show what would change and (unless dry-run) apply every valid answer
-    in one transaction. A foreign or stale workbook is refused with the database unchanged."""
+    in one transaction. A foreign or stale workbook is refused with the database unchanged.
+
+    An answer in a workbook exported before the one the vendor's answer of record came back in is a
+    conflict, reported per row with both answers and dates and not applied unless ``accept_older``."""
     now = now or datetime.now(UTC)
     parsed = read_vendor_sheet(path)
     meta = parsed.meta
@@ -202,7 +215,9 @@ def import_vendor_sheet(
                 "宛先ベンダの回答ファイルか確かめてください。")
         rep = VendorImportReport(source=path.name, vendor=vendor_name, export_id=export.id, dry_run=dry_run,
                                  problems=list(parsed.problems), notices=list(parsed.notices),
-                                 unanswered=len(parsed.unanswered))
+                                 unanswered=len(parsed.unanswered), accept_older=accept_older,
+                                 stripped_chars=parsed.stripped_chars,
+                                 exported_at=export.created_at)
         _plan(session, rep, parsed.answers, meta, vendor.id)
         if not dry_run:
             _apply(session, rep, vendor.id, export.id, now)
@@ -210,7 +225,7 @@ def import_vendor_sheet(
                 audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="vendor.import",
                              entity="vendor", entity_key=vendor_name,
                              new=f"{path.name}: 新規 {len(rep.added)}件、変更 {len(rep.changed)}件")
-    if rep.problems:
+    if rep.problems and (problems_path is not None or not dry_run):  # a dry run writes nothing of its own
         target = problems_path or report_dir / f"{path.stem}_問題一覧.xlsx"
         rep.problems_file = write_problem_report(rep.problems, target, source=path.name)
     return rep
@@ -246,8 +261,51 @@ def _plan(session: Session, rep: VendorImportReport, answers: list[VendorAnswerR
             rep.added.append(change)
         elif (old.answer, old.planned_date, old.cost_kyen, old.comment) == (a.answer, a.planned_date, a.cost_kyen, a.comment):
             rep.unchanged += 1
+        elif _older(rep.exported_at, old.exported_at) and not rep.accept_older:
+            rep.older.append(change)
+            rep.problems.append(SheetProblem(a.sheet, a.row, older_message(change, rep.exported_at),
+                                             "新しいブックの回答を残すならこのままで構いません。古いブックの回答で"
+                                             "上書きするなら --accept-older を付けて取り込んでください。", label))
         else:
             rep.changed.append(change)
+
+
+def _older(sheet_exported: datetime | None, record_exported: datetime | None) -> bool:
+    if sheet_exported is None or record_exported is None:
+        return False
+    return _utc(sheet_exported) < _utc(record_exported)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _local(value: datetime) -> datetime:
+    return _utc(value).astimezone()
+
+
+def _answer_text(answer: str, planned: date | None, cost: float | None, comment: str) -> str:
+    parts = [answer]
+    if planned:
+        parts.append(f"予定日 {planned:%Y/%m/%d}")
+    if cost is not None:
+        parts.append(f"費用 {cost:g}千円")
+    if comment:
+        parts.append(f"回答「{comment[:40]}」")
+    return "、".join(parts)
+
+
+def older_message(change: AnswerChange, sheet_exported: datetime | None) -> str:
+    """A stale answer, with both values and dates."""
+    old, new = change.old, change.new
+    assert old is not None
+    when = f"{_local(sheet_exported):%Y/%m/%d %H:%M}" if sheet_exported else "不明"
+    rec = f"{_local(old.exported_at):%Y/%m/%d %H:%M} 書き出し" if old.exported_at else "書き出し日不明"
+    if old.received_at:
+        rec += f"、{_local(old.received_at):%Y/%m/%d %H:%M} 取込"
+    return (f"競合: このブック（{when} 書き出し）の回答「{_answer_text(new.answer.value, new.planned_date, new.cost_kyen, new.comment)}」"
+            f"は、より新しいブック（{rec}）の回答「{_answer_text(old.answer.value, old.planned_date, old.cost_kyen, old.comment)}」"
+            "より古いため、取り込みません")
 
 
 def _apply(session: Session, rep: VendorImportReport, vendor_id: int, export_id: str, now: datetime) -> None:

@@ -1,7 +1,8 @@
 """The index for one- and two-character searches (除票, 転出, 税額): SQLite FTS5 with one token per character.
 
 The trigram index needs three characters; Japanese users type two all the time. This table holds req_id,
-name and text of every requirement (under its rowid) with a space between every two characters, so each
+name and text of every requirement (under its rowid), in NFKC form like the trigram index, with a space
+between every two characters, so each
 character is a token; a term of one or two characters is then an FTS5 phrase of one or two tokens, found
 from the index instead of a LIKE scan of every row.
 
@@ -89,12 +90,20 @@ def catch_up(conn: sa.Connection, top: int) -> int:
     raw.create_function(_FUNCTION, 1, spaced, deterministic=True)  # type: ignore[union-attr]
     n = conn.exec_driver_sql(
         f"INSERT INTO {TABLE} (rowid, req_id, name, text) "
-        f"SELECT id, {_FUNCTION}(req_id), {_FUNCTION}(name), {_FUNCTION}(text) FROM requirement "
+        f"SELECT id, {_FUNCTION}(fitgap_nfkc(req_id)), {_FUNCTION}(fitgap_nfkc(name)), {_FUNCTION}(fitgap_nfkc(text)) "
+        "FROM requirement "
         "WHERE id > ? AND id <= ?",
         (upto, top),
     ).rowcount
     _set_upto(conn, top)
     return int(n or 0)
+
+
+def reset(conn: sa.Connection) -> None:
+    """Empty the index; the next catch-up fills it again (when the form of the text it holds changes)."""
+    if exists(conn):
+        conn.exec_driver_sql(f"DELETE FROM {TABLE}")
+        _set_upto(conn, 0)
 
 
 def remove(conn: sa.Connection, *, ids: Sequence[int], top: int) -> None:

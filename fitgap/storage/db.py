@@ -24,6 +24,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from fitgap.domain.text import nfkc
 from fitgap.errors import DatabaseBusyError, DatabaseError
 
 BUSY_TIMEOUT_MS = 15_000
@@ -69,6 +70,10 @@ def _readonly_probe(path: Path) -> set[str]:
             "バックアップから復元するか、fitgap check で状態を確認してください。",
         ) from exc
     return {r[0] for r in rows}
+
+
+DISK_FULL_MESSAGE = "ディスクの空きが足りないため、データベースに書き込めませんでした。変更は保存していません。"
+DISK_FULL_HINT = "不要なファイルを削除して空きを作ってから、もう一度実行してください。"
 
 
 class Database:
@@ -123,6 +128,8 @@ def _translate_errors() -> Iterator[None]:
                 "データベースは他の利用者が使用中です（書き込みロックが解除されませんでした）。変更は保存していません。",
                 "少し待ってからもう一度実行してください。長く続く場合は他の fitgap を終了してください。",
             ) from exc
+        if "disk is full" in msg or "No space left" in msg or "could not extend file" in msg:
+            raise DatabaseError(DISK_FULL_MESSAGE, DISK_FULL_HINT) from exc
         raise
     except SADatabaseError as exc:
         if "malformed" in str(exc) or "not a database" in str(exc):
@@ -141,8 +148,14 @@ def _fault_pause() -> None:
         time.sleep(float(pause))
 
 
+def _search_form(value: Any) -> Any:
+    """The form text is searched in (SQL function fitgap_nfkc): NFKC, so full-width ＰＤＦ is found by pdf."""
+    return nfkc(value) if isinstance(value, str) else value
+
+
 def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (transactional DDL)
+    dbapi_conn.create_function("fitgap_nfkc", 1, _search_form, deterministic=True)
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys = ON")

@@ -115,9 +115,25 @@ def build_where(
         like_terms = list(terms)
     for t in like_terms:
         pattern = "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where.append(sa.or_(req.c.req_id.like(pattern, escape="\\"), req.c.name.like(pattern, escape="\\"),
-                            req.c.text.like(pattern, escape="\\")))
+        where.append(_substring(conn, pattern))
     return where
+
+
+def _substring(conn: sa.Connection, pattern: str) -> Any:
+    """ID, name or text contains the (NFKC) pattern, ignoring case and width, the same on both backends."""
+    if search_index.available(conn):  # the index holds the NFKC form; SQLite's LIKE ignores ASCII case
+        fts = sa.table(search_index.TABLE, sa.column("rowid"), sa.column("req_id"), sa.column("name"),
+                       sa.column("text"))
+        return req.c.id.in_(sa.select(fts.c.rowid).where(sa.or_(
+            fts.c.req_id.like(pattern, escape="\\"), fts.c.name.like(pattern, escape="\\"),
+            fts.c.text.like(pattern, escape="\\"))))
+    if conn.dialect.name == "postgresql":
+        def form(c: Any) -> Any:
+            return sa.func.normalize(c, sa.literal_column("NFKC"))
+    else:
+        def form(c: Any) -> Any:
+            return c
+    return sa.or_(*(form(c).ilike(pattern, escape="\\") for c in (req.c.req_id, req.c.name, req.c.text)))
 
 
 def count(*, session: Session, where: list[Any]) -> int:

@@ -5,7 +5,12 @@ costs more than inserting the rows, so bulk loads do not wait for it: :func:`cat
 was added since the last time (fitgap_meta ``search_indexed_upto``) before a search, or ahead of time
 in a worker. :func:`remove` drops deleted rows. Terms of one or two characters use the character index
 (:mod:`fitgap.storage.char_index`), kept up to date here with this one; databases other than SQLite use
-LIKE instead.
+ILIKE on the NFKC form of the requirement's columns.
+
+Both indexes hold the NFKC form of each column (SQL function ``fitgap_nfkc``, registered on every SQLite
+connection fitgap opens) and the query terms are NFKC too, so search is case- and width-insensitive on
+both backends (ＰＤＦ, PDF and pdf find the same rows). Indexes built before they held that form
+(fitgap_meta ``search_index_form``) are rebuilt by the next catch-up.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import sqlalchemy as sa
 from fitgap.storage import char_index
 
 TABLE = "requirement_fts"
+FORM = "nfkc"  # what the index holds; another value (or none) means an index to rebuild
 
 
 def create(conn: sa.Connection) -> None:
@@ -37,6 +43,16 @@ def _upto(conn: sa.Connection) -> int:
     return int(row[0]) if row and row[0] else 0
 
 
+def _form(conn: sa.Connection) -> str:
+    row = conn.exec_driver_sql("SELECT value FROM fitgap_meta WHERE key = 'search_index_form'").first()
+    return str(row[0]) if row and row[0] else ""
+
+
+def _set_form(conn: sa.Connection) -> None:
+    if not conn.exec_driver_sql("UPDATE fitgap_meta SET value = ? WHERE key = 'search_index_form'", (FORM,)).rowcount:
+        conn.exec_driver_sql("INSERT INTO fitgap_meta (key, value) VALUES ('search_index_form', ?)", (FORM,))
+
+
 def _set_upto(conn: sa.Connection, value: int) -> None:
     if not conn.exec_driver_sql("UPDATE fitgap_meta SET value = ? WHERE key = 'search_indexed_upto'", (str(value),)).rowcount:
         conn.exec_driver_sql("INSERT INTO fitgap_meta (key, value) VALUES ('search_indexed_upto', ?)", (str(value),))
@@ -51,20 +67,25 @@ def behind(conn: sa.Connection) -> bool:
     if not available(conn):
         return False
     top = _max_id(conn)
-    return top > _upto(conn) or char_index.behind(conn, top)
+    return top > _upto(conn) or _form(conn) != FORM or char_index.behind(conn, top)
 
 
 def catch_up(conn: sa.Connection) -> int:
     """Index the requirements added since the last catch-up; returns how many (call in a write transaction)."""
     if not available(conn):
         return 0
+    if _form(conn) != FORM:  # built before they held the NFKC form: rebuild both
+        conn.exec_driver_sql(f"DELETE FROM {TABLE}")
+        _set_upto(conn, 0)
+        char_index.reset(conn)
+        _set_form(conn)
     upto, top = _upto(conn), _max_id(conn)
     chars = char_index.catch_up(conn, top)
     if top <= upto:
         return chars
     n = conn.exec_driver_sql(
-        f"INSERT INTO {TABLE} (rowid, req_id, name, text) SELECT id, req_id, name, text FROM requirement "
-        "WHERE id > ? AND id <= ?",
+        f"INSERT INTO {TABLE} (rowid, req_id, name, text) SELECT id, fitgap_nfkc(req_id), fitgap_nfkc(name), "
+        "fitgap_nfkc(text) FROM requirement WHERE id > ? AND id <= ?",
         (upto, top),
     ).rowcount
     _set_upto(conn, top)

@@ -13,8 +13,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from fitgap.errors import DatabaseBusyError, DatabaseError, InvalidInputError
-from fitgap.storage.db import BUSY_TIMEOUT_MS, SQLITE_MAGIC
+from fitgap.errors import DatabaseBusyError, DatabaseError, InvalidInputError, file_error
+from fitgap.storage.db import BUSY_TIMEOUT_MS, DISK_FULL_HINT, SQLITE_MAGIC
 
 META_TABLE = "fitgap_meta"
 
@@ -72,7 +72,7 @@ def online_backup(*, source: Path, target: Path, stamp: dict[str, str] | None = 
                         "データベースが使用中のため、バックアップを取れませんでした。何も書き出していません。",
                         "少し待ってからもう一度実行してください。",
                     ) from exc
-                raise
+                raise _write_failure(exc, target) from exc
             dst.execute("PRAGMA journal_mode = DELETE")
             if stamp:
                 dst.execute("BEGIN")
@@ -82,6 +82,9 @@ def online_backup(*, source: Path, target: Path, stamp: dict[str, str] | None = 
             verdict = dst.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             dst.close()
+    except sqlite3.OperationalError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _write_failure(exc, target) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -93,11 +96,27 @@ def online_backup(*, source: Path, target: Path, stamp: dict[str, str] | None = 
             f"バックアップの検査で問題が見つかりました: {verdict}。元のデータベースが壊れている可能性があります。",
             "fitgap check で元のデータベースを確認してください。",
         )
-    with tmp.open("rb+") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    try:
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise file_error(exc, target, writing=True) from None
     _fsync_dir(target.parent)
     return target.stat().st_size
+
+
+def _write_failure(exc: sqlite3.OperationalError, target: Path) -> Exception:
+    """A failed write of the copy in plain words (a full disk, a folder that cannot be written)."""
+    text = str(exc)
+    if "full" in text:
+        return DatabaseError(f"ディスクの空きが足りないため、バックアップ {target} を書き出せませんでした。"
+                             "途中までのファイルは残していません。", DISK_FULL_HINT)
+    if "readonly" in text or "unable to open" in text:
+        return DatabaseError(f"{target.parent} にバックアップを書き込めません（{text}）。何も書き出していません。",
+                             "書き込めるフォルダを -o で指定してください。")
+    return exc
 
 
 def inspect_backup(path: Path) -> BackupFileInfo:
@@ -173,6 +192,29 @@ def ensure_not_in_use(path: Path, *, wait_ms: int = 1500) -> None:
             f"{path.name} は他の利用者（または他の fitgap）が使用中です。復元していません。",
             "他の fitgap を終了してから、もう一度実行してください。",
         )
+
+
+def copy_file(*, source: Path, target: Path) -> None:
+    """A private working copy of an (already validated) backup file, in rollback-journal mode."""
+    src = _connect(source, readonly=True)
+    try:
+        dst = sqlite3.connect(target, isolation_level=None)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def settle(path: Path) -> None:
+    """Fold a file's write-ahead log back into it (rollback-journal mode), so it reads as one file."""
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        con.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        con.close()
 
 
 def restore_into(*, backup: Path, target: Path) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import SQLModel
+from sqlmodel.sql.sqltypes import AutoString
 
 from fitgap.domain import models as m  # noqa: F401  (registers every table on SQLModel.metadata)
 
@@ -109,6 +110,30 @@ def copy_rows(
         out[table.name] = TableDigest(rows=n, checksum=f"{total:064x}")
     if target.dialect.name == "postgresql":
         reset_sequences(target)
+    return out
+
+
+def uncopyable(conn: sa.Connection) -> list[str]:
+    """Values of an SQLite database no other backend stores: NUL characters in text, text longer than its
+    column allows (an older fitgap let both in). One sentence per table and column, never the data itself."""
+    if conn.dialect.name != "sqlite":
+        return []
+    present = set(sa.inspect(conn).get_table_names())
+    out: list[str] = []
+    for table in fitgap_tables():
+        if table.name not in present:
+            continue
+        for column in table.columns:
+            if not isinstance(column.type, sa.String | AutoString):
+                continue
+            checks = [("NUL 文字（\\x00）を含む", sa.func.instr(sa.cast(column, sa.LargeBinary), sa.literal_column("x'00'")) > 0)]
+            length = getattr(column.type, "length", None)
+            if length:
+                checks.append((f"{length} 文字を超える", sa.func.length(column) > length))
+            for what, cond in checks:
+                n = conn.execute(sa.select(sa.func.count()).select_from(table).where(cond)).scalar_one()
+                if n:
+                    out.append(f"表 {table.name} の列 {column.name}: {what}値が {n:,} 行")
     return out
 
 

@@ -16,6 +16,7 @@ from fitgap.domain.models import Meta, Vendor, VendorAnswer, VendorExport
 
 ANSWER_TABLE: sa.Table = VendorAnswer.__table__  # type: ignore[attr-defined]
 VENDOR_TABLE: sa.Table = Vendor.__table__  # type: ignore[attr-defined]
+EXPORT_TABLE: sa.Table = VendorExport.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class CurrentAnswer:
     planned_date: date | None
     cost_kyen: float | None
     comment: str
+    received_at: datetime | None = None
+    exported_at: datetime | None = None  # when the workbook the answer came back in was exported
 
 
 def answers_for_item(
@@ -115,13 +118,17 @@ def current_answers(
 ) -> dict[tuple[str, str, str], CurrentAnswer]:
     """The vendor's answers of record by (operation code, kind, requirement ID)."""
     a = ANSWER_TABLE
-    stmt = sa.select(a.c.id, a.c.operation_code, a.c.kind, a.c.req_id, a.c.answer, a.c.planned_date, a.c.cost_kyen,
-                     a.c.comment).where(a.c.vendor_id == vendor_id, a.c.superseded == sa.false())
+    e = EXPORT_TABLE
+    stmt = (sa.select(a.c.id, a.c.operation_code, a.c.kind, a.c.req_id, a.c.answer, a.c.planned_date, a.c.cost_kyen,
+                      a.c.comment, a.c.received_at, e.c.created_at)
+            .select_from(a.outerjoin(e, e.c.id == a.c.export_id))
+            .where(a.c.vendor_id == vendor_id, a.c.superseded == sa.false()))
     if operation_codes is not None:
         stmt = stmt.where(a.c.operation_code.in_(sorted(set(operation_codes))))
     out: dict[tuple[str, str, str], CurrentAnswer] = {}
-    for id_, op, kind, req, answer, planned, cost, comment in session.execute(stmt):
-        out[(op, kind, req)] = CurrentAnswer(id_, VendorAnswerKind(answer), planned, cost, comment or "")
+    for id_, op, kind, req, answer, planned, cost, comment, received, exported in session.execute(stmt):
+        out[(op, kind, req)] = CurrentAnswer(id_, VendorAnswerKind(answer), planned, cost, comment or "", received,
+                                             exported)
     return out
 
 

@@ -62,5 +62,8 @@ def test_the_home_screen_comes_before_the_later_screens_are_loaded(db_path: Path
         "        print('OPENED', 'fitgap.tui.screens.requirements' in sys.modules)\n"
         "asyncio.run(run())\n"
     )
+    # the database exists already, as on every start but the first (creating it seeds systems and links)
+    subprocess.run([sys.executable, "-m", "fitgap.cli.main", "--db", str(db_path), "init"], capture_output=True,
+                   check=True)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "LOADED []" in out and "OPENED True" in out

@@ -46,7 +46,8 @@ def test_csv_filters_and_formula_guard(logged, tmp_path):
         rows = list(csv.reader(fh))
     assert len(rows) == 2 and rows[1][1] == "佐藤"
     assert rows[1][7] == "'=HYPERLINK(\"x\")"
-    export_audit(db=logged, output=out, since=datetime(2026, 11, 1).date(), until=datetime(2026, 11, 30).date())
+    export_audit(db=logged, output=out, since=datetime(2026, 11, 1).date(), until=datetime(2026, 11, 30).date(),
+                 overwrite=True)
     with out.open(encoding="utf-8-sig", newline="") as fh:
         users = [r[1] for r in csv.reader(fh)][1:]
     assert "鈴木" in users and "佐藤" not in users

@@ -23,7 +23,7 @@ def test_fresh_database_is_healthy(db, db_url):
     report = maintenance.check(url=db_url)
     assert report.ok, _problems(report)
     titles = [r.title for r in report.results]
-    assert titles[-3:] == ["スキーマ（表の構成と版）", "参照の整合性（外部キー）", "孤立した行・版の印"]
+    assert titles[-4:] == ["スキーマ（表の構成と版）", "参照の整合性（外部キー）", "孤立した行・版の印", "復元の記録"]
 
 
 def test_row_pointing_at_a_missing_operation(db, db_url, db_path):
