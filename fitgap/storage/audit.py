@@ -68,3 +68,18 @@ def history(*, session: Session, entity_key: str, limit: int = 100) -> list[Audi
 
 def count_events(*, session: Session) -> int:
     return int(session.exec(select(sa.func.count()).select_from(AuditEvent)).one())
+
+
+def batch_events(*, session: Session, batch: str) -> list[AuditEvent]:
+    return list(session.exec(select(AuditEvent).where(AuditEvent.batch == batch).order_by(col(AuditEvent.id))))
+
+
+def last_batch(*, session: Session, user: str, entity: str, actions: Sequence[str]) -> str | None:
+    """The batch of the user's latest event on ``entity`` whose action is one of ``actions``."""
+    stmt = (
+        select(AuditEvent.batch)
+        .where(AuditEvent.user == user, AuditEvent.entity == entity, col(AuditEvent.action).in_(list(actions)))
+        .order_by(col(AuditEvent.id).desc())
+        .limit(1)
+    )
+    return session.exec(stmt).first()

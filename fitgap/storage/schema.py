@@ -8,6 +8,8 @@ Version history
   4  a requirement is identified by (operation, kind 機能/帳票, ID): assessments and vendor answers carry the
      kind; requirements keep 要件の考え方・理由, 備考 and their order in the document; spec_source lists the
      files each version was read from (see requirement_kind_step).
+  5  the inventory of the current system's functions (独自機能) and their mapping to requirements
+     (see custom_step).
 
 A step is an explicit function from version N to N+1, run inside the same transaction as the version
 bump, so an interrupted upgrade leaves the database at version N.
@@ -27,10 +29,11 @@ from fitgap import __version__
 from fitgap.domain import models as m
 from fitgap.errors import DatabaseError
 from fitgap.storage import search_index
+from fitgap.storage.custom_step import step_4_to_5
 from fitgap.storage.db import Database, connect, sqlite_path
 from fitgap.storage.requirement_kind_step import step_3_to_4
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 META_TABLE = "fitgap_meta"
 
 V1_TABLES = [
@@ -68,7 +71,8 @@ def _step_2_to_3(conn: sa.Connection) -> None:
     search_index.create(conn)
 
 
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _step_1_to_2, 2: _step_2_to_3, 3: step_3_to_4}
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _step_1_to_2, 2: _step_2_to_3, 3: step_3_to_4,
+                                                       4: step_4_to_5}
 
 
 def read_meta(conn: sa.Connection) -> dict[str, str]:
