@@ -138,3 +138,35 @@ class FunctionRecord:
     disposition: CustomDisposition | None = None
     note: str = ""
     target_system: str | None = None
+
+
+# Column headers of the inventory workbook fitgap writes and reads back (importers add synonyms).
+INVENTORY_HEADERS: dict[str, str] = {
+    "operation_code": "業務コード",
+    "code": "機能番号",
+    "name": "機能名",
+    "kind": "種別",
+    "description": "説明",
+    "department": "利用課",
+    "frequency": "利用頻度",
+    "basis": "根拠",
+    "basis_detail": "根拠法令等",
+    "yearly_cost_kyen": "年間費用（千円）",
+    "system": "システム",
+    "mapped": "対応要件",
+    "outside_spec": "標準外",
+    "disposition": "対応方針",
+    "note": "理由",
+    "target_system": "移行先システム",
+}
+VERDICT_HEADER = "判定"  # written for reading only: 標準内 / 標準外 / 要廃止 / 要判断 / the disposition
+
+
+class VendorCoverAnswer(StrEnum):
+    """A vendor's answer to whether its product or a separate system covers a current function."""
+
+    STANDARD = "標準製品で対応"
+    OPTION = "標準オプションで対応"
+    SEPARATE = "独自施策システムで対応"
+    IMPOSSIBLE = "対応不可"
+    DISCUSS = "要協議"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from fitgap.domain import custom as rules
@@ -13,6 +14,7 @@ from fitgap.domain.custom import FunctionRecord
 from fitgap.domain.enums import Kubun
 from fitgap.domain.records import Problem
 from fitgap.errors import InvalidInputError
+from fitgap.importers.custom_list import read_custom_list
 from fitgap.services.custom import ENTITY, FunctionKey
 from fitgap.services.custom_systems import ensure_separate_system
 from fitgap.services.items import note_rule
@@ -197,3 +199,12 @@ def import_or_problems(*, db: Database, user: str, records: Sequence[FunctionRec
         return import_functions(db=db, user=user, records=records, rows=rows, demo=demo, decisions=decisions)
     except _Refused as refused:
         return refused.result
+
+
+def import_file(*, db: Database, user: str, path: Path, operation_code: str | None = None) -> CustomImportResult:
+    """Read a 現行機能一覧 (Excel or CSV) and store it, all or nothing; problems come back per row."""
+    read = read_custom_list(path, operation_code=operation_code)
+    if not read.ok:
+        return CustomImportResult(problems=read.problems)
+    return import_or_problems(db=db, user=user, records=read.records, rows=read.rows,
+                              decisions=read.has_decisions)

@@ -42,7 +42,7 @@ def test_mapping_by_kind_and_id_makes_a_function_covered(inventory):
 
 def test_an_unknown_requirement_is_refused_and_nothing_changes(inventory):
     wrong_kind = ItemKey.of(JUKI, "帳票", "1.1.1-必須")  # same ID, other ID space
-    with pytest.raises(NotFoundError, match="帳票:1.1.1-必須"):
+    with pytest.raises(NotFoundError, match=r"帳票:1\.1\.1-必須"):
         custom.map_functions(db=inventory, user="t", keys=[F1], add=[MUST, wrong_kind])
     assert row(inventory, F1).mapped == () and row(inventory, F1).revision == 1
 
@@ -120,7 +120,7 @@ def test_every_change_is_audited_and_undo_redo_restore_it(inventory):
     r1 = custom.map_functions(db=inventory, user="佐藤", keys=[F1], add=[MUST])
     r2 = custom.set_functions(db=inventory, user="佐藤", keys=[F2, F3], outside_spec=True)
     detail = custom.get_function(db=inventory, key=F1)
-    assert [(e.user, e.field, e.new_value) for e in detail.history][0] == ("佐藤", "mapped", str(MUST))
+    assert next((e.user, e.field, e.new_value) for e in detail.history) == ("佐藤", "mapped", str(MUST))
     u = custom.undo(db=inventory, user="佐藤", batch=r2.batch)
     assert sorted(u.changed) == [F2, F3] and row(inventory, F2).coverage == Coverage.UNCHECKED
     again = custom.redo(db=inventory, user="佐藤", batch=r2.batch)
@@ -153,7 +153,7 @@ def test_moving_to_a_separate_system_adds_a_related_system_with_its_link(invento
                              note="庁舎案内と一体で", target_system="窓口案内システム")
     assert r.changed == [F2] and r.added_systems == ["窓口案内システム"]
     assert row(inventory, F2).target_system == "窓口案内システム"
-    new = [s for s in list_systems(db=inventory) if s.name == "窓口案内システム"][0]
+    new = next(s for s in list_systems(db=inventory) if s.name == "窓口案内システム")
     assert new.kind == SystemKind.RELATED and new.operations == (JUKI,)
     links = [(link.provider, link.data) for link in list_links(db=inventory) if link.consumer == "窓口案内システム"]
     assert links and all(data == "独自機能" for _, data in links)
