@@ -88,3 +88,19 @@ def set_mappings(*, session: Session, function_id: int, keys: Iterable[Key]) -> 
 
 def count_functions(*, session: Session) -> int:
     return int(session.execute(sa.select(sa.func.count()).select_from(FN)).scalar_one())
+
+
+def delete_demo_functions(*, session: Session) -> int:
+    ids = [r.id for r in session.execute(sa.select(FN.c.id).where(FN.c.demo == sa.true()))]
+    for i in range(0, len(ids), 400):
+        session.execute(sa.delete(MAP).where(MAP.c.function_id.in_(ids[i : i + 400])))
+        session.execute(sa.delete(FN).where(FN.c.id.in_(ids[i : i + 400])))
+    return len(ids)
+
+
+def current_requirement_keys(*, session: Session, operation_code: str) -> list[tuple[str, str, str]]:
+    """(kind, req_id, kubun) of an operation's current requirements, in document order."""
+    stmt = (sa.select(REQ.c.kind, REQ.c.req_id, REQ.c.kubun)
+            .where(REQ.c.operation_code == operation_code, REQ.c.current == sa.true())
+            .order_by(REQ.c.doc_order, REQ.c.id))
+    return [(str(k), r, str(u)) for k, r, u in session.execute(stmt)]

@@ -106,3 +106,16 @@ def test_vendor_variant_asks_only_about_functions_outside_the_spec(cli, tmp_path
     letter = openpyxl.utils.get_column_letter
     assert ws.column_dimensions[letter(header.index("対応可否") + 1)].protection.locked is False  # the answer
     assert ws.column_dimensions[letter(1)].protection.locked is True  # the function itself
+
+
+def test_status_shows_the_inventory_columns_once_there_is_one(cli, tmp_path):
+    assert cli("init").code == 0
+    assert "独自機能" not in cli("status").out
+    _setup(cli, tmp_path)
+    cli("custom", "set", "001:F-002", "--outside")
+    out = cli("status").out
+    header = next(line for line in out.splitlines() if line.startswith("コード"))
+    juki = next(line for line in out.splitlines() if line.startswith("001"))
+    assert "独自機能" in header and "独自未決" in header
+    assert juki.split()[10:12] == ["3", "1"]  # 3 functions, 1 outside the spec without a disposition
+    assert "独自未決 = " in out
