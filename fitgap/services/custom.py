@@ -111,6 +111,8 @@ class FunctionFilter:
     text: str = ""
 
     def matches(self, row: FunctionRow, description: str) -> bool:
+        if self.operation_code and row.key.operation_code != self.operation_code:
+            return False
         if self.coverage and row.coverage not in self.coverage:
             return False
         if self.dispositions and row.disposition not in self.dispositions:
@@ -211,13 +213,50 @@ def list_functions(*, db: Database, flt: FunctionFilter = FunctionFilter()) -> l
     return [r for r, f in rows if flt.matches(r, f.description)]
 
 
+def _where(flt: FunctionFilter) -> list[Any]:
+    return custom.build_where(operation_code=flt.operation_code, coverage=[c.value for c in flt.coverage],
+                              dispositions=[d.value if d else None for d in flt.dispositions], undecided=flt.undecided,
+                              reverse_gap=flt.reverse_gap, terms=nfkc(flt.text).split())
+
+
+def _rows_for(session: Session, fns: list[Any]) -> list[FunctionRow]:
+    """Rows for these functions only: their mappings and the current requirements they name."""
+    maps = custom.mappings(session=session, function_ids=[f.id for f in fns])
+    wanted = sorted({k for ks in maps.values() for k in ks})
+    reqs = {(r.operation_code, str(r.kind), r.req_id): r for r in items.rows_for_keys(session=session, keys=wanted)}
+    names = _system_names(session)
+    return [_to_row(f, maps.get(f.id, []), reqs, names) for f in fns]
+
+
+def count_functions(*, db: Database, flt: FunctionFilter = FunctionFilter()) -> int:
+    """How many functions match (the database filters; for a list read a page at a time)."""
+    with db.read() as session:
+        return custom.count_where(session=session, where=_where(flt))
+
+
+def page_functions(*, db: Database, flt: FunctionFilter = FunctionFilter(), offset: int = 0,
+                   limit: int = 100) -> list[FunctionRow]:
+    with db.read() as session:
+        return _rows_for(session, custom.page(session=session, where=_where(flt), offset=offset, limit=limit))
+
+
+def function_keys(*, db: Database, flt: FunctionFilter = FunctionFilter()) -> list[FunctionKey]:
+    with db.read() as session:
+        return [FunctionKey(*k) for k in custom.keys_where(session=session, where=_where(flt))]
+
+
+def summary(*, db: Database, operation_code: str | None = None) -> dict[str, int]:
+    """total, in_spec, outside, reverse, undecided, unchecked, demo: one query."""
+    with db.read() as session:
+        return custom.summary(session=session, operation_code=operation_code)
+
+
 def get_function(*, db: Database, key: FunctionKey) -> FunctionDetail:
     with db.read() as session:
         f = custom.functions_by_code(session=session, keys=[_fk(key)]).get(_fk(key))
         if f is None:
             raise NotFoundError(f"現行機能 {key} はありません。", "fitgap custom list で業務コードと機能番号を確かめてください。")
-        row = _to_row(f, custom.mappings(session=session, function_ids=[f.id]).get(f.id, []),
-                      custom.current_requirements(session=session, operation_codes=None), _system_names(session))
+        row = _rows_for(session, [f])[0]
         history = audit.history(session=session, entity_key=key.audit_key)
     return FunctionDetail(row=row, description=f.description, basis_detail=f.basis_detail, history=history)
 

@@ -104,3 +104,88 @@ def current_requirement_keys(*, session: Session, operation_code: str) -> list[t
             .where(REQ.c.operation_code == operation_code, REQ.c.current == sa.true())
             .order_by(REQ.c.doc_order, REQ.c.id))
     return [(str(k), r, str(u)) for k, r, u in session.execute(stmt)]
+
+
+# ---- the screen's queries: filter, count and page in SQL ------------------------------------------
+# The same rules as fitgap.domain.custom (coverage, reverse gap, undecided), written as SQL so that a
+# list of thousands of functions is read a page at a time; tests compare both.
+
+FORBIDDEN = "実装不可機能"
+UNDECIDED = "要検討"
+
+
+def _mapped() -> Any:
+    return sa.exists().where(MAP.c.function_id == FN.c.id)
+
+
+def _reverse() -> Any:
+    joined = MAP.join(REQ, sa.and_(REQ.c.operation_code == MAP.c.operation_code, REQ.c.kind == MAP.c.kind,
+                                   REQ.c.req_id == MAP.c.req_id))
+    return (sa.exists(sa.select(sa.literal(1)).select_from(joined)
+                      .where(MAP.c.function_id == FN.c.id, REQ.c.current == sa.true(), REQ.c.kubun == FORBIDDEN)))
+
+
+def _outside() -> Any:
+    return sa.and_(FN.c.outside_spec == sa.true(), sa.not_(_mapped()))
+
+
+def _unchecked() -> Any:
+    return sa.and_(FN.c.outside_spec == sa.false(), sa.not_(_mapped()))
+
+
+def _undecided() -> Any:
+    return sa.and_(sa.or_(_outside(), _reverse()),
+                   sa.or_(FN.c.disposition.is_(None), FN.c.disposition == UNDECIDED))
+
+
+def build_where(*, operation_code: str | None, coverage: Sequence[str] = (), dispositions: Sequence[str | None] = (),
+                undecided: bool | None = None, reverse_gap: bool | None = None, terms: Sequence[str] = ()) -> list[Any]:
+    where: list[Any] = []
+    if operation_code:
+        where.append(FN.c.operation_code == operation_code)
+    if coverage:
+        parts = {"標準内": _mapped(), "標準外": _outside(), "未確認": _unchecked()}
+        where.append(sa.or_(*(parts[c] for c in coverage)))
+    if dispositions:
+        named = [d for d in dispositions if d is not None]
+        conds = [FN.c.disposition.in_(named)] if named else []
+        if None in dispositions:
+            conds.append(FN.c.disposition.is_(None))
+        where.append(sa.or_(*conds))
+    if undecided is not None:
+        where.append(_undecided() if undecided else sa.not_(_undecided()))
+    if reverse_gap is not None:
+        where.append(_reverse() if reverse_gap else sa.not_(_reverse()))
+    for t in terms:
+        like = f"%{t}%"
+        where.append(sa.or_(FN.c.code.like(like), FN.c.name.like(like), FN.c.description.like(like),
+                            FN.c.department.like(like), FN.c.note.like(like)))
+    return where
+
+
+def count_where(*, session: Session, where: list[Any]) -> int:
+    return int(session.execute(sa.select(sa.func.count()).select_from(FN).where(*where)).scalar_one())
+
+
+def page(*, session: Session, where: list[Any], offset: int, limit: int) -> list[Any]:
+    stmt = sa.select(FN).where(*where).order_by(FN.c.operation_code, FN.c.id).offset(offset).limit(limit)
+    return list(session.execute(stmt))
+
+
+def keys_where(*, session: Session, where: list[Any]) -> list[tuple[str, str]]:
+    stmt = sa.select(FN.c.operation_code, FN.c.code).where(*where).order_by(FN.c.operation_code, FN.c.id)
+    return [(op, code) for op, code in session.execute(stmt)]
+
+
+def summary(*, session: Session, operation_code: str | None) -> dict[str, int]:
+    """How many functions are in each state (for the screen's summary line), in one query."""
+    def n(cond: Any) -> Any:
+        return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
+
+    stmt = sa.select(sa.func.count().label("total"), n(_mapped()).label("in_spec"), n(_outside()).label("outside"),
+                     n(_reverse()).label("reverse"), n(_undecided()).label("undecided"),
+                     n(_unchecked()).label("unchecked"), n(FN.c.demo == sa.true()).label("demo")).select_from(FN)
+    if operation_code:
+        stmt = stmt.where(FN.c.operation_code == operation_code)
+    row = session.execute(stmt).one()
+    return {k: int(v or 0) for k, v in row._mapping.items()}

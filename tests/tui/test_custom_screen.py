@@ -16,6 +16,7 @@ from fitgap.tui.screens.custom import CustomScreen
 from fitgap.tui.screens.custom_picker import RequirementPicker
 from fitgap.tui.widgets.note_editor import NoteEditor
 from fitgap.tui.widgets.pickers import ChoiceModal
+from fitgap.tui.widgets.virtual_table import VirtualTable
 from tests.tui.conftest import SIZE
 
 JUKI = "001"
@@ -124,13 +125,14 @@ async def test_bulk_filter_undo_and_redo(db: Database, make_app) -> None:
         await pilot.pause()
         await pilot.press("2")  # 方針未決定
         await pilot.pause()
-        assert [r.key for r in screen.rows] == [F2, F3]
+        table = screen.query_one("#functions", VirtualTable)
+        assert [table.row_at(i).key for i in range(table.row_count)] == [F2, F3]
         await pilot.press("z")
         await pilot.pause()
-        assert _row(db, F2).coverage == Coverage.UNCHECKED and screen.rows == []
+        assert _row(db, F2).coverage == Coverage.UNCHECKED and table.row_count == 0
         await pilot.press("y")
         await pilot.pause()
-        assert _row(db, F3).coverage == Coverage.OUTSIDE and len(screen.rows) == 2
+        assert _row(db, F3).coverage == Coverage.OUTSIDE and table.row_count == 2
 
 
 async def test_home_shows_the_inventory_once_there_is_one(db: Database, make_app) -> None:

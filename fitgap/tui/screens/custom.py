@@ -31,6 +31,19 @@ from fitgap.tui.widgets.pickers import ChoiceModal
 from fitgap.tui.widgets.virtual_table import Cell, VirtualTable
 
 
+class FunctionSource:
+    """Rows of the table, read a page at a time; the database filters (as for the requirement list)."""
+
+    def __init__(self, *, db: Any, flt: FunctionFilter) -> None:
+        self.db, self.flt = db, flt
+
+    def count(self) -> int:
+        return custom.count_functions(db=self.db, flt=self.flt)
+
+    def fetch(self, offset: int, limit: int) -> Sequence[FunctionRow]:
+        return custom.page_functions(db=self.db, flt=self.flt, offset=offset, limit=limit)
+
+
 class CustomScreen(WorkbenchScreen):
     BINDINGS: ClassVar[list[BindingType]] = list(KEYS)
     AUTO_FOCUS = "#functions"
@@ -44,7 +57,7 @@ class CustomScreen(WorkbenchScreen):
         super().__init__(id="custom-screen")
         self.operation_code = operation_code
         self.filter_index = 0
-        self.rows: list[FunctionRow] = []
+        self.shown = 0
         self.selected: set[FunctionKey] = set()
         self.undo_stack: list[tuple[str, str]] = []  # (label, batch)
         self.redo_stack: list[tuple[str, str]] = []
@@ -75,25 +88,19 @@ class CustomScreen(WorkbenchScreen):
 
     def load(self) -> None:
         ws = self.workspace
-        every = custom.list_functions(db=ws.db, flt=FunctionFilter(operation_code=self.operation_code))
-        flt = self.flt
-        self.rows = [r for r in every if flt.matches(r, "")]
-        self.selected &= {r.key for r in self.rows}
-        self.query_one("#functions", VirtualTable).set_source(ListSource(self.rows), keep_cursor=True)
+        table = self.query_one("#functions", VirtualTable)
+        table.set_source(FunctionSource(db=ws.db, flt=self.flt), keep_cursor=True)
+        self.shown = table.row_count
+        totals = custom.summary(db=ws.db, operation_code=self.operation_code)
         scope = ws.names.get(self.operation_code, self.operation_code) if self.operation_code else "全業務"
         self.query_one("#custom-title", Static).update(
             f"[b]独自機能（現行機能の棚卸し）[/b]　{escape(scope)}　利用者 {escape(ws.user)}"
-            + ("　[b $text-warning]【デモデータ】[/]" if any(r.demo for r in every) else "")
+            + ("　[b $text-warning]【デモデータ】[/]" if totals["demo"] else "")
         )
-        count = lambda pred: sum(1 for r in every if pred(r))  # noqa: E731
-        shown = FILTERS[self.filter_index][0]
         self.query_one("#custom-summary", Static).update(
-            f"現行機能 {len(every)}件　標準内 {count(lambda r: r.coverage == Coverage.IN_SPEC)}"
-            f"　標準外 {count(lambda r: r.coverage == Coverage.OUTSIDE)}"
-            f"　要廃止 [b $text-error]{count(lambda r: r.reverse_gap)}[/]"
-            f"　方針未決定 [b $text-warning]{count(lambda r: r.undecided)}[/]"
-            f"　未確認 {count(lambda r: r.coverage == Coverage.UNCHECKED)}"
-            f"　表示: {escape(shown)} {len(self.rows)}件"
+            f"現行機能 {totals['total']}件　標準内 {totals['in_spec']}　標準外 {totals['outside']}"
+            f"　要廃止 [b $text-error]{totals['reverse']}[/]　方針未決定 [b $text-warning]{totals['undecided']}[/]"
+            f"　未確認 {totals['unchecked']}　表示: {escape(FILTERS[self.filter_index][0])} {self.shown}件"
             + (f"　選択 {len(self.selected)}件" if self.selected else "")
         )
         self.show_detail()
@@ -104,9 +111,14 @@ class CustomScreen(WorkbenchScreen):
 
     def targets(self) -> list[FunctionKey]:
         if self.selected:
-            return [r.key for r in self.rows if r.key in self.selected]
+            return sorted(self.selected)
         row = self.current()
         return [row.key] if row is not None else []
+
+    def _revisions(self, keys: Sequence[FunctionKey]) -> dict[FunctionKey, int] | None:
+        """The revision shown, for a change of the row under the cursor (a stale one is a conflict)."""
+        row = self.current()
+        return {row.key: row.revision} if row is not None and list(keys) == [row.key] else None
 
     def show_detail(self) -> None:
         row = self.current()
@@ -183,18 +195,14 @@ class CustomScreen(WorkbenchScreen):
 
     def action_outside(self) -> None:
         keys = self.targets()
-        if not keys:
+        row = self.current()
+        if not keys or row is None:
             return
-        rows = {r.key: r for r in self.rows}
-        make_outside = not all(rows[k].coverage == Coverage.OUTSIDE for k in keys if k in rows)
+        make_outside = row.coverage != Coverage.OUTSIDE  # as the row under the cursor shows: on, or off again
         label = "標準外にする" if make_outside else "標準外の印を外す"
         self._run(label, lambda: custom.set_functions(db=self.workspace.db, user=self.workspace.user, keys=keys,
                                                       outside_spec=make_outside,
                                                       expected_revisions=self._revisions(keys)))
-
-    def _revisions(self, keys: Iterable[FunctionKey]) -> dict[FunctionKey, int]:
-        rows = {r.key: r for r in self.rows}
-        return {k: rows[k].revision for k in keys if k in rows}
 
     def _note_needed(self) -> bool:
         return Status.GAP in self.workspace.note_rule()
@@ -211,9 +219,9 @@ class CustomScreen(WorkbenchScreen):
         def chosen(value: CustomDisposition | None) -> None:
             if value is None and not picker.chose:
                 return
-            rows = {r.key: r for r in self.rows}
-            missing = [k for k in keys if k in rows and not rows[k].note.strip()]
-            if value is not None and self._note_needed() and missing:
+            missing = [k for k in keys if not custom.get_function(db=self.workspace.db, key=k).row.note.strip()] \
+                if value is not None and self._note_needed() else []
+            if value is not None and missing:
                 self._edit_note(keys, disposition=value, required=f"{value.value} には理由が必要です（{len(missing)}件に理由がありません）。")
                 return
             self._run(f"対応方針 {value.value if value else 'なし'}", lambda: custom.set_functions(
@@ -229,8 +237,8 @@ class CustomScreen(WorkbenchScreen):
 
     def _edit_note(self, keys: list[FunctionKey], *, disposition: Any = UNSET, required: str = "",
                    text: str | None = None) -> None:
-        rows = {r.key: r for r in self.rows}
-        first = rows.get(keys[0])
+        row = self.current()
+        first = row if row is not None and row.key == keys[0] else None
         note = text if text is not None else (first.note if first is not None and len(keys) == 1 else "")
         about = (f"{keys[0]}  {first.name}" if first is not None and len(keys) == 1 else f"{len(keys)}件の機能の理由")
 
@@ -268,11 +276,16 @@ class CustomScreen(WorkbenchScreen):
             return
         self.selected ^= {row.key}
         table = self.query_one("#functions", VirtualTable)
+        table.refresh_row(table.cursor)
         table.move_to(table.cursor + 1)
-        self.load()
+        self._summary_selected()
 
     def action_select_all(self) -> None:
-        self.selected = {r.key for r in self.rows}
+        self.selected = set(custom.function_keys(db=self.workspace.db, flt=self.flt))
+        self.query_one("#functions", VirtualTable).refresh()
+        self._summary_selected()
+
+    def _summary_selected(self) -> None:
         self.load()
 
     def action_undo(self) -> None:

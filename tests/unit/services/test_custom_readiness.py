@@ -82,3 +82,27 @@ def test_demo_inventory_is_marked_and_replaced_not_added(db, tmp_path):
     assert generate_demo_inventory(db=db, user="t", seed=4) == n and len(custom.list_functions(db=db)) == n
     out = export_inventory(db=db, user="t", exports_dir=tmp_path)
     assert out.demo and out.path.name.endswith("_デモ.xlsx")
+
+
+def test_the_screens_sql_filters_agree_with_the_rules(db):
+    """The list the workbench pages through (SQL) holds exactly the rows the domain rules pick."""
+    from fitgap.domain.custom import Coverage
+    from fitgap.services.custom import FunctionFilter
+    from fitgap.services.custom_demo import generate_demo_inventory
+    from fitgap.services.demo import generate_demo
+
+    generate_demo(db=db, total=600, seed=5, user="t")
+    generate_demo_inventory(db=db, user="t", seed=5)
+    every = custom.list_functions(db=db)
+    filters = [FunctionFilter(), FunctionFilter(undecided=True), FunctionFilter(undecided=False),
+               FunctionFilter(reverse_gap=True), FunctionFilter(operation_code="001", text="帳票"),
+               *(FunctionFilter(coverage=frozenset({c})) for c in Coverage),
+               FunctionFilter(dispositions=frozenset({None})),
+               FunctionFilter(dispositions=frozenset({CustomDisposition.EUC, CustomDisposition.DROP}))]
+    for flt in filters:
+        expected = [r for r in every if flt.matches(r, "デモデータ（架空の現行機能）")]
+        assert custom.count_functions(db=db, flt=flt) == len(expected), flt
+        assert custom.page_functions(db=db, flt=flt, limit=10_000) == expected, flt
+    s = custom.summary(db=db)
+    assert (s["total"], s["undecided"], s["reverse"], s["demo"]) == (
+        len(every), sum(r.undecided for r in every), sum(r.reverse_gap for r in every), len(every))
