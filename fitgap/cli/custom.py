@@ -59,7 +59,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                       "標準準拠システムまたは独自施策システムで対応できるかをベンダに尋ねる回答票を書き出します。")
     p.add_argument("--operation", metavar="CODE", action="append", help="業務コード（複数可、既定 すべて）")
     p.add_argument("--vendor", metavar="NAME", help="ベンダ向けの回答票にする")
-    p.add_argument("--output", metavar="PATH", type=Path, help="書き出し先 .xlsx（既定 exports/ の下）")
+    p.add_argument("-o", "--output", metavar="PATH", type=Path, help="書き出し先 .xlsx（既定 exports/ の下）")
     p.set_defaults(func=cmd_export)
 
     p = cs.add_parser("map", parents=[common], help="現行機能を要件に対応付ける / map to requirements",
