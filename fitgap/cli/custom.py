@@ -52,6 +52,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     p.add_argument("file", metavar="FILE", type=Path, help=".xlsx または .csv（UTF-8 / Shift_JIS）")
     p.add_argument("--operation", metavar="CODE", help="業務コードの列がない一覧の業務コード")
+    p.add_argument("--mapping", metavar="TOML", type=Path,
+                   help="見出しが別名にない一覧のマッピングプロファイル（列の見出し、見出し行、シート、業務コード）")
     p.set_defaults(func=cmd_import)
 
     p = cs.add_parser("export", parents=[common], help="現行機能一覧を Excel に書き出す / export the inventory",
@@ -136,7 +138,8 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
-    r = import_file(db=ctx.database(), user=ctx.config.user, path=args.file, operation_code=args.operation)
+    r = import_file(db=ctx.database(), user=ctx.config.user, path=args.file, operation_code=args.operation,
+                    mapping=args.mapping)
     if not r.ok:
         shown = [f"  {p}" for p in r.problems[:MAX_SHOWN]]
         if len(r.problems) > MAX_SHOWN:

@@ -84,21 +84,74 @@ class CustomListResult:
         return not self.problems
 
 
-def read_custom_list(path: Path, *, operation_code: str | None = None) -> CustomListResult:
+PROFILE_HINT = """マッピングプロファイル (TOML) の例:
+  sheet = "機能一覧*"      # 読むシート（ワイルドカード可、省略時はすべて）
+  header_row = 3          # 見出し行の行番号（1始まり、省略時は先頭10行から探す）
+  operation_code = "001"  # 業務コードの列がない一覧の業務コード
+  [columns]               # 項目 = 見出しの文字列そのまま（複数なら配列）
+  code = "管理No."
+  name = "機能名（画面名）"
+項目: """ + "、".join(INVENTORY_HEADERS)
+
+
+@dataclass(frozen=True)
+class CustomProfile:
+    """Where a 現行機能一覧 keeps its columns when the synonyms miss them (a TOML file, see PROFILE_HINT)."""
+
+    columns: dict[str, tuple[str, ...]]
+    sheet: str | None = None
+    header_row: int | None = None
+    operation_code: str | None = None
+
+    def lookup(self) -> dict[str, str]:
+        return {**_LOOKUP, **{_norm_header(h): f for f, names in self.columns.items() for h in names}}
+
+
+def load_custom_profile(path: Path) -> CustomProfile:
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidInputError(f"マッピングプロファイル {path.name} を読めません: {exc}", PROFILE_HINT) from None
+    raw = data.get("columns", {})
+    unknown = sorted(set(raw) - set(INVENTORY_HEADERS)) + sorted(set(data) - {"columns", "sheet", "header_row",
+                                                                            "operation_code"})
+    if unknown or not isinstance(raw, dict):
+        raise InvalidInputError(f"マッピングプロファイル {path.name} に知らない項目があります: {'、'.join(unknown)}",
+                                PROFILE_HINT)
+    columns = {f: (v,) if isinstance(v, str) else tuple(str(x) for x in v) for f, v in raw.items()}
+    header_row = data.get("header_row")
+    if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
+        raise InvalidInputError(f"header_row は 1 以上の行番号です: {header_row!r}", PROFILE_HINT)
+    op = data.get("operation_code")
+    return CustomProfile(columns=columns, sheet=data.get("sheet"), header_row=header_row,
+                         operation_code=str(op).zfill(3) if op is not None else None)
+
+
+def read_custom_list(path: Path, *, operation_code: str | None = None,
+                     profile: CustomProfile | None = None) -> CustomListResult:
     """Every sheet (every row of a CSV) with a recognisable header; ``operation_code`` for lists that
-    have no 業務コード column."""
+    have no 業務コード column; ``profile`` where the header names are not among the synonyms."""
+    import fnmatch
+
     if not path.exists():
         raise InvalidInputError(f"{path} がありません。", "ファイル名を確かめてください。")
     result = CustomListResult(source_file=path.name)
+    operation_code = operation_code or (profile.operation_code if profile else None)
+    lookup = profile.lookup() if profile else _LOOKUP
+    header_row = profile.header_row if profile else None
     if path.suffix.lower() == ".csv":
-        _read_table(_csv_rows(path, result), None, operation_code, result)
+        _read_table(_csv_rows(path, result), None, operation_code, result, lookup, header_row)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         wb = open_workbook(path)
         try:
             for ws in wb.worksheets:
                 if ws.title in (META_SHEET, LIST_SHEET) or ws.sheet_state != "visible":
                     continue
-                _read_table(ws.iter_rows(values_only=True), ws.title, operation_code, result)
+                if profile and profile.sheet and not fnmatch.fnmatchcase(ws.title, profile.sheet):
+                    continue
+                _read_table(ws.iter_rows(values_only=True), ws.title, operation_code, result, lookup, header_row)
         finally:
             wb.close()
     else:
@@ -106,7 +159,8 @@ def read_custom_list(path: Path, *, operation_code: str | None = None) -> Custom
     if not result.records and not result.problems:
         result.problems.append(Problem(
             "現行機能の行が見つかりません（見出し行に「機能番号」と「機能名」が必要です）。",
-            f"見出しの例: {'、'.join(header_of(f) for f in COLUMNS)}"))
+            f"見出しの例: {'、'.join(header_of(f) for f in COLUMNS)}。見出しが違う一覧は --mapping で"
+            "マッピングプロファイルを指定してください。"))
     return result
 
 
@@ -127,12 +181,15 @@ def _csv_rows(path: Path, result: CustomListResult) -> Iterator[Sequence[Any]]:
     return iter(csv.reader(io.StringIO(text, newline="")))
 
 
-def _find_header(rows: Iterator[Sequence[Any]]) -> tuple[int, dict[int, str]] | None:
+def _find_header(rows: Iterator[Sequence[Any]], lookup: dict[str, str],
+                 header_row: int | None) -> tuple[int, dict[int, str]] | None:
     for n, cells in enumerate(rows, start=1):
-        found = {i: _LOOKUP[_norm_header(c)] for i, c in enumerate(cells) if _norm_header(c) in _LOOKUP}
+        if header_row is not None and n < header_row:
+            continue
+        found = {i: lookup[_norm_header(c)] for i, c in enumerate(cells) if _norm_header(c) in lookup}
         if all(f in found.values() for f in REQUIRED):
             return n, found
-        if n >= HEADER_SCAN_ROWS:
+        if n >= (header_row or HEADER_SCAN_ROWS):
             return None
     return None
 
@@ -146,9 +203,9 @@ def _cell(value: Any) -> str:
 
 
 def _read_table(rows: Iterator[Sequence[Any]], sheet: str | None, operation_code: str | None,
-                result: CustomListResult) -> None:
+                result: CustomListResult, lookup: dict[str, str] = _LOOKUP, header_row: int | None = None) -> None:
     it = iter(rows)
-    header = _find_header(it)
+    header = _find_header(it, lookup, header_row)
     if header is None:
         return
     head_row, columns = header

@@ -14,7 +14,7 @@ from fitgap.domain.custom import FunctionRecord
 from fitgap.domain.enums import Kubun
 from fitgap.domain.records import Problem
 from fitgap.errors import InvalidInputError
-from fitgap.importers.custom_list import read_custom_list
+from fitgap.importers.custom_list import load_custom_profile, read_custom_list
 from fitgap.services.custom import ENTITY, FunctionKey
 from fitgap.services.custom_systems import ensure_separate_system
 from fitgap.services.items import note_rule
@@ -201,9 +201,11 @@ def import_or_problems(*, db: Database, user: str, records: Sequence[FunctionRec
         return refused.result
 
 
-def import_file(*, db: Database, user: str, path: Path, operation_code: str | None = None) -> CustomImportResult:
+def import_file(*, db: Database, user: str, path: Path, operation_code: str | None = None,
+                mapping: Path | None = None) -> CustomImportResult:
     """Read a 現行機能一覧 (Excel or CSV) and store it, all or nothing; problems come back per row."""
-    read = read_custom_list(path, operation_code=operation_code)
+    profile = load_custom_profile(mapping) if mapping is not None else None
+    read = read_custom_list(path, operation_code=operation_code, profile=profile)
     if not read.ok:
         return CustomImportResult(problems=read.problems)
     return import_or_problems(db=db, user=user, records=read.records, rows=read.rows,

@@ -88,3 +88,32 @@ def test_disposition_synonyms():
     assert parse_label(CustomDisposition, "疎結合") == CustomDisposition.SEPARATE_SYSTEM
     assert parse_label(CustomDisposition, "ＥＵＣ") == CustomDisposition.EUC
     assert parse_label(CustomDisposition, "なんとなく") is None
+
+
+def test_a_mapping_profile_names_headers_the_synonyms_miss(tmp_path):
+    from fitgap.importers.custom_list import load_custom_profile
+
+    path = _xlsx(tmp_path / "vendor.xlsx", [
+        ["管理No.", "画面・帳票の名前", "分類"],  # a header row that only looks like one
+        ["表紙"],
+        ["管理No.", "画面・帳票の名前", "分類"],
+        ["K-1", "窓口混雑表示", "画面"],
+    ], title="機能一覧A")
+    assert not read_custom_list(path, operation_code="001").ok
+    profile_file = tmp_path / "a社.toml"
+    profile_file.write_text('sheet = "機能一覧*"\nheader_row = 3\noperation_code = "1"\n'
+                            '[columns]\ncode = "管理No."\nname = ["画面・帳票の名前", "名前"]\nkind = "分類"\n',
+                            encoding="utf-8")
+    r = read_custom_list(path, profile=load_custom_profile(profile_file))
+    assert r.ok and r.rows == [4]
+    assert (r.records[0].operation_code, r.records[0].code, r.records[0].kind) == ("001", "K-1", FunctionKind.SCREEN)
+
+
+def test_a_bad_profile_says_what_it_may_hold(tmp_path):
+    from fitgap.importers.custom_list import load_custom_profile
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[columns]\nnumber = "No"\n', encoding="utf-8")
+    with pytest.raises(InvalidInputError, match="number") as exc:
+        load_custom_profile(bad)
+    assert "header_row" in (exc.value.hint or "")
