@@ -65,6 +65,8 @@ def import_functions(*, db: Database, user: str, records: Sequence[FunctionRecor
         wanted = sorted({_req_key(rec, k, rid) for rec in records for k, rid in rec.mapped})
         reqs = {(r.operation_code, str(r.kind), r.req_id): r for r in items.rows_for_keys(session=session, keys=wanted)}
         existing = custom.functions_by_code(session=session, keys=[(r.operation_code, r.code) for r in records])
+        old_maps = custom.mappings(session=session, function_ids=[f.id for f in existing.values()])
+        kept = {k: set(old_maps.get(f.id, [])) for k, f in existing.items()}  # may name removed requirements
         seen: dict[tuple[str, str], int | None] = {}
         for rec, row in zip(records, row_of, strict=True):
             if (rec.operation_code, rec.code) in seen:
@@ -74,7 +76,7 @@ def import_functions(*, db: Database, user: str, records: Sequence[FunctionRecor
                     "機能番号を業務ごとに一意にしてください。", row=row, column="機能番号"))
             seen[(rec.operation_code, rec.code)] = row
             _check(rec, row, ops=ops, sys_ids=sys_ids, reqs=reqs, required=required, decisions=decisions,
-                   problems=result.problems)
+                   problems=result.problems, kept=kept.get((rec.operation_code, rec.code), set()))
         if result.problems:
             raise _Refused(result)
         now = datetime.now(UTC)
@@ -161,7 +163,7 @@ def _event(at: datetime, user: str, batch: str, key: FunctionKey, field_name: st
 
 
 def _check(rec: FunctionRecord, row: int | None, *, ops: set[str], sys_ids: dict[str, int], reqs: dict[Any, Any],
-           required: Any, decisions: bool, problems: list[Problem]) -> None:
+           required: Any, decisions: bool, problems: list[Problem], kept: set[Any]) -> None:
     def bad(message: str, hint: str = "", column: str | None = None) -> None:
         problems.append(Problem(f"{rec.code}: {message}", hint, row=row, column=column))
 
@@ -175,6 +177,8 @@ def _check(rec: FunctionRecord, row: int | None, *, ops: set[str], sys_ids: dict
     kubuns = []
     for kind, rid in rec.mapped:
         k = _req_key(rec, kind, rid)
+        if k not in reqs and k in kept:
+            continue  # already mapped, its requirement gone from the current version: kept as it was
         if k not in reqs:
             bad(f"要件 {k[1]} {k[2]}（業務 {k[0]}）は現行の版にありません", "種別（機能/帳票）と ID を確かめてください。", "対応要件")
         else:

@@ -176,3 +176,21 @@ def test_import_refuses_the_whole_list_on_one_bad_row(inventory):
     assert not r.ok and [p.row for p in r.problems] == [3, 4]
     assert "理由" in r.problems[0].message and "999" in r.problems[1].message
     assert custom.list_functions(db=inventory) == before
+
+
+def test_a_round_trip_keeps_a_mapping_whose_requirement_left_the_current_version(inventory, tmp_path):
+    import sqlalchemy as sa
+
+    from fitgap.domain.models import Requirement
+    from fitgap.services.custom_export import export_inventory
+    from fitgap.services.custom_import import import_file
+
+    custom.map_functions(db=inventory, user="t", keys=[F1], add=[MUST])
+    with inventory.write() as s:  # as after a new spec version without this requirement
+        req = Requirement.__table__  # type: ignore[attr-defined]
+        s.execute(sa.update(req).where(req.c.req_id == MUST.req_id).values(current=False))
+    assert row(inventory, F1).mapped[0].kubun is None  # shown as 現行の版になし
+    out = export_inventory(db=inventory, user="t", exports_dir=tmp_path)
+    r = import_file(db=inventory, user="t", path=out.path)
+    assert r.ok and len(r.unchanged) == 3
+    assert [m.key for m in row(inventory, F1).mapped] == [MUST]
