@@ -334,10 +334,10 @@ def _apply(session: Session, *, user: str, action: str, targets: Mapping[Functio
     fns = {k: found[_fk(k)] for k in targets}
     maps = custom.mappings(session=session, function_ids=[f.id for f in fns.values()])
     wanted_keys = {k for t in targets.values() for k in t.get("mapped", ())}
-    reqs = custom.current_requirements(session=session)
-    if wanted_keys - set(reqs):
-        reqs.update({(r.operation_code, str(r.kind), r.req_id): r
-                     for r in items.rows_for_keys(session=session, keys=sorted(wanted_keys - set(reqs)))})
+    have_keys = {k for ks in maps.values() for k in ks}
+    # only the requirements these functions name (current version), not every mapped one
+    reqs = {(r.operation_code, str(r.kind), r.req_id): r
+            for r in items.rows_for_keys(session=session, keys=sorted(wanted_keys | have_keys))}
     if enforce_rules:
         unknown = sorted(wanted_keys - set(reqs))
         if unknown:
