@@ -178,13 +178,27 @@ def keys_where(*, session: Session, where: list[Any]) -> list[tuple[str, str]]:
 
 
 def summary(*, session: Session, operation_code: str | None) -> dict[str, int]:
-    """How many functions are in each state (for the screen's summary line), in one query."""
+    """How many functions are in each state (for the screen's summary line), in one query: the mappings
+    are counted once per function (two grouped subqueries) rather than probed per state."""
+    mapped = sa.select(MAP.c.function_id, sa.func.count().label("n")).group_by(MAP.c.function_id).subquery()
+    joined = MAP.join(REQ, sa.and_(REQ.c.operation_code == MAP.c.operation_code, REQ.c.kind == MAP.c.kind,
+                                   REQ.c.req_id == MAP.c.req_id))
+    forbidden = (sa.select(MAP.c.function_id, sa.func.count().label("n")).select_from(joined)
+                 .where(REQ.c.current == sa.true(), REQ.c.kubun == FORBIDDEN).group_by(MAP.c.function_id).subquery())
+    is_mapped, is_reverse = mapped.c.n.is_not(None), forbidden.c.n.is_not(None)
+    is_outside = sa.and_(FN.c.outside_spec == sa.true(), mapped.c.n.is_(None))
+    no_decision = sa.or_(FN.c.disposition.is_(None), FN.c.disposition == UNDECIDED)
+
     def n(cond: Any) -> Any:
         return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
 
-    stmt = sa.select(sa.func.count().label("total"), n(_mapped()).label("in_spec"), n(_outside()).label("outside"),
-                     n(_reverse()).label("reverse"), n(_undecided()).label("undecided"),
-                     n(_unchecked()).label("unchecked"), n(FN.c.demo == sa.true()).label("demo")).select_from(FN)
+    stmt = (sa.select(sa.func.count().label("total"), n(is_mapped).label("in_spec"), n(is_outside).label("outside"),
+                      n(is_reverse).label("reverse"),
+                      n(sa.and_(sa.or_(is_outside, is_reverse), no_decision)).label("undecided"),
+                      n(sa.and_(FN.c.outside_spec == sa.false(), mapped.c.n.is_(None))).label("unchecked"),
+                      n(FN.c.demo == sa.true()).label("demo"))
+            .select_from(FN.outerjoin(mapped, mapped.c.function_id == FN.c.id)
+                         .outerjoin(forbidden, forbidden.c.function_id == FN.c.id)))
     if operation_code:
         stmt = stmt.where(FN.c.operation_code == operation_code)
     row = session.execute(stmt).one()
