@@ -94,6 +94,8 @@ async def test_outside_and_a_disposition_that_needs_a_reason(db: Database, make_
         await pilot.press("down", "o")
         await pilot.pause()
         assert _row(db, F2).coverage == Coverage.OUTSIDE
+        text = screen_text(app)  # the counts follow the change made in place
+        assert "標準外 1" in text and "方針未決定 1" in text and "未確認 2" in text
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceModal)
@@ -110,6 +112,7 @@ async def test_outside_and_a_disposition_that_needs_a_reason(db: Database, make_
         await pilot.pause()
         row = _row(db, F2)
         assert (row.disposition, row.note) == (CustomDisposition.EUC, "集計は EUC で")
+        assert "方針未決定 0" in screen_text(app) and "EUC" in screen_text(app)
 
 
 async def test_bulk_filter_undo_and_redo(db: Database, make_app) -> None:

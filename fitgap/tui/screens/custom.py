@@ -30,6 +30,15 @@ from fitgap.tui.widgets.page_cache import ListSource
 from fitgap.tui.widgets.pickers import ChoiceModal
 from fitgap.tui.widgets.virtual_table import Cell, VirtualTable
 
+IN_PLACE_LIMIT = 200  # more changed rows than this: read the list again
+
+
+def _contribution(row: FunctionRow) -> dict[str, int]:
+    """What one function adds to each count of the summary line (the same rules as custom.summary)."""
+    return {"total": 1, "in_spec": row.coverage == Coverage.IN_SPEC, "outside": row.coverage == Coverage.OUTSIDE,
+            "reverse": row.reverse_gap, "undecided": row.undecided, "unchecked": row.coverage == Coverage.UNCHECKED,
+            "demo": row.demo}
+
 
 class FunctionSource:
     """Rows of the table, read a page at a time; the database filters (as for the requirement list)."""
@@ -58,6 +67,7 @@ class CustomScreen(WorkbenchScreen):
         self.operation_code = operation_code
         self.filter_index = 0
         self.shown = 0
+        self.totals: dict[str, int] = {}
         self.selected: set[FunctionKey] = set()
         self.undo_stack: list[tuple[str, str]] = []  # (label, batch)
         self.redo_stack: list[tuple[str, str]] = []
@@ -87,11 +97,17 @@ class CustomScreen(WorkbenchScreen):
     # ---- data ---------------------------------------------------------------------------------
 
     def load(self) -> None:
+        """Read everything again: the table (count and pages) and the summary counts."""
         ws = self.workspace
         table = self.query_one("#functions", VirtualTable)
         table.set_source(FunctionSource(db=ws.db, flt=self.flt), keep_cursor=True)
         self.shown = table.row_count
-        totals = custom.summary(db=ws.db, operation_code=self.operation_code)
+        self.totals = custom.summary(db=ws.db, operation_code=self.operation_code)
+        self.show_summary()
+        self.show_detail()
+
+    def show_summary(self) -> None:
+        ws, totals = self.workspace, self.totals
         scope = ws.names.get(self.operation_code, self.operation_code) if self.operation_code else "全業務"
         self.query_one("#custom-title", Static).update(
             f"[b]独自機能（現行機能の棚卸し）[/b]　{escape(scope)}　利用者 {escape(ws.user)}"
@@ -103,6 +119,31 @@ class CustomScreen(WorkbenchScreen):
             f"　未確認 {totals['unchecked']}　表示: {escape(FILTERS[self.filter_index][0])} {self.shown}件"
             + (f"　選択 {len(self.selected)}件" if self.selected else "")
         )
+
+    def after_change(self, result: CustomUpdateResult) -> None:
+        """Without a filter rows cannot leave the list: put the changed ones in place and adjust the counts
+        by what they were and are (as the requirement list does); otherwise read everything again."""
+        touched = [*result.changed, *(c.key for c in result.conflicts)]
+        table = self.query_one("#functions", VirtualTable)
+        cached = {r.key: r for r in table.cache.cached_rows()}
+        if self.filter_index != 0 or len(touched) > IN_PLACE_LIMIT or any(k not in cached for k in touched):
+            self.load()
+            return
+        fresh: dict[FunctionKey, FunctionRow] = {}
+        for key in touched:
+            try:
+                fresh[key] = custom.get_function(db=self.workspace.db, key=key).row
+            except FitGapError:
+                self.load()
+                return
+        for key, row in fresh.items():
+            for name, n in _contribution(cached[key]).items():
+                self.totals[name] -= n
+            for name, n in _contribution(row).items():
+                self.totals[name] += n
+        table.cache.replace(fresh, key=lambda r: r.key)
+        table.refresh()
+        self.show_summary()
         self.show_detail()
 
     def current(self) -> FunctionRow | None:
@@ -153,7 +194,7 @@ class CustomScreen(WorkbenchScreen):
             self.undo_stack.append((label, result.batch))
             self.redo_stack.clear()
         self._report(label, result)
-        self.load()
+        self.after_change(result)
         return result
 
     def _report(self, label: str, r: CustomUpdateResult) -> None:
@@ -286,7 +327,7 @@ class CustomScreen(WorkbenchScreen):
         self._summary_selected()
 
     def _summary_selected(self) -> None:
-        self.load()
+        self.show_summary()
 
     def action_undo(self) -> None:
         if not self.undo_stack:
@@ -300,7 +341,7 @@ class CustomScreen(WorkbenchScreen):
             return
         self.redo_stack.append((label, batch))
         self._report(f"元に戻しました（{label}）", result)
-        self.load()
+        self.after_change(result)
 
     def action_redo(self) -> None:
         if not self.redo_stack:
@@ -315,7 +356,7 @@ class CustomScreen(WorkbenchScreen):
         if result.batch:
             self.undo_stack.append((label, result.batch))
         self._report(f"やり直しました（{label}）", result)
-        self.load()
+        self.after_change(result)
 
     def action_reload(self) -> None:
         self.load()
