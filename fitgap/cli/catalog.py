@@ -9,6 +9,7 @@ from fitgap.cli.context import Context
 from fitgap.cli.table import render_table
 from fitgap.domain.calendar import days_left_label, format_date
 from fitgap.services import catalog, demo, status
+from fitgap.services.custom_demo import generate_demo_inventory
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -69,17 +70,24 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print("※ デモデータ（架空の要件）を含みます。")
     rows = []
     shown = [o for o in ov.operations if args.all or not o.cross_cutting]
+    inventory = ov.total("custom_functions") > 0  # 独自機能 columns only once there is an inventory
     for o in shown:
         rows.append([
             o.code, o.name + (" [デモ]" if o.demo else ""), o.version_label or "—", o.requirements,
             f"{o.reviewed_pct:.0f}%" if o.requirements else "—", o.must_gaps, o.option_gaps, o.reverse_gaps,
-            o.option_undecided, o.needs_review, o.deadline.isoformat(), days_left_label(o.deadline, ov.today),
+            o.option_undecided, o.needs_review,
+            *([o.custom_functions, o.custom_undecided] if inventory else []),
+            o.deadline.isoformat(), days_left_label(o.deadline, ov.today),
         ])
     ctx.print(render_table(
-        ["コード", "業務", "版", "要件", "確認率", "要対応", "OPギャップ", "要廃止", "要判断", "要再確認", "期限", "残り"],
-        rows, right=[3, 4, 5, 6, 7, 8, 9],
+        ["コード", "業務", "版", "要件", "確認率", "要対応", "OPギャップ", "要廃止", "要判断", "要再確認",
+         *(["独自機能", "独自未決"] if inventory else []), "期限", "残り"],
+        rows, right=[3, 4, 5, 6, 7, 8, 9, *([10, 11] if inventory else [])],
     ))
     ctx.print("要対応 = 実装必須のギャップ、要廃止 = 実装不可に適合（逆ギャップ）、要判断 = 標準オプションの採否未決定、OPギャップ = 標準オプションのギャップ")
+    if inventory:
+        ctx.print(f"独自機能 = 現行機能の棚卸し件数、独自未決 = 標準外・要廃止で対応方針が未決定（{ov.total('custom_undecided')} 件、"
+                  "fitgap custom list --undecided）")
     empty = [o for o in shown if o.requirements == 0]
     if empty:
         ctx.print(f"要件一覧がまだない業務: {len(empty)} 業務。公式の機能・帳票要件（Excel）を "
@@ -92,7 +100,8 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     result = demo.generate_demo(db=ctx.database(create=True), total=args.requirements, seed=seed,
                                 user=ctx.config.user,
                                 progress=lambda d, t: ctx.progress(d, t, "デモデータ作成"))
+    functions = generate_demo_inventory(db=ctx.database(), user=ctx.config.user, seed=seed)
     ctx.print(f"デモデータを作成しました: 要件 {result.requirements} 件（{result.operations} 業務）、"
-              f"確認結果 {result.assessments} 件、seed={result.seed}")
+              f"確認結果 {result.assessments} 件、独自機能（現行機能）{functions} 件、seed={result.seed}")
     ctx.print("※ デモデータは架空のものです。画面や出力には「デモ」と表示されます。")
     return 0

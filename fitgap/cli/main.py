@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "fitgap.cli.maintenance",
     "fitgap.cli.reports",
     "fitgap.cli.vendors",
+    "fitgap.cli.custom",
     "fitgap.cli.tui",
 ]
 

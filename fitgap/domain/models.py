@@ -16,6 +16,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from fitgap.domain.custom import CustomDisposition, FunctionKind, LegalBasis
 from fitgap.domain.enums import (
     ChangeStatus,
     DeadlineKind,
@@ -323,3 +324,45 @@ class VendorAnswer(SQLModel, table=True):
     text_hash: str | None = None  # of the requirement text the vendor answered
     received_at: datetime
     superseded: bool = False
+
+
+# ---- 独自機能: the current system's functions outside the spec ------------------------------------
+
+
+class CurrentFunction(SQLModel, table=True):
+    """One function (screen, form, batch job, interface) of the current system, from its 現行機能一覧.
+
+    Keyed by (operation_code, code), ``code`` being the number in the municipality's own list."""
+
+    __tablename__ = "current_function"
+    __table_args__ = (sa.UniqueConstraint("operation_code", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    operation_code: str = Field(foreign_key="operation.code", index=True)
+    code: str = Field(max_length=64)
+    name: str
+    kind: FunctionKind = Field(sa_type=_enum(FunctionKind), default=FunctionKind.FUNCTION)
+    description: str = ""
+    department: str = ""  # 利用課
+    frequency: str = ""  # 利用頻度 (毎日, 月次, 年1回 …)
+    basis: LegalBasis | None = Field(sa_type=_enum(LegalBasis), default=None)
+    basis_detail: str = ""  # e.g. the name of the 条例
+    yearly_cost_kyen: float | None = None
+    system_id: int | None = Field(default=None, foreign_key="system.id")  # the current system it belongs to
+    outside_spec: bool = False  # marked as not in the spec (標準外)
+    disposition: CustomDisposition | None = Field(sa_type=_enum(CustomDisposition), default=None)
+    note: str = ""  # the reason for the disposition
+    target_system_id: int | None = Field(default=None, foreign_key="system.id")  # 独自施策システム it moves to
+    updated_by: str | None = None
+    updated_at: datetime | None = None
+    revision: int = 0
+    demo: bool = False
+
+
+class CurrentFunctionMapping(SQLModel, table=True):
+    """A requirement that covers a current function, by (operation, kind, ID): it outlives versions."""
+
+    __tablename__ = "current_function_mapping"
+    function_id: int = Field(foreign_key="current_function.id", primary_key=True)
+    operation_code: str = Field(foreign_key="operation.code", primary_key=True, max_length=3)
+    kind: RequirementKind = Field(sa_type=_enum(RequirementKind), primary_key=True)
+    req_id: str = Field(primary_key=True, max_length=64)

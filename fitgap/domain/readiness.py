@@ -58,6 +58,8 @@ class OperationFacts:
     migrated: bool = False  # every system of the operation has cut over
     providers_late: int = 0  # providers cutting over after this operation's deadline
     consumer_first: int = 0  # own systems planned before a provider, without an interim interface
+    custom_undecided: int = 0  # 独自機能 outside the spec (or 要廃止) without a disposition (or 要検討)
+    custom_unchecked: int = 0  # 独自機能 not yet compared with the spec
 
     @property
     def reviewed_pct(self) -> float:
@@ -115,6 +117,12 @@ RULES: tuple[Rule, ...] = (
          lambda f: _open(f) and f.cutover is None),
     Rule("R15", Verdict.AMBER, "暫定連携なしで、データの提供元より先に移行する予定になっている（日程の矛盾）",
          lambda f: _open(f) and f.consumer_first > 0),
+    Rule("R16", Verdict.RED, f"期限まで{PRESSING_DAYS}日以内で、対応方針の決まっていない独自機能（標準外・要廃止の現行機能）がある",
+         lambda f: _pressing(f) and f.custom_undecided > 0),
+    Rule("R17", Verdict.AMBER, "対応方針の決まっていない独自機能（標準外・要廃止の現行機能）がある",
+         lambda f: _open(f) and f.custom_undecided > 0),
+    Rule("R18", Verdict.AMBER, "標準仕様書と照合していない現行機能がある（独自機能の棚卸しが途中）",
+         lambda f: _open(f) and f.custom_unchecked > 0),
 )
 
 

@@ -119,7 +119,7 @@ class Workbook:
 
     def __init__(self, path: Path) -> None:
         # python-calamine is loaded only where a workbook is read
-        from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
+        from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
         self.path = path
         try:
@@ -132,8 +132,13 @@ class Workbook:
             ) from None
         self.sheetnames: list[str] = [m.name for m in meta]
         self._tables = {m.name for m in meta if m.typ == SheetTypeEnum.WorkSheet}
+        self._visible = {m.name for m in meta if m.visible == SheetVisibleEnum.Visible}
         self._sheets: dict[str, Any] = {}
         self._parts: dict[str, str] | None = None
+
+    def is_visible(self, name: str) -> bool:
+        """Shown to the user (not hidden or very hidden)."""
+        return name in self._visible
 
     def is_table(self, name: str) -> bool:
         """A worksheet with cells (not a chart sheet, dialog or macro sheet)."""

@@ -198,6 +198,35 @@ class SpecVersionLine:
 
 
 @dataclass(frozen=True)
+class CustomFigures:
+    """独自機能 of one operation: the current functions and how far their decisions are."""
+
+    operation_code: str
+    operation: str
+    functions: int
+    in_spec: int
+    outside: int
+    reverse: int  # matching a 実装不可 requirement (要廃止)
+    undecided: int  # 標準外・要廃止 without a disposition (or 要検討): counts against readiness
+    unchecked: int  # not yet compared with the spec
+    by_disposition: dict[str, int]
+
+
+@dataclass(frozen=True)
+class CustomLine:
+    """An undecided current function, as the report lists it."""
+
+    operation_code: str
+    operation: str
+    code: str
+    name: str
+    kind: str
+    verdict: str
+    department: str
+    yearly_cost_kyen: float | None
+
+
+@dataclass(frozen=True)
 class Totals:
     operations: int
     requirements: int
@@ -243,6 +272,8 @@ class ReadinessReport:
     notes: list[str] = field(default_factory=list)  # what has no data yet, in words
     change_progress: list[ChangeProgress] = field(default_factory=list)  # per system, late ones first
     changes: list[ChangeLine] = field(default_factory=list)  # every 改修 item, late first
+    custom: list[CustomFigures] = field(default_factory=list)  # 独自機能 per operation (empty: no inventory)
+    custom_open: list[CustomLine] = field(default_factory=list)  # undecided current functions
 
     @property
     def title(self) -> str:

@@ -241,6 +241,24 @@ def _answers_sheet(wb: Workbook, report: ReadinessReport) -> None:
                  empty, wrap=(1, 3, 5, 11), codes=(0, 2))
 
 
+def _custom_sheet(wb: Workbook, report: ReadinessReport) -> None:
+    """独自機能: per operation, then every function still waiting for a decision."""
+    ws: WriteOnlyWorksheet = wb.create_sheet("独自機能")
+    set_widths(ws, [10, 18, 12, 30, 10, 14, 14, 14, 40])
+    header_row(ws, ["業務コード", "業務", "現行機能", "標準内", "標準外", "要廃止", "方針未決定", "未照合", "対応方針の内訳"])
+    for f in report.custom:
+        ws.append([f.operation_code, f.operation, f.functions, f.in_spec, f.outside, f.reverse, f.undecided, f.unchecked,
+                   cell(ws, "、".join(f"{d} {n}" for d, n in f.by_disposition.items()) or "—")])
+    ws.append([])
+    ws.append([cell(ws, f"対応方針の決まっていない独自機能（{len(report.custom_open)}件）", font=BOLD)])
+    header_row(ws, ["業務コード", "業務", "機能番号", "機能名", "種別", "判定", "利用課", "年間費用（千円）"])
+    for ln in report.custom_open:
+        ws.append([ln.operation_code, ln.operation, cell(ws, ln.code), cell(ws, ln.name, alignment=WRAP), ln.kind,
+                   ln.verdict, cell(ws, ln.department), ln.yearly_cost_kyen])
+    if not report.custom_open:
+        ws.append(["ありません。"])
+
+
 def _metadata_sheet(wb: Workbook, report: ReadinessReport) -> None:
     ws: WriteOnlyWorksheet = wb.create_sheet("メタデータ")
     widths = [22, 40, 14, 20, 30, 8, 8]
@@ -277,5 +295,7 @@ def write_readiness_xlsx(report: ReadinessReport, path: Path) -> Path:
     write_changes_sheet(wb, report)
     _blocking_sheet(wb, report)
     _answers_sheet(wb, report)
+    if report.custom:
+        _custom_sheet(wb, report)
     _metadata_sheet(wb, report)
     return write_atomically(path, lambda tmp: wb.save(tmp))

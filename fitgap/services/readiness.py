@@ -19,6 +19,8 @@ from fitgap.reports.readiness_model import (
     AnswerLine,
     BlockingItem,
     BlockingKind,
+    CustomFigures,
+    CustomLine,
     OperationReadiness,
     ReadinessReport,
     SpecVersionLine,
@@ -26,8 +28,8 @@ from fitgap.reports.readiness_model import (
     VendorFigures,
     fiscal_months,
 )
+from fitgap.services import custom, status
 from fitgap.services import schedule as schedule_service
-from fitgap.services import status
 from fitgap.services.choices import REPORT_FORMATS
 from fitgap.services.readiness_changes import change_blocking, change_lines, change_progress
 from fitgap.services.readiness_schedule import OperationSchedule, operation_schedules, schedule_rows
@@ -40,6 +42,26 @@ MAX_FISCAL_YEARS = 12  # fiscal years at most on the schedule
 MAX_FISCAL_YEARS_BACK = 1  # before today's (older dates of systems cut over long ago are marked ◀)
 Progress = Callable[[int, int, str], None]
 UNSET_DISPOSITION = "未設定"
+
+
+def _custom_section(db: Database, summaries: list[status.OperationSummary]) -> tuple[list[CustomFigures], list[CustomLine]]:
+    """独自機能 per operation and the undecided functions (empty when there is no inventory)."""
+    by_op = custom.counts_by_operation(db=db)
+    figures = [
+        CustomFigures(operation_code=s.code, operation=s.name, functions=c.total, in_spec=c.in_spec, outside=c.outside,
+                      reverse=c.reverse_gap, undecided=c.undecided, unchecked=c.unchecked,
+                      by_disposition=dict(sorted(c.by_disposition.items())))
+        for s in summaries if (c := by_op.get(s.code)) is not None
+    ]
+    names = {s.code: s.name for s in summaries}
+    lines = [
+        CustomLine(operation_code=r.key.operation_code, operation=names[r.key.operation_code], code=r.key.code,
+                   name=r.name, kind=r.kind.value, verdict=r.verdict, department=r.department,
+                   yearly_cost_kyen=r.yearly_cost_kyen)
+        for r in custom.list_functions(db=db, flt=custom.FunctionFilter(undecided=True))
+        if r.key.operation_code in names
+    ] if figures else []
+    return figures, lines
 
 
 def build_report(*, db: Database, today: date, now: datetime | None = None) -> ReadinessReport:
@@ -97,6 +119,7 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
             vendor_late=vendor.after_deadline_late if vendor else 0,
             has_systems=bool(sched.systems), cutover=sched.cutover, migrated=sched.migrated,
             providers_late=sched.providers_late, consumer_first=sched.consumer_first,
+            custom_undecided=s.custom_undecided, custom_unchecked=s.custom_unchecked,
         )
         judgement = judge(op_facts)
         operations.append(OperationReadiness(
@@ -122,6 +145,7 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
     first = max(min([today, *dates]), date(fiscal_year(today) - MAX_FISCAL_YEARS_BACK, 4, 1))
     last = max([FY2025_END, today, *dates])
     last = min(last, date(fiscal_year(first) + MAX_FISCAL_YEARS, 3, 31))
+    custom_figures, custom_open = _custom_section(db, summaries)
     report = ReadinessReport(
         municipality=overview.municipality,
         today=today,
@@ -135,6 +159,8 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
         blocking=blocking,
         schedule=rows,
         months=fiscal_months(first, last),
+        custom=custom_figures,
+        custom_open=custom_open,
         answers=sorted(lines, key=lambda ln: (order.get(ln.operation_code, 999), ln.req_id, ln.vendor)),
         spec_versions=[
             SpecVersionLine(operation=names.get(code, code), label=v.label, published_on=v.published_on,

@@ -8,6 +8,7 @@ from datetime import date
 from fitgap.domain.calendar import days_left
 from fitgap.domain.enums import DeadlineKind, Kubun, Severity, Status
 from fitgap.domain.rules import severity
+from fitgap.services import custom
 from fitgap.storage import operations, overview, specs
 from fitgap.storage.db import Database
 
@@ -35,6 +36,11 @@ class OperationSummary:
     reverse_gaps: int = 0  # 要廃止: 実装不可 × 適合
     option_undecided: int = 0  # 要判断
     needs_review: int = 0  # 要再確認
+    custom_functions: int = 0  # 独自機能: current functions in the inventory
+    custom_outside: int = 0  # 標準外
+    custom_reverse: int = 0  # matching a 実装不可 requirement (要廃止)
+    custom_undecided: int = 0  # 標準外・要廃止 without a disposition (or 要検討)
+    custom_unchecked: int = 0  # not yet compared with the spec
 
     @property
     def reviewed_pct(self) -> float:
@@ -61,6 +67,7 @@ def get_overview(*, db: Database, today: date) -> Overview:
         muni = operations.get_municipality(session=session)
         versions = specs.current_versions(session=session)
         counts = overview.count_by_class_and_status(session=session)
+        inventory = custom.counts_in(session)
     summaries: dict[str, OperationSummary] = {}
     for op in ops:
         v = versions.get(op.code)
@@ -95,5 +102,10 @@ def get_overview(*, db: Database, today: date) -> Overview:
             s.option_undecided += n
         if row.needs_review:
             s.needs_review += n
+    for code, c in inventory.items():
+        s = summaries.get(code)
+        if s is not None:
+            s.custom_functions, s.custom_outside, s.custom_reverse = c.total, c.outside, c.reverse_gap
+            s.custom_undecided, s.custom_unchecked = c.undecided, c.unchecked
     label = f"{muni.prefecture} {muni.name}" if muni else None
     return Overview(municipality=label, today=today, operations=sorted(summaries.values(), key=lambda s: s.order))

@@ -73,3 +73,18 @@ def count_events(*, session: Session) -> int:
 def last_event_id(*, session: Session) -> int:
     """The id of the newest audit event (0 when none): it moves with every audited change by anyone."""
     return int(session.exec(select(sa.func.max(AuditEvent.id))).one() or 0)
+
+
+def batch_events(*, session: Session, batch: str) -> list[AuditEvent]:
+    return list(session.exec(select(AuditEvent).where(AuditEvent.batch == batch).order_by(col(AuditEvent.id))))
+
+
+def last_batch(*, session: Session, user: str, entity: str, actions: Sequence[str]) -> str | None:
+    """The batch of the user's latest event on ``entity`` whose action is one of ``actions``."""
+    stmt = (
+        select(AuditEvent.batch)
+        .where(AuditEvent.user == user, AuditEvent.entity == entity, col(AuditEvent.action).in_(list(actions)))
+        .order_by(col(AuditEvent.id).desc())
+        .limit(1)
+    )
+    return session.exec(stmt).first()

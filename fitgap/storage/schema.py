@@ -10,6 +10,8 @@ Version history
      files each version was read from (see requirement_kind_step).
   5  the 改修 items of data links (interface_change), see schema_changes.
   6  a character index beside the trigram one for one- and two-character searches (SQLite; see char_index).
+  7  the inventory of the current system's functions (独自機能) and their mapping to requirements
+     (see custom_step).
 
 A step is an explicit function from version N to N+1, run inside the same transaction as the version
 bump, so an interrupted upgrade leaves the database at version N.
@@ -29,11 +31,12 @@ from fitgap import __version__
 from fitgap.domain import models as m
 from fitgap.errors import DatabaseError
 from fitgap.storage import char_index, search_index
+from fitgap.storage.custom_step import step_6_to_7 as add_custom_functions
 from fitgap.storage.db import Database, connect, sqlite_path
 from fitgap.storage.requirement_kind_step import step_3_to_4
 from fitgap.storage.schema_changes import add_interface_changes
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 META_TABLE = "fitgap_meta"
 
 V1_TABLES = [
@@ -81,6 +84,7 @@ MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
     3: step_3_to_4,
     4: add_interface_changes,
     5: _step_5_to_6,
+    6: add_custom_functions,
 }
 
 

@@ -58,6 +58,8 @@ SCREEN_REGISTRY: tuple[ScreenEntry, ...] = (
     ScreenEntry("operations", "業務一覧", OperationsScreen, "20業務の進み具合（ホーム）"),
     ScreenEntry("systems", "システムと移行計画", lazy_screen("fitgap.tui.screens.systems", "SystemsScreen"),
                 "システムの依存関係、移行の波、日程の矛盾、期限リスク、年度タイムライン"),
+    ScreenEntry("custom", "独自機能", lazy_screen("fitgap.tui.screens.custom", "CustomScreen"),
+                "標準仕様書にない現行機能の棚卸し: 要件への対応付け、標準外、対応方針と理由"),
 )
 
 

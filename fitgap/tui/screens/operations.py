@@ -40,6 +40,9 @@ COLUMNS = (
     Column("demo", "デモ", 4, drop_order=1),
 )
 
+CUSTOM_COLUMN = Column("custom", "独自未決", 8, "right", drop_order=4)  # shown once there is an inventory
+CUSTOM_LEGEND = "　独自未決 = 標準仕様書にない現行機能（独自機能）で対応方針が未決定"
+
 LEGEND = ("うち必須 = 実装必須機能のギャップ（移行までに解消が必要）　要廃止 = 逆ギャップ（実装不可機能に当たる現行機能）　"
           "要判断 = 標準オプション機能で採否が未決定　要再確認 = 仕様書の改版で変わった要件")
 
@@ -69,6 +72,7 @@ def format_operation(s: OperationSummary, today_overdue: tuple[str, str]) -> Seq
         s.deadline.isoformat(),
         today_overdue,
         ("デモ", "warn") if s.demo else "",
+        _n(s.custom_undecided, "warn"),
     )
 
 
@@ -127,6 +131,8 @@ class OperationsScreen(WorkbenchScreen):
         ws.short_names = {o.code: o.short_name for o in ov.operations}
         rows = [o for o in ov.operations if not o.cross_cutting or o.requirements]
         table = self.query_one("#operations", VirtualTable)
+        inventory = ov.total("custom_functions") > 0
+        table.set_columns([*COLUMNS, CUSTOM_COLUMN] if inventory else COLUMNS)
         table.set_source(ListSource(rows), keep_cursor=True)
         who = ov.municipality or "団体未設定（fitgap init --municipality で設定）"
         demo = "[b $text-warning]【デモデータ】[/]　" if ov.demo else ""
@@ -139,7 +145,10 @@ class OperationsScreen(WorkbenchScreen):
             f"全体　要件 {count(total)}件　確認済 {pct:.1f}%　ギャップ {count(ov.total('gap'))}"
             f"（うち必須 [b $text-error]{count(ov.total('must_gaps'))}[/]）　要廃止 {count(ov.total('reverse_gaps'))}"
             f"　要判断 {count(ov.total('option_undecided'))}　要再確認 {count(ov.total('needs_review'))}"
+            + (f"　独自機能 {count(ov.total('custom_functions'))}件（未決定 {count(ov.total('custom_undecided'))}）"
+               if inventory else "")
         )
+        self.query_one("#ops-legend", Static).update(LEGEND + (CUSTOM_LEGEND if inventory else ""))
 
     def data_changed(self) -> None:
         self.load()

@@ -156,6 +156,13 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     def current_row(self) -> T | None:
         return self.cache.get(self.cursor)
 
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Show other columns (e.g. one that only matters once there is data for it)."""
+        if list(columns) != self.columns:
+            self.columns = list(columns)
+            self._layout_width = -1
+            self.refresh()
+
     def set_source(self, source: RowSource[T], *, keep_cursor: bool = False) -> None:
         self.cache.replace_source(source)
         self._after_reload(keep_cursor=keep_cursor)

@@ -1,0 +1,208 @@
+"""Commands: custom list/show/import/export/map/set/undo — the current system's functions (独自機能)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from fitgap.cli.context import Context
+from fitgap.cli.table import render_table
+from fitgap.domain.custom import Coverage, CustomDisposition
+from fitgap.errors import InvalidInputError
+from fitgap.services import custom
+from fitgap.services.custom import UNSET, CustomUpdateResult, FunctionFilter, FunctionKey
+from fitgap.services.custom_export import export_inventory
+from fitgap.services.custom_import import import_file
+from fitgap.services.items import ItemKey
+
+DISPOSITIONS = [d.value for d in CustomDisposition]
+COVERAGES = [c.value for c in Coverage]
+MAX_SHOWN = 20
+FIELD_LABELS = {"outside_spec": "標準外", "mapped": "対応要件", "disposition": "対応方針", "note": "理由",
+                "target_system_id": "移行先(システムID)", "add": "追加"}
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    top = sub.add_parser(
+        "custom", parents=[common], help="独自機能（現行システムにあり標準仕様書にない機能）の棚卸し",
+        description="現行システムの機能・帳票・画面・バッチ・外部連携を一覧にし、標準仕様書の要件（業務・種別 機能/帳票・ID）と"
+        "対応付け、標準外の機能には対応方針（廃止 / 業務見直し / 標準オプションで対応 / EUC / 独自施策システム / ベンダ要協議 / 要検討）"
+        "と理由を記録します。実装不可の要件に当たる機能は要廃止です。 / The current system's functions outside the spec.",
+    )
+    cs = top.add_subparsers(dest="custom_command", metavar="SUBCOMMAND", required=True)
+
+    p = cs.add_parser("list", parents=[common], help="現行機能の一覧 / list current functions")
+    p.add_argument("--operation", metavar="CODE", help="業務コード（例 001）")
+    p.add_argument("--coverage", choices=COVERAGES, action="append", help="標準内 / 標準外 / 未確認（複数可）")
+    p.add_argument("--disposition", choices=[*DISPOSITIONS, "なし"], action="append", help="対応方針（複数可、なし=未設定）")
+    p.add_argument("--undecided", action="store_true", help="対応方針が決まっていない標準外・要廃止の機能だけ")
+    p.add_argument("--search", metavar="TEXT", default="", help="機能番号・機能名・説明・利用課・理由で絞り込む")
+    p.set_defaults(func=cmd_list)
+
+    p = cs.add_parser("show", parents=[common], help="1つの現行機能の詳細と変更履歴 / show one function")
+    p.add_argument("function", metavar="OP:CODE", help="業務コード:機能番号（例 001:F-001）")
+    p.set_defaults(func=cmd_show)
+
+    p = cs.add_parser(
+        "import", parents=[common], help="現行機能一覧（Excel/CSV）を取り込む / import a function list",
+        description="機能番号と機能名の列を持つ見出し行を各シートの先頭10行から探します（機能ID・名称・概要・利用部署 などの別名も可）。"
+        "業務コードと機能番号で照合して追加・更新します。fitgap custom export のブックを編集して読み戻すと、対応要件・標準外・"
+        "対応方針・理由・移行先システムも取り込みます。問題のある行が1つでもあれば行ごとに示して何も保存しません。",
+    )
+    p.add_argument("file", metavar="FILE", type=Path, help=".xlsx または .csv（UTF-8 / Shift_JIS）")
+    p.add_argument("--operation", metavar="CODE", help="業務コードの列がない一覧の業務コード")
+    p.add_argument("--mapping", metavar="TOML", type=Path,
+                   help="見出しが別名にない一覧のマッピングプロファイル（列の見出し、見出し行、シート、業務コード）")
+    p.set_defaults(func=cmd_import)
+
+    p = cs.add_parser("export", parents=[common], help="現行機能一覧を Excel に書き出す / export the inventory",
+                      description="対応要件と対応方針を含めて書き出します。--vendor を付けると、標準外・要廃止の機能について"
+                      "標準準拠システムまたは独自施策システムで対応できるかをベンダに尋ねる回答票を書き出します。")
+    p.add_argument("--operation", metavar="CODE", action="append", help="業務コード（複数可、既定 すべて）")
+    p.add_argument("--vendor", metavar="NAME", help="ベンダ向けの回答票にする")
+    p.add_argument("-o", "--output", metavar="PATH", type=Path, help="書き出し先 .xlsx（既定 exports/ の下）")
+    p.set_defaults(func=cmd_export)
+
+    p = cs.add_parser("map", parents=[common], help="現行機能を要件に対応付ける / map to requirements",
+                      description="要件は 機能:0010001、帳票:0010001（種別を省くと機能）、別の業務なら 002:機能:0020001 で指定します。")
+    p.add_argument("functions", metavar="OP:CODE", nargs="+", help="業務コード:機能番号")
+    p.add_argument("--add", metavar="REQ", action="append", default=[], help="対応する要件（複数可）")
+    p.add_argument("--remove", metavar="REQ", action="append", default=[], help="対応を外す要件（複数可）")
+    p.set_defaults(func=cmd_map)
+
+    p = cs.add_parser("set", parents=[common], help="標準外・対応方針・理由・移行先を設定する / set disposition",
+                      description="指定した項目だけを変更します。理由は対応方針ごとに必要です（メモ必須の設定でギャップにメモが必要なとき）。"
+                      "対応方針 独自施策システム には --system で移行先を指定でき、ないシステムは関連システムとして追加され、"
+                      "業務の標準化対象システムからの連携が依存関係図に加わります。")
+    p.add_argument("functions", metavar="OP:CODE", nargs="+", help="業務コード:機能番号")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--outside", dest="outside", action="store_true", default=None, help="標準外にする（対応付けは外れます）")
+    g.add_argument("--not-outside", dest="outside", action="store_false", help="標準外の印を外す")
+    p.add_argument("--disposition", choices=[*DISPOSITIONS, ""], help="対応方針（空文字で消去）")
+    p.add_argument("--note", help="理由")
+    p.add_argument("--system", metavar="NAME", help="移行先の独自施策システム（空文字で消去）")
+    p.set_defaults(func=cmd_set)
+
+    p = cs.add_parser("undo", parents=[common], help="直前の変更（map/set）を取り消す / undo the last change")
+    p.add_argument("--batch", metavar="ID", help="取り消す変更のバッチID（既定 自分の直前の変更）")
+    p.set_defaults(func=cmd_undo)
+
+
+def _fkeys(texts: list[str]) -> list[FunctionKey]:
+    return [FunctionKey.parse(t) for t in texts]
+
+
+def _req(text: str, operation_code: str) -> ItemKey:
+    parts = [p for p in text.replace("：", ":").split(":") if p]
+    try:
+        if len(parts) == 3:
+            return ItemKey.of(parts[0].zfill(3), parts[1], parts[2])
+        if len(parts) == 2:
+            return ItemKey.of(operation_code, parts[0], parts[1])
+        if len(parts) == 1:
+            return ItemKey.of(operation_code, "機能", parts[0])
+    except ValueError:
+        pass
+    raise InvalidInputError(f"要件 {text!r} の指定が読めません。", "機能:0010001、帳票:0010001、002:機能:0020001 の形で指定してください。")
+
+
+def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
+    disp: set[CustomDisposition | None] = {None if d == "なし" else CustomDisposition(d) for d in args.disposition or []}
+    flt = FunctionFilter(operation_code=args.operation, coverage=frozenset(Coverage(c) for c in args.coverage or []),
+                         dispositions=frozenset(disp), undecided=True if args.undecided else None, text=args.search)
+    rows = custom.list_functions(db=ctx.database(), flt=flt)
+    table = [(str(r.key), r.kind.value, r.name, r.coverage.value, "; ".join(m.key.label for m in r.mapped),
+              r.verdict, r.note) for r in rows]
+    ctx.print(render_table(["機能", "種別", "機能名", "標準", "対応要件", "判定", "理由"], table))
+    undecided = sum(1 for r in rows if r.undecided)
+    ctx.print(f"{len(rows)} 件（対応方針が未決定の標準外・要廃止 {undecided} 件）")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
+    d = custom.get_function(db=ctx.database(), key=FunctionKey.parse(args.function))
+    r = d.row
+    ctx.print(f"{r.key}  {r.name}（{r.kind.value}）{'【デモ】' if r.demo else ''}",
+              f"  判定: {r.verdict}（{r.coverage.value}）", f"  説明: {d.description}",
+              f"  利用課: {r.department}  頻度: {r.frequency}  根拠: {r.basis.value if r.basis else ''} {d.basis_detail}",
+              f"  システム: {r.system or ''}  年間費用: {'' if r.yearly_cost_kyen is None else f'{r.yearly_cost_kyen:,.0f} 千円'}")
+    for m in r.mapped:
+        where = f"{m.kubun.short} / {m.status.value if m.status else ''}" if m.kubun else "現行の版になし"
+        ctx.print(f"  対応要件: {m.key}  {m.name}（{where}）")
+    ctx.print(f"  対応方針: {r.disposition.value if r.disposition else '—'}  理由: {r.note}"
+              + (f"  移行先: {r.target_system}" if r.target_system else ""))
+    for e in d.history[:MAX_SHOWN]:
+        ctx.print(f"  {e.at:%Y-%m-%d %H:%M} {e.user} {e.action} {FIELD_LABELS.get(e.field or '', e.field or '')}: {e.old_value or ''} → {e.new_value or ''}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    r = import_file(db=ctx.database(), user=ctx.config.user, path=args.file, operation_code=args.operation,
+                    mapping=args.mapping)
+    if not r.ok:
+        shown = [f"  {p}" for p in r.problems[:MAX_SHOWN]]
+        if len(r.problems) > MAX_SHOWN:
+            shown.append(f"  ほか {len(r.problems) - MAX_SHOWN} 件")
+        raise InvalidInputError(f"{args.file.name} に問題が {len(r.problems)} 件あります。何も保存していません。\n"
+                                + "\n".join(shown), "行ごとの問題を直してから、もう一度取り込んでください。")
+    ctx.print(f"{args.file.name}: 追加 {len(r.added)} 件、更新 {len(r.updated)} 件、変更なし {len(r.unchanged)} 件"
+              f"（対応付け {r.mapped} 件）")
+    for name in r.added_systems:
+        ctx.print(f"独自施策システム「{name}」を関連システムとして追加しました（依存関係図に連携があります）。")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    r = export_inventory(db=ctx.database(), user=ctx.config.user, exports_dir=ctx.config.exports_dir,
+                         operation_codes=args.operation, vendor=args.vendor, path=args.output)
+    what = f"ベンダ {args.vendor} 向け回答票" if args.vendor else "現行機能一覧"
+    ctx.print(f"{what}を書き出しました: {r.path}（{r.operations} 業務、{r.functions} 件{'、デモデータ' if r.demo else ''}）")
+    return 0
+
+
+def _report(ctx: Context, r: CustomUpdateResult) -> int:
+    ctx.print(f"変更 {len(r.changed)} 件、変更なし {len(r.unchanged)} 件"
+              + (f"、競合 {len(r.conflicts)} 件" if r.conflicts else "")
+              + (f"、却下 {len(r.rejected)} 件" if r.rejected else ""))
+    for key, why in r.rejected[:MAX_SHOWN]:
+        ctx.print(f"  却下 {key}: {why}")
+    for c in r.conflicts[:MAX_SHOWN]:
+        ctx.print(f"  競合 {c.key}: ほかの利用者が変更しています（現在 {c.current.verdict}）")
+    if r.cleared_dispositions:
+        ctx.print(f"  標準内になったため対応方針を消去: {len(r.cleared_dispositions)} 件")
+    if r.removed_mappings:
+        ctx.print(f"  標準外にしたため外した対応付け: {r.removed_mappings} 件")
+    for k in r.mismatches[:MAX_SHOWN]:
+        ctx.print(f"  注意: 実装不可の要件 {k} の確認結果が適合ではありません（現行機能があるので適合＝要廃止です）")
+    for name in r.added_systems:
+        ctx.print(f"  独自施策システム「{name}」を関連システムとして追加しました（依存関係図に連携があります）。")
+    if r.batch:
+        ctx.print(f"取り消すには: fitgap custom undo --batch {r.batch}")
+    return 1 if (r.rejected or r.conflicts) and not r.changed else 0
+
+
+def cmd_map(args: argparse.Namespace, ctx: Context) -> int:
+    keys = _fkeys(args.functions)
+    op = keys[0].operation_code
+    r = custom.map_functions(db=ctx.database(), user=ctx.config.user, keys=keys,
+                             add=[_req(t, op) for t in args.add], remove=[_req(t, op) for t in args.remove])
+    return _report(ctx, r)
+
+
+def cmd_set(args: argparse.Namespace, ctx: Context) -> int:
+    values: dict[str, Any] = {
+        "outside_spec": UNSET if args.outside is None else args.outside,
+        "disposition": UNSET if args.disposition is None else (CustomDisposition(args.disposition) if args.disposition else None),
+        "note": UNSET if args.note is None else args.note,
+        "target_system": UNSET if args.system is None else args.system,
+    }
+    r = custom.set_functions(db=ctx.database(), user=ctx.config.user, keys=_fkeys(args.functions), **values)
+    return _report(ctx, r)
+
+
+def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:
+    batch = args.batch or custom.last_batch(db=ctx.database(), user=ctx.config.user)
+    if not batch:
+        raise InvalidInputError("取り消す変更がありません。", "fitgap custom map / set で変更した後に実行してください。")
+    return _report(ctx, custom.undo(db=ctx.database(), user=ctx.config.user, batch=batch))

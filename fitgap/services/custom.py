@@ -1,0 +1,546 @@
+"""独自機能: the inventory of the current system's functions, their mapping to the spec and their
+dispositions. Listing, counting, editing with audit events, undo and redo.
+
+Every call is one transaction with its audit events under one batch id. Bad input (an unknown
+requirement, a disposition on a covered function, a missing reason) changes nothing and says why.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+from sqlmodel import Session
+
+from fitgap.domain import custom as rules
+from fitgap.domain.custom import Coverage, CustomDisposition, FunctionKind, LegalBasis
+from fitgap.domain.enums import Kubun, Status
+from fitgap.domain.text import nfkc
+from fitgap.errors import InvalidInputError, NotFoundError
+from fitgap.services.custom_systems import ensure_separate_system
+from fitgap.services.items import ItemKey, note_rule
+from fitgap.storage import audit, custom, items, systems
+from fitgap.storage.db import Database
+
+ENTITY = "current_function"
+FIELDS = ("outside_spec", "mapped", "disposition", "note", "target_system_id")
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+class FunctionKey(NamedTuple):
+    """A current function: its operation and its number in the municipality's list."""
+
+    operation_code: str
+    code: str
+
+    def __str__(self) -> str:
+        return f"{self.operation_code}:{self.code}"
+
+    @property
+    def audit_key(self) -> str:
+        return f"{self.operation_code}:独自:{self.code}"
+
+    @classmethod
+    def parse(cls, text: str) -> FunctionKey:
+        op, _, code = text.partition(":")
+        if not code:
+            raise InvalidInputError(f"現行機能 {text!r} の指定が読めません。", "業務コード:機能番号 の形で指定してください（例 001:F-001）。")
+        return cls(op.strip(), code.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class MappedRequirement:
+    key: ItemKey
+    name: str
+    kubun: Kubun | None  # None: no longer in the current version
+    status: Status | None
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionRow:
+    key: FunctionKey
+    name: str
+    kind: FunctionKind
+    department: str
+    frequency: str
+    basis: LegalBasis | None
+    yearly_cost_kyen: float | None
+    system: str | None
+    coverage: Coverage
+    mapped: tuple[MappedRequirement, ...]
+    reverse_gap: bool
+    disposition: CustomDisposition | None
+    note: str
+    target_system: str | None
+    revision: int
+    demo: bool
+
+    @property
+    def undecided(self) -> bool:
+        return rules.is_undecided(self.coverage, self.reverse_gap, self.disposition)
+
+    @property
+    def verdict(self) -> str:
+        """What the row says at a glance: 要廃止, the disposition, 要判断 or the coverage."""
+        if self.disposition is not None and self.disposition != CustomDisposition.UNDECIDED:
+            return self.disposition.value
+        if self.reverse_gap:
+            return rules.REVERSE_GAP
+        if self.undecided:
+            return "要判断"
+        return self.coverage.value
+
+
+@dataclass(frozen=True)
+class FunctionFilter:
+    operation_code: str | None = None
+    coverage: frozenset[Coverage] = frozenset()
+    dispositions: frozenset[CustomDisposition | None] = frozenset()
+    undecided: bool | None = None
+    reverse_gap: bool | None = None
+    text: str = ""
+
+    def matches(self, row: FunctionRow, description: str) -> bool:
+        if self.operation_code and row.key.operation_code != self.operation_code:
+            return False
+        if self.coverage and row.coverage not in self.coverage:
+            return False
+        if self.dispositions and row.disposition not in self.dispositions:
+            return False
+        if self.undecided is not None and row.undecided != self.undecided:
+            return False
+        if self.reverse_gap is not None and row.reverse_gap != self.reverse_gap:
+            return False
+        if self.text:
+            hay = nfkc(" ".join((row.key.code, row.name, description, row.department, row.note))).lower()
+            return all(t.lower() in hay for t in nfkc(self.text).split())
+        return True
+
+
+@dataclass(frozen=True)
+class FunctionDetail:
+    row: FunctionRow
+    description: str
+    basis_detail: str
+    history: list[audit.AuditEvent]
+
+
+@dataclass
+class CustomCounts:
+    """Per operation: how far the inventory is."""
+
+    total: int = 0
+    unchecked: int = 0
+    in_spec: int = 0
+    outside: int = 0
+    reverse_gap: int = 0
+    undecided: int = 0
+    by_disposition: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def decided(self) -> int:
+        return self.outside + self.reverse_gap - self.undecided
+
+
+@dataclass(frozen=True)
+class CustomConflict:
+    key: FunctionKey
+    expected: int | None
+    current: FunctionRow
+
+
+@dataclass
+class CustomUpdateResult:
+    batch: str | None = None
+    changed: list[FunctionKey] = field(default_factory=list)
+    unchanged: list[FunctionKey] = field(default_factory=list)
+    conflicts: list[CustomConflict] = field(default_factory=list)
+    rejected: list[tuple[FunctionKey, str]] = field(default_factory=list)
+    cleared_dispositions: list[FunctionKey] = field(default_factory=list)  # became covered by the spec
+    removed_mappings: int = 0  # mappings dropped by marking a function 標準外
+    mismatches: list[ItemKey] = field(default_factory=list)  # 実装不可 requirements not assessed 適合
+    added_systems: list[str] = field(default_factory=list)
+
+
+# ---- reading ----------------------------------------------------------------------------------
+
+
+def _system_names(session: Session) -> dict[int, str]:
+    return {s.id: s.name for s in systems.list_systems(session=session) if s.id is not None}
+
+
+def _rows(session: Session, operation_code: str | None = None) -> list[tuple[FunctionRow, Any]]:
+    fns = custom.list_functions(session=session, operation_code=operation_code)
+    maps = custom.mappings(session=session, function_ids=None if operation_code is None else [f.id for f in fns])
+    reqs = custom.current_requirements(session=session)
+    names = _system_names(session)
+    return [(_to_row(f, maps.get(f.id, []), reqs, names), f) for f in fns]
+
+
+def _to_row(f: Any, keys: list[custom.Key], reqs: Mapping[custom.Key, Any], names: Mapping[int, str]) -> FunctionRow:
+    mapped = []
+    for k in keys:
+        r = reqs.get(k)
+        mapped.append(MappedRequirement(
+            key=ItemKey.of(*k), name=r.name if r is not None else "",
+            kubun=Kubun(r.kubun) if r is not None else None, status=Status(r.status) if r is not None else None,
+        ))
+    cov = rules.coverage(mapped=len(keys), outside_spec=bool(f.outside_spec))
+    return FunctionRow(
+        key=FunctionKey(f.operation_code, f.code), name=f.name, kind=FunctionKind(f.kind), department=f.department,
+        frequency=f.frequency, basis=LegalBasis(f.basis) if f.basis else None, yearly_cost_kyen=f.yearly_cost_kyen,
+        system=names.get(f.system_id) if f.system_id else None, coverage=cov, mapped=tuple(mapped),
+        reverse_gap=rules.is_reverse_gap(m.kubun for m in mapped if m.kubun is not None),
+        disposition=CustomDisposition(f.disposition) if f.disposition else None, note=f.note or "",
+        target_system=names.get(f.target_system_id) if f.target_system_id else None,
+        revision=int(f.revision), demo=bool(f.demo),
+    )
+
+
+def list_functions(*, db: Database, flt: FunctionFilter = FunctionFilter()) -> list[FunctionRow]:
+    with db.read() as session:
+        rows = _rows(session, flt.operation_code)
+    return [r for r, f in rows if flt.matches(r, f.description)]
+
+
+def _where(flt: FunctionFilter) -> list[Any]:
+    return custom.build_where(operation_code=flt.operation_code, coverage=[c.value for c in flt.coverage],
+                              dispositions=[d.value if d else None for d in flt.dispositions], undecided=flt.undecided,
+                              reverse_gap=flt.reverse_gap, terms=nfkc(flt.text).split())
+
+
+def _rows_for(session: Session, fns: list[Any]) -> list[FunctionRow]:
+    """Rows for these functions only: their mappings and the current requirements they name."""
+    maps = custom.mappings(session=session, function_ids=[f.id for f in fns])
+    wanted = sorted({k for ks in maps.values() for k in ks})
+    reqs = {(r.operation_code, str(r.kind), r.req_id): r for r in items.rows_for_keys(session=session, keys=wanted)}
+    names = _system_names(session)
+    return [_to_row(f, maps.get(f.id, []), reqs, names) for f in fns]
+
+
+def count_functions(*, db: Database, flt: FunctionFilter = FunctionFilter()) -> int:
+    """How many functions match (the database filters; for a list read a page at a time)."""
+    with db.read() as session:
+        return custom.count_where(session=session, where=_where(flt))
+
+
+def page_functions(*, db: Database, flt: FunctionFilter = FunctionFilter(), offset: int = 0,
+                   limit: int = 100) -> list[FunctionRow]:
+    with db.read() as session:
+        return _rows_for(session, custom.page(session=session, where=_where(flt), offset=offset, limit=limit))
+
+
+def function_keys(*, db: Database, flt: FunctionFilter = FunctionFilter()) -> list[FunctionKey]:
+    with db.read() as session:
+        return [FunctionKey(*k) for k in custom.keys_where(session=session, where=_where(flt))]
+
+
+def summary(*, db: Database, operation_code: str | None = None) -> dict[str, int]:
+    """total, in_spec, outside, reverse, undecided, unchecked, demo: one query."""
+    with db.read() as session:
+        return custom.summary(session=session, operation_code=operation_code)
+
+
+def get_function(*, db: Database, key: FunctionKey) -> FunctionDetail:
+    with db.read() as session:
+        f = custom.functions_by_code(session=session, keys=[_fk(key)]).get(_fk(key))
+        if f is None:
+            raise NotFoundError(f"現行機能 {key} はありません。", "fitgap custom list で業務コードと機能番号を確かめてください。")
+        row = _rows_for(session, [f])[0]
+        history = audit.history(session=session, entity_key=key.audit_key)
+    return FunctionDetail(row=row, description=f.description, basis_detail=f.basis_detail, history=history)
+
+
+def counts_in(session: Session) -> dict[str, CustomCounts]:
+    out: dict[str, CustomCounts] = {}
+    for row, _ in _rows(session):
+        c = out.setdefault(row.key.operation_code, CustomCounts())
+        c.total += 1
+        if row.coverage == Coverage.UNCHECKED:
+            c.unchecked += 1
+        elif row.coverage == Coverage.IN_SPEC:
+            c.in_spec += 1
+        if row.coverage == Coverage.OUTSIDE:
+            c.outside += 1
+        elif row.reverse_gap:
+            c.reverse_gap += 1
+        if row.undecided:
+            c.undecided += 1
+        if row.disposition is not None:
+            c.by_disposition[row.disposition.value] += 1
+    return out
+
+
+def counts_by_operation(*, db: Database) -> dict[str, CustomCounts]:
+    with db.read() as session:
+        return counts_in(session)
+
+
+# ---- editing ----------------------------------------------------------------------------------
+
+
+def _state(f: Any, keys: Iterable[custom.Key]) -> dict[str, Any]:
+    return {
+        "outside_spec": bool(f.outside_spec),
+        "mapped": tuple(sorted(keys)),
+        "disposition": CustomDisposition(f.disposition) if f.disposition else None,
+        "note": f.note or "",
+        "target_system_id": f.target_system_id,
+    }
+
+
+def _text(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if name == "outside_spec":
+        return "1" if value else "0"
+    if name == "mapped":
+        return "|".join(str(ItemKey.of(*k)) for k in value)
+    return str(value.value if hasattr(value, "value") else value)
+
+
+def _parse(name: str, text: str | None) -> Any:
+    if name == "outside_spec":
+        return text == "1"
+    if name == "mapped":
+        return tuple(sorted(_rk(ItemKey.parse(t)) for t in (text or "").split("|") if t))
+    if name == "disposition":
+        return CustomDisposition(text) if text else None
+    if name == "target_system_id":
+        return int(text) if text else None
+    return text or ""
+
+
+def _apply(session: Session, *, user: str, action: str, targets: Mapping[FunctionKey, dict[str, Any]],
+           expected: Mapping[FunctionKey, int] | None, guards: Mapping[FunctionKey, dict[str, Any]] | None,
+           enforce_rules: bool) -> CustomUpdateResult:
+    result = CustomUpdateResult(batch=audit.new_batch())
+    now = datetime.now(UTC)
+    found = custom.functions_by_code(session=session, keys=[_fk(k) for k in targets])
+    missing = [k for k in targets if _fk(k) not in found]
+    if missing:
+        raise NotFoundError(f"現行機能 {'、'.join(str(k) for k in missing[:5])} はありません"
+                            f"（{len(missing)}件）。変更していません。", "fitgap custom list で機能番号を確かめてください。")
+    fns = {k: found[_fk(k)] for k in targets}
+    maps = custom.mappings(session=session, function_ids=[f.id for f in fns.values()])
+    wanted_keys = {k for t in targets.values() for k in t.get("mapped", ())}
+    have_keys = {k for ks in maps.values() for k in ks}
+    # only the requirements these functions name (current version), not every mapped one
+    reqs = {(r.operation_code, str(r.kind), r.req_id): r
+            for r in items.rows_for_keys(session=session, keys=sorted(wanted_keys | have_keys))}
+    if enforce_rules:
+        unknown = sorted(wanted_keys - set(reqs))
+        if unknown:
+            shown = "、".join(str(ItemKey.of(*k)) for k in unknown[:5])
+            raise NotFoundError(f"要件 {shown} は現行の版にありません（{len(unknown)}件）。変更していません。",
+                                "要件の種別（機能/帳票）と ID を確かめてください（fitgap の要件一覧で検索できます）。")
+    required = note_rule(session) if enforce_rules else frozenset()
+    names = _system_names(session)
+    events = []
+    for key, want in targets.items():
+        f = fns[key]
+        cur = _state(f, maps.get(f.id, []))
+        if expected is not None and key in expected and expected[key] != f.revision:
+            result.conflicts.append(CustomConflict(key, expected[key], _to_row(f, maps.get(f.id, []), reqs, names)))
+            continue
+        if guards is not None and any(cur[n] != v for n, v in guards.get(key, {}).items()):
+            result.conflicts.append(CustomConflict(key, None, _to_row(f, maps.get(f.id, []), reqs, names)))
+            continue
+        new = {**cur, **want}
+        if enforce_rules:
+            if "mapped" in want and new["mapped"]:
+                new["outside_spec"] = False
+            if want.get("outside_spec"):
+                result.removed_mappings += len(new["mapped"])
+                new["mapped"] = ()
+            kubuns = [Kubun(reqs[k].kubun) for k in new["mapped"] if k in reqs]
+            cov = rules.coverage(mapped=len(new["mapped"]), outside_spec=new["outside_spec"])
+            reverse = rules.is_reverse_gap(kubuns)
+            if new["disposition"] is not None and not rules.needs_disposition(cov, reverse):
+                if "disposition" in want:
+                    result.rejected.append((key, f"対応方針は標準外または要廃止の機能にだけ設定できます（{cov.value}）"))
+                    continue
+                result.cleared_dispositions.append(key)
+                new["disposition"] = None
+            if new["disposition"] != CustomDisposition.SEPARATE_SYSTEM:
+                if want.get("target_system_id") is not None:
+                    result.rejected.append((key, "移行先システムは対応方針が独自施策システムの機能にだけ設定できます"))
+                    continue
+                new["target_system_id"] = None
+            if rules.note_missing(new["disposition"], new["note"], required):
+                result.rejected.append((key, f"{new['disposition'].value} には理由（メモ）が必要です"))
+                continue
+            for k in new["mapped"]:
+                if k not in cur["mapped"] and k in reqs:
+                    r = reqs[k]
+                    if rules.assessment_mismatch(Kubun(r.kubun), Status(r.status)):
+                        result.mismatches.append(ItemKey.of(*k))
+        if new == cur:
+            result.unchanged.append(key)
+            continue
+        values = {n: (v.value if hasattr(v, "value") else v) for n, v in new.items() if n != "mapped"}
+        custom.update_function(session=session, function_id=f.id, values={**values, "updated_by": user, "updated_at": now})
+        if new["mapped"] != cur["mapped"]:
+            custom.set_mappings(session=session, function_id=f.id, keys=new["mapped"])
+        for n in FIELDS:
+            if new[n] != cur[n]:
+                events.append({"at": now, "user": user, "batch": result.batch, "action": action, "entity": ENTITY,
+                               "entity_key": key.audit_key, "field": n, "old_value": _text(n, cur[n]),
+                               "new_value": _text(n, new[n])})
+        result.changed.append(key)
+    audit.record_many(session=session, rows=events)
+    if not result.changed:
+        result.batch = None
+    return result
+
+
+def _fk(key: FunctionKey) -> tuple[str, str]:
+    return (key.operation_code, key.code)
+
+
+def _rk(key: ItemKey | tuple[str, str, str]) -> custom.Key:
+    k = ItemKey.of(*key)
+    return (k.operation_code, k.kind.value, k.req_id)
+
+
+def _keys(keys: Iterable[FunctionKey | tuple[str, str]]) -> list[FunctionKey]:
+    return list(dict.fromkeys(FunctionKey(*k) for k in keys))
+
+
+class _Rollback(Exception):
+    def __init__(self, result: CustomUpdateResult) -> None:
+        self.result = result
+
+
+def set_functions(
+    *,
+    db: Database,
+    user: str,
+    keys: Sequence[FunctionKey | tuple[str, str]],
+    outside_spec: bool | Any = UNSET,
+    disposition: CustomDisposition | Any | None = UNSET,
+    note: str | Any = UNSET,
+    target_system: str | Any | None = UNSET,
+    expected_revisions: Mapping[FunctionKey, int] | None = None,
+    action: str = "custom.update",
+) -> CustomUpdateResult:
+    """Mark functions 標準外 (or back), set their disposition, reason and target system, in one transaction."""
+    want: dict[str, Any] = {}
+    if outside_spec is not UNSET:
+        want["outside_spec"] = bool(outside_spec)
+    if disposition is not UNSET:
+        want["disposition"] = CustomDisposition(disposition) if disposition else None
+    if note is not UNSET:
+        want["note"] = str(note)
+    if not want and target_system is UNSET:
+        raise InvalidInputError("変更する内容（標準外、対応方針、理由、移行先）が指定されていません。")
+    ks = _keys(keys)
+    try:
+        with db.write() as session:
+            return _set_in(session, user=user, keys=ks, want=want, target_system=target_system,
+                           expected_revisions=expected_revisions, action=action)
+    except _Rollback as rb:
+        return rb.result
+
+
+def _set_in(session: Session, *, user: str, keys: list[FunctionKey], want: dict[str, Any], target_system: Any,
+            expected_revisions: Mapping[FunctionKey, int] | None, action: str) -> CustomUpdateResult:
+    ks = keys
+    result_systems = CustomUpdateResult()
+    ids: dict[str, int | None] = {}
+    if target_system is not UNSET:
+        if target_system and want.get("disposition", CustomDisposition.SEPARATE_SYSTEM) != CustomDisposition.SEPARATE_SYSTEM:
+            raise InvalidInputError("移行先システムは対応方針が独自施策システムの機能にだけ設定できます。",
+                                    "--disposition 独自施策システム と一緒に指定してください。")
+        for k in ks:
+            if k.operation_code not in ids:
+                ids[k.operation_code] = ensure_separate_system(
+                    session, name=str(target_system), operation_code=k.operation_code, result=result_systems,
+                    user=user) if target_system else None
+    targets = {}
+    for k in ks:
+        t = dict(want)
+        if target_system is not UNSET:
+            t["target_system_id"] = ids[k.operation_code]
+        targets[k] = t
+    result = _apply(session, user=user, action=action, targets=targets, expected=expected_revisions, guards=None,
+                    enforce_rules=True)
+    if not result.changed and result_systems.added_systems:
+        raise _Rollback(result)  # no function moved there: the new system is not kept either
+    result.added_systems = result_systems.added_systems
+    return result
+
+
+def map_functions(
+    *,
+    db: Database,
+    user: str,
+    keys: Sequence[FunctionKey | tuple[str, str]],
+    add: Sequence[ItemKey] = (),
+    remove: Sequence[ItemKey] = (),
+    replace: Sequence[ItemKey] | None = None,
+    expected_revisions: Mapping[FunctionKey, int] | None = None,
+) -> CustomUpdateResult:
+    """Link functions to the requirements that cover them (by operation, kind and ID), or unlink them."""
+    ks = _keys(keys)
+    add_t = [_rk(k) for k in add]
+    rm_t = {_rk(k) for k in remove}
+    if not add_t and not rm_t and replace is None:
+        raise InvalidInputError("対応付ける要件が指定されていません。", "要件を 機能:0010001 のように指定してください。")
+    with db.write() as session:
+        found = custom.functions_by_code(session=session, keys=[_fk(k) for k in ks])
+        maps = custom.mappings(session=session, function_ids=[f.id for f in found.values()])
+        targets = {}
+        for k in ks:
+            f = found.get(_fk(k))
+            base = [] if f is None else maps.get(f.id, [])
+            if replace is not None:
+                base = [_rk(r) for r in replace]
+            new = [x for x in dict.fromkeys([*base, *add_t]) if x not in rm_t]
+            targets[k] = {"mapped": tuple(sorted(new))}
+        return _apply(session, user=user, action="custom.map", targets=targets, expected=expected_revisions,
+                      guards=None, enforce_rules=True)
+
+
+def _revert(db: Database, *, user: str, batch: str, direction: str) -> CustomUpdateResult:
+    with db.write() as session:
+        events = [e for e in audit.batch_events(session=session, batch=batch) if e.entity == ENTITY]
+        if not events:
+            raise NotFoundError("取り消す（やり直す）変更が見つかりません。", "画面を更新してください。")
+        targets: dict[FunctionKey, dict[str, Any]] = {}
+        guards: dict[FunctionKey, dict[str, Any]] = {}
+        for e in events:
+            op, _, code = e.entity_key.partition(":独自:")
+            key = FunctionKey(op, code)
+            to, expect = (e.old_value, e.new_value) if direction == "undo" else (e.new_value, e.old_value)
+            targets.setdefault(key, {})[e.field or ""] = _parse(e.field or "", to)
+            guards.setdefault(key, {})[e.field or ""] = _parse(e.field or "", expect)
+        return _apply(session, user=user, action=f"custom.{direction}", targets=targets, expected=None,
+                      guards=guards, enforce_rules=False)
+
+
+def undo(*, db: Database, user: str, batch: str) -> CustomUpdateResult:
+    """Revert one batch, as a new batch. Functions changed since by anyone are conflicts and stay as they are."""
+    return _revert(db, user=user, batch=batch, direction="undo")
+
+
+def redo(*, db: Database, user: str, batch: str) -> CustomUpdateResult:
+    return _revert(db, user=user, batch=batch, direction="redo")
+
+
+def last_batch(*, db: Database, user: str) -> str | None:
+    """The user's latest change to the inventory that has not been undone (for `fitgap custom undo`)."""
+    with db.read() as session:
+        return audit.last_batch(session=session, user=user, entity=ENTITY,
+                                actions=("custom.update", "custom.map", "custom.redo"))
+
