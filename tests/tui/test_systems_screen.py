@@ -338,3 +338,15 @@ def test_the_whole_span_to_fy2030_fits_in_100_columns(db: Database) -> None:
     plain = Text.from_markup(span_text(rows, today=TODAY).replace("$text-error", "red").replace("$text-accent", "blue")
                              .replace("$text-success", "green").replace("$text-muted", "dim")).plain
     assert max(cell_len(line) for line in plain.splitlines()) <= 96  # inside a 100-column terminal with its border
+
+
+async def test_days_left_are_never_cut_at_100x30(db: Database, make_app, monkeypatch) -> None:
+    from fitgap.tui.capture import screen_text
+
+    monkeypatch.setenv("FITGAP_TODAY", "2026-11-23")
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open(app, pilot)
+        text = screen_text(app)
+        overdue = [line for line in text.splitlines() if "期限超過" in line and "│" in line]
+        assert overdue and all("期限超過 237日" in line for line in overdue)

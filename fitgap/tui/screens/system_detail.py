@@ -21,7 +21,7 @@ COLUMNS = (
     Column("kind", "区分", 10, drop_order=4),
     Column("cutover", "移行日", 10),
     Column("deadline", "期限", 10, drop_order=3),
-    Column("left", "残り", 13, "right"),
+    Column("left", "残り", 15, "right"),  # 期限超過 1234日 whole, never cut
     Column("risk", "リスク", 6),
     Column("gaps", "必須ギャップ", 12, "right", drop_order=2),
     Column("conflicts", "矛盾", 4, "right"),
