@@ -16,8 +16,19 @@ from fitgap.reports.output_file import write_atomically
 from fitgap.reports.print_layout import apply_openpyxl, row_height
 from fitgap.reports.xlsx_cells import CODE_FORMAT, text_cells
 
-HEADERS = ["変更", "ID", "種別", "名称", "旧 実装区分", "新 実装区分", "旧 本文", "新 本文", "差分（赤字取消線=削除、青字下線=追加）"]
-WIDTHS = [10, 12, 6, 24, 16, 16, 50, 50, 60]
+HEADERS = ["変更", "ID", "種別", "名称", "旧 実装区分", "新 実装区分", "旧 本文", "新 本文", "差分（赤字取消線=削除、青字下線=追加）",
+           "要件の考え方・理由・備考の変更（旧 → 新）"]
+WIDTHS = [10, 12, 6, 24, 16, 16, 50, 50, 60, 40]
+
+
+def _notes_change(old: object, new: object) -> str:
+    """What changed in 要件の考え方・理由 and 備考 (shown; it does not make the item 要再確認)."""
+    lines = []
+    for label, attr in (("考え方・理由", "reason"), ("備考", "remarks")):
+        a, b = getattr(old, attr, "") or "", getattr(new, attr, "") or ""
+        if a != b:
+            lines.append(f"【{label}】{a or '（なし）'} → {b or '（なし）'}")
+    return "\n".join(lines)
 _DELETED = InlineFont(color="C00000", strike=True)
 _INSERTED = InlineFont(color="0050C0", u="single", b=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -78,6 +89,7 @@ def write_spec_diff_workbook(data: DiffSheetData, path: Path) -> Path:
         ws.append([
             item.change.value, item.req_id, getattr(kind, "value", kind), ref.name if ref else "",
             old.kubun.value if old else "", new.kubun.value if new else "", old_text, new_text, diff_cell,
+            _notes_change(old, new) if item.notes_changed else "",
         ])
         n = ws.max_row
         for cell in ws[n]:
@@ -87,7 +99,7 @@ def write_spec_diff_workbook(data: DiffSheetData, path: Path) -> Path:
         ws.cell(row=n, column=2).number_format = CODE_FORMAT
         plain_diff = str(diff_cell) if diff_cell else ""
         height = row_height([item.change.value, item.req_id, "", ref.name if ref else "", "", "", old_text,
-                             new_text, plain_diff], WIDTHS)
+                             new_text, plain_diff, _notes_change(old, new) if item.notes_changed else ""], WIDTHS)
         if height:
             ws.row_dimensions[n].height = height
     ws.freeze_panes = "C2"

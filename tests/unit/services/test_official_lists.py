@@ -132,3 +132,21 @@ def test_cli_imports_several_files_and_lists_what_each_brought(cli, tmp_path: Pa
     assert "削除・欠番と書かれた行 2 行" in r.out and "公開日: 2026-03-31" in r.out
     bad = cli("import-spec", str(a), "--add-to-version", "第6.0版")
     assert bad.code == 0 and "取り込み済み" in bad.out
+
+
+def test_spec_diff_workbook_shows_a_change_of_reason_or_remarks(db: Database, tmp_path: Path):
+    import openpyxl
+
+    from fitgap.services import spec_compare
+
+    import_spec(db=db, path=write_ministry_workbook(tmp_path / "v6.xlsx"), user="tester")
+    functions = [Row(10001, MINISTRY_FUNCTIONS[0].name, MINISTRY_FUNCTIONS[0].text, "実装必須機能",
+                     "法第7条及び施行令による。", "R7改正に対応"), *MINISTRY_FUNCTIONS[1:]]
+    import_spec(db=db, path=write_ministry_workbook(tmp_path / "v7.xlsx", functions=functions, label="第7.0版",
+                                                    published="令和9年3月31日"), user="tester")
+    view = spec_compare.compare_versions(db=db, operation="001", from_label="第6.0版", to_label="第7.0版")
+    out = spec_compare.export_spec_diff(view=view, path=tmp_path / "diff.xlsx")
+    ws = openpyxl.load_workbook(out)["変更一覧"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    [row] = [r for r in rows if r[0] == "考え方・備考の変更"]
+    assert row[1] == "0010001" and "法第7条及び施行令による。" in row[-1] and "【考え方・理由】" in row[-1]
