@@ -64,6 +64,11 @@ def open_openpyxl_workbook(path: Path, *, uncalculated_formulas: bool = False) -
     return OpenpyxlWorkbook(path)
 
 
+def open_openpyxl_workbook_counting(path: Path, *, uncalculated_formulas: bool = False) -> tuple[OpenpyxlWorkbook, int]:
+    uncalculated = check_workbook(path, uncalculated_formulas=uncalculated_formulas)
+    return OpenpyxlWorkbook(path), uncalculated
+
+
 def trimmed(rows: Iterator[Any]) -> list[tuple[Any, ...]]:
     """Rows without trailing empty cells and trailing empty rows: what both readers must agree on."""
     out = []

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fitgap.cli.context import Context
 from fitgap.cli.table import render_table
 from fitgap.domain.custom import Coverage, CustomDisposition
 from fitgap.errors import InvalidInputError
-from fitgap.services import custom
-from fitgap.services.custom import UNSET, CustomUpdateResult, FunctionFilter, FunctionKey
-from fitgap.services.custom_export import export_inventory
-from fitgap.services.custom_import import import_file
-from fitgap.services.items import ItemKey
+from fitgap.services import custom, custom_export, custom_import
+from fitgap.services import items as item_service
+
+if TYPE_CHECKING:
+    from fitgap.services.custom import CustomUpdateResult, FunctionKey
+    from fitgap.services.items import ItemKey
 
 DISPOSITIONS = [d.value for d in CustomDisposition]
 COVERAGES = [c.value for c in Coverage]
@@ -90,18 +91,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _fkeys(texts: list[str]) -> list[FunctionKey]:
-    return [FunctionKey.parse(t) for t in texts]
+    return [custom.FunctionKey.parse(t) for t in texts]
 
 
 def _req(text: str, operation_code: str) -> ItemKey:
     parts = [p for p in text.replace("：", ":").split(":") if p]
     try:
         if len(parts) == 3:
-            return ItemKey.of(parts[0].zfill(3), parts[1], parts[2])
+            return item_service.ItemKey.of(parts[0].zfill(3), parts[1], parts[2])
         if len(parts) == 2:
-            return ItemKey.of(operation_code, parts[0], parts[1])
+            return item_service.ItemKey.of(operation_code, parts[0], parts[1])
         if len(parts) == 1:
-            return ItemKey.of(operation_code, "機能", parts[0])
+            return item_service.ItemKey.of(operation_code, "機能", parts[0])
     except ValueError:
         pass
     raise InvalidInputError(f"要件 {text!r} の指定が読めません。", "機能:0010001、帳票:0010001、002:機能:0020001 の形で指定してください。")
@@ -109,7 +110,7 @@ def _req(text: str, operation_code: str) -> ItemKey:
 
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     disp: set[CustomDisposition | None] = {None if d == "なし" else CustomDisposition(d) for d in args.disposition or []}
-    flt = FunctionFilter(operation_code=args.operation, coverage=frozenset(Coverage(c) for c in args.coverage or []),
+    flt = custom.FunctionFilter(operation_code=args.operation, coverage=frozenset(Coverage(c) for c in args.coverage or []),
                          dispositions=frozenset(disp), undecided=True if args.undecided else None, text=args.search)
     rows = custom.list_functions(db=ctx.database(), flt=flt)
     table = [(str(r.key), r.kind.value, r.name, r.coverage.value, "; ".join(m.key.label for m in r.mapped),
@@ -121,7 +122,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
-    d = custom.get_function(db=ctx.database(), key=FunctionKey.parse(args.function))
+    d = custom.get_function(db=ctx.database(), key=custom.FunctionKey.parse(args.function))
     r = d.row
     ctx.print(f"{r.key}  {r.name}（{r.kind.value}）{'【デモ】' if r.demo else ''}",
               f"  判定: {r.verdict}（{r.coverage.value}）", f"  説明: {d.description}",
@@ -138,7 +139,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
-    r = import_file(db=ctx.database(), user=ctx.config.user, path=args.file, operation_code=args.operation,
+    r = custom_import.import_file(db=ctx.database(), user=ctx.config.user, path=args.file, operation_code=args.operation,
                     mapping=args.mapping)
     if not r.ok:
         shown = [f"  {p}" for p in r.problems[:MAX_SHOWN]]
@@ -154,7 +155,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
-    r = export_inventory(db=ctx.database(), user=ctx.config.user, exports_dir=ctx.config.exports_dir,
+    r = custom_export.export_inventory(db=ctx.database(), user=ctx.config.user, exports_dir=ctx.config.exports_dir,
                          operation_codes=args.operation, vendor=args.vendor, path=args.output)
     what = f"ベンダ {args.vendor} 向け回答票" if args.vendor else "現行機能一覧"
     ctx.print(f"{what}を書き出しました: {r.path}（{r.operations} 業務、{r.functions} 件{'、デモデータ' if r.demo else ''}）")
@@ -192,10 +193,10 @@ def cmd_map(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_set(args: argparse.Namespace, ctx: Context) -> int:
     values: dict[str, Any] = {
-        "outside_spec": UNSET if args.outside is None else args.outside,
-        "disposition": UNSET if args.disposition is None else (CustomDisposition(args.disposition) if args.disposition else None),
-        "note": UNSET if args.note is None else args.note,
-        "target_system": UNSET if args.system is None else args.system,
+        "outside_spec": custom.UNSET if args.outside is None else args.outside,
+        "disposition": custom.UNSET if args.disposition is None else (CustomDisposition(args.disposition) if args.disposition else None),
+        "note": custom.UNSET if args.note is None else args.note,
+        "target_system": custom.UNSET if args.system is None else args.system,
     }
     r = custom.set_functions(db=ctx.database(), user=ctx.config.user, keys=_fkeys(args.functions), **values)
     return _report(ctx, r)

@@ -244,17 +244,20 @@ def _answers_sheet(wb: Workbook, report: ReadinessReport) -> None:
 def _custom_sheet(wb: Workbook, report: ReadinessReport) -> None:
     """独自機能: per operation, then every function still waiting for a decision."""
     ws: WriteOnlyWorksheet = wb.create_sheet("独自機能")
-    set_widths(ws, [10, 18, 12, 30, 10, 14, 14, 14, 40])
+    widths = [10, 18, 12, 30, 10, 14, 14, 14, 40]
+    set_widths(ws, widths)
+    apply_openpyxl(ws, widths, title=f"{report.title} — 独自機能", demo=report.demo, title_rows="1:1")
     header_row(ws, ["業務コード", "業務", "現行機能", "標準内", "標準外", "要廃止", "方針未決定", "未照合", "対応方針の内訳"])
     for f in report.custom:
-        ws.append([f.operation_code, f.operation, f.functions, f.in_spec, f.outside, f.reverse, f.undecided, f.unchecked,
-                   cell(ws, "、".join(f"{d} {n}" for d, n in f.by_disposition.items()) or "—")])
+        ws.append([cell(ws, f.operation_code, number_format=CODE_FORMAT), f.operation, f.functions, f.in_spec,
+                   f.outside, f.reverse, f.undecided, f.unchecked,
+                   cell(ws, "、".join(f"{d} {n}" for d, n in f.by_disposition.items()) or "—", alignment=WRAP)])
     ws.append([])
     ws.append([cell(ws, f"対応方針の決まっていない独自機能（{len(report.custom_open)}件）", font=BOLD)])
     header_row(ws, ["業務コード", "業務", "機能番号", "機能名", "種別", "判定", "利用課", "年間費用（千円）"])
     for ln in report.custom_open:
-        ws.append([ln.operation_code, ln.operation, cell(ws, ln.code), cell(ws, ln.name, alignment=WRAP), ln.kind,
-                   ln.verdict, cell(ws, ln.department), ln.yearly_cost_kyen])
+        ws.append([cell(ws, ln.operation_code, number_format=CODE_FORMAT), ln.operation, cell(ws, ln.code),
+                   cell(ws, ln.name, alignment=WRAP), ln.kind, ln.verdict, cell(ws, ln.department), ln.yearly_cost_kyen])
     if not report.custom_open:
         ws.append(["ありません。"])
 

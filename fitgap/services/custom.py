@@ -20,7 +20,7 @@ from fitgap.domain.custom import Coverage, CustomDisposition, FunctionKind, Lega
 from fitgap.domain.enums import Kubun, Status
 from fitgap.domain.text import nfkc
 from fitgap.errors import InvalidInputError, NotFoundError
-from fitgap.services.custom_systems import ensure_separate_system
+from fitgap.services import custom_systems  # the systems graph loads only when a system is made
 from fitgap.services.items import ItemKey, note_rule
 from fitgap.storage import audit, custom, items, systems
 from fitgap.storage.db import Database
@@ -464,7 +464,7 @@ def _set_in(session: Session, *, user: str, keys: list[FunctionKey], want: dict[
                                     "--disposition 独自施策システム と一緒に指定してください。")
         for k in ks:
             if k.operation_code not in ids:
-                ids[k.operation_code] = ensure_separate_system(
+                ids[k.operation_code] = custom_systems.ensure_separate_system(
                     session, name=str(target_system), operation_code=k.operation_code, result=result_systems,
                     user=user) if target_system else None
     targets = {}

@@ -15,8 +15,8 @@ from fitgap.domain.enums import Kubun
 from fitgap.domain.records import Problem
 from fitgap.errors import InvalidInputError
 from fitgap.importers.custom_list import load_custom_profile, read_custom_list
+from fitgap.services import custom_systems  # the systems graph loads only when a system is made
 from fitgap.services.custom import ENTITY, FunctionKey
-from fitgap.services.custom_systems import ensure_separate_system
 from fitgap.services.items import note_rule
 from fitgap.storage import audit, custom, items, operations, systems
 from fitgap.storage.db import Database
@@ -87,7 +87,7 @@ def import_functions(*, db: Database, user: str, records: Sequence[FunctionRecor
             key = FunctionKey(rec.operation_code, rec.code)
             target = None
             if decisions and rec.target_system:
-                target = ensure_separate_system(session, name=rec.target_system, operation_code=rec.operation_code,
+                target = custom_systems.ensure_separate_system(session, name=rec.target_system, operation_code=rec.operation_code,
                                                 result=added, user=user)
             values: dict[str, Any] = {
                 "name": rec.name, "kind": rec.kind.value, "description": rec.description,

@@ -29,7 +29,7 @@ from fitgap.services.specs_import import import_spec
 from fitgap.services.vendors import export_vendor_sheet, import_vendor_sheet
 from tests.answer_books import data_sheet, edit_book, set_answer
 from tests.conftest import dump_database
-from tests.openpyxl_workbook import open_openpyxl_workbook, trimmed
+from tests.openpyxl_workbook import open_openpyxl_workbook, open_openpyxl_workbook_counting, trimmed
 from tests.spec_books import V2_FUNCTIONS, write_official_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
@@ -122,7 +122,7 @@ def _import_both_ways(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     db.dispose()
     with monkeypatch.context() as m:
         m.setattr(spec_excel, "open_workbook", open_openpyxl_workbook)
-        m.setattr(answer_workbook, "open_workbook", open_openpyxl_workbook)
+        m.setattr(answer_workbook, "open_workbook_counting", open_openpyxl_workbook_counting)
         db = open_db(url=sqlite_url(second))
         run(db)
         db.dispose()
