@@ -36,7 +36,7 @@ COLUMNS = (
     Column("decide", "要判断", 6, "right"),
     Column("review", "要再確認", 8, "right"),
     Column("deadline", "期限", 10, drop_order=3),
-    Column("left", "残り", 15, "right"),  # 期限超過 1234日 whole, never cut
+    Column("left", "残り", 14, "right"),  # 期限超過 237日 whole
     Column("demo", "デモ", 4, drop_order=1),
 )
 
