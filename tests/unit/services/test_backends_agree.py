@@ -71,8 +71,8 @@ def test_migrate_db_names_values_the_server_cannot_store_without_dumping_them(db
                                                                               postgres_url: str) -> None:
     db.dispose()
     con = sqlite3.connect(db_path)  # what an older fitgap let in
-    con.execute("INSERT INTO assessment (operation_code, req_id, status, note, needs_review, archived, revision)"
-                " VALUES ('001', '1.1.1-必須', '適合', 'secret' || char(0) || 'note', 0, 0, 1)")
+    con.execute("INSERT INTO assessment (operation_code, kind, req_id, status, note, needs_review, archived, revision)"
+                " VALUES ('001', '機能', '1.1.1-必須', '適合', 'secret' || char(0) || 'note', 0, 0, 1)")
     con.commit()
     con.close()
     with pytest.raises(FitGapError) as refused:
