@@ -130,8 +130,8 @@ def cmd_import_spec(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"読めなかった行 {len(rep.problems)} 件は飛ばしました:")
         for p in rep.problems[:20]:
             ctx.print(f"  {p}")
-        if rep.problems_file:
-            ctx.print(f"問題の一覧: {rep.problems_file}")
+        for path in rep.problems_files:
+            ctx.print(f"問題の一覧: {path}")
     if rep.dry_run:
         ctx.print("試行のため、何も書き込んでいません。")
     else:

@@ -61,9 +61,12 @@ class Problem:
     sheet: str | None = None
     row: int | None = None
     column: str | None = None
+    file: str | None = None  # set when several files are read together
 
     def where(self) -> str:
         parts = []
+        if self.file:
+            parts.append(f"ファイル「{self.file}」")
         if self.sheet:
             parts.append(f"シート「{self.sheet}」")
         if self.row is not None:

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -100,7 +100,7 @@ class ImportReport:
     dry_run: bool
     already_imported: bool = False  # the same file is already a version of this spec: nothing changed
     written: bool = False
-    problems_file: Path | None = None
+    problems_files: list[Path] = field(default_factory=list)  # one beside each file that had problems
     stripped_chars: int = 0  # control and invisible characters removed from names and texts
     files: list[FileSummary] = field(default_factory=list)
     removed_rows: list[RemovedRow] = field(default_factory=list)
@@ -111,6 +111,11 @@ class ImportReport:
 
     def carried(self, reason: str) -> int:
         return sum(1 for s in self.carry if s.reason == reason)
+
+    @property
+    def problems_file(self) -> Path | None:
+        """The first problem list (the only one when one file was read)."""
+        return self.problems_files[0] if self.problems_files else None
 
 
 def read_list(path: Path, *, mapping: Path | None, progress: Progress | None = None) -> ParsedList:
@@ -141,7 +146,7 @@ def combine(lists: Sequence[ParsedList]) -> ParsedList:
     out = ParsedList(first.source, [], [], info=next((p.info for p in lists if p.info), None))
     seen: dict[tuple[str, str], RequirementRecord] = {}
     for p in lists:
-        out.problems += p.problems
+        out.problems += [replace(q, file=p.source.name) for q in p.problems]
         out.skipped_sheets += p.skipped_sheets
         out.removed += p.removed
         out.stripped_chars += p.stripped_chars
@@ -150,8 +155,8 @@ def combine(lists: Sequence[ParsedList]) -> ParsedList:
             if other is not None:
                 out.problems.append(Problem(
                     f"{r.label}: {other.source_file} にもあります ({other.source_sheet} {other.source_row}行目)。",
-                    "同じ版のファイルが重複していないか確かめてください。", sheet=f"{r.source_file}:{r.source_sheet}",
-                    row=r.source_row,
+                    "同じ版のファイルが重複していないか確かめてください。", sheet=r.source_sheet, row=r.source_row,
+                    file=p.source.name,
                 ))
                 continue
             seen[r.key] = r
@@ -220,15 +225,29 @@ def _problems_error(parsed: ParsedList, names: str) -> BadRowsError:
     )
 
 
-def save_problems(source: Path, problems: list[Problem]) -> Path:
-    """The problem list next to the source file, as a CSV Excel opens (UTF-8 with BOM)."""
-    out = source.with_name(f"{source.stem}_取込エラー.csv")
-    with staged_file(out) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(csv_row(["シート", "行", "内容", "対処"]))  # the sheet is "file:sheet" when several files were read
-        for p in problems:
-            w.writerow(csv_row([p.sheet or "", p.row or "", p.message, p.hint]))
-    return out
+def save_problems(sources: Sequence[Path], problems: list[Problem]) -> list[Path]:
+    """A problem list next to each source file that has problems, as a CSV Excel opens (UTF-8 with BOM).
+
+    Problems name their file when several files were read (:func:`combine`); a problem naming none belongs
+    to the first file."""
+    by_name: dict[str, Path] = {}
+    for source in sources:
+        by_name.setdefault(source.name, source)
+    grouped: dict[Path, list[Problem]] = {}
+    for p in problems:
+        grouped.setdefault(by_name.get(p.file or "", sources[0]), []).append(p)
+    written = []
+    for source in sources:
+        if source not in grouped:
+            continue
+        out = source.with_name(f"{source.stem}_取込エラー.csv")
+        with staged_file(out) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(csv_row(["シート", "行", "内容", "対処"]))
+            for p in grouped[source]:
+                w.writerow(csv_row([p.sheet or "", p.row or "", p.message, p.hint]))
+        written.append(out)
+    return written
 
 
 @contextmanager
@@ -288,8 +307,8 @@ def import_spec(
             return _run(session, plan, operation, user, now, dry_run=True, progress=progress)
     with db.write() as session:
         report = _run(session, plan, operation, user, now, dry_run=False, progress=progress)
-    if parsed.problems and report.written:
-        report.problems_file = save_problems(files[0], parsed.problems)
+    if report.problems and report.written:
+        report.problems_files = save_problems(files, report.problems)
     return report
 
 

@@ -150,3 +150,22 @@ def test_spec_diff_workbook_shows_a_change_of_reason_or_remarks(db: Database, tm
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
     [row] = [r for r in rows if r[0] == "考え方・備考の変更"]
     assert row[1] == "0010001" and "法第7条及び施行令による。" in row[-1] and "【考え方・理由】" in row[-1]
+
+
+def test_bad_rows_of_several_files_are_listed_beside_each_file_with_its_name(db: Database, tmp_path: Path):
+    bad_function = Row(10009, "謎の機能", "区分が読めない。", "たぶん")
+    bad_form = Row(10008, "謎の帳票", "区分が読めない。", "きっと")
+    a = write_ministry_workbook(tmp_path / "住民記録_第6.0版_機能要件一覧.xlsx", forms=None,
+                                functions=[*MINISTRY_FUNCTIONS, bad_function])
+    b = write_ministry_workbook(tmp_path / "住民記録_第6.0版_帳票要件.xlsx", functions=None,
+                                forms=[*MINISTRY_FORMS, bad_form])
+    with pytest.raises(InvalidInputError) as exc:
+        import_spec(db=db, paths=[a, b], user="tester")
+    # each refused row says which file it is in
+    assert f"ファイル「{a.name}」" in exc.value.message and f"ファイル「{b.name}」" in exc.value.message
+    rep = import_spec(db=db, paths=[a, b], user="tester", skip_bad_rows=True)
+    assert rep.written and len(rep.problems) == 2
+    # one problem list beside each file, holding that file's rows only
+    assert rep.problems_files == [tmp_path / f"{a.stem}_取込エラー.csv", tmp_path / f"{b.stem}_取込エラー.csv"]
+    first, second = (p.read_text(encoding="utf-8-sig").splitlines() for p in rep.problems_files)
+    assert len(first) == 2 and "たぶん" in first[1] and len(second) == 2 and "きっと" in second[1]
