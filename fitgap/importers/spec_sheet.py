@@ -333,8 +333,8 @@ class SheetReader:
         else:
             checked = check_requirement_id(raw, digits=self.id_digits)
             req_id = checked.req_id
-        if p.removed is None and not p.text and not p.name:
-            p.removed = removal_mark(p.kubun_raw)
+        # the ID row's name, text and class cells were looked at when it was read; a lone text on the rows
+        # below can still say 削除
         if p.removed is None and len(p.text) == 1:
             p.removed = removal_mark(p.text[0])
         if p.removed is not None:

@@ -122,3 +122,23 @@ def test_id_split_over_merged_columns_is_joined(tmp_path: Path) -> None:
     result = read_spec_file(tmp_path / "common.xlsx")
     assert result.problems == []
     assert [r.req_id for r in result.requirements] == ["0310001", "0310024"]
+
+
+def test_rows_marked_removed_in_any_of_their_cells_are_listed_not_read(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "機能要件"
+    ws.append(["機能ID", "機能名称", "要件", "実装区分"])
+    ws.append(["0010001", "住民記録の管理", "住民票の記載事項を管理できること。", "実装必須機能"])
+    ws.append(["0010002", "", "", "欠番"])  # the class cell says it
+    ws.append(["0010003（削除）", "転出の登録", "転出を登録できること。", "実装必須機能"])  # the ID says it
+    ws.append(["0010004", "転入の登録", "【削除】", ""])  # the text says it
+    ws.append(["0010005", "転居の登録", "", ""])
+    ws.append(["", "", "削除", ""])  # the text, on the row below the ID
+    ws.append(["削除", "", "", ""])  # no ID left at all
+    wb.save(tmp_path / "removed.xlsx")
+    result = read_spec_file(tmp_path / "removed.xlsx")
+    assert result.problems == []
+    assert [r.req_id for r in result.requirements] == ["0010001"]
+    assert [(r.req_id, r.mark, r.source_row) for r in result.removed] == [
+        ("0010002", "欠番", 3), ("0010003", "削除", 4), ("0010004", "削除", 5), ("0010005", "削除", 6), ("", "削除", 8)]
