@@ -146,7 +146,7 @@ def combine(lists: Sequence[ParsedList]) -> ParsedList:
     out = ParsedList(first.source, [], [], info=next((p.info for p in lists if p.info), None))
     seen: dict[tuple[str, str], RequirementRecord] = {}
     for p in lists:
-        out.problems += [replace(q, file=p.source.name) for q in p.problems]
+        out.problems += p.problems
         out.skipped_sheets += p.skipped_sheets
         out.removed += p.removed
         out.stripped_chars += p.stripped_chars
@@ -213,7 +213,8 @@ def _resolve_operation(session: Session, parsed: ParsedList, operation: str | No
     return op
 
 
-def _problems_error(parsed: ParsedList, names: str) -> BadRowsError:
+def _problems_error(parsed: ParsedList) -> BadRowsError:
+    names = "、".join(dict.fromkeys(p.file or parsed.source.name for p in parsed.problems))
     lines = [f"{names} に読めない行が {len(parsed.problems)} 件あるため、何も取り込みませんでした:"]
     for p in parsed.problems[:MAX_PROBLEMS_SHOWN]:
         lines.append(f"  {p}")
@@ -290,18 +291,21 @@ def import_spec(
     if not files:
         raise InvalidInputError("取り込むファイルが指定されていません。", "要件一覧のファイルを指定してください。")
     lists = [read_list(p, mapping=mapping, progress=progress) for p in files]
+    if len(lists) > 1:  # each problem names its file, in messages and for its problem list (save_problems)
+        for p in lists:
+            p.problems = [replace(q, file=p.source.name) for q in p.problems]
     parsed = combine(lists)
-    names = "、".join(p.name for p in files)
-    if parsed.problems and not skip_bad_rows:
-        raise _problems_error(parsed, names)
     if not parsed.requirements and not parsed.removed:
+        if parsed.problems:
+            raise _problems_error(parsed)
+        names = "、".join(p.name for p in files)
         raise InvalidInputError(f"{names} から取り込める要件がありません。", "ファイルの内容を確かめてください。")
     label = (add_to_version or version or (parsed.info.label if parsed.info else None) or _label_from_names(files)
              or parsed.stated_label)
     if not label:
         raise InvalidInputError("版を判別できません。", "--version で版を指定してください (例: --version 第6.1版)。")
     published = published or (parsed.info.published_on if parsed.info else None) or parsed.stated_published
-    plan = _Plan(parsed, lists, label, published, add_to_version is not None)
+    plan = _Plan(parsed, lists, label, published, add_to_version is not None, skip_bad_rows)
     if dry_run:
         with db.read() as session:
             return _run(session, plan, operation, user, now, dry_run=True, progress=progress)
@@ -329,6 +333,14 @@ class _Plan:
     label: str
     published: date | None
     adding: bool
+    skip_bad_rows: bool  # otherwise the rows that cannot be read refuse the files they are in (see _check_rows)
+
+
+def _check_rows(plan: _Plan, parsed: ParsedList) -> None:
+    """Refuse the files about to be imported when rows cannot be read (a file already imported is not read
+    again, so its rows, skipped then, do not matter)."""
+    if parsed.problems and not plan.skip_bad_rows:
+        raise _problems_error(parsed)
 
 
 def _summaries(lists: Sequence[ParsedList], known: set[str]) -> list[FileSummary]:
@@ -371,6 +383,8 @@ def _run(session: Session, plan: _Plan, operation: str | None, user: str, now: d
             f"{op.name} の {plan.label} はすでに取り込まれています (内容の違うファイルです)。",
             f"新しい版なら --version で別の版名を、同じ版の別のファイルなら --add-to-version {plan.label} を指定してください。",
         )
+    if same_file is None:
+        _check_rows(plan, parsed)
     newer = [v for v in versions if plan.published and v.published_on and v.published_on > plan.published]
     historical = bool(newer) and same_file is None
     previous = current
@@ -419,6 +433,7 @@ def _run_add(session: Session, plan: _Plan, op: Operation, versions: list[SpecVe
                                 "ファイルと版を確かめてください。")
     new_lists = [p for p in plan.lists if p.sha256 not in known]
     parsed = combine(new_lists) if new_lists else ParsedList(plan.lists[0].source, [], [])
+    _check_rows(plan, parsed)
     is_current = target.id == versions[-1].id
     existing = spec_carry.version_requirements(session=session, spec_version_id=target.id or 0)
     have_keys = {(r.kind, r.req_id): r for r in existing}

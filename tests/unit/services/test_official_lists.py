@@ -169,3 +169,20 @@ def test_bad_rows_of_several_files_are_listed_beside_each_file_with_its_name(db:
     assert rep.problems_files == [tmp_path / f"{a.stem}_取込エラー.csv", tmp_path / f"{b.stem}_取込エラー.csv"]
     first, second = (p.read_text(encoding="utf-8-sig").splitlines() for p in rep.problems_files)
     assert len(first) == 2 and "たぶん" in first[1] and len(second) == 2 and "きっと" in second[1]
+
+
+def test_the_bad_rows_of_a_file_already_imported_do_not_block_adding_the_others(db: Database, tmp_path: Path):
+    a = write_ministry_workbook(tmp_path / "住民記録_第6.0版_機能要件一覧.xlsx", forms=None,
+                                functions=[*MINISTRY_FUNCTIONS, Row(10009, "謎の機能", "区分が読めない。", "たぶん")])
+    b = write_ministry_workbook(tmp_path / "住民記録_第6.0版_帳票要件.xlsx", functions=None)
+    import_spec(db=db, path=a, user="tester", skip_bad_rows=True)
+    # the file whose bad rows were skipped when it was imported is still the same file: nothing to fix
+    assert import_spec(db=db, path=a, user="tester").already_imported
+    rep = import_spec(db=db, paths=[a, b], user="tester", add_to_version="第6.0版")
+    assert rep.written and rep.requirements == 2 and rep.problems == []
+    assert [f.already_imported for f in rep.files] == [True, False]
+    c = write_ministry_workbook(tmp_path / "住民記録_第6.0版_追補.xlsx", forms=None,
+                                functions=[Row(10020, "謎の追補", "区分が読めない。", "多分")])
+    with pytest.raises(InvalidInputError) as exc:
+        import_spec(db=db, paths=[a, c], user="tester", add_to_version="第6.0版")
+    assert c.name in exc.value.message and a.name not in exc.value.message
