@@ -139,3 +139,20 @@ def test_schema_step_adds_the_index_to_an_older_database(tmp_path: Path) -> None
         assert n > 0
     finally:
         db.dispose()
+
+
+def test_indexes_built_before_they_held_the_nfkc_form_are_rebuilt_by_the_next_search(searchable) -> None:
+    db, _rows = searchable
+    prepare_search(db=db)
+    with db.write() as session:  # what a database indexed before the NFKC form looks like: the raw text, no form
+        conn = session.connection()
+        conn.exec_driver_sql("DELETE FROM requirement_fts")
+        conn.exec_driver_sql("INSERT INTO requirement_fts (rowid, req_id, name, text) "
+                             "SELECT id, req_id, name, text FROM requirement")
+        conn.exec_driver_sql(f"DELETE FROM {char_index.TABLE}")
+        conn.exec_driver_sql(f"INSERT INTO {char_index.TABLE} (rowid, req_id, name, text) "
+                             "SELECT id, req_id, name, text FROM requirement")
+        conn.exec_driver_sql("DELETE FROM fitgap_meta WHERE key = 'search_index_form'")
+    # Ｘｙｚ is stored full-width: only the NFKC form finds it by xyz (trigram) and by xy (characters)
+    assert _found(db, "xyz") == {"0270003"} and _found(db, "xy") == {"0270003"}
+    assert _found(db, "カタカナ") == {"0270003"}  # ｶﾀｶﾅ, half-width
