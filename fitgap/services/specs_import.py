@@ -290,6 +290,12 @@ def import_spec(
     files = list(dict.fromkeys([*([path] if path is not None else []), *paths]))
     if not files:
         raise InvalidInputError("取り込むファイルが指定されていません。", "要件一覧のファイルを指定してください。")
+    if add_to_version is not None and version and version != add_to_version:
+        raise InvalidInputError(f"版 {version} と、加える先の版 {add_to_version} が違います。",
+                                "取り込み済みの版に加えるときは、加える先の版（--add-to-version）だけを指定してください。")
+    if add_to_version is not None and published is not None:
+        raise InvalidInputError("公開日は、取り込み済みの版に加えるときには指定できません（加える先の版の公開日のままです）。",
+                                "--published を外してください。")
     lists = [read_list(p, mapping=mapping, progress=progress) for p in files]
     if len(lists) > 1:  # each problem names its file, in messages and for its problem list (save_problems)
         for p in lists:

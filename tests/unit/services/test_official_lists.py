@@ -186,3 +186,16 @@ def test_the_bad_rows_of_a_file_already_imported_do_not_block_adding_the_others(
     with pytest.raises(InvalidInputError) as exc:
         import_spec(db=db, paths=[a, c], user="tester", add_to_version="第6.0版")
     assert c.name in exc.value.message and a.name not in exc.value.message
+
+
+def test_a_version_or_date_that_adding_to_a_version_would_ignore_is_refused(db: Database, tmp_path: Path):
+    a = write_ministry_workbook(tmp_path / "住民記録_第6.0版_機能要件一覧.xlsx", forms=None)
+    b = write_ministry_workbook(tmp_path / "住民記録_第6.0版_帳票要件.xlsx", functions=None)
+    import_spec(db=db, path=a, user="tester")
+    with pytest.raises(InvalidInputError) as exc:
+        import_spec(db=db, path=b, user="tester", add_to_version="第6.0版", version="第7.0版")
+    assert "第7.0版" in exc.value.message and "第6.0版" in exc.value.message
+    with pytest.raises(InvalidInputError) as exc:
+        import_spec(db=db, path=b, user="tester", add_to_version="第6.0版", published=date(2027, 1, 1))
+    assert "公開日" in exc.value.message
+    assert import_spec(db=db, path=b, user="tester", add_to_version="第6.0版", version="第6.0版").written
