@@ -120,6 +120,9 @@ def cmd_import_spec(args: argparse.Namespace, ctx: Context) -> int:
     if rep.historical:
         ctx.print(f"この版は現在の版 {rep.current_label} より前に公開されたため、履歴として保存します。"
                   "現在の版と確認結果は変わりません。")
+    if rep.undated:
+        ctx.print("公開日が分からないため、いちばん新しい版として扱います"
+                  "（前の版より前に公開された一覧なら、--published で公開日を指定すると履歴として保存します）。")
     if rep.previous_label:
         ctx.print(f"前の版 {rep.previous_label} との比較{'（追加する要件）' if rep.added_to else ''}:")
     ctx.print(render_table(["変更", "件数"], [[c.value, n] for c, n in rep.counts.items()], right=[1]))

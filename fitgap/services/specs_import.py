@@ -107,6 +107,7 @@ class ImportReport:
     published_on: date | None = None
     historical: bool = False  # an older publication than the current version: stored as history only
     current_label: str | None = None  # the version that stays current when ``historical``
+    undated: bool = False  # no publication date while versions with one exist: taken as the latest
     added_to: str | None = None  # the label of the existing version the files were added to
 
     def carried(self, reason: str) -> int:
@@ -413,6 +414,7 @@ def _run(session: Session, plan: _Plan, operation: str | None, user: str, now: d
         removed_rows=parsed.removed, published_on=plan.published, historical=historical,
         current_label=current.label if historical and current else None,
         stripped_chars=parsed.stripped_chars,
+        undated=plan.published is None and same_file is None and any(v.published_on for v in versions),
     )
     if dry_run or same_file is not None:
         return report

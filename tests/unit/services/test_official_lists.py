@@ -199,3 +199,16 @@ def test_a_version_or_date_that_adding_to_a_version_would_ignore_is_refused(db: 
         import_spec(db=db, path=b, user="tester", add_to_version="第6.0版", published=date(2027, 1, 1))
     assert "公開日" in exc.value.message
     assert import_spec(db=db, path=b, user="tester", add_to_version="第6.0版", version="第6.0版").written
+
+
+def test_a_list_without_a_publication_date_is_taken_as_the_latest_and_said_so(cli, tmp_path: Path):
+    cli("init")
+    assert cli("import-spec", str(write_ministry_workbook(tmp_path / "v6.xlsx"))).code == 0
+    undated = tmp_path / "住民記録_第5.0版.csv"
+    undated.write_text("機能ID,機能名称,機能要件,実装区分\n0010001,住民記録の管理,住民を管理できること。,実装必須機能\n",
+                       encoding="utf-8")
+    r = cli("import-spec", str(undated), "--dry-run")
+    assert r.code == 0, r.err
+    assert "公開日が分からないため、いちばん新しい版として扱います" in r.out and "--published" in r.out
+    dated = cli("import-spec", str(undated), "--published", "2020-01-01", "--dry-run")
+    assert "公開日が分からない" not in dated.out and "履歴として保存します" in dated.out
