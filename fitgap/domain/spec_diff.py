@@ -54,7 +54,7 @@ class DiffItem:
     @property
     def kind(self) -> str:
         ref = self.new if self.new is not None else self.old
-        return str(getattr(ref.kind, "value", ref.kind)) if ref is not None else ""
+        return _kind(ref) if ref is not None else ""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -105,8 +105,13 @@ def wording(item: RequirementLike) -> str:
     return compare_form(item.name) + "\n" + compare_form(item.text)
 
 
+def _kind(r: RequirementLike) -> str:
+    """機能 / 帳票, whether the row holds the enum (a record) or its value (a database row)."""
+    return str(getattr(r.kind, "value", r.kind))
+
+
 def _key(r: RequirementLike) -> tuple[str, str]:
-    return (str(getattr(r.kind, "value", r.kind)), r.req_id)
+    return (_kind(r), r.req_id)
 
 
 def _notes(r: RequirementLike) -> str:
