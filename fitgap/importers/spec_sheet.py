@@ -262,7 +262,8 @@ class SheetReader:
                     category=" > ".join(c for c in last_cat if c),
                     kind=row_kind,
                     transitional_raw=cells[7],
-                    removed=removed or next((mk for c in cells[1:4] if (mk := removal_mark(c))), None),
+                    # the text or class cell saying 削除 marks the row; the name alone is looked at in _finish
+                    removed=removed or removal_mark(cells[2]) or removal_mark(cells[3]),
                 )
                 continue
             # no ID of its own: a continuation of the row above, a heading/legend row, or an item missing its ID
@@ -333,10 +334,12 @@ class SheetReader:
         else:
             checked = check_requirement_id(raw, digits=self.id_digits)
             req_id = checked.req_id
-        # the ID row's name, text and class cells were looked at when it was read; a lone text on the rows
-        # below can still say 削除
+        # the ID row's text and class cells were looked at when it was read; a lone text on the rows below
+        # can still say 削除, and so can the name of a row without text (a function may be named 削除)
         if p.removed is None and len(p.text) == 1:
             p.removed = removal_mark(p.text[0])
+        if p.removed is None and not p.text and len(p.name) == 1:
+            p.removed = removal_mark(p.name[0])
         if p.removed is not None:
             self.result.removed.append(RemovedRow(
                 req_id=req_id if removal_mark(req_id) is None else "", kind=p.kind, mark=p.removed,

@@ -136,9 +136,12 @@ def test_rows_marked_removed_in_any_of_their_cells_are_listed_not_read(tmp_path:
     ws.append(["0010005", "転居の登録", "", ""])
     ws.append(["", "", "削除", ""])  # the text, on the row below the ID
     ws.append(["削除", "", "", ""])  # no ID left at all
+    ws.append(["0010006", "（削除）", "", ""])  # the name says it, and there is no text
+    ws.append(["0010007", "削除", "住民データを削除できること。", "実装必須機能"])  # a function named 削除
     wb.save(tmp_path / "removed.xlsx")
     result = read_spec_file(tmp_path / "removed.xlsx")
     assert result.problems == []
-    assert [r.req_id for r in result.requirements] == ["0010001"]
+    assert [(r.req_id, r.name) for r in result.requirements] == [("0010001", "住民記録の管理"), ("0010007", "削除")]
     assert [(r.req_id, r.mark, r.source_row) for r in result.removed] == [
-        ("0010002", "欠番", 3), ("0010003", "削除", 4), ("0010004", "削除", 5), ("0010005", "削除", 6), ("", "削除", 8)]
+        ("0010002", "欠番", 3), ("0010003", "削除", 4), ("0010004", "削除", 5), ("0010005", "削除", 6), ("", "削除", 8),
+        ("0010006", "削除", 9)]
