@@ -102,6 +102,7 @@ class ChangeImportReport:
     notices: list[str] = field(default_factory=list)
     problems_file: Path | None = None
     applied: int = 0
+    stripped_chars: int = 0  # control and invisible characters removed from the vendors' texts
 
 
 LABELS = {"status": "状況", "planned": "完了予定日", "actual": "完了日", "cost_kyen": "概算費用", "interim": "暫定連携",
@@ -122,7 +123,8 @@ def import_change_sheet(*, db: Database, user: str, path: Path, report_dir: Path
     with (db.read() if dry_run else db.write()) as session:
         export = check_workbook_meta(session, parsed.meta, purpose=PURPOSE_CHANGE, source=path.name)
         rep = ChangeImportReport(source=path.name, export_id=export.id, dry_run=dry_run, untouched=parsed.untouched,
-                                 problems=list(parsed.problems), notices=list(parsed.notices))
+                                 problems=list(parsed.problems), notices=list(parsed.notices),
+                                 stripped_chars=parsed.stripped_chars)
         sg = load_graph_in(session)
         for row in parsed.edited:
             _plan(session, sg, rep, row)
