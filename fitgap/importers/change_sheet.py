@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from fitgap.domain.answer_sheet import KEY_SEP, SheetKey, SheetProblem, decode_key, values_hash
+from fitgap.domain.change_sheet import EDITABLE_HEADERS, SHEET_CODE
 from fitgap.domain.enums import ChangeStatus
 from fitgap.domain.text import nfkc, strip_invisible
 from fitgap.importers.answer_workbook import WorkbookMeta, excel_error, is_blank, read_answer_book
 from fitgap.importers.vendor_sheet import parse_cost, parse_date
 
-SHEET_CODE = "IF"
-HEADERS = ("状況", "完了予定日", "完了日", "概算費用（千円）", "暫定連携", "備考")
+HEADERS = EDITABLE_HEADERS  # the cells a vendor fills in, as the writer labels them
 _STATUSES = {s.value: s for s in ChangeStatus}
 
 
