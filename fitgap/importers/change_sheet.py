@@ -10,6 +10,7 @@ reported.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -121,7 +122,7 @@ def read_change_sheet(path: Path) -> ChangeSheetResult:
             if not is_blank(raw) and parsed is None:
                 problems.append(SheetProblem(sheet, row, f"{label}「{raw}」は日付ではありません。",
                                              "2027/03/31 の形で入力してください。", key.req_id))
-        if not is_blank(cost_v) and (cost is None or cost < 0):
+        if not is_blank(cost_v) and (cost is None or not math.isfinite(cost) or cost < 0):
             problems.append(SheetProblem(sheet, row, f"概算費用「{cost_v}」は 0 以上の数値ではありません。",
                                          "千円単位の数値を入力してください。", key.req_id))
         if status is not None and actual is not None and status != ChangeStatus.DONE:

@@ -198,3 +198,22 @@ def test_invisible_characters_in_the_vendors_text_are_removed_and_counted(linked
     assert rep.applied == 1 and rep.stripped_chars == 3
     item = _item(linked, "福祉総合システム").item
     assert (item.interim, item.note) == ("CSVで受け取る", "確認済み")
+
+
+def test_a_cost_that_is_no_finite_number_is_a_problem(linked: Database, tmp_path: Path) -> None:
+    src = _export(linked, tmp_path)
+
+    def vendor(wb) -> None:
+        ws = wb[SHEET]
+        cols, rows = header_map(ws), _rows(ws)
+        ws.cell(row=rows["福祉総合システム"], column=cols["概算費用（千円）"]).value = "nan"  # text: past the validation
+        ws.cell(row=rows["財務会計システム"], column=cols["概算費用（千円）"]).value = "inf"
+    returned = edit_book(src, tmp_path / "返送.xlsx", vendor)
+    rep = change_sheets.import_change_sheet(db=linked, user="u", path=returned, report_dir=tmp_path, today=TODAY)
+    assert rep.applied == 0
+    assert sum("0 以上の数値ではありません" in p.message for p in rep.problems) == 2
+    assert _item(linked, "福祉総合システム").item.cost_kyen is None
+    # the export still works (a NaN cost could not be written)
+    again = change_sheets.export_change_sheet(db=linked, user="u", exports_dir=tmp_path, vendor="株式会社連携",
+                                              today=TODAY)
+    assert again.items == 4 and again.path.exists()
