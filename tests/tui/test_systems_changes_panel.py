@@ -122,3 +122,28 @@ async def test_a_conflict_keeps_what_was_typed_and_a_second_save_is_made_on_the_
         item = _item(db).item
         assert (item.interim, item.note) == ("CSV を手で渡す", "先に保存")
         assert not isinstance(app.screen, FormDialog)
+
+
+async def test_with_several_links_the_chosen_ones_form_opens(db: Database, make_app, monkeypatch) -> None:
+    systems.add_system(db=db, user="t", name=FUKUSHI, kind=SystemKind.RELATED)
+    systems.set_link(db=db, user="t", provider=JUKI, consumer=FUKUSHI)
+    systems.set_link(db=db, user="t", provider=FUKUSHI, consumer=JUKI)
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await _open_on(app, pilot, FUKUSHI)
+        assert len(screen.current().changes) == 2
+        await pilot.press("i")
+        await pilot.pause()
+        chooser = app.screen
+        assert isinstance(chooser, FormDialog) and chooser.query("#f-item")
+        await pilot.click("#form-save")
+        await pilot.pause()
+        form = app.screen  # the chooser closed, the chosen item's form is open
+        assert isinstance(form, FormDialog) and form is not chooser and form.query("#f-status"), app.screen_stack
+        assert [s for s in app.screen_stack if isinstance(s, FormDialog)] == [form]
+        form.query_one("#f-interim", Input).value = "暫定ファイル連携"
+        await pilot.click("#form-save")
+        await pilot.pause()
+        assert isinstance(app.screen, SystemsScreen)
+        assert "暫定ファイル連携" in {c.item.interim for c in changes.get_changes(db=db, today=TODAY).items}

@@ -93,7 +93,7 @@ class ChangeActions:
         choices = [(f"{c.label}（{c.item.status.value}{'・遅れ' if c.state.late else ''}）", i)
                    for i, c in enumerate(row.changes)]
         self._ask(f"{row.name}: 改修する連携を選ぶ", [Field("item", "連携", 0, choices)],
-                  lambda v: self._edit_change(row.changes[v["item"]]))
+                  lambda v: self._edit_change(row.changes[v["item"]]), check=False)  # a chooser: closes first
 
     def _edit_change(self, view: ChangeView) -> None:
         """The form, filled with the item's values. A refused save (a bad date or cost, or someone else's
