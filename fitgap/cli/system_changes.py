@@ -141,6 +141,8 @@ def cmd_changes_import(args: argparse.Namespace, ctx: Context) -> int:
               f"競合 {len(rep.conflicts)}件、問題 {len(rep.problems)}件")
     for n in rep.notices:
         ctx.print(f"  注意: {n}")
+    if rep.stripped_chars:
+        ctx.print(f"  暫定連携・備考から制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
     for ch in rep.changes:
         ctx.print(f"  {ch.label}: " + "、".join(f"{k} {v}" for k, v in ch.shown.items()))
     for pr in rep.problems:

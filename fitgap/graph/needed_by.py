@@ -41,8 +41,9 @@ def needed_by_dates(sg: SystemGraph) -> dict[int, tuple[date | None, str]]:
     operations' deadline) or none.
     """
     follows = {sid for sid, n in sg.systems.items() if n.follows_links}
-    best: dict[int, tuple[date, str, int]] = {}  # system -> (date, reason, hops)
-    heap: list[tuple[date, int, int, str, int]] = []  # (date, hops, source id, reason, system)
+    best: dict[int, tuple[date, str]] = {}  # system -> (date, reason)
+    # (date, hops, source id, the source's reason, the first following system on the way or "", system)
+    heap: list[tuple[date, int, int, str, str, int]] = []
     for sid in follows:
         for other in _neighbours(sg, sid):
             n = sg.systems[other]
@@ -50,21 +51,19 @@ def needed_by_dates(sg: SystemGraph) -> dict[int, tuple[date | None, str]]:
                 continue
             found = anchor(n)
             if found is not None:
-                heapq.heappush(heap, (found[0], 0, other, found[1], sid))
+                heapq.heappush(heap, (found[0], 0, other, found[1], "", sid))
     while heap:
-        when, hops, source, reason, sid = heapq.heappop(heap)
+        when, hops, source, reason, via, sid = heapq.heappop(heap)
         if sid in best:
             continue
-        best[sid] = (when, reason, hops)
+        best[sid] = (when, f"{reason}（{via}経由）" if via else reason)
         for other in _neighbours(sg, sid):
             if other in follows and other not in best:
-                via = sg.name(sid)
-                text = reason if "経由" in reason else f"{reason}（{via}経由）"
-                heapq.heappush(heap, (when, hops + 1, source, text, other))
+                heapq.heappush(heap, (when, hops + 1, source, reason, via or sg.name(sid), other))
     out: dict[int, tuple[date | None, str]] = {}
     for sid in follows:
         if sid in best:
-            out[sid] = (best[sid][0], best[sid][1])
+            out[sid] = best[sid]
         elif sg.systems[sid].deadline is not None:
             out[sid] = (sg.systems[sid].deadline, "連携する標準化対象システムがないため、業務（共通機能）の期限")
         else:

@@ -2,25 +2,28 @@
 
 Every row is checked: the key (rows added or keys edited are refused), duplicates, Excel error values, a
 状況 outside the list (pasted past the drop-down), dates that are not dates, a cost that is not a number
-≥ 0, a completion date while the status is not 完了. Rows nobody touched (same values as exported) are
-counted, not returned; rows deleted from the sheet are reported.
+≥ 0, a completion date while the status is not 完了, a formula whose result was never saved (its value is
+unknown: never read as a blank). Control and invisible characters are removed from the texts, and counted.
+Rows nobody touched (same values as exported) are counted, not returned; rows deleted from the sheet are
+reported.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from fitgap.domain.answer_sheet import KEY_SEP, SheetKey, SheetProblem, decode_key, values_hash
+from fitgap.domain.change_sheet import EDITABLE_HEADERS, SHEET_CODE
 from fitgap.domain.enums import ChangeStatus
-from fitgap.domain.text import nfkc
+from fitgap.domain.text import nfkc, strip_invisible
 from fitgap.importers.answer_workbook import WorkbookMeta, excel_error, is_blank, read_answer_book
 from fitgap.importers.vendor_sheet import parse_cost, parse_date
 
-SHEET_CODE = "IF"
-HEADERS = ("状況", "完了予定日", "完了日", "概算費用（千円）", "暫定連携", "備考")
+HEADERS = EDITABLE_HEADERS  # the cells a vendor fills in, as the writer labels them
 _STATUSES = {s.value: s for s in ChangeStatus}
 
 
@@ -72,6 +75,7 @@ class ChangeSheetResult:
     deleted: int = 0
     problems: list[SheetProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    stripped_chars: int = 0  # control and invisible characters removed from the edited texts
 
 
 def _text(value: Any) -> str:
@@ -102,6 +106,12 @@ def read_change_sheet(path: Path) -> ChangeSheetResult:
         if problems:
             result.problems.extend(problems)
             continue
+        pending = [label for i, label in enumerate(HEADERS) if data.formula_without_result(i)]
+        if pending:
+            result.problems.append(SheetProblem(
+                sheet, row, f"{'・'.join(pending)} が計算結果の保存されていない数式です（値を読めません）。この行は取り込みません。",
+                "Excel で開いて再計算（F9）して保存し直すか、数式を値に置き換えてください。", key.req_id))
+            continue
         status_t = "".join(nfkc(_text(status_v)).split())
         status = _STATUSES.get(status_t)
         planned, actual, cost = parse_date(planned_v), parse_date(actual_v), parse_cost(cost_v)
@@ -112,7 +122,7 @@ def read_change_sheet(path: Path) -> ChangeSheetResult:
             if not is_blank(raw) and parsed is None:
                 problems.append(SheetProblem(sheet, row, f"{label}「{raw}」は日付ではありません。",
                                              "2027/03/31 の形で入力してください。", key.req_id))
-        if not is_blank(cost_v) and (cost is None or cost < 0):
+        if not is_blank(cost_v) and (cost is None or not math.isfinite(cost) or cost < 0):
             problems.append(SheetProblem(sheet, row, f"概算費用「{cost_v}」は 0 以上の数値ではありません。",
                                          "千円単位の数値を入力してください。", key.req_id))
         if status is not None and actual is not None and status != ChangeStatus.DONE:
@@ -121,10 +131,12 @@ def read_change_sheet(path: Path) -> ChangeSheetResult:
         if problems or status is None:
             result.problems.extend(problems)
             continue
-        interim, note = _text(interim_v), _text(note_v)
+        (interim, removed_i), (note, removed_n) = strip_invisible(_text(interim_v)), strip_invisible(_text(note_v))
+        interim, note = interim.strip(), note.strip()
         if exported_values_hash(status.value, planned, actual, cost, interim, note) == key.values_hash:
             result.untouched += 1
             continue
+        result.stripped_chars += removed_i + removed_n
         result.edited.append(ChangeSheetRow(sheet, row, key, pair, status, planned, actual, cost, interim, note))
     for raw in content.meta.keys:
         if raw not in seen and (k := decode_key(raw)) is not None:

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from fitgap.domain.answer_sheet import FORMAT_VERSION, PURPOSE_CHANGE
+from fitgap.domain.change_sheet import H_ACTUAL, H_COST, H_INTERIM, H_NOTE, H_PLANNED, H_STATUS, SHEET_CODE
 from fitgap.domain.enums import ChangeStatus
 from fitgap.reports.answer_workbook import (
     CHOICE,
@@ -26,7 +27,6 @@ from fitgap.reports.answer_workbook import (
 )
 
 SHEET = "改修一覧"
-SHEET_CODE = "IF"
 STATUS_LIST = "改修状況"
 H_NO = "No"
 H_PROVIDER = "提供元システム"
@@ -36,13 +36,6 @@ H_CHANGE = "改修内容"
 H_VENDOR = "改修を行うベンダ"
 H_NEEDED = "必要日"
 H_REASON = "必要日の理由"
-H_STATUS = "状況"
-H_PLANNED = "完了予定日"
-H_ACTUAL = "完了日"
-H_COST = "概算費用（千円）"
-H_INTERIM = "暫定連携"
-H_NOTE = "備考"
-EDITABLE_HEADERS = (H_STATUS, H_PLANNED, H_ACTUAL, H_COST, H_INTERIM, H_NOTE)
 
 STATUS_COLOURS = {
     ChangeStatus.NOT_STARTED.value: "EDEDED",

@@ -9,7 +9,6 @@ purpose, or whose export this database does not know is refused with the databas
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -24,7 +23,7 @@ from fitgap.reports.output_file import staged_file, unused_name
 from fitgap.reports.problem_report import write_problem_report
 from fitgap.services.changes import FIELDS, apply_in, current_row, get_changes
 from fitgap.services.systems import AuditedEdit, load_graph_in
-from fitgap.services.vendors import check_workbook_meta
+from fitgap.services.vendors import _safe_file_part, check_workbook_meta  # the vendor sheets' file names
 from fitgap.storage import audit, operations, vendors
 from fitgap.storage.db import Database
 
@@ -35,10 +34,6 @@ class ChangeExportResult:
     export_id: str
     vendor: str
     items: int
-
-
-def _file_part(text: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")
 
 
 def export_change_sheet(*, db: Database, user: str, exports_dir: Path, vendor: str | None = None,
@@ -68,7 +63,7 @@ def export_change_sheet(*, db: Database, user: str, exports_dir: Path, vendor: s
     data = ChangeSheetData(export_id=export_id, database_id=db_id, municipality=muni.name if muni else "（団体未設定）",
                            vendor=(vendor or "").strip(), created_at=now, created_by=user, rows=rows)
     if path is None:
-        part = _file_part(vendor) if vendor else "全ベンダ"
+        part = _safe_file_part(vendor) if vendor else "全ベンダ"
         path = unused_name(exports_dir / f"改修一覧_{part}_{now:%Y%m%d-%H%M%S}.xlsx")
     if path.suffix.lower() != ".xlsx":
         raise InvalidInputError(f"{path.name}: 書き出し先は .xlsx にしてください。")
@@ -102,6 +97,7 @@ class ChangeImportReport:
     notices: list[str] = field(default_factory=list)
     problems_file: Path | None = None
     applied: int = 0
+    stripped_chars: int = 0  # control and invisible characters removed from the vendors' texts
 
 
 LABELS = {"status": "状況", "planned": "完了予定日", "actual": "完了日", "cost_kyen": "概算費用", "interim": "暫定連携",
@@ -122,7 +118,8 @@ def import_change_sheet(*, db: Database, user: str, path: Path, report_dir: Path
     with (db.read() if dry_run else db.write()) as session:
         export = check_workbook_meta(session, parsed.meta, purpose=PURPOSE_CHANGE, source=path.name)
         rep = ChangeImportReport(source=path.name, export_id=export.id, dry_run=dry_run, untouched=parsed.untouched,
-                                 problems=list(parsed.problems), notices=list(parsed.notices))
+                                 problems=list(parsed.problems), notices=list(parsed.notices),
+                                 stripped_chars=parsed.stripped_chars)
         sg = load_graph_in(session)
         for row in parsed.edited:
             _plan(session, sg, rep, row)

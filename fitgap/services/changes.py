@@ -9,6 +9,7 @@ audit events; bad input raises a FitGapError and changes nothing.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -28,6 +29,7 @@ from fitgap.graph.changes import (
     default_vendor,
     needed_links,
 )
+from fitgap.importers.vendor_sheet import parse_cost
 from fitgap.services.systems import UNSET, AuditedEdit, load_graph_in, resolve_system
 from fitgap.storage import changes as store
 from fitgap.storage import systems as system_store
@@ -161,12 +163,13 @@ class ChangeEdit:
 
 
 def check_cost(value: Any) -> float | None:
-    if value is None or value == "":
+    """A cost in thousand yen as typed (read as the workbooks read it: commas, full-width digits); None
+    when empty. Not a finite number (nan, inf) or negative: InvalidInputError."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    try:
-        cost = float(str(value).replace(",", ""))
-    except ValueError:
-        raise InvalidInputError(f"概算費用「{value}」は数値ではありません。", "千円単位の数値で入力してください。") from None
+    cost = parse_cost(value)
+    if cost is None or not math.isfinite(cost):
+        raise InvalidInputError(f"概算費用「{value}」は数値ではありません。", "千円単位の数値で入力してください。")
     if cost < 0:
         raise InvalidInputError(f"概算費用 {value} は負の値です。", "0 以上の数値で入力してください。")
     return cost

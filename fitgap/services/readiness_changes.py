@@ -7,6 +7,7 @@ from collections import Counter
 
 from fitgap.domain.enums import ChangeStatus, SystemKind
 from fitgap.reports.readiness_model import BlockingItem, BlockingKind, ChangeLine, ChangeProgress
+from fitgap.services.changes import ChangeView
 from fitgap.services.schedule import ScheduleView
 
 
@@ -24,10 +25,14 @@ def change_lines(plan: ScheduleView) -> list[ChangeLine]:
 def change_progress(plan: ScheduleView) -> list[ChangeProgress]:
     """Every system with 改修 items, late ones first (most late items), then by needed-by date and name."""
     sg = plan.graph
+    of_system: dict[int, list[ChangeView]] = {}  # each item under both ends of its link, in one pass
+    for c in plan.changes:
+        for sid in dict.fromkeys((c.provider_id, c.consumer_id)):
+            of_system.setdefault(sid, []).append(c)
     out = []
-    for sid, node in sg.systems.items():
-        mine = [c for c in plan.changes if sid in (c.provider_id, c.consumer_id)]
-        if not mine or node.kind == SystemKind.EXTERNAL:
+    for sid, mine in of_system.items():
+        node = sg.system(sid)
+        if node.kind == SystemKind.EXTERNAL:
             continue
         statuses = Counter(c.item.status.value for c in mine)
         out.append(ChangeProgress(

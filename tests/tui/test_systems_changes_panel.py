@@ -84,10 +84,66 @@ async def test_a_bad_cost_is_refused_and_the_item_is_unchanged(db: Database, mak
         await pilot.click("#form-save")
         await pilot.pause()
         assert _item(db).item.cost_kyen is None and _item(db).item.revision == 0
-        form = app.screen  # the form is back with what was typed
+        form = app.screen  # the form stays open with what was typed, the refusal shown in it
         assert isinstance(form, FormDialog) and form.query_one("#f-cost", Input).value == "-10"
+        assert "負の値" in str(form.query_one("#form-error", Static).content)
+        assert len([s for s in app.screen_stack if isinstance(s, FormDialog)]) == 1
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("U")  # nothing to undo: said, nothing changes
         await pilot.pause()
         assert _item(db).item.status == ChangeStatus.NOT_STARTED
+
+
+async def test_a_conflict_keeps_what_was_typed_and_a_second_save_is_made_on_the_fresh_item(db: Database, make_app,
+                                                                        monkeypatch) -> None:
+    systems.add_system(db=db, user="t", name=FUKUSHI, kind=SystemKind.RELATED)
+    systems.set_link(db=db, user="t", provider=JUKI, consumer=FUKUSHI)
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        await _open_on(app, pilot, FUKUSHI)
+        await pilot.press("i")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        # another user saves the item while the form is open
+        changes.update_change(db=db, user="other", provider=JUKI, consumer=FUKUSHI, note="先に保存", cost_kyen=10)
+        form.query_one("#f-interim", Input).value = "CSV を手で渡す"
+        await pilot.click("#form-save")
+        await pilot.pause()
+        item = _item(db).item
+        assert (item.interim, item.note, item.revision) == ("", "先に保存", 1)  # not overwritten
+        assert app.screen is form  # the form stays open with what was typed, the refusal shown in it
+        assert form.query_one("#f-interim", Input).value == "CSV を手で渡す"
+        assert "読み込んだ後に変更されています" in str(form.query_one("#form-error", Static).content)
+        await pilot.click("#form-save")  # saved knowingly on the item as it is now: no second conflict
+        await pilot.pause()
+        item = _item(db).item
+        assert (item.interim, item.note) == ("CSV を手で渡す", "先に保存")
+        assert not isinstance(app.screen, FormDialog)
+
+
+async def test_with_several_links_the_chosen_ones_form_opens(db: Database, make_app, monkeypatch) -> None:
+    systems.add_system(db=db, user="t", name=FUKUSHI, kind=SystemKind.RELATED)
+    systems.set_link(db=db, user="t", provider=JUKI, consumer=FUKUSHI)
+    systems.set_link(db=db, user="t", provider=FUKUSHI, consumer=JUKI)
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await _open_on(app, pilot, FUKUSHI)
+        assert len(screen.current().changes) == 2
+        await pilot.press("i")
+        await pilot.pause()
+        chooser = app.screen
+        assert isinstance(chooser, FormDialog) and chooser.query("#f-item")
+        await pilot.click("#form-save")
+        await pilot.pause()
+        form = app.screen  # the chooser closed, the chosen item's form is open
+        assert isinstance(form, FormDialog) and form is not chooser and form.query("#f-status"), app.screen_stack
+        assert [s for s in app.screen_stack if isinstance(s, FormDialog)] == [form]
+        form.query_one("#f-interim", Input).value = "暫定ファイル連携"
+        await pilot.click("#form-save")
+        await pilot.pause()
+        assert isinstance(app.screen, SystemsScreen)
+        assert "暫定ファイル連携" in {c.item.interim for c in changes.get_changes(db=db, today=TODAY).items}

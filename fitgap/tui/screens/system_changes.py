@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from fitgap.domain.calendar import format_date
 from fitgap.domain.enums import ChangeStatus
-from fitgap.errors import FitGapError
+from fitgap.errors import ConflictError, FitGapError
 from fitgap.services import changes, systems
 from fitgap.services.changes import ChangeEdit, ChangeView
 from fitgap.services.schedule import SystemRow
@@ -93,31 +93,30 @@ class ChangeActions:
         choices = [(f"{c.label}（{c.item.status.value}{'・遅れ' if c.state.late else ''}）", i)
                    for i, c in enumerate(row.changes)]
         self._ask(f"{row.name}: 改修する連携を選ぶ", [Field("item", "連携", 0, choices)],
-                  lambda v: self._edit_change(row.changes[v["item"]]))
+                  lambda v: self._edit_change(row.changes[v["item"]]), check=False)  # a chooser: closes first
 
-    def _edit_change(self, view: ChangeView, typed: dict[str, Any] | None = None) -> None:
-        """The form, filled with the item's values, or with what the user typed when saving was refused."""
+    def _edit_change(self, view: ChangeView) -> None:
+        """The form, filled with the item's values. A refused save (a bad date or cost, or someone else's
+        save in between) is shown in the form, which stays open with everything typed."""
         it = view.item
-        initial: dict[str, Any] = {
-            "status": it.status, "planned": it.planned.isoformat() if it.planned else "",
-            "actual": it.actual.isoformat() if it.actual else "", "vendor": it.vendor or "",
-            "cost": "" if it.cost_kyen is None else f"{it.cost_kyen:g}", "interim": it.interim, "change": it.change,
-            **(typed or {}),
-        }
         hint = "2026-01-05（空欄で消去）"
         need = format_date(view.state.needed_by)
+        saving = [view]  # the item as last read: a conflict moves it on to the item as it is now
         self._ask(f"改修 {view.label}", [
-            Field("status", "状況", initial["status"], [(s.value, s) for s in ChangeStatus]),
-            Field("planned", "完了予定日", initial["planned"], placeholder=hint),
-            Field("actual", "完了日（完了のとき）", initial["actual"], placeholder=hint),
-            Field("vendor", "改修を行うベンダ", initial["vendor"]),
-            Field("cost", "概算費用（千円）", initial["cost"]),
-            Field("interim", "暫定連携（使う場合の内容）", initial["interim"]),
-            Field("change", "改修内容", initial["change"]),
-        ], lambda v: self._save_change(view, v), help=f"必要日 {need}（{view.state.reason}）")
+            Field("status", "状況", it.status, [(s.value, s) for s in ChangeStatus]),
+            Field("planned", "完了予定日", it.planned.isoformat() if it.planned else "", placeholder=hint),
+            Field("actual", "完了日（完了のとき）", it.actual.isoformat() if it.actual else "", placeholder=hint),
+            Field("vendor", "改修を行うベンダ", it.vendor or ""),
+            Field("cost", "概算費用（千円）", "" if it.cost_kyen is None else f"{it.cost_kyen:g}"),
+            Field("interim", "暫定連携（使う場合の内容）", it.interim),
+            Field("change", "改修内容", it.change),
+        ], lambda v: self._save_change(saving, v), help=f"必要日 {need}（{view.state.reason}）")
 
-    def _save_change(self, view: ChangeView, v: dict[str, Any]) -> None:
+    def _save_change(self, saving: list[ChangeView], v: dict[str, Any]) -> None:
+        """Save the form's values on ``saving[0]``, the item as the form last read it. Raises FitGapError
+        (shown in the form) when the save is refused."""
         ws = self.workspace
+        view = saving[0]
         try:
             edit = changes.update_change(
                 db=ws.db, user=ws.user, provider=view.provider, consumer=view.consumer,
@@ -125,10 +124,21 @@ class ChangeActions:
                 planned=systems.parse_date_input(v["planned"]), actual=systems.parse_date_input(v["actual"]),
                 vendor=v["vendor"], cost_kyen=v["cost"], interim=v["interim"], change=v["change"],
             )
-        except FitGapError as exc:
-            self.notify(f"{exc.message}\n{exc.hint or ''}".strip(), severity="error", timeout=6)
-            self._edit_change(view, typed=v)  # what the user typed survives: the form comes back with it
-            return
+        except ConflictError as exc:
+            # someone saved the item meanwhile: nothing was overwritten, the form keeps what was typed, and a
+            # second 保存 is made knowingly on the item as it is now (not another conflict)
+            self.load()
+            fresh = next((c for c in changes.get_changes(db=ws.db, today=ws.today, system=view.provider).items
+                          if (c.provider_id, c.consumer_id) == (view.provider_id, view.consumer_id)), None)
+            if fresh is None:
+                raise
+            saving[0] = fresh
+            now = fresh.item
+            raise ConflictError(
+                f"{exc.message}（今の内容: 状況 {now.status.value}、完了予定日 {format_date(now.planned)}、"
+                f"完了日 {format_date(now.actual)}）",
+                "入力した内容はそのままです。確かめて、もう一度保存すると今の内容に上書きします。",
+            ) from exc
         if edit.changed:
             self.change_undo.append(edit)
         message = f"{view.label}: 改修を保存しました。" if edit.changed else f"{view.label}: 変更はありません。"

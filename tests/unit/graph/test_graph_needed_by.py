@@ -114,3 +114,15 @@ def test_a_date_set_by_hand_is_marked_as_such() -> None:
                       deadline_kind=DeadlineKind.CUSTOM)]
     (node,) = nodes_from_domain(systems=systems)
     assert (node.deadline, node.deadline_basis, node.follows_links) == (date(2027, 3, 31), DeadlineBasis.MANUAL, False)
+
+
+def test_the_way_a_date_came_is_named_whatever_the_source_is_called(graph) -> None:
+    """The system a date came through is carried along, not read back out of the reason's text."""
+    sg = graph({
+        "経由地システム": {"deadline": FY2025_END, "planned_cutover": date(2026, 1, 5)},
+        "福祉総合": RELATED,
+        "文書管理": RELATED,
+    }, [("経由地システム", "福祉総合"), ("福祉総合", "文書管理")])
+    dates = needed_by_dates(sg)
+    assert dates[2] == (date(2026, 1, 5), "経由地システムの移行予定 2026-01-05 に合わせる")
+    assert dates[3] == (date(2026, 1, 5), "経由地システムの移行予定 2026-01-05 に合わせる（福祉総合経由）")

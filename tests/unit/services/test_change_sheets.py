@@ -161,3 +161,59 @@ def test_foreign_and_wrong_purpose_workbooks_are_refused_unchanged(linked: Datab
 def test_nothing_to_export_is_an_error(linked: Database, tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError, match="ベンダ「株式会社なし」の改修項目がありません"):
         change_sheets.export_change_sheet(db=linked, user="u", exports_dir=tmp_path, vendor="株式会社なし")
+
+
+def test_a_formula_without_a_saved_result_is_a_problem_and_clears_nothing(linked: Database, tmp_path: Path) -> None:
+    changes.update_change(db=linked, user="u", provider=JUKI, consumer="福祉総合システム", planned=date(2027, 1, 4),
+                          cost_kyen=800, note="見積り済み")
+    src = _export(linked, tmp_path)
+
+    def vendor(wb) -> None:
+        ws = wb[SHEET]
+        cols, rows = header_map(ws), _rows(ws)
+        r = rows["福祉総合システム"]
+        ws.cell(row=r, column=cols["状況"]).value = "改修中"
+        ws.cell(row=r, column=cols["完了予定日"]).value = "=DATE(2027,1,4)"  # saved by openpyxl: no result
+        ws.cell(row=r, column=cols["概算費用（千円）"]).value = "=400*2"
+    returned = edit_book(src, tmp_path / "返送.xlsx", vendor)
+    rep = change_sheets.import_change_sheet(db=linked, user="u", path=returned, report_dir=tmp_path, today=TODAY)
+    assert rep.applied == 0 and rep.changes == []
+    found = [p.message for p in rep.problems if "数式" in p.message]
+    assert len(found) == 1 and "完了予定日" in found[0] and "概算費用" in found[0]
+    kept = _item(linked, "福祉総合システム").item
+    assert (kept.status, kept.planned, kept.cost_kyen) == (ChangeStatus.NOT_STARTED, date(2027, 1, 4), 800.0)
+
+
+def test_invisible_characters_in_the_vendors_text_are_removed_and_counted(linked: Database, tmp_path: Path) -> None:
+    src = _export(linked, tmp_path)
+
+    def vendor(wb) -> None:
+        ws = wb[SHEET]
+        cols, rows = header_map(ws), _rows(ws)
+        r = rows["福祉総合システム"]
+        ws.cell(row=r, column=cols["暫定連携"]).value = "CSV\u200bで受け取る"
+        ws.cell(row=r, column=cols["備考"]).value = "確認\u2060済み\u200e"
+    returned = edit_book(src, tmp_path / "返送.xlsx", vendor)
+    rep = change_sheets.import_change_sheet(db=linked, user="u", path=returned, report_dir=tmp_path, today=TODAY)
+    assert rep.applied == 1 and rep.stripped_chars == 3
+    item = _item(linked, "福祉総合システム").item
+    assert (item.interim, item.note) == ("CSVで受け取る", "確認済み")
+
+
+def test_a_cost_that_is_no_finite_number_is_a_problem(linked: Database, tmp_path: Path) -> None:
+    src = _export(linked, tmp_path)
+
+    def vendor(wb) -> None:
+        ws = wb[SHEET]
+        cols, rows = header_map(ws), _rows(ws)
+        ws.cell(row=rows["福祉総合システム"], column=cols["概算費用（千円）"]).value = "nan"  # text: past the validation
+        ws.cell(row=rows["財務会計システム"], column=cols["概算費用（千円）"]).value = "inf"
+    returned = edit_book(src, tmp_path / "返送.xlsx", vendor)
+    rep = change_sheets.import_change_sheet(db=linked, user="u", path=returned, report_dir=tmp_path, today=TODAY)
+    assert rep.applied == 0
+    assert sum("0 以上の数値ではありません" in p.message for p in rep.problems) == 2
+    assert _item(linked, "福祉総合システム").item.cost_kyen is None
+    # the export still works (a NaN cost could not be written)
+    again = change_sheets.export_change_sheet(db=linked, user="u", exports_dir=tmp_path, vendor="株式会社連携",
+                                              today=TODAY)
+    assert again.items == 4 and again.path.exists()

@@ -89,6 +89,8 @@ def test_lifecycle_status_dates_cost_and_audit(db: Database) -> None:
     ({"status": "終わった"}, "状況「終わった」は選択肢にありません"),
     ({"cost_kyen": "-1"}, "負の値"),
     ({"cost_kyen": "高い"}, "数値ではありません"),
+    ({"cost_kyen": "nan"}, "数値ではありません"),  # a NaN cost would break every later export and report
+    ({"cost_kyen": "inf"}, "数値ではありません"),
     ({"status": "改修中", "actual": date(2027, 1, 1)}, "完了」のときだけ"),
 ])
 def test_bad_input_is_refused_and_changes_nothing(db: Database, values, message) -> None:
