@@ -27,7 +27,10 @@ from fitgap.domain.custom import (
 )
 from fitgap.domain.enums import RequirementKind
 from fitgap.domain.records import Problem
+from fitgap.domain.text import strip_invisible
 from fitgap.errors import InvalidInputError
+from fitgap.importers.limits import csv_rows, read_input_bytes
+from fitgap.importers.spec_csv import decode_csv_bytes
 from fitgap.importers.systems_csv import parse_flag, parse_operation_codes
 from fitgap.importers.workbook_reader import open_workbook
 
@@ -78,6 +81,7 @@ class CustomListResult:
     rows: list[int | None] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     has_decisions: bool = False  # the file has mapping/disposition columns
+    stripped_chars: int = 0  # control and invisible characters removed from the cells
 
     @property
     def ok(self) -> bool:
@@ -142,7 +146,9 @@ def read_custom_list(path: Path, *, operation_code: str | None = None,
     lookup = profile.lookup() if profile else _LOOKUP
     header_row = profile.header_row if profile else None
     if path.suffix.lower() == ".csv":
-        _read_table(_csv_rows(path, result), None, operation_code, result, lookup, header_row)
+        text = decode_csv_bytes(read_input_bytes(path), path.name)  # refused by its size before it is read
+        # strict: an unclosed quote, an overlong cell or too many rows is refused, never read as one cell
+        _read_table(csv_rows(text, name=path.name), None, operation_code, result, lookup, header_row)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         wb = open_workbook(path)
         try:
@@ -164,23 +170,6 @@ def read_custom_list(path: Path, *, operation_code: str | None = None,
     return result
 
 
-def _csv_rows(path: Path, result: CustomListResult) -> Iterator[Sequence[Any]]:
-    import csv
-    import io
-
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        result.problems.append(Problem("文字コードを判別できません。", "UTF-8 か Shift_JIS の CSV で保存してください。"))
-        return iter(())
-    return iter(csv.reader(io.StringIO(text, newline="")))
-
-
 def _find_header(rows: Iterator[Sequence[Any]], lookup: dict[str, str],
                  header_row: int | None) -> tuple[int, dict[int, str]] | None:
     for n, cells in enumerate(rows, start=1):
@@ -194,12 +183,15 @@ def _find_header(rows: Iterator[Sequence[Any]], lookup: dict[str, str],
     return None
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, result: CustomListResult) -> str:
+    """A cell as text, trimmed; control and invisible characters removed (and counted)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text, removed = strip_invisible(str(value))
+    result.stripped_chars += removed
+    return text.strip()
 
 
 def _read_table(rows: Iterator[Sequence[Any]], sheet: str | None, operation_code: str | None,
@@ -216,7 +208,7 @@ def _read_table(rows: Iterator[Sequence[Any]], sheet: str | None, operation_code
                                        sheet=sheet, row=head_row))
         return
     for n, cells in enumerate(it, start=head_row + 1):
-        values = {f: _cell(cells[i]) if i < len(cells) else "" for i, f in columns.items()}
+        values = {f: _cell(cells[i], result) if i < len(cells) else "" for i, f in columns.items()}
         if not any(values.values()):
             continue
         record = _record(values, operation_code, sheet, n, result.problems)
