@@ -19,6 +19,7 @@ from typing import Any
 from fitgap.domain.answer_sheet import LIST_SHEET, META_SHEET
 from fitgap.domain.custom import (
     INVENTORY_HEADERS,
+    PURPOSE_CUSTOM_VENDOR,
     CustomDisposition,
     FunctionKind,
     FunctionRecord,
@@ -152,6 +153,12 @@ def read_custom_list(path: Path, *, operation_code: str | None = None,
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         wb = open_workbook(path)
         try:
+            if _purpose(wb) == PURPOSE_CUSTOM_VENDOR:
+                raise InvalidInputError(
+                    f"{path.name} はベンダ向けの回答票（fitgap custom export --vendor）です。回答票は読むためのもので、"
+                    "取り込めません。何も保存していません。",
+                    "ベンダの回答を見て、対応方針と理由を fitgap custom set か独自機能の画面で記録してください"
+                    "（現行機能一覧を編集して読み戻すなら fitgap custom export のブックを使います）。")
             for title in wb.sheetnames:
                 if title in (META_SHEET, LIST_SHEET) or not wb.is_visible(title) or not wb.is_table(title):
                     continue
@@ -168,6 +175,16 @@ def read_custom_list(path: Path, *, operation_code: str | None = None,
             f"見出しの例: {'、'.join(header_of(f) for f in COLUMNS)}。見出しが違う一覧は --mapping で"
             "マッピングプロファイルを指定してください。"))
     return result
+
+
+def _purpose(wb: Any) -> str | None:
+    """The purpose written in a fitgap workbook's metadata sheet (None for any other workbook)."""
+    if META_SHEET not in wb.sheetnames or not wb.is_table(META_SHEET):
+        return None
+    for row in wb.rows(META_SHEET):
+        if len(row) > 2 and row[0] == "meta" and row[1] == "purpose":
+            return str(row[2])
+    return None
 
 
 def _find_header(rows: Iterator[Sequence[Any]], lookup: dict[str, str],
