@@ -184,6 +184,9 @@ def _report(ctx: Context, r: CustomUpdateResult) -> int:
         ctx.print(f"  注意: 実装不可の要件 {k} の確認結果が適合ではありません（現行機能があるので適合＝要廃止です）")
     for name in r.added_systems:
         ctx.print(f"  独自施策システム「{name}」を関連システムとして追加しました（依存関係図に連携があります）。")
+    for name in r.left_systems:
+        ctx.print(f"  独自施策システム「{name}」を移行先にする機能はなくなりましたが、システムは残しています"
+                  f"（不要なら fitgap systems delete \"{name}\" で削除してください）。")
     if r.batch:
         ctx.print(f"取り消すには: fitgap custom undo --batch {r.batch}")
     return 1 if (r.rejected or r.conflicts) and not r.changed else 0

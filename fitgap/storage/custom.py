@@ -35,6 +35,15 @@ def functions_by_code(*, session: Session, keys: Sequence[tuple[str, str]]) -> d
     return out
 
 
+def targeted_systems(*, session: Session, system_ids: Iterable[int]) -> set[int]:
+    """Which of these systems some current function names as its target (移行先システム)."""
+    ids = list(system_ids)
+    if not ids:
+        return set()
+    stmt = sa.select(FN.c.target_system_id).where(FN.c.target_system_id.in_(ids)).distinct()
+    return {sid for (sid,) in session.execute(stmt)}
+
+
 def mappings(*, session: Session, function_ids: Iterable[int] | None = None) -> dict[int, list[Key]]:
     """The requirement keys each function is mapped to, in key order."""
     stmt = sa.select(MAP.c.function_id, MAP.c.operation_code, MAP.c.kind, MAP.c.req_id)

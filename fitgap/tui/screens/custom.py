@@ -214,6 +214,8 @@ class CustomScreen(WorkbenchScreen):
             lines.append(f"注意: 実装不可の要件 {len(r.mismatches)}件の確認結果が適合ではありません（{r.mismatches[0].label}）")
         for name in r.added_systems:
             lines.append(f"独自施策システム「{name}」を関連システムとして追加しました")
+        for name in r.left_systems:
+            lines.append(f"独自施策システム「{name}」を移行先にする機能はなくなりました（システムは残しています）")
         warn = bool(r.rejected or r.conflicts or r.mismatches)
         self.notify("\n".join(lines), severity="warning" if warn else "information", timeout=8 if warn else 3)
 

@@ -108,6 +108,16 @@ def test_vendor_variant_asks_only_about_functions_outside_the_spec(cli, tmp_path
     assert ws.column_dimensions[letter(1)].protection.locked is True  # the function itself
 
 
+def test_undoing_a_move_to_a_separate_system_says_the_system_stays(cli, tmp_path):
+    _setup(cli, tmp_path)
+    cli("custom", "set", "001:F-002", "--outside")
+    r = cli("custom", "set", "001:F-002", "--disposition", "独自施策システム", "--note", "案内と一体", "--system", "窓口案内")
+    assert r.code == 0 and "「窓口案内」を関連システムとして追加しました" in r.out
+    r = cli("custom", "undo")
+    assert r.code == 0 and "「窓口案内」を移行先にする機能はなくなりましたが、システムは残しています" in r.out
+    assert "systems delete" in r.out and "窓口案内" in cli("systems", "list").out
+
+
 def test_the_vendor_variant_says_it_is_for_reading_and_import_refuses_it(cli, tmp_path, db_path):
     _setup(cli, tmp_path)
     cli("custom", "set", "001:F-002", "--outside")
