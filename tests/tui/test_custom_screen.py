@@ -136,6 +136,13 @@ async def test_bulk_filter_undo_and_redo(db: Database, make_app) -> None:
         await pilot.press("y")
         await pilot.pause()
         assert _row(db, F3).coverage == Coverage.OUTSIDE and table.row_count == 2
+        await pilot.press("z")  # the redo is undone in turn, and redone again
+        await pilot.pause()
+        assert _row(db, F3).coverage == Coverage.UNCHECKED and table.row_count == 0
+        await pilot.press("y")
+        await pilot.pause()
+        assert _row(db, F2).coverage == Coverage.OUTSIDE and table.row_count == 2
+        assert screen.undo_stack and not screen.redo_stack
 
 
 async def test_home_shows_the_inventory_once_there_is_one(db: Database, make_app) -> None:

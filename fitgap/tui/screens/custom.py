@@ -332,32 +332,28 @@ class CustomScreen(WorkbenchScreen):
         self.show_summary()
 
     def action_undo(self) -> None:
-        if not self.undo_stack:
-            self.notify("元に戻す変更はありません。", timeout=3)
-            return
-        label, batch = self.undo_stack.pop()
-        try:
-            result = custom.undo(db=self.workspace.db, user=self.workspace.user, batch=batch)
-        except FitGapError as exc:
-            self.notify(exc.message, title="エラー", severity="error", timeout=8)
-            return
-        self.redo_stack.append((label, batch))
-        self._report(f"元に戻しました（{label}）", result)
-        self.after_change(result)
+        self._revert(undo=True)
 
     def action_redo(self) -> None:
-        if not self.redo_stack:
-            self.notify("やり直す変更はありません。", timeout=3)
+        self._revert(undo=False)
+
+    def _revert(self, *, undo: bool) -> None:
+        """Undo (or redo) the latest change on its stack. An undone batch goes to the redo stack as it is
+        (redo applies it again); a redo's new batch goes to the undo stack."""
+        source, target = (self.undo_stack, self.redo_stack) if undo else (self.redo_stack, self.undo_stack)
+        if not source:
+            self.notify("元に戻す変更はありません。" if undo else "やり直す変更はありません。", timeout=3)
             return
-        label, batch = self.redo_stack.pop()
+        label, batch = source.pop()
         try:
-            result = custom.redo(db=self.workspace.db, user=self.workspace.user, batch=batch)
+            result = (custom.undo if undo else custom.redo)(db=self.workspace.db, user=self.workspace.user, batch=batch)
         except FitGapError as exc:
             self.notify(exc.message, title="エラー", severity="error", timeout=8)
             return
-        if result.batch:
-            self.undo_stack.append((label, result.batch))
-        self._report(f"やり直しました（{label}）", result)
+        again = batch if undo else result.batch
+        if again:
+            target.append((label, again))
+        self._report(f"{'元に戻しました' if undo else 'やり直しました'}（{label}）", result)
         self.after_change(result)
 
     def action_reload(self) -> None:
