@@ -155,3 +155,36 @@ async def test_home_shows_the_inventory_once_there_is_one(db: Database, make_app
     async with app.run_test(size=SIZE):
         text = screen_text(app)
     assert "独自機能 3件（未決定 1）" in text and "独自未決" in text
+
+
+async def test_a_reason_typed_but_not_saved_is_kept_as_a_draft(db: Database, make_app) -> None:
+    _inventory(db)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        app.screen.query_one(TextArea).text = "途中まで書いた理由"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("3")  # 下書きとして残して閉じる
+        await pilot.pause()
+        assert isinstance(app.screen, CustomScreen) and _row(db, F1).note == ""
+        await pilot.press("e")  # the draft comes back
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.query_one(TextArea).text == "途中まで書いた理由"
+        custom.set_functions(db=db, user="他の人", keys=[F1], note="先に保存された理由")  # someone else, meanwhile
+        await pilot.press("ctrl+s")  # a conflict: not saved, and the text is not lost
+        await pilot.pause()
+        assert _row(db, F1).note == "先に保存された理由"
+        assert any("下書きとして残しています" in n.message for n in app._notifications)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.query_one(TextArea).text == "途中まで書いた理由"
+        await pilot.press("ctrl+s")  # the list has been read again: saved over the newer reason knowingly
+        await pilot.pause()
+        assert _row(db, F1).note == "途中まで書いた理由" and not app.screen.note_drafts

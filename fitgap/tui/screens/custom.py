@@ -71,6 +71,8 @@ class CustomScreen(WorkbenchScreen):
         self.selected: set[FunctionKey] = set()
         self.undo_stack: list[tuple[str, str]] = []  # (label, batch)
         self.redo_stack: list[tuple[str, str]] = []
+        # reasons typed but not saved (esc → keep as a draft, a conflict, an error), per set of functions
+        self.note_drafts: dict[tuple[FunctionKey, ...], str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="custom-title", classes="screen-title")
@@ -280,14 +282,26 @@ class CustomScreen(WorkbenchScreen):
 
     def _edit_note(self, keys: list[FunctionKey], *, disposition: Any = UNSET, required: str = "",
                    text: str | None = None) -> None:
+        """The reason editor; a draft left earlier (esc, a conflict, an error) is offered instead of the
+        saved reason, and what is typed is kept as a draft until it is saved."""
         row = self.current()
         first = row if row is not None and row.key == keys[0] else None
-        note = text if text is not None else (first.note if first is not None and len(keys) == 1 else "")
+        note = first.note if first is not None and len(keys) == 1 else ""
         about = (f"{keys[0]}  {first.name}" if first is not None and len(keys) == 1 else f"{len(keys)}件の機能の理由")
+        slot = tuple(keys)
+        draft = text if text is not None else self.note_drafts.get(slot)
+        editor = NoteEditor(note=note, about=about, required=required, blink=self.workbench.blink, draft=draft,
+                            draft_notice="保存していない下書きを表示しています（ctrl+s で保存、esc で捨てることもできます）。")
 
         def saved(value: str | None) -> None:
             if value is None:
+                if editor.draft is not None:
+                    self.note_drafts[slot] = editor.draft
+                    self.notify("理由を下書きとして残しました（e で続きを書けます）。", timeout=4)
+                else:
+                    self.note_drafts.pop(slot, None)
                 return
+            self.note_drafts[slot] = value  # until it is saved: an error or a conflict keeps it
             if disposition is not UNSET and self._note_needed() and not value.strip():
                 self.notify("理由が空のため保存していません。入力した内容はそのままです。", severity="warning", timeout=5)
                 self._edit_note(keys, disposition=disposition, required=required, text=value)
@@ -296,10 +310,14 @@ class CustomScreen(WorkbenchScreen):
             result = self._run(label, lambda: custom.set_functions(
                 db=self.workspace.db, user=self.workspace.user, keys=keys, disposition=disposition, note=value,
                 expected_revisions=self._revisions(keys)))
-            if result is not None and result.rejected and not result.changed:
+            if result is None or result.conflicts:
+                self.notify("入力した理由は下書きとして残しています（e で開き直せます）。", severity="warning", timeout=6)
+            elif result.rejected and not result.changed:
                 self._edit_note(keys, disposition=disposition, required=result.rejected[0][1], text=value)
+            else:
+                self.note_drafts.pop(slot, None)
 
-        self.app.push_screen(NoteEditor(note=note, about=about, required=required, blink=self.workbench.blink), saved)
+        self.app.push_screen(editor, saved)
 
     def action_filter(self) -> None:
         picker = ChoiceModal[int](title="絞り込み", choices=[(label, i) for i, (label, _f) in enumerate(FILTERS)],
