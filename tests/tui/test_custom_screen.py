@@ -74,16 +74,29 @@ async def test_mapping_picker_searches_and_saves_by_kind_and_id(db: Database, ma
         assert "要廃止" in screen_text(app)
 
 
-async def test_escape_in_the_picker_changes_nothing(db: Database, make_app) -> None:
+async def test_escape_in_the_picker_asks_before_throwing_ticks_away(db: Database, make_app) -> None:
     _inventory(db)
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot)
         await pilot.press("m")
         await pilot.pause()
-        await pilot.press("enter", "escape")
+        await pilot.press("escape")  # nothing ticked: closes at once
         await pilot.pause()
-        assert _row(db, F1).mapped == ()
+        assert isinstance(app.screen, CustomScreen)
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("enter", "escape")  # a tick not saved: esc asks
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal) and "まだ保存していません" in app.screen.hint
+        await pilot.press("1")  # back to the picker, the tick still there
+        await pilot.pause()
+        assert isinstance(app.screen, RequirementPicker) and len(app.screen.chosen) == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("3")  # throw it away
+        await pilot.pause()
+        assert isinstance(app.screen, CustomScreen) and _row(db, F1).mapped == ()
 
 
 async def test_outside_and_a_disposition_that_needs_a_reason(db: Database, make_app) -> None:
