@@ -20,55 +20,24 @@ import random
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-from statistics import median
+
+from app_clock import Clock, bench_app
+from harness import judge
 
 REPEATS = 7
 SIZE = (120, 36)
 RATIO_TARGET = 1.5
 
 
-def _app(db_path: str):  # type: ignore[no-untyped-def]
-    from datetime import date
-
-    from fitgap.config import sqlite_url
-    from fitgap.services.catalog import ensure_initialised
-    from fitgap.tui.app import FitGapApp
-
-    db = ensure_initialised(url=sqlite_url(db_path), user="bench")
-    app = FitGapApp(db=db, user="bench", today=date(2026, 11, 23), blink=False)
-    app.animation_level = "none"
-    return app
-
-
 def child_session(db_path: str, which: str) -> dict[str, float]:
     """Open the screen (custom or requirements), move, mark; CPU and wall medians."""
     import asyncio
-    import gc
 
     from fitgap.tui.screens.custom import CustomScreen
 
-    app = _app(db_path)
+    app = bench_app(db_path)
     out: dict[str, float] = {}
-
-    class Clock:
-        def __init__(self) -> None:
-            self.cpu: list[float] = []
-            self.wall: list[float] = []
-
-        def __enter__(self) -> Clock:
-            gc.collect()
-            self._c, self._w = time.process_time(), time.perf_counter()
-            return self
-
-        def __exit__(self, *_exc: object) -> None:
-            self.cpu.append(time.process_time() - self._c)
-            self.wall.append(time.perf_counter() - self._w)
-
-        def store(self, name: str, skip: int = 0) -> None:
-            out[f"{name}_ms"] = 1000 * median(self.cpu[skip:])
-            out[f"{name}_wall_ms"] = 1000 * median(self.wall[skip:])
 
     def open_screen() -> None:
         if which == "custom":
@@ -79,7 +48,7 @@ def child_session(db_path: str, which: str) -> dict[str, float]:
     async def run() -> None:
         async with app.run_test(size=SIZE) as pilot:
             await app.workers.wait_for_complete()
-            clock = Clock()
+            clock = Clock(out)
             for _ in range(REPEATS + 1):
                 with clock:
                     open_screen()
@@ -89,12 +58,12 @@ def child_session(db_path: str, which: str) -> dict[str, float]:
             clock.store("open", skip=1)
             open_screen()
             await pilot.pause()
-            moves = Clock()
+            moves = Clock(out)
             for i in range(60):
                 with moves:
                     await pilot.press("down" if (i // 30) % 2 == 0 else "up")
             moves.store("move")
-            marks = Clock()
+            marks = Clock(out)
             for i in range(REPEATS * 2):
                 with marks:  # 標準外 on / off (custom); 適合 / 未確認 (requirements): a write and a redraw
                     await pilot.press("o" if which == "custom" else ("1" if i % 2 == 0 else "0"))
@@ -156,10 +125,6 @@ def _database(path: Path, requirements: int, functions: int) -> None:
     db.dispose()
 
 
-def _verdict(ratio: float) -> str:
-    return "met" if ratio <= RATIO_TARGET else "NOT met"
-
-
 def main(small_req: int = 300, small_fn: int = 50, large_req: int = 30_000, large_fn: int = 5_000) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         small, large = Path(tmp) / "small.db", Path(tmp) / "large.db"
@@ -171,16 +136,13 @@ def main(small_req: int = 300, small_fn: int = 50, large_req: int = 30_000, larg
 
     print(f"fitgap 独自機能 screen benchmark: {small_fn:,} functions / {small_req:,} requirements vs "
           f"{large_fn:,} / {large_req:,}, terminal {SIZE[0]}×{SIZE[1]}, CPU per action (median of {REPEATS})")
-    print(f"  {'action':28}{'small':>9}{'large':>9}  large/small (≤ {RATIO_TARGET})   requirement list (large)"
-          f"  独自機能/list (≤ {RATIO_TARGET})")
     for key, label in (("open", "open the screen"), ("move", "move one row"), ("mark", "mark (write + redraw)")):
         a, b, base = c_small[f"{key}_ms"], c_large[f"{key}_ms"], r_large[f"{key}_ms"]
-        scale, versus = b / a, b / base
-        print(f"  {label:28}{a:7.1f}ms{b:7.1f}ms  {scale:5.2f} {_verdict(scale):8}      {base:7.1f}ms"
-              f"               {versus:5.2f} {_verdict(versus)}")
-        print(f"  {'':28}wall {c_small[key + '_wall_ms']:.0f} / {c_large[key + '_wall_ms']:.0f} ms"
+        print(f"  {label}: {a:.1f} ms small, {b:.1f} ms large, requirement list (large) {base:.1f} ms;"
+              f" wall {c_small[key + '_wall_ms']:.0f} / {c_large[key + '_wall_ms']:.0f} ms"
               f" (list {r_large[key + '_wall_ms']:.0f} ms)")
-
+        judge(f"  {label}, large / small", b / a, RATIO_TARGET)
+        judge(f"  {label}, 独自機能 / requirement list", b / base, RATIO_TARGET)
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":

@@ -59,7 +59,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = cs.add_parser("export", parents=[common], help="現行機能一覧を Excel に書き出す / export the inventory",
                       description="対応要件と対応方針を含めて書き出します。--vendor を付けると、標準外・要廃止の機能について"
-                      "標準準拠システムまたは独自施策システムで対応できるかをベンダに尋ねる回答票を書き出します。")
+                      "標準準拠システムまたは独自施策システムで対応できるかをベンダに尋ねる回答票を書き出します（回答票は読むためのもので、"
+                      "取り込めません）。")
     p.add_argument("--operation", metavar="CODE", action="append", help="業務コード（複数可、既定 すべて）")
     p.add_argument("--vendor", metavar="NAME", help="ベンダ向けの回答票にする")
     p.add_argument("-o", "--output", metavar="PATH", type=Path, help="書き出し先 .xlsx（既定 exports/ の下）")
@@ -149,6 +150,8 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
                                 + "\n".join(shown), "行ごとの問題を直してから、もう一度取り込んでください。")
     ctx.print(f"{args.file.name}: 追加 {len(r.added)} 件、更新 {len(r.updated)} 件、変更なし {len(r.unchanged)} 件"
               f"（対応付け {r.mapped} 件）")
+    if r.stripped_chars:
+        ctx.print(f"  制御文字・見えない文字を {r.stripped_chars:,} 個取り除きました。")
     for name in r.added_systems:
         ctx.print(f"独自施策システム「{name}」を関連システムとして追加しました（依存関係図に連携があります）。")
     return 0
@@ -159,6 +162,9 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
                          operation_codes=args.operation, vendor=args.vendor, path=args.output)
     what = f"ベンダ {args.vendor} 向け回答票" if args.vendor else "現行機能一覧"
     ctx.print(f"{what}を書き出しました: {r.path}（{r.operations} 業務、{r.functions} 件{'、デモデータ' if r.demo else ''}）")
+    if args.vendor:
+        ctx.print("  回答票は読むためのもので、fitgap custom import では取り込めません。回答を見て、対応方針と理由を"
+                  " fitgap custom set か独自機能の画面で記録してください。")
     return 0
 
 
@@ -178,6 +184,9 @@ def _report(ctx: Context, r: CustomUpdateResult) -> int:
         ctx.print(f"  注意: 実装不可の要件 {k} の確認結果が適合ではありません（現行機能があるので適合＝要廃止です）")
     for name in r.added_systems:
         ctx.print(f"  独自施策システム「{name}」を関連システムとして追加しました（依存関係図に連携があります）。")
+    for name in r.left_systems:
+        ctx.print(f"  独自施策システム「{name}」を移行先にする機能はなくなりましたが、システムは残しています"
+                  f"（不要なら fitgap systems delete \"{name}\" で削除してください）。")
     if r.batch:
         ctx.print(f"取り消すには: fitgap custom undo --batch {r.batch}")
     return 1 if (r.rejected or r.conflicts) and not r.changed else 0

@@ -161,6 +161,11 @@ INVENTORY_HEADERS: dict[str, str] = {
 }
 VERDICT_HEADER = "判定"  # written for reading only: 標準内 / 標準外 / 要廃止 / 要判断 / the disposition
 
+# The purposes written in the metadata sheet: the inventory is read back by import; the vendor variant is
+# for reading (its answers are recorded by hand), and import refuses it by this mark.
+PURPOSE_INVENTORY = "custom_inventory"
+PURPOSE_CUSTOM_VENDOR = "custom_vendor"
+
 
 class VendorCoverAnswer(StrEnum):
     """A vendor's answer to whether its product or a separate system covers a current function."""

@@ -19,6 +19,7 @@ from typing import Any
 from fitgap.domain.answer_sheet import LIST_SHEET, META_SHEET
 from fitgap.domain.custom import (
     INVENTORY_HEADERS,
+    PURPOSE_CUSTOM_VENDOR,
     CustomDisposition,
     FunctionKind,
     FunctionRecord,
@@ -27,7 +28,10 @@ from fitgap.domain.custom import (
 )
 from fitgap.domain.enums import RequirementKind
 from fitgap.domain.records import Problem
+from fitgap.domain.text import strip_invisible
 from fitgap.errors import InvalidInputError
+from fitgap.importers.limits import csv_rows, read_input_bytes
+from fitgap.importers.spec_csv import decode_csv_bytes
 from fitgap.importers.systems_csv import parse_flag, parse_operation_codes
 from fitgap.importers.workbook_reader import open_workbook
 
@@ -78,6 +82,7 @@ class CustomListResult:
     rows: list[int | None] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     has_decisions: bool = False  # the file has mapping/disposition columns
+    stripped_chars: int = 0  # control and invisible characters removed from the cells
 
     @property
     def ok(self) -> bool:
@@ -142,10 +147,18 @@ def read_custom_list(path: Path, *, operation_code: str | None = None,
     lookup = profile.lookup() if profile else _LOOKUP
     header_row = profile.header_row if profile else None
     if path.suffix.lower() == ".csv":
-        _read_table(_csv_rows(path, result), None, operation_code, result, lookup, header_row)
+        text = decode_csv_bytes(read_input_bytes(path), path.name)  # refused by its size before it is read
+        # strict: an unclosed quote, an overlong cell or too many rows is refused, never read as one cell
+        _read_table(csv_rows(text, name=path.name), None, operation_code, result, lookup, header_row)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         wb = open_workbook(path)
         try:
+            if _purpose(wb) == PURPOSE_CUSTOM_VENDOR:
+                raise InvalidInputError(
+                    f"{path.name} はベンダ向けの回答票（fitgap custom export --vendor）です。回答票は読むためのもので、"
+                    "取り込めません。何も保存していません。",
+                    "ベンダの回答を見て、対応方針と理由を fitgap custom set か独自機能の画面で記録してください"
+                    "（現行機能一覧を編集して読み戻すなら fitgap custom export のブックを使います）。")
             for title in wb.sheetnames:
                 if title in (META_SHEET, LIST_SHEET) or not wb.is_visible(title) or not wb.is_table(title):
                     continue
@@ -164,21 +177,14 @@ def read_custom_list(path: Path, *, operation_code: str | None = None,
     return result
 
 
-def _csv_rows(path: Path, result: CustomListResult) -> Iterator[Sequence[Any]]:
-    import csv
-    import io
-
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        result.problems.append(Problem("文字コードを判別できません。", "UTF-8 か Shift_JIS の CSV で保存してください。"))
-        return iter(())
-    return iter(csv.reader(io.StringIO(text, newline="")))
+def _purpose(wb: Any) -> str | None:
+    """The purpose written in a fitgap workbook's metadata sheet (None for any other workbook)."""
+    if META_SHEET not in wb.sheetnames or not wb.is_table(META_SHEET):
+        return None
+    for row in wb.rows(META_SHEET):
+        if len(row) > 2 and row[0] == "meta" and row[1] == "purpose":
+            return str(row[2])
+    return None
 
 
 def _find_header(rows: Iterator[Sequence[Any]], lookup: dict[str, str],
@@ -194,12 +200,15 @@ def _find_header(rows: Iterator[Sequence[Any]], lookup: dict[str, str],
     return None
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, result: CustomListResult) -> str:
+    """A cell as text, trimmed; control and invisible characters removed (and counted)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text, removed = strip_invisible(str(value))
+    result.stripped_chars += removed
+    return text.strip()
 
 
 def _read_table(rows: Iterator[Sequence[Any]], sheet: str | None, operation_code: str | None,
@@ -216,7 +225,7 @@ def _read_table(rows: Iterator[Sequence[Any]], sheet: str | None, operation_code
                                        sheet=sheet, row=head_row))
         return
     for n, cells in enumerate(it, start=head_row + 1):
-        values = {f: _cell(cells[i]) if i < len(cells) else "" for i, f in columns.items()}
+        values = {f: _cell(cells[i], result) if i < len(cells) else "" for i, f in columns.items()}
         if not any(values.values()):
             continue
         record = _record(values, operation_code, sheet, n, result.problems)

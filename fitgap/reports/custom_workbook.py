@@ -2,7 +2,8 @@
 
 - the inventory: one sheet per operation, every column editable, read back by ``fitgap custom import``;
 - the vendor variant: the functions with the municipality's plan, locked, and unlocked answer cells
-  asking whether the vendor's standard product or a 独自施策システム can cover each one.
+  asking whether the vendor's standard product or a 独自施策システム can cover each one. It is for
+  reading: its purpose mark makes ``fitgap custom import`` refuse it, the answers are recorded by hand.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 from fitgap.domain.answer_sheet import FORMAT_VERSION
 from fitgap.domain.custom import (
     INVENTORY_HEADERS,
+    PURPOSE_CUSTOM_VENDOR,
+    PURPOSE_INVENTORY,
     VERDICT_HEADER,
     CustomDisposition,
     FunctionKind,
@@ -32,8 +35,6 @@ from fitgap.reports.answer_workbook import (
     write_answer_book,
 )
 
-PURPOSE_INVENTORY = "custom_inventory"
-PURPOSE_CUSTOM_VENDOR = "custom_vendor"
 H = INVENTORY_HEADERS
 
 

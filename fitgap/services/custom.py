@@ -170,6 +170,7 @@ class CustomUpdateResult:
     removed_mappings: int = 0  # mappings dropped by marking a function 標準外
     mismatches: list[ItemKey] = field(default_factory=list)  # 実装不可 requirements not assessed 適合
     added_systems: list[str] = field(default_factory=list)
+    left_systems: list[str] = field(default_factory=list)  # 独自施策システム no function targets any more
 
 
 # ---- reading ----------------------------------------------------------------------------------
@@ -262,22 +263,12 @@ def get_function(*, db: Database, key: FunctionKey) -> FunctionDetail:
 
 
 def counts_in(session: Session) -> dict[str, CustomCounts]:
-    out: dict[str, CustomCounts] = {}
-    for row, _ in _rows(session):
-        c = out.setdefault(row.key.operation_code, CustomCounts())
-        c.total += 1
-        if row.coverage == Coverage.UNCHECKED:
-            c.unchecked += 1
-        elif row.coverage == Coverage.IN_SPEC:
-            c.in_spec += 1
-        if row.coverage == Coverage.OUTSIDE:
-            c.outside += 1
-        elif row.reverse_gap:
-            c.reverse_gap += 1
-        if row.undecided:
-            c.undecided += 1
-        if row.disposition is not None:
-            c.by_disposition[row.disposition.value] += 1
+    """Per operation, in two grouped queries (the same SQL as the screen's summary line)."""
+    out = {op: CustomCounts(total=c["total"], unchecked=c["unchecked"], in_spec=c["in_spec"], outside=c["outside"],
+                            reverse_gap=c["reverse"], undecided=c["undecided"])
+           for op, c in custom.summary_by_operation(session=session).items()}
+    for op, disposition, n in custom.dispositions_by_operation(session=session):
+        out[op].by_disposition[disposition] = n
     return out
 
 
@@ -347,6 +338,7 @@ def _apply(session: Session, *, user: str, action: str, targets: Mapping[Functio
     required = note_rule(session) if enforce_rules else frozenset()
     names = _system_names(session)
     events = []
+    moved_from: set[int] = set()  # target systems that changed functions no longer move to
     for key, want in targets.items():
         f = fns[key]
         cur = _state(f, maps.get(f.id, []))
@@ -397,8 +389,13 @@ def _apply(session: Session, *, user: str, action: str, targets: Mapping[Functio
                 events.append({"at": now, "user": user, "batch": result.batch, "action": action, "entity": ENTITY,
                                "entity_key": key.audit_key, "field": n, "old_value": _text(n, cur[n]),
                                "new_value": _text(n, new[n])})
+        if cur["target_system_id"] is not None and new["target_system_id"] != cur["target_system_id"]:
+            moved_from.add(cur["target_system_id"])
         result.changed.append(key)
     audit.record_many(session=session, rows=events)
+    unused = moved_from - custom.targeted_systems(session=session, system_ids=moved_from)
+    # the system stays in the systems list (it may have links and dates of its own); the user is told
+    result.left_systems = sorted(names[sid] for sid in unused if sid in names)
     if not result.changed:
         result.batch = None
     return result

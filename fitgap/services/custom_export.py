@@ -50,7 +50,8 @@ def _line(r: FunctionRow, description: str, basis_detail: str) -> InventoryLine:
 def export_inventory(*, db: Database, user: str, exports_dir: Path, operation_codes: Sequence[str] | None = None,
                      flt: FunctionFilter = ALL, vendor: str | None = None, path: Path | None = None,
                      now: datetime | None = None) -> CustomExportResult:
-    """The inventory workbook (read back by import), or with ``vendor`` the sheet asking that vendor."""
+    """The inventory workbook (read back by import), or with ``vendor`` the sheet asking that vendor
+    (for reading: import refuses it)."""
     now = now or datetime.now(UTC)
     vendor = vendor.strip() if vendor is not None else None
     if vendor is not None and not vendor:

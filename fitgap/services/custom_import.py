@@ -35,6 +35,7 @@ class CustomImportResult:
     added_systems: list[str] = field(default_factory=list)
     mapped: int = 0  # mappings written
     batch: str | None = None
+    stripped_chars: int = 0  # control and invisible characters removed from the file's cells
 
     @property
     def ok(self) -> bool:
@@ -211,6 +212,8 @@ def import_file(*, db: Database, user: str, path: Path, operation_code: str | No
     profile = load_custom_profile(mapping) if mapping is not None else None
     read = read_custom_list(path, operation_code=operation_code, profile=profile)
     if not read.ok:
-        return CustomImportResult(problems=read.problems)
-    return import_or_problems(db=db, user=user, records=read.records, rows=read.rows,
-                              decisions=read.has_decisions)
+        return CustomImportResult(problems=read.problems, stripped_chars=read.stripped_chars)
+    result = import_or_problems(db=db, user=user, records=read.records, rows=read.rows,
+                                decisions=read.has_decisions)
+    result.stripped_chars = read.stripped_chars
+    return result

@@ -35,6 +35,15 @@ def functions_by_code(*, session: Session, keys: Sequence[tuple[str, str]]) -> d
     return out
 
 
+def targeted_systems(*, session: Session, system_ids: Iterable[int]) -> set[int]:
+    """Which of these systems some current function names as its target (移行先システム)."""
+    ids = list(system_ids)
+    if not ids:
+        return set()
+    stmt = sa.select(FN.c.target_system_id).where(FN.c.target_system_id.in_(ids)).distinct()
+    return {sid for (sid,) in session.execute(stmt)}
+
+
 def mappings(*, session: Session, function_ids: Iterable[int] | None = None) -> dict[int, list[Key]]:
     """The requirement keys each function is mapped to, in key order."""
     stmt = sa.select(MAP.c.function_id, MAP.c.operation_code, MAP.c.kind, MAP.c.req_id)
@@ -177,9 +186,9 @@ def keys_where(*, session: Session, where: list[Any]) -> list[tuple[str, str]]:
     return [(op, code) for op, code in session.execute(stmt)]
 
 
-def summary(*, session: Session, operation_code: str | None) -> dict[str, int]:
-    """How many functions are in each state (for the screen's summary line), in one query: the mappings
-    are counted once per function (two grouped subqueries) rather than probed per state."""
+def _summary_stmt() -> Any:
+    """The counts of each state; the mappings are counted once per function (two grouped subqueries)
+    rather than probed per state."""
     mapped = sa.select(MAP.c.function_id, sa.func.count().label("n")).group_by(MAP.c.function_id).subquery()
     joined = MAP.join(REQ, sa.and_(REQ.c.operation_code == MAP.c.operation_code, REQ.c.kind == MAP.c.kind,
                                    REQ.c.req_id == MAP.c.req_id))
@@ -192,14 +201,37 @@ def summary(*, session: Session, operation_code: str | None) -> dict[str, int]:
     def n(cond: Any) -> Any:
         return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
 
-    stmt = (sa.select(sa.func.count().label("total"), n(is_mapped).label("in_spec"), n(is_outside).label("outside"),
+    return (sa.select(sa.func.count().label("total"), n(is_mapped).label("in_spec"), n(is_outside).label("outside"),
                       n(is_reverse).label("reverse"),
                       n(sa.and_(sa.or_(is_outside, is_reverse), no_decision)).label("undecided"),
                       n(sa.and_(FN.c.outside_spec == sa.false(), mapped.c.n.is_(None))).label("unchecked"),
                       n(FN.c.demo == sa.true()).label("demo"))
             .select_from(FN.outerjoin(mapped, mapped.c.function_id == FN.c.id)
                          .outerjoin(forbidden, forbidden.c.function_id == FN.c.id)))
+
+
+def summary(*, session: Session, operation_code: str | None) -> dict[str, int]:
+    """How many functions are in each state (for the screen's summary line), in one query:
+    total, in_spec, outside, reverse, undecided, unchecked, demo."""
+    stmt = _summary_stmt()
     if operation_code:
         stmt = stmt.where(FN.c.operation_code == operation_code)
     row = session.execute(stmt).one()
     return {k: int(v or 0) for k, v in row._mapping.items()}
+
+
+def summary_by_operation(*, session: Session) -> dict[str, dict[str, int]]:
+    """The same counts per operation (for status and readiness), in one grouped query."""
+    stmt = _summary_stmt().add_columns(FN.c.operation_code).group_by(FN.c.operation_code)
+    out: dict[str, dict[str, int]] = {}
+    for row in session.execute(stmt):
+        values = dict(row._mapping)
+        out[str(values.pop("operation_code"))] = {k: int(v or 0) for k, v in values.items()}
+    return out
+
+
+def dispositions_by_operation(*, session: Session) -> list[tuple[str, str, int]]:
+    """(operation, disposition, how many functions) for every disposition that is set."""
+    stmt = (sa.select(FN.c.operation_code, FN.c.disposition, sa.func.count()).where(FN.c.disposition.is_not(None))
+            .group_by(FN.c.operation_code, FN.c.disposition).order_by(FN.c.operation_code, FN.c.disposition))
+    return [(str(op), str(d), int(n)) for op, d, n in session.execute(stmt)]

@@ -74,16 +74,29 @@ async def test_mapping_picker_searches_and_saves_by_kind_and_id(db: Database, ma
         assert "要廃止" in screen_text(app)
 
 
-async def test_escape_in_the_picker_changes_nothing(db: Database, make_app) -> None:
+async def test_escape_in_the_picker_asks_before_throwing_ticks_away(db: Database, make_app) -> None:
     _inventory(db)
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot)
         await pilot.press("m")
         await pilot.pause()
-        await pilot.press("enter", "escape")
+        await pilot.press("escape")  # nothing ticked: closes at once
         await pilot.pause()
-        assert _row(db, F1).mapped == ()
+        assert isinstance(app.screen, CustomScreen)
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("enter", "escape")  # a tick not saved: esc asks
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal) and "まだ保存していません" in app.screen.hint
+        await pilot.press("1")  # back to the picker, the tick still there
+        await pilot.pause()
+        assert isinstance(app.screen, RequirementPicker) and len(app.screen.chosen) == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("3")  # throw it away
+        await pilot.pause()
+        assert isinstance(app.screen, CustomScreen) and _row(db, F1).mapped == ()
 
 
 async def test_outside_and_a_disposition_that_needs_a_reason(db: Database, make_app) -> None:
@@ -136,6 +149,13 @@ async def test_bulk_filter_undo_and_redo(db: Database, make_app) -> None:
         await pilot.press("y")
         await pilot.pause()
         assert _row(db, F3).coverage == Coverage.OUTSIDE and table.row_count == 2
+        await pilot.press("z")  # the redo is undone in turn, and redone again
+        await pilot.pause()
+        assert _row(db, F3).coverage == Coverage.UNCHECKED and table.row_count == 0
+        await pilot.press("y")
+        await pilot.pause()
+        assert _row(db, F2).coverage == Coverage.OUTSIDE and table.row_count == 2
+        assert screen.undo_stack and not screen.redo_stack
 
 
 async def test_home_shows_the_inventory_once_there_is_one(db: Database, make_app) -> None:
@@ -148,3 +168,36 @@ async def test_home_shows_the_inventory_once_there_is_one(db: Database, make_app
     async with app.run_test(size=SIZE):
         text = screen_text(app)
     assert "独自機能 3件（未決定 1）" in text and "独自未決" in text
+
+
+async def test_a_reason_typed_but_not_saved_is_kept_as_a_draft(db: Database, make_app) -> None:
+    _inventory(db)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        app.screen.query_one(TextArea).text = "途中まで書いた理由"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("3")  # 下書きとして残して閉じる
+        await pilot.pause()
+        assert isinstance(app.screen, CustomScreen) and _row(db, F1).note == ""
+        await pilot.press("e")  # the draft comes back
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.query_one(TextArea).text == "途中まで書いた理由"
+        custom.set_functions(db=db, user="他の人", keys=[F1], note="先に保存された理由")  # someone else, meanwhile
+        await pilot.press("ctrl+s")  # a conflict: not saved, and the text is not lost
+        await pilot.pause()
+        assert _row(db, F1).note == "先に保存された理由"
+        assert any("下書きとして残しています" in n.message for n in app._notifications)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.query_one(TextArea).text == "途中まで書いた理由"
+        await pilot.press("ctrl+s")  # the list has been read again: saved over the newer reason knowingly
+        await pilot.pause()
+        assert _row(db, F1).note == "途中まで書いた理由" and not app.screen.note_drafts

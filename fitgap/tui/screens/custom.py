@@ -71,6 +71,8 @@ class CustomScreen(WorkbenchScreen):
         self.selected: set[FunctionKey] = set()
         self.undo_stack: list[tuple[str, str]] = []  # (label, batch)
         self.redo_stack: list[tuple[str, str]] = []
+        # reasons typed but not saved (esc → keep as a draft, a conflict, an error), per set of functions
+        self.note_drafts: dict[tuple[FunctionKey, ...], str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="custom-title", classes="screen-title")
@@ -214,6 +216,8 @@ class CustomScreen(WorkbenchScreen):
             lines.append(f"注意: 実装不可の要件 {len(r.mismatches)}件の確認結果が適合ではありません（{r.mismatches[0].label}）")
         for name in r.added_systems:
             lines.append(f"独自施策システム「{name}」を関連システムとして追加しました")
+        for name in r.left_systems:
+            lines.append(f"独自施策システム「{name}」を移行先にする機能はなくなりました（システムは残しています）")
         warn = bool(r.rejected or r.conflicts or r.mismatches)
         self.notify("\n".join(lines), severity="warning" if warn else "information", timeout=8 if warn else 3)
 
@@ -278,14 +282,26 @@ class CustomScreen(WorkbenchScreen):
 
     def _edit_note(self, keys: list[FunctionKey], *, disposition: Any = UNSET, required: str = "",
                    text: str | None = None) -> None:
+        """The reason editor; a draft left earlier (esc, a conflict, an error) is offered instead of the
+        saved reason, and what is typed is kept as a draft until it is saved."""
         row = self.current()
         first = row if row is not None and row.key == keys[0] else None
-        note = text if text is not None else (first.note if first is not None and len(keys) == 1 else "")
+        note = first.note if first is not None and len(keys) == 1 else ""
         about = (f"{keys[0]}  {first.name}" if first is not None and len(keys) == 1 else f"{len(keys)}件の機能の理由")
+        slot = tuple(keys)
+        draft = text if text is not None else self.note_drafts.get(slot)
+        editor = NoteEditor(note=note, about=about, required=required, blink=self.workbench.blink, draft=draft,
+                            draft_notice="保存していない下書きを表示しています（ctrl+s で保存、esc で捨てることもできます）。")
 
         def saved(value: str | None) -> None:
             if value is None:
+                if editor.draft is not None:
+                    self.note_drafts[slot] = editor.draft
+                    self.notify("理由を下書きとして残しました（e で続きを書けます）。", timeout=4)
+                else:
+                    self.note_drafts.pop(slot, None)
                 return
+            self.note_drafts[slot] = value  # until it is saved: an error or a conflict keeps it
             if disposition is not UNSET and self._note_needed() and not value.strip():
                 self.notify("理由が空のため保存していません。入力した内容はそのままです。", severity="warning", timeout=5)
                 self._edit_note(keys, disposition=disposition, required=required, text=value)
@@ -294,10 +310,14 @@ class CustomScreen(WorkbenchScreen):
             result = self._run(label, lambda: custom.set_functions(
                 db=self.workspace.db, user=self.workspace.user, keys=keys, disposition=disposition, note=value,
                 expected_revisions=self._revisions(keys)))
-            if result is not None and result.rejected and not result.changed:
+            if result is None or result.conflicts:
+                self.notify("入力した理由は下書きとして残しています（e で開き直せます）。", severity="warning", timeout=6)
+            elif result.rejected and not result.changed:
                 self._edit_note(keys, disposition=disposition, required=result.rejected[0][1], text=value)
+            else:
+                self.note_drafts.pop(slot, None)
 
-        self.app.push_screen(NoteEditor(note=note, about=about, required=required, blink=self.workbench.blink), saved)
+        self.app.push_screen(editor, saved)
 
     def action_filter(self) -> None:
         picker = ChoiceModal[int](title="絞り込み", choices=[(label, i) for i, (label, _f) in enumerate(FILTERS)],
@@ -330,32 +350,28 @@ class CustomScreen(WorkbenchScreen):
         self.show_summary()
 
     def action_undo(self) -> None:
-        if not self.undo_stack:
-            self.notify("元に戻す変更はありません。", timeout=3)
-            return
-        label, batch = self.undo_stack.pop()
-        try:
-            result = custom.undo(db=self.workspace.db, user=self.workspace.user, batch=batch)
-        except FitGapError as exc:
-            self.notify(exc.message, title="エラー", severity="error", timeout=8)
-            return
-        self.redo_stack.append((label, batch))
-        self._report(f"元に戻しました（{label}）", result)
-        self.after_change(result)
+        self._revert(undo=True)
 
     def action_redo(self) -> None:
-        if not self.redo_stack:
-            self.notify("やり直す変更はありません。", timeout=3)
+        self._revert(undo=False)
+
+    def _revert(self, *, undo: bool) -> None:
+        """Undo (or redo) the latest change on its stack. An undone batch goes to the redo stack as it is
+        (redo applies it again); a redo's new batch goes to the undo stack."""
+        source, target = (self.undo_stack, self.redo_stack) if undo else (self.redo_stack, self.undo_stack)
+        if not source:
+            self.notify("元に戻す変更はありません。" if undo else "やり直す変更はありません。", timeout=3)
             return
-        label, batch = self.redo_stack.pop()
+        label, batch = source.pop()
         try:
-            result = custom.redo(db=self.workspace.db, user=self.workspace.user, batch=batch)
+            result = (custom.undo if undo else custom.redo)(db=self.workspace.db, user=self.workspace.user, batch=batch)
         except FitGapError as exc:
             self.notify(exc.message, title="エラー", severity="error", timeout=8)
             return
-        if result.batch:
-            self.undo_stack.append((label, result.batch))
-        self._report(f"やり直しました（{label}）", result)
+        again = batch if undo else result.batch
+        if again:
+            target.append((label, again))
+        self._report(f"{'元に戻しました' if undo else 'やり直しました'}（{label}）", result)
         self.after_change(result)
 
     def action_reload(self) -> None:

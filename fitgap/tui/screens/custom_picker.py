@@ -1,5 +1,6 @@
 """The mapping picker: search the operation's requirements (ID, name or text, as in the requirement list)
-and tick the ones that cover a current function. Enter on a result adds or removes it; ctrl+s saves."""
+and tick the ones that cover a current function. Enter on a result adds or removes it; ctrl+s saves; esc
+after a change asks whether to save it or throw it away."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from fitgap.services.database import Database
 from fitgap.services.items import ItemFilter, ItemKey, ItemRow, list_items
+from fitgap.tui.widgets.pickers import ChoiceModal
 
 LIMIT = 60
 
@@ -24,7 +26,8 @@ class RequirementPicker(ModalScreen[list[ItemKey] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "保存", id="picker.save", tooltip="対応付けを保存して閉じます", priority=True),
-        Binding("escape", "cancel", "取消", id="picker.cancel", tooltip="変更せずに閉じます", key_display="esc"),
+        Binding("escape", "cancel", "取消", id="picker.cancel", key_display="esc",
+                tooltip="閉じます（対応付けを変えていれば、保存するか捨てるかを選びます）"),
         Binding("down", "results", "結果へ", id="picker.results", tooltip="検索結果へ移ります", show=False),
     ]
     DEFAULT_CSS = """
@@ -42,6 +45,7 @@ class RequirementPicker(ModalScreen[list[ItemKey] | None]):
                  blink: bool = True) -> None:
         super().__init__()
         self.db, self.operation_code, self.about = db, operation_code, about
+        self.saved = list(chosen)  # the mapping as it is stored
         self.chosen: list[ItemKey] = list(chosen)
         self.results: list[ItemRow] = []
         self.blink = blink
@@ -108,4 +112,17 @@ class RequirementPicker(ModalScreen[list[ItemKey] | None]):
         self.dismiss(self.chosen)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if set(self.chosen) == set(self.saved):
+            self.dismiss(None)
+            return
+        choices: list[tuple[str, str | None]] = [("選択に戻る", None), ("保存する", "save"), ("変更を捨てて閉じる", "discard")]
+
+        def chosen(value: str | None) -> None:
+            if value == "save":
+                self.action_save()
+            elif value == "discard":
+                self.dismiss(None)
+
+        self.app.push_screen(ChoiceModal[str | None](
+            title="保存していない対応付け", choices=choices,
+            hint=f"対応付けの変更（{len(set(self.chosen) ^ set(self.saved))}件）はまだ保存していません。"), chosen)

@@ -108,6 +108,42 @@ def test_vendor_variant_asks_only_about_functions_outside_the_spec(cli, tmp_path
     assert ws.column_dimensions[letter(1)].protection.locked is True  # the function itself
 
 
+def test_undoing_a_move_to_a_separate_system_says_the_system_stays(cli, tmp_path):
+    _setup(cli, tmp_path)
+    cli("custom", "set", "001:F-002", "--outside")
+    r = cli("custom", "set", "001:F-002", "--disposition", "独自施策システム", "--note", "案内と一体", "--system", "窓口案内")
+    assert r.code == 0 and "「窓口案内」を関連システムとして追加しました" in r.out
+    r = cli("custom", "undo")
+    assert r.code == 0 and "「窓口案内」を移行先にする機能はなくなりましたが、システムは残しています" in r.out
+    assert "systems delete" in r.out and "窓口案内" in cli("systems", "list").out
+
+
+def test_the_vendor_variant_says_it_is_for_reading_and_import_refuses_it(cli, tmp_path, db_path):
+    _setup(cli, tmp_path)
+    cli("custom", "set", "001:F-002", "--outside")
+    out = tmp_path / "vendor.xlsx"
+    r = cli("custom", "export", "--vendor", "A社", "--output", str(out))
+    assert r.code == 0 and "取り込めません" in r.out
+    wb = openpyxl.load_workbook(out)  # the vendor answers and sends it back
+    ws = next(w for w in wb.worksheets if w.title.startswith("001"))
+    header = [c.value for c in ws[HEADER_ROW]]
+    ws.cell(HEADER_ROW + 1, header.index("対応可否") + 1, "標準オプションで対応")
+    wb.save(out)
+    before = dump_database(db_path)
+    r = cli("custom", "import", str(out), "--operation", "001")
+    assert r.code != 0 and "回答票" in r.err and "取り込めません" in r.err
+    assert dump_database(db_path) == before
+
+
+def test_control_characters_in_a_list_are_removed_and_the_import_says_how_many(cli, tmp_path):
+    assert cli("init").code == 0
+    path = tmp_path / "ctl.csv"
+    path.write_text("業務コード,機能番号,機能名\n001,F-001,宛名\u202eシール\n", encoding="utf-8")
+    r = cli("custom", "import", str(path))
+    assert r.code == 0 and "見えない文字を 1 個取り除きました" in r.out
+    assert "宛名シール" in cli("custom", "show", "001:F-001").out
+
+
 def test_status_shows_the_inventory_columns_once_there_is_one(cli, tmp_path):
     assert cli("init").code == 0
     assert "独自機能" not in cli("status").out

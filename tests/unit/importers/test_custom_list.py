@@ -117,3 +117,44 @@ def test_a_bad_profile_says_what_it_may_hold(tmp_path):
     with pytest.raises(InvalidInputError, match="number") as exc:
         load_custom_profile(bad)
     assert "header_row" in (exc.value.hint or "")
+
+
+def test_an_unclosed_quote_in_a_csv_is_refused_not_read_as_one_cell(tmp_path):
+    path = tmp_path / "quote.csv"
+    path.write_text('業務コード,機能番号,機能名\n001,F-1,"閉じ忘れ\n001,F-2,後ろの行\n001,F-3,もう1行\n', encoding="utf-8")
+    with pytest.raises(InvalidInputError, match="引用符"):
+        read_custom_list(path)
+
+
+def test_a_csv_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    path = tmp_path / "big.csv"
+    path.write_text("業務コード,機能番号,機能名\n" + "001,F-1,宛名シール\n" * 60_000, encoding="utf-8")
+    monkeypatch.setenv("FITGAP_MAX_WORKBOOK_MB", "1")
+    with pytest.raises(InvalidInputError, match="大きすぎます"):
+        read_custom_list(path)
+
+
+def test_a_utf16_csv_is_refused_in_plain_words(tmp_path):
+    path = tmp_path / "utf16.csv"
+    path.write_bytes("業務コード,機能番号,機能名\n001,F-1,宛名シール\n".encode("utf-16"))
+    with pytest.raises(InvalidInputError, match="UTF-16"):
+        read_custom_list(path)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_control_and_invisible_characters_are_removed_and_counted(tmp_path, suffix):
+    rows = [["業務コード", "機能番号", "機能名", "理由"],
+            ["001", "F-\u202e001", "宛名\x7fシール\u2066", "窓口\u200bで\r\n使う"]]
+    path = tmp_path / f"ctl{suffix}"
+    if suffix == ".csv":
+        import csv
+
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows(rows)
+    else:
+        _xlsx(path, rows)  # type: ignore[arg-type]
+    r = read_custom_list(path)
+    assert r.ok, r.problems
+    rec = r.records[0]
+    assert (rec.code, rec.name, rec.note) == ("F-001", "宛名シール", "窓口で\n使う")
+    assert r.stripped_chars == 4

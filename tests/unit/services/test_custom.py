@@ -159,6 +159,24 @@ def test_moving_to_a_separate_system_adds_a_related_system_with_its_link(invento
     assert links and all(data == "独自機能" for _, data in links)
 
 
+def test_undoing_a_move_or_another_disposition_says_the_separate_system_stays_when_no_function_moves_there(inventory):
+    custom.set_functions(db=inventory, user="t", keys=[F2, F3], outside_spec=True)
+    first = custom.set_functions(db=inventory, user="t", keys=[F2], disposition=CustomDisposition.SEPARATE_SYSTEM,
+                                 note="庁舎案内と一体で", target_system="窓口案内システム")
+    second = custom.set_functions(db=inventory, user="t", keys=[F3], disposition=CustomDisposition.SEPARATE_SYSTEM,
+                                  note="同じ", target_system="窓口案内システム")
+    assert second.batch and first.batch
+    back = custom.undo(db=inventory, user="t", batch=second.batch)
+    assert back.changed == [F3] and back.left_systems == []  # F2 still moves there
+    back = custom.undo(db=inventory, user="t", batch=first.batch)
+    assert back.changed == [F2] and back.left_systems == ["窓口案内システム"]
+    assert "窓口案内システム" in [s.name for s in list_systems(db=inventory)]  # kept, and the user is told
+    again = custom.redo(db=inventory, user="t", batch=first.batch)
+    assert again.changed == [F2] and again.left_systems == [] and row(inventory, F2).target_system == "窓口案内システム"
+    other = custom.set_functions(db=inventory, user="t", keys=[F2], disposition=CustomDisposition.EUC, note="EUC")
+    assert other.changed == [F2] and other.left_systems == ["窓口案内システム"]  # the target cleared with it
+
+
 def test_a_refused_move_does_not_leave_a_new_system_behind(inventory):
     r = custom.set_functions(db=inventory, user="t", keys=[F1], disposition=CustomDisposition.SEPARATE_SYSTEM,
                              note="x", target_system="幻のシステム")  # F1 is not outside the spec

@@ -86,6 +86,8 @@ def test_demo_inventory_is_marked_and_replaced_not_added(db, tmp_path):
 
 def test_the_screens_sql_filters_agree_with_the_rules(db):
     """The list the workbench pages through (SQL) holds exactly the rows the domain rules pick."""
+    from collections import Counter
+
     from fitgap.domain.custom import Coverage
     from fitgap.services.custom import FunctionFilter
     from fitgap.services.custom_demo import generate_demo_inventory
@@ -106,3 +108,12 @@ def test_the_screens_sql_filters_agree_with_the_rules(db):
     s = custom.summary(db=db)
     assert (s["total"], s["undecided"], s["reverse"], s["demo"]) == (
         len(every), sum(r.undecided for r in every), sum(r.reverse_gap for r in every), len(every))
+    counts = custom.counts_by_operation(db=db)  # status and readiness: the same SQL, grouped per operation
+    assert set(counts) == {r.key.operation_code for r in every}
+    for op, c in counts.items():
+        rows = [r for r in every if r.key.operation_code == op]
+        disp = Counter(r.disposition.value for r in rows if r.disposition is not None)
+        assert (c.total, c.in_spec, c.outside, c.unchecked, c.reverse_gap, c.undecided, c.by_disposition) == (
+            len(rows), sum(r.coverage == Coverage.IN_SPEC for r in rows), sum(r.coverage == Coverage.OUTSIDE for r in rows),
+            sum(r.coverage == Coverage.UNCHECKED for r in rows), sum(r.reverse_gap for r in rows),
+            sum(r.undecided for r in rows), disp), op
