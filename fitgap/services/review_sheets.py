@@ -20,10 +20,10 @@ from fitgap.domain.enums import Disposition, Status
 from fitgap.errors import InvalidInputError
 from fitgap.importers.review_sheet import ReviewRow, exported_values_hash, read_review_sheet
 from fitgap.reports.output_file import staged_file, unused_name
-from fitgap.reports.problem_report import write_problem_report
 from fitgap.reports.review_sheet import ReviewItem, ReviewPart, ReviewSheetData, write_review_workbook
 from fitgap.services.assessment import UNSET, ItemChange, apply_changes
 from fitgap.services.items import ItemKey
+from fitgap.services.problem_file import write_import_problems
 from fitgap.services.vendors import ExportResult, check_workbook_meta, resolve_operations
 from fitgap.storage import audit, items, operations, sheet_items, specs, vendors
 from fitgap.storage.db import Database
@@ -140,9 +140,8 @@ def import_review_sheet(*, db: Database, user: str, path: Path, report_dir: Path
         _plan_row(rep, row, current.get(row.key.item))
     if rep.changes:  # a dry run makes the same checks in a transaction that is rolled back
         _apply(db, user, rep, dry_run=dry_run)
-    if rep.problems and (problems_path is not None or not dry_run):  # a dry run writes nothing of its own
-        target = problems_path or report_dir / f"{path.stem}_問題一覧.xlsx"
-        rep.problems_file = write_problem_report(rep.problems, target, source=path.name)
+    rep.problems_file = write_import_problems(rep.problems, source=path, report_dir=report_dir,
+                                              problems_path=problems_path, dry_run=dry_run)
     return rep
 
 

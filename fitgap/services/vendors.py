@@ -17,10 +17,10 @@ from fitgap.errors import InvalidInputError, NotFoundError
 from fitgap.importers.answer_workbook import WorkbookMeta
 from fitgap.importers.vendor_sheet import VendorAnswerRow, read_vendor_sheet
 from fitgap.reports.output_file import staged_file, unused_name
-from fitgap.reports.problem_report import write_problem_report
 from fitgap.reports.vendor_sheet import OperationPart, VendorItem, VendorSheetData, write_vendor_workbook
 from fitgap.services.catalog import operation_by_code_or_name
 from fitgap.services.choices import VENDOR_SCOPES
+from fitgap.services.problem_file import write_import_problems
 from fitgap.storage import audit, operations, sheet_items, specs, vendors
 from fitgap.storage.db import Database
 from fitgap.storage.vendors import CurrentAnswer, VendorAnswerView
@@ -225,9 +225,8 @@ def import_vendor_sheet(
                 audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="vendor.import",
                              entity="vendor", entity_key=vendor_name,
                              new=f"{path.name}: 新規 {len(rep.added)}件、変更 {len(rep.changed)}件")
-    if rep.problems and (problems_path is not None or not dry_run):  # a dry run writes nothing of its own
-        target = problems_path or report_dir / f"{path.stem}_問題一覧.xlsx"
-        rep.problems_file = write_problem_report(rep.problems, target, source=path.name)
+    rep.problems_file = write_import_problems(rep.problems, source=path, report_dir=report_dir,
+                                              problems_path=problems_path, dry_run=dry_run)
     return rep
 
 
