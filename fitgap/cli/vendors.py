@@ -73,7 +73,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     p.add_argument("path", type=Path, metavar="FILE", help="記入済みのブック（.xlsx）")
     p.add_argument("--dry-run", action="store_true", help="何が変わるかを表示するだけで、何も書き込まない")
-    p.add_argument("--problems", type=Path, metavar="PATH", help="問題一覧の書き出し先（.xlsx か .csv）")
+    p.add_argument("--problems", type=Path, metavar="PATH", help="問題一覧の書き出し先（.xlsx か .csv）。"
+                   "--dry-run のときは指定したときだけ書き出します")
     p.set_defaults(func=cmd_import_review)
 
 
@@ -100,6 +101,8 @@ def _problems(ctx: Context, problems: list[SheetProblem], problems_file: Path | 
         ctx.print(f"  … 他 {len(problems) - SHOWN} 件")
     if problems_file:
         ctx.print(f"問題一覧: {problems_file}")
+    else:  # a dry run writes no list of its own: say so, and how to get every row of it
+        ctx.print("試行のため、問題一覧のファイルは書き出していません（書き出すなら --problems PATH）。")
 
 
 def cmd_import_vendor(args: argparse.Namespace, ctx: Context) -> int:

@@ -78,7 +78,7 @@ def _summary_sheet(wb: Workbook, report: ReadinessReport) -> None:
     ops = report.operations
     disp_headers = list(ops[0].gaps_by_disposition) if ops else []
     headers = [*SUMMARY_HEADERS, *(f"方針:{d}" for d in disp_headers), *VENDOR_HEADERS, *SCHEDULE_HEADERS]
-    widths = [10, 20, 6] + [10] * (len(headers) - 5) + [28, 60]
+    widths = [10, 20, 6] + [10] * (len(headers) - 5) + [28, 84]
     set_widths(ws, widths)
     apply_openpyxl(ws, widths, title=f"{report.title} — 概要", demo=report.demo)
     ws.freeze_panes = "C1"

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from fitgap.reports.output_file import write_atomically
 from fitgap.reports.print_layout import apply_openpyxl, row_height
 from fitgap.reports.xlsx_cells import CODE_FORMAT, HEAD_ALIGN, HEAD_FILL, HEAD_FONT, text_cells
 
@@ -68,10 +69,8 @@ def write_systems_workbook(path: Path, sheets: Sequence[tuple[str, Sequence[str]
                            choices: dict[str, Sequence[str]], text_columns: Sequence[str]) -> Path:
     """``sheets``: (name, header, rows) each; ``choices``: header → allowed values (drop-downs);
     ``text_columns``: headers whose cells are formatted as text."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
     wb.remove(wb.active)
     for name, header, rows in sheets:
         _sheet(wb.create_sheet(name), header, rows, choices, text_columns)
-    wb.save(path)
-    return path
+    return write_atomically(path, wb.save)  # whole or not at all, as every file fitgap writes

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from fitgap import __version__
 from fitgap.errors import DatabaseError, InvalidInputError, file_error
+from fitgap.reports.output_file import unused_name
 from fitgap.storage import integrity, restore_record, search_index, sqlite_backup, transfer
 from fitgap.storage.db import DISK_FULL_HINT, Database, create_engine, sqlite_path
 from fitgap.storage.schema import SCHEMA_VERSION, create_schema, open_database, read_meta
@@ -63,14 +64,11 @@ def default_backup_path(*, url: str, exports_dir: Path, prefix: str = "fitgap") 
 
 def _prepare_output(output: Path | None, *, url: str, exports_dir: Path, prefix: str = "fitgap") -> Path:
     target = output or default_backup_path(url=url, exports_dir=exports_dir, prefix=prefix)
-    if target.is_dir():
-        target = target / default_backup_path(url=url, exports_dir=exports_dir, prefix=prefix).name
+    if target.is_dir():  # a folder: the default name in it
+        target = unused_name(target / default_backup_path(url=url, exports_dir=exports_dir, prefix=prefix).name)
     if output is None:
         target.parent.mkdir(parents=True, exist_ok=True)
-        n, first = 1, target
-        while target.exists():  # two backups within the same second
-            n += 1
-            target = first.with_name(f"{first.stem}-{n}{first.suffix}")
+        target = unused_name(target)  # two backups within the same second
     elif not target.parent.exists():
         raise InvalidInputError(f"フォルダ {target.parent} がありません。", "フォルダを作成するか、別の場所を -o で指定してください。")
     if target.exists():

@@ -19,13 +19,14 @@ from fitgap.domain.answer_sheet import PURPOSE_REVIEW, SheetKey, SheetProblem, r
 from fitgap.domain.enums import Disposition, Status
 from fitgap.errors import InvalidInputError
 from fitgap.importers.review_sheet import ReviewRow, exported_values_hash, read_review_sheet
-from fitgap.reports.output_file import staged_file, unused_name
-from fitgap.reports.problem_report import write_problem_report
+from fitgap.reports.output_file import unused_name
 from fitgap.reports.review_sheet import ReviewItem, ReviewPart, ReviewSheetData, write_review_workbook
 from fitgap.services.assessment import UNSET, ItemChange, apply_changes
 from fitgap.services.items import ItemKey
+from fitgap.services.problem_file import write_import_problems
+from fitgap.services.recorded_export import ExportRecord, check_xlsx, publish_export
 from fitgap.services.vendors import ExportResult, check_workbook_meta, resolve_operations
-from fitgap.storage import audit, items, operations, sheet_items, specs, vendors
+from fitgap.storage import items, operations, sheet_items, specs, vendors
 from fitgap.storage.db import Database
 
 
@@ -34,8 +35,7 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
     """Write the review workbook; like the vendor sheet, the file appears only once its export is recorded."""
     now = now or datetime.now(UTC)
     export_id = str(uuid.uuid4())
-    if path is not None and path.suffix.lower() != ".xlsx":
-        raise InvalidInputError(f"{path.name}: 書き出し先は .xlsx にしてください。")
+    check_xlsx(path)
     with db.read() as session:  # rows stream from this read straight into the workbook
         ops = resolve_operations(session, operation_keys)
         versions = specs.current_versions(session=session)
@@ -76,15 +76,11 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
         if path is None:
             codes = "-".join(p.code for p in parts)
             path = unused_name(exports_dir / f"確認シート_{codes[:40]}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx")
-        with staged_file(path, overwrite=overwrite) as tmp:
-            write_review_workbook(data, tmp)
-            # the export is recorded before the file takes its name: a file that appears is always importable
-            with db.write() as write:
-                vendors.add_export(session=write, export_id=export_id, vendor_id=None, purpose=PURPOSE_REVIEW,
-                                   created_at=now, created_by=user, scope=",".join(p.code for p in parts),
-                                   answer_by=None, file_name=path.name)
-                audit.record(session=write, user=user, at=now, batch=audit.new_batch(), action="review.export",
-                             entity="review", entity_key=",".join(p.code for p in parts), new=f"書き出しID {export_id}、要件 {total}件")
+        scope = ",".join(p.code for p in parts)
+        publish_export(db=db, path=path, overwrite=overwrite, write=lambda tmp: write_review_workbook(data, tmp),
+                       record=ExportRecord(export_id=export_id, purpose=PURPOSE_REVIEW, created_at=now,
+                                           created_by=user, scope=scope, action="review.export", entity="review",
+                                           entity_key=scope, summary=f"書き出しID {export_id}、要件 {total}件"))
     return ExportResult(path, export_id, "", total, [p.code for p in parts], demo)
 
 
@@ -140,9 +136,8 @@ def import_review_sheet(*, db: Database, user: str, path: Path, report_dir: Path
         _plan_row(rep, row, current.get(row.key.item))
     if rep.changes:  # a dry run makes the same checks in a transaction that is rolled back
         _apply(db, user, rep, dry_run=dry_run)
-    if rep.problems and (problems_path is not None or not dry_run):  # a dry run writes nothing of its own
-        target = problems_path or report_dir / f"{path.stem}_問題一覧.xlsx"
-        rep.problems_file = write_problem_report(rep.problems, target, source=path.name)
+    rep.problems_file = write_import_problems(rep.problems, source=path, report_dir=report_dir,
+                                              problems_path=problems_path, dry_run=dry_run)
     return rep
 
 

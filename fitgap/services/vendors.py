@@ -16,11 +16,12 @@ from fitgap.domain.models import Operation, Vendor, VendorExport
 from fitgap.errors import InvalidInputError, NotFoundError
 from fitgap.importers.answer_workbook import WorkbookMeta
 from fitgap.importers.vendor_sheet import VendorAnswerRow, read_vendor_sheet
-from fitgap.reports.output_file import staged_file, unused_name
-from fitgap.reports.problem_report import write_problem_report
+from fitgap.reports.output_file import unused_name
 from fitgap.reports.vendor_sheet import OperationPart, VendorItem, VendorSheetData, write_vendor_workbook
 from fitgap.services.catalog import operation_by_code_or_name
 from fitgap.services.choices import VENDOR_SCOPES
+from fitgap.services.problem_file import write_import_problems
+from fitgap.services.recorded_export import ExportRecord, check_xlsx, publish_export
 from fitgap.storage import audit, operations, sheet_items, specs, vendors
 from fitgap.storage.db import Database
 from fitgap.storage.vendors import CurrentAnswer, VendorAnswerView
@@ -55,12 +56,8 @@ def export_vendor_sheet(
     scope: str = "all", answer_by: date | None = None, path: Path | None = None, now: datetime | None = None,
     overwrite: bool = False,
 ) -> ExportResult:
-    """Write the vendor's workbook and record the export.
-
-    The workbook is written to a temporary file beside its final name, the export is recorded, and only
-    then is the file renamed into place: a file at the final path always has its export record (a kill
-    at any moment leaves no half-written or unrecorded workbook). An existing file is replaced only with
-    ``overwrite``."""
+    """Write the vendor's workbook and record the export; the file appears only once its export is recorded
+    (``recorded_export.publish_export``). An existing file is replaced only with ``overwrite``."""
     vendor = vendor.strip()
     if not vendor:
         raise InvalidInputError("ベンダ名が空です。", "--vendor にベンダ名を指定してください。")
@@ -68,8 +65,7 @@ def export_vendor_sheet(
         raise InvalidInputError(f"対象 {scope!r} はありません。", "--scope は gaps / must / all のどれかです。")
     now = now or datetime.now(UTC)
     export_id = str(uuid.uuid4())
-    if path is not None and path.suffix.lower() != ".xlsx":
-        raise InvalidInputError(f"{path.name}: 書き出し先は .xlsx にしてください。")
+    check_xlsx(path)
     with db.read() as session:  # rows stream from this read straight into the workbook
         ops = resolve_operations(session, operation_keys)
         versions = specs.current_versions(session=session)
@@ -114,15 +110,11 @@ def export_vendor_sheet(
         if path is None:
             name = f"ベンダ回答_{_safe_file_part(vendor)}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx"
             path = unused_name(exports_dir / name)
-        with staged_file(path, overwrite=overwrite) as tmp:
-            write_vendor_workbook(data, tmp)
-            # the export is recorded before the file takes its name: a file that appears is always importable
-            with db.write() as write:
-                v_row = vendors.get_or_create_vendor(session=write, name=vendor)
-                vendors.add_export(session=write, export_id=export_id, vendor_id=v_row.id, purpose=PURPOSE_VENDOR,
-                                   created_at=now, created_by=user, scope=scope, answer_by=answer_by, file_name=path.name)
-                audit.record(session=write, user=user, at=now, batch=audit.new_batch(), action="vendor.export",
-                             entity="vendor", entity_key=vendor, new=f"書き出しID {export_id}、要件 {total}件")
+        publish_export(db=db, path=path, overwrite=overwrite, write=lambda tmp: write_vendor_workbook(data, tmp),
+                       record=ExportRecord(export_id=export_id, purpose=PURPOSE_VENDOR, created_at=now,
+                                           created_by=user, scope=scope, answer_by=answer_by, vendor=vendor,
+                                           action="vendor.export", entity="vendor", entity_key=vendor,
+                                           summary=f"書き出しID {export_id}、要件 {total}件"))
     return ExportResult(path, export_id, vendor, total, [p.code for p in parts], demo)
 
 
@@ -225,9 +217,8 @@ def import_vendor_sheet(
                 audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="vendor.import",
                              entity="vendor", entity_key=vendor_name,
                              new=f"{path.name}: 新規 {len(rep.added)}件、変更 {len(rep.changed)}件")
-    if rep.problems and (problems_path is not None or not dry_run):  # a dry run writes nothing of its own
-        target = problems_path or report_dir / f"{path.stem}_問題一覧.xlsx"
-        rep.problems_file = write_problem_report(rep.problems, target, source=path.name)
+    rep.problems_file = write_import_problems(rep.problems, source=path, report_dir=report_dir,
+                                              problems_path=problems_path, dry_run=dry_run)
     return rep
 
 

@@ -44,6 +44,9 @@ def test_export_and_import_vendor(cli: Callable[..., Any], db_path: Path, tmp_pa
     assert dry.code == 0 and "[試行]" in dry.out and "試行のため" in dry.out
     assert dump_database(db_path) == before
     assert "[新規] 001 " in dry.out and rid in dry.out
+    # the dry run found a problem and wrote no list of its own: it says so, and how to get one
+    assert "問題 1 件" in dry.out and "問題一覧のファイルは書き出していません（書き出すなら --problems PATH）" in dry.out
+    assert not list((tmp_path / "exports").glob("*問題一覧*"))
     r = cli("import", "vendor", str(back), "--problems", str(tmp_path / "problems.csv"))
     assert r.code == 0 and "1 件の回答を取り込みました" in r.out
     assert "数値ではありません" in r.out and "問題一覧:" in r.out
@@ -53,6 +56,13 @@ def test_export_and_import_vendor(cli: Callable[..., Any], db_path: Path, tmp_pa
     assert sheet == "001 住民記録" and row.isdigit() and item.startswith("001:")
     again = cli("import", "vendor", str(back))
     assert again.code == 0 and "データベースは変わっていません" in again.out
+    # without --problems the list goes to exports/, and a later import of the same file never overwrites it
+    first = tmp_path / "exports" / "back_問題一覧.xlsx"
+    assert f"問題一覧: {first}" in again.out
+    first_bytes = first.read_bytes()
+    third = cli("import", "vendor", str(back))
+    assert third.code == 0 and f"問題一覧: {first.with_name('back_問題一覧-2.xlsx')}" in third.out
+    assert first.read_bytes() == first_bytes
 
 
 def test_foreign_workbook_exits_non_zero(cli: Callable[..., Any], tmp_path: Path) -> None:

@@ -78,6 +78,18 @@ def test_backup_default_location_and_contents(db, db_url, db_path, tmp_path):
     con.close()
 
 
+def test_backups_in_the_same_second_get_their_own_names(db, db_url, tmp_path, monkeypatch):
+    fixed = tmp_path / "fixed"
+    monkeypatch.setattr(maintenance, "default_backup_path", lambda **_: fixed / "backups" / "fitgap-same.db")
+    first = maintenance.backup(url=db_url, exports_dir=fixed).path
+    second = maintenance.backup(url=db_url, exports_dir=fixed).path
+    assert (first.name, second.name) == ("fitgap-same.db", "fitgap-same-2.db")
+    folder = tmp_path / "folder"  # -o FOLDER: the default name in it, as unique
+    folder.mkdir()
+    names = [maintenance.backup(url=db_url, exports_dir=fixed, output=folder).path.name for _ in range(2)]
+    assert names == ["fitgap-same.db", "fitgap-same-2.db"]
+
+
 def test_backup_never_overwrites(db, db_url, tmp_path):
     target = tmp_path / "exists.db"
     target.write_bytes(b"keep me")
