@@ -4,15 +4,15 @@ implementation): the preview is the service's dry run, the apply its real run.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fitgap.config import load_config
 from fitgap.domain.enums import Kubun, Status
-from fitgap.domain.spec_diff import Change
 from fitgap.errors import InvalidInputError
+from fitgap.services.import_summary import review_import_summary, spec_import_summary, vendor_import_summary
 from fitgap.services.items import ItemFilter, count_items
 from fitgap.tui.commands import PaletteCommand
 from fitgap.tui.screens.file_action import ActionField, FileAction, FileActionDialog, Preview, Progress
@@ -20,7 +20,7 @@ from fitgap.tui.screens.file_action import ActionField, FileAction, FileActionDi
 if TYPE_CHECKING:
     from fitgap.tui.app import FitGapApp
 
-SHOWN = 200  # problem rows listed in the result view (all are in the problem file)
+SHOWN = 200  # change, conflict and problem rows listed in the result view (all are in the problem file)
 SCOPES = (("ギャップの要件だけ", "gaps"), ("実装必須の要件", "must"), ("すべての要件", "all"))
 LIST_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
 
@@ -45,19 +45,6 @@ def _codes(text: str) -> list[str]:
     return [k.strip() for k in text.replace("、", ",").split(",") if k.strip()]
 
 
-def _problem_lines(problems: Iterable[object], problems_file: Path | None = None) -> list[str]:
-    items = list(problems)
-    if not items:
-        return []
-    lines = [f"問題 {len(items):,} 件（この行は取り込みません）:"]
-    lines += [f"  {p}" for p in items[:SHOWN]]
-    if len(items) > SHOWN:
-        lines.append(f"  … 他 {len(items) - SHOWN:,} 件（問題一覧のファイルに全件あります）")
-    if problems_file is not None:
-        lines.append(f"問題一覧: {problems_file}")
-    return lines
-
-
 # ---- import: 要件一覧 -------------------------------------------------------------------------------
 
 
@@ -65,25 +52,7 @@ def _spec_lines(rep: object) -> list[str]:
     from fitgap.services.specs_import import ImportReport
 
     assert isinstance(rep, ImportReport)
-    head = f"{rep.operation_code} {rep.operation_name} {rep.version_label}"
-    if rep.already_imported:
-        return [f"{rep.source_file} は {head} として取り込み済みです。変更はありません。"]
-    lines = [f"{rep.source_file} → {head}（要件 {rep.requirements:,} 件）"]
-    for f in rep.files:
-        lines.append(f"  {f.name}: 機能 {f.functions:,} 件、帳票 {f.forms:,} 件" +
-                     (f"、削除・欠番 {f.removed} 行" if f.removed else ""))
-    if rep.removed_rows:
-        lines.append(f"削除・欠番と書かれた行 {len(rep.removed_rows)} 行は要件として取り込みません。")
-    if rep.historical:
-        lines.append(f"現在の版 {rep.current_label} より前に公開された版のため、履歴として保存します。")
-    if rep.previous_label:
-        lines.append(f"前の版 {rep.previous_label} との比較:")
-    lines.append("  " + "　".join(f"{c.value} {n:,}" for c, n in rep.counts.items()))
-    if not rep.historical:
-        lines.append(f"確認結果: 要再確認 {rep.carried('review'):,} 件、保管 {rep.carried('archive'):,} 件、"
-                     f"復元 {rep.carried('restore'):,} 件。追加 {rep.counts[Change.ADDED]:,} 件は未確認になります。")
-    lines += _problem_lines(rep.problems, rep.problems_file)
-    return lines
+    return spec_import_summary(rep, shown=SHOWN).lines()
 
 
 def import_spec_action(app: FitGapApp) -> FileAction:
@@ -198,15 +167,7 @@ def _vendor_lines(rep: object) -> list[str]:
     from fitgap.services.vendors import VendorImportReport
 
     assert isinstance(rep, VendorImportReport)
-    lines = [f"{rep.source}: {rep.vendor} の回答（書き出しID {rep.export_id}）", *[f"  {n}" for n in rep.notices],
-             f"新しい回答 {len(rep.added):,}　変更 {len(rep.changed):,}　前回と同じ {rep.unchanged:,}　"
-             f"未回答 {rep.unanswered:,}　問題 {len(rep.problems):,}"]
-    for label, changes in (("新規", rep.added), ("変更", rep.changed)):
-        for c in changes[:SHOWN]:
-            old = f"{c.old.answer.value} → " if c.old else ""
-            lines.append(f"  [{label}] {c.sheet} {c.row}行目 {c.key.label}: {old}{c.new.answer.value}")
-    lines += _problem_lines(rep.problems, rep.problems_file if not rep.dry_run else None)
-    return lines
+    return vendor_import_summary(rep, shown=SHOWN).lines()
 
 
 def _answer_import(app: FitGapApp, *, title: str, help_: str, label: str,
@@ -274,12 +235,7 @@ def _review_lines(rep: object) -> list[str]:
     from fitgap.services.review_sheets import ReviewImportReport
 
     assert isinstance(rep, ReviewImportReport)
-    lines = [f"{rep.source}: 確認用ワークブック（書き出しID {rep.export_id}）", *[f"  {n}" for n in rep.notices],
-             f"変更する要件 {len(rep.changes):,}　変更なし {rep.untouched:,}　競合（上書きしない） {len(rep.conflicts):,}　"
-             f"問題 {len(rep.problems):,}"]
-    lines += [f"  [競合] {c}" for c in rep.conflicts[:SHOWN]]
-    lines += _problem_lines(rep.problems, rep.problems_file if not rep.dry_run else None)
-    return lines
+    return review_import_summary(rep, shown=SHOWN).lines()
 
 
 def import_review_action(app: FitGapApp) -> FileAction:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
@@ -10,9 +11,11 @@ from textual.widgets import Button, Input, Select, Static
 
 from fitgap.domain.answer_sheet import H_ANSWER, HEADER_ROW, KEY_HEADER
 from fitgap.services.items import ItemFilter, count_items, item_keys
+from fitgap.services.vendors import export_vendor_sheet, import_vendor_sheet
 from fitgap.storage.db import Database
 from fitgap.tui.file_actions import open_action
 from fitgap.tui.screens.file_action import ErrorDialog, FileActionDialog
+from tests.answer_books import data_sheet, edit_book, set_answer
 from tests.conftest import dump_database
 from tests.spec_books import write_ministry_workbook
 
@@ -57,7 +60,7 @@ async def test_import_a_list_previews_then_applies(db: Database, db_path: Path, 
         before = dump_database(db_path)
         await _press(pilot, app, dialog, "preview")
         shown = _text(dialog)
-        assert "第6.0版（要件 6 件）" in shown and "追加" in shown and "まだ何も書き込んでいません" in shown
+        assert "第6.0版（取り込み: 要件 6 件）" in shown and "追加" in shown and "まだ何も書き込んでいません" in shown
         assert dump_database(db_path) == before  # the preview wrote nothing
         assert not dialog.query_one("#action-apply", Button).disabled
         await _press(pilot, app, dialog, "apply")
@@ -147,6 +150,33 @@ async def test_vendor_sheet_out_and_back_from_the_workbench(demo_db: Database, m
         assert f"新しい回答 {n:,}" in _text(back)
         await _press(pilot, app, back, "apply")
         assert f"{n:,} 件の回答を取り込みました" in _text(back)
+
+
+async def test_an_older_vendor_sheet_is_counted_and_said_not_dropped(demo_db: Database, make_app, tmp_path: Path):
+    """The workbench says what the CLI says: the answers an older workbook would overwrite are counted
+    and named as not taken (they were left out of the counts line before)."""
+    rid = item_keys(db=demo_db, flt=ItemFilter(operation_code="001"))[0].req_id
+
+    def export(day: int) -> Path:
+        return export_vendor_sheet(db=demo_db, user="tester", vendor="A社", exports_dir=tmp_path / "exports",
+                                   operation_keys=["001"], now=datetime(2026, 11, day, 9, 0, tzinfo=UTC)).path
+
+    def answered(src: Path, name: str, answer: str) -> Path:
+        return edit_book(src, tmp_path / name, lambda wb: set_answer(data_sheet(wb, "001"), rid, **{H_ANSWER: answer}))
+
+    old_book = answered(export(1), "e1.xlsx", "対応不可")
+    import_vendor_sheet(db=demo_db, user="tester", path=old_book, report_dir=tmp_path)
+    import_vendor_sheet(db=demo_db, user="tester", path=answered(export(5), "e2.xlsx", "標準で対応"),
+                        report_dir=tmp_path)
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        back = open_action(app, "import-vendor")
+        await pilot.pause()
+        await _fill(pilot, back, path="e1.xlsx")
+        await _press(pilot, app, back, "preview")
+        shown = _text(back)
+        assert "競合（古いブック） 1" in shown and "取り込んでいません" in shown
+        assert back.query_one("#action-apply", Button).disabled  # nothing else to apply
 
 
 async def test_review_workbook_out_and_back(demo_db: Database, make_app, tmp_path: Path):
