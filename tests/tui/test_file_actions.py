@@ -105,6 +105,31 @@ async def test_an_error_opens_the_error_dialog_with_what_to_do(db: Database, mak
         assert app.screen is dialog and "何も書き込んでいません" in _text(dialog)
 
 
+async def test_a_file_error_the_service_did_not_word_is_said_in_the_dialog(db: Database, make_app, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch):
+    """An OSError (no permission, a vanished disk) is an エラー / 対処 dialog as in the CLI, not a crash of the
+    workbench that takes what was typed with it."""
+    from fitgap.services import specs_import
+
+    write_ministry_workbook(tmp_path / "住民記録_第6.0版.xlsx")
+
+    def unreadable(**_kw: object) -> None:
+        raise PermissionError(13, "Permission denied", "住民記録_第6.0版.xlsx")
+
+    monkeypatch.setattr(specs_import, "import_spec", unreadable)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = open_action(app, "import-spec")
+        await pilot.pause()
+        await _fill(pilot, dialog, path="住民記録_第6.0版.xlsx")
+        await _press(pilot, app, dialog, "preview")
+        assert isinstance(app.screen, ErrorDialog)
+        assert "権限" in app.screen.exc.message and app.screen.exc.hint
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is dialog and dialog.query_one("#af-path", Input).value == "住民記録_第6.0版.xlsx"
+
+
 async def test_a_changed_input_needs_a_new_preview(db: Database, make_app, tmp_path: Path):
     write_ministry_workbook(tmp_path / "住民記録_第6.0版.xlsx")
     app = make_app(db)
