@@ -274,7 +274,8 @@ class FileActionDialog(ModalScreen[None]):
         apply_button = self.query_one("#action-apply", Button)
         apply_button.label = result.apply_label
         apply_button.disabled = not result.can_apply
-        tail = ["", "よければ「適用」を押してください（まだ何も書き込んでいません）。"] if result.can_apply else []
+        tail = ["", "よければ「適用」を押してください（まだ何も書き込んでいません）。" if result.can_apply
+                else "適用するものがありません（何も書き込んでいません）。"]
         self._show([*result.lines, *tail])
         if result.can_apply:
             apply_button.focus()
