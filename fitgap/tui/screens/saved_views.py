@@ -93,12 +93,13 @@ class SavedViewsScreen(ModalScreen[None]):
             self.open_view(row[1], row[2])
 
     def action_rename(self) -> None:
-        from fitgap.tui.widgets.pickers import NameModal
-
         row = self._current()
-        if row is None:
-            return
-        old = row[0]
+        if row is not None:
+            self._ask_name(row[0], row[0])
+
+    def _ask_name(self, old: str, value: str, error: FitGapError | None = None) -> None:
+        """Ask for ``old``'s new name; after a refusal (the name is taken) ask again with what was typed."""
+        from fitgap.tui.widgets.pickers import NameModal
 
         def done(new: str | None) -> None:
             if not new:
@@ -106,12 +107,14 @@ class SavedViewsScreen(ModalScreen[None]):
             try:
                 views.rename_view(db=self.db, name=old, new_name=new)
             except FitGapError as exc:
-                self.notify(exc.message + (f"\n対処: {exc.hint}" if exc.hint else ""), severity="error", timeout=6)
+                self._ask_name(old, new, exc)
                 return
             self.notify(f"ビュー「{old}」を「{new.strip()}」にしました。", timeout=3)
             self.reload(keep=new.strip())
 
-        self.app.push_screen(NameModal(title=f"「{old}」の新しい名前", value=old), done)
+        hint = f"エラー: {error.message}" + (f"　対処: {error.hint}" if error.hint else "") if error else ""
+        self.app.push_screen(NameModal(title=f"「{old}」の新しい名前", value=value, hint=hint,
+                                       blink=getattr(self.app, "blink", True)), done)
 
     def action_delete(self) -> None:
         from fitgap.tui.widgets.pickers import ChoiceModal
