@@ -17,6 +17,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from fitgap.domain.enums import Disposition, Status
 from fitgap.errors import FitGapError
 from fitgap.services import views
+from fitgap.services.command_line import command_line
 from fitgap.services.items import (
     ItemFilter,
     ItemKey,
@@ -193,7 +194,8 @@ class RequirementsScreen(MarkingScreen):
             (f"{name} の要件一覧はまだ取り込まれていません。", "bold"), "\n\n",
             f"「{document}」の機能・帳票要件一覧（Excel）を所管省庁やデジタル庁のサイトから入手し、取り込んでください。\n",
             "・作業画面: ctrl+p でパレットを開き「import: 要件一覧…」\n",
-            "・コマンド: fitgap import-spec 要件一覧.xlsx（複数のファイルは並べて指定）",
+            f"・コマンド: {command_line('import-spec', '要件一覧.xlsx', url=self.workspace.db.url)}"
+            "（複数のファイルは並べて指定）",
         )
 
     def on_virtual_table_activated(self, event: VirtualTable.Activated) -> None:
