@@ -18,24 +18,15 @@ from fitgap.services import views
 from fitgap.services.database import Database
 from fitgap.services.items import ItemFilter, ItemSort
 from fitgap.tui.screens.item_source import SORT_LABELS
+from fitgap.tui.widgets.filter_picker import condition_parts
 from fitgap.tui.widgets.pickers import PICKER_CSS
 
 
 def describe(flt: ItemFilter, sort: ItemSort, names: dict[str, str] | None = None) -> str:
     """A view's conditions as users read them: 業務 001 住民基本台帳 ／ 状況 ギャップ ／ 検索「転出」 ／ 並び 名称↓."""
-    parts = []
-    if flt.operation_code:
-        parts.append(f"業務 {flt.operation_code} {(names or {}).get(flt.operation_code, '')}".rstrip())
-    else:
-        parts.append("全業務")
-    for label, values in (("状況", flt.statuses), ("区分", flt.kubun), ("方針", flt.dispositions),
-                          ("重要度", flt.severities)):
-        if values:
-            parts.append(f"{label} " + "・".join(sorted(v.value for v in values)))
-    if flt.needs_review is not None:
-        parts.append("要再確認のみ" if flt.needs_review else "要再確認を除く")
-    if flt.note_missing:
-        parts.append("メモ未記入のみ")
+    where = f"業務 {flt.operation_code} {(names or {}).get(flt.operation_code, '')}".rstrip() if flt.operation_code \
+        else "全業務"
+    parts = [where, *condition_parts(flt)]
     if flt.text:
         parts.append(f"検索「{flt.text}」")
     parts.append(f"並び {SORT_LABELS.get(sort.column, sort.column)}{'↓' if sort.descending else '↑'}")
