@@ -258,13 +258,11 @@ _BUILDERS = {
 
 
 def open_action(app: FitGapApp, name: str, *, operation: str = "") -> FileActionDialog:
-    """Open one action's dialog; what the user typed last time in it is filled in again."""
-    memory: dict[str, FileAction] = app.__dict__.setdefault("_file_actions", {})
-    action = memory.get(name)
-    if action is None:
-        builder = _BUILDERS[name]
-        action = builder(app, operation) if name in ("export-vendor", "export-review") else builder(app)  # type: ignore[call-arg]
-        memory[name] = action
+    """Open one action's dialog; what the user typed last time in it is filled in again (kept in the
+    workspace for the session), the rest starts from the list the user is on."""
+    builder = _BUILDERS[name]
+    action = builder(app, operation) if name in ("export-vendor", "export-review") else builder(app)  # type: ignore[call-arg]
+    action.remembered = app.workspace.action_inputs.setdefault(name, {})
     dialog = FileActionDialog(action)
     app.push_screen(dialog)
     return dialog
