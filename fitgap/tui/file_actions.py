@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fitgap.config import load_config
-from fitgap.domain.enums import Kubun, Status
 from fitgap.errors import InvalidInputError
+from fitgap.services.choices import VENDOR_SCOPES
 from fitgap.services.import_summary import review_import_summary, spec_import_summary, vendor_import_summary
-from fitgap.services.items import ItemFilter, count_items
 from fitgap.tui.commands import PaletteCommand
 from fitgap.tui.screens.file_action import ActionField, FileAction, FileActionDialog, Preview, Progress
 
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
     from fitgap.tui.app import FitGapApp
 
 SHOWN = 200  # change, conflict and problem rows listed in the result view (all are in the problem file)
-SCOPES = (("ギャップの要件だけ", "gaps"), ("実装必須の要件", "must"), ("すべての要件", "all"))
+SCOPES = tuple((label, key) for key, label in VENDOR_SCOPES.items())  # the CLI's --scope, in its words
 LIST_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
 
 
@@ -90,29 +89,12 @@ def import_spec_action(app: FitGapApp) -> FileAction:
 # ---- export / import: ベンダ回答シート -----------------------------------------------------------------
 
 
-def _count_for(app: FitGapApp, codes: list[str], scope: str) -> int:
-    ws = app.workspace
-    statuses = frozenset({Status.GAP}) if scope == "gaps" else frozenset()
-    kubun = frozenset({Kubun.MUST}) if scope == "must" else frozenset()
-    targets: list[str | None] = list(codes) or [None]
-    return sum(count_items(db=ws.db, flt=ItemFilter(operation_code=c, statuses=statuses, kubun=kubun))
-               for c in targets)
+def _plan(app: FitGapApp, text: str, scope: str) -> tuple[list[str], int]:
+    """The operations named and the rows the export would write, as the export counts them."""
+    from fitgap.services.export_plan import plan_export
 
-
-def _resolve_codes(app: FitGapApp, text: str) -> list[str]:
-    from fitgap.services.status import get_overview
-
-    keys = _codes(text)
-    if not keys:
-        return []
-    ops = get_overview(db=app.workspace.db, today=app.workspace.today).operations
-    out = []
-    for k in keys:
-        op = next((o for o in ops if k in (o.code, o.name)), None)
-        if op is None:
-            raise InvalidInputError(f"業務「{k}」はありません。", "業務コード（001）か業務名（住民基本台帳）を指定してください。")
-        out.append(op.code)
-    return out
+    plan = plan_export(db=app.workspace.db, operation_keys=_codes(text) or None, scope=scope)
+    return plan.codes, plan.items
 
 
 def export_vendor_action(app: FitGapApp, operation: str = "") -> FileAction:
@@ -121,15 +103,15 @@ def export_vendor_action(app: FitGapApp, operation: str = "") -> FileAction:
     ws = app.workspace
 
     def preview(values: dict[str, str], _progress: Progress) -> Preview:
-        codes = _resolve_codes(app, values.get("operations", ""))
+        named = _codes(values.get("operations", ""))
+        codes, n = _plan(app, values.get("operations", ""), values["scope"])
         answer_by = _date(values.get("answer_by", ""))
-        n = _count_for(app, codes, values["scope"])
-        lines = [f"{values['vendor']} 宛てに {n:,} 件の要件を書き出します（業務: {'、'.join(codes) or 'すべて'}、"
-                 f"対象: {dict((v, k) for k, v in SCOPES)[values['scope']]}）。",
+        lines = [f"{values['vendor']} 宛てに {n:,} 件の要件を書き出します（業務: {'、'.join(codes) if named else 'すべて'}、"
+                 f"対象: {VENDOR_SCOPES[values['scope']]}）。",
                  f"書き出し先: {values.get('output') or _exports()}" + ("" if values.get("output") else "（自動の名前）")]
         if answer_by:
             lines.append(f"回答期限: {answer_by.isoformat()}")
-        return Preview(lines, can_apply=n > 0, state=(codes, answer_by), apply_label="書き出す")
+        return Preview(lines, can_apply=n > 0, state=(codes if named else [], answer_by), apply_label="書き出す")
 
     def apply(values: dict[str, str], p: Preview, _progress: Progress) -> list[str]:
         codes, answer_by = p.state
@@ -210,8 +192,7 @@ def export_review_action(app: FitGapApp, operation: str = "") -> FileAction:
     ws = app.workspace
 
     def preview(values: dict[str, str], _progress: Progress) -> Preview:
-        codes = _resolve_codes(app, values["operations"])
-        n = _count_for(app, codes, "all")
+        codes, n = _plan(app, values["operations"], "all")
         return Preview([f"業務 {'、'.join(codes)} の {n:,} 件を確認用ワークブックに書き出します。",
                         f"書き出し先: {values.get('output') or _exports()}"], can_apply=n > 0, state=codes,
                        apply_label="書き出す")

@@ -177,6 +177,22 @@ async def test_vendor_sheet_out_and_back_from_the_workbench(demo_db: Database, m
         assert f"{n:,} 件の回答を取り込みました" in _text(back)
 
 
+async def test_the_export_preview_counts_what_the_export_writes(demo_db: Database, make_app, tmp_path: Path):
+    """The preview's figure is the export's own count (its operations, its scope), not a second count."""
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        out = open_action(app, "export-vendor")
+        await pilot.pause()
+        await _fill(pilot, out, vendor="A社", operations="", scope="gaps", output="all.xlsx")
+        await _press(pilot, app, out, "preview")
+        shown = _text(out)
+        await _press(pilot, app, out, "apply")
+        result = _text(out)
+    written = export_vendor_sheet(db=demo_db, user="tester", vendor="A社", exports_dir=tmp_path, scope="gaps",
+                                  path=tmp_path / "again.xlsx").items
+    assert f"{written:,} 件の要件を書き出します" in shown and f"要件 {written:,} 件" in result
+
+
 async def test_an_older_vendor_sheet_is_counted_and_said_not_dropped(demo_db: Database, make_app, tmp_path: Path):
     """The workbench says what the CLI says: the answers an older workbook would overwrite are counted
     and named as not taken (they were left out of the counts line before)."""
