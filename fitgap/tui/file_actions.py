@@ -4,24 +4,23 @@ implementation): the preview is the service's dry run, the apply its real run.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fitgap.config import load_config
-from fitgap.domain.enums import Kubun, Status
-from fitgap.domain.spec_diff import Change
 from fitgap.errors import InvalidInputError
-from fitgap.services.items import ItemFilter, count_items
+from fitgap.services.choices import VENDOR_SCOPES
+from fitgap.services.import_summary import review_import_summary, spec_import_summary, vendor_import_summary
 from fitgap.tui.commands import PaletteCommand
 from fitgap.tui.screens.file_action import ActionField, FileAction, FileActionDialog, Preview, Progress
 
 if TYPE_CHECKING:
     from fitgap.tui.app import FitGapApp
 
-SHOWN = 200  # problem rows listed in the result view (all are in the problem file)
-SCOPES = (("ギャップの要件だけ", "gaps"), ("実装必須の要件", "must"), ("すべての要件", "all"))
+SHOWN = 200  # change, conflict and problem rows listed in the result view (all are in the problem file)
+SCOPES = tuple((label, key) for key, label in VENDOR_SCOPES.items())  # the CLI's --scope, in its words
 LIST_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
 
 
@@ -45,19 +44,6 @@ def _codes(text: str) -> list[str]:
     return [k.strip() for k in text.replace("、", ",").split(",") if k.strip()]
 
 
-def _problem_lines(problems: Iterable[object], problems_file: Path | None = None) -> list[str]:
-    items = list(problems)
-    if not items:
-        return []
-    lines = [f"問題 {len(items):,} 件（この行は取り込みません）:"]
-    lines += [f"  {p}" for p in items[:SHOWN]]
-    if len(items) > SHOWN:
-        lines.append(f"  … 他 {len(items) - SHOWN:,} 件（問題一覧のファイルに全件あります）")
-    if problems_file is not None:
-        lines.append(f"問題一覧: {problems_file}")
-    return lines
-
-
 # ---- import: 要件一覧 -------------------------------------------------------------------------------
 
 
@@ -65,25 +51,7 @@ def _spec_lines(rep: object) -> list[str]:
     from fitgap.services.specs_import import ImportReport
 
     assert isinstance(rep, ImportReport)
-    head = f"{rep.operation_code} {rep.operation_name} {rep.version_label}"
-    if rep.already_imported:
-        return [f"{rep.source_file} は {head} として取り込み済みです。変更はありません。"]
-    lines = [f"{rep.source_file} → {head}（要件 {rep.requirements:,} 件）"]
-    for f in rep.files:
-        lines.append(f"  {f.name}: 機能 {f.functions:,} 件、帳票 {f.forms:,} 件" +
-                     (f"、削除・欠番 {f.removed} 行" if f.removed else ""))
-    if rep.removed_rows:
-        lines.append(f"削除・欠番と書かれた行 {len(rep.removed_rows)} 行は要件として取り込みません。")
-    if rep.historical:
-        lines.append(f"現在の版 {rep.current_label} より前に公開された版のため、履歴として保存します。")
-    if rep.previous_label:
-        lines.append(f"前の版 {rep.previous_label} との比較:")
-    lines.append("  " + "　".join(f"{c.value} {n:,}" for c, n in rep.counts.items()))
-    if not rep.historical:
-        lines.append(f"確認結果: 要再確認 {rep.carried('review'):,} 件、保管 {rep.carried('archive'):,} 件、"
-                     f"復元 {rep.carried('restore'):,} 件。追加 {rep.counts[Change.ADDED]:,} 件は未確認になります。")
-    lines += _problem_lines(rep.problems, rep.problems_file)
-    return lines
+    return spec_import_summary(rep, shown=SHOWN).lines()
 
 
 def import_spec_action(app: FitGapApp) -> FileAction:
@@ -121,29 +89,12 @@ def import_spec_action(app: FitGapApp) -> FileAction:
 # ---- export / import: ベンダ回答シート -----------------------------------------------------------------
 
 
-def _count_for(app: FitGapApp, codes: list[str], scope: str) -> int:
-    ws = app.workspace
-    statuses = frozenset({Status.GAP}) if scope == "gaps" else frozenset()
-    kubun = frozenset({Kubun.MUST}) if scope == "must" else frozenset()
-    targets: list[str | None] = list(codes) or [None]
-    return sum(count_items(db=ws.db, flt=ItemFilter(operation_code=c, statuses=statuses, kubun=kubun))
-               for c in targets)
+def _plan(app: FitGapApp, text: str, scope: str) -> tuple[list[str], int]:
+    """The operations named and the rows the export would write, as the export counts them."""
+    from fitgap.services.export_plan import plan_export
 
-
-def _resolve_codes(app: FitGapApp, text: str) -> list[str]:
-    from fitgap.services.status import get_overview
-
-    keys = _codes(text)
-    if not keys:
-        return []
-    ops = get_overview(db=app.workspace.db, today=app.workspace.today).operations
-    out = []
-    for k in keys:
-        op = next((o for o in ops if k in (o.code, o.name)), None)
-        if op is None:
-            raise InvalidInputError(f"業務「{k}」はありません。", "業務コード（001）か業務名（住民基本台帳）を指定してください。")
-        out.append(op.code)
-    return out
+    plan = plan_export(db=app.workspace.db, operation_keys=_codes(text) or None, scope=scope)
+    return plan.codes, plan.items
 
 
 def export_vendor_action(app: FitGapApp, operation: str = "") -> FileAction:
@@ -152,15 +103,15 @@ def export_vendor_action(app: FitGapApp, operation: str = "") -> FileAction:
     ws = app.workspace
 
     def preview(values: dict[str, str], _progress: Progress) -> Preview:
-        codes = _resolve_codes(app, values.get("operations", ""))
+        named = _codes(values.get("operations", ""))
+        codes, n = _plan(app, values.get("operations", ""), values["scope"])
         answer_by = _date(values.get("answer_by", ""))
-        n = _count_for(app, codes, values["scope"])
-        lines = [f"{values['vendor']} 宛てに {n:,} 件の要件を書き出します（業務: {'、'.join(codes) or 'すべて'}、"
-                 f"対象: {dict((v, k) for k, v in SCOPES)[values['scope']]}）。",
+        lines = [f"{values['vendor']} 宛てに {n:,} 件の要件を書き出します（業務: {'、'.join(codes) if named else 'すべて'}、"
+                 f"対象: {VENDOR_SCOPES[values['scope']]}）。",
                  f"書き出し先: {values.get('output') or _exports()}" + ("" if values.get("output") else "（自動の名前）")]
         if answer_by:
             lines.append(f"回答期限: {answer_by.isoformat()}")
-        return Preview(lines, can_apply=n > 0, state=(codes, answer_by), apply_label="書き出す")
+        return Preview(lines, can_apply=n > 0, state=(codes if named else [], answer_by), apply_label="書き出す")
 
     def apply(values: dict[str, str], p: Preview, _progress: Progress) -> list[str]:
         codes, answer_by = p.state
@@ -198,15 +149,7 @@ def _vendor_lines(rep: object) -> list[str]:
     from fitgap.services.vendors import VendorImportReport
 
     assert isinstance(rep, VendorImportReport)
-    lines = [f"{rep.source}: {rep.vendor} の回答（書き出しID {rep.export_id}）", *[f"  {n}" for n in rep.notices],
-             f"新しい回答 {len(rep.added):,}　変更 {len(rep.changed):,}　前回と同じ {rep.unchanged:,}　"
-             f"未回答 {rep.unanswered:,}　問題 {len(rep.problems):,}"]
-    for label, changes in (("新規", rep.added), ("変更", rep.changed)):
-        for c in changes[:SHOWN]:
-            old = f"{c.old.answer.value} → " if c.old else ""
-            lines.append(f"  [{label}] {c.sheet} {c.row}行目 {c.key.label}: {old}{c.new.answer.value}")
-    lines += _problem_lines(rep.problems, rep.problems_file if not rep.dry_run else None)
-    return lines
+    return vendor_import_summary(rep, shown=SHOWN).lines()
 
 
 def _answer_import(app: FitGapApp, *, title: str, help_: str, label: str,
@@ -249,8 +192,7 @@ def export_review_action(app: FitGapApp, operation: str = "") -> FileAction:
     ws = app.workspace
 
     def preview(values: dict[str, str], _progress: Progress) -> Preview:
-        codes = _resolve_codes(app, values["operations"])
-        n = _count_for(app, codes, "all")
+        codes, n = _plan(app, values["operations"], "all")
         return Preview([f"業務 {'、'.join(codes)} の {n:,} 件を確認用ワークブックに書き出します。",
                         f"書き出し先: {values.get('output') or _exports()}"], can_apply=n > 0, state=codes,
                        apply_label="書き出す")
@@ -274,12 +216,7 @@ def _review_lines(rep: object) -> list[str]:
     from fitgap.services.review_sheets import ReviewImportReport
 
     assert isinstance(rep, ReviewImportReport)
-    lines = [f"{rep.source}: 確認用ワークブック（書き出しID {rep.export_id}）", *[f"  {n}" for n in rep.notices],
-             f"変更する要件 {len(rep.changes):,}　変更なし {rep.untouched:,}　競合（上書きしない） {len(rep.conflicts):,}　"
-             f"問題 {len(rep.problems):,}"]
-    lines += [f"  [競合] {c}" for c in rep.conflicts[:SHOWN]]
-    lines += _problem_lines(rep.problems, rep.problems_file if not rep.dry_run else None)
-    return lines
+    return review_import_summary(rep, shown=SHOWN).lines()
 
 
 def import_review_action(app: FitGapApp) -> FileAction:
@@ -302,13 +239,11 @@ _BUILDERS = {
 
 
 def open_action(app: FitGapApp, name: str, *, operation: str = "") -> FileActionDialog:
-    """Open one action's dialog; what the user typed last time in it is filled in again."""
-    memory: dict[str, FileAction] = app.__dict__.setdefault("_file_actions", {})
-    action = memory.get(name)
-    if action is None:
-        builder = _BUILDERS[name]
-        action = builder(app, operation) if name in ("export-vendor", "export-review") else builder(app)  # type: ignore[call-arg]
-        memory[name] = action
+    """Open one action's dialog; what the user typed last time in it is filled in again (kept in the
+    workspace for the session), the rest starts from the list the user is on."""
+    builder = _BUILDERS[name]
+    action = builder(app, operation) if name in ("export-vendor", "export-review") else builder(app)  # type: ignore[call-arg]
+    action.remembered = app.workspace.action_inputs.setdefault(name, {})
     dialog = FileActionDialog(action)
     app.push_screen(dialog)
     return dialog

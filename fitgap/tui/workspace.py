@@ -53,6 +53,7 @@ class Workspace:
     short_names: dict[str, str] = field(default_factory=dict)
     drafts: dict[ItemKey, str] = field(default_factory=dict)  # notes typed but not saved (esc, conflict)
     bulk_note_draft: str | None = None  # the same, for the note of a bulk change
+    action_inputs: dict[str, dict[str, str]] = field(default_factory=dict)  # what was typed in each file action
     _note_rule: frozenset[Status] | None = None
 
     def note_rule(self) -> frozenset[Status]:

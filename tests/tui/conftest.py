@@ -16,11 +16,13 @@ from fitgap.config import bundled_dir, load_config
 from fitgap.domain.enums import Status
 from fitgap.importers.canonical import read_canonical, write_canonical
 from fitgap.services import assessment
+from fitgap.services.database import open_db
 from fitgap.services.demo import generate_demo
 from fitgap.services.items import ItemKey, prepare_search
 from fitgap.services.specs_import import import_spec
 from fitgap.storage.db import Database
 from fitgap.tui.app import FitGapApp
+from fitgap.tui.screens.requirements import RequirementsScreen
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -89,6 +91,14 @@ def revised_db(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 @pytest.fixture
+def colleague_db(demo_db: Database, db_url: str) -> Iterator[Database]:
+    """The same database opened a second time, as a colleague's workbench has it."""
+    other = open_db(url=db_url)
+    yield other
+    other.dispose()
+
+
+@pytest.fixture
 def make_app() -> Callable[..., FitGapApp]:
     """An app on a database, with the frozen clock (FITGAP_TODAY), no cursor blink and no animation."""
 
@@ -108,3 +118,17 @@ async def detail_shown(pilot, screen) -> None:
         if not screen._detail_pending:
             break
     await pilot.pause()
+
+
+async def open_list(pilot, code: str | None = "001") -> RequirementsScreen:
+    """Open the requirement list of one operation (``None``: of all of them) and return its screen."""
+    pilot.app.open_requirements(code)
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, RequirementsScreen)
+    return screen
+
+
+def row_of(screen: RequirementsScreen, key: ItemKey) -> int:
+    """The index of an item's row in the list as the screen shows it."""
+    return next(i for i in range(screen.table.row_count) if screen.table.row_at(i).key == key)

@@ -10,14 +10,11 @@ from fitgap.tui.capture import screen_text
 from fitgap.tui.screens.requirements import RequirementsScreen
 from fitgap.tui.widgets.note_editor import NoteEditor
 from fitgap.tui.widgets.pickers import ChoiceModal
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import SIZE, open_list
 
 
 async def _all_selected(pilot, db, flt: ItemFilter) -> tuple[RequirementsScreen, dict]:
-    pilot.app.open_requirements(flt.operation_code)
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, RequirementsScreen)
+    screen = await open_list(pilot, flt.operation_code)
     screen.set_filter(flt)
     await pilot.pause()
     await pilot.press("ctrl+a")

@@ -6,15 +6,7 @@ from __future__ import annotations
 from fitgap.domain.enums import Status
 from fitgap.services.items import ItemFilter, ItemSort
 from fitgap.tui.screens.requirements import RequirementsScreen
-from tests.tui.conftest import SIZE
-
-
-async def _list(pilot, code: str | None) -> RequirementsScreen:
-    pilot.app.open_requirements(code)
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, RequirementsScreen)
-    return screen
+from tests.tui.conftest import SIZE, open_list
 
 
 async def _continue(app, pilot) -> RequirementsScreen | None:
@@ -26,7 +18,7 @@ async def _continue(app, pilot) -> RequirementsScreen | None:
 async def test_ctrl_q_saves_the_last_list_with_its_search_filter_and_sort(demo_db, make_app):
     app = make_app(demo_db, user="alice")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _list(pilot, "001")
+        screen = await open_list(pilot, "001")
         await pilot.press("slash", *"統計")
         await pilot.pause()
         screen.set_filter(ItemFilter(operation_code="001", statuses=frozenset({Status.UNCHECKED}), text="統計"))
@@ -48,10 +40,10 @@ async def test_ctrl_q_saves_the_last_list_with_its_search_filter_and_sort(demo_d
 async def test_ctrl_q_saves_the_list_the_user_was_on_even_without_a_new_filter(demo_db, make_app):
     app = make_app(demo_db, user="alice")
     async with app.run_test(size=SIZE) as pilot:
-        await _list(pilot, "001")
+        await open_list(pilot, "001")
         await pilot.press("escape")  # 001 was the last list …
         await pilot.pause()
-        await _list(pilot, "003")  # … then she works on 003 and quits from there
+        await open_list(pilot, "003")  # … then she works on 003 and quits from there
         await pilot.press("1")
         await pilot.pause()
         await pilot.press("ctrl+q")
@@ -65,13 +57,13 @@ async def test_ctrl_q_saves_the_list_the_user_was_on_even_without_a_new_filter(d
 async def test_each_user_continues_their_own_list(demo_db, make_app):
     alice = make_app(demo_db, user="alice")
     async with alice.run_test(size=SIZE) as pilot:
-        await _list(pilot, "001")
+        await open_list(pilot, "001")
         await pilot.press("ctrl+q")
     bob = make_app(demo_db, user="bob")
     async with bob.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert await _continue(bob, pilot) is None  # bob has no last list of his own yet
-        screen = await _list(pilot, "003")
+        screen = await open_list(pilot, "003")
         await pilot.press("ctrl+q")
     alice = make_app(demo_db, user="alice")
     async with alice.run_test(size=SIZE) as pilot:
@@ -83,15 +75,15 @@ async def test_each_user_continues_their_own_list(demo_db, make_app):
 async def test_a_search_on_one_list_is_not_carried_into_another(demo_db, make_app):
     app = make_app(demo_db, user="alice")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _list(pilot, "001")
+        screen = await open_list(pilot, "001")
         screen.set_filter(ItemFilter(operation_code="001", text="存在しない語"))
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
-        other = await _list(pilot, "002")
+        other = await open_list(pilot, "002")
         assert other.flt == ItemFilter(operation_code="002")  # a fresh list: all its items
         assert other.table.row_count == 15
         await pilot.press("escape")
         await pilot.pause()
-        back = await _list(pilot, "001")  # the list where the search was typed keeps it
+        back = await open_list(pilot, "001")  # the list where the search was typed keeps it
         assert back.flt.text == "存在しない語"

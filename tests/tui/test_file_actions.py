@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
@@ -10,9 +11,11 @@ from textual.widgets import Button, Input, Select, Static
 
 from fitgap.domain.answer_sheet import H_ANSWER, HEADER_ROW, KEY_HEADER
 from fitgap.services.items import ItemFilter, count_items, item_keys
+from fitgap.services.vendors import export_vendor_sheet, import_vendor_sheet
 from fitgap.storage.db import Database
 from fitgap.tui.file_actions import open_action
 from fitgap.tui.screens.file_action import ErrorDialog, FileActionDialog
+from tests.answer_books import data_sheet, edit_book, set_answer
 from tests.conftest import dump_database
 from tests.spec_books import write_ministry_workbook
 
@@ -57,7 +60,7 @@ async def test_import_a_list_previews_then_applies(db: Database, db_path: Path, 
         before = dump_database(db_path)
         await _press(pilot, app, dialog, "preview")
         shown = _text(dialog)
-        assert "第6.0版（要件 6 件）" in shown and "追加" in shown and "まだ何も書き込んでいません" in shown
+        assert "第6.0版（取り込み: 要件 6 件）" in shown and "追加" in shown and "まだ何も書き込んでいません" in shown
         assert dump_database(db_path) == before  # the preview wrote nothing
         assert not dialog.query_one("#action-apply", Button).disabled
         await _press(pilot, app, dialog, "apply")
@@ -100,6 +103,31 @@ async def test_an_error_opens_the_error_dialog_with_what_to_do(db: Database, mak
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is dialog and "何も書き込んでいません" in _text(dialog)
+
+
+async def test_a_file_error_the_service_did_not_word_is_said_in_the_dialog(db: Database, make_app, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch):
+    """An OSError (no permission, a vanished disk) is an エラー / 対処 dialog as in the CLI, not a crash of the
+    workbench that takes what was typed with it."""
+    from fitgap.services import specs_import
+
+    write_ministry_workbook(tmp_path / "住民記録_第6.0版.xlsx")
+
+    def unreadable(**_kw: object) -> None:
+        raise PermissionError(13, "Permission denied", "住民記録_第6.0版.xlsx")
+
+    monkeypatch.setattr(specs_import, "import_spec", unreadable)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = open_action(app, "import-spec")
+        await pilot.pause()
+        await _fill(pilot, dialog, path="住民記録_第6.0版.xlsx")
+        await _press(pilot, app, dialog, "preview")
+        assert isinstance(app.screen, ErrorDialog)
+        assert "権限" in app.screen.exc.message and app.screen.exc.hint
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is dialog and dialog.query_one("#af-path", Input).value == "住民記録_第6.0版.xlsx"
 
 
 async def test_a_changed_input_needs_a_new_preview(db: Database, make_app, tmp_path: Path):
@@ -149,6 +177,49 @@ async def test_vendor_sheet_out_and_back_from_the_workbench(demo_db: Database, m
         assert f"{n:,} 件の回答を取り込みました" in _text(back)
 
 
+async def test_the_export_preview_counts_what_the_export_writes(demo_db: Database, make_app, tmp_path: Path):
+    """The preview's figure is the export's own count (its operations, its scope), not a second count."""
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        out = open_action(app, "export-vendor")
+        await pilot.pause()
+        await _fill(pilot, out, vendor="A社", operations="", scope="gaps", output="all.xlsx")
+        await _press(pilot, app, out, "preview")
+        shown = _text(out)
+        await _press(pilot, app, out, "apply")
+        result = _text(out)
+    written = export_vendor_sheet(db=demo_db, user="tester", vendor="A社", exports_dir=tmp_path, scope="gaps",
+                                  path=tmp_path / "again.xlsx").items
+    assert f"{written:,} 件の要件を書き出します" in shown and f"要件 {written:,} 件" in result
+
+
+async def test_an_older_vendor_sheet_is_counted_and_said_not_dropped(demo_db: Database, make_app, tmp_path: Path):
+    """The workbench says what the CLI says: the answers an older workbook would overwrite are counted
+    and named as not taken (they were left out of the counts line before)."""
+    rid = item_keys(db=demo_db, flt=ItemFilter(operation_code="001"))[0].req_id
+
+    def export(day: int) -> Path:
+        return export_vendor_sheet(db=demo_db, user="tester", vendor="A社", exports_dir=tmp_path / "exports",
+                                   operation_keys=["001"], now=datetime(2026, 11, day, 9, 0, tzinfo=UTC)).path
+
+    def answered(src: Path, name: str, answer: str) -> Path:
+        return edit_book(src, tmp_path / name, lambda wb: set_answer(data_sheet(wb, "001"), rid, **{H_ANSWER: answer}))
+
+    old_book = answered(export(1), "e1.xlsx", "対応不可")
+    import_vendor_sheet(db=demo_db, user="tester", path=old_book, report_dir=tmp_path)
+    import_vendor_sheet(db=demo_db, user="tester", path=answered(export(5), "e2.xlsx", "標準で対応"),
+                        report_dir=tmp_path)
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        back = open_action(app, "import-vendor")
+        await pilot.pause()
+        await _fill(pilot, back, path="e1.xlsx")
+        await _press(pilot, app, back, "preview")
+        shown = _text(back)
+        assert "競合（古いブック） 1" in shown and "取り込んでいません" in shown
+        assert back.query_one("#action-apply", Button).disabled and "適用するものがありません" in shown
+
+
 async def test_review_workbook_out_and_back(demo_db: Database, make_app, tmp_path: Path):
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -165,7 +236,8 @@ async def test_review_workbook_out_and_back(demo_db: Database, make_app, tmp_pat
         await _fill(pilot, back, path="review.xlsx")
         await _press(pilot, app, back, "preview")
         assert "変更する要件 0" in _text(back)
-        assert back.query_one("#action-apply", Button).disabled  # nothing to apply
+        assert back.query_one("#action-apply", Button).disabled  # nothing to apply, and it says so
+        assert "適用するものがありません" in _text(back)
 
 
 def test_path_completion(tmp_path: Path):

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from fitgap.domain.enums import Status
 from fitgap.services.items import ItemSort, get_item
-from fitgap.tui.screens.requirements import RequirementsScreen
-from tests.tui.conftest import SIZE
-
-
-async def _open(pilot, code: str = "001") -> RequirementsScreen:
-    pilot.app.open_requirements(code)
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, RequirementsScreen)
-    return screen
+from tests.tui.conftest import SIZE, open_list
 
 
 async def test_sorted_by_update_time_the_cursor_goes_to_the_next_row_not_a_reviewed_one(demo_db, make_app):
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
+        screen = await open_list(pilot)
         screen.set_sort(ItemSort("assessed_at", descending=True))  # newest first: a marked item jumps to the top
         await pilot.pause()
         seen = [screen.table.row_at(i) for i in range(screen.table.row_count)]
@@ -37,7 +28,7 @@ async def test_sorted_by_update_time_the_cursor_goes_to_the_next_row_not_a_revie
 async def test_marking_the_status_an_item_already_has_still_moves_on_and_says_so(demo_db, make_app):
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
+        screen = await open_list(pilot)
         fit = next(i for i in range(screen.table.row_count) if screen.table.row_at(i).status == Status.FIT)
         screen.table.move_to(fit)
         following = screen.table.row_at(fit + 1)

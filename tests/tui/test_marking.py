@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from fitgap.domain.enums import Disposition, Status
 from fitgap.services.items import ItemFilter, ItemKey, get_item, list_items
-from fitgap.tui.screens.requirements import RequirementsScreen
 from fitgap.tui.widgets.note_editor import NoteEditor
 from fitgap.tui.widgets.pickers import ChoiceModal
-from tests.tui.conftest import SIZE
-
-
-async def _open(pilot, code: str = "001") -> RequirementsScreen:
-    pilot.app.open_requirements(code)
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, RequirementsScreen)
-    return screen
+from tests.tui.conftest import SIZE, open_list, row_of
 
 
 async def test_one_key_marks_fit_and_moves_to_the_next_item(demo_db, make_app):
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
+        screen = await open_list(pilot)
         first = screen.table.current_row
         await pilot.press("1")
         await pilot.pause()
@@ -36,10 +27,10 @@ async def test_one_key_marks_fit_and_moves_to_the_next_item(demo_db, make_app):
 async def test_gap_without_note_asks_for_the_note_first(demo_db, make_app):
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
+        screen = await open_list(pilot)
         rows = list_items(db=demo_db, flt=ItemFilter(operation_code="001", statuses=frozenset({Status.UNCHECKED})))
         target = rows[0].key
-        screen.table.move_to(next(i for i in range(15) if screen.table.row_at(i).key == target))
+        screen.table.move_to(row_of(screen, target))
         await pilot.press("2")
         await pilot.pause()
         assert isinstance(app.screen, NoteEditor)
@@ -59,8 +50,8 @@ async def test_disposition_picker_sets_the_handling_of_a_gap(demo_db, make_app):
     app = make_app(demo_db)
     gap = list_items(db=demo_db, flt=ItemFilter(statuses=frozenset({Status.GAP})), limit=1)[0]
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot, gap.key.operation_code)
-        screen.table.move_to(next(i for i in range(15) if screen.table.row_at(i).key == gap.key))
+        screen = await open_list(pilot, gap.key.operation_code)
+        screen.table.move_to(row_of(screen, gap.key))
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("3")  # third choice: EUC
@@ -71,7 +62,7 @@ async def test_disposition_picker_sets_the_handling_of_a_gap(demo_db, make_app):
 async def test_bulk_mark_selected_items_then_undo_and_redo(demo_db, make_app):
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
+        screen = await open_list(pilot)
         before = {r.key: r.status for r in list_items(db=demo_db, flt=ItemFilter(operation_code="001"))}
         await pilot.press("space", "shift+down", "shift+down")
         assert len(screen.selected_items) == 4  # space selects and moves; shift+down extends over two more
@@ -100,7 +91,7 @@ async def test_select_all_matching_and_bulk_mark_runs_in_a_worker(demo_db, make_
     app = make_app(demo_db)
     unchecked = ItemFilter(statuses=frozenset({Status.UNCHECKED}))
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot, None)  # all operations: 300 items
+        screen = await open_list(pilot, None)  # all operations: 300 items
         screen.set_filter(unchecked)
         n = screen.table.row_count
         assert n > 150
@@ -122,7 +113,7 @@ async def test_select_all_matching_and_bulk_mark_runs_in_a_worker(demo_db, make_
 async def test_bulk_status_that_needs_a_note_leaves_items_without_note_unchanged(demo_db, make_app):
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
+        screen = await open_list(pilot)
         screen.set_filter(ItemFilter(statuses=frozenset({Status.UNCHECKED})))
         keys = [screen.table.row_at(i).key for i in range(2)]
         await pilot.press("space", "space", "3")  # 対象外 needs a note; these have none
@@ -133,7 +124,7 @@ async def test_bulk_status_that_needs_a_note_leaves_items_without_note_unchanged
 async def test_escape_clears_the_selection_before_leaving(demo_db, make_app):
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
+        screen = await open_list(pilot)
         await pilot.press("space")
         await pilot.press("escape")
         assert app.screen is screen and not screen.selected_items
@@ -152,7 +143,7 @@ async def test_note_rule_is_configurable_from_the_palette(demo_db, make_app):
 
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
+        screen = await open_list(pilot)
         screen.set_filter(ItemFilter(statuses=frozenset({Status.UNCHECKED})))
         cmd = next(c for c in commands_for(app, app.screen) if c.title == "settings: メモが必要な状況…")
         cmd.callback()
@@ -172,8 +163,8 @@ async def test_undo_of_a_judgement_restores_note_and_disposition_exactly(demo_db
                if r.disposition is not None and r.note)
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
-        screen.table.move_to(next(i for i in range(15) if screen.table.row_at(i).key == gap.key))
+        screen = await open_list(pilot)
+        screen.table.move_to(row_of(screen, gap.key))
         await pilot.press("1")  # 適合: a fit has no disposition
         await pilot.pause()
         assert get_item(db=demo_db, key=gap.key).disposition is None

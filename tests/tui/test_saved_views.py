@@ -52,3 +52,55 @@ async def test_list_rename_delete_and_open(demo_db, make_app):
         await pilot.pause()
         assert isinstance(app.screen, RequirementsScreen)
         assert app.screen.flt == GAPS
+
+
+async def test_renaming_onto_a_taken_name_asks_again_with_what_was_typed(demo_db, make_app):
+    from fitgap.tui.widgets.pickers import NameModal
+
+    views.save_view(db=demo_db, name="住記のギャップ", flt=GAPS, sort=ItemSort("name"))
+    views.save_view(db=demo_db, name="全部", flt=ItemFilter(), sort=ItemSort())
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_saved_views()
+        await pilot.pause()
+        ol = app.screen.query_one(OptionList)
+        ol.highlighted = next(i for i in range(ol.option_count) if ol.get_option_at_index(i).id == "全部")
+        await pilot.press("r")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "住記のギャップ"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NameModal)  # asked again, not a toast over a closed dialog
+        assert app.screen.query_one(Input).value == "住記のギャップ"
+        assert "すでにあります" in screen_text(app)
+        assert sorted(n for n, *_ in views.list_view_definitions(db=demo_db)) == ["住記のギャップ", "全部"]
+        app.screen.query_one(Input).value = "全業務"  # corrected in place
+        await pilot.press("enter")
+        await pilot.pause()
+        assert sorted(n for n, *_ in views.list_view_definitions(db=demo_db)) == ["住記のギャップ", "全業務"]
+
+
+async def test_saving_under_a_taken_name_asks_before_replacing_it(demo_db, make_app):
+    from fitgap.tui.widgets.pickers import ChoiceModal, NameModal
+
+    views.save_view(db=demo_db, name="住記のギャップ", flt=GAPS, sort=ItemSort("name"))
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_requirements("001")
+        await pilot.pause()
+        await pilot.press("V")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "住記のギャップ"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal) and "すでにあります" in screen_text(app)
+        await pilot.press("2")  # 別の名前にする: back to the name, as typed
+        await pilot.pause()
+        assert isinstance(app.screen, NameModal) and app.screen.query_one(Input).value == "住記のギャップ"
+        assert views.get_view(db=demo_db, name="住記のギャップ")[0] == GAPS  # not replaced
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("1")  # 置き換える
+        await pilot.pause()
+        assert isinstance(app.screen, RequirementsScreen)
+        assert views.get_view(db=demo_db, name="住記のギャップ")[0] == app.screen.flt != GAPS

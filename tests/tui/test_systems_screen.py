@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from textual.widgets import Checkbox, ContentSwitcher, Input, Select, Static
 
 from fitgap.services import systems
@@ -18,6 +19,11 @@ TODAY = date(2025, 10, 1)
 JUKI = "住民記録システム"
 
 
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+
+
 def _text(screen: SystemsScreen, selector: str) -> str:
     return str(screen.query_one(selector, Static).content)
 
@@ -30,6 +36,21 @@ async def _open(app: FitGapApp, pilot) -> SystemsScreen:
     return app.screen
 
 
+async def _on(app: FitGapApp, pilot, name: str) -> SystemsScreen:
+    """The systems screen with the cursor on one system."""
+    screen = await _open(app, pilot)
+    await _move_to(screen, pilot, name)
+    return screen
+
+
+async def _form(app: FitGapApp, pilot, key: str) -> FormDialog:
+    """The dialog a key opens on the systems screen (p date, m milestone, n link, l links)."""
+    await pilot.press(key)
+    await pilot.pause()
+    assert isinstance(app.screen, FormDialog)
+    return app.screen
+
+
 async def _move_to(screen: SystemsScreen, pilot, name: str) -> None:
     table = screen.query_one("#systems", VirtualTable)
     index = next(i for i, r in enumerate(screen.rows) if r.name == name)
@@ -37,10 +58,9 @@ async def _move_to(screen: SystemsScreen, pilot, name: str) -> None:
     await pilot.pause()
 
 
-async def test_rows_detail_and_conflicts(db: Database, make_app, monkeypatch) -> None:
+async def test_rows_detail_and_conflicts(db: Database, make_app) -> None:
     systems.update_system(db=db, user="t", system=JUKI, planned_cutover=date(2026, 1, 5))
     systems.update_system(db=db, user="t", system="個人住民税システム", planned_cutover=date(2025, 12, 1))
-    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
     app = make_app(db)
     async with app.run_test(size=(180, 50)) as pilot:
         screen = await _open(app, pilot)
@@ -58,16 +78,12 @@ async def test_rows_detail_and_conflicts(db: Database, make_app, monkeypatch) ->
         assert app.current_mode == "operations"
 
 
-async def test_edit_planned_date_from_the_screen(db: Database, make_app, monkeypatch) -> None:
-    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+async def test_edit_planned_date_from_the_screen(db: Database, make_app) -> None:
     app = make_app(db)
     async with app.run_test(size=(180, 50)) as pilot:
-        screen = await _open(app, pilot)
-        await _move_to(screen, pilot, JUKI)
-        await pilot.press("p")
-        await pilot.pause()
-        assert isinstance(app.screen, FormDialog)
-        app.screen.query_one(Input).value = "2026/2/1"
+        screen = await _on(app, pilot, JUKI)
+        form = await _form(app, pilot, "p")
+        form.query_one(Input).value = "2026/2/1"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SystemsScreen)
@@ -75,15 +91,11 @@ async def test_edit_planned_date_from_the_screen(db: Database, make_app, monkeyp
         assert "2026-02-01 (R7年度)" in _text(screen, "#sys-detail-text")
 
 
-async def test_bad_date_is_refused_in_the_dialog_which_keeps_the_input(db: Database, make_app, monkeypatch) -> None:
-    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+async def test_bad_date_is_refused_in_the_dialog_which_keeps_the_input(db: Database, make_app) -> None:
     app = make_app(db)
     async with app.run_test(size=(180, 50)) as pilot:
-        screen = await _open(app, pilot)
-        await _move_to(screen, pilot, JUKI)
-        await pilot.press("p")
-        await pilot.pause()
-        form = app.screen
+        await _on(app, pilot, JUKI)
+        form = await _form(app, pilot, "p")
         form.query_one(Input).value = "来年の春"
         await pilot.press("enter")
         await pilot.pause()
@@ -99,16 +111,11 @@ async def test_bad_date_is_refused_in_the_dialog_which_keeps_the_input(db: Datab
         assert systems.get_system(db=db, key=JUKI).planned_cutover == date(2026, 2, 1)
 
 
-async def test_milestone_dialog_keeps_both_dates_after_a_bad_one(db: Database, make_app, monkeypatch) -> None:
-    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+async def test_milestone_dialog_keeps_both_dates_after_a_bad_one(db: Database, make_app) -> None:
     app = make_app(db)
     async with app.run_test(size=(180, 50)) as pilot:
-        screen = await _open(app, pilot)
-        await _move_to(screen, pilot, JUKI)
-        await pilot.press("m")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FormDialog)
+        await _on(app, pilot, JUKI)
+        form = await _form(app, pilot, "m")
         form.query_one("#f-planned", Input).value = "2026-01-10"
         form.query_one("#f-actual", Input).value = "2026-13-40"
         await pilot.click("#form-save")
@@ -160,23 +167,18 @@ async def test_undo_on_the_systems_screen_reverts_the_system_edit_not_a_judgemen
         assert get_item(db=demo_db, key=marked.key).status == Status.NOT_APPLICABLE
 
 
-async def test_undo_reverts_links_and_milestones(db: Database, make_app, monkeypatch) -> None:
-    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+async def test_undo_reverts_links_and_milestones(db: Database, make_app) -> None:
     before_links = {(lk.provider, lk.consumer): lk for lk in systems.list_links(db=db)}
     app = make_app(db)
     async with app.run_test(size=(180, 50)) as pilot:
-        screen = await _open(app, pilot)
-        await _move_to(screen, pilot, JUKI)
-        await pilot.press("m")
-        await pilot.pause()
-        app.screen.query_one("#f-planned", Input).value = "2026-01-10"
+        screen = await _on(app, pilot, JUKI)
+        form = await _form(app, pilot, "m")
+        form.query_one("#f-planned", Input).value = "2026-01-10"
         await pilot.click("#form-save")
         await pilot.pause()
         assert systems.get_system(db=db, key=JUKI).milestones
         await _move_to(screen, pilot, "国民年金システム")
-        await pilot.press("n")
-        await pilot.pause()
-        form = app.screen
+        form = await _form(app, pilot, "n")
         form.query_one("#f-direction", Select).value = "out"
         form.query_one("#f-other", Select).value = "健康管理システム"
         await pilot.click("#form-save")
@@ -191,16 +193,12 @@ async def test_undo_reverts_links_and_milestones(db: Database, make_app, monkeyp
         assert systems.get_system(db=db, key=JUKI).milestones == ()
 
 
-async def test_undo_of_a_system_edit_changed_since_by_someone_else_is_refused(db: Database, make_app,
-                                                                             monkeypatch) -> None:
-    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+async def test_undo_of_a_system_edit_changed_since_by_someone_else_is_refused(db: Database, make_app) -> None:
     app = make_app(db)
     async with app.run_test(size=(180, 50)) as pilot:
-        screen = await _open(app, pilot)
-        await _move_to(screen, pilot, JUKI)
-        await pilot.press("p")
-        await pilot.pause()
-        app.screen.query_one(Input).value = "2026-02-01"
+        await _on(app, pilot, JUKI)
+        form = await _form(app, pilot, "p")
+        form.query_one(Input).value = "2026-02-01"
         await pilot.press("enter")
         await pilot.pause()
         systems.update_system(db=db, user="bob", system=JUKI, planned_cutover=date(2026, 3, 1))
@@ -210,9 +208,8 @@ async def test_undo_of_a_system_edit_changed_since_by_someone_else_is_refused(db
         assert any("変更されているため" in n.message for n in app._notifications)
 
 
-async def test_timeline_toggle_and_year(db: Database, make_app, monkeypatch) -> None:
+async def test_timeline_toggle_and_year(db: Database, make_app) -> None:
     systems.update_system(db=db, user="t", system=JUKI, planned_cutover=date(2026, 1, 5))
-    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
     app = make_app(db)
     async with app.run_test(size=(180, 50)) as pilot:
         screen = await _open(app, pilot)
@@ -257,16 +254,11 @@ def test_the_whole_span_shows_a_late_cutover_after_its_deadline(db: Database) ->
 
 
 
-async def test_add_and_edit_links(db: Database, make_app, monkeypatch) -> None:
-    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+async def test_add_and_edit_links(db: Database, make_app) -> None:
     app = make_app(db)
     async with app.run_test(size=(180, 50)) as pilot:
-        screen = await _open(app, pilot)
-        await _move_to(screen, pilot, "国民年金システム")
-        await pilot.press("n")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FormDialog)
+        screen = await _on(app, pilot, "国民年金システム")
+        form = await _form(app, pilot, "n")
         form.query_one("#f-direction", Select).value = "out"
         form.query_one("#f-other", Select).value = "健康管理システム"
         form.query_one("#f-data", Input).value = "資格"
@@ -294,23 +286,17 @@ async def test_add_and_edit_links(db: Database, make_app, monkeypatch) -> None:
 
 
 
-async def test_escape_on_a_typed_date_asks_before_dropping_it(db: Database, make_app, monkeypatch) -> None:
+async def test_escape_on_a_typed_date_asks_before_dropping_it(db: Database, make_app) -> None:
     from fitgap.tui.widgets.pickers import ChoiceModal
 
-    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
     app = make_app(db)
     async with app.run_test(size=(180, 50)) as pilot:
-        screen = await _open(app, pilot)
-        await _move_to(screen, pilot, JUKI)
-        await pilot.press("p")
-        await pilot.pause()
-        form = app.screen
+        await _on(app, pilot, JUKI)
+        form = await _form(app, pilot, "p")
         await pilot.press("escape")  # nothing typed: closes at once
         await pilot.pause()
         assert isinstance(app.screen, SystemsScreen)
-        await pilot.press("p")
-        await pilot.pause()
-        form = app.screen
+        form = await _form(app, pilot, "p")
         form.query_one(Input).value = "2026-02-01"
         await pilot.press("escape")
         await pilot.pause()

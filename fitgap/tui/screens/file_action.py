@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
-from fitgap.errors import FitGapError
+from fitgap.errors import FitGapError, file_error
 from fitgap.tui.widgets.path_input import PathInput
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); total 0 = unknown
@@ -253,7 +253,7 @@ class FileActionDialog(ModalScreen[None]):
     def _run_preview(self, values: dict[str, str]) -> None:
         try:
             result = self.action_spec.preview(values, self._progress())
-        except FitGapError as exc:
+        except (FitGapError, OSError) as exc:
             self.app.call_from_thread(self._failed, exc)
             return
         self.app.call_from_thread(self._previewed, result)
@@ -262,7 +262,7 @@ class FileActionDialog(ModalScreen[None]):
     def _run_apply(self, values: dict[str, str], preview: Preview) -> None:
         try:
             lines = self.action_spec.apply(values, preview, self._progress())
-        except FitGapError as exc:
+        except (FitGapError, OSError) as exc:
             self.app.call_from_thread(self._failed, exc)
             return
         self.app.call_from_thread(self._applied, lines)
@@ -274,7 +274,8 @@ class FileActionDialog(ModalScreen[None]):
         apply_button = self.query_one("#action-apply", Button)
         apply_button.label = result.apply_label
         apply_button.disabled = not result.can_apply
-        tail = ["", "よければ「適用」を押してください（まだ何も書き込んでいません）。"] if result.can_apply else []
+        tail = ["", "よければ「適用」を押してください（まだ何も書き込んでいません）。" if result.can_apply
+                else "適用するものがありません（何も書き込んでいません）。"]
         self._show([*result.lines, *tail])
         if result.can_apply:
             apply_button.focus()
@@ -291,7 +292,9 @@ class FileActionDialog(ModalScreen[None]):
             refresh()
         self.query_one("#action-close", Button).focus()
 
-    def _failed(self, exc: FitGapError) -> None:
+    def _failed(self, exc: FitGapError | OSError) -> None:
+        if isinstance(exc, OSError):  # anything a service did not word itself: still エラー / 対処, as the CLI says it
+            exc = file_error(exc, exc.filename or "ファイル", writing=None)
         self.state = "form"
         self.preview_result = None
         self._busy(None)

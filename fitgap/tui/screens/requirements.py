@@ -17,6 +17,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from fitgap.domain.enums import Disposition, Status
 from fitgap.errors import FitGapError
 from fitgap.services import views
+from fitgap.services.command_line import command_line
 from fitgap.services.items import (
     ItemFilter,
     ItemKey,
@@ -193,7 +194,8 @@ class RequirementsScreen(MarkingScreen):
             (f"{name} の要件一覧はまだ取り込まれていません。", "bold"), "\n\n",
             f"「{document}」の機能・帳票要件一覧（Excel）を所管省庁やデジタル庁のサイトから入手し、取り込んでください。\n",
             "・作業画面: ctrl+p でパレットを開き「import: 要件一覧…」\n",
-            "・コマンド: fitgap import-spec 要件一覧.xlsx（複数のファイルは並べて指定）",
+            f"・コマンド: {command_line('import-spec', '要件一覧.xlsx', url=self.workspace.db.url)}"
+            "（複数のファイルは並べて指定）",
         )
 
     def on_virtual_table_activated(self, event: VirtualTable.Activated) -> None:
@@ -348,21 +350,31 @@ class RequirementsScreen(MarkingScreen):
         except FitGapError as exc:
             self.show_error(exc)
 
-    def action_save_view(self) -> None:
+    def action_save_view(self, value: str = "") -> None:
+        """Name the current filter and sort; a name already taken is replaced only when the user says so."""
         def save(name: str | None) -> None:
             if not name:
                 return
-            try:
-                views.save_view(db=self.workspace.db, name=name, flt=self.flt, sort=self.sort)
-            except FitGapError as exc:
-                self.show_error(exc)
+            if name in views.list_views(db=self.workspace.db):
+                self.app.push_screen(ChoiceModal(title=f"ビュー「{name}」はすでにあります",
+                                                 hint="置き換えると、保存してある条件はいまの条件になります。",
+                                                 choices=[("置き換える", True), ("別の名前にする", False)]),
+                                     lambda yes: self._save_view(name) if yes else self.action_save_view(name))
                 return
-            self.notify(f"ビュー「{name}」を保存しました。", timeout=3)
+            self._save_view(name)
 
         summary = describe(self.flt) or "絞り込みなし"
         self.app.push_screen(NameModal(title="ビューを保存", hint=f"いまの条件: {summary}" +
-                                       (f"　検索「{self.flt.text}」" if self.flt.text else ""),
+                                       (f"　検索「{self.flt.text}」" if self.flt.text else ""), value=value,
                                        blink=self.workbench.blink), save)
+
+    def _save_view(self, name: str) -> None:
+        try:
+            views.save_view(db=self.workspace.db, name=name, flt=self.flt, sort=self.sort)
+        except FitGapError as exc:
+            self.show_error(exc)
+            return
+        self.notify(f"ビュー「{name}」を保存しました。", timeout=3)
 
     def action_open_view(self) -> None:
         names = views.list_views(db=self.workspace.db)

@@ -18,24 +18,15 @@ from fitgap.services import views
 from fitgap.services.database import Database
 from fitgap.services.items import ItemFilter, ItemSort
 from fitgap.tui.screens.item_source import SORT_LABELS
+from fitgap.tui.widgets.filter_picker import condition_parts
 from fitgap.tui.widgets.pickers import PICKER_CSS
 
 
 def describe(flt: ItemFilter, sort: ItemSort, names: dict[str, str] | None = None) -> str:
     """A view's conditions as users read them: 業務 001 住民基本台帳 ／ 状況 ギャップ ／ 検索「転出」 ／ 並び 名称↓."""
-    parts = []
-    if flt.operation_code:
-        parts.append(f"業務 {flt.operation_code} {(names or {}).get(flt.operation_code, '')}".rstrip())
-    else:
-        parts.append("全業務")
-    for label, values in (("状況", flt.statuses), ("区分", flt.kubun), ("方針", flt.dispositions),
-                          ("重要度", flt.severities)):
-        if values:
-            parts.append(f"{label} " + "・".join(sorted(v.value for v in values)))
-    if flt.needs_review is not None:
-        parts.append("要再確認のみ" if flt.needs_review else "要再確認を除く")
-    if flt.note_missing:
-        parts.append("メモ未記入のみ")
+    where = f"業務 {flt.operation_code} {(names or {}).get(flt.operation_code, '')}".rstrip() if flt.operation_code \
+        else "全業務"
+    parts = [where, *condition_parts(flt)]
     if flt.text:
         parts.append(f"検索「{flt.text}」")
     parts.append(f"並び {SORT_LABELS.get(sort.column, sort.column)}{'↓' if sort.descending else '↑'}")
@@ -93,12 +84,13 @@ class SavedViewsScreen(ModalScreen[None]):
             self.open_view(row[1], row[2])
 
     def action_rename(self) -> None:
-        from fitgap.tui.widgets.pickers import NameModal
-
         row = self._current()
-        if row is None:
-            return
-        old = row[0]
+        if row is not None:
+            self._ask_name(row[0], row[0])
+
+    def _ask_name(self, old: str, value: str, error: FitGapError | None = None) -> None:
+        """Ask for ``old``'s new name; after a refusal (the name is taken) ask again with what was typed."""
+        from fitgap.tui.widgets.pickers import NameModal
 
         def done(new: str | None) -> None:
             if not new:
@@ -106,12 +98,14 @@ class SavedViewsScreen(ModalScreen[None]):
             try:
                 views.rename_view(db=self.db, name=old, new_name=new)
             except FitGapError as exc:
-                self.notify(exc.message + (f"\n対処: {exc.hint}" if exc.hint else ""), severity="error", timeout=6)
+                self._ask_name(old, new, exc)
                 return
             self.notify(f"ビュー「{old}」を「{new.strip()}」にしました。", timeout=3)
             self.reload(keep=new.strip())
 
-        self.app.push_screen(NameModal(title=f"「{old}」の新しい名前", value=old), done)
+        hint = f"エラー: {error.message}" + (f"　対処: {error.hint}" if error.hint else "") if error else ""
+        self.app.push_screen(NameModal(title=f"「{old}」の新しい名前", value=value, hint=hint,
+                                       blink=getattr(self.app, "blink", True)), done)
 
     def action_delete(self) -> None:
         from fitgap.tui.widgets.pickers import ChoiceModal

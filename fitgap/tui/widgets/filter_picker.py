@@ -55,18 +55,24 @@ def apply_values(flt: ItemFilter, values: set[str]) -> ItemFilter:
     )
 
 
-def describe(flt: ItemFilter) -> str:
-    """A short summary of the active filters for the filter bar."""
+def condition_parts(flt: ItemFilter) -> list[str]:
+    """The filters as users read them (状況 ギャップ, 要再確認のみ …): one wording for the filter bar and the
+    saved views' list."""
     parts = []
     for title, values in (("状況", flt.statuses), ("区分", flt.kubun), ("方針", flt.dispositions),
                           ("重要度", flt.severities)):
         if values:
-            parts.append(f"{title}=" + "・".join(sorted(str(v) for v in values)))
-    if flt.needs_review:
-        parts.append("要再確認")
+            parts.append(f"{title} " + "・".join(sorted(v.value for v in values)))
+    if flt.needs_review is not None:
+        parts.append("要再確認のみ" if flt.needs_review else "要再確認を除く")
     if flt.note_missing:
-        parts.append("メモ未記入")
-    return " ".join(parts)
+        parts.append("メモ未記入のみ")
+    return parts
+
+
+def describe(flt: ItemFilter) -> str:
+    """A short summary of the active filters for the filter bar."""
+    return "　".join(condition_parts(flt))
 
 
 class FilterPicker(ModalScreen[None]):

@@ -1,0 +1,120 @@
+"""One wording for what an import found, for the CLI and the workbench alike.
+
+Each function turns the report of an import (a spec list, a vendor's answers, a review workbook) into an
+:class:`ImportSummary`: the lines before the counts, the counts themselves (label, number) and the lines
+after them. The CLI prints the counts as a table, the workbench on one line; the words, the counts and
+what is left out (the rows beyond ``shown``, with how many) are the same in both. What follows the summary
+(the dry-run notice, what was applied, the next command) stays with each caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fitgap.domain.spec_diff import Change
+
+if TYPE_CHECKING:  # the reports' modules load their libraries when used: only their names are needed here
+    from fitgap.services.review_sheets import ReviewImportReport
+    from fitgap.services.specs_import import ImportReport
+    from fitgap.services.vendors import VendorImportReport
+
+SHOWN = 20  # rows of changes and problems listed; the rest are counted (and all are in the problem file)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    head: list[str]
+    counts: list[tuple[str, int]]
+    body: list[str]
+
+    def lines(self) -> list[str]:
+        """Everything as lines, the counts on one line (as the workbench shows them)."""
+        counts = ["　".join(f"{label} {n:,}" for label, n in self.counts)] if self.counts else []
+        return [*self.head, *counts, *self.body]
+
+
+def _more(total: int, shown: int, where: str = "") -> list[str]:
+    return [f"  … 他 {total - shown:,} 件{where}"] if total > shown else []
+
+
+def problem_lines(problems: Sequence[object], problems_file: Path | None, *, heading: str,
+                  shown: int = SHOWN) -> list[str]:
+    """The problem rows, the first ``shown`` of them, the count of the rest and where the problem file went."""
+    if not problems:
+        return []
+    where = "（問題一覧のファイルに全件あります）" if problems_file is not None else ""
+    return [f"{heading}:", *[f"  {p}" for p in problems[:shown]], *_more(len(problems), shown, where),
+            *([f"問題一覧: {problems_file}"] if problems_file is not None else [])]
+
+
+def spec_import_summary(rep: ImportReport, *, shown: int = SHOWN) -> ImportSummary:
+    head = f"{rep.operation_code} {rep.operation_name} {rep.version_label}"
+    if rep.already_imported:
+        return ImportSummary([f"{rep.source_file} は {head} として取り込み済みです。変更はありません。"], [], [])
+    verb = f"{rep.added_to} に追加" if rep.added_to else "取り込み"
+    lines = [f"{rep.source_file} → {head}（{verb}: 要件 {rep.requirements:,} 件）"]
+    if len(rep.files) > 1 or rep.added_to:
+        for f in rep.files:
+            lines.append(f"  {f.name}: 機能 {f.functions:,} 件、帳票 {f.forms:,} 件"
+                         + (f"、削除・欠番 {f.removed:,} 行" if f.removed else "")
+                         + ("（取り込み済みのため飛ばします）" if f.already_imported else ""))
+    if rep.published_on:
+        lines.append(f"公開日: {rep.published_on.isoformat()}")
+    lines += [f"  対象外のシート: {s.name}（{s.reason}）" for s in rep.skipped_sheets]
+    if rep.stripped_chars:
+        lines.append(f"  名称・本文から制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
+    if rep.removed_rows:
+        names = "、".join(r.label for r in rep.removed_rows[:10])
+        more = f" 他 {len(rep.removed_rows) - 10:,} 行" if len(rep.removed_rows) > 10 else ""
+        lines.append(f"削除・欠番と書かれた行 {len(rep.removed_rows):,} 行は要件として取り込みません: {names}{more}")
+    if rep.historical:
+        lines.append(f"この版は現在の版 {rep.current_label} より前に公開されたため、履歴として保存します。"
+                     "現在の版と確認結果は変わりません。")
+    if rep.previous_label:
+        lines.append(f"前の版 {rep.previous_label} との比較{'（追加する要件）' if rep.added_to else ''}:")
+    body = []
+    if not rep.historical:
+        body.append(f"確認結果: 要再確認にする {rep.carried('review'):,} 件、保管（アーカイブ）する "
+                    f"{rep.carried('archive'):,} 件、復元する {rep.carried('restore'):,} 件。"
+                    f"追加された {rep.counts[Change.ADDED]:,} 件は未確認です。")
+    body += problem_lines(rep.problems, rep.problems_file, heading=f"読めなかった行 {len(rep.problems):,} 件は飛ばしました",
+                          shown=shown)
+    return ImportSummary(lines, [(c.value, n) for c, n in rep.counts.items()], body)
+
+
+def vendor_import_summary(rep: VendorImportReport, *, shown: int = SHOWN) -> ImportSummary:
+    head = [f"{rep.source}: {rep.vendor} の回答（書き出しID {rep.export_id}）", *[f"  {n}" for n in rep.notices]]
+    if rep.stripped_chars:
+        head.append(f"  回答・代替案から制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
+    counts = [("新しい回答", len(rep.added)), ("変更された回答", len(rep.changed)), ("前回と同じ", rep.unchanged),
+              ("未回答", rep.unanswered), ("競合（古いブック）", len(rep.older)), ("問題", len(rep.problems))]
+    body = []
+    if rep.older:
+        body.append(f"  このブックより新しいブックで受け取った回答と違う回答が {len(rep.older):,} 件あります。"
+                    "取り込んでいません（上書きするなら --accept-older）。")
+    for label, changes in (("新規", rep.added), ("変更", rep.changed)):
+        for c in changes[:shown]:
+            old = f"{c.old.answer.value} → " if c.old else ""
+            extra = f"（予定日 {c.new.planned_date:%Y/%m/%d}）" if c.new.planned_date else ""
+            body.append(f"  [{label}] {c.sheet} {c.row}行目 {c.key.label}: {old}{c.new.answer.value}{extra}")
+        body += _more(len(changes), shown)
+    body += problem_lines(rep.problems, rep.problems_file, heading=_not_taken(len(rep.problems)), shown=shown)
+    return ImportSummary(head, counts, body)
+
+
+def review_import_summary(rep: ReviewImportReport, *, shown: int = SHOWN) -> ImportSummary:
+    head = [f"{rep.source}: 確認シート（書き出しID {rep.export_id}）", *[f"  {n}" for n in rep.notices]]
+    if rep.stripped_chars:
+        head.append(f"  メモから制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
+    counts = [("変更する要件", len(rep.changes)), ("変更なし", rep.untouched), ("競合（上書きしない）", len(rep.conflicts)),
+              ("問題", len(rep.problems))]
+    body = [f"  [競合] {c}" for c in rep.conflicts[:shown]] + _more(len(rep.conflicts), shown)
+    body += problem_lines(rep.problems, rep.problems_file, heading=_not_taken(len(rep.problems)), shown=shown)
+    return ImportSummary(head, counts, body)
+
+
+def _not_taken(n: int) -> str:
+    return f"問題 {n:,} 件（この行は取り込みません）"
