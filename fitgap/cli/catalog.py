@@ -61,7 +61,8 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
-    ov = status.get_overview(db=ctx.database(), today=ctx.config.today)
+    ov = (status.quick_overview(url=ctx.config.database_url, today=ctx.config.today)  # without SQLAlchemy
+          or status.get_overview(db=ctx.database(), today=ctx.config.today))
     head = (f"団体: {ov.municipality}" if ov.municipality
             else f"団体: 未設定（{ctx.command('init', '--municipality', '名前')}）")
     ctx.print(f"{head}    基準日: {format_date(ov.today)}")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from fitgap.domain.calendar import days_left
 from fitgap.domain.enums import DeadlineKind, Kubun, Severity, Status
 from fitgap.domain.rules import severity
-from fitgap.services import custom
-from fitgap.storage import operations, overview, specs
-from fitgap.storage.db import Database
+from fitgap.storage import overview, quick
+
+if TYPE_CHECKING:
+    from fitgap.storage.db import Database
 
 
 @dataclass
@@ -62,12 +64,26 @@ class Overview:
 
 
 def get_overview(*, db: Database, today: date) -> Overview:
+    from fitgap.storage.db import session_rows  # loads SQLAlchemy: quick_overview is the way without it
+
     with db.read() as session:
-        ops = operations.list_operations(session=session)
-        muni = operations.get_municipality(session=session)
-        versions = specs.current_versions(session=session)
-        counts = overview.count_by_class_and_status(session=session)
-        inventory = custom.counts_in(session)
+        return read_overview(session_rows(session), today=today)
+
+
+def quick_overview(*, url: str, today: date) -> Overview | None:
+    """The overview read straight from an SQLite file that needs nothing done before it is read, without
+    loading SQLAlchemy (``fitgap status``, the workbench's first screen); None otherwise: then open the
+    database as usual and call :func:`get_overview`."""
+    return quick.read(url, lambda rows: read_overview(rows, today=today))
+
+
+def read_overview(rows: overview.Rows, *, today: date) -> Overview:
+    """The overview from the grouped queries of :mod:`fitgap.storage.overview`, all on one transaction."""
+    ops = overview.operations(rows)
+    muni = overview.municipality(rows)
+    versions = overview.current_versions(rows)
+    counts = overview.count_by_class_and_status(rows)
+    inventory = overview.custom_summary_by_operation(rows)
     summaries: dict[str, OperationSummary] = {}
     for op in ops:
         v = versions.get(op.code)
@@ -105,7 +121,7 @@ def get_overview(*, db: Database, today: date) -> Overview:
     for code, c in inventory.items():
         s = summaries.get(code)
         if s is not None:
-            s.custom_functions, s.custom_outside, s.custom_reverse = c.total, c.outside, c.reverse_gap
-            s.custom_undecided, s.custom_unchecked = c.undecided, c.unchecked
-    label = f"{muni.prefecture} {muni.name}" if muni else None
+            s.custom_functions, s.custom_outside, s.custom_reverse = c["total"], c["outside"], c["reverse"]
+            s.custom_undecided, s.custom_unchecked = c["undecided"], c["unchecked"]
+    label = f"{muni[0]} {muni[1]}" if muni else None
     return Overview(municipality=label, today=today, operations=sorted(summaries.values(), key=lambda s: s.order))

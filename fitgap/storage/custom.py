@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from fitgap.domain.models import Assessment, CurrentFunction, CurrentFunctionMapping, Requirement
+from fitgap.storage import overview
+from fitgap.storage.db import session_rows
 
 FN: sa.Table = CurrentFunction.__table__  # type: ignore[attr-defined]
 MAP: sa.Table = CurrentFunctionMapping.__table__  # type: ignore[attr-defined]
@@ -119,8 +121,7 @@ def current_requirement_keys(*, session: Session, operation_code: str) -> list[t
 # The same rules as fitgap.domain.custom (coverage, reverse gap, undecided), written as SQL so that a
 # list of thousands of functions is read a page at a time; tests compare both.
 
-FORBIDDEN = "実装不可機能"
-UNDECIDED = "要検討"
+FORBIDDEN, UNDECIDED = overview.FORBIDDEN, overview.UNDECIDED
 
 
 def _mapped() -> Any:
@@ -186,52 +187,19 @@ def keys_where(*, session: Session, where: list[Any]) -> list[tuple[str, str]]:
     return [(op, code) for op, code in session.execute(stmt)]
 
 
-def _summary_stmt() -> Any:
-    """The counts of each state; the mappings are counted once per function (two grouped subqueries)
-    rather than probed per state."""
-    mapped = sa.select(MAP.c.function_id, sa.func.count().label("n")).group_by(MAP.c.function_id).subquery()
-    joined = MAP.join(REQ, sa.and_(REQ.c.operation_code == MAP.c.operation_code, REQ.c.kind == MAP.c.kind,
-                                   REQ.c.req_id == MAP.c.req_id))
-    forbidden = (sa.select(MAP.c.function_id, sa.func.count().label("n")).select_from(joined)
-                 .where(REQ.c.current == sa.true(), REQ.c.kubun == FORBIDDEN).group_by(MAP.c.function_id).subquery())
-    is_mapped, is_reverse = mapped.c.n.is_not(None), forbidden.c.n.is_not(None)
-    is_outside = sa.and_(FN.c.outside_spec == sa.true(), mapped.c.n.is_(None))
-    no_decision = sa.or_(FN.c.disposition.is_(None), FN.c.disposition == UNDECIDED)
-
-    def n(cond: Any) -> Any:
-        return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
-
-    return (sa.select(sa.func.count().label("total"), n(is_mapped).label("in_spec"), n(is_outside).label("outside"),
-                      n(is_reverse).label("reverse"),
-                      n(sa.and_(sa.or_(is_outside, is_reverse), no_decision)).label("undecided"),
-                      n(sa.and_(FN.c.outside_spec == sa.false(), mapped.c.n.is_(None))).label("unchecked"),
-                      n(FN.c.demo == sa.true()).label("demo"))
-            .select_from(FN.outerjoin(mapped, mapped.c.function_id == FN.c.id)
-                         .outerjoin(forbidden, forbidden.c.function_id == FN.c.id)))
-
-
 def summary(*, session: Session, operation_code: str | None) -> dict[str, int]:
-    """How many functions are in each state (for the screen's summary line), in one query:
-    total, in_spec, outside, reverse, undecided, unchecked, demo."""
-    stmt = _summary_stmt()
-    if operation_code:
-        stmt = stmt.where(FN.c.operation_code == operation_code)
-    row = session.execute(stmt).one()
-    return {k: int(v or 0) for k, v in row._mapping.items()}
+    """How many functions are in each state (for the screen's summary line): total, in_spec, outside,
+    reverse, undecided, unchecked, demo; of one operation or, with None, of all."""
+    by_op = summary_by_operation(session=session)
+    chosen = [by_op.get(operation_code, {})] if operation_code else list(by_op.values())
+    return {k: sum(c.get(k, 0) for c in chosen) for k in overview.CUSTOM_STATES}
 
 
 def summary_by_operation(*, session: Session) -> dict[str, dict[str, int]]:
     """The same counts per operation (for status and readiness), in one grouped query."""
-    stmt = _summary_stmt().add_columns(FN.c.operation_code).group_by(FN.c.operation_code)
-    out: dict[str, dict[str, int]] = {}
-    for row in session.execute(stmt):
-        values = dict(row._mapping)
-        out[str(values.pop("operation_code"))] = {k: int(v or 0) for k, v in values.items()}
-    return out
+    return overview.custom_summary_by_operation(session_rows(session))
 
 
 def dispositions_by_operation(*, session: Session) -> list[tuple[str, str, int]]:
     """(operation, disposition, how many functions) for every disposition that is set."""
-    stmt = (sa.select(FN.c.operation_code, FN.c.disposition, sa.func.count()).where(FN.c.disposition.is_not(None))
-            .group_by(FN.c.operation_code, FN.c.disposition).order_by(FN.c.operation_code, FN.c.disposition))
-    return [(str(op), str(d), int(n)) for op, d, n in session.execute(stmt)]
+    return overview.custom_dispositions_by_operation(session_rows(session))

@@ -26,9 +26,8 @@ from sqlmodel import Session
 
 from fitgap.domain.text import nfkc
 from fitgap.errors import DatabaseBusyError, DatabaseError
-
-BUSY_TIMEOUT_MS = 15_000
-SQLITE_MAGIC = b"SQLite format 3\x00"
+from fitgap.storage.overview import Rows
+from fitgap.storage.quick import BUSY_TIMEOUT_MS, SQLITE_MAGIC
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -137,6 +136,15 @@ def _translate_errors() -> Iterator[None]:
                 f"データベースが壊れています: {exc.orig}", "バックアップから復元してください（fitgap restore）。"
             ) from exc
         raise
+
+
+def session_rows(session: Session) -> Rows:
+    """The overview's row runner (:mod:`fitgap.storage.overview`) on a session's transaction."""
+
+    def rows(sql: str) -> Any:
+        return session.execute(sa.text(sql)).all()
+
+    return rows
 
 
 def _fault_pause() -> None:

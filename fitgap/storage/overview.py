@@ -1,14 +1,26 @@
-"""Aggregates over current requirements and their assessments (one GROUP BY, no rows loaded)."""
+"""The overview's reads (status, the home screen, readiness): a few grouped queries, no rows loaded.
+
+The queries are plain SQL that SQLite and PostgreSQL both run, so the same text serves a session
+(:func:`fitgap.storage.db.session_rows`) and a bare sqlite3 connection (:mod:`fitgap.storage.quick`), which
+lets ``fitgap status`` and the workbench's first screen answer before SQLAlchemy is loaded. This module
+imports no database library.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session
+from fitgap.domain.custom import CustomDisposition
+from fitgap.domain.enums import DeadlineKind, Disposition, Kubun, Status
 
-from fitgap.domain.enums import Disposition, Kubun, Status
-from fitgap.domain.models import Assessment, Requirement
+# Runs one query and returns its rows as tuples.
+Rows = Callable[[str], Sequence[Sequence[Any]]]
+
+FORBIDDEN = Kubun.FORBIDDEN.value
+UNDECIDED = CustomDisposition.UNDECIDED.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,23 +33,105 @@ class CountRow:
     count: int
 
 
-def count_by_class_and_status(*, session: Session) -> list[CountRow]:
+@dataclass(frozen=True, slots=True)
+class OperationRow:
+    code: str
+    order: int
+    name: str
+    short_name: str
+    group: str
+    cross_cutting: bool
+    deadline: date
+    deadline_kind: DeadlineKind
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRow:
+    operation_code: str
+    label: str
+    demo: bool
+
+
+def _date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def operations(rows: Rows) -> list[OperationRow]:
+    """Every operation in the catalogue's order."""
+    return [OperationRow(str(code), int(order), name, short, group, bool(cross), _date(deadline), DeadlineKind(kind))
+            for code, order, name, short, group, cross, deadline, kind in rows(
+                'SELECT code, "order", name, short_name, "group", cross_cutting, deadline, deadline_kind '
+                'FROM operation ORDER BY "order"')]
+
+
+def municipality(rows: Rows) -> tuple[str, str] | None:
+    """(prefecture, name) of the municipality, if recorded."""
+    found = rows("SELECT prefecture, name FROM municipality ORDER BY id LIMIT 1")
+    return (str(found[0][0]), str(found[0][1])) if found else None
+
+
+def current_versions(rows: Rows) -> dict[str, VersionRow]:
+    """The latest version (highest seq) of every operation that has one."""
+    latest: dict[str, tuple[int, VersionRow]] = {}
+    for code, seq, label, demo in rows(
+        "SELECT s.operation_code, v.seq, v.label, v.demo FROM spec_version v JOIN spec s ON s.id = v.spec_id"
+    ):
+        if code not in latest or int(seq) > latest[code][0]:
+            latest[str(code)] = (int(seq), VersionRow(str(code), str(label), bool(demo)))
+    return {code: row for code, (_seq, row) in latest.items()}
+
+
+def count_by_class_and_status(rows: Rows) -> list[CountRow]:
     """Current requirements counted by operation × class × status × disposition × 要再確認.
 
     A requirement with no assessment row counts as 未確認.
     """
-    r = Requirement.__table__  # type: ignore[attr-defined]
-    a = Assessment.__table__  # type: ignore[attr-defined]
-    status = sa.func.coalesce(a.c.status, Status.UNCHECKED.value)
-    review = sa.func.coalesce(a.c.needs_review, sa.false())
-    stmt = (
-        sa.select(r.c.operation_code, r.c.kubun, status, a.c.disposition, review, sa.func.count())
-        .select_from(r.outerjoin(a, sa.and_(a.c.operation_code == r.c.operation_code, a.c.kind == r.c.kind,
-                                            a.c.req_id == r.c.req_id)))
-        .where(r.c.current == sa.true())
-        .group_by(r.c.operation_code, r.c.kubun, status, a.c.disposition, review)
+    found = rows(
+        f"SELECT r.operation_code, r.kubun, coalesce(a.status, '{Status.UNCHECKED.value}'), a.disposition, "
+        "coalesce(a.needs_review, false), count(*) "
+        "FROM requirement r LEFT OUTER JOIN assessment a "
+        "ON a.operation_code = r.operation_code AND a.kind = r.kind AND a.req_id = r.req_id "
+        "WHERE r.current = true GROUP BY 1, 2, 3, 4, 5"
     )
-    out = []
-    for code, kubun, st, disp, nr, n in session.execute(stmt):
-        out.append(CountRow(code, Kubun(kubun), Status(st), Disposition(disp) if disp else None, bool(nr), int(n)))
-    return out
+    return [CountRow(str(code), Kubun(kubun), Status(st), Disposition(disp) if disp else None, bool(nr), int(n))
+            for code, kubun, st, disp, nr, n in found]
+
+
+CUSTOM_STATES = ("total", "in_spec", "outside", "reverse", "undecided", "unchecked", "demo")
+
+# Per operation, how many current functions are in each state. The mappings are counted once per function
+# (two grouped subqueries) rather than probed per state: in_spec = mapped to a requirement; outside = marked
+# 標準外 and mapped to nothing; reverse = mapped to a current 実装不可 requirement (要廃止); undecided = outside
+# or reverse without a disposition (or 要検討); unchecked = neither marked nor mapped.
+_CUSTOM_SUMMARY = f"""
+SELECT f.operation_code, count(*),
+  coalesce(sum(CASE WHEN m.n IS NOT NULL THEN 1 ELSE 0 END), 0),
+  coalesce(sum(CASE WHEN f.outside_spec = true AND m.n IS NULL THEN 1 ELSE 0 END), 0),
+  coalesce(sum(CASE WHEN x.n IS NOT NULL THEN 1 ELSE 0 END), 0),
+  coalesce(sum(CASE WHEN (f.outside_spec = true AND m.n IS NULL OR x.n IS NOT NULL)
+                     AND (f.disposition IS NULL OR f.disposition = '{UNDECIDED}') THEN 1 ELSE 0 END), 0),
+  coalesce(sum(CASE WHEN f.outside_spec = false AND m.n IS NULL THEN 1 ELSE 0 END), 0),
+  coalesce(sum(CASE WHEN f.demo = true THEN 1 ELSE 0 END), 0)
+FROM current_function f
+LEFT OUTER JOIN (SELECT function_id, count(*) AS n FROM current_function_mapping GROUP BY function_id) m
+  ON m.function_id = f.id
+LEFT OUTER JOIN (SELECT cm.function_id, count(*) AS n FROM current_function_mapping cm
+                 JOIN requirement r ON r.operation_code = cm.operation_code AND r.kind = cm.kind
+                                   AND r.req_id = cm.req_id
+                 WHERE r.current = true AND r.kubun = '{FORBIDDEN}' GROUP BY cm.function_id) x
+  ON x.function_id = f.id
+GROUP BY f.operation_code
+"""
+
+
+def custom_summary_by_operation(rows: Rows) -> dict[str, dict[str, int]]:
+    """Per operation: total, in_spec, outside, reverse, undecided, unchecked, demo (see the query above)."""
+    return {str(code): dict(zip(CUSTOM_STATES, (int(v or 0) for v in counts), strict=True))
+            for code, *counts in rows(_CUSTOM_SUMMARY)}
+
+
+def custom_dispositions_by_operation(rows: Rows) -> list[tuple[str, str, int]]:
+    """(operation, disposition, how many functions) for every disposition that is set."""
+    return [(str(op), str(d), int(n)) for op, d, n in rows(
+        "SELECT operation_code, disposition, count(*) FROM current_function WHERE disposition IS NOT NULL "
+        "GROUP BY operation_code, disposition ORDER BY operation_code, disposition")]

@@ -33,11 +33,11 @@ from fitgap.errors import DatabaseError
 from fitgap.storage import char_index, search_index
 from fitgap.storage.custom_step import step_6_to_7 as add_custom_functions
 from fitgap.storage.db import Database, connect, sqlite_path
+
+# SCHEMA_VERSION lives in storage.quick, which the quick reads load before SQLAlchemy
+from fitgap.storage.quick import META_TABLE, SCHEMA_VERSION
 from fitgap.storage.requirement_kind_step import step_3_to_4
 from fitgap.storage.schema_changes import add_interface_changes
-
-SCHEMA_VERSION = 7
-META_TABLE = "fitgap_meta"
 
 V1_TABLES = [
     m.Meta,
