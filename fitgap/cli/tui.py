@@ -14,8 +14,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_tui(args: argparse.Namespace, ctx: Context) -> int:
-    db = ctx.database(create=True)
+    from fitgap.services.status import quick_overview
+
+    # A database that needs nothing done is read quickly for the home screen, which then shows before the
+    # database layer is loaded; it is opened right after the first frame. Anything else is opened first.
+    first = quick_overview(url=ctx.config.database_url, today=ctx.config.today)
+    db = (lambda: ctx.database(create=True)) if first is not None else ctx.database(create=True)
     from fitgap.tui.app import FitGapApp  # lazily: no other command loads textual
 
-    FitGapApp(db=db, user=ctx.config.user, today=ctx.config.today).run()
+    app = FitGapApp(db=db, user=ctx.config.user, today=ctx.config.today, overview=first)
+    app.run()
+    if app.open_error is not None:
+        raise app.open_error
     return 0

@@ -20,8 +20,7 @@ from textual.screen import Screen
 
 from fitgap.domain.enums import Status
 from fitgap.errors import FitGapError
-from fitgap.services.database import Database
-from fitgap.services.status import get_overview
+from fitgap.services.status import Overview, get_overview
 from fitgap.tui import keymap
 from fitgap.tui.commands import FitGapCommands, PaletteCommand
 from fitgap.tui.screens.base import WorkbenchScreen
@@ -29,6 +28,7 @@ from fitgap.tui.screens.operations import OperationsScreen
 from fitgap.tui.workspace import ASSESSMENT, Reverted, Workspace
 
 if TYPE_CHECKING:
+    from fitgap.services.database import Database
     from fitgap.services.items import ItemFilter, ItemSort
 
 # The home screen comes first: the requirement list, the help and the pickers are imported when first opened.
@@ -72,11 +72,21 @@ class FitGapApp(App[None]):
     MODES = {entry.mode: entry.factory for entry in SCREEN_REGISTRY}
     DEFAULT_MODE = "operations"
 
-    def __init__(self, *, db: Database, user: str, today: date, blink: bool = True) -> None:
+    def __init__(self, *, db: Database | Callable[[], Database], user: str, today: date, blink: bool = True,
+                 overview: Overview | None = None) -> None:
+        """``db`` may be a function that opens the database; with the ``overview`` read beforehand
+        (:func:`fitgap.services.status.quick_overview`) the home screen is drawn before it is opened."""
         super().__init__()
-        self.workspace = Workspace(db=db, user=user, today=today)
+        self.workspace = Workspace(database=db, user=user, today=today)
+        self.first_overview = overview  # taken by the home screen's first drawing
+        self.open_error: FitGapError | None = None  # the database could not be opened after all
         self.blink = blink  # False in tests and snapshots: no cursor blink
         self._history_busy = False
+
+    def could_not_open(self, exc: FitGapError) -> None:
+        """The database, opened after the first frame, failed to open: end, and let the command say why."""
+        self.open_error = exc
+        self.exit(return_code=1)
 
     def on_resize(self, event: events.Resize) -> None:
         """Below 100×30, say so over everything instead of squeezing the columns away."""

@@ -1,19 +1,24 @@
-"""What the workbench works on: the database, who is working, today, and the undo/redo history."""
+"""What the workbench works on: the database, who is working, today, and the undo/redo history.
+
+The database may be handed over unopened (a function that opens it): the home screen is then drawn from
+a quick read first, and the database (with SQLAlchemy) is opened by the first thing that needs it, the
+search index's worker right after the first frame; whoever comes while it is being opened waits for it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from fitgap.domain.enums import Status
-from fitgap.services import assessment
-from fitgap.services.database import Database
-from fitgap.services.items import ItemKey
 
-if TYPE_CHECKING:  # system edits load the graph layer: only once the systems screen is used
-    from fitgap.services import system_history
+if TYPE_CHECKING:  # the services load SQLAlchemy: only once the database is open (system edits the graph)
+    from fitgap.services import assessment, system_history
+    from fitgap.services.database import Database
+    from fitgap.services.items import ItemKey
 
 
 ASSESSMENT, SYSTEMS = "assessment", "systems"  # the kinds of change: each screen undoes its own
@@ -44,7 +49,7 @@ class Reverted:
 
 @dataclass
 class Workspace:
-    db: Database
+    database: Database | Callable[[], Database]  # the database, or how to open it when first needed
     user: str
     today: date
     undo_stack: list[Step] = field(default_factory=list)
@@ -55,8 +60,25 @@ class Workspace:
     bulk_note_draft: str | None = None  # the same, for the note of a bulk change
     action_inputs: dict[str, dict[str, str]] = field(default_factory=dict)  # what was typed in each file action
     _note_rule: frozenset[Status] | None = None
+    _opening: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def db(self) -> Database:
+        """The database, opened by the first caller (any thread); the others wait for it."""
+        if callable(self.database):
+            with self._opening:
+                if callable(self.database):
+                    self.database = self.database()
+        assert not callable(self.database)
+        return self.database
+
+    @property
+    def is_open(self) -> bool:
+        return not callable(self.database)
 
     def note_rule(self) -> frozenset[Status]:
+        from fitgap.services import assessment
+
         if self._note_rule is None:
             self._note_rule = assessment.get_note_rule(db=self.db)
         return self._note_rule
@@ -67,6 +89,8 @@ class Workspace:
     def update(self, keys: Sequence[ItemKey], *, label: str,
                expected: Mapping[ItemKey, int] | None = None, **changes: Any) -> assessment.UpdateResult:
         """One user action: one transaction, one batch; remembered for undo when it changed anything."""
+        from fitgap.services import assessment
+
         result = assessment.update_items(db=self.db, user=self.user, keys=list(keys),
                                          expected_revisions=expected, **changes)
         if result.batch and result.changed:
@@ -76,6 +100,8 @@ class Workspace:
     def apply(self, changes: Mapping[ItemKey, assessment.ItemChange], *, label: str,
               expected: Mapping[ItemKey, int] | None = None) -> assessment.UpdateResult:
         """Different changes per item (a previewed bulk change) as one action, remembered for undo."""
+        from fitgap.services import assessment
+
         result = assessment.apply_changes(db=self.db, user=self.user, changes=changes, expected_revisions=expected)
         if result.batch and result.changed:
             self.remember(Step(result.batch, len(result.changed), label))
@@ -112,6 +138,8 @@ class Workspace:
                                        action="system.undo")
             self.redo_stack.append(step)
             return Reverted(step, n)
+        from fitgap.services import assessment
+
         result = assessment.undo(db=self.db, user=self.user, batch=step.batch)
         if result.changed:
             self.redo_stack.append(step)
@@ -130,6 +158,8 @@ class Workspace:
                                        action="system.redo")
             self.undo_stack.append(step)
             return Reverted(step, n)
+        from fitgap.services import assessment
+
         result = assessment.redo(db=self.db, user=self.user, batch=step.batch)
         if result.batch and result.changed:
             self.undo_stack.append(Step(result.batch, len(result.changed), step.label))

@@ -12,8 +12,6 @@ from textual.worker import get_current_worker
 
 from fitgap.domain.calendar import format_date
 from fitgap.errors import FitGapError
-from fitgap.services import views
-from fitgap.services.items import prepare_search
 from fitgap.services.status import OperationSummary, Overview, get_overview
 from fitgap.tui import keymap
 from fitgap.tui.cells import bar
@@ -94,6 +92,7 @@ class OperationsScreen(WorkbenchScreen):
     def __init__(self) -> None:
         super().__init__()
         self.overview: Overview | None = None
+        self._shown = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="ops-title", classes="screen-title")
@@ -113,7 +112,14 @@ class OperationsScreen(WorkbenchScreen):
         so that the first search does not wait for it."""
         worker = get_current_worker()
         try:
-            n = prepare_search(db=self.workspace.db)
+            db = self.workspace.db  # opened here when the first frame came from a quick read
+        except FitGapError as exc:
+            self.app.call_from_thread(self.workbench.could_not_open, exc)
+            return
+        from fitgap.services.items import prepare_search  # loads the database layer: after the first frame
+
+        try:
+            n = prepare_search(db=db)
         except FitGapError as exc:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self.notify, exc.message, title="検索", severity="warning")
@@ -126,7 +132,8 @@ class OperationsScreen(WorkbenchScreen):
 
     def load(self) -> None:
         ws = self.workspace
-        self.overview = ov = get_overview(db=ws.db, today=ws.today)
+        first, self.workbench.first_overview = self.workbench.first_overview, None
+        self.overview = ov = first or get_overview(db=ws.db, today=ws.today)
         ws.names = {o.code: o.name for o in ov.operations}
         ws.short_names = {o.code: o.short_name for o in ov.operations}
         rows = [o for o in ov.operations if not o.cross_cutting or o.requirements]
@@ -154,8 +161,11 @@ class OperationsScreen(WorkbenchScreen):
         self.load()
 
     def on_screen_resume(self) -> None:
-        if self.overview is not None:
+        """Coming back to the home screen: read again what the other screens may have changed (not when
+        it is first shown: on_mount has just read it, perhaps before the database was even opened)."""
+        if self._shown and self.overview is not None:
             self.load()
+        self._shown = True
 
     def on_virtual_table_activated(self, event: VirtualTable.Activated) -> None:
         row = event.table.row_at(event.index)
@@ -166,6 +176,8 @@ class OperationsScreen(WorkbenchScreen):
         self.workbench.open_requirements(None)
 
     def action_continue_last(self) -> None:
+        from fitgap.services import views
+
         last = views.get_last_view(db=self.workspace.db, user=self.workspace.user)
         if last is None:
             self.notify("前回の要件一覧の記録はまだありません。Enter で業務を開いてください。", timeout=4)
