@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session
 
 from fitgap.domain.enums import Disposition, Kubun, Severity, Status
@@ -136,8 +137,20 @@ def _substring(conn: sa.Connection, pattern: str) -> Any:
     return sa.or_(*(form(c).ilike(pattern, escape="\\") for c in (req.c.req_id, req.c.name, req.c.text)))
 
 
+def _uses_assessment(clauses: Sequence[Any]) -> bool:
+    return any(asm in find_tables(c, check_columns=True) for c in clauses)
+
+
+def _from_for(clauses: Sequence[Any]) -> sa.FromClause:
+    """The requirements joined with only what the clauses use: a filter or order on nothing but the
+    requirement (a search, 区分, the document order) is not joined with every match's assessment."""
+    if _uses_assessment(clauses):
+        return _joined()
+    return req.join(ops, ops.c.code == req.c.operation_code)
+
+
 def count(*, session: Session, where: list[Any]) -> int:
-    stmt = sa.select(sa.func.count()).select_from(_joined()).where(*where)
+    stmt = sa.select(sa.func.count()).select_from(_from_for(where)).where(*where)
     return int(session.execute(stmt).scalar_one())
 
 
@@ -147,7 +160,11 @@ def page(*, session: Session, where: list[Any], sort: str, descending: bool, off
     if sort != "operation":
         order.append(ops.c.order)
     order += [req.c.doc_order, req.c.kind, req.c.req_id]
-    stmt = sa.select(*ROW_COLUMNS).select_from(_joined()).where(*where).order_by(*order).offset(offset).limit(limit)
+    # The page's requirements first (sorting every match by only what the order needs), then their
+    # assessments and derived columns for those rows alone.
+    chosen = (sa.select(req.c.id).select_from(_from_for([*where, *order])).where(*where).order_by(*order)
+              .offset(offset).limit(limit).subquery("chosen"))
+    stmt = (sa.select(*ROW_COLUMNS).select_from(_joined().join(chosen, chosen.c.id == req.c.id)).order_by(*order))
     return list(session.execute(stmt))
 
 
