@@ -21,7 +21,7 @@ rows = con.execute(
     "SELECT o.code, o.name, count(r.id), sum(a.status IS NOT NULL AND a.status != '未確認'), "
     "sum(a.status = 'ギャップ'), sum(a.status = 'ギャップ' AND r.kubun = '実装必須機能'), "
     "sum(a.needs_review) FROM operation o LEFT JOIN requirement r ON r.operation_code = o.code AND r.current "
-    "LEFT JOIN assessment a ON a.operation_code = r.operation_code AND a.req_id = r.req_id "
+    "LEFT JOIN assessment a ON a.operation_code = r.operation_code AND a.kind = r.kind AND a.req_id = r.req_id "
     "GROUP BY o.code ORDER BY o.\\"order\\"").fetchall()
 for row in rows:
     print(*row)
