@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from fitgap.config import DEFAULT_DB_FILE, Config, load_config, sqlite_url
+from fitgap.config import Config, load_config
 from fitgap.domain.text import escape_controls
+from fitgap.services.command_line import command_line
 
 if TYPE_CHECKING:
     from fitgap.services.database import Database
@@ -44,21 +45,8 @@ class Context:
             print(escape_controls(line), file=self.out)
 
     def command(self, *args: str | Path, with_db: bool = False) -> str:
-        """A command line the user can paste as it is: ``fitgap [--db DB] ARGS`` with paths in full as
-        printed, and ``--db`` whenever the database is not the default one (always with ``with_db``, then
-        as an absolute path: for commands such as restore that must never hit another folder's file)."""
-        parts = ["fitgap"]
-        url = self.config.database_url
-        if with_db or url != sqlite_url(DEFAULT_DB_FILE):
-            if url.startswith("sqlite:///"):
-                path = Path(url.removeprefix("sqlite:///"))
-                parts += ["--db", str(path.absolute() if with_db else path)]
-            else:
-                from sqlalchemy.engine import make_url  # only for a server database (lazy start)
-
-                parts += ["--db", make_url(url).render_as_string(hide_password=True)]
-        parts += [str(a.absolute() if with_db and isinstance(a, Path) else a) for a in args]
-        return " ".join(_quoted(p) for p in parts)
+        """A command line the user can paste as it is (see :func:`fitgap.services.command_line.command_line`)."""
+        return command_line(*args, url=self.config.database_url, with_db=with_db)
 
     def progress(self, done: int, total: int, label: str = "") -> None:
         """A one-line progress indicator on stderr (only when it is a terminal)."""
@@ -73,14 +61,3 @@ class Context:
         if self._db is not None:
             self._db.dispose()
             self._db = None
-
-
-_SPECIAL = frozenset(" \t'\"&|;<>()$`*?[]{}#~!^%")
-
-
-def _quoted(word: str) -> str:
-    """A word as a shell takes it: double quotes when it holds a space or a special character (works in
-    POSIX shells, cmd.exe and PowerShell alike)."""
-    if word and not _SPECIAL.intersection(word):
-        return word
-    return '"' + word.replace('"', '\\"') + '"'
