@@ -11,7 +11,7 @@ from fitgap.cli.context import Context
 from fitgap.cli.table import render_table
 from fitgap.domain.spec_diff import Change, inline_diff
 from fitgap.errors import InvalidInputError
-from fitgap.services import spec_compare, specs_import
+from fitgap.services import import_summary, spec_compare, specs_import
 
 DIFF_LINES_SHOWN = 200
 
@@ -96,45 +96,11 @@ def cmd_import_spec(args: argparse.Namespace, ctx: Context) -> int:
         )
     finally:
         finish()
-    head = f"{rep.operation_code} {rep.operation_name} {rep.version_label}"
+    summary = import_summary.spec_import_summary(rep)
+    ctx.print(*summary.head)
     if rep.already_imported:
-        ctx.print(f"{rep.source_file} は {head} として取り込み済みです。変更はありません。")
         return 0
-    verb = f"{rep.added_to} に追加" if rep.added_to else "取り込み"
-    ctx.print(f"{'[試行] ' if rep.dry_run else ''}{rep.source_file} → {head}（{verb}: 要件 {rep.requirements} 件）")
-    if len(rep.files) > 1 or rep.added_to:
-        for f in rep.files:
-            state = "（取り込み済みのため飛ばします）" if f.already_imported else ""
-            ctx.print(f"  {f.name}: 機能 {f.functions} 件、帳票 {f.forms} 件" +
-                      (f"、削除・欠番 {f.removed} 行" if f.removed else "") + state)
-    if rep.published_on:
-        ctx.print(f"公開日: {rep.published_on.isoformat()}")
-    for s in rep.skipped_sheets:
-        ctx.print(f"  対象外のシート: {s.name}（{s.reason}）")
-    if rep.stripped_chars:
-        ctx.print(f"  名称・本文から制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
-    if rep.removed_rows:
-        shown = "、".join(r.label for r in rep.removed_rows[:10])
-        more = f" 他 {len(rep.removed_rows) - 10} 行" if len(rep.removed_rows) > 10 else ""
-        ctx.print(f"削除・欠番と書かれた行 {len(rep.removed_rows)} 行は要件として取り込みません: {shown}{more}")
-    if rep.historical:
-        ctx.print(f"この版は現在の版 {rep.current_label} より前に公開されたため、履歴として保存します。"
-                  "現在の版と確認結果は変わりません。")
-    if rep.undated:
-        ctx.print("公開日が分からないため、いちばん新しい版として扱います"
-                  "（前の版より前に公開された一覧なら、--published で公開日を指定すると履歴として保存します）。")
-    if rep.previous_label:
-        ctx.print(f"前の版 {rep.previous_label} との比較{'（追加する要件）' if rep.added_to else ''}:")
-    ctx.print(render_table(["変更", "件数"], [[c.value, n] for c, n in rep.counts.items()], right=[1]))
-    if not rep.historical:
-        ctx.print(f"確認結果: 要再確認にする {rep.carried('review')} 件、保管（アーカイブ）する {rep.carried('archive')} 件、"
-                  f"復元する {rep.carried('restore')} 件。追加された {rep.counts[Change.ADDED]} 件は未確認です。")
-    if rep.problems:
-        ctx.print(f"読めなかった行 {len(rep.problems)} 件は飛ばしました:")
-        for p in rep.problems[:20]:
-            ctx.print(f"  {p}")
-        for path in rep.problems_files:
-            ctx.print(f"問題の一覧: {path}")
+    ctx.print(render_table(["変更", "件数"], summary.counts, right=[1]), *summary.body)
     if rep.dry_run:
         ctx.print("試行のため、何も書き込んでいません。")
     else:

@@ -9,10 +9,7 @@ from pathlib import Path
 from fitgap.cli.context import Context
 from fitgap.cli.groups import command_group
 from fitgap.cli.table import render_table
-from fitgap.domain.answer_sheet import SheetProblem
-from fitgap.services import choices, review_sheets, vendors
-
-SHOWN = 20
+from fitgap.services import choices, import_summary, review_sheets, vendors
 
 
 def _date(text: str) -> date:
@@ -91,17 +88,13 @@ def cmd_export_vendor(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def _problems(ctx: Context, problems: list[SheetProblem], problems_file: Path | None) -> None:
-    if not problems:
-        return
-    ctx.print(f"問題 {len(problems)} 件（この行は取り込みません）:")
-    for p in problems[:SHOWN]:
-        ctx.print(f"  {p}")
-    if len(problems) > SHOWN:
-        ctx.print(f"  … 他 {len(problems) - SHOWN} 件")
-    if problems_file:
-        ctx.print(f"問題一覧: {problems_file}")
-    else:  # a dry run writes no list of its own: say so, and how to get every row of it
+def _print_summary(ctx: Context, summary: import_summary.ImportSummary, *, dry_run: bool,
+                   unlisted_problems: bool) -> None:
+    """An import's summary as the CLI shows it: the counts as a table; for a dry run with problems, that
+    no problem list was written and how to get one."""
+    ctx.print(*[("[試行] " if dry_run and i == 0 else "") + line for i, line in enumerate(summary.head)])
+    ctx.print(render_table(["区分", "件数"], summary.counts, right=[1]), *summary.body)
+    if unlisted_problems:  # a dry run writes no list of its own: say so, and how to get every row of it
         ctx.print("試行のため、問題一覧のファイルは書き出していません（書き出すなら --problems PATH）。")
 
 
@@ -111,27 +104,8 @@ def cmd_import_vendor(args: argparse.Namespace, ctx: Context) -> int:
         dry_run=args.dry_run, expected_vendor=args.vendor, problems_path=args.problems,
         accept_older=args.accept_older,
     )
-    head = "[試行] " if rep.dry_run else ""
-    ctx.print(f"{head}{rep.source}: {rep.vendor} の回答（書き出しID {rep.export_id}）")
-    for note in rep.notices:
-        ctx.print(f"  {note}")
-    if rep.stripped_chars:
-        ctx.print(f"  回答・代替案から制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
-    ctx.print(render_table(["区分", "件数"], [
-        ["新しい回答", len(rep.added)], ["変更された回答", len(rep.changed)], ["前回と同じ", rep.unchanged],
-        ["未回答", rep.unanswered], ["競合（古いブック）", len(rep.older)], ["問題", len(rep.problems)],
-    ], right=[1]))
-    if rep.older:
-        ctx.print(f"  このブックより新しいブックで受け取った回答と違う回答が {len(rep.older)} 件あります。"
-                  "取り込んでいません（上書きするなら --accept-older）。")
-    for label, changes in (("新規", rep.added), ("変更", rep.changed)):
-        for c in changes[:SHOWN]:
-            old = f"{c.old.answer.value} → " if c.old else ""
-            extra = f"（予定日 {c.new.planned_date:%Y/%m/%d}）" if c.new.planned_date else ""
-            ctx.print(f"  [{label}] {c.sheet} {c.row}行目 {c.key.label}: {old}{c.new.answer.value}{extra}")
-        if len(changes) > SHOWN:
-            ctx.print(f"  … 他 {len(changes) - SHOWN} 件")
-    _problems(ctx, rep.problems, rep.problems_file)
+    _print_summary(ctx, import_summary.vendor_import_summary(rep), dry_run=rep.dry_run,
+                   unlisted_problems=rep.dry_run and bool(rep.problems) and rep.problems_file is None)
     if rep.dry_run:
         ctx.print("試行のため、何も書き込んでいません。")
     elif rep.applied:
@@ -158,19 +132,8 @@ def cmd_import_review(args: argparse.Namespace, ctx: Context) -> int:
         db=ctx.database(), user=ctx.config.user, path=args.path, report_dir=ctx.config.exports_dir,
         dry_run=args.dry_run, problems_path=args.problems,
     )
-    head = "[試行] " if rep.dry_run else ""
-    ctx.print(f"{head}{rep.source}: 確認シート（書き出しID {rep.export_id}）")
-    for note in rep.notices:
-        ctx.print(f"  {note}")
-    if rep.stripped_chars:
-        ctx.print(f"  メモから制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
-    ctx.print(render_table(["区分", "件数"], [
-        ["変更する要件", len(rep.changes)], ["変更なし", rep.untouched], ["競合（上書きしない）", len(rep.conflicts)],
-        ["問題", len(rep.problems)],
-    ], right=[1]))
-    for c in rep.conflicts[:SHOWN]:
-        ctx.print(f"  [競合] {c}")
-    _problems(ctx, rep.problems, rep.problems_file)
+    _print_summary(ctx, import_summary.review_import_summary(rep), dry_run=rep.dry_run,
+                   unlisted_problems=rep.dry_run and bool(rep.problems) and rep.problems_file is None)
     if rep.dry_run:
         ctx.print("試行のため、何も書き込んでいません。")
     elif rep.applied:

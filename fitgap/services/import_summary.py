@@ -40,14 +40,15 @@ def _more(total: int, shown: int, where: str = "") -> list[str]:
     return [f"  … 他 {total - shown:,} 件{where}"] if total > shown else []
 
 
-def problem_lines(problems: Sequence[object], problems_file: Path | None, *, heading: str,
+def problem_lines(problems: Sequence[object], problems_file: Path | Sequence[Path] | None, *, heading: str,
                   shown: int = SHOWN) -> list[str]:
-    """The problem rows, the first ``shown`` of them, the count of the rest and where the problem file went."""
+    """The problem rows, the first ``shown`` of them, the count of the rest and where the problem files went."""
     if not problems:
         return []
-    where = "（問題一覧のファイルに全件あります）" if problems_file is not None else ""
+    files = [problems_file] if isinstance(problems_file, Path) else list(problems_file or [])
+    where = "（問題一覧のファイルに全件あります）" if files else ""
     return [f"{heading}:", *[f"  {p}" for p in problems[:shown]], *_more(len(problems), shown, where),
-            *([f"問題一覧: {problems_file}"] if problems_file is not None else [])]
+            *[f"問題一覧: {f}" for f in files]]
 
 
 def spec_import_summary(rep: ImportReport, *, shown: int = SHOWN) -> ImportSummary:
@@ -55,7 +56,7 @@ def spec_import_summary(rep: ImportReport, *, shown: int = SHOWN) -> ImportSumma
     if rep.already_imported:
         return ImportSummary([f"{rep.source_file} は {head} として取り込み済みです。変更はありません。"], [], [])
     verb = f"{rep.added_to} に追加" if rep.added_to else "取り込み"
-    lines = [f"{rep.source_file} → {head}（{verb}: 要件 {rep.requirements:,} 件）"]
+    lines = [f"{'[試行] ' if rep.dry_run else ''}{rep.source_file} → {head}（{verb}: 要件 {rep.requirements:,} 件）"]
     if len(rep.files) > 1 or rep.added_to:
         for f in rep.files:
             lines.append(f"  {f.name}: 機能 {f.functions:,} 件、帳票 {f.forms:,} 件"
@@ -73,6 +74,9 @@ def spec_import_summary(rep: ImportReport, *, shown: int = SHOWN) -> ImportSumma
     if rep.historical:
         lines.append(f"この版は現在の版 {rep.current_label} より前に公開されたため、履歴として保存します。"
                      "現在の版と確認結果は変わりません。")
+    if rep.undated:
+        lines.append("公開日が分からないため、いちばん新しい版として扱います"
+                     "（前の版より前に公開された一覧なら、--published で公開日を指定すると履歴として保存します）。")
     if rep.previous_label:
         lines.append(f"前の版 {rep.previous_label} との比較{'（追加する要件）' if rep.added_to else ''}:")
     body = []
@@ -80,7 +84,7 @@ def spec_import_summary(rep: ImportReport, *, shown: int = SHOWN) -> ImportSumma
         body.append(f"確認結果: 要再確認にする {rep.carried('review'):,} 件、保管（アーカイブ）する "
                     f"{rep.carried('archive'):,} 件、復元する {rep.carried('restore'):,} 件。"
                     f"追加された {rep.counts[Change.ADDED]:,} 件は未確認です。")
-    body += problem_lines(rep.problems, rep.problems_file, heading=f"読めなかった行 {len(rep.problems):,} 件は飛ばしました",
+    body += problem_lines(rep.problems, rep.problems_files, heading=f"読めなかった行 {len(rep.problems):,} 件は飛ばしました",
                           shown=shown)
     return ImportSummary(lines, [(c.value, n) for c, n in rep.counts.items()], body)
 
