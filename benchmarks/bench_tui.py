@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 from statistics import median
 
+from app_clock import Clock, bench_app
 from harness import FITGAP, PYTHON, RUNS
 
 REPEATS = 7
@@ -50,49 +51,17 @@ Bare().run()
 # ---- children (one measurement per process) --------------------------------------------------------
 
 
-def _app(db_path: str):  # type: ignore[no-untyped-def]
-    from datetime import date
-
-    from fitgap.config import sqlite_url
-    from fitgap.services.catalog import ensure_initialised
-    from fitgap.tui.app import FitGapApp
-
-    db = ensure_initialised(url=sqlite_url(db_path), user="bench")
-    app = FitGapApp(db=db, user="bench", today=date(2026, 11, 23), blink=False)
-    app.animation_level = "none"
-    return app
-
-
 def child_session(db_path: str) -> dict[str, float]:
     """Open the list (one operation, and all), move, mark, filter; then the peak memory of the process."""
     import asyncio
-    import gc
     import resource
     from dataclasses import replace
 
     from fitgap.services.items import ItemFilter
     from fitgap.tui.screens.requirements import RequirementsScreen
 
-    app = _app(db_path)
+    app = bench_app(db_path)
     out: dict[str, float] = {}
-
-    class Clock:
-        def __init__(self) -> None:
-            self.cpu: list[float] = []
-            self.wall: list[float] = []
-
-        def __enter__(self) -> Clock:
-            gc.collect()  # a collection left over from earlier work is not this action's cost
-            self._c, self._w = time.process_time(), time.perf_counter()
-            return self
-
-        def __exit__(self, *_exc: object) -> None:
-            self.cpu.append(time.process_time() - self._c)
-            self.wall.append(time.perf_counter() - self._w)
-
-        def store(self, name: str, skip: int = 0) -> None:
-            out[f"{name}_ms"] = 1000 * median(self.cpu[skip:])
-            out[f"{name}_wall_ms"] = 1000 * median(self.wall[skip:])
 
     async def run() -> None:
         async with app.run_test(size=SIZE) as pilot:
@@ -102,7 +71,7 @@ def child_session(db_path: str) -> dict[str, float]:
             out["index_s"] = time.perf_counter() - t_index
             texts = filter_texts(app.workspace.db)
             for scope, code in (("op", "001"), ("all", None)):
-                clock = Clock()
+                clock = Clock(out)
                 for _ in range(REPEATS + 1):
                     with clock:
                         app.open_requirements(code)
@@ -115,12 +84,12 @@ def child_session(db_path: str) -> dict[str, float]:
                 await pilot.pause()
                 # one operation: within the first rows (no scrolling, as with 15 rows at 300); all: with scrolling
                 span = 10 if scope == "op" else 30
-                moves = Clock()
+                moves = Clock(out)
                 for i in range(120):
                     with moves:
                         await pilot.press("down" if (i // span) % 2 == 0 else "up")
                 moves.store(f"move_{scope}")
-                marks = Clock()
+                marks = Clock(out)
                 for i in range(20):
                     with marks:
                         await pilot.press("1" if i % 2 == 0 else "0")
@@ -132,7 +101,7 @@ def child_session(db_path: str) -> dict[str, float]:
             screen = app.screen
             assert isinstance(screen, RequirementsScreen)
             for text in texts:
-                clock = Clock()
+                clock = Clock(out)
                 for _ in range(REPEATS):
                     screen.set_filter(replace(screen.flt, text=text[:-1]))
                     await pilot.pause()
