@@ -97,9 +97,10 @@ def cmd_import_spec(args: argparse.Namespace, ctx: Context) -> int:
     finally:
         finish()
     summary = import_summary.spec_import_summary(rep)
-    ctx.print(*summary.head)
     if rep.already_imported:
+        ctx.print(*summary.head)
         return 0
+    ctx.print(("[試行] " if rep.dry_run else "") + summary.head[0], *summary.head[1:])
     ctx.print(render_table(["変更", "件数"], summary.counts, right=[1]), *summary.body)
     if rep.dry_run:
         ctx.print("試行のため、何も書き込んでいません。")

@@ -56,7 +56,7 @@ def spec_import_summary(rep: ImportReport, *, shown: int = SHOWN) -> ImportSumma
     if rep.already_imported:
         return ImportSummary([f"{rep.source_file} は {head} として取り込み済みです。変更はありません。"], [], [])
     verb = f"{rep.added_to} に追加" if rep.added_to else "取り込み"
-    lines = [f"{'[試行] ' if rep.dry_run else ''}{rep.source_file} → {head}（{verb}: 要件 {rep.requirements:,} 件）"]
+    lines = [f"{rep.source_file} → {head}（{verb}: 要件 {rep.requirements:,} 件）"]
     if len(rep.files) > 1 or rep.added_to:
         for f in rep.files:
             lines.append(f"  {f.name}: 機能 {f.functions:,} 件、帳票 {f.forms:,} 件"
