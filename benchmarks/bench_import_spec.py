@@ -114,8 +114,8 @@ def main(rows: int = 30_000, big: int = 100_000) -> None:
 
         con = sqlite3.connect(db)
         with con:
-            con.execute("INSERT INTO assessment (operation_code, req_id, status, note, needs_review, archived, revision) "
-                        "SELECT operation_code, req_id, '適合', '', 0, 0, 0 FROM requirement "
+            con.execute("INSERT INTO assessment (operation_code, kind, req_id, status, note, needs_review, archived, revision) "
+                        "SELECT operation_code, kind, req_id, '適合', '', 0, 0, 0 FROM requirement "
                         "WHERE operation_code = '006' AND current = 1")
         con.close()
         shutil.copy(db, root / "assessed.db")
