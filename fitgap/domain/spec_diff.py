@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from fitgap.domain.enums import Kubun
+from fitgap.domain.enums import Kubun, RequirementKind
 from fitgap.domain.text import normalize_text
 
 
@@ -105,9 +105,16 @@ def wording(item: RequirementLike) -> str:
     return compare_form(item.name) + "\n" + compare_form(item.text)
 
 
+_KIND_VALUES: dict[object, str] = {k: k.value for k in RequirementKind}
+
+
 def _kind(r: RequirementLike) -> str:
     """機能 / 帳票, whether the row holds the enum (a record) or its value (a database row)."""
-    return str(getattr(r.kind, "value", r.kind))
+    k = r.kind
+    if type(k) is str:
+        return k
+    v = _KIND_VALUES.get(k)  # the enum's .value costs more than a lookup
+    return v if v is not None else str(getattr(k, "value", k))
 
 
 def _key(r: RequirementLike) -> tuple[str, str]:
