@@ -130,6 +130,9 @@ def diff_versions(old: Iterable[RequirementLike], new: Iterable[RequirementLike]
     removed last. Items are matched by (kind, ID)."""
     old_by_key = {_key(r): r for r in old}
     result = SpecDiff()
+    if not old_by_key:  # a first version: everything is added
+        result.items = [DiffItem(Change.ADDED, n.req_id, None, n) for n in new]
+        return result
     seen: set[tuple[str, str]] = set()
     for n in new:
         key = _key(n)

@@ -113,7 +113,11 @@ def strip_invisible(text: str) -> tuple[str, int]:
 
 def needs_stripping(text: str) -> bool:
     """Whether :func:`strip_invisible` would change the text (a quick test for many texts at once)."""
-    return "\r" in text or _STRIPPED_FROM_TEXT.search(text) is not None
+    if "\r" in text:
+        return True
+    if text.replace("\n", "").replace("\t", "").isprintable():  # what is stripped is never printable
+        return False
+    return _STRIPPED_FROM_TEXT.search(text) is not None
 
 
 def invisible_in(text: str) -> list[str]:

@@ -46,6 +46,7 @@ DATED_SHEET_WORDS = ("表紙", "変更履歴", "改訂履歴", "改定履歴", "
 DATE_SCAN_ROWS = 200
 # a cell that says the item was removed in this version: 削除, 欠番, （削除）, 【削除】, 削除済み …
 _REMOVED_CELL = re.compile(r"^[\(（【\[〔<＜]?\s*(削除|欠番)(済み?|しました)?\s*[\)）】\]〕>＞]?$")
+_REMOVAL_STARTS = frozenset("(（【[〔<＜削欠")  # what _REMOVED_CELL can match first
 _REMOVED_IN_ID = re.compile(r"[\(（【\[〔]\s*(削除|欠番)(済み?)?\s*[\)）】\]〕]")
 _KIND_VALUES = {k: k.value for k in RequirementKind}
 _MARKS = {"○", "〇", "◯", "●", "◎", "✓", "✔", "レ", "1", "o", "O"}
@@ -54,6 +55,9 @@ _MARKS = {"○", "〇", "◯", "●", "◎", "✓", "✔", "レ", "1", "o", "O"}
 def removal_mark(value: str) -> str | None:
     """The mark ('削除', '欠番') when a cell says the item was removed in this version."""
     if not value or ("削" not in value and "欠" not in value):  # the common case: no mark to look for
+        return None
+    head = value.lstrip()  # a mark begins with a bracket or the word itself (e.g. not 登録・修正・削除の…)
+    if not head or head[0] not in _REMOVAL_STARTS:
         return None
     m = _REMOVED_CELL.match("".join(value.split()))
     return m.group(1) if m else None
@@ -229,7 +233,10 @@ class SheetReader:
                     raise InvalidInputError(f"{self.source_file}: 行が多すぎます（上限 {MAX_ROWS:,} 行）。読み込みを中止しました"
                                             "（データベースは変更していません）。", "ファイルを分けてください。")
             n = len(values)
-            cells = list(map(text_of, pick([*values[:width], *pad[min(n, width):]])))
+            cells = [  # cell_text, with its common cases inline: no cell, text without a carriage return
+                "" if v is None else v.strip() if type(v) is str and "\r" not in v and "_x000D_" not in v
+                else text_of(v) for v in pick([*values[:width], *pad[min(n, width):]])
+            ]
             if max(map(len, cells), default=0) > MAX_CELL_CHARS:
                 raise InvalidInputError(
                     f"{self.source_file} のシート「{name}」{row_no}行目に長すぎるセルがあります"
