@@ -34,14 +34,15 @@ con = sqlite3.connect(db)
 con.execute("PRAGMA journal_mode=WAL")
 con.execute("PRAGMA synchronous=NORMAL")
 cols = ["spec_version_id", "operation_code", "current", "req_id", "kind", "kubun", "transitional", "category",
-        "name", "text", "text_hash", "source_file", "source_sheet", "source_row"]
+        "name", "text", "text_hash", "reason", "remarks", "doc_order", "id_sort", "source_file", "source_sheet",
+        "source_row"]
 with con:
     spec = con.execute("INSERT INTO spec (operation_code, title) VALUES ('006', 'x') RETURNING id").fetchone()[0]
     vid = con.execute("INSERT INTO spec_version (spec_id, label, seq, imported_at, demo, bundled) "
                       "VALUES (?, 'bench', 1, ?, 0, 0) RETURNING id", (spec, datetime.now(UTC).isoformat())).fetchone()[0]
     con.executemany(f"INSERT INTO requirement ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                    [(vid, "006", True, str(v[0]), "機能", v[5], False, "", v[3], v[4], "", "book.xlsx", "機能要件", i)
-                     for i, v in enumerate(rows, 6)])
+                    [(vid, "006", True, str(v[0]), "機能", v[5], False, "", v[3], v[4], "", v[6], v[7] if len(v) > 7 else "",
+                      i, str(v[0]), "book.xlsx", "機能要件", i) for i, v in enumerate(rows, 6)])
 """
 
 
@@ -114,8 +115,8 @@ def main(rows: int = 30_000, big: int = 100_000) -> None:
 
         con = sqlite3.connect(db)
         with con:
-            con.execute("INSERT INTO assessment (operation_code, req_id, status, note, needs_review, archived, revision) "
-                        "SELECT operation_code, req_id, '適合', '', 0, 0, 0 FROM requirement "
+            con.execute("INSERT INTO assessment (operation_code, kind, req_id, status, note, needs_review, archived, revision) "
+                        "SELECT operation_code, kind, req_id, '適合', '', 0, 0, 0 FROM requirement "
                         "WHERE operation_code = '006' AND current = 1")
         con.close()
         shutil.copy(db, root / "assessed.db")

@@ -74,6 +74,8 @@ def plan_carry(
 ) -> list[CarryStep]:
     """``assessments`` by (kind, ID)."""
     steps: list[CarryStep] = []
+    if not assessments:  # a first import: nothing to carry
+        return steps
     for item in diff.items:
         a = assessments.get(item.key)
         if a is None or a.id is None:

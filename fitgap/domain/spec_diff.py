@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from fitgap.domain.enums import Kubun
+from fitgap.domain.enums import Kubun, RequirementKind
 from fitgap.domain.text import normalize_text
 
 
@@ -105,9 +105,16 @@ def wording(item: RequirementLike) -> str:
     return compare_form(item.name) + "\n" + compare_form(item.text)
 
 
+_KIND_VALUES: dict[object, str] = {k: k.value for k in RequirementKind}
+
+
 def _kind(r: RequirementLike) -> str:
     """機能 / 帳票, whether the row holds the enum (a record) or its value (a database row)."""
-    return str(getattr(r.kind, "value", r.kind))
+    k = r.kind
+    if type(k) is str:
+        return k
+    v = _KIND_VALUES.get(k)  # the enum's .value costs more than a lookup
+    return v if v is not None else str(getattr(k, "value", k))
 
 
 def _key(r: RequirementLike) -> tuple[str, str]:
@@ -123,6 +130,9 @@ def diff_versions(old: Iterable[RequirementLike], new: Iterable[RequirementLike]
     removed last. Items are matched by (kind, ID)."""
     old_by_key = {_key(r): r for r in old}
     result = SpecDiff()
+    if not old_by_key:  # a first version: everything is added
+        result.items = [DiffItem(Change.ADDED, n.req_id, None, n) for n in new]
+        return result
     seen: set[tuple[str, str]] = set()
     for n in new:
         key = _key(n)

@@ -63,6 +63,8 @@ def natural_id_key(req_id: str) -> str:
 
     Every run of digits is zero-padded to 10 places; 7-digit 機能IDs keep their own order.
     """
+    if req_id.isascii() and req_id.isdigit():  # the usual 7-digit ID: one run of digits
+        return req_id.zfill(10)
     return _DIGITS.sub(lambda m: m.group().zfill(10), nfkc(req_id))
 
 
@@ -101,10 +103,21 @@ def strip_invisible(text: str) -> tuple[str, int]:
     """Text without control and invisible characters (tab and line breaks kept), and how many were removed.
 
     A carriage return is a line break: CRLF becomes LF, a lone CR becomes LF (never counted)."""
+    if not text or text.isprintable():  # every character stripped is a control (Cc) or format (Cf) one
+        return text, 0
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     cleaned, n = _STRIPPED_FROM_TEXT.subn("", text)
     return cleaned, n
+
+
+def needs_stripping(text: str) -> bool:
+    """Whether :func:`strip_invisible` would change the text (a quick test for many texts at once)."""
+    if "\r" in text:
+        return True
+    if text.replace("\n", "").replace("\t", "").isprintable():  # what is stripped is never printable
+        return False
+    return _STRIPPED_FROM_TEXT.search(text) is not None
 
 
 def invisible_in(text: str) -> list[str]:

@@ -25,21 +25,28 @@ def _filled_rows(source: Iterable[Sequence[object]], merges: list[MergedRange]) 
             for c in range(min_col, max_col + 1):
                 if (r, c) != (min_row, min_col):
                     by_row.setdefault(r, []).append((c - 1, min_row, min_col - 1))
+    # per row: its fills, the columns they fill (one frozenset per distinct set) and the width they need
+    shared: dict[frozenset[int], frozenset[int]] = {}
+    plan: dict[int, tuple[list[tuple[int, int, int]], frozenset[int], int]] = {}
+    for r, fills in by_row.items():
+        cols = frozenset(c for c, _, _ in fills)
+        plan[r] = (fills, shared.setdefault(cols, cols), max(cols) + 1)
+    del by_row
     for row_no, values in enumerate(source, 1):
         if row_no in anchor_rows:
             for c in anchor_rows[row_no]:
                 anchors[(row_no, c)] = values[c] if c < len(values) else None
-        fills = by_row.pop(row_no, None)
-        if not fills:
+        fill = plan.pop(row_no, None)
+        if fill is None:
             yield row_no, values, _NO_FILL
             continue
-        width = max(len(values), *(c + 1 for c, _, _ in fills))
-        row = list(values) + [None] * (width - len(values))
-        filled = set()
+        fills, filled, width = fill
+        row = list(values)
+        if len(row) < width:
+            row += [None] * (width - len(row))
         for c, ar, ac in fills:
             row[c] = anchors.get((ar, ac))
-            filled.add(c)
-        yield row_no, row, frozenset(filled)
+        yield row_no, row, filled
 
 
 def read_spec_excel(

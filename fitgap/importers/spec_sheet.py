@@ -7,6 +7,7 @@ rows are buffered to find the header.
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from fitgap.domain.enums import Kubun, RequirementKind, is_transitional
 from fitgap.domain.records import Problem, RemovedRow, RequirementRecord
 from fitgap.domain.req_ids import check_requirement_id
-from fitgap.domain.text import normalize_requirement_id, strip_invisible
+from fitgap.domain.text import needs_stripping, normalize_requirement_id, strip_invisible
 from fitgap.errors import InvalidInputError
 from fitgap.importers.columns import MARK_COLUMNS, Column, match_header
 from fitgap.importers.limits import MAX_CELL_CHARS, MAX_ROWS
@@ -45,13 +46,18 @@ DATED_SHEET_WORDS = ("表紙", "変更履歴", "改訂履歴", "改定履歴", "
 DATE_SCAN_ROWS = 200
 # a cell that says the item was removed in this version: 削除, 欠番, （削除）, 【削除】, 削除済み …
 _REMOVED_CELL = re.compile(r"^[\(（【\[〔<＜]?\s*(削除|欠番)(済み?|しました)?\s*[\)）】\]〕>＞]?$")
+_REMOVAL_STARTS = frozenset("(（【[〔<＜削欠")  # what _REMOVED_CELL can match first
 _REMOVED_IN_ID = re.compile(r"[\(（【\[〔]\s*(削除|欠番)(済み?)?\s*[\)）】\]〕]")
+_KIND_VALUES = {k: k.value for k in RequirementKind}
 _MARKS = {"○", "〇", "◯", "●", "◎", "✓", "✔", "レ", "1", "o", "O"}
 
 
 def removal_mark(value: str) -> str | None:
     """The mark ('削除', '欠番') when a cell says the item was removed in this version."""
-    if not value:
+    if not value or ("削" not in value and "欠" not in value):  # the common case: no mark to look for
+        return None
+    head = value.lstrip()  # a mark begins with a bracket or the word itself (e.g. not 登録・修正・削除の…)
+    if not head or head[0] not in _REMOVAL_STARTS:
         return None
     m = _REMOVED_CELL.match("".join(value.split()))
     return m.group(1) if m else None
@@ -209,10 +215,15 @@ class SheetReader:
         id_extra = range(len(used) - len(cmap.id_extra), len(used))
         n_cats = len(cmap.category)
         last_cat = [""] * n_cats
+        category: str | None = ""  # " > ".join of last_cat; None once a category cell changed it
         kind = mapping.kind if mapping is not None and mapping.kind is not None else sheet_kind(name, cmap)
         pending: _Pending | None = None
         progress = self.progress
         text_of = cell_text
+        # each row cut (or padded with None) to the used width plus one None, which the absent columns read
+        width = max(used) + 1
+        pick = operator.itemgetter(*(i if i >= 0 else width for i in used))
+        pad = (None,) * (width + 1)
 
         for row_no, values, filled in rows:
             self.rows_read += 1
@@ -222,7 +233,10 @@ class SheetReader:
                     raise InvalidInputError(f"{self.source_file}: 行が多すぎます（上限 {MAX_ROWS:,} 行）。読み込みを中止しました"
                                             "（データベースは変更していません）。", "ファイルを分けてください。")
             n = len(values)
-            cells = [text_of(values[i]) if 0 <= i < n else "" for i in used]
+            cells = [  # cell_text, with its common cases inline: no cell, text without a carriage return
+                "" if v is None else v.strip() if type(v) is str and "\r" not in v and "_x000D_" not in v
+                else text_of(v) for v in pick([*values[:width], *pad[min(n, width):]])
+            ]
             if max(map(len, cells), default=0) > MAX_CELL_CHARS:
                 raise InvalidInputError(
                     f"{self.source_file} のシート「{name}」{row_no}行目に長すぎるセルがあります"
@@ -234,13 +248,15 @@ class SheetReader:
                     last_cat[k] = v
                     for j in range(k + 1, n_cats):
                         last_cat[j] = ""
+                    category = None
             raw_id = cells[0] if c_id not in filled else ""
             if raw_id and id_extra:
                 raw_id = self._joined_id(raw_id, [cells[k] for k in id_extra])
             if marks and not cells[3]:
                 cells[3] = self._marked_class(cells, marks)
             if raw_id:
-                removed = removal_mark(raw_id)
+                marked = "削" in (both := f"{raw_id}{cells[2]}{cells[3]}") or "欠" in both  # else no 削除 / 欠番
+                removed = removal_mark(raw_id) if marked else None
                 if removed is None and not raw_id.isdigit() and (m := _REMOVED_IN_ID.search(raw_id)):
                     removed, raw_id = m.group(1), (raw_id[: m.start()] + raw_id[m.end() :]).strip()
                 if removed is None and not raw_id.isdigit() and (
@@ -259,11 +275,11 @@ class SheetReader:
                     text=[cells[2]] if cells[2] else [],
                     reason=[cells[4]] if cells[4] else [],
                     note=[cells[5]] if cells[5] else [],
-                    category=" > ".join(c for c in last_cat if c),
+                    category=category if category is not None else (category := " > ".join(c for c in last_cat if c)),
                     kind=row_kind,
                     transitional_raw=cells[7],
                     # the text or class cell saying 削除 marks the row; the name alone is looked at in _finish
-                    removed=removed or removal_mark(cells[2]) or removal_mark(cells[3]),
+                    removed=(removed or removal_mark(cells[2]) or removal_mark(cells[3])) if marked else None,
                 )
                 continue
             # no ID of its own: a continuation of the row above, a heading/legend row, or an item missing its ID
@@ -336,7 +352,7 @@ class SheetReader:
             req_id = checked.req_id
         # the ID row's text and class cells were looked at when it was read; a lone text on the rows below
         # can still say 削除, and so can the name of a row without text (a function may be named 削除)
-        if p.removed is None and len(p.text) == 1:
+        if p.removed is None and len(p.text) == 1 and ("削" in p.text[0] or "欠" in p.text[0]):
             p.removed = removal_mark(p.text[0])
         if p.removed is None and not p.text and len(p.name) == 1:
             p.removed = removal_mark(p.name[0])
@@ -349,7 +365,8 @@ class SheetReader:
         if checked is not None and checked.problem:
             self.result.problems.append(Problem(f"{checked.problem}。", ID_HINT, sheet=sheet, row=p.row))
             return
-        kubun, transitional = self._kubun(p.kubun_raw)
+        hit = self.kubun_cache.get(p.kubun_raw)
+        kubun, transitional = hit if hit is not None else self._kubun(p.kubun_raw)
         if kubun is None and not p.kubun_raw and mapping is not None:
             kubun = mapping.kubun_default
         if kubun is None:
@@ -358,29 +375,33 @@ class SheetReader:
             return
         if mapping is not None and mapping.id_suffix_kubun:
             req_id = f"{req_id}-{kubun.short}"
-        text, n_text = strip_invisible("\n".join(p.text))
-        name, n_name = strip_invisible("\n".join(p.name))
-        category, n_cat = strip_invisible(p.category)
-        reason, n_reason = strip_invisible("\n".join(p.reason))
-        remarks, n_remarks = strip_invisible("\n".join(p.note))
-        self.result.stripped_chars += n_text + n_name + n_cat + n_reason + n_remarks
+        text, name, category, reason, remarks = (
+            "\n".join(p.text), "\n".join(p.name), p.category, "\n".join(p.reason), "\n".join(p.note))
+        if needs_stripping(f"{text}\n{name}\n{category}\n{reason}\n{remarks}"):  # seldom: one test for all five
+            text, n_text = strip_invisible(text)
+            name, n_name = strip_invisible(name)
+            category, n_cat = strip_invisible(category)
+            reason, n_reason = strip_invisible(reason)
+            remarks, n_remarks = strip_invisible(remarks)
+            self.result.stripped_chars += n_text + n_name + n_cat + n_reason + n_remarks
         if not text and not name:
             self.result.problems.append(
                 Problem(f"{req_id}: 要件の内容がありません。", "要件の本文か名称を入力してください。", sheet=sheet, row=p.row)
             )
             return
-        first = self.seen_ids.get((p.kind.value, req_id))
+        kind_value = _KIND_VALUES[p.kind]
+        first = self.seen_ids.get((kind_value, req_id))
         if first is not None:
             self.result.problems.append(
                 Problem(
-                    f"{p.kind.value} {req_id}: ID が重複しています (最初は {first[0]} {first[1]}行目)。",
+                    f"{kind_value} {req_id}: ID が重複しています (最初は {first[0]} {first[1]}行目)。",
                     "どちらかの ID を正しく直すか、重複した行を削除してください。",
                     sheet=sheet,
                     row=p.row,
                 )
             )
             return
-        self.seen_ids[(p.kind.value, req_id)] = (sheet, p.row)
+        self.seen_ids[(kind_value, req_id)] = (sheet, p.row)
         transitional = transitional or (
             bool(p.transitional_raw) and p.transitional_raw.strip().lower() not in _NO_TRANSITIONAL
         )

@@ -51,21 +51,22 @@ def broken(path: Path, exc: BaseException) -> InvalidInputError:
     )
 
 
+def _value(v: Any) -> Any:
+    """One calamine value that is not a non-empty string, as openpyxl gave it."""
+    t = type(v)
+    if t is str:
+        return None  # an empty cell
+    if t is float:
+        return int(v) if v.is_integer() and -_INT_LIMIT < v < _INT_LIMIT else v
+    if t is _DATE:
+        return _DATETIME(v.year, v.month, v.day)
+    return v
+
+
 def _values(row: Sequence[Any], pad: int) -> list[Any]:
     """One row of calamine values as openpyxl gave them (see the module docstring)."""
-    out: list[Any] = [None] * pad + list(row) if pad else list(row)
-    for i in range(pad, len(out)):
-        v = out[i]
-        t = type(v)
-        if t is str:
-            if not v:
-                out[i] = None
-        elif t is float:
-            if v.is_integer() and -_INT_LIMIT < v < _INT_LIMIT:
-                out[i] = int(v)
-        elif t is _DATE:
-            out[i] = _DATETIME(v.year, v.month, v.day)
-    return out
+    out: list[Any] = [v if type(v) is str and v else _value(v) for v in row]  # text, the most cells, as it is
+    return [None] * pad + out if pad else out
 
 
 def _col_index(letters: bytes) -> int:

@@ -38,7 +38,6 @@ from fitgap.importers.mapping_profile import load_profile
 from fitgap.importers.spec_file import read_spec_file
 from fitgap.importers.spec_result import SkippedSheet, id_prefix
 from fitgap.reports.output_file import staged_file
-from fitgap.reports.xlsx_cells import csv_row
 from fitgap.services.catalog import operation_by_code_or_name
 from fitgap.storage import audit, operations, spec_carry, specs
 from fitgap.storage.db import Database
@@ -232,6 +231,8 @@ def save_problems(sources: Sequence[Path], problems: list[Problem]) -> list[Path
 
     Problems name their file when several files were read (:func:`combine`); a problem naming none belongs
     to the first file."""
+    from fitgap.reports.xlsx_cells import csv_row  # openpyxl with it: only when there is a list to write
+
     by_name: dict[str, Path] = {}
     for source in sources:
         by_name.setdefault(source.name, source)

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from fitgap.domain.enums import Kubun, RequirementKind
 from fitgap.domain.models import Requirement, Spec, SpecSource, SpecVersion
 from fitgap.domain.records import RequirementRecord, SpecVersionInfo
 from fitgap.domain.text import natural_id_key, text_hash
@@ -119,11 +120,13 @@ def insert_records(
         f"INSERT INTO {REQUIREMENT_TABLE.name} ({', '.join(INSERT_COLUMNS)}) "
         f"VALUES ({', '.join([mark] * len(INSERT_COLUMNS))})"
     )
+    kinds = {k: k.value for k in RequirementKind}  # a dict lookup costs less than the enum's .value
+    kubuns = {k: k.value for k in Kubun}
     params = [
-        (spec_version_id, operation_code, current, r.req_id, r.kind.value, r.kubun.value, r.transitional,
-         r.category, r.name, r.text, text_hash(r.text), r.reason, r.remarks, first_order + n, natural_id_key(r.req_id),
+        (spec_version_id, operation_code, current, r.req_id, kinds[r.kind], kubuns[r.kubun], r.transitional,
+         r.category, r.name, r.text, text_hash(r.text), r.reason, r.remarks, n, natural_id_key(r.req_id),
          r.source_file, r.source_sheet, r.source_row)
-        for n, r in enumerate(records)
+        for n, r in enumerate(records, first_order)
     ]
     chunk = 5000
     for i in range(0, len(params), chunk):
