@@ -14,6 +14,8 @@ they take their column's format (unlocked, coloured), so rows a vendor adds belo
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 
 from fitgap.domain.answer_sheet import (
     COVER_SHEET,
@@ -256,34 +258,141 @@ def _write_data_sheet(wb: Any, sheet: DataSheet, list_refs: dict[str, str], demo
     for i, col in enumerate(cols):
         ws.write_string(head, i, col.header, fmt.answer_head if col.editable else fmt.head)
     # every cell top-aligned: in a tall row the ID sits beside the first line of its text
-    plans = [(col.editable, fmt.answer[col.kind] if col.editable else (fmt.wrap if col.wrap else fmt.plain))
-             for col in sheet.columns]
-    key_col = n - 1
+    plans = [(fmt.answer[col.kind] if col.editable else (fmt.wrap if col.wrap else fmt.plain),
+              fmt.answer_quoted if col.editable else fmt.quoted) for col in sheet.columns]
     wraps = [col.wrap or (col.editable and col.kind == TEXT) for col in sheet.columns]
-    write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
+    rows = _RowWriter(ws, plans, n - 1) if FAST_ROWS and _RowWriter.fits(ws) else _CellWriter(ws, plans, n - 1)
     for r, (values, key) in enumerate(sheet.rows, first):
-        height = row_height(values, widths, wrap=wraps, font_size=10)
+        rows.write(r, values, key, row_height(values, widths, wrap=wraps, font_size=10))
+        keys.add(key)
+
+
+FAST_ROWS = True  # False: every cell through xlsxwriter's own write_* calls (the reference the tests compare)
+
+
+class _CellWriter:
+    """A data row through xlsxwriter's public calls, cell by cell: empty values are not written (the cell
+    takes its column's format), text that looks like a formula gets the quote-prefix format, the key goes
+    to the last column unformatted, and a row of wrapped text gets its height."""
+
+    def __init__(self, ws: Any, plans: Sequence[tuple[Any, Any]], key_col: int) -> None:
+        self.ws, self.plans, self.key_col = ws, plans, key_col
+
+    def write(self, r: int, values: Sequence[Any], key: str, height: float | None) -> None:
+        ws = self.ws
         if height:
             ws.set_row(r, height)  # wrapped text shows whole on screen and on paper
         for c, value in enumerate(values):
             if value is None or value == "":
                 continue
-            editable, style = plans[c]
+            style, quoted = self.plans[c]
             if isinstance(value, str):
-                if looks_like_formula(value):
-                    write_string(r, c, value, fmt.answer_quoted if editable else fmt.quoted)
-                else:
-                    write_string(r, c, value, style)
+                ws.write_string(r, c, value, quoted if looks_like_formula(value) else style)
             elif isinstance(value, datetime | date):
-                write_datetime(r, c, value, style)
+                ws.write_datetime(r, c, value, style)
             elif isinstance(value, bool):
-                write_string(r, c, str(value), style)
+                ws.write_string(r, c, str(value), style)
             elif isinstance(value, int | float):
-                write_number(r, c, value, style)
+                ws.write_number(r, c, value, style)
             else:
-                write_string(r, c, str(value), style)
-        write_string(r, key_col, key)
-        keys.add(key)
+                ws.write_string(r, c, str(value), style)
+        ws.write_string(r, self.key_col, key)
+
+
+_PLAIN_TEXT_BREAKERS = re.compile("[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]|_x")
+
+
+class _RowWriter(_CellWriter):
+    """The same rows, each serialised in one go into the sheet's stream (xlsxwriter's constant_memory
+    temporary file) instead of a dozen calls per cell: byte for byte the XML xlsxwriter writes for those
+    calls (tests/unit/reports/test_answer_rows.py compares them), at a fraction of the time, and without
+    xlsxwriter's per-row height records, which it keeps until the workbook closes (memory flat in rows).
+
+    Anything out of the ordinary (text with control characters, XML specials or leading/trailing spaces,
+    text too long for a cell, a number that is not finite) is escaped with xlsxwriter's own functions or,
+    for the last two, the row goes through :class:`_CellWriter`."""
+
+    @staticmethod
+    def fits(ws: Any) -> bool:
+        """The sheet streams rows to a file as this writer expects (constant_memory mode of xlsxwriter 3)."""
+        return bool(getattr(ws, "constant_memory", False)) and all(
+            hasattr(ws, a) for a in ("fh", "previous_row", "table", "row_info", "col_info", "dim_rowmin",
+                                     "_write_single_row", "_check_dimensions", "_convert_date_time",
+                                     "_escape_control_characters", "_escape_data", "excel_version",
+                                     "default_row_height", "original_row_height", "xls_strmax"))
+
+    def __init__(self, ws: Any, plans: Sequence[tuple[Any, Any]], key_col: int) -> None:
+        super().__init__(ws, plans, key_col)
+        self.letters = [xl_col_to_name(c) for c in range(key_col + 1)]
+        self.style_attrs: dict[int, str] = {}
+        self.short = ws.xls_strmax // 2  # longer text may need truncating: xlsxwriter's own path does that
+        self.extra = ' x14ac:dyDescent="0.25"' if ws.excel_version == 2010 else ""
+
+    def _style(self, fmt: Any, col: int) -> str:
+        """The s attribute of a cell: xf indexes are given out at the first cell that uses a format, as
+        xlsxwriter does when it writes that cell (so styles.xml lists them in the same order)."""
+        if fmt is None:
+            info = self.ws.col_info.get(col)
+            fmt = info.column_format if info is not None else None
+            if fmt is None:
+                return ""
+        attr = self.style_attrs.get(id(fmt))
+        if attr is None:
+            attr = self.style_attrs[id(fmt)] = f' s="{fmt._get_xf_index()}"'
+        return attr
+
+    def _text(self, ref: str, style: str, text: str) -> str:
+        if _PLAIN_TEXT_BREAKERS.search(text) is not None:
+            text = self.ws._escape_control_characters(text)
+            if text.startswith("<r>") and text.endswith("</r>"):  # xlsxwriter takes this for rich text
+                return f'<c r="{ref}"{style} t="inlineStr"><is>{text}</is></c>'
+            preserve = bool(_preserve_whitespace(text))
+            text = self.ws._escape_data(text)
+        else:
+            preserve = bool(text) and (text[0].isspace() or text[-1].isspace())
+        space = ' xml:space="preserve"' if preserve else ""
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+    def write(self, r: int, values: Sequence[Any], key: str, height: float | None) -> None:
+        ws = self.ws
+        if r > ws.previous_row:
+            ws._write_single_row(r)  # whatever xlsxwriter still holds (the header row) goes out first
+        if len(key) > self.short or any(
+                (isinstance(v, str) and len(v) > self.short)
+                or (isinstance(v, float) and not math.isfinite(v)) for v in values):
+            super().write(r, values, key, height)  # truncation and errors exactly as xlsxwriter does them
+            return
+        number = r + 1
+        letters, plans = self.letters, self.plans
+        cells = []
+        first_col = -1
+        for c, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            if first_col < 0:
+                first_col = c
+            style, quoted = plans[c]
+            ref = f"{letters[c]}{number}"
+            if isinstance(value, str):
+                cells.append(self._text(ref, self._style(quoted if looks_like_formula(value) else style, c), value))
+            elif isinstance(value, datetime | date):
+                cells.append(f'<c r="{ref}"{self._style(style, c)}><v>{ws._convert_date_time(value):.16G}</v></c>')
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                cells.append(f'<c r="{ref}"{self._style(style, c)}><v>{value:.16G}</v></c>')
+            else:
+                cells.append(self._text(ref, self._style(style, c), str(value)))
+        key_col = self.key_col
+        cells.append(self._text(f"{letters[key_col]}{number}", self._style(None, key_col), key))
+        ws._check_dimensions(r, first_col if first_col >= 0 else key_col)
+        ws._check_dimensions(r, key_col)
+        row = f'<row r="{number}"'
+        if height:
+            pixels = int(height * 4.0 / 3.0 + 0.5)  # what set_row keeps (whole pixels), then written in points
+            if pixels != ws.original_row_height or pixels != ws.default_row_height:
+                row += f' ht="{pixels * 0.75:.16g}" customHeight="1"'
+        elif ws.default_row_height != ws.original_row_height:
+            row += f' ht="{ws.default_row_height * 0.75:.16g}" customHeight="1"'
+        ws.fh.write(f"{row}{self.extra}>{''.join(cells)}</row>")
 
 
 def _write_meta(wb: Any, book: AnswerBook, key_chunks: Sequence[str]) -> None:
