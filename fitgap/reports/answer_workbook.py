@@ -28,6 +28,7 @@ from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 from fitgap.domain.answer_sheet import (
     COVER_SHEET,
     FIRST_DATA_ROW,
+    FORMULA_PREFIXES,
     HEADER_ROW,
     KEY_HEADER,
     LIST_SHEET,
@@ -36,7 +37,7 @@ from fitgap.domain.answer_sheet import (
     looks_like_formula,
 )
 from fitgap.reports.output_file import write_atomically
-from fitgap.reports.print_layout import apply_xlsxwriter, row_height
+from fitgap.reports.print_layout import apply_xlsxwriter, row_height, row_heights
 
 TEXT, CHOICE, DATE, NUMBER = "text", "choice", "date", "number"
 _HEAD_FILL = "#DDEBF7"
@@ -262,8 +263,9 @@ def _write_data_sheet(wb: Any, sheet: DataSheet, list_refs: dict[str, str], demo
               fmt.answer_quoted if col.editable else fmt.quoted) for col in sheet.columns]
     wraps = [col.wrap or (col.editable and col.kind == TEXT) for col in sheet.columns]
     rows = _RowWriter(ws, plans, n - 1) if FAST_ROWS and _RowWriter.fits(ws) else _CellWriter(ws, plans, n - 1)
+    height = row_heights(widths, wrap=wraps, font_size=10)
     for r, (values, key) in enumerate(sheet.rows, first):
-        rows.write(r, values, key, row_height(values, widths, wrap=wraps, font_size=10))
+        rows.write(r, values, key, height(values))
         keys.add(key)
 
 
@@ -357,13 +359,12 @@ class _RowWriter(_CellWriter):
         ws = self.ws
         if r > ws.previous_row:
             ws._write_single_row(r)  # whatever xlsxwriter still holds (the header row) goes out first
-        if len(key) > self.short or any(
-                (isinstance(v, str) and len(v) > self.short)
-                or (isinstance(v, float) and not math.isfinite(v)) for v in values):
-            super().write(r, values, key, height)  # truncation and errors exactly as xlsxwriter does them
+        short = self.short
+        if len(key) > short:
+            super().write(r, values, key, height)
             return
         number = r + 1
-        letters, plans = self.letters, self.plans
+        letters, plans, style_of, text_cell = self.letters, self.plans, self._style, self._text
         cells = []
         first_col = -1
         for c, value in enumerate(values):
@@ -374,15 +375,22 @@ class _RowWriter(_CellWriter):
             style, quoted = plans[c]
             ref = f"{letters[c]}{number}"
             if isinstance(value, str):
-                cells.append(self._text(ref, self._style(quoted if looks_like_formula(value) else style, c), value))
+                if len(value) > short:  # truncation exactly as xlsxwriter does it
+                    super().write(r, values, key, height)
+                    return
+                cells.append(text_cell(ref, style_of(quoted if value.startswith(FORMULA_PREFIXES) else style, c),
+                                       value))
             elif isinstance(value, datetime | date):
-                cells.append(f'<c r="{ref}"{self._style(style, c)}><v>{ws._convert_date_time(value):.16G}</v></c>')
+                cells.append(f'<c r="{ref}"{style_of(style, c)}><v>{ws._convert_date_time(value):.16G}</v></c>')
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                cells.append(f'<c r="{ref}"{self._style(style, c)}><v>{value:.16G}</v></c>')
+                if not math.isfinite(value):  # refused exactly as xlsxwriter refuses it
+                    super().write(r, values, key, height)
+                    return
+                cells.append(f'<c r="{ref}"{style_of(style, c)}><v>{value:.16G}</v></c>')
             else:
-                cells.append(self._text(ref, self._style(style, c), str(value)))
+                cells.append(text_cell(ref, style_of(style, c), str(value)))
         key_col = self.key_col
-        cells.append(self._text(f"{letters[key_col]}{number}", self._style(None, key_col), key))
+        cells.append(text_cell(f"{letters[key_col]}{number}", style_of(None, key_col), key))
         ws._check_dimensions(r, first_col if first_col >= 0 else key_col)
         ws._check_dimensions(r, key_col)
         row = f'<row r="{number}"'

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from fitgap.domain.answer_sheet import PURPOSE_VENDOR, SheetKey, SheetProblem, resolve_kind
+from fitgap.domain.enums import Status
 from fitgap.domain.models import Operation, Vendor, VendorExport
 from fitgap.errors import InvalidInputError, NotFoundError
 from fitgap.importers.answer_workbook import WorkbookMeta
@@ -73,7 +74,7 @@ def export_vendor_sheet(
         muni = operations.get_municipality(session=session)
         db_id = vendors.database_id(session=session)
         existing = vendors.get_vendor(session=session, name=vendor)
-        prefill = vendors.current_answers(session=session, vendor_id=existing.id) if existing and existing.id else {}
+        vendor_id = existing.id if existing else None  # its answers of record are pre-filled
         total = sum(counts.values())
         if not total:
             raise InvalidInputError(
@@ -82,15 +83,16 @@ def export_vendor_sheet(
             )
 
         def items(code: str) -> Iterator[VendorItem]:
-            for r in sheet_items.iter_sheet_items(session=session, operation_code=code, scope=scope):
-                a = prefill.get((r.operation_code, r.kind.value, r.req_id))
+            transitional_mark = "（経過措置）"
+            unchecked = Status.UNCHECKED.value
+            for (req_id, kind, kubun, transitional, name, text, th, reason, remarks, status, note, answer, planned,
+                 cost, comment) in sheet_items.iter_vendor_sheet_rows(session=session, operation_code=code, scope=scope,
+                                                                      vendor_id=vendor_id):
                 yield VendorItem(
-                    key=SheetKey(r.operation_code, r.kind.value, r.req_id, r.text_hash).encode(), req_id=r.req_id,
-                    kind=r.kind.value, reason=r.reason, remarks=r.remarks,
-                    kubun=r.kubun.value + ("（経過措置）" if r.transitional else ""),
-                    name=r.name, text=r.text, status=r.status.value, note=r.note,
-                    answer=a.answer.value if a else None, planned_date=a.planned_date if a else None,
-                    cost_kyen=a.cost_kyen if a else None, comment=a.comment if a else "",
+                    key=SheetKey(code, kind, req_id, th).encode(), req_id=req_id, kind=kind, reason=reason or "",
+                    remarks=remarks or "", kubun=kubun + transitional_mark if transitional else kubun,
+                    name=name or "", text=text or "", status=status or unchecked, note=note or "",
+                    answer=answer, planned_date=planned, cost_kyen=cost, comment=comment or "",
                 )
 
         parts = []
