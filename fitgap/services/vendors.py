@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
@@ -15,17 +16,17 @@ from fitgap.domain.answer_sheet import PURPOSE_VENDOR, SheetKey, SheetProblem, r
 from fitgap.domain.enums import Status
 from fitgap.domain.models import Operation, Vendor, VendorExport
 from fitgap.errors import InvalidInputError, NotFoundError
-from fitgap.importers.answer_workbook import WorkbookMeta
-from fitgap.importers.vendor_sheet import VendorAnswerRow, read_vendor_sheet
 from fitgap.reports.output_file import unused_name
 from fitgap.reports.vendor_sheet import OperationPart, VendorItem, VendorSheetData, write_vendor_workbook
-from fitgap.services.catalog import operation_by_code_or_name
 from fitgap.services.choices import VENDOR_SCOPES
-from fitgap.services.problem_file import write_import_problems
 from fitgap.services.recorded_export import ExportRecord, check_xlsx, publish_export
 from fitgap.storage import audit, operations, sheet_items, specs, vendors
 from fitgap.storage.db import Database
 from fitgap.storage.vendors import CurrentAnswer, VendorAnswerView
+
+if TYPE_CHECKING:  # the reading side is imported by the imports only: an export loads the writer alone
+    from fitgap.importers.answer_workbook import WorkbookMeta
+    from fitgap.importers.vendor_sheet import VendorAnswerRow
 
 SCOPE_LABELS = VENDOR_SCOPES
 
@@ -47,6 +48,8 @@ def _safe_file_part(text: str) -> str:
 def resolve_operations(session: Session, keys: Sequence[str] | None) -> list[Operation]:
     """The operations named (code or name), or every standardised operation with a spec version."""
     if keys:
+        from fitgap.services.catalog import operation_by_code_or_name
+
         ops = [operation_by_code_or_name(session=session, key=k) for k in keys]
         return list({op.code: op for op in ops}.values())
     return operations.list_operations(session=session, include_cross_cutting=False)
@@ -192,6 +195,9 @@ def import_vendor_sheet(
 
     An answer in a workbook exported before the one the vendor's answer of record came back in is a
     conflict, reported per row with both answers and dates and not applied unless ``accept_older``."""
+    from fitgap.importers.vendor_sheet import read_vendor_sheet
+    from fitgap.services.problem_file import write_import_problems
+
     now = now or datetime.now(UTC)
     parsed = read_vendor_sheet(path)
     meta = parsed.meta
