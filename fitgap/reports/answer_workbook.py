@@ -130,10 +130,13 @@ def _write(book: AnswerBook, path: Path) -> None:
         fmt = _Formats(wb)
         _write_cover(wb, book, fmt)
         list_refs = _write_lists(wb, book.lists)
-        keys = _KeyChunks()
-        for sheet in book.sheets:
-            _write_data_sheet(wb, sheet, list_refs, book.demo, fmt, keys)
-        _write_meta(wb, book, keys.chunks())
+        # every sheet is made first, in the order of the workbook (the metadata sheet last), so that the
+        # keys go to the metadata sheet while the rows stream (constant_memory: one stream per sheet)
+        data_sheets = [wb.add_worksheet(sheet.name) for sheet in book.sheets]
+        keys = _KeyChunks(_start_meta(wb, book))
+        for ws, sheet in zip(data_sheets, book.sheets, strict=True):
+            _write_data_sheet(ws, sheet, list_refs, book.demo, fmt, keys)
+        keys.close()
     finally:
         wb.close()
 
@@ -210,25 +213,30 @@ def _validation(col: Column, list_refs: dict[str, str]) -> dict[str, Any] | None
 
 
 class _KeyChunks:
-    """Every exported key, kept as joined chunks of KEYS_PER_CELL (a few bytes per key, not an object each)."""
+    """Every exported key, written to the metadata sheet in cells of KEYS_PER_CELL as the rows go out."""
 
-    def __init__(self) -> None:
-        self._done: list[str] = []
+    def __init__(self, meta: tuple[Any, int]) -> None:
+        self._ws, self._row = meta
         self._open: list[str] = []
 
     def add(self, key: str) -> None:
         self._open.append(key)
         if len(self._open) == KEYS_PER_CELL:
-            self._done.append("\n".join(self._open))
-            self._open = []
+            self._flush()
 
-    def chunks(self) -> list[str]:
-        return self._done + (["\n".join(self._open)] if self._open else [])
+    def _flush(self) -> None:
+        self._ws.write_string(self._row, 0, "keys")
+        self._ws.write_string(self._row, 1, "\n".join(self._open))
+        self._row += 1
+        self._open = []
+
+    def close(self) -> None:
+        if self._open:
+            self._flush()
 
 
-def _write_data_sheet(wb: Any, sheet: DataSheet, list_refs: dict[str, str], demo: bool, fmt: _Formats,
+def _write_data_sheet(ws: Any, sheet: DataSheet, list_refs: dict[str, str], demo: bool, fmt: _Formats,
                       keys: _KeyChunks) -> None:
-    ws = wb.add_worksheet(sheet.name)
     cols = [*sheet.columns, Column(KEY_HEADER, 30)]
     n = len(cols)
     head, first = HEADER_ROW - 1, FIRST_DATA_ROW - 1  # 0-based rows
@@ -403,7 +411,8 @@ class _RowWriter(_CellWriter):
         ws.fh.write(f"{row}{self.extra}>{''.join(cells)}</row>")
 
 
-def _write_meta(wb: Any, book: AnswerBook, key_chunks: Sequence[str]) -> None:
+def _start_meta(wb: Any, book: AnswerBook) -> tuple[Any, int]:
+    """The very hidden metadata sheet with its values and sheet codes; the keys follow from the row returned."""
     ws = wb.add_worksheet(META_SHEET)
     ws.very_hidden()
     ws.write_string(0, 0, META_MARK)
@@ -414,10 +423,7 @@ def _write_meta(wb: Any, book: AnswerBook, key_chunks: Sequence[str]) -> None:
     for name, code in book.sheet_codes:
         ws.write_row(r, 0, ["sheet", name, code])
         r += 1
-    for chunk in key_chunks:
-        ws.write_string(r, 0, "keys")
-        ws.write_string(r, 1, chunk)
-        r += 1
+    return ws, r
 
 
 def sheet_name(text: str, taken: Iterable[str]) -> str:
