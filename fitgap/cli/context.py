@@ -30,10 +30,11 @@ class Context:
     def database(self, *, create: bool = False) -> Database:
         """The database, opened once; with ``create`` a missing one is made with the bundled catalog."""
         if self._db is None:
-            from fitgap.services.catalog import ensure_initialised  # loaded by the commands that need it
-            from fitgap.services.database import open_db
+            from fitgap.services.database import open_db  # loaded by the commands that need it
 
             if create:
+                from fitgap.services.catalog import ensure_initialised  # the catalog: only to make a database
+
                 self._db = ensure_initialised(url=self.config.database_url, user=self.config.user)
             else:
                 self._db = open_db(url=self.config.database_url)

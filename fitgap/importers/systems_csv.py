@@ -20,7 +20,6 @@ from fitgap.domain.records import Problem
 from fitgap.domain.text import strip_invisible
 from fitgap.errors import InvalidInputError
 from fitgap.importers.limits import csv_rows, read_input_bytes
-from fitgap.importers.workbook_reader import open_workbook
 
 NAME, VENDOR, KIND, OPERATIONS = "システム名", "ベンダ", "区分", "業務コード"
 PLANNED, ACTUAL, DEADLINE_KIND, DEADLINE = "移行予定日", "移行実施日", "期限区分", "期限"
@@ -216,6 +215,8 @@ def _cell_text(value: object) -> str:
 
 
 def _workbook_lines(path: Path, sheet: str) -> list[list[str]]:
+    from fitgap.importers.workbook_reader import open_workbook  # not for every command
+
     wb = open_workbook(path)
     try:
         names = wb.sheetnames

@@ -14,6 +14,8 @@ they take their column's format (unlocked, coloured), so rows a vendor adds belo
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,11 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 
 from fitgap.domain.answer_sheet import (
     COVER_SHEET,
     FIRST_DATA_ROW,
+    FORMULA_PREFIXES,
     HEADER_ROW,
     KEY_HEADER,
     LIST_SHEET,
@@ -34,7 +37,7 @@ from fitgap.domain.answer_sheet import (
     looks_like_formula,
 )
 from fitgap.reports.output_file import write_atomically
-from fitgap.reports.print_layout import apply_xlsxwriter, row_height
+from fitgap.reports.print_layout import apply_xlsxwriter, row_height, row_heights
 
 TEXT, CHOICE, DATE, NUMBER = "text", "choice", "date", "number"
 _HEAD_FILL = "#DDEBF7"
@@ -127,10 +130,13 @@ def _write(book: AnswerBook, path: Path) -> None:
         fmt = _Formats(wb)
         _write_cover(wb, book, fmt)
         list_refs = _write_lists(wb, book.lists)
-        keys = _KeyChunks()
-        for sheet in book.sheets:
-            _write_data_sheet(wb, sheet, list_refs, book.demo, fmt, keys)
-        _write_meta(wb, book, keys.chunks())
+        # every sheet is made first, in the order of the workbook (the metadata sheet last), so that the
+        # keys go to the metadata sheet while the rows stream (constant_memory: one stream per sheet)
+        data_sheets = [wb.add_worksheet(sheet.name) for sheet in book.sheets]
+        keys = _KeyChunks(_start_meta(wb, book))
+        for ws, sheet in zip(data_sheets, book.sheets, strict=True):
+            _write_data_sheet(ws, sheet, list_refs, book.demo, fmt, keys)
+        keys.close()
     finally:
         wb.close()
 
@@ -207,25 +213,30 @@ def _validation(col: Column, list_refs: dict[str, str]) -> dict[str, Any] | None
 
 
 class _KeyChunks:
-    """Every exported key, kept as joined chunks of KEYS_PER_CELL (a few bytes per key, not an object each)."""
+    """Every exported key, written to the metadata sheet in cells of KEYS_PER_CELL as the rows go out."""
 
-    def __init__(self) -> None:
-        self._done: list[str] = []
+    def __init__(self, meta: tuple[Any, int]) -> None:
+        self._ws, self._row = meta
         self._open: list[str] = []
 
     def add(self, key: str) -> None:
         self._open.append(key)
         if len(self._open) == KEYS_PER_CELL:
-            self._done.append("\n".join(self._open))
-            self._open = []
+            self._flush()
 
-    def chunks(self) -> list[str]:
-        return self._done + (["\n".join(self._open)] if self._open else [])
+    def _flush(self) -> None:
+        self._ws.write_string(self._row, 0, "keys")
+        self._ws.write_string(self._row, 1, "\n".join(self._open))
+        self._row += 1
+        self._open = []
+
+    def close(self) -> None:
+        if self._open:
+            self._flush()
 
 
-def _write_data_sheet(wb: Any, sheet: DataSheet, list_refs: dict[str, str], demo: bool, fmt: _Formats,
+def _write_data_sheet(ws: Any, sheet: DataSheet, list_refs: dict[str, str], demo: bool, fmt: _Formats,
                       keys: _KeyChunks) -> None:
-    ws = wb.add_worksheet(sheet.name)
     cols = [*sheet.columns, Column(KEY_HEADER, 30)]
     n = len(cols)
     head, first = HEADER_ROW - 1, FIRST_DATA_ROW - 1  # 0-based rows
@@ -256,37 +267,152 @@ def _write_data_sheet(wb: Any, sheet: DataSheet, list_refs: dict[str, str], demo
     for i, col in enumerate(cols):
         ws.write_string(head, i, col.header, fmt.answer_head if col.editable else fmt.head)
     # every cell top-aligned: in a tall row the ID sits beside the first line of its text
-    plans = [(col.editable, fmt.answer[col.kind] if col.editable else (fmt.wrap if col.wrap else fmt.plain))
-             for col in sheet.columns]
-    key_col = n - 1
+    plans = [(fmt.answer[col.kind] if col.editable else (fmt.wrap if col.wrap else fmt.plain),
+              fmt.answer_quoted if col.editable else fmt.quoted) for col in sheet.columns]
     wraps = [col.wrap or (col.editable and col.kind == TEXT) for col in sheet.columns]
-    write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
+    rows = _RowWriter(ws, plans, n - 1) if FAST_ROWS and _RowWriter.fits(ws) else _CellWriter(ws, plans, n - 1)
+    height = row_heights(widths, wrap=wraps, font_size=10)
     for r, (values, key) in enumerate(sheet.rows, first):
-        height = row_height(values, widths, wrap=wraps, font_size=10)
+        rows.write(r, values, key, height(values))
+        keys.add(key)
+
+
+FAST_ROWS = True  # False: every cell through xlsxwriter's own write_* calls (the reference the tests compare)
+
+
+class _CellWriter:
+    """A data row through xlsxwriter's public calls, cell by cell: empty values are not written (the cell
+    takes its column's format), text that looks like a formula gets the quote-prefix format, the key goes
+    to the last column unformatted, and a row of wrapped text gets its height."""
+
+    def __init__(self, ws: Any, plans: Sequence[tuple[Any, Any]], key_col: int) -> None:
+        self.ws, self.plans, self.key_col = ws, plans, key_col
+
+    def write(self, r: int, values: Sequence[Any], key: str, height: float | None) -> None:
+        ws = self.ws
         if height:
             ws.set_row(r, height)  # wrapped text shows whole on screen and on paper
         for c, value in enumerate(values):
             if value is None or value == "":
                 continue
-            editable, style = plans[c]
+            style, quoted = self.plans[c]
             if isinstance(value, str):
-                if looks_like_formula(value):
-                    write_string(r, c, value, fmt.answer_quoted if editable else fmt.quoted)
-                else:
-                    write_string(r, c, value, style)
+                ws.write_string(r, c, value, quoted if looks_like_formula(value) else style)
             elif isinstance(value, datetime | date):
-                write_datetime(r, c, value, style)
+                ws.write_datetime(r, c, value, style)
             elif isinstance(value, bool):
-                write_string(r, c, str(value), style)
+                ws.write_string(r, c, str(value), style)
             elif isinstance(value, int | float):
-                write_number(r, c, value, style)
+                ws.write_number(r, c, value, style)
             else:
-                write_string(r, c, str(value), style)
-        write_string(r, key_col, key)
-        keys.add(key)
+                ws.write_string(r, c, str(value), style)
+        ws.write_string(r, self.key_col, key)
 
 
-def _write_meta(wb: Any, book: AnswerBook, key_chunks: Sequence[str]) -> None:
+_PLAIN_TEXT_BREAKERS = re.compile("[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]|_x")
+
+
+class _RowWriter(_CellWriter):
+    """The same rows, each serialised in one go into the sheet's stream (xlsxwriter's constant_memory
+    temporary file) instead of a dozen calls per cell: byte for byte the XML xlsxwriter writes for those
+    calls (tests/unit/reports/test_answer_rows.py compares them), at a fraction of the time, and without
+    xlsxwriter's per-row height records, which it keeps until the workbook closes (memory flat in rows).
+
+    Anything out of the ordinary (text with control characters, XML specials or leading/trailing spaces,
+    text too long for a cell, a number that is not finite) is escaped with xlsxwriter's own functions or,
+    for the last two, the row goes through :class:`_CellWriter`."""
+
+    @staticmethod
+    def fits(ws: Any) -> bool:
+        """The sheet streams rows to a file as this writer expects (constant_memory mode of xlsxwriter 3)."""
+        return bool(getattr(ws, "constant_memory", False)) and all(
+            hasattr(ws, a) for a in ("fh", "previous_row", "table", "row_info", "col_info", "dim_rowmin",
+                                     "_write_single_row", "_check_dimensions", "_convert_date_time",
+                                     "_escape_control_characters", "_escape_data", "excel_version",
+                                     "default_row_height", "original_row_height", "xls_strmax"))
+
+    def __init__(self, ws: Any, plans: Sequence[tuple[Any, Any]], key_col: int) -> None:
+        super().__init__(ws, plans, key_col)
+        self.letters = [xl_col_to_name(c) for c in range(key_col + 1)]
+        self.style_attrs: dict[int, str] = {}
+        self.short = ws.xls_strmax // 2  # longer text may need truncating: xlsxwriter's own path does that
+        self.extra = ' x14ac:dyDescent="0.25"' if ws.excel_version == 2010 else ""
+
+    def _style(self, fmt: Any, col: int) -> str:
+        """The s attribute of a cell: xf indexes are given out at the first cell that uses a format, as
+        xlsxwriter does when it writes that cell (so styles.xml lists them in the same order)."""
+        if fmt is None:
+            info = self.ws.col_info.get(col)
+            fmt = info.column_format if info is not None else None
+            if fmt is None:
+                return ""
+        attr = self.style_attrs.get(id(fmt))
+        if attr is None:
+            attr = self.style_attrs[id(fmt)] = f' s="{fmt._get_xf_index()}"'
+        return attr
+
+    def _text(self, ref: str, style: str, text: str) -> str:
+        if _PLAIN_TEXT_BREAKERS.search(text) is not None:
+            text = self.ws._escape_control_characters(text)
+            if text.startswith("<r>") and text.endswith("</r>"):  # xlsxwriter takes this for rich text
+                return f'<c r="{ref}"{style} t="inlineStr"><is>{text}</is></c>'
+            preserve = bool(_preserve_whitespace(text))
+            text = self.ws._escape_data(text)
+        else:
+            preserve = bool(text) and (text[0].isspace() or text[-1].isspace())
+        space = ' xml:space="preserve"' if preserve else ""
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+    def write(self, r: int, values: Sequence[Any], key: str, height: float | None) -> None:
+        ws = self.ws
+        if r > ws.previous_row:
+            ws._write_single_row(r)  # whatever xlsxwriter still holds (the header row) goes out first
+        short = self.short
+        if len(key) > short:
+            super().write(r, values, key, height)
+            return
+        number = r + 1
+        letters, plans, style_of, text_cell = self.letters, self.plans, self._style, self._text
+        cells = []
+        first_col = -1
+        for c, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            if first_col < 0:
+                first_col = c
+            style, quoted = plans[c]
+            ref = f"{letters[c]}{number}"
+            if isinstance(value, str):
+                if len(value) > short:  # truncation exactly as xlsxwriter does it
+                    super().write(r, values, key, height)
+                    return
+                cells.append(text_cell(ref, style_of(quoted if value.startswith(FORMULA_PREFIXES) else style, c),
+                                       value))
+            elif isinstance(value, datetime | date):
+                cells.append(f'<c r="{ref}"{style_of(style, c)}><v>{ws._convert_date_time(value):.16G}</v></c>')
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                if not math.isfinite(value):  # refused exactly as xlsxwriter refuses it
+                    super().write(r, values, key, height)
+                    return
+                cells.append(f'<c r="{ref}"{style_of(style, c)}><v>{value:.16G}</v></c>')
+            else:
+                cells.append(text_cell(ref, style_of(style, c), str(value)))
+        key_col = self.key_col
+        cells.append(text_cell(f"{letters[key_col]}{number}", style_of(None, key_col), key))
+        ws._check_dimensions(r, first_col if first_col >= 0 else key_col)
+        ws._check_dimensions(r, key_col)
+        row = f'<row r="{number}"'
+        if height:
+            pixels = int(height * 4.0 / 3.0 + 0.5)  # what set_row keeps (whole pixels), then written in points
+            if pixels != ws.original_row_height or pixels != ws.default_row_height:
+                row += f' ht="{pixels * 0.75:.16g}" customHeight="1"'
+        elif ws.default_row_height != ws.original_row_height:
+            row += f' ht="{ws.default_row_height * 0.75:.16g}" customHeight="1"'
+        ws.fh.write(f"{row}{self.extra}>{''.join(cells)}</row>")
+
+
+def _start_meta(wb: Any, book: AnswerBook) -> tuple[Any, int]:
+    """The very hidden metadata sheet with its values and sheet codes; the keys follow from the row returned."""
     ws = wb.add_worksheet(META_SHEET)
     ws.very_hidden()
     ws.write_string(0, 0, META_MARK)
@@ -297,10 +423,7 @@ def _write_meta(wb: Any, book: AnswerBook, key_chunks: Sequence[str]) -> None:
     for name, code in book.sheet_codes:
         ws.write_row(r, 0, ["sheet", name, code])
         r += 1
-    for chunk in key_chunks:
-        ws.write_string(r, 0, "keys")
-        ws.write_string(r, 1, chunk)
-        r += 1
+    return ws, r
 
 
 def sheet_name(text: str, taken: Iterable[str]) -> str:

@@ -16,7 +16,7 @@ column prints right without touching the print code.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,13 +48,21 @@ def choose_layout(widths: Sequence[float], *, title: str = "", demo: bool = Fals
     return PageLayout(paper=paper, landscape=landscape, header=title)
 
 
-def _lines(text: str, width: float, font_size: int = 11) -> int:
-    """Lines a wrapped cell of ``width`` character units needs for ``text`` (CJK characters count two).
+def _per_line(width: float, font_size: int) -> float:
+    """Characters of ``width`` character units per line of wrapped text (CJK characters count two).
 
     A unit is the width of a digit of the 11-point default font; smaller text fits more per line. Sized
     for Excel's Japanese fonts (LibreOffice's are a little narrower, so its rows get some air).
     """
-    per_line = max(1.0, (width - 1.0) * 0.92 * 11 / font_size)  # a little slack: fonts differ
+    return max(1.0, (width - 1.0) * 0.92 * 11 / font_size)  # a little slack: fonts differ
+
+
+def _lines(text: str, width: float, font_size: int = 11) -> int:
+    """Lines a wrapped cell of ``width`` character units needs for ``text``."""
+    return _count_lines(text, _per_line(width, font_size))
+
+
+def _count_lines(text: str, per_line: float) -> int:
     if "\n" not in text and 2 * len(text) <= per_line:
         return 1
     return sum(max(1, math.ceil(_width(part) / per_line)) for part in text.split("\n"))
@@ -69,23 +77,40 @@ def _width(text: str) -> float:
     return n + extra / 2 if extra else n
 
 
+def row_heights(widths: Sequence[float], *, wrap: Sequence[bool] | None = None,
+                font_size: int = 11) -> Callable[[Sequence[object]], float | None]:
+    """:func:`row_height` for many rows of the same columns: what depends on the columns is worked out once."""
+    columns = [(i, _per_line(w, font_size)) for i, w in enumerate(widths)
+               if wrap is None or (i < len(wrap) and wrap[i])]
+    per_line = LINE_POINTS.get(font_size, font_size * 1.35)
+
+    def height(values: Sequence[object]) -> float | None:
+        lines = 1
+        n = len(values)
+        for i, fits in columns:
+            if i >= n:
+                break
+            value = values[i]
+            if value is None:
+                continue
+            text = value if isinstance(value, str) else str(value)
+            if not text or ("\n" not in text and 2 * len(text) <= fits):
+                continue  # one line
+            lines = max(lines, _count_lines(text, fits))
+        if lines <= 1:
+            return None
+        return min(MAX_ROW_HEIGHT, lines * per_line + 3)
+
+    return height
+
+
 def row_height(values: Sequence[object], widths: Sequence[float], *, wrap: Sequence[bool] | None = None,
                font_size: int = 11) -> float | None:
     """Points a row needs to show all its wrapped text; None when one line is enough.
 
     ``wrap[i]`` says whether column i wraps (default: every column). Capped at the spreadsheet maximum.
     """
-    lines = 1
-    for i, value in enumerate(values):
-        if i >= len(widths) or value is None or (wrap is not None and not wrap[i]):
-            continue
-        text = value if isinstance(value, str) else str(value)
-        if text:
-            lines = max(lines, _lines(text, widths[i], font_size))
-    if lines <= 1:
-        return None
-    per_line = LINE_POINTS.get(font_size, font_size * 1.35)
-    return min(MAX_ROW_HEIGHT, lines * per_line + 3)
+    return row_heights(widths, wrap=wrap, font_size=font_size)(values)
 
 
 def _escape(text: str) -> str:

@@ -8,23 +8,25 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
 from fitgap.domain.answer_sheet import PURPOSE_VENDOR, SheetKey, SheetProblem, resolve_kind
+from fitgap.domain.enums import Status
 from fitgap.domain.models import Operation, Vendor, VendorExport
 from fitgap.errors import InvalidInputError, NotFoundError
-from fitgap.importers.answer_workbook import WorkbookMeta
-from fitgap.importers.vendor_sheet import VendorAnswerRow, read_vendor_sheet
 from fitgap.reports.output_file import unused_name
 from fitgap.reports.vendor_sheet import OperationPart, VendorItem, VendorSheetData, write_vendor_workbook
-from fitgap.services.catalog import operation_by_code_or_name
 from fitgap.services.choices import VENDOR_SCOPES
-from fitgap.services.problem_file import write_import_problems
 from fitgap.services.recorded_export import ExportRecord, check_xlsx, publish_export
 from fitgap.storage import audit, operations, sheet_items, specs, vendors
 from fitgap.storage.db import Database
 from fitgap.storage.vendors import CurrentAnswer, VendorAnswerView
+
+if TYPE_CHECKING:  # the reading side is imported by the imports only: an export loads the writer alone
+    from fitgap.importers.answer_workbook import WorkbookMeta
+    from fitgap.importers.vendor_sheet import VendorAnswerRow
 
 SCOPE_LABELS = VENDOR_SCOPES
 
@@ -46,6 +48,8 @@ def _safe_file_part(text: str) -> str:
 def resolve_operations(session: Session, keys: Sequence[str] | None) -> list[Operation]:
     """The operations named (code or name), or every standardised operation with a spec version."""
     if keys:
+        from fitgap.services.catalog import operation_by_code_or_name
+
         ops = [operation_by_code_or_name(session=session, key=k) for k in keys]
         return list({op.code: op for op in ops}.values())
     return operations.list_operations(session=session, include_cross_cutting=False)
@@ -73,7 +77,7 @@ def export_vendor_sheet(
         muni = operations.get_municipality(session=session)
         db_id = vendors.database_id(session=session)
         existing = vendors.get_vendor(session=session, name=vendor)
-        prefill = vendors.current_answers(session=session, vendor_id=existing.id) if existing and existing.id else {}
+        vendor_id = existing.id if existing else None  # its answers of record are pre-filled
         total = sum(counts.values())
         if not total:
             raise InvalidInputError(
@@ -82,15 +86,16 @@ def export_vendor_sheet(
             )
 
         def items(code: str) -> Iterator[VendorItem]:
-            for r in sheet_items.iter_sheet_items(session=session, operation_code=code, scope=scope):
-                a = prefill.get((r.operation_code, r.kind.value, r.req_id))
+            transitional_mark = "（経過措置）"
+            unchecked = Status.UNCHECKED.value
+            for (req_id, kind, kubun, transitional, name, text, th, reason, remarks, status, note, answer, planned,
+                 cost, comment) in sheet_items.iter_vendor_sheet_rows(session=session, operation_code=code, scope=scope,
+                                                                      vendor_id=vendor_id):
                 yield VendorItem(
-                    key=SheetKey(r.operation_code, r.kind.value, r.req_id, r.text_hash).encode(), req_id=r.req_id,
-                    kind=r.kind.value, reason=r.reason, remarks=r.remarks,
-                    kubun=r.kubun.value + ("（経過措置）" if r.transitional else ""),
-                    name=r.name, text=r.text, status=r.status.value, note=r.note,
-                    answer=a.answer.value if a else None, planned_date=a.planned_date if a else None,
-                    cost_kyen=a.cost_kyen if a else None, comment=a.comment if a else "",
+                    key=SheetKey(code, kind, req_id, th).encode(), req_id=req_id, kind=kind, reason=reason or "",
+                    remarks=remarks or "", kubun=kubun + transitional_mark if transitional else kubun,
+                    name=name or "", text=text or "", status=status or unchecked, note=note or "",
+                    answer=answer, planned_date=planned, cost_kyen=cost, comment=comment or "",
                 )
 
         parts = []
@@ -190,6 +195,9 @@ def import_vendor_sheet(
 
     An answer in a workbook exported before the one the vendor's answer of record came back in is a
     conflict, reported per row with both answers and dates and not applied unless ``accept_older``."""
+    from fitgap.importers.vendor_sheet import read_vendor_sheet
+    from fitgap.services.problem_file import write_import_problems
+
     now = now or datetime.now(UTC)
     parsed = read_vendor_sheet(path)
     meta = parsed.meta

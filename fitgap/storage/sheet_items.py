@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from fitgap.domain.enums import Disposition, Kubun, RequirementKind, Status
-from fitgap.domain.models import Assessment, Operation, Requirement
+from fitgap.domain.models import Assessment, Operation, Requirement, VendorAnswer
 
 SCOPES = ("gaps", "must", "all")
 
@@ -54,9 +54,16 @@ def _statement(operation_codes: Iterable[str], scope: str) -> sa.Select[Any]:
             .outerjoin(a, sa.and_(a.c.operation_code == r.c.operation_code, a.c.kind == r.c.kind,
                                   a.c.req_id == r.c.req_id))
         )
-        .where(r.c.current == sa.true(), r.c.operation_code.in_(sorted(set(operation_codes))))
-        .order_by(o.c.order, r.c.doc_order, r.c.kind, r.c.req_id)
     )
+    return _filtered(stmt, r, a, o, operation_codes, scope)
+
+
+def _filtered(stmt: sa.Select[Any], r: Any, a: Any, o: Any, operation_codes: Iterable[str], scope: str) -> sa.Select[Any]:
+    """The rows of the scope, in 政令順 and document order."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}")
+    stmt = (stmt.where(r.c.current == sa.true(), r.c.operation_code.in_(sorted(set(operation_codes))))
+            .order_by(o.c.order, r.c.doc_order, r.c.kind, r.c.req_id))
     if scope == "gaps":
         stmt = stmt.where(a.c.status == Status.GAP.value)
     elif scope == "must":
@@ -91,6 +98,42 @@ def iter_sheet_items(*, session: Session, operation_code: str, scope: str = "all
     result = session.execute(_statement([operation_code], scope).execution_options(yield_per=batch))
     for values in result:
         yield _row(values)
+
+
+# (req_id, kind, kubun, transitional, name, text, text_hash, reason, remarks, status, note,
+#  answer, planned_date, cost_kyen, comment): status, answer and the text columns None where there is none
+VendorSheetRow = tuple[str, str, str, bool, str, str, str, str, str, str | None, str | None,
+                       str | None, date | None, float | None, str | None]
+
+
+def iter_vendor_sheet_rows(*, session: Session, operation_code: str, scope: str = "all",
+                           vendor_id: int | None = None, batch: int = 1000) -> Iterator[VendorSheetRow]:
+    """The rows of :func:`iter_sheet_items` that a vendor sheet shows, with the vendor's answer of record
+    (the latest one not superseded) in the same query: plain values streamed straight from the database,
+    the coded columns as the text they are stored as (no enum or row object made per row)."""
+    r = Requirement.__table__  # type: ignore[attr-defined]
+    a = Assessment.__table__  # type: ignore[attr-defined]
+    o = Operation.__table__  # type: ignore[attr-defined]
+    v = VendorAnswer.__table__  # type: ignore[attr-defined]
+    text = sa.String()
+    columns: list[Any] = [r.c.req_id, sa.type_coerce(r.c.kind, text), sa.type_coerce(r.c.kubun, text),
+                          r.c.transitional, r.c.name, r.c.text, r.c.text_hash, r.c.reason, r.c.remarks,
+                          sa.type_coerce(a.c.status, text), a.c.note]
+    source = r.join(o, o.c.code == r.c.operation_code).outerjoin(
+        a, sa.and_(a.c.operation_code == r.c.operation_code, a.c.kind == r.c.kind, a.c.req_id == r.c.req_id))
+    if vendor_id is None:
+        columns += [sa.null(), sa.null(), sa.null(), sa.null()]
+    else:
+        w = v.alias("record")
+        latest = (sa.select(sa.func.max(w.c.id))
+                  .where(w.c.vendor_id == vendor_id, w.c.operation_code == r.c.operation_code, w.c.kind == r.c.kind,
+                         w.c.req_id == r.c.req_id, w.c.superseded == sa.false())
+                  .correlate(r).scalar_subquery())
+        source = source.outerjoin(v, v.c.id == latest)
+        columns += [sa.type_coerce(v.c.answer, text), v.c.planned_date, v.c.cost_kyen, v.c.comment]
+    stmt = _filtered(sa.select(*columns).select_from(source), r, a, o, [operation_code], scope)
+    with session.connection().execute(stmt.execution_options(yield_per=batch)) as result:
+        yield from cast(Iterator[VendorSheetRow], result)  # rows unpack like tuples
 
 
 def count_sheet_items(*, session: Session, operation_codes: Iterable[str], scope: str = "all") -> dict[str, int]:

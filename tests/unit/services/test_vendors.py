@@ -99,6 +99,14 @@ def test_round_trip_idempotent_and_history(demo_db: Database, tmp_path: Path) ->
         (VendorAnswerKind.IMPOSSIBLE, True), (VendorAnswerKind.ALTERNATIVE, False)]
     assert history[1].export_id == res2.export_id
 
+    # the next workbook carries the answers of record, never the history
+    res3 = openpyxl.load_workbook(_export(demo_db, tmp_path).path)
+    ws = data_sheet(res3, "001")
+    cols = header_map(ws)
+    assert _answer_cell(res3, ids[2]) == "代替案あり"
+    assert ws.cell(row=row_of(ws, ids[2]), column=cols[H_COMMENT]).value == "EUC で対応"
+    assert ws.cell(row=row_of(ws, ids[1]), column=cols[H_PLANNED]).value == datetime(2027, 6, 30)
+
 
 def _answer_cell(wb: Any, req_id: str) -> Any:
     ws = data_sheet(wb, "001")
