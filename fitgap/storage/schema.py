@@ -12,6 +12,8 @@ Version history
   6  a character index beside the trigram one for one- and two-character searches (SQLite; see char_index).
   7  the inventory of the current system's functions (独自機能) and their mapping to requirements
      (see custom_step).
+  8  an index of the current requirements in document order, so the list of all operations shows its
+     first page without sorting every requirement (and counts from the index alone).
 
 A step is an explicit function from version N to N+1, run inside the same transaction as the version
 bump, so an interrupted upgrade leaves the database at version N.
@@ -78,6 +80,13 @@ def _step_5_to_6(conn: sa.Connection) -> None:
     char_index.create(conn)  # one- and two-character searches; filled by the next catch-up
 
 
+DOC_ORDER_INDEX = "ix_requirement_current_doc"
+
+
+def _step_7_to_8(conn: sa.Connection) -> None:
+    conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {DOC_ORDER_INDEX} ON requirement "
+                         "(current, doc_order, operation_code, kind, req_id)")
+
 MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
     1: _step_1_to_2,
     2: _step_2_to_3,
@@ -85,6 +94,7 @@ MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
     4: add_interface_changes,
     5: _step_5_to_6,
     6: add_custom_functions,
+    7: _step_7_to_8,
 }
 
 
