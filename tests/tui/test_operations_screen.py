@@ -101,3 +101,26 @@ async def test_an_operation_without_a_list_shows_a_dash_not_zero_percent(db, mak
     assert "—" in child and "一覧なし" in child and "0.0%" not in child
     juki = next(line for line in text.splitlines() if "住民基本台帳" in line)
     assert "0.0%" in juki  # a list nobody has reviewed yet is 0.0%
+
+
+async def test_home_shows_what_was_marked_in_a_list_on_coming_back(demo_db, make_app):
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = next(o for o in app.screen.overview.operations if o.code == "001")
+        app.open_requirements("001")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RequirementsScreen)
+        unchecked = next(i for i in range(screen.table.row_count) if screen.table.row_at(i).status.value == "未確認")
+        screen.table.move_to(unchecked)
+        await pilot.press("1")  # 適合
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, OperationsScreen)
+        after = next(o for o in home.overview.operations if o.code == "001")
+        assert after.fit == before.fit + 1 and after.reviewed == before.reviewed + 1
+        line = next(line for line in screen_text(app).splitlines() if "住民基本台帳" in line)
+        assert f"{after.reviewed_pct:.1f}%" in line
