@@ -131,13 +131,7 @@ class Workspace:
         if step is None:
             return None
         if step.kind == SYSTEMS:
-            from fitgap.services import system_history
-
-            assert step.before is not None and step.after is not None
-            n = system_history.restore(db=self.db, user=self.user, target=step.before, expect=step.after,
-                                       action="system.undo")
-            self.redo_stack.append(step)
-            return Reverted(step, n)
+            return self._restore_systems(step, undo=True)
         from fitgap.services import assessment
 
         result = assessment.undo(db=self.db, user=self.user, batch=step.batch)
@@ -151,19 +145,25 @@ class Workspace:
         if step is None:
             return None
         if step.kind == SYSTEMS:
-            from fitgap.services import system_history
-
-            assert step.before is not None and step.after is not None
-            n = system_history.restore(db=self.db, user=self.user, target=step.after, expect=step.before,
-                                       action="system.redo")
-            self.undo_stack.append(step)
-            return Reverted(step, n)
+            return self._restore_systems(step, undo=False)
         from fitgap.services import assessment
 
         result = assessment.redo(db=self.db, user=self.user, batch=step.batch)
         if result.batch and result.changed:
             self.undo_stack.append(Step(result.batch, len(result.changed), step.label))
         return Reverted(step, len(result.changed), result.conflicts)
+
+    def _restore_systems(self, step: Step, *, undo: bool) -> Reverted:
+        """The systems back to the state before the step (undo) or after it (redo), if nobody changed them
+        since; the step moves to the other stack."""
+        from fitgap.services import system_history
+
+        assert step.before is not None and step.after is not None
+        target, expect = (step.before, step.after) if undo else (step.after, step.before)
+        n = system_history.restore(db=self.db, user=self.user, target=target, expect=expect,
+                                   action="system.undo" if undo else "system.redo")
+        (self.redo_stack if undo else self.undo_stack).append(step)
+        return Reverted(step, n)
 
     def next_undo(self, kind: str = ASSESSMENT) -> Step | None:
         return next((s for s in reversed(self.undo_stack) if s.kind == kind), None)
