@@ -10,7 +10,7 @@ from fitgap.cli.context import Context
 from fitgap.cli.table import render_table
 from fitgap.domain.custom import Coverage, CustomDisposition
 from fitgap.errors import InvalidInputError
-from fitgap.services import custom, custom_export, custom_import
+from fitgap.services import custom, custom_export, custom_import, custom_summary
 from fitgap.services import items as item_service
 
 if TYPE_CHECKING:
@@ -169,26 +169,9 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _report(ctx: Context, r: CustomUpdateResult) -> int:
-    ctx.print(f"変更 {len(r.changed)} 件、変更なし {len(r.unchanged)} 件"
-              + (f"、競合 {len(r.conflicts)} 件" if r.conflicts else "")
-              + (f"、却下 {len(r.rejected)} 件" if r.rejected else ""))
-    for key, why in r.rejected[:MAX_SHOWN]:
-        ctx.print(f"  却下 {key}: {why}")
-    for c in r.conflicts[:MAX_SHOWN]:
-        ctx.print(f"  競合 {c.key}: ほかの利用者が変更しています（現在 {c.current.verdict}）")
-    if r.cleared_dispositions:
-        ctx.print(f"  標準内になったため対応方針を消去: {len(r.cleared_dispositions)} 件")
-    if r.removed_mappings:
-        ctx.print(f"  標準外にしたため外した対応付け: {r.removed_mappings} 件")
-    for k in r.mismatches[:MAX_SHOWN]:
-        ctx.print(f"  注意: 実装不可の要件 {k} の確認結果が適合ではありません（現行機能があるので適合＝要廃止です）")
-    for name in r.added_systems:
-        ctx.print(f"  独自施策システム「{name}」を関連システムとして追加しました（依存関係図に連携があります）。")
-    for name in r.left_systems:
-        ctx.print(f"  独自施策システム「{name}」を移行先にする機能はなくなりましたが、システムは残しています"
-                  f"（不要なら fitgap systems delete \"{name}\" で削除してください）。")
+    ctx.print(*custom_summary.update_summary(r, shown=MAX_SHOWN, command=ctx.command))
     if r.batch:
-        ctx.print(f"取り消すには: fitgap custom undo --batch {r.batch}")
+        ctx.print(f"取り消すには: {ctx.command('custom', 'undo', '--batch', r.batch)}")
     return 1 if (r.rejected or r.conflicts) and not r.changed else 0
 
 

@@ -19,7 +19,8 @@ from textual.widgets import Footer, Static
 from fitgap.domain.custom import Coverage, CustomDisposition
 from fitgap.domain.enums import Status
 from fitgap.errors import FitGapError
-from fitgap.services import custom
+from fitgap.services import custom, custom_summary
+from fitgap.services.command_line import command_line
 from fitgap.services.custom import UNSET, CustomUpdateResult, FunctionFilter, FunctionKey, FunctionRow
 from fitgap.tui.commands import PaletteCommand
 from fitgap.tui.screens.base import WorkbenchScreen
@@ -200,24 +201,9 @@ class CustomScreen(WorkbenchScreen):
         return result
 
     def _report(self, label: str, r: CustomUpdateResult) -> None:
-        lines = [f"{label}: {len(r.changed)}件"]
-        if r.unchanged:
-            lines.append(f"変更なし {len(r.unchanged)}件")
-        if r.rejected:
-            lines.append(f"却下 {len(r.rejected)}件: {r.rejected[0][1]}")
-        if r.conflicts:
-            ids = "、".join(str(c.key) for c in r.conflicts[:5])
-            lines.append(f"他の利用者が変更していた {len(r.conflicts)}件はそのままです: {ids}")
-        if r.cleared_dispositions:
-            lines.append(f"標準内になったため対応方針を消去 {len(r.cleared_dispositions)}件")
-        if r.removed_mappings:
-            lines.append(f"標準外にしたため外した対応付け {r.removed_mappings}件")
-        if r.mismatches:
-            lines.append(f"注意: 実装不可の要件 {len(r.mismatches)}件の確認結果が適合ではありません（{r.mismatches[0].label}）")
-        for name in r.added_systems:
-            lines.append(f"独自施策システム「{name}」を関連システムとして追加しました")
-        for name in r.left_systems:
-            lines.append(f"独自施策システム「{name}」を移行先にする機能はなくなりました（システムは残しています）")
+        db = self.workspace.db
+        lines = custom_summary.update_summary(r, shown=5, command=lambda *a: command_line(*a, url=db.url))
+        lines[0] = f"{label}: {lines[0]}"
         warn = bool(r.rejected or r.conflicts or r.mismatches)
         self.notify("\n".join(lines), severity="warning" if warn else "information", timeout=8 if warn else 3)
 
