@@ -129,12 +129,17 @@ def delete_system(*, session: Session, system_id: int) -> None:
 
 
 def open_must_gaps_by_operation(*, session: Session) -> dict[str, int]:
-    """Open 実装必須 gaps per operation: current 実装必須 requirements assessed as ギャップ."""
+    """Open 実装必須 gaps per operation: current 実装必須 requirements assessed as ギャップ.
+
+    The one home of this figure (systems screen, its risk text, ``fitgap schedule``, the readiness
+    report's deadline risks). A requirement is (operation, kind, ID): a 機能 and a 帳票 may share an ID.
+    """
     r = Requirement.__table__  # type: ignore[attr-defined]
     a = Assessment.__table__  # type: ignore[attr-defined]
+    on = sa.and_(a.c.operation_code == r.c.operation_code, a.c.kind == r.c.kind, a.c.req_id == r.c.req_id)
     stmt = (
         sa.select(r.c.operation_code, sa.func.count())
-        .select_from(r.join(a, sa.and_(a.c.operation_code == r.c.operation_code, a.c.req_id == r.c.req_id)))
+        .select_from(r.join(a, on))
         .where(
             r.c.current == sa.true(),
             r.c.kubun == Kubun.MUST,
