@@ -25,8 +25,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         " / Writes the migration readiness report for managers.",
     )
     p.add_argument("-o", "--output", type=Path, metavar="PATH",
-                   help="出力先（ファイル名かフォルダ。既定: exports/readiness_<基準日>.xlsx/.html）。"
+                   help="出力先（ファイル名かフォルダ。既定: exports/readiness_<基準日>.xlsx/.html、"
+                   "同じ日に2回目なら readiness_<基準日>-2.xlsx/.html …）。"
                    "both のときは拡張子を付け替えて2つ作ります")
+    p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.add_argument("--format", choices=choices.REPORT_FORMATS, default="both",
                    help="形式: xlsx、html、both（既定 both）")
     p.set_defaults(func=cmd_readiness)
@@ -40,7 +42,7 @@ def _group_help(parser: argparse.ArgumentParser, ctx: Context) -> int:
 def cmd_readiness(args: argparse.Namespace, ctx: Context) -> int:
     paths = readiness.write_report(
         db=ctx.database(), today=ctx.config.today, fmt=args.format, output=args.output,
-        exports_dir=ctx.config.exports_dir,
+        exports_dir=ctx.config.exports_dir, overwrite=args.force,
         progress=lambda done, total, label: ctx.progress(done, total, f"報告書 {label}"),
     )
     ctx.print(f"移行準備状況報告書を作成しました（基準日 {ctx.config.today.isoformat()}）:")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,10 +24,17 @@ def refuse_existing(path: Path, *, force_option: str = "--force") -> None:
                                 f"上書きするなら {force_option} を付けるか、別のファイル名を -o で指定してください。")
 
 
-def unused_name(path: Path) -> Path:
-    """``path``, or ``name-2.ext``, ``name-3.ext`` … when it is taken (a default name made twice in a second)."""
+def unused_name(path: Path, *, companions: Sequence[str] = ()) -> Path:
+    """``path``, or ``name-2.ext``, ``name-3.ext`` … when it is taken (a default name made twice in a second).
+
+    ``companions`` are other suffixes written beside it under the same name (a report's ``.html`` beside
+    its ``.xlsx``): the name is free only when none of them is taken either, so the pair keeps one name.
+    """
+    def taken(candidate: Path) -> bool:
+        return any(p.exists() for p in (candidate, *(candidate.with_suffix(s) for s in companions)))
+
     candidate, n = path, 1
-    while candidate.exists():
+    while taken(candidate):
         n += 1
         candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
     return candidate

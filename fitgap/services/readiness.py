@@ -14,6 +14,7 @@ from fitgap.domain.enums import Disposition, Kubun, VendorAnswerKind
 from fitgap.domain.readiness import OperationFacts, Verdict, judge, rule_lines
 from fitgap.errors import FitGapError, InvalidInputError
 from fitgap.graph.schedule import ConflictKind
+from fitgap.reports.output_file import refuse_existing, unused_name
 from fitgap.reports.readiness_model import (
     NO_DATA,
     AnswerLine,
@@ -280,17 +281,20 @@ def _notes(ops: list[OperationReadiness], has_vendor: bool, has_systems: bool) -
 
 
 def output_paths(*, fmt: str, output: Path | None, exports_dir: Path, today: date) -> list[Path]:
-    """Where the files go: the given path (its suffix replaced per format), or exports/ with the date."""
+    """Where the files go: the given path (its suffix replaced per format), or exports/ with the date.
+
+    A default name (no ``-o``, or ``-o`` a folder) never collides: ``readiness_<date>-2.xlsx`` … when a
+    report of that day is there already (the .xlsx and .html of one run keep one name).
+    """
     if fmt not in FORMATS:
         raise InvalidInputError(f"形式 {fmt!r} には対応していません。", "xlsx、html、both のどれかを指定してください。")
     suffixes = [".xlsx", ".html"] if fmt == "both" else [f".{fmt}"]
     default_name = f"readiness_{today.isoformat()}"
-    if output is None:
-        base = exports_dir / default_name
-    elif output.is_dir():
-        base = output / default_name
-    else:
-        base = output
+    if output is None or output.is_dir():
+        folder = exports_dir if output is None else output
+        first = unused_name(folder / f"{default_name}{suffixes[0]}", companions=suffixes[1:])
+        return [first.with_suffix(s) for s in suffixes]
+    base = output
     if fmt != "both" and base.suffix.lower() in (".xlsx", ".html", ".htm"):
         return [base]
     stem = base.with_suffix("") if base.suffix.lower() in (".xlsx", ".html", ".htm") else base
@@ -299,12 +303,18 @@ def output_paths(*, fmt: str, output: Path | None, exports_dir: Path, today: dat
 
 def write_report(*, db: Database, today: date, fmt: str = "both", output: Path | None = None,
                  exports_dir: Path = Path("exports"), progress: Progress | None = None,
-                 now: datetime | None = None) -> list[Path]:
-    """Build the report and write it; returns the files written."""
+                 now: datetime | None = None, overwrite: bool = False) -> list[Path]:
+    """Build the report and write it; returns the files written.
+
+    A file named with ``output`` that exists already is replaced only with ``overwrite`` (``--force``).
+    """
     from fitgap.reports.readiness_html import write_readiness_html
     from fitgap.reports.readiness_xlsx import write_readiness_xlsx
 
     paths = output_paths(fmt=fmt, output=output, exports_dir=exports_dir, today=today)
+    if not overwrite:
+        for path in paths:
+            refuse_existing(path)
     total = 1 + len(paths)
     if progress:
         progress(0, total, "集計")

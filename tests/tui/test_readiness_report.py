@@ -74,3 +74,23 @@ def test_a_failure_is_shown_not_raised(db: Database, tmp_path: Path) -> None:
     messages = asyncio.run(scenario())
     assert not any(m.startswith("作成しました") for m in messages)
     assert any("書き込めません" in m for m in messages)
+
+
+def test_a_second_report_of_the_day_gets_a_new_name(db: Database, tmp_path: Path) -> None:
+    exports = tmp_path / "out"
+
+    async def scenario() -> list[str]:
+        app = ReportApp(db, exports)
+        async with app.run_test(size=(100, 30)) as pilot:
+            for _ in range(2):
+                next(iter(app.palette_commands())).callback()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            return _messages(app)
+
+    messages = asyncio.run(scenario())
+    assert sorted(p.name for p in exports.iterdir()) == [
+        "readiness_2025-11-23-2.html", "readiness_2025-11-23-2.xlsx",
+        "readiness_2025-11-23.html", "readiness_2025-11-23.xlsx"]
+    done = [m for m in messages if m.startswith("作成しました")]
+    assert len(done) == 2 and str(exports / "readiness_2025-11-23-2.xlsx") in done[-1]
