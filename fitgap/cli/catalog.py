@@ -7,7 +7,7 @@ import random
 
 from fitgap.cli.context import Context
 from fitgap.cli.table import render_table
-from fitgap.domain.calendar import days_left_label, format_date
+from fitgap.domain.calendar import format_date
 from fitgap.services import catalog, custom_demo, demo, status
 
 
@@ -44,10 +44,17 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"業務カタログ: {result.operations_added} 業務を登録しました。")
     if result.municipality:
         ctx.print(f"団体: {result.municipality}")
+        if result.prefecture_scope:
+            ctx.print(f"都道府県が担う業務: {'、'.join(result.prefecture_scope)}（20業務のうちほかは対象外として表示しません）")
+        if result.out_of_scope_systems:
+            ctx.print(f"対象外の業務の典型的なシステム {len(result.out_of_scope_systems)}件を削除しました（未確認・日付なし）: "
+                      f"{'、'.join(result.out_of_scope_systems)}")
         if result.tokutei:
-            ctx.print(f"特定移行支援システム（期限 2031-03-31）: {'、'.join(result.tokutei)}")
+            ctx.print(f"特定移行支援システム（公表一覧 {catalog.OFFICIAL_AS_OF} 時点、期限 2031-03-31）: {'、'.join(result.tokutei)}")
         else:
-            ctx.print("特定移行支援システムの該当はありません（全業務の期限 2026-03-31）。")
+            ctx.print(f"特定移行支援システムの該当はありません（公表一覧 {catalog.OFFICIAL_AS_OF} 時点。期限は 2026-03-31）。")
+        if result.manual_kept:
+            ctx.print(f"手動で設定した期限はそのままです: {'、'.join(result.manual_kept)}")
     for label in result.bundled_loaded:
         ctx.print(f"同梱の要件一覧を読み込みました: {label}")
     if result.systems_added:
@@ -68,22 +75,27 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     ctx.print(f"{head}    基準日: {format_date(ov.today)}")
     if ov.demo:
         ctx.print("※ デモデータ（架空の要件）を含みます。")
+    ctx.print(status.headline(ov))
     rows = []
-    shown = [o for o in ov.operations if args.all or not o.cross_cutting]
+    shown = ov.main + (ov.common if args.all else [])
     inventory = ov.total("custom_functions") > 0  # 独自機能 columns only once there is an inventory
     for o in shown:
+        st = o.standing
         rows.append([
             o.code, o.name + (" [デモ]" if o.demo else ""), o.version_label or "—", o.requirements,
             f"{o.reviewed_pct:.0f}%" if o.requirements else "—", o.must_gaps, o.option_gaps, o.reverse_gaps,
             o.option_undecided, o.needs_review,
             *([o.custom_functions, o.custom_undecided] if inventory else []),
-            o.deadline.isoformat(), days_left_label(o.deadline, ov.today),
+            st.state.value, st.due.date.isoformat(), st.due.label, st.label,
         ])
     ctx.print(render_table(
         ["コード", "業務", "版", "要件", "確認率", "要対応", "OPギャップ", "要廃止", "要判断", "要再確認",
-         *(["独自機能", "独自未決"] if inventory else []), "期限", "残り"],
+         *(["独自機能", "独自未決"] if inventory else []), "状態", "期限", "期限の根拠", "残り・移行日"],
         rows, right=[3, 4, 5, 6, 7, 8, 9, *([10, 11] if inventory else [])],
     ))
+    if not args.all and ov.common:
+        ctx.print(f"共通部分（{'、'.join(o.short_name for o in ov.common)}）は --all で表示します"
+                  "（期限は、設定がなければ使う業務のうち最も早いもの）。")
     ctx.print("要対応 = 実装必須のギャップ、要廃止 = 実装不可に適合（逆ギャップ）、要判断 = 標準オプションの採否未決定、OPギャップ = 標準オプションのギャップ")
     if inventory:
         ctx.print(f"独自機能 = 現行機能の棚卸し件数、独自未決 = 標準外・要廃止で対応方針が未決定（{ov.total('custom_undecided')} 件、"

@@ -17,6 +17,7 @@ from fitgap.errors import FitGapError, file_error
 # load textual (the TUI command imports it when it runs).
 COMMAND_MODULES = [
     "fitgap.cli.catalog",
+    "fitgap.cli.deadlines",
     "fitgap.cli.specs",
     "fitgap.cli.graph",
     "fitgap.cli.systems",

@@ -10,8 +10,9 @@ from typing import Any
 from fitgap.cli.context import Context
 from fitgap.cli.system_changes import register_changes
 from fitgap.cli.table import render_table
-from fitgap.domain.calendar import days_left_label, format_date
+from fitgap.domain.calendar import format_date
 from fitgap.domain.enums import DeadlineBasis, DeadlineKind, LinkMethod, MilestoneKind, SystemKind
+from fitgap.domain.standing import REASONS, reason_text, system_label
 from fitgap.services import systems, systems_csv
 from fitgap.services.edit_input import UNSET, parse_date_input
 
@@ -56,6 +57,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--actual", metavar="DATE", help="移行実施日（移行済みの場合）")
     p.add_argument("--deadline-kind", choices=DEADLINE_KINDS, help="期限区分")
     p.add_argument("--deadline", metavar="DATE", help="期限（特定移行支援・個別設定の日付）")
+    p.add_argument("--reason", choices=REASONS, help="期限を手動で設定した理由（移行計画の理由）")
+    p.add_argument("--detail", default="", metavar="TEXT", help="理由の補足")
     p.add_argument("--note", help="備考")
     p.add_argument("--confirm", action="store_true", help="典型例（要確認）を確認済みにする")
     p.set_defaults(func=cmd_set)
@@ -128,10 +131,9 @@ def _codes(text: str) -> tuple[str, ...]:
 
 
 def _left(v: systems.SystemView, today: date) -> str:
-    """Days left to the deadline, unless the system has cut over already (then nothing is overdue)."""
-    if v.actual_cutover is not None:
-        return "移行済み"
-    return days_left_label(v.deadline, today) if v.deadline else "—"
+    """Days left to its date, unless the system has cut over already (then nothing is overdue): the
+    standing rule's wording (domain.standing)."""
+    return system_label(deadline=v.deadline, planned=v.planned_cutover, actual=v.actual_cutover, today=today)
 
 
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
@@ -145,7 +147,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         for v in views
     ]
     ctx.print(render_table(["システム", "区分", "業務", "ベンダ", "移行予定日", "移行実施日", "期限・必要日", "根拠",
-                            "残り", "提供元", "利用側"], rows, right=[9, 10]))
+                            "残り・移行日", "提供元", "利用側"], rows, right=[9, 10]))
     needed = [v for v in views if v.deadline_basis == DeadlineBasis.NEEDED_BY and v.kind != SystemKind.EXTERNAL]
     if needed:
         ctx.print("必要日: 20業務以外のシステム（関連システム・共通機能）には法定の期限がなく、連携する標準化対象システムの"
@@ -199,6 +201,7 @@ def cmd_set(args: argparse.Namespace, ctx: Context) -> int:
         planned_cutover=_date_arg(args.planned), actual_cutover=_date_arg(args.actual),
         deadline_kind=UNSET if args.deadline_kind is None else DeadlineKind(args.deadline_kind),
         deadline=_date_arg(args.deadline), note=UNSET if args.note is None else args.note,
+        deadline_reason=UNSET if args.reason is None else reason_text(args.reason, args.detail),
         typical=False if args.confirm else UNSET,
     )
     ctx.print(f"「{v.name}」を更新しました。移行予定日 {format_date(v.planned_cutover)}、期限 {format_date(v.deadline)}")

@@ -29,6 +29,7 @@ from fitgap.domain.enums import (
     SystemKind,
     VendorAnswerKind,
 )
+from fitgap.domain.standing import DeadlineSource
 
 
 def _enum(enum_cls: type) -> sa.Enum:
@@ -86,6 +87,13 @@ class Operation(SQLModel, table=True):
     cross_cutting: bool = False
     deadline: date
     deadline_kind: DeadlineKind = Field(sa_type=_enum(DeadlineKind), default=DeadlineKind.FY2025)
+    # where the deadline comes from (原則 / 公表一覧 / 手動設定: see domain.standing); 手動設定 is never
+    # overwritten by init or a newer official list
+    deadline_source: DeadlineSource = Field(sa_type=_enum(DeadlineSource), default=DeadlineSource.DEFAULT)
+    deadline_reason: str = ""  # the 移行計画's reason for a date set by hand
+    tokutei_flag: bool = False  # the official 特定移行支援 list flags this operation for this body
+    in_scope: bool = True  # run by this body (a prefecture runs 2 of the 20)
+    serves: str = ""  # a common part: the operations it serves, comma-separated (empty: all)
 
     def all_codes(self) -> list[str]:
         return [self.code, *[c for c in self.sub_codes.split(",") if c]]
@@ -223,6 +231,7 @@ class System(SQLModel, table=True):
     actual_cutover: date | None = None
     deadline_kind: DeadlineKind = Field(sa_type=_enum(DeadlineKind), default=DeadlineKind.FY2025)
     deadline: date | None = None
+    deadline_reason: str = ""  # the 移行計画's reason for a date set by hand
     typical: bool = False  # seeded from the catalog; to be confirmed by the municipality
     note: str = ""
 
@@ -366,3 +375,27 @@ class CurrentFunctionMapping(SQLModel, table=True):
     operation_code: str = Field(foreign_key="operation.code", primary_key=True, max_length=3)
     kind: RequirementKind = Field(sa_type=_enum(RequirementKind), primary_key=True)
     req_id: str = Field(primary_key=True, max_length=64)
+
+
+# ---- 移行後の経過措置: functions the vendor implements after cut-over --------------------------------
+
+
+class PostCutoverMeasure(SQLModel, table=True):
+    """A requirement the vendor implements after the cut-over (移行後の経過措置), by (operation, kind, ID):
+    the planned date, the 届出 to デジタル庁 (届出要領 of 2025-10) and when it was done. Overdue once its
+    planned date passes undone."""
+
+    __tablename__ = "post_cutover_measure"
+    __table_args__ = (sa.UniqueConstraint("operation_code", "kind", "req_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    operation_code: str = Field(foreign_key="operation.code", index=True, max_length=3)
+    kind: RequirementKind = Field(sa_type=_enum(RequirementKind), default=RequirementKind.FUNCTION)
+    req_id: str = Field(max_length=64)
+    planned: date | None = None  # when the vendor implements it
+    notified_on: date | None = None  # the 届出 to デジタル庁 was filed on
+    done_on: date | None = None  # implemented on
+    vendor: str | None = None
+    note: str = ""
+    updated_by: str | None = None
+    updated_at: datetime | None = None
+    revision: int = 0

@@ -44,7 +44,7 @@ class OperationFacts:
     """What the rules look at for one operation (counts are of current requirements)."""
 
     deadline: date
-    days_left: int
+    days_left: int | None  # None once migrated (no countdown for history)
     requirements: int = 0
     reviewed: int = 0
     must_gaps_undecided: int = 0  # 実装必須 × ギャップ without a disposition (or 要検討)
@@ -60,6 +60,9 @@ class OperationFacts:
     consumer_first: int = 0  # own systems planned before a provider, without an interim interface
     custom_undecided: int = 0  # 独自機能 outside the spec (or 要廃止) without a disposition (or 要検討)
     custom_unchecked: int = 0  # 独自機能 not yet compared with the spec
+    post_cutover_open: int = 0  # 移行後の経過措置 not done yet
+    post_cutover_overdue: int = 0  # of which past their planned date
+    vendor_after_passed: int = 0  # 期限後対応 answers whose planned date has passed (or was never given)
 
     @property
     def reviewed_pct(self) -> float:
@@ -82,13 +85,17 @@ def _open(f: OperationFacts) -> bool:
     return not f.migrated
 
 
+def _left(f: OperationFacts) -> int:
+    return f.days_left if f.days_left is not None else 1 << 30
+
+
 def _pressing(f: OperationFacts) -> bool:
-    return not f.migrated and f.days_left <= PRESSING_DAYS
+    return not f.migrated and _left(f) <= PRESSING_DAYS
 
 
 RULES: tuple[Rule, ...] = (
     Rule("R1", Verdict.RED, "期限を過ぎても移行が完了していない",
-         lambda f: _open(f) and f.days_left < 0),
+         lambda f: _open(f) and _left(f) < 0),
     Rule("R2", Verdict.RED, "移行予定日が期限より後",
          lambda f: _open(f) and f.cutover is not None and f.cutover > f.deadline),
     Rule("R3", Verdict.RED, f"期限まで{PRESSING_DAYS}日以内で、対応方針の決まっていない実装必須ギャップがある",
@@ -108,7 +115,7 @@ RULES: tuple[Rule, ...] = (
     Rule("R10", Verdict.AMBER, "ベンダの回答に「対応不可」がある",
          lambda f: _open(f) and f.vendor_impossible > 0),
     Rule("R11", Verdict.AMBER, f"期限まで{REVIEW_DUE_DAYS}日以内で、未確認の要件が残っている",
-         lambda f: _open(f) and f.days_left <= REVIEW_DUE_DAYS and f.requirements > 0 and f.reviewed < f.requirements),
+         lambda f: _open(f) and _left(f) <= REVIEW_DUE_DAYS and f.requirements > 0 and f.reviewed < f.requirements),
     Rule("R12", Verdict.AMBER, "標準オプション機能の採否が決まっていないものがある",
          lambda f: _open(f) and f.options_undecided > 0),
     Rule("R13", Verdict.AMBER, "仕様書の改版で要再確認の項目がある",
@@ -123,6 +130,14 @@ RULES: tuple[Rule, ...] = (
          lambda f: _open(f) and f.custom_undecided > 0),
     Rule("R18", Verdict.AMBER, "標準仕様書と照合していない現行機能がある（独自機能の棚卸しが途中）",
          lambda f: _open(f) and f.custom_unchecked > 0),
+    # after cut-over: what remains of a migrated operation (and of one still moving)
+    Rule("R19", Verdict.RED, "移行後の経過措置で、実装予定日を過ぎて完了していないものがある",
+         lambda f: f.post_cutover_overdue > 0),
+    Rule("R20", Verdict.AMBER, "移行後の経過措置（移行後にベンダが実装する機能）が残っている",
+         lambda f: f.post_cutover_open > f.post_cutover_overdue),
+    Rule("R21", Verdict.AMBER, "移行済みだが、期限後対応の回答で対応予定日を過ぎたもの（予定日未定を含む）がある"
+         "（実装を確かめるか、移行後の経過措置として記録する）",
+         lambda f: f.migrated and f.vendor_after_passed > 0),
 )
 
 
@@ -146,5 +161,6 @@ def judge(facts: OperationFacts, rules: tuple[Rule, ...] = RULES) -> Judgement:
 def rule_lines(rules: tuple[Rule, ...] = RULES) -> list[str]:
     """The rules as the report prints them, with the green rule last."""
     lines = [r.line for r in rules]
-    lines.append(f"【{Verdict.GREEN.value}】上のどのルールにも当てはまらない（移行済みの業務は常に{Verdict.GREEN.value}）")
+    lines.append(f"【{Verdict.GREEN.value}】上のどのルールにも当てはまらない（移行済みの業務は、移行後に残ったもの"
+                 "＝R19–R21 だけで判定）")
     return lines

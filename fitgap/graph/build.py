@@ -5,40 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 
 import networkx as nx
 
-from fitgap.domain.calendar import FY2025_END, FY2030_END
+from fitgap.domain.calendar import FY2025_END
 from fitgap.domain.enums import DeadlineBasis, DeadlineKind, SystemKind
 from fitgap.domain.models import Integration, Milestone, Operation, System, SystemOperation
+from fitgap.domain.standing import Due, OperationInput, SystemInput, operation_dues, system_due
 from fitgap.graph.model import Link, MilestonePoint, SystemNode
-
-
-def effective_deadline(
-    *,
-    kind: SystemKind,
-    deadline_kind: DeadlineKind,
-    deadline: date | None,
-    operation_deadlines: Iterable[tuple[DeadlineKind, date]] = (),
-) -> tuple[DeadlineKind, date | None]:
-    """The deadline that applies to a system, and its kind.
-
-    An explicit date wins. A 個別設定 without a date, and an external system without one, have none.
-    特定移行支援 without a date means the end of FY2030 (the latest in principle). Otherwise (FY2025末, the
-    default) the system follows its operations: the earliest deadline among them (``fitgap init
-    --municipality`` moves the operations flagged 特定移行支援 to FY2030), or 2026-03-31 without any.
-    """
-    if deadline is not None:
-        return deadline_kind, deadline
-    if kind == SystemKind.EXTERNAL or deadline_kind == DeadlineKind.CUSTOM:
-        return deadline_kind, None
-    if deadline_kind == DeadlineKind.TOKUTEI:
-        return deadline_kind, FY2030_END
-    ops = sorted(operation_deadlines, key=lambda kd: kd[1])
-    if ops:
-        return ops[0]
-    return DeadlineKind.FY2025, FY2025_END
 
 
 def split_data(text: str) -> tuple[str, ...]:
@@ -47,83 +21,85 @@ def split_data(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in parts if p.strip())
 
 
+def operation_input(op: Operation) -> OperationInput:
+    """An operation row as the standing rule reads it."""
+    return OperationInput(code=op.code, name=op.name, deadline=op.deadline, kind=op.deadline_kind,
+                          source=op.deadline_source, reason=op.deadline_reason, cross_cutting=op.cross_cutting,
+                          serves=tuple(c for c in op.serves.split(",") if c), in_scope=op.in_scope)
+
+
+def system_input(s: System, codes: tuple[str, ...]) -> SystemInput:
+    """A system row as the standing rule reads it."""
+    return SystemInput(id=s.id or 0, name=s.name, kind=s.kind, operations=codes, deadline_kind=s.deadline_kind,
+                       deadline=s.deadline, reason=s.deadline_reason, planned=s.planned_cutover,
+                       actual=s.actual_cutover)
+
+
 def nodes_from_domain(
     *,
     systems: Iterable[System],
     system_operations: Iterable[SystemOperation] = (),
     milestones: Iterable[Milestone] = (),
     operations: Iterable[Operation] = (),
+    official_as_of: str = "",
 ) -> list[SystemNode]:
     """SystemNodes from domain rows (rows without an id are ignored: they are not saved yet).
 
-    ``operations`` gives the operations' deadlines that systems without their own follow.
+    Each system's date is the one the standing rule gives it (domain.standing: its own date set by hand,
+    else the earliest date of its operations); a 関連システム (or a system of no operation that is not
+    standardised) has none here and follows its links (graph.needed_by).
     """
-    operations = list(operations)
-    op_deadlines = {op.code: (op.deadline_kind, op.deadline) for op in operations}
-    cross_cutting = {op.code for op in operations if op.cross_cutting}
     ops: dict[int, list[str]] = defaultdict(list)
     for so in system_operations:
         ops[so.system_id].append(so.operation_code)
     points: dict[int, list[MilestonePoint]] = defaultdict(list)
     for m in milestones:
         points[m.system_id].append(MilestonePoint(kind=m.kind, planned=m.planned, actual=m.actual))
+    rows = [s for s in systems if s.id is not None]
+    inputs = {s.id: system_input(s, tuple(sorted(ops.get(s.id or 0, ())))) for s in rows}
+    dues = operation_dues([operation_input(op) for op in operations], inputs.values(), official_as_of=official_as_of)
     nodes = []
-    for s in systems:
-        if s.id is None:
-            continue
-        codes = tuple(sorted(ops.get(s.id, ())))
-        kind, deadline = effective_deadline(
-            kind=s.kind,
-            deadline_kind=s.deadline_kind,
-            deadline=s.deadline,
-            operation_deadlines=[op_deadlines[c] for c in codes if c in op_deadlines],
-        )
-        basis, follows = _basis(s, codes, cross_cutting)
-        if follows:
-            # the cross-cutting operations' deadline only where no linked system gives a needed-by date
-            kind, deadline = (
-                min((op_deadlines[c] for c in codes if c in op_deadlines), key=lambda kd: kd[1])
-                if any(c in op_deadlines for c in codes)
-                else (s.deadline_kind, None)
-            )
+    for s in rows:
+        si = inputs[s.id]
+        basis, follows = _basis(s, si.operations)
+        due = system_due(si, dues) if not follows and s.kind != SystemKind.EXTERNAL else None
+        if due is None and basis == DeadlineBasis.LEGAL:
+            due = Due(FY2025_END, DeadlineKind.FY2025, "原則（令和7年度末）")
         nodes.append(
             SystemNode(
-                id=s.id,
+                id=si.id,
                 name=s.name,
                 kind=s.kind,
                 vendor=s.vendor,
-                operations=codes,
+                operations=si.operations,
                 planned_cutover=s.planned_cutover,
                 actual_cutover=s.actual_cutover,
-                deadline_kind=kind,
-                deadline=deadline,
-                milestones=tuple(points.get(s.id, ())),
+                deadline_kind=due.kind if due else s.deadline_kind,
+                deadline=due.date if due else None,
+                milestones=tuple(points.get(si.id, ())),
                 typical=s.typical,
                 note=s.note,
                 deadline_basis=basis,
-                deadline_reason="手動で設定した日付" if basis == DeadlineBasis.MANUAL else "",
+                deadline_reason=(due.label if due else ""),
                 follows_links=follows,
             )
         )
     return nodes
 
 
-def _basis(s: System, codes: tuple[str, ...], cross_cutting: set[str]) -> tuple[DeadlineBasis, bool]:
+def _basis(s: System, codes: tuple[str, ...]) -> tuple[DeadlineBasis, bool]:
     """Where the system's date comes from, and whether it follows the systems it links to.
 
-    A system of one of the 20 operations has the legal deadline; a 関連システム, a system of cross-cutting
-    standards only (統合収納・滞納, 団体内統合宛名) and one without operations that is not standardised have
-    a needed-by date from their links. A date set by hand wins (特定移行支援 without a date counts as set).
+    A standardised system (of one of the 20 operations or of a common part) answers to its operations'
+    date; a 関連システム has a needed-by date from its links. A date set by hand wins (特定移行支援 without a
+    date counts as set).
     """
-    if s.deadline is not None:
+    if s.deadline is not None or (s.deadline_kind == DeadlineKind.TOKUTEI and s.kind != SystemKind.EXTERNAL):
         return DeadlineBasis.MANUAL, False
     if s.kind == SystemKind.EXTERNAL:
         return DeadlineBasis.NEEDED_BY, False
-    legal = s.kind == SystemKind.STANDARD and (not codes or any(c not in cross_cutting for c in codes))
-    if legal:
+    if s.kind == SystemKind.STANDARD:
         return DeadlineBasis.LEGAL, False
-    if s.deadline_kind == DeadlineKind.TOKUTEI:
-        return DeadlineBasis.MANUAL, False
     return DeadlineBasis.NEEDED_BY, True
 
 

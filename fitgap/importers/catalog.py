@@ -27,6 +27,7 @@ class OperationEntry:
     sub_codes: tuple[str, ...] = ()
     cross_cutting: bool = False
     tokutei_column: str = ""  # column of the 特定移行支援 list that flags this operation
+    serves: tuple[str, ...] = ()  # a common part: the operations it serves (empty: every operation)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ def read_operations(path: Path) -> list[OperationEntry]:
                 sub_codes=tuple(str(c) for c in row.get("sub_codes", [])),
                 cross_cutting=bool(row.get("cross_cutting", False)),
                 tokutei_column=row.get("tokutei_column", row["name"]),
+                serves=tuple(str(c) for c in row.get("serves", [])),
             )
         )
     return out

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from fitgap.domain.calendar import days_left_label, margin_label, reiwa_fy_label
 from fitgap.domain.readiness import Verdict
+from fitgap.domain.standing import Standing
 
 NO_DATA = "データなし"
 OVERDUE_PLAN = "予定日超過"  # the planned cut-over date is past and no actual date is recorded
@@ -44,9 +45,7 @@ class OperationReadiness:
     order: int
     name: str
     group: str
-    deadline: date
-    deadline_kind: str
-    days_left: int
+    standing: Standing  # state and the date it answers to (domain.standing: the one rule)
     version_label: str | None
     requirements: int
     reviewed: int
@@ -62,13 +61,42 @@ class OperationReadiness:
     needs_review: int
     vendor: VendorFigures | None  # None: no vendor answers or sheets in the database yet
     systems: tuple[str, ...]
-    cutover: date | None
-    migrated: bool
     waits_for: tuple[str, ...]
     verdict: Verdict
     reasons: tuple[str, ...]  # every rule that applied, worst first (as printed in the rules list)
     demo: bool = False
     minor_rules: tuple[str, ...] = ()  # codes of the rules that applied below the verdict's level
+    common: bool = False  # a common part (税務共通, 共通機能): not counted among the operations
+    post_cutover_open: int = 0  # 移行後の経過措置 not done yet
+    post_cutover_overdue: int = 0  # of which past their planned date
+
+    @property
+    def deadline(self) -> date:
+        return self.standing.due.date
+
+    @property
+    def deadline_kind(self) -> str:
+        return self.standing.due.kind.value
+
+    @property
+    def deadline_source(self) -> str:
+        return self.standing.due.label
+
+    @property
+    def days_left(self) -> int | None:
+        return self.standing.days_left
+
+    @property
+    def cutover(self) -> date | None:
+        return self.standing.cutover
+
+    @property
+    def migrated(self) -> bool:
+        return self.standing.migrated
+
+    @property
+    def state(self) -> str:
+        return self.standing.state.value
 
     @property
     def decisive_reasons(self) -> tuple[str, ...]:
@@ -241,6 +269,7 @@ class Totals:
     verdicts: dict[Verdict, int]
     blocking: dict[str, int]
     vendor: VendorFigures | None
+    headline: str = ""  # where the body stands: the same line as fitgap status and the home screen
 
     @property
     def reviewed_pct(self) -> float | None:

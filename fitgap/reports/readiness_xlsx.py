@@ -40,7 +40,8 @@ SUMMARY_HEADERS = [
     "オプションギャップ", "不可ギャップ", "方針未定の必須ギャップ", "逆ギャップ", "オプション未決定", "要再確認",
 ]
 VENDOR_HEADERS = ["ベンダ回答数", "期限後対応", "うち期限超過", "対応不可", "未回答（ベンダ対応待ち）"]
-SCHEDULE_HEADERS = ["移行予定日", "期限", "残り", "移行予定日と期限", "待ち合わせ先システム", "判定理由"]
+SCHEDULE_HEADERS = ["状態", "移行日（予定・実施）", "期限", "期限の根拠", "残り・移行日", "移行予定日と期限",
+                    "待ち合わせ先システム", "判定理由"]
 
 
 def _ratio(value: float | None) -> float | str:
@@ -63,12 +64,13 @@ def _summary_values(op: OperationReadiness, report: ReadinessReport) -> list[obj
         else [NO_DATA] * len(VENDOR_HEADERS)
     )
     if op.migrated:
-        sched: list[object] = [day(op.cutover), day(op.deadline), "移行済み", ""]
+        when, margin = day(op.cutover), ""
     elif not op.systems:
-        sched = [f"{NO_DATA}（システム未登録）", day(op.deadline), days_left_text(op.deadline, report.today), ""]
+        when, margin = f"{NO_DATA}（システム未登録）", ""
     else:
-        planned = day(op.cutover) + (f"（{OVERDUE_PLAN}）" if op.overdue_plan(report.today) else "")
-        sched = [planned, day(op.deadline), days_left_text(op.deadline, report.today), op.margin_text or "未定"]
+        when = (day(op.cutover) + (f"（{OVERDUE_PLAN}）" if op.overdue_plan(report.today) else "")) if op.cutover else "未定"
+        margin = op.margin_text or "未定"
+    sched: list[object] = [op.state, when, day(op.deadline), op.deadline_source, op.standing.label, margin]
     return [op.code, op.name, op.verdict.value, *counts, *disp, *vendor, *sched, "、".join(op.waits_for) or "—",
             "\n".join(op.reasons) or "—"]
 
@@ -95,6 +97,7 @@ def _summary_sheet(wb: Workbook, report: ReadinessReport) -> None:
     rows.append([])
     rows.append([cell(ws, "団体全体", font=BOLD)])
     totals = [
+        ("移行の状況", t.headline),
         ("業務数", t.operations), ("要件数", t.requirements), ("確認率", _ratio(t.reviewed_pct)),
         ("適合率", _ratio(t.fit_rate)), ("方針未定の必須ギャップ", t.must_gaps_undecided),
         ("逆ギャップ", t.reverse_gaps), ("要再確認", t.needs_review),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from fitgap.config import bundled_dir
 from fitgap.domain.calendar import FY2025_END, FY2030_END
 from fitgap.domain.enums import DeadlineKind
 from fitgap.domain.models import Operation
+from fitgap.domain.standing import PREFECTURE_KIND, DeadlineSource, prefecture_scope
 from fitgap.errors import AmbiguousError, NotFoundError
 from fitgap.importers.canonical import bundled_lists, read_canonical
 from fitgap.importers.catalog import (
@@ -23,9 +24,10 @@ from fitgap.importers.catalog import (
     read_municipalities,
     read_operations,
 )
-from fitgap.services.system_seed import seed_typical_systems
+from fitgap.services.system_seed import remove_unconfirmed_systems, seed_typical_systems
 from fitgap.storage import audit, operations, specs
 from fitgap.storage.db import Database
+from fitgap.storage.overview import OFFICIAL_AS_OF_KEY
 from fitgap.storage.schema import open_database
 
 
@@ -39,6 +41,9 @@ class InitResult:
     bundled_loaded: list[str] = field(default_factory=list)
     deadlines_changed: list[str] = field(default_factory=list)
     municipality_changed: bool = False
+    manual_kept: list[str] = field(default_factory=list)  # operations whose hand-set deadline init left alone
+    prefecture_scope: list[str] = field(default_factory=list)  # a prefecture: the operations it runs
+    out_of_scope_systems: list[str] = field(default_factory=list)  # unconfirmed typical systems removed
     systems_added: int = 0  # typical systems seeded from catalog/systems.toml (first init only)
     changes_added: int = 0  # 改修 items created for links that cross a cut-over
 
@@ -46,8 +51,11 @@ class InitResult:
     def changed(self) -> bool:
         return bool(
             self.created or self.operations_added or self.bundled_loaded or self.deadlines_changed
-            or self.municipality_changed or self.systems_added or self.changes_added
+            or self.municipality_changed or self.systems_added or self.changes_added or self.out_of_scope_systems
         )
+
+
+OFFICIAL_AS_OF = "2025-12"  # the bundled official 特定移行支援 list (catalog/tokutei_2025-12.csv)
 
 
 @cache
@@ -91,13 +99,14 @@ def _sync_operations(session: Session, result: InitResult) -> None:
             op = Operation(code=entry.code, order=entry.order, name=entry.name, short_name=entry.short_name,
                            group=entry.group, ministry=entry.ministry, spec_document=entry.spec_document,
                            sub_codes=",".join(entry.sub_codes), cross_cutting=entry.cross_cutting,
-                           deadline=FY2025_END, deadline_kind=DeadlineKind.FY2025)
+                           serves=",".join(entry.serves), deadline=FY2025_END, deadline_kind=DeadlineKind.FY2025)
             session.add(op)
             result.operations_added += 1
             continue
         fields = {"order": entry.order, "name": entry.name, "short_name": entry.short_name, "group": entry.group,
                   "ministry": entry.ministry, "spec_document": entry.spec_document,
-                  "sub_codes": ",".join(entry.sub_codes), "cross_cutting": entry.cross_cutting}
+                  "sub_codes": ",".join(entry.sub_codes), "cross_cutting": entry.cross_cutting,
+                  "serves": ",".join(entry.serves)}
         for name, value in fields.items():
             if getattr(op, name) != value:
                 setattr(op, name, value)
@@ -112,20 +121,60 @@ def _apply_municipality(session: Session, entry: MunicipalityEntry, *, user: str
     )
     result.municipality = entry.label
     by_code = {e.code: e for e in catalog_operations()}
-    for op in operations.list_operations(session=session):
-        if op.deadline_kind == DeadlineKind.CUSTOM:
-            continue  # a deadline the municipality set itself is never overwritten
+    ops = operations.list_operations(session=session)
+    scope = _scope(entry, ops)
+    result.prefecture_scope = [op.name for op in ops if op.code in scope] if entry.kind == PREFECTURE_KIND else []
+    for op in ops:
+        operations.set_in_scope(session=session, code=op.code, in_scope=op.code in scope)
+    operations.set_setting(session=session, key=OFFICIAL_AS_OF_KEY, value=OFFICIAL_AS_OF)
+    for op in ops:
         column = by_code[op.code].tokutei_column if op.code in by_code else op.name
-        flagged = column in entry.tokutei_columns
+        flagged = column in entry.tokutei_columns and op.code in scope
         if flagged:
             result.tokutei.append(op.name)
-        deadline, kind = (FY2030_END, DeadlineKind.TOKUTEI) if flagged else (FY2025_END, DeadlineKind.FY2025)
-        if (op.deadline, op.deadline_kind) != (deadline, kind):
-            audit.record(session=session, user=user, at=now, batch=batch, action="init.deadline",
-                         entity="operation", entity_key=op.code, field="deadline",
-                         old=f"{op.deadline} {op.deadline_kind.value}", new=f"{deadline} {kind.value}")
-            operations.set_deadline(session=session, code=op.code, deadline=deadline, kind=kind)
+        if apply_official_flag(session, op, flagged=flagged, user=user, now=now, batch=batch):
             result.deadlines_changed.append(op.name)
+        if op.deadline_source == DeadlineSource.MANUAL:
+            result.manual_kept.append(op.name)
+    if entry.kind == PREFECTURE_KIND:
+        result.out_of_scope_systems = remove_unconfirmed_systems(session, keep=scope, user=user, now=now,
+                                                                 batch=batch)
+
+
+def official_deadline(flagged: bool) -> tuple[date, DeadlineKind, DeadlineSource]:
+    """The deadline the official list gives an operation that nobody set by hand."""
+    if flagged:
+        return FY2030_END, DeadlineKind.TOKUTEI, DeadlineSource.OFFICIAL
+    return FY2025_END, DeadlineKind.FY2025, DeadlineSource.DEFAULT
+
+
+def apply_official_flag(session: Session, op: Operation, *, flagged: bool, user: str, now: datetime,
+                        batch: str) -> bool:
+    """Record the official list's flag for one operation and, unless its deadline was set by hand, the
+    deadline it gives; returns True when the deadline changed (audited)."""
+    if op.tokutei_flag != flagged:
+        op.tokutei_flag = flagged
+        session.add(op)
+    if op.deadline_source == DeadlineSource.MANUAL:
+        return False  # a deadline set by hand is never overwritten
+    deadline, kind, source = official_deadline(flagged)
+    if (op.deadline, op.deadline_kind, op.deadline_source) == (deadline, kind, source):
+        return False
+    audit.record(session=session, user=user, at=now, batch=batch, action="init.deadline",
+                 entity="operation", entity_key=op.code, field="deadline",
+                 old=f"{op.deadline} {op.deadline_kind.value}", new=f"{deadline} {kind.value}")
+    operations.set_deadline(session=session, code=op.code, deadline=deadline, kind=kind, source=source)
+    return True
+
+
+def _scope(entry: MunicipalityEntry, ops: list[Operation]) -> set[str]:
+    """The operations this body runs: all for a municipality; for a prefecture 児童扶養手当 and 生活保護, and
+    the 共通機能 where the official list flags them."""
+    codes = [op.code for op in ops]
+    if entry.kind != PREFECTURE_KIND:
+        return set(codes)
+    common = [op.code for op in ops if op.cross_cutting and op.group == "共通機能"]
+    return prefecture_scope(codes, common_flagged="共通機能" in entry.tokutei_columns, common_codes=common)
 
 
 def load_bundled_specs(session: Session, *, user: str, now: datetime, folder: Path | None = None) -> list[str]:

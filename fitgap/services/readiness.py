@@ -34,8 +34,8 @@ from fitgap.services import schedule as schedule_service
 from fitgap.services.choices import REPORT_FORMATS
 from fitgap.services.readiness_changes import change_blocking, change_lines, change_progress
 from fitgap.services.readiness_schedule import OperationSchedule, operation_schedules, schedule_rows
+from fitgap.storage import post_cutover, specs
 from fitgap.storage import readiness as queries
-from fitgap.storage import specs
 from fitgap.storage.db import Database
 
 FORMATS = REPORT_FORMATS
@@ -75,10 +75,13 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
         waiting = queries.waiting_without_answer(session=session)
         facts = queries.database_facts(session=session)
         versions = specs.current_versions(session=session)
+        measures = post_cutover.counts_by_operation(session=session, today=today)
     plan = schedule_service.get_schedule(db=db, today=today)
     sg = plan.graph
     per_op_schedule = operation_schedules(plan)
 
+    # the operations this body runs, then the common parts that have a list or a system (shown with the
+    # operations they serve, never counted among them)
     summaries = [
         s for s in overview.operations
         if not s.cross_cutting or s.requirements or per_op_schedule.get(s.code, OperationSchedule()).systems
@@ -112,20 +115,25 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
     for s in summaries:
         sched = per_op_schedule.get(s.code, OperationSchedule())
         vendor = vendor_by_op.get(s.code)
+        st = s.standing
+        open_measures, late_measures = measures.get(s.code, (0, 0))
+        mine = [ln for ln in lines if ln.operation_code == s.code]
         op_facts = OperationFacts(
-            deadline=s.deadline, days_left=s.days_left, requirements=s.requirements, reviewed=s.reviewed,
+            deadline=st.due.date, days_left=st.days_left, requirements=s.requirements, reviewed=s.reviewed,
             must_gaps_undecided=undecided_must[s.code], reverse_gaps=s.reverse_gaps,
             options_undecided=s.option_undecided, needs_review=s.needs_review,
             vendor_impossible=vendor.impossible if vendor else 0,
             vendor_late=vendor.after_deadline_late if vendor else 0,
-            has_systems=bool(sched.systems), cutover=sched.cutover, migrated=sched.migrated,
+            has_systems=bool(sched.systems), cutover=st.cutover, migrated=st.migrated,
             providers_late=sched.providers_late, consumer_first=sched.consumer_first,
             custom_undecided=s.custom_undecided, custom_unchecked=s.custom_unchecked,
+            post_cutover_open=open_measures, post_cutover_overdue=late_measures,
+            vendor_after_passed=sum(ln.answer == VendorAnswerKind.AFTER_DEADLINE.value
+                                    and (ln.planned_date is None or ln.planned_date < today) for ln in mine),
         )
         judgement = judge(op_facts)
         operations.append(OperationReadiness(
-            code=s.code, order=s.order, name=s.name, group=s.group, deadline=s.deadline,
-            deadline_kind=s.deadline_kind.value, days_left=s.days_left, version_label=s.version_label,
+            code=s.code, order=s.order, name=s.name, group=s.group, standing=st, version_label=s.version_label,
             requirements=s.requirements, reviewed=s.reviewed, fit=s.fit, gap=s.gap,
             not_applicable=s.not_applicable,
             gaps_by_class={Kubun.MUST.short: s.must_gaps, Kubun.OPTION.short: s.option_gaps,
@@ -133,9 +141,10 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
             gaps_by_disposition=_disposition_counts(dispositions[s.code]),
             must_gaps=s.must_gaps, must_gaps_undecided=undecided_must[s.code], reverse_gaps=s.reverse_gaps,
             options_undecided=s.option_undecided, needs_review=s.needs_review, vendor=vendor,
-            systems=sched.systems, cutover=sched.cutover, migrated=sched.migrated, waits_for=sched.waits_for,
+            systems=sched.systems, waits_for=sched.waits_for,
             verdict=judgement.verdict, reasons=tuple(judgement.reason_lines), demo=s.demo,
             minor_rules=tuple(r.code for r in judgement.reasons if r.level != judgement.verdict),
+            common=s.cross_cutting, post_cutover_open=open_measures, post_cutover_overdue=late_measures,
         ))
 
     blocking = _blocking(blocking_rows, lines, plan, names, order)
@@ -156,7 +165,7 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
         demo=overview.demo or any(v.demo for v in versions.values()),
         general_deadline=FY2025_END,
         operations=operations,
-        totals=_totals(operations, blocking, has_vendor_data),
+        totals=_totals(operations, blocking, has_vendor_data, headline=status.headline(overview)),
         blocking=blocking,
         schedule=rows,
         months=fiscal_months(first, last),
@@ -239,7 +248,10 @@ def _blocking(rows: list[queries.ItemRow], lines: list[AnswerLine], plan: schedu
     return items
 
 
-def _totals(ops: list[OperationReadiness], blocking: list[BlockingItem], has_vendor: bool) -> Totals:
+def _totals(ops: list[OperationReadiness], blocking: list[BlockingItem], has_vendor: bool, *,
+            headline: str) -> Totals:
+    """The report's totals: of the operations this body runs (the common parts are not counted)."""
+    ops = [o for o in ops if not o.common]
     vendor = None
     if has_vendor:
         vs = [o.vendor for o in ops if o.vendor]
@@ -259,6 +271,7 @@ def _totals(ops: list[OperationReadiness], blocking: list[BlockingItem], has_ven
         verdicts={v: verdicts.get(v, 0) for v in Verdict},
         blocking={k: kinds.get(k, 0) for k in BlockingKind.ALL},
         vendor=vendor,
+        headline=headline,
     )
 
 

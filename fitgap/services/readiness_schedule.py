@@ -1,10 +1,10 @@
-"""The schedule side of the readiness report: per operation (cut-over, what it waits for, conflicts) and
+"""The schedule side of the readiness report: per operation (its systems, what it waits for, conflicts; its
+state and cut-over come from the standing rule, see domain.standing) and
 per system (the bars of the schedule sheet), from the schedule service's analyses."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from fitgap.graph.schedule import ConflictKind
 from fitgap.reports.readiness_model import ScheduleRow
@@ -14,8 +14,6 @@ from fitgap.services.schedule import ScheduleView
 @dataclass(frozen=True)
 class OperationSchedule:
     systems: tuple[str, ...] = ()
-    cutover: date | None = None  # the last cut-over among its systems; None while any is unplanned
-    migrated: bool = False
     waits_for: tuple[str, ...] = ()  # providers of its systems that have not cut over yet
     providers_late: int = 0
     consumer_first: int = 0
@@ -32,7 +30,6 @@ def operation_schedules(plan: ScheduleView) -> dict[str, OperationSchedule]:
     out: dict[str, OperationSchedule] = {}
     for code, ids in own.items():
         nodes = [sg.system(i) for i in sg.sorted_ids(ids)]
-        dates = [n.cutover for n in nodes]
         waits = {
             p for i in ids for p in sg.providers(i)
             if p not in ids and not sg.system(p).done and sg.system(p).migrates
@@ -40,8 +37,6 @@ def operation_schedules(plan: ScheduleView) -> dict[str, OperationSchedule]:
         mine = [c for c in plan.conflicts if c.consumer in ids]
         out[code] = OperationSchedule(
             systems=tuple(n.name for n in nodes),
-            cutover=None if any(d is None for d in dates) else max(d for d in dates if d),
-            migrated=all(n.done for n in nodes),
             waits_for=tuple(sg.names(sg.sorted_ids(waits))),
             providers_late=sum(c.kind == ConflictKind.PROVIDER_LATE for c in mine),
             consumer_first=sum(c.kind == ConflictKind.CONSUMER_FIRST for c in mine),

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from fitgap.domain.calendar import days_left
 from fitgap.domain.enums import DeadlineKind, Kubun, Severity, Status
 from fitgap.domain.rules import severity
+from fitgap.domain.standing import Due, MigrationState, Standing, operation_dues, standings
 from fitgap.storage import overview, quick
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ class OperationSummary:
     short_name: str
     group: str
     cross_cutting: bool
-    deadline: date
-    deadline_kind: DeadlineKind
-    days_left: int
+    standing: Standing  # state and the date it answers to: the one rule (domain.standing)
+    in_scope: bool = True  # run by this body (a prefecture runs 2 of the 20)
+    serves: tuple[str, ...] = ()  # a common part: the operations it serves
     version_label: str | None = None
     demo: bool = False
     requirements: int = 0
@@ -48,16 +48,40 @@ class OperationSummary:
     def reviewed_pct(self) -> float:
         return 100.0 * self.reviewed / self.requirements if self.requirements else 0.0
 
+    @property
+    def deadline(self) -> date:
+        return self.standing.due.date
+
+    @property
+    def deadline_kind(self) -> DeadlineKind:
+        return self.standing.due.kind
+
+    @property
+    def days_left(self) -> int | None:
+        """None once migrated: no countdown for history."""
+        return self.standing.days_left
+
 
 @dataclass
 class Overview:
     municipality: str | None
     today: date
-    operations: list[OperationSummary]
+    operations: list[OperationSummary]  # every operation this body runs, the 20 then the common parts
+    municipality_kind: str | None = None
 
     @property
     def demo(self) -> bool:
         return any(o.demo for o in self.operations)
+
+    @property
+    def main(self) -> list[OperationSummary]:
+        """The operations of the 20 this body runs (2 for a prefecture): what every count of operations counts."""
+        return [o for o in self.operations if not o.cross_cutting]
+
+    @property
+    def common(self) -> list[OperationSummary]:
+        """The common parts (税務共通, 共通機能) this body runs, shown with the operations they serve."""
+        return [o for o in self.operations if o.cross_cutting]
 
     def total(self, attr: str) -> int:
         return sum(int(getattr(o, attr)) for o in self.operations)
@@ -79,8 +103,11 @@ def quick_overview(*, url: str, today: date) -> Overview | None:
 
 def read_overview(rows: overview.Rows, *, today: date) -> Overview:
     """The overview from the grouped queries of :mod:`fitgap.storage.overview`, all on one transaction."""
-    ops = overview.operations(rows)
+    all_ops = overview.operations(rows)
     muni = overview.municipality(rows)
+    stand = standings([op.standing_input for op in all_ops], overview.systems(rows), today=today,
+                      official_as_of=overview.official_as_of(rows))
+    ops = [op for op in all_ops if op.in_scope]
     versions = overview.current_versions(rows)
     counts = overview.count_by_class_and_status(rows)
     inventory = overview.custom_summary_by_operation(rows)
@@ -89,8 +116,8 @@ def read_overview(rows: overview.Rows, *, today: date) -> Overview:
         v = versions.get(op.code)
         summaries[op.code] = OperationSummary(
             code=op.code, order=op.order, name=op.name, short_name=op.short_name, group=op.group,
-            cross_cutting=op.cross_cutting, deadline=op.deadline, deadline_kind=op.deadline_kind,
-            days_left=days_left(op.deadline, today), version_label=v.label if v else None,
+            cross_cutting=op.cross_cutting, standing=stand.operations[op.code], in_scope=op.in_scope,
+            serves=op.serves, version_label=v.label if v else None,
             demo=bool(v and v.demo),
         )
     for row in counts:
@@ -123,5 +150,23 @@ def read_overview(rows: overview.Rows, *, today: date) -> Overview:
         if s is not None:
             s.custom_functions, s.custom_outside, s.custom_reverse = c["total"], c["outside"], c["reverse"]
             s.custom_undecided, s.custom_unchecked = c["undecided"], c["unchecked"]
-    label = f"{muni[0]} {muni[1]}" if muni else None
-    return Overview(municipality=label, today=today, operations=sorted(summaries.values(), key=lambda s: s.order))
+    label = (muni[1] if muni[0] == muni[1] else f"{muni[0]} {muni[1]}") if muni else None
+    return Overview(municipality=label, today=today, operations=sorted(summaries.values(), key=lambda s: s.order),
+                    municipality_kind=muni[2] if muni else None)
+
+
+def headline(ov: Overview) -> str:
+    """One line of where the body stands, over the operations it runs (the 20, or 2 for a prefecture):
+    the same figures on every surface (status, the home screen, the readiness report)."""
+    main = ov.main
+    counts = {state: sum(o.standing.state == state for o in main) for state in MigrationState}
+    overdue = sum(o.standing.overdue for o in main)
+    parts = [f"{state.value} {counts[state]}" for state in MigrationState]
+    return f"業務 {len(main)}: {'・'.join(parts)}（うち期限超過 {overdue}）"
+
+
+def dues(rows: overview.Rows) -> dict[str, Due]:
+    """The date every operation answers to (the standing rule) from the overview's reads, for the surfaces
+    that show a deadline without the rest of the overview (vendor sheets, an item's vendor answers)."""
+    return operation_dues([op.standing_input for op in overview.operations(rows)], overview.systems(rows),
+                          official_as_of=overview.official_as_of(rows))

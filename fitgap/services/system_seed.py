@@ -30,8 +30,10 @@ def seed_typical_systems(session: Session, *, user: str, now: datetime, batch: s
         return 0
     catalog = system_catalog()
     existing = systems.system_ids_by_name(session=session)
-    known_ops = {op.code for op in operations.list_operations(session=session)}
-    new = [s for s in catalog.systems if s.name not in existing]
+    known_ops = {op.code for op in operations.list_operations(session=session) if op.in_scope}
+    # a system of operations this body does not run (a prefecture runs 2 of the 20) is not seeded
+    new = [s for s in catalog.systems
+           if s.name not in existing and (not s.operations or any(c in known_ops for c in s.operations))]
     ids = systems.insert_systems(
         session=session,
         rows=[
@@ -48,6 +50,7 @@ def seed_typical_systems(session: Session, *, user: str, now: datetime, batch: s
         ],
     )
     new_names = {s.name for s in new}
+    ids = {**existing, **ids}
     systems.insert_integrations(
         session=session,
         rows=[
@@ -60,7 +63,7 @@ def seed_typical_systems(session: Session, *, user: str, now: datetime, batch: s
                 "typical": True,
             }
             for lk in catalog.links
-            if lk.provider in new_names or lk.consumer in new_names
+            if (lk.provider in new_names or lk.consumer in new_names) and lk.provider in ids and lk.consumer in ids
         ],
     )
     operations.set_setting(session=session, key=SEEDED_KEY, value=now.date().isoformat())
@@ -76,3 +79,23 @@ def seed_typical_systems(session: Session, *, user: str, now: datetime, batch: s
             new=f"典型例のシステム {len(new)}件",
         )
     return len(new)
+
+
+def remove_unconfirmed_systems(session: Session, *, keep: set[str], user: str, now: datetime, batch: str) -> list[str]:
+    """Remove the typical systems nobody has confirmed or dated whose operations this body does not run
+    (``keep`` is the set it runs), with their links; returns their names. Used when init learns that the
+    body is a prefecture after the systems were seeded."""
+    ops_of: dict[int, set[str]] = {}
+    for so in systems.list_system_operations(session=session):
+        ops_of.setdefault(so.system_id, set()).add(so.operation_code)
+    removed = []
+    for row in systems.list_systems(session=session):
+        codes = ops_of.get(row.id or 0, set())
+        untouched = row.typical and row.planned_cutover is None and row.actual_cutover is None and row.deadline is None
+        if untouched and codes and not codes & keep and not systems.list_milestones(session=session, system_id=row.id):
+            systems.delete_system(session=session, system_id=row.id or 0)
+            removed.append(row.name)
+    if removed:
+        audit.record(session=session, user=user, at=now, batch=batch, action="init.systems", entity="system",
+                     entity_key="catalog", old=f"対象外の業務の典型例 {len(removed)}件", new=None)
+    return removed

@@ -21,6 +21,7 @@ from fitgap.services.edit_input import UNSET, parse_date_input
 from fitgap.storage import audit, operations, systems
 from fitgap.storage import changes as change_store
 from fitgap.storage.db import Database
+from fitgap.storage.overview import OFFICIAL_AS_OF_KEY
 
 __all__ = ["UNSET", "parse_date_input"]  # (and the functions below)
 
@@ -66,6 +67,7 @@ def load_graph_in(session: Session) -> SystemGraph:
         system_operations=systems.list_system_operations(session=session),
         milestones=systems.list_milestones(session=session),
         operations=operations.list_operations(session=session),
+        official_as_of=operations.get_setting(session=session, key=OFFICIAL_AS_OF_KEY),
     )
     return with_needed_by(build_graph(nodes, links_from_domain(systems.list_integrations(session=session))))
 
@@ -247,6 +249,7 @@ def update_system(
     actual_cutover: Any = UNSET,
     deadline_kind: Any = UNSET,
     deadline: Any = UNSET,
+    deadline_reason: Any = UNSET,
     note: Any = UNSET,
     typical: Any = UNSET,
 ) -> SystemView:
@@ -262,6 +265,7 @@ def update_system(
             "actual_cutover": actual_cutover,
             "deadline_kind": deadline_kind,
             "deadline": deadline,
+            "deadline_reason": deadline_reason,
             "note": note,
             "typical": typical,
         }

@@ -18,10 +18,11 @@ from fitgap.domain.models import Operation, Vendor, VendorExport
 from fitgap.errors import InvalidInputError, NotFoundError
 from fitgap.reports.output_file import unused_name
 from fitgap.reports.vendor_sheet import OperationPart, VendorItem, VendorSheetData, write_vendor_workbook
+from fitgap.services import status
 from fitgap.services.choices import VENDOR_SCOPES
 from fitgap.services.recorded_export import ExportRecord, check_xlsx, publish_export
 from fitgap.storage import audit, operations, sheet_items, specs, vendors
-from fitgap.storage.db import Database
+from fitgap.storage.db import Database, session_rows
 from fitgap.storage.vendors import CurrentAnswer, VendorAnswerView
 
 if TYPE_CHECKING:  # the reading side is imported by the imports only: an export loads the writer alone
@@ -73,6 +74,7 @@ def export_vendor_sheet(
     with db.read() as session:  # rows stream from this read straight into the workbook
         ops = resolve_operations(session, operation_keys)
         versions = specs.current_versions(session=session)
+        due = status.dues(session_rows(session))  # the date each operation answers to (domain.standing)
         counts = sheet_items.count_sheet_items(session=session, operation_codes=[o.code for o in ops], scope=scope)
         muni = operations.get_municipality(session=session)
         db_id = vendors.database_id(session=session)
@@ -105,7 +107,7 @@ def export_vendor_sheet(
                 continue
             v = versions.get(op.code)
             demo = demo or bool(v and v.demo)
-            parts.append(OperationPart(op.code, op.short_name, v.label if v else "—", op.deadline, items(op.code),
+            parts.append(OperationPart(op.code, op.short_name, v.label if v else "—", due[op.code].date, items(op.code),
                                        count=counts[op.code]))
         data = VendorSheetData(
             export_id=export_id, database_id=db_id, municipality=muni.name if muni else "（団体未設定）",
@@ -328,6 +330,7 @@ def vendor_answers_for_item(*, db: Database, operation_code: str, req_id: str, k
         op = operations.get_operation(session=session, code=operation_code)
         if op is None:
             raise NotFoundError(f"業務 {operation_code} はありません。")
+        due = status.dues(session_rows(session))[op.code]
         return vendors.answers_for_item(session=session, operation_code=operation_code, kind=kind, req_id=req_id,
-                                        deadline=op.deadline, include_superseded=include_superseded)
+                                        deadline=due.date, include_superseded=include_superseded)
 

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from fitgap.domain.enums import DeadlineKind
 from fitgap.domain.models import Municipality, Operation, Setting
+from fitgap.domain.standing import DeadlineSource
 
 
 def list_operations(*, session: Session, include_cross_cutting: bool = True) -> list[Operation]:
@@ -21,11 +22,21 @@ def get_operation(*, session: Session, code: str) -> Operation | None:
     return session.get(Operation, code)
 
 
-def set_deadline(*, session: Session, code: str, deadline: date, kind: DeadlineKind) -> None:
+def set_deadline(*, session: Session, code: str, deadline: date, kind: DeadlineKind,
+                 source: DeadlineSource, reason: str = "") -> None:
     op = session.get(Operation, code)
     if op is not None:
         op.deadline = deadline
         op.deadline_kind = kind
+        op.deadline_source = source
+        op.deadline_reason = reason
+        session.add(op)
+
+
+def set_in_scope(*, session: Session, code: str, in_scope: bool) -> None:
+    op = session.get(Operation, code)
+    if op is not None and op.in_scope != in_scope:
+        op.in_scope = in_scope
         session.add(op)
 
 

@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any
 
 from fitgap.domain.custom import CustomDisposition
-from fitgap.domain.enums import DeadlineKind, Disposition, Kubun, Status
+from fitgap.domain.enums import DeadlineKind, Disposition, Kubun, Status, SystemKind
+from fitgap.domain.standing import DeadlineSource, OperationInput, SystemInput
 
 # Runs one query and returns its rows as tuples.
 Rows = Callable[[str], Sequence[Sequence[Any]]]
@@ -43,6 +44,16 @@ class OperationRow:
     cross_cutting: bool
     deadline: date
     deadline_kind: DeadlineKind
+    deadline_source: DeadlineSource = DeadlineSource.DEFAULT
+    deadline_reason: str = ""
+    in_scope: bool = True
+    serves: tuple[str, ...] = ()
+
+    @property
+    def standing_input(self) -> OperationInput:
+        return OperationInput(code=self.code, name=self.name, deadline=self.deadline, kind=self.deadline_kind,
+                              source=self.deadline_source, reason=self.deadline_reason,
+                              cross_cutting=self.cross_cutting, serves=self.serves, in_scope=self.in_scope)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,18 +67,48 @@ def _date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
+def _opt_date(value: Any) -> date | None:
+    return None if value is None or value == "" else _date(value)
+
+
+def _codes(text: str | None) -> tuple[str, ...]:
+    return tuple(c for c in (text or "").split(",") if c)
+
+
 def operations(rows: Rows) -> list[OperationRow]:
     """Every operation in the catalogue's order."""
-    return [OperationRow(str(code), int(order), name, short, group, bool(cross), _date(deadline), DeadlineKind(kind))
-            for code, order, name, short, group, cross, deadline, kind in rows(
-                'SELECT code, "order", name, short_name, "group", cross_cutting, deadline, deadline_kind '
-                'FROM operation ORDER BY "order"')]
+    return [OperationRow(str(code), int(order), name, short, group, bool(cross), _date(deadline), DeadlineKind(kind),
+                         DeadlineSource(source), reason or "", bool(in_scope), _codes(serves))
+            for code, order, name, short, group, cross, deadline, kind, source, reason, in_scope, serves in rows(
+                'SELECT code, "order", name, short_name, "group", cross_cutting, deadline, deadline_kind, '
+                'deadline_source, deadline_reason, in_scope, serves FROM operation ORDER BY "order"')]
 
 
-def municipality(rows: Rows) -> tuple[str, str] | None:
-    """(prefecture, name) of the municipality, if recorded."""
-    found = rows("SELECT prefecture, name FROM municipality ORDER BY id LIMIT 1")
-    return (str(found[0][0]), str(found[0][1])) if found else None
+OFFICIAL_AS_OF_KEY = "deadline.official_as_of"  # the date of the official 特定移行支援 list the flags are from
+
+
+def official_as_of(rows: Rows) -> str:
+    found = rows(f"SELECT value FROM setting WHERE key = '{OFFICIAL_AS_OF_KEY}'")
+    return str(found[0][0]) if found else ""
+
+
+def systems(rows: Rows) -> list[SystemInput]:
+    """Every system with its operations and dates, as the standing rule reads them."""
+    ops: dict[int, list[str]] = {}
+    for sid, code in rows("SELECT system_id, operation_code FROM system_operation ORDER BY operation_code"):
+        ops.setdefault(int(sid), []).append(str(code))
+    return [SystemInput(id=int(sid), name=str(name), kind=SystemKind(kind), operations=tuple(ops.get(int(sid), ())),
+                        deadline_kind=DeadlineKind(dkind), deadline=_opt_date(deadline), reason=reason or "",
+                        planned=_opt_date(planned), actual=_opt_date(actual))
+            for sid, name, kind, dkind, deadline, reason, planned, actual in rows(
+                "SELECT id, name, kind, deadline_kind, deadline, deadline_reason, planned_cutover, actual_cutover "
+                "FROM system ORDER BY id")]
+
+
+def municipality(rows: Rows) -> tuple[str, str, str | None] | None:
+    """(prefecture, name, kind) of the municipality, if recorded."""
+    found = rows("SELECT prefecture, name, kind FROM municipality ORDER BY id LIMIT 1")
+    return (str(found[0][0]), str(found[0][1]), found[0][2]) if found else None
 
 
 def current_versions(rows: Rows) -> dict[str, VersionRow]:

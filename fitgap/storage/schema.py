@@ -14,6 +14,8 @@ Version history
      (see custom_step).
   8  an index of the current requirements in document order, so the list of all operations shows its
      first page without sorting every requirement (and counts from the index alone).
+  9  where operations and systems stand after the deadline: the source and reason of each deadline, the
+     operations a body runs, what a common part serves, and 移行後の経過措置 (see standing_step).
 
 A step is an explicit function from version N to N+1, run inside the same transaction as the version
 bump, so an interrupted upgrade leaves the database at version N.
@@ -40,6 +42,7 @@ from fitgap.storage.db import Database, connect, sqlite_path
 from fitgap.storage.quick import META_TABLE, SCHEMA_VERSION
 from fitgap.storage.requirement_kind_step import step_3_to_4
 from fitgap.storage.schema_changes import add_interface_changes
+from fitgap.storage.standing_step import step_8_to_9
 
 V1_TABLES = [
     m.Meta,
@@ -95,6 +98,7 @@ MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
     5: _step_5_to_6,
     6: add_custom_functions,
     7: _step_7_to_8,
+    8: step_8_to_9,
 }
 
 

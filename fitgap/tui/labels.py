@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from fitgap.domain.calendar import days_left_label
 from fitgap.domain.enums import Disposition, Kubun, Severity, Status
+from fitgap.domain.standing import Standing, system_label
 
 STATUS_STYLE: dict[Status, str] = {
     Status.UNCHECKED: "muted",
@@ -34,12 +34,22 @@ SEVERITY_STYLE: dict[Severity, str] = {
 FLAG_LEGEND = "再=要再確認  経=経過措置  注=メモ未記入（必須）  メ=メモあり"
 
 
-def deadline_label(deadline: date, today: date) -> tuple[str, str]:
-    """'残り 128日' or '期限超過 237日' with the style it deserves."""
-    text = days_left_label(deadline, today)
+TONE_STYLE = {"done": "muted", "overdue": "must", "soon": "warn", "open": ""}
+
+
+def standing_cell(st: Standing) -> tuple[str, str]:
+    """Where an operation stands, as the standing rule words it: 「移行済 2026-01-05」 in neutral colour
+    (history, never a risk), 「期限超過 237日」 in red, 「残り 128日」 amber within 180 days."""
+    return st.label, TONE_STYLE[st.tone]
+
+
+def system_cell(*, deadline: date | None, planned: date | None, actual: date | None, today: date) -> tuple[str, str]:
+    """The same for one system (its date from the rule, its own cut-over)."""
+    text = system_label(deadline=deadline, planned=planned, actual=actual, today=today)
+    if actual is not None or deadline is None:
+        return text, "muted"
     n = (deadline - today).days
-    style = "must" if n < 0 else "warn" if n <= 180 else ""
-    return text, style
+    return text, "must" if n < 0 else "warn" if n <= 180 else ""
 
 
 def when(at: datetime | None) -> str:

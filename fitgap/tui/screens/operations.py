@@ -12,11 +12,11 @@ from textual.worker import get_current_worker
 
 from fitgap.domain.calendar import format_date
 from fitgap.errors import FitGapError
-from fitgap.services.status import OperationSummary, Overview, get_overview
+from fitgap.services.status import OperationSummary, Overview, get_overview, headline
 from fitgap.tui import keymap
 from fitgap.tui.cells import bar
 from fitgap.tui.commands import PaletteCommand
-from fitgap.tui.labels import count, deadline_label
+from fitgap.tui.labels import count, standing_cell
 from fitgap.tui.screens.base import WorkbenchScreen
 from fitgap.tui.widgets.page_cache import ListSource
 from fitgap.tui.widgets.virtual_table import Cell, Column, VirtualTable
@@ -34,7 +34,7 @@ COLUMNS = (
     Column("decide", "要判断", 6, "right"),
     Column("review", "要再確認", 8, "right"),
     Column("deadline", "期限", 10, drop_order=3),
-    Column("left", "残り", 14, "right"),  # 期限超過 237日 whole
+    Column("left", "残り・移行日", 17, "right"),  # 期限超過 237日 / 移行済 2026-01-05 whole
     Column("demo", "デモ", 4, drop_order=1),
 )
 
@@ -51,7 +51,7 @@ def _n(n: int, style: str = "") -> Cell:
     return (count(n), style) if style else count(n)
 
 
-def format_operation(s: OperationSummary, today_overdue: tuple[str, str]) -> Sequence[Cell]:
+def format_operation(s: OperationSummary) -> Sequence[Cell]:
     reviewed = s.reviewed_pct
     return (
         "" if s.cross_cutting else str(s.order),
@@ -68,7 +68,7 @@ def format_operation(s: OperationSummary, today_overdue: tuple[str, str]) -> Seq
         _n(s.option_undecided, "warn"),
         _n(s.needs_review, "warn"),
         s.deadline.isoformat(),
-        today_overdue,
+        standing_cell(s.standing),
         ("デモ", "warn") if s.demo else "",
         _n(s.custom_undecided, "warn"),
     )
@@ -128,7 +128,7 @@ class OperationsScreen(WorkbenchScreen):
             self.app.call_from_thread(self.notify, f"検索の索引を作成しました（{n:,}件）。", title="検索", timeout=3)
 
     def _format(self, s: OperationSummary) -> Sequence[Cell]:
-        return format_operation(s, deadline_label(s.deadline, self.workspace.today))
+        return format_operation(s)
 
     def load(self) -> None:
         ws = self.workspace
@@ -149,6 +149,7 @@ class OperationsScreen(WorkbenchScreen):
         total, reviewed = ov.total("requirements"), ov.total("reviewed")
         pct = 100.0 * reviewed / total if total else 0.0
         self.query_one("#ops-summary", Static).update(
+            f"{headline(ov)}\n"
             f"全体　要件 {count(total)}件　確認済 {pct:.1f}%　ギャップ {count(ov.total('gap'))}"
             f"（うち必須 [b $text-error]{count(ov.total('must_gaps'))}[/]）　要廃止 {count(ov.total('reverse_gaps'))}"
             f"　要判断 {count(ov.total('option_undecided'))}　要再確認 {count(ov.total('needs_review'))}"

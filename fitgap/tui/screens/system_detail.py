@@ -12,7 +12,7 @@ from fitgap.domain.enums import DeadlineBasis, MilestoneKind
 from fitgap.graph.build import SystemGraph
 from fitgap.graph.risk import RiskLevel
 from fitgap.services.schedule import Conflict, LinkEnd, ScheduleView, SystemRow
-from fitgap.tui.labels import deadline_label
+from fitgap.tui.labels import system_cell
 from fitgap.tui.widgets.virtual_table import Cell, Column
 
 COLUMNS = (
@@ -21,7 +21,7 @@ COLUMNS = (
     Column("kind", "区分", 10, drop_order=4),
     Column("cutover", "移行日", 10),
     Column("deadline", "期限", 10, drop_order=3),
-    Column("left", "残り", 15, "right"),  # 期限超過 1234日 whole, never cut
+    Column("left", "残り・移行日", 17, "right"),  # 期限超過 1234日 / 移行済 2026-01-05 whole, never cut
     Column("risk", "リスク", 6),
     Column("gaps", "必須ギャップ", 12, "right", drop_order=2),
     Column("conflicts", "矛盾", 4, "right"),
@@ -32,9 +32,8 @@ RISK_STYLE = {RiskLevel.HIGH: "must", RiskLevel.MEDIUM: "warn", RiskLevel.LOW: "
 
 def format_row(row: SystemRow, today: date) -> Sequence[Cell]:
     node, risk = row.node, row.risk
-    left: Cell = "—" if node.deadline is None else deadline_label(node.deadline, today)
-    if node.done:
-        left = ("移行済", "good")
+    left: Cell = system_cell(deadline=node.deadline, planned=node.planned_cutover, actual=node.actual_cutover,
+                             today=today)
     return (
         "" if row.wave is None else str(row.wave),
         (node.name, "muted") if not node.migrates else (node.name + (" ⇄" if row.in_cycle else "")),

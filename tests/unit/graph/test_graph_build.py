@@ -5,45 +5,11 @@ from datetime import date
 import pytest
 
 from fitgap.domain.calendar import FY2025_END, FY2030_END
-from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind, SystemKind
+from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind
 from fitgap.domain.models import Integration, Milestone, Operation, System, SystemOperation
-from fitgap.graph.build import build_graph, effective_deadline, links_from_domain, nodes_from_domain
+from fitgap.domain.standing import DeadlineSource
+from fitgap.graph.build import build_graph, links_from_domain, nodes_from_domain
 from fitgap.graph.model import Link, SystemNode
-
-TOKUTEI_OP = (DeadlineKind.TOKUTEI, FY2030_END)
-FY2025_OP = (DeadlineKind.FY2025, FY2025_END)
-
-
-@pytest.mark.parametrize(
-    ("kind", "deadline_kind", "explicit", "ops", "expected"),
-    [
-        (SystemKind.STANDARD, DeadlineKind.FY2025, None, [], FY2025_OP),
-        (SystemKind.STANDARD, DeadlineKind.FY2025, None, [TOKUTEI_OP], TOKUTEI_OP),  # follows its operation
-        (SystemKind.STANDARD, DeadlineKind.FY2025, None, [TOKUTEI_OP, FY2025_OP], FY2025_OP),  # the earliest
-        (SystemKind.STANDARD, DeadlineKind.TOKUTEI, None, [FY2025_OP], TOKUTEI_OP),
-        (
-            SystemKind.STANDARD,
-            DeadlineKind.TOKUTEI,
-            date(2028, 3, 31),
-            [],
-            (DeadlineKind.TOKUTEI, date(2028, 3, 31)),
-        ),
-        (SystemKind.RELATED, DeadlineKind.CUSTOM, None, [FY2025_OP], (DeadlineKind.CUSTOM, None)),
-        (
-            SystemKind.RELATED,
-            DeadlineKind.CUSTOM,
-            date(2027, 1, 1),
-            [],
-            (DeadlineKind.CUSTOM, date(2027, 1, 1)),
-        ),
-        (SystemKind.EXTERNAL, DeadlineKind.FY2025, None, [], (DeadlineKind.FY2025, None)),
-    ],
-)
-def test_effective_deadline(kind, deadline_kind, explicit, ops, expected) -> None:
-    got = effective_deadline(
-        kind=kind, deadline_kind=deadline_kind, deadline=explicit, operation_deadlines=ops
-    )
-    assert got == expected
 
 
 def test_nodes_and_links_from_domain_rows() -> None:
@@ -70,6 +36,7 @@ def test_nodes_and_links_from_domain_rows() -> None:
             spec_document="税務",
             deadline=FY2030_END,
             deadline_kind=DeadlineKind.TOKUTEI,
+            deadline_source=DeadlineSource.OFFICIAL,
         )
     ]
     nodes = {
@@ -79,7 +46,8 @@ def test_nodes_and_links_from_domain_rows() -> None:
         )
     }
     assert set(nodes) == {1, 2, 3}
-    assert (nodes[3].deadline_kind, nodes[3].deadline) == (DeadlineKind.TOKUTEI, FY2030_END)
+    # 012 answers to the date set by hand on 税務 (it wins over the official flag); 固定資産税 follows 012
+    assert (nodes[3].deadline_kind, nodes[3].deadline) == (DeadlineKind.TOKUTEI, date(2029, 3, 31))
     assert nodes[1].deadline == FY2025_END
     assert nodes[1].milestones[0].kind == MilestoneKind.CONTRACT
     assert nodes[2].operations == ("010", "012")

@@ -7,6 +7,7 @@ from datetime import date
 from fitgap.domain.calendar import FY2025_END, FY2030_END
 from fitgap.domain.enums import DeadlineBasis, DeadlineKind, SystemKind
 from fitgap.domain.models import Operation, System, SystemOperation
+from fitgap.domain.standing import DeadlineSource
 from fitgap.graph.build import build_graph, nodes_from_domain
 from fitgap.graph.model import Link
 from fitgap.graph.needed_by import needed_by_dates, with_needed_by
@@ -73,25 +74,29 @@ def test_external_systems_give_no_date(graph) -> None:
     assert needed_by_dates(sg)[1][0] is None
 
 
-def _op(code: str, deadline: date, *, cross: bool = False) -> Operation:
-    return Operation(code=code, order=int(code), name=code, short_name=code, group="g", ministry="m",
-                     spec_document="s", cross_cutting=cross, deadline=deadline,
-                     deadline_kind=DeadlineKind.TOKUTEI if deadline == FY2030_END else DeadlineKind.FY2025)
+def _op(code: str, deadline: date, *, cross: bool = False, name: str | None = None, serves: str = "") -> Operation:
+    flagged = deadline == FY2030_END
+    return Operation(code=code, order=int(code), name=name or code, short_name=code, group="g", ministry="m",
+                     spec_document="s", cross_cutting=cross, deadline=deadline, serves=serves,
+                     deadline_kind=DeadlineKind.TOKUTEI if flagged else DeadlineKind.FY2025,
+                     deadline_source=DeadlineSource.OFFICIAL if flagged else DeadlineSource.DEFAULT)
 
 
-def test_cross_cutting_system_follows_the_tax_systems_it_serves_not_fy2025() -> None:
-    """統合収納・滞納 (014, cross-cutting) follows the taxes (特定移行支援) instead of the FY2025 deadline."""
+def test_cross_cutting_system_follows_the_tax_operations_it_serves_not_fy2025() -> None:
+    """統合収納・滞納 (014, a common part) answers to the taxes' date (特定移行支援) instead of the FY2025
+    deadline: the date of its operation, which follows the operations it serves (domain.standing)."""
     systems = [System(id=1, name="個人住民税システム"), System(id=2, name="固定資産税システム"),
                System(id=3, name="統合収納・滞納システム"), System(id=4, name="手作り台帳", kind=SystemKind.RELATED)]
     ops = [SystemOperation(system_id=1, operation_code="010"), SystemOperation(system_id=2, operation_code="012"),
            SystemOperation(system_id=3, operation_code="014")]
-    operations = [_op("010", FY2030_END), _op("012", FY2030_END), _op("014", FY2025_END, cross=True)]
+    operations = [_op("010", FY2030_END, name="個人住民税"), _op("012", FY2030_END, name="固定資産税"),
+                  _op("014", FY2025_END, cross=True, serves="010,012")]
     nodes = nodes_from_domain(systems=systems, system_operations=ops, operations=operations)
     sg = with_needed_by(build_graph(nodes, [Link(1, 3), Link(2, 3)]))
     assert sg.system(1).deadline_basis == DeadlineBasis.LEGAL
     toshu = sg.system(3)
-    assert (toshu.deadline, toshu.deadline_basis) == (FY2030_END, DeadlineBasis.NEEDED_BY)
-    assert toshu.deadline_reason == "個人住民税システムの期限 2031-03-31 に合わせる"
+    assert (toshu.deadline, toshu.deadline_basis) == (FY2030_END, DeadlineBasis.LEGAL)
+    assert toshu.deadline_reason == "個人住民税ほかの期限に合わせる"
     # a related system added by hand with no operations and no links: no date, and not 高
     lone = sg.system(4)
     assert lone.deadline is None
@@ -103,10 +108,10 @@ def test_cross_cutting_system_follows_the_tax_systems_it_serves_not_fy2025() -> 
 def test_a_cross_cutting_system_without_links_keeps_its_operations_deadline() -> None:
     systems = [System(id=1, name="統合宛名")]
     nodes = nodes_from_domain(systems=systems, system_operations=[SystemOperation(system_id=1, operation_code="032")],
-                              operations=[_op("032", FY2030_END, cross=True)])
+                              operations=[_op("032", FY2030_END, cross=True)], official_as_of="2025-12")
     node = with_needed_by(build_graph(nodes, [])).system(1)
     assert node.deadline == FY2030_END
-    assert node.deadline_reason == "連携する標準化対象システムがないため、業務（共通機能）の期限"
+    assert node.deadline_reason == "特定移行支援（公表一覧 2025-12）"
 
 
 def test_a_date_set_by_hand_is_marked_as_such() -> None:

@@ -79,7 +79,7 @@ def test_workbook_has_the_sheets_figures_and_charts(filled: Database, tmp_path: 
     assert juki["方針:ベンダ対応待ち"] == 1 and juki["方針:未設定"] == 1
     assert juki["期限後対応"] == 1 and juki["うち期限超過"] == 1
     assert juki["判定"] == "赤"
-    assert juki["移行予定日"] == "2026-01-04"
+    assert juki["移行日（予定・実施）"] == "2026-01-04" and juki["状態"] == "移行予定"
     assert table["国民健康保険"]["要件数"] == 0
     assert table["国民健康保険"]["確認率"] == NO_DATA
     assert len(table) == len(report.operations)

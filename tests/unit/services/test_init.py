@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from fitgap.domain.enums import DeadlineKind
+from fitgap.domain.standing import DeadlineSource
 from fitgap.errors import AmbiguousError, NotFoundError
 from fitgap.services.catalog import init_database
 from fitgap.services.database import open_db
@@ -75,7 +76,8 @@ def test_custom_deadline_survives_a_new_init(db_url):
     init_database(url=db_url, user="t")
     db = open_db(url=db_url)
     with db.write() as s:
-        operations.set_deadline(session=s, code="001", deadline=date(2027, 9, 30), kind=DeadlineKind.CUSTOM)
+        operations.set_deadline(session=s, code="001", deadline=date(2027, 9, 30), kind=DeadlineKind.CUSTOM,
+                                source=DeadlineSource.MANUAL)
     db.dispose()
     init_database(url=db_url, user="t", municipality="札幌市")
     assert _operations(db_url)["住民基本台帳"].deadline == date(2027, 9, 30)

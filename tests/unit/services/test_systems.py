@@ -12,6 +12,7 @@ from sqlmodel import select
 from fitgap.domain.calendar import FY2025_END, FY2030_END
 from fitgap.domain.enums import DeadlineKind, Kubun, LinkMethod, MilestoneKind, Status, SystemKind
 from fitgap.domain.models import Assessment, AuditEvent, Requirement
+from fitgap.domain.standing import DeadlineSource
 from fitgap.errors import AmbiguousError, InvalidInputError, NotFoundError
 from fitgap.importers.systems_csv import LINK_COLUMNS, SYSTEM_COLUMNS
 from fitgap.services import schedule, systems, systems_csv
@@ -74,7 +75,8 @@ def test_second_init_changes_nothing_and_keeps_user_edits(db: Database, db_url: 
 
 def test_system_follows_the_deadline_of_its_operation(db: Database) -> None:
     with db.write() as s:
-        operations.set_deadline(session=s, code="024", deadline=FY2030_END, kind=DeadlineKind.TOKUTEI)
+        operations.set_deadline(session=s, code="024", deadline=FY2030_END, kind=DeadlineKind.TOKUTEI,
+                                source=DeadlineSource.OFFICIAL)
     v = _by_name(db)[KOKUHO]
     assert (v.deadline_kind, v.deadline) == (DeadlineKind.TOKUTEI, FY2030_END)
     v = systems.update_system(db=db, user="u", system=KOKUHO, deadline_kind=DeadlineKind.CUSTOM,
@@ -284,7 +286,7 @@ def test_csv_shows_the_deadline_that_applies_and_cli_list_no_overdue_after_cut_o
     assert result.systems is not None and result.systems.updated == []  # the extra column is only for reading
     listed = cli("systems", "list").out
     juki = next(line for line in listed.splitlines() if line.startswith(JUKI))
-    assert "移行済み" in juki and "期限超過" not in juki
+    assert "移行済 " in juki and "期限超過" not in juki
 
 
 def test_workbook_export_has_text_codes_and_drop_downs_and_imports_back_unchanged(

@@ -1,0 +1,78 @@
+"""Commands: deadline list / set / clear — where every operation stands and the deadlines set by hand."""
+
+from __future__ import annotations
+
+import argparse
+
+from fitgap.cli.context import Context
+from fitgap.cli.table import render_table
+from fitgap.domain.enums import DeadlineKind
+from fitgap.domain.standing import REASONS, SETTABLE_KINDS, reason_text
+from fitgap.services import status
+from fitgap.services.edit_input import parse_date_input
+
+# the choices here, the services (which load the database layer) only when a command runs
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    group = sub.add_parser(
+        "deadline", parents=[common], help="業務ごとの移行の状態と期限（手動設定を含む）",
+        description="業務ごとの状態（移行済・移行予定・未定）と、その業務が従う期限とその根拠を表示・設定します。"
+        "期限は、業務かそのシステムに手動で設定したものがあればそれ、なければ特定移行支援システムの公表一覧の"
+        "該当（2031-03-31）、なければ 2026-03-31 です。",
+    )
+    group.set_defaults(func=lambda _args, ctx: cmd_list(_args, ctx))
+    kinds = group.add_subparsers(dest="deadline_command", metavar="COMMAND")
+    p = kinds.add_parser("list", parents=[common], help="業務ごとの状態・期限・根拠を表示する")
+    p.add_argument("--all", action="store_true", help="共通部分（税務共通・共通機能）も表示する")
+    p.set_defaults(func=cmd_list)
+    p = kinds.add_parser(
+        "set", parents=[common], help="業務の期限を手動で設定する（移行計画の特定移行支援・個別設定）",
+        description="業務の期限を手動で設定します。手動で設定した期限は fitgap init や新しい公表一覧で上書きされません。"
+        "業務を担うシステムの期限は、システムに個別の期限がなければこれに従います。",
+    )
+    p.add_argument("operation", metavar="OPERATION", help="業務コードか業務名（例 003、戸籍）")
+    p.add_argument("--kind", choices=SETTABLE_KINDS, default=DeadlineKind.TOKUTEI.value,
+                   help="期限区分（既定 特定移行支援）")
+    p.add_argument("--date", metavar="DATE", help="期限の日付（特定移行支援の既定は 2031-03-31、個別設定は必須）")
+    p.add_argument("--reason", choices=REASONS, required=True, help="移行計画の理由")
+    p.add_argument("--detail", default="", metavar="TEXT", help="理由の補足（例: その他の内容）")
+    p.set_defaults(func=cmd_set)
+    p = kinds.add_parser("clear", parents=[common], help="手動で設定した期限をやめる（公表一覧・原則の期限に戻す）")
+    p.add_argument("operation", metavar="OPERATION", help="業務コードか業務名")
+    p.set_defaults(func=cmd_clear)
+
+
+def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
+    ov = status.get_overview(db=ctx.database(), today=ctx.config.today)
+    ctx.print(status.headline(ov))
+    shown = ov.main + (ov.common if getattr(args, "all", False) else [])
+    rows = [[o.code, o.name, o.standing.state.value, o.standing.cutover.isoformat() if o.standing.cutover else "—",
+             o.standing.due.date.isoformat(), o.standing.due.label, o.standing.label] for o in shown]
+    ctx.print(render_table(["コード", "業務", "状態", "移行日", "期限", "期限の根拠", "残り・移行日"], rows, max_width=60))
+    return 0
+
+
+def cmd_set(args: argparse.Namespace, ctx: Context) -> int:
+    from fitgap.services import deadlines
+
+    when = parse_date_input(args.date) if args.date else None
+    change = deadlines.set_operation_deadline(
+        db=ctx.database(), user=ctx.config.user, operation=args.operation, kind=DeadlineKind(args.kind),
+        deadline=when, reason=reason_text(args.reason, args.detail))
+    if change.changed:
+        ctx.print(f"{change.name}（{change.code}）の期限を設定しました: {change.before} → {change.after}")
+    else:
+        ctx.print(f"{change.name}（{change.code}）の期限はすでに {change.after} です。変更はありません。")
+    return 0
+
+
+def cmd_clear(args: argparse.Namespace, ctx: Context) -> int:
+    from fitgap.services import deadlines
+
+    change = deadlines.clear_operation_deadline(db=ctx.database(), user=ctx.config.user, operation=args.operation)
+    if change.changed:
+        ctx.print(f"{change.name}（{change.code}）の手動の期限をやめました: {change.before} → {change.after}")
+    else:
+        ctx.print(f"{change.name}（{change.code}）に手動で設定した期限はありません（{change.after}）。変更はありません。")
+    return 0
