@@ -86,12 +86,12 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
             f"{o.reviewed_pct:.0f}%" if o.requirements else "—", o.must_gaps, o.option_gaps, o.reverse_gaps,
             o.option_undecided, o.needs_review,
             *([o.custom_functions, o.custom_undecided] if inventory else []),
-            st.state.value, st.due.date.isoformat(), st.due.label, st.label,
+            st.state.value, st.due.date.isoformat(), st.due.source, st.label,
         ])
     ctx.print(render_table(
         ["コード", "業務", "版", "要件", "確認率", "要対応", "OPギャップ", "要廃止", "要判断", "要再確認",
          *(["独自機能", "独自未決"] if inventory else []), "状態", "期限", "期限の根拠", "残り・移行日"],
-        rows, right=[3, 4, 5, 6, 7, 8, 9, *([10, 11] if inventory else [])],
+        rows, right=[3, 4, 5, 6, 7, 8, 9, *([10, 11] if inventory else [])], max_width=44,
     ))
     if not args.all and ov.common:
         ctx.print(f"共通部分（{'、'.join(o.short_name for o in ov.common)}）は --all で表示します"

@@ -49,7 +49,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     shown = ov.main + (ov.common if getattr(args, "all", False) else [])
     rows = [[o.code, o.name, o.standing.state.value, o.standing.cutover.isoformat() if o.standing.cutover else "—",
              o.standing.due.date.isoformat(), o.standing.due.label, o.standing.label] for o in shown]
-    ctx.print(render_table(["コード", "業務", "状態", "移行日", "期限", "期限の根拠", "残り・移行日"], rows, max_width=60))
+    ctx.print(render_table(["コード", "業務", "状態", "移行日", "期限", "期限の根拠", "残り・移行日"], rows, max_width=80))
     return 0
 
 

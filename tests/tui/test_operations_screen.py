@@ -124,3 +124,37 @@ async def test_home_shows_what_was_marked_in_a_list_on_coming_back(demo_db, make
         assert after.fit == before.fit + 1 and after.reviewed == before.reviewed + 1
         line = next(line for line in screen_text(app).splitlines() if "住民基本台帳" in line)
         assert f"{after.reviewed_pct:.1f}%" in line
+
+
+async def test_d_sets_an_operations_deadline_by_hand_and_every_row_follows(db, make_app):
+    """`d` on the home screen: 特定移行支援 with a date and the 移行計画's reason; a bad date stays in the
+    dialog with エラー; the row, the status command and `deadline list` then read the same date."""
+    from textual.widgets import Input, Select
+
+    from fitgap.services import status
+    from fitgap.tui.screens.form_dialog import FormDialog
+
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#operations")
+        table.move_to(next(i for i in range(table.row_count) if table.row_at(i).code == "003"))  # 戸籍
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one("#f-date", Input).value = "2029/3/32"
+        form.query_one("#f-reason", Select).value = "メインフレーム"
+        form.save()
+        await pilot.pause()
+        assert app.screen is form and "エラー" in screen_text(app)  # stays open, the input kept
+        assert form.query_one("#f-date", Input).value == "2029/3/32"
+        form.query_one("#f-date", Input).value = "2029/3/31"
+        form.save()
+        await pilot.pause()
+        assert isinstance(app.screen, OperationsScreen)
+        koseki = next(line for line in screen_text(app).splitlines() if " 戸籍 " in line)
+        assert "2029-03-31" in koseki
+    row = next(o for o in status.get_overview(db=db, today=app.workspace.today).main if o.code == "003")
+    assert row.standing.due.date.isoformat() == "2029-03-31"
+    assert row.standing.due.label == "特定移行支援（手動設定）・メインフレーム"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -11,23 +11,27 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from fitgap.domain.calendar import format_date
+from fitgap.domain.enums import DeadlineKind
+from fitgap.domain.standing import REASONS, SETTABLE_KINDS, reason_text
 from fitgap.errors import FitGapError
+from fitgap.services.edit_input import parse_date_input
 from fitgap.services.status import OperationSummary, Overview, get_overview, headline
 from fitgap.tui import keymap
 from fitgap.tui.cells import bar
 from fitgap.tui.commands import PaletteCommand
 from fitgap.tui.labels import count, standing_cell
 from fitgap.tui.screens.base import WorkbenchScreen
+from fitgap.tui.screens.form_dialog import Field, FormDialog
 from fitgap.tui.widgets.page_cache import ListSource
 from fitgap.tui.widgets.virtual_table import Cell, Column, VirtualTable
 
 COLUMNS = (
     Column("order", "#", 2, "right"),
     Column("code", "ｺｰﾄﾞ", 4, drop_order=2),
-    Column("name", "業務", 0, min_width=14),
+    Column("name", "業務", 0, min_width=18),  # 子ども・子育て支援 whole
     Column("requirements", "要件数", 6, "right"),
     Column("reviewed", "確認済", 6, "right"),
-    Column("bar", "進捗", 10),
+    Column("bar", "進捗", 10, drop_order=4),
     Column("gap", "ギャップ", 8, "right"),
     Column("must", "うち必須", 8, "right"),
     Column("reverse", "要廃止", 6, "right"),
@@ -189,7 +193,44 @@ class OperationsScreen(WorkbenchScreen):
         self.load()
         self.notify("読み直しました。", timeout=2)
 
+    def action_edit_deadline(self) -> None:
+        """Set the selected operation's deadline by hand (特定移行支援 / 個別設定 with the 移行計画's reason), or
+        drop it: the same service as `fitgap deadline set|clear`. Bad input is shown in the dialog, which
+        keeps what was typed."""
+        row = self.query_one("#operations", VirtualTable).current_row
+        if not isinstance(row, OperationSummary):
+            return
+        from fitgap.services import deadlines  # the database layer: only when a deadline is edited
+
+        code, name, due = row.code, row.name, row.standing.due
+        clear = "（手動設定をやめる）"
+        kinds = [(k, k) for k in SETTABLE_KINDS] + ([(clear, clear)] if due.manual else [])
+        reason, _, detail = due.reason.partition("：")
+
+        def save(v: dict[str, Any]) -> None:
+            ws = self.workspace
+            if v["kind"] == clear:
+                change = deadlines.clear_operation_deadline(db=ws.db, user=ws.user, operation=code)
+            else:
+                change = deadlines.set_operation_deadline(
+                    db=ws.db, user=ws.user, operation=code, kind=DeadlineKind(v["kind"]),
+                    deadline=parse_date_input(v["date"]), reason=reason_text(v["reason"], v["detail"]))
+            self.notify(f"{name}: {change.before} → {change.after}" if change.changed else f"{name}: 変更はありません。",
+                        title="期限", timeout=5)
+            self.load()
+
+        self.app.push_screen(FormDialog(f"{name}: 期限（手動設定）", [
+            Field("kind", "期限区分", due.kind.value if due.manual else SETTABLE_KINDS[0], kinds),
+            Field("date", "期限の日付", due.date.isoformat() if due.manual else "",
+                  placeholder="特定移行支援は空欄で 2031-03-31"),
+            Field("reason", "理由（移行計画）", reason if reason in REASONS else REASONS[0], [(r, r) for r in REASONS]),
+            Field("detail", "理由の補足", detail),
+        ], help=f"今の期限: {due.date.isoformat()}（{due.label}）。手動で設定した期限は init や公表一覧の更新で上書きされません。",
+            submit=save))
+
     def palette_commands(self) -> Iterable[PaletteCommand]:
+        yield PaletteCommand("業務: 期限を設定", "選んだ業務の期限を手動で設定・解除します（特定移行支援・個別設定と理由）",
+                             self.action_edit_deadline)
         yield PaletteCommand("view: 前回の続き", "前回の要件一覧（業務・絞り込み・並び順）を開きます",
                              self.action_continue_last)
         yield PaletteCommand("operations: 再読込", "件数を読み直します", self.action_reload)

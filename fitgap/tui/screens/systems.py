@@ -16,6 +16,7 @@ from textual.widgets import ContentSwitcher, Footer, Static
 
 from fitgap.domain.calendar import fiscal_year, format_date
 from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind
+from fitgap.domain.standing import REASONS, reason_text
 from fitgap.errors import FitGapError
 from fitgap.graph.risk import RiskLevel
 from fitgap.services import schedule, system_history, systems
@@ -195,12 +196,18 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
         name = row.name
         kinds = [(k.value, k) for k in DeadlineKind]
 
+        reasons = [("（なし）", ""), *((r, r) for r in REASONS)]
+
         def save(v: dict[str, Any]) -> None:
+            reason = reason_text(v["reason"], v["detail"]) if v["reason"] else ""
             self._save(f"{name}: 期限を保存しました。", lambda: systems.update_system(
                 db=self.workspace.db, user=self.workspace.user, system=name, deadline_kind=v["kind"],
-                deadline=systems.parse_date_input(v["date"])), names=[name], label=f"{name} の期限")
+                deadline=systems.parse_date_input(v["date"]), deadline_reason=reason), names=[name],
+                label=f"{name} の期限")
         self._ask(f"{name}: 期限", [Field("kind", "期限区分", row.node.deadline_kind, kinds),
-                                    self._date_field("date", "期限の日付（空欄: 業務の期限に従う）", None)], save,
+                                    self._date_field("date", "期限の日付（空欄: 業務の期限に従う）", None),
+                                    Field("reason", "手動で設定した理由（移行計画）", "", reasons),
+                                    Field("detail", "理由の補足", "")], save,
                   help="FY2025末 = 2026-03-31、特定移行支援 = 日付がなければ 2031-03-31")
 
     def action_edit_milestone(self) -> None:
