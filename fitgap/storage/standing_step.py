@@ -35,6 +35,9 @@ def step_8_to_9(conn: sa.Connection) -> None:
     for kind, source in ((DeadlineKind.CUSTOM, DeadlineSource.MANUAL), (DeadlineKind.TOKUTEI, DeadlineSource.OFFICIAL)):
         conn.execute(sa.text("UPDATE operation SET deadline_source = :source WHERE deadline_kind = :kind"),
                      {"source": source.value, "kind": kind.value})
+    # what 税務共通 serves, as catalog/operations.toml says at this version (init keeps it in step afterwards)
+    conn.execute(sa.text("UPDATE operation SET serves = :serves WHERE code = '014' AND serves = ''"),
+                 {"serves": "010,011,012,013"})
     conn.execute(sa.text("UPDATE operation SET tokutei_flag = true WHERE deadline_kind = :kind"),
                  {"kind": DeadlineKind.TOKUTEI.value})
     SQLModel.metadata.create_all(conn, tables=[PostCutoverMeasure.__table__])  # type: ignore[attr-defined]
