@@ -49,7 +49,10 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
         if result.out_of_scope_systems:
             ctx.print(f"対象外の業務の典型的なシステム {len(result.out_of_scope_systems)}件を削除しました（未確認・日付なし）: "
                       f"{'、'.join(result.out_of_scope_systems)}")
-        if result.tokutei:
+        if result.official_kept:
+            ctx.print(f"特定移行支援システムの該当は読み込んだ公表一覧 {result.official_kept} 時点のままです（同梱の "
+                      f"{catalog.OFFICIAL_AS_OF} の一覧では上書きしません）: {'、'.join(result.tokutei) or '該当なし'}")
+        elif result.tokutei:
             ctx.print(f"特定移行支援システム（公表一覧 {catalog.OFFICIAL_AS_OF} 時点、期限 2031-03-31）: {'、'.join(result.tokutei)}")
         else:
             ctx.print(f"特定移行支援システムの該当はありません（公表一覧 {catalog.OFFICIAL_AS_OF} 時点。期限は 2026-03-31）。")

@@ -41,6 +41,19 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = kinds.add_parser("clear", parents=[common], help="手動で設定した期限をやめる（公表一覧・原則の期限に戻す）")
     p.add_argument("operation", metavar="OPERATION", help="業務コードか業務名")
     p.set_defaults(func=cmd_clear)
+    p = kinds.add_parser(
+        "import-official", parents=[common], help="新しい特定移行支援システムの公表一覧を読み込む",
+        description="デジタル庁が公表する「特定移行支援システムの該当見込み一覧」（Excel か CSV）から、この団体の行を"
+        "団体コード（なければ都道府県と団体名）で探し、業務ごとの該当と、手動で設定していない業務の期限を更新します。"
+        "手動で設定した期限は変えません。以後の fitgap init は同梱の一覧（2025-12）でこの該当を上書きしません。",
+    )
+    p.add_argument("file", metavar="FILE", help="公表一覧（.xlsx / .csv）")
+    p.add_argument("--as-of", metavar="YYYY-MM",
+                   help="一覧の時点（省略時は表題の「令和8年6月末時点」などかファイル名から。分からなければ必須）")
+    p.add_argument("--dry-run", action="store_true", help="変わる内容を表示するだけで、何も書き込まない")
+    p.add_argument("--absent-as-none", action="store_true",
+                   help="この団体が一覧にないとき、すべての業務を該当なしとして取り込む（既定では中止）")
+    p.set_defaults(func=cmd_import_official)
 
 
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
@@ -75,4 +88,21 @@ def cmd_clear(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"{change.name}（{change.code}）の手動の期限をやめました: {change.before} → {change.after}")
     else:
         ctx.print(f"{change.name}（{change.code}）に手動で設定した期限はありません（{change.after}）。変更はありません。")
+    return 0
+
+
+def cmd_import_official(args: argparse.Namespace, ctx: Context) -> int:
+    from pathlib import Path
+
+    from fitgap.services import official_list
+
+    result = official_list.import_official_list(
+        db=ctx.database(), user=ctx.config.user, path=Path(args.file), as_of=args.as_of, dry_run=args.dry_run,
+        absent_as_none=args.absent_as_none)
+    lines = official_list.summary(result)
+    ctx.print(("[試行] " if result.dry_run else "") + lines[0], *lines[1:])
+    if result.dry_run:
+        ctx.print("試行のため、何も書き込んでいません。")
+    elif not result.any_change:
+        ctx.print("変更はありません（すでにこの一覧のとおりです）。")
     return 0

@@ -13,6 +13,7 @@ from fitgap.errors import AmbiguousError, InvalidInputError, NotFoundError
 
 TOKUTEI_FILE = "tokutei_2025-12.csv"
 PROGRESS_FILE = "progress_2026-01.csv"
+TOKUTEI_FIXED = ("団体コード", "都道府県", "団体名", "団体区分", "該当業務数")  # the rest: one column per operation
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,8 @@ def read_municipalities(catalog_dir: Path) -> list[MunicipalityEntry]:
     entries: dict[tuple[str, str], MunicipalityEntry] = {}
     with (catalog_dir / TOKUTEI_FILE).open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
-        fixed = {"団体コード", "都道府県", "団体名", "団体区分", "該当業務数"}
         for row in reader:
-            flags = frozenset(k for k, v in row.items() if k not in fixed and (v or "").strip() == "1")
+            flags = frozenset(k for k, v in row.items() if k not in TOKUTEI_FIXED and (v or "").strip() == "1")
             name = row["団体名"].strip() or row["都道府県"]  # prefectures themselves have no 団体名
             e = MunicipalityEntry(row["都道府県"], name, row["団体コード"].zfill(6), row["団体区分"], flags)
             entries[(e.prefecture, e.name)] = e
@@ -86,6 +86,13 @@ def read_municipalities(catalog_dir: Path) -> list[MunicipalityEntry]:
             key = (row["都道府県"], row["団体名"])
             entries.setdefault(key, MunicipalityEntry(*key))
     return list(entries.values())
+
+
+def read_tokutei_columns(catalog_dir: Path) -> tuple[str, ...]:
+    """The operation columns of the bundled 特定移行支援 list (the 20 operations and 共通機能), in its order."""
+    with (catalog_dir / TOKUTEI_FILE).open(encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh), [])
+    return tuple(c for c in header if c not in TOKUTEI_FIXED)
 
 
 def _norm(s: str) -> str:

@@ -21,6 +21,9 @@ SUFFIXES = (".xlsx", ".csv")
 ACTION_LABELS = {
     "init": "初期化",
     "init.deadline": "期限の設定",
+    "operation.deadline": "期限の手動設定",
+    "official.deadline": "公表一覧による期限の変更",
+    "official.import": "特定移行支援の公表一覧の取り込み",
     "init.systems": "典型的なシステムの登録",
     "assessment.update": "確認結果の変更",
     "assessment.undo": "確認結果の変更の取り消し",
@@ -68,7 +71,7 @@ FIELD_LABELS = {
     "status": "状況", "disposition": "対応方針", "note": "メモ", "needs_review": "要再確認", "severity": "重要度",
     "name": "名称", "vendor": "ベンダ", "kind": "区分", "operations": "業務コード", "planned_cutover": "移行予定日",
     "actual_cutover": "移行実施日", "deadline_kind": "期限区分", "deadline": "期限", "typical": "典型例",
-    "data": "データ", "method": "方式", "interim_interface": "暫定連携",
+    "data": "データ", "method": "方式", "interim_interface": "暫定連携", "official_as_of": "公表一覧の時点",
 }
 _FLAG_FIELDS = {"needs_review"}  # stored as 1 / 0 (the undo log reads them back)
 _DATE = re.compile(r"datetime\.date\((\d+), (\d+), (\d+)\)")

@@ -46,6 +46,7 @@ class InitResult:
     out_of_scope_systems: list[str] = field(default_factory=list)  # unconfirmed typical systems removed
     systems_added: int = 0  # typical systems seeded from catalog/systems.toml (first init only)
     changes_added: int = 0  # 改修 items created for links that cross a cut-over
+    official_kept: str = ""  # the date of a newer official list whose flags init left alone (e.g. 2026-06)
 
     @property
     def changed(self) -> bool:
@@ -120,16 +121,22 @@ def _apply_municipality(session: Session, entry: MunicipalityEntry, *, user: str
         session=session, name=entry.name, prefecture=entry.prefecture, code=entry.code, kind=entry.kind, at=now
     )
     result.municipality = entry.label
-    by_code = {e.code: e for e in catalog_operations()}
     ops = operations.list_operations(session=session)
-    scope = _scope(entry, ops)
+    recorded = operations.get_setting(session=session, key=OFFICIAL_AS_OF_KEY)
+    if not result.municipality_changed and recorded > OFFICIAL_AS_OF:
+        # flags from a newer official list (fitgap deadline import-official): the bundled list never undoes them
+        result.official_kept = recorded
+        result.tokutei = [op.name for op in ops if op.tokutei_flag]
+        result.manual_kept = [op.name for op in ops if op.deadline_source == DeadlineSource.MANUAL]
+        result.prefecture_scope = [op.name for op in ops if op.in_scope] if entry.kind == PREFECTURE_KIND else []
+        return
+    scope, flags = official_flags(entry, ops)
     result.prefecture_scope = [op.name for op in ops if op.code in scope] if entry.kind == PREFECTURE_KIND else []
     for op in ops:
         operations.set_in_scope(session=session, code=op.code, in_scope=op.code in scope)
     operations.set_setting(session=session, key=OFFICIAL_AS_OF_KEY, value=OFFICIAL_AS_OF)
     for op in ops:
-        column = by_code[op.code].tokutei_column if op.code in by_code else op.name
-        flagged = column in entry.tokutei_columns and op.code in scope
+        flagged = flags[op.code]
         if flagged:
             result.tokutei.append(op.name)
         if apply_official_flag(session, op, flagged=flagged, user=user, now=now, batch=batch):
@@ -141,6 +148,18 @@ def _apply_municipality(session: Session, entry: MunicipalityEntry, *, user: str
                                                                  batch=batch)
 
 
+def official_flags(entry: MunicipalityEntry, ops: list[Operation]) -> tuple[set[str], dict[str, bool]]:
+    """The operations a body runs and, per operation, whether the official list's columns flagged for the
+    body (``entry.tokutei_columns``) flag it: the bundled list at init, a newer one when it is read."""
+    by_code = {e.code: e for e in catalog_operations()}
+    scope = _scope(entry, ops)
+    flags = {}
+    for op in ops:
+        column = by_code[op.code].tokutei_column if op.code in by_code else op.name
+        flags[op.code] = column in entry.tokutei_columns and op.code in scope
+    return scope, flags
+
+
 def official_deadline(flagged: bool) -> tuple[date, DeadlineKind, DeadlineSource]:
     """The deadline the official list gives an operation that nobody set by hand."""
     if flagged:
@@ -149,7 +168,7 @@ def official_deadline(flagged: bool) -> tuple[date, DeadlineKind, DeadlineSource
 
 
 def apply_official_flag(session: Session, op: Operation, *, flagged: bool, user: str, now: datetime,
-                        batch: str) -> bool:
+                        batch: str, action: str = "init.deadline") -> bool:
     """Record the official list's flag for one operation and, unless its deadline was set by hand, the
     deadline it gives; returns True when the deadline changed (audited)."""
     if op.tokutei_flag != flagged:
@@ -160,7 +179,7 @@ def apply_official_flag(session: Session, op: Operation, *, flagged: bool, user:
     deadline, kind, source = official_deadline(flagged)
     if (op.deadline, op.deadline_kind, op.deadline_source) == (deadline, kind, source):
         return False
-    audit.record(session=session, user=user, at=now, batch=batch, action="init.deadline",
+    audit.record(session=session, user=user, at=now, batch=batch, action=action,
                  entity="operation", entity_key=op.code, field="deadline",
                  old=f"{op.deadline} {op.deadline_kind.value}", new=f"{deadline} {kind.value}")
     operations.set_deadline(session=session, code=op.code, deadline=deadline, kind=kind, source=source)
