@@ -103,6 +103,9 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     if inventory:
         ctx.print(f"独自機能 = 現行機能の棚卸し件数、独自未決 = 標準外・要廃止で対応方針が未決定（{ov.total('custom_undecided')} 件、"
                   "fitgap custom list --undecided）")
+    measures = status.post_cutover_line(ov)
+    if measures:
+        ctx.print(f"{measures} → {ctx.command('post-cutover', 'list')}")
     empty = [o for o in shown if o.requirements == 0]
     if empty:
         ctx.print(f"要件一覧がまだない業務: {len(empty)} 業務。公式の機能・帳票要件（Excel）を "

@@ -18,6 +18,7 @@ from fitgap.errors import FitGapError, file_error
 COMMAND_MODULES = [
     "fitgap.cli.catalog",
     "fitgap.cli.deadlines",
+    "fitgap.cli.post_cutover",
     "fitgap.cli.specs",
     "fitgap.cli.graph",
     "fitgap.cli.systems",

@@ -255,6 +255,24 @@ class CustomLine:
 
 
 @dataclass(frozen=True)
+class PostCutoverLine:
+    """One 移行後の経過措置 (a requirement the vendor implements after cut-over), as the report lists it."""
+
+    operation_code: str
+    operation: str
+    req_id: str  # 「機能 0010001」
+    name: str
+    planned: date | None
+    notified_on: date | None  # the 届出 to デジタル庁
+    done_on: date | None
+    overdue: bool  # past its planned date, not done (domain.post_cutover)
+    status: str  # 「完了 2027-01-10」「期限超過 12日」「残り 30日」
+    vendor: str
+    note: str
+    operation_state: str  # where the operation stands: 「移行済 2026-01-05」…
+
+
+@dataclass(frozen=True)
 class Totals:
     operations: int
     requirements: int
@@ -303,6 +321,7 @@ class ReadinessReport:
     changes: list[ChangeLine] = field(default_factory=list)  # every 改修 item, late first
     custom: list[CustomFigures] = field(default_factory=list)  # 独自機能 per operation (empty: no inventory)
     custom_open: list[CustomLine] = field(default_factory=list)  # undecided current functions
+    post_cutover: list[PostCutoverLine] = field(default_factory=list)  # 移行後の経過措置 (empty: none recorded)
 
     @property
     def title(self) -> str:

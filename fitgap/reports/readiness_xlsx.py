@@ -27,6 +27,7 @@ from fitgap.reports.readiness_model import (
     days_left_text,
 )
 from fitgap.reports.readiness_xlsx_changes import write_changes_sheet
+from fitgap.reports.readiness_xlsx_post_cutover import write_post_cutover_sheet
 from fitgap.reports.readiness_xlsx_schedule import write_schedule_sheet
 from fitgap.reports.xlsx_cells import CODE_FORMAT, RowWriter, cell, header_row, set_widths
 
@@ -303,5 +304,7 @@ def write_readiness_xlsx(report: ReadinessReport, path: Path) -> Path:
     _answers_sheet(wb, report)
     if report.custom:
         _custom_sheet(wb, report)
+    if report.post_cutover:
+        write_post_cutover_sheet(wb, report)
     _metadata_sheet(wb, report)
     return write_atomically(path, lambda tmp: wb.save(tmp))

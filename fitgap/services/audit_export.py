@@ -50,6 +50,9 @@ ACTION_LABELS = {
     "change.update": "改修項目の変更",
     "change.delete": "改修項目の削除",
     "change.export": "改修一覧の書き出し",
+    "post_cutover.set": "移行後の経過措置の記録",
+    "post_cutover.done": "移行後の経過措置の完了",
+    "post_cutover.remove": "移行後の経過措置の削除",
     "custom.import": "独自機能の取り込み",
     "custom.update": "独自機能の変更",
     "custom.map": "独自機能の対応付け",
@@ -66,8 +69,10 @@ ENTITY_LABELS = {
     "assessment": "要件の確認結果", "system": "システム", "integration": "連携", "operation": "業務",
     "vendor": "ベンダ", "review": "確認シート", "setting": "設定", "database": "データベース", "spec": "要件一覧",
     "spec_version": "仕様書の版", "interface_change": "改修項目", "current_function": "独自機能",
+    "post_cutover_measure": "移行後の経過措置",
 }
 FIELD_LABELS = {
+    "planned": "予定日", "notified_on": "届出日", "done_on": "完了日",
     "status": "状況", "disposition": "対応方針", "note": "メモ", "needs_review": "要再確認", "severity": "重要度",
     "name": "名称", "vendor": "ベンダ", "kind": "区分", "operations": "業務コード", "planned_cutover": "移行予定日",
     "actual_cutover": "移行実施日", "deadline_kind": "期限区分", "deadline": "期限", "typical": "典型例",

@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from fitgap.domain.enums import Disposition, Kubun, RequirementKind, Severity, Status
+from fitgap.domain.post_cutover import MeasureRecord
 from fitgap.domain.rules import DEFAULT_NOTE_REQUIRED
 from fitgap.domain.text import display_width, nfkc
 from fitgap.errors import NotFoundError
-from fitgap.storage import audit, items, operations, search_index, specs, vendors
+from fitgap.storage import audit, items, operations, post_cutover, search_index, specs, vendors
 from fitgap.storage.db import Database
 from fitgap.storage.vendors import VendorAnswerView
 
@@ -144,6 +145,7 @@ class ItemDetail:
     previous: PreviousText | None
     history: list[HistoryEntry]
     vendor_answers: list[VendorAnswerView] = field(default_factory=list)
+    post_cutover: MeasureRecord | None = None  # 移行後の経過措置 recorded for it (services.post_cutover)
 
 
 def to_row(r: Any) -> ItemRow:
@@ -238,12 +240,14 @@ def get_item_detail(*, db: Database, key: ItemKey, full: bool = False) -> ItemDe
             for e in audit.history(session=session, entity_key=str(key), limit=1_000_000 if full else 100)
         ]
         answers = _vendor_answers(session, key, include_superseded=full)
+        measure = post_cutover.get_record(session=session, operation_code=key.operation_code, kind=key.kind,
+                                          req_id=key.req_id)
     version = versions.get(r.spec_version_id)
     return ItemDetail(
         row=row, text=r.text, category=r.category, reason=r.reason or "", remarks=r.remarks or "",
         source_file=r.source_file, source_sheet=r.source_sheet,
         source_row=r.source_row, version_label=version.label if version else "", previous=previous,
-        history=history, vendor_answers=answers,
+        history=history, vendor_answers=answers, post_cutover=measure,
     )
 
 

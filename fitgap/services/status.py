@@ -43,6 +43,9 @@ class OperationSummary:
     custom_reverse: int = 0  # matching a 実装不可 requirement (要廃止)
     custom_undecided: int = 0  # 標準外・要廃止 without a disposition (or 要検討)
     custom_unchecked: int = 0  # not yet compared with the spec
+    post_cutover_open: int = 0  # 移行後の経過措置 not done yet (domain.post_cutover)
+    post_cutover_overdue: int = 0  # of which past their planned date
+    post_cutover_not_notified: int = 0  # of which no 届出 to デジタル庁 recorded
 
     @property
     def reviewed_pct(self) -> float:
@@ -111,6 +114,7 @@ def read_overview(rows: overview.Rows, *, today: date) -> Overview:
     versions = overview.current_versions(rows)
     counts = overview.count_by_class_and_status(rows)
     inventory = overview.custom_summary_by_operation(rows)
+    measures = overview.post_cutover_counts(rows, today=today)
     summaries: dict[str, OperationSummary] = {}
     for op in ops:
         v = versions.get(op.code)
@@ -150,6 +154,10 @@ def read_overview(rows: overview.Rows, *, today: date) -> Overview:
         if s is not None:
             s.custom_functions, s.custom_outside, s.custom_reverse = c["total"], c["outside"], c["reverse"]
             s.custom_undecided, s.custom_unchecked = c["undecided"], c["unchecked"]
+    for code, m in measures.items():
+        s = summaries.get(code)
+        if s is not None:
+            s.post_cutover_open, s.post_cutover_overdue, s.post_cutover_not_notified = m.open, m.overdue, m.not_notified
     label = (muni[1] if muni[0] == muni[1] else f"{muni[0]} {muni[1]}") if muni else None
     return Overview(municipality=label, today=today, operations=sorted(summaries.values(), key=lambda s: s.order),
                     municipality_kind=muni[2] if muni else None)
@@ -163,6 +171,16 @@ def headline(ov: Overview) -> str:
     overdue = sum(o.standing.overdue for o in main)
     parts = [f"{state.value} {counts[state]}" for state in MigrationState]
     return f"業務 {len(main)}: {'・'.join(parts)}（うち期限超過 {overdue}）"
+
+
+def post_cutover_line(ov: Overview) -> str | None:
+    """The 移行後の経過措置 still open, in one line (None when none is): the same figures as the readiness
+    report's rules R19/R20 and the list of measures."""
+    n = ov.total("post_cutover_open")
+    if not n:
+        return None
+    return (f"移行後の経過措置: 未完了 {n} 件（うち期限超過 {ov.total('post_cutover_overdue')} 件、"
+            f"届出未了 {ov.total('post_cutover_not_notified')} 件）")
 
 
 def dues(rows: overview.Rows) -> dict[str, Due]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from fitgap.domain.custom import CustomDisposition
 from fitgap.domain.enums import DeadlineKind, Disposition, Kubun, Status, SystemKind
+from fitgap.domain.post_cutover import MeasureCounts, MeasureRecord, count_measures
 from fitgap.domain.standing import DeadlineSource, OperationInput, SystemInput
 
 # Runs one query and returns its rows as tuples.
@@ -176,3 +177,13 @@ def custom_dispositions_by_operation(rows: Rows) -> list[tuple[str, str, int]]:
     return [(str(op), str(d), int(n)) for op, d, n in rows(
         "SELECT operation_code, disposition, count(*) FROM current_function WHERE disposition IS NOT NULL "
         "GROUP BY operation_code, disposition ORDER BY operation_code, disposition")]
+
+
+def post_cutover_counts(rows: Rows, *, today: date) -> dict[str, MeasureCounts]:
+    """移行後の経過措置 per operation: open, overdue, open without a 届出 (the rule: domain.post_cutover)."""
+    by_op: dict[str, list[MeasureRecord]] = {}
+    for code, planned, notified, done in rows(
+            "SELECT operation_code, planned, notified_on, done_on FROM post_cutover_measure"):
+        by_op.setdefault(str(code), []).append(
+            MeasureRecord(planned=_opt_date(planned), notified_on=_opt_date(notified), done_on=_opt_date(done)))
+    return {code: count_measures(records, today=today) for code, records in by_op.items()}

@@ -2,24 +2,55 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from fitgap.domain.enums import RequirementKind
 from fitgap.domain.models import PostCutoverMeasure, Requirement
+from fitgap.domain.post_cutover import MeasureRecord
+from fitgap.storage import overview
+from fitgap.storage.db import session_rows
 
 _M = PostCutoverMeasure.__table__  # type: ignore[attr-defined]
 _R = Requirement.__table__  # type: ignore[attr-defined]
+
+
+def record_of(m: PostCutoverMeasure) -> MeasureRecord:
+    return MeasureRecord(planned=m.planned, notified_on=m.notified_on, done_on=m.done_on, vendor=m.vendor,
+                         note=m.note or "", revision=int(m.revision or 0), updated_by=m.updated_by,
+                         updated_at=m.updated_at)
 
 
 def get_measure(*, session: Session, operation_code: str, kind: RequirementKind, req_id: str) -> PostCutoverMeasure | None:
     return session.exec(select(PostCutoverMeasure).where(
         PostCutoverMeasure.operation_code == operation_code, PostCutoverMeasure.kind == kind,
         PostCutoverMeasure.req_id == req_id)).first()
+
+
+def get_record(*, session: Session, operation_code: str, kind: RequirementKind, req_id: str) -> MeasureRecord | None:
+    m = get_measure(session=session, operation_code=operation_code, kind=kind, req_id=req_id)
+    return record_of(m) if m is not None else None
+
+
+def requirement_name(*, session: Session, operation_code: str, kind: RequirementKind, req_id: str) -> str | None:
+    """The name of the current requirement (operation, kind, ID); None when there is no such requirement."""
+    found = session.execute(sa.select(_R.c.name).where(
+        _R.c.current == sa.true(), _R.c.operation_code == operation_code, _R.c.kind == kind.value,
+        _R.c.req_id == req_id)).first()
+    return None if found is None else str(found[0] or "")
+
+
+def add_measure(*, session: Session, measure: PostCutoverMeasure) -> PostCutoverMeasure:
+    session.add(measure)
+    session.flush()
+    return measure
+
+
+def delete_measure(*, session: Session, measure: PostCutoverMeasure) -> None:
+    session.delete(measure)
+    session.flush()
 
 
 def list_measures(*, session: Session, operation_code: str | None = None) -> list[tuple[PostCutoverMeasure, str]]:
@@ -39,10 +70,7 @@ def list_measures(*, session: Session, operation_code: str | None = None) -> lis
 
 
 def counts_by_operation(*, session: Session, today: date) -> dict[str, tuple[int, int]]:
-    """Per operation: (measures not done, of which past their planned date)."""
-    rows: Sequence[Any] = session.execute(
-        sa.select(_M.c.operation_code,
-                  sa.func.count(),
-                  sa.func.sum(sa.case((sa.and_(_M.c.planned.is_not(None), _M.c.planned < today), 1), else_=0)))
-        .where(_M.c.done_on.is_(None)).group_by(_M.c.operation_code)).all()
-    return {str(code): (int(n), int(late or 0)) for code, n, late in rows}
+    """Per operation: (measures not done, of which past their planned date) — the overview's count, which
+    applies the domain's rule (domain.post_cutover)."""
+    return {code: (c.open, c.overdue)
+            for code, c in overview.post_cutover_counts(session_rows(session), today=today).items()}

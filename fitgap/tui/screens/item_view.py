@@ -4,7 +4,8 @@ are marked as in the detail pane."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -16,8 +17,10 @@ from textual.widgets import Footer, Static
 
 from fitgap.errors import FitGapError
 from fitgap.services.items import ItemDetail, ItemKey, get_item_detail
+from fitgap.tui.commands import PaletteCommand
 from fitgap.tui.labels import when
-from fitgap.tui.widgets.detail_pane import head_content, highlighted, history_line
+from fitgap.tui.screens.post_cutover_form import post_cutover_commands, record_post_cutover
+from fitgap.tui.widgets.detail_pane import head_content, highlighted, history_line, post_cutover_lines
 from fitgap.tui.widgets.text_diff import diff_contents
 
 
@@ -25,7 +28,7 @@ def _section(title: str) -> Content:
     return Content.styled(f"■ {title}", "bold $text-accent")
 
 
-def body_content(d: ItemDetail, terms: Sequence[str]) -> Content:
+def body_content(d: ItemDetail, terms: Sequence[str], *, today: date | None = None) -> Content:
     """Everything below the head, as one block (the diff columns are separate widgets)."""
     parts: list[Content] = []
     if d.previous is None:
@@ -35,6 +38,10 @@ def body_content(d: ItemDetail, terms: Sequence[str]) -> Content:
                   Content("")]
     parts += [_section("メモ"), highlighted(d.row.note, terms) if d.row.note.strip()
               else Content.styled("（なし）", "$text-muted"), Content("")]
+    if d.post_cutover is not None:
+        parts += [_section("移行後の経過措置"),
+                  *(Content(p) if isinstance(p, str) else p for p in post_cutover_lines(d.post_cutover, today or date.today())),
+                  Content("")]
     parts.append(_section(f"ベンダ回答（{len(d.vendor_answers)}件）"))
     if d.vendor_answers:
         for a in d.vendor_answers:
@@ -60,6 +67,8 @@ class ItemScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "戻る", id="item.close", tooltip="要件一覧へ戻ります", key_display="esc"),
         Binding("r", "reload", "再読込", id="item.reload", tooltip="他の利用者の変更を読み直します"),
+        Binding("t", "post_cutover", "経過措置", id="item.post_cutover",
+                tooltip="移行後の経過措置（移行後にベンダが実装する機能）の予定日・届出日・完了日・メモを記録します"),
     ]
     DEFAULT_CSS = """
     ItemScreen > VerticalScroll { padding: 0 1; }
@@ -109,7 +118,7 @@ class ItemScreen(Screen[None]):
             diff.add_class("-shown")
         else:
             diff.remove_class("-shown")
-        self.query_one("#item-body", Static).update(body_content(d, self.terms))
+        self.query_one("#item-body", Static).update(body_content(d, self.terms, today=ws.today))
 
     def action_reload(self) -> None:
         self.load()
@@ -117,3 +126,11 @@ class ItemScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_post_cutover(self) -> None:
+        record_post_cutover(self, self.key, self.load)
+
+    def palette_commands(self) -> Iterable[PaletteCommand]:
+        yield from post_cutover_commands(self, lambda: self.key, self.load)
+        yield PaletteCommand("item: 読み直し", "他の利用者の変更を読み直します", self.action_reload)
+        yield PaletteCommand("item: 戻る", "要件一覧へ戻ります", self.action_close)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -12,6 +13,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from fitgap.domain.enums import Status
+from fitgap.domain.post_cutover import MeasureRecord, MeasureState
 from fitgap.domain.rules import note_missing
 from fitgap.domain.text import nfkc
 from fitgap.services.items import HistoryEntry, ItemDetail
@@ -19,6 +21,8 @@ from fitgap.tui.labels import SEVERITY_STYLE, STATUS_STYLE, when
 from fitgap.tui.widgets.text_diff import diff_contents
 
 FIELD_LABELS = {"status": "状況", "disposition": "対応方針", "note": "メモ", "needs_review": "要再確認"}
+POST_CUTOVER_LABELS = {"planned": "予定日", "notified_on": "届出日", "done_on": "完了日", "vendor": "ベンダ",
+                       "note": "メモ"}  # of the 移行後の経過措置 events in an item's history
 STYLE_VARS = {"must": "bold $text-error", "warn": "$text-warning", "good": "$text-success",
               "accent": "$text-accent", "muted": "$text-muted", "info": "$text-secondary"}
 
@@ -78,11 +82,27 @@ def head_content(d: ItemDetail, note_rule: frozenset[Status]) -> Content:
 def history_line(h: HistoryEntry) -> Content:
     """One change of the item: when, who, which field, old → new."""
     label = FIELD_LABELS.get(h.field or "", h.field or h.action)
+    if h.action.startswith("post_cutover."):
+        label = "経過措置 " + POST_CUTOVER_LABELS.get(h.field or "", "削除" if h.action.endswith("remove") else "")
     return Content.assemble((when(h.at), "$text-muted"), f" {h.user} {label}: ", (h.old or "—").replace("\n", " "),
                             " → ", ((h.new or "—").replace("\n", " "), "bold"))
 
 
-def rest_content(d: ItemDetail, note_rule: frozenset[Status]) -> Content:
+def post_cutover_lines(m: MeasureRecord, today: date) -> list[Content | str]:
+    """The 移行後の経過措置 recorded for an item: planned, 届出, done, and whether it is overdue (domain rule)."""
+    state = m.state(today)
+    style = {MeasureState.DONE: "$text-success", MeasureState.OVERDUE: "bold $text-error"}.get(state, "")
+    notified = (Content(f"届出 {m.notified_on.isoformat()}") if m.notified_on
+                else Content.styled("届出未了", "$text-warning"))
+    lines: list[Content | str] = [Content.assemble(
+        f"予定 {m.planned.isoformat() if m.planned else '未定'}　", notified, "　", (m.label(today), style))]
+    extra = "　".join(x for x in (f"ベンダ {m.vendor}" if m.vendor else "", m.note) if x)
+    if extra:
+        lines.append(extra)
+    return lines
+
+
+def rest_content(d: ItemDetail, note_rule: frozenset[Status], *, today: date | None = None) -> Content:
     r = d.row
     parts: list[Content | str] = []
     for title, value in (("要件の考え方・理由", d.reason), ("備考", d.remarks)):
@@ -95,6 +115,8 @@ def rest_content(d: ItemDetail, note_rule: frozenset[Status]) -> Content:
         parts.append(Content.styled(f"（未記入: {r.status.value} にはメモが必要です。e で記入）", "bold $text-error"))
     else:
         parts.append(Content.styled("（なし）", "$text-muted"))
+    if d.post_cutover is not None:
+        parts += ["", _section("移行後の経過措置"), *post_cutover_lines(d.post_cutover, today or date.today())]
     parts += ["", _section("ベンダ回答")]
     if d.vendor_answers:
         for a in d.vendor_answers:
@@ -137,6 +159,11 @@ class DetailPane(VerticalScroll, can_focus=True):
                 yield Static(id="diff-new")
         yield Static(id="detail-rest", classes="detail-block")
 
+    def _today(self) -> date:
+        """The workbench's today (FITGAP_TODAY), against which a 経過措置 is overdue."""
+        ws = getattr(self.app, "workspace", None)
+        return ws.today if ws is not None else date.today()
+
     def show(self, detail: ItemDetail | None, *, note_rule: frozenset[Status], terms: Sequence[str] = (),
              empty: Content | None = None) -> None:
         head = self.query_one("#detail-head", Static)
@@ -168,5 +195,5 @@ class DetailPane(VerticalScroll, can_focus=True):
             diff.remove_class("-shown")
             text.update(_lines([_section("要件"), highlighted(detail.text, terms) if detail.text else "（本文なし）"]))
             text.display = True
-        rest.update(rest_content(detail, note_rule))
+        rest.update(rest_content(detail, note_rule, today=self._today()))
         self.scroll_home(animate=False)
