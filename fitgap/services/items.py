@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -201,6 +202,23 @@ def list_items(*, db: Database, flt: ItemFilter, sort: ItemSort = ItemSort(), of
         rows = items.page(session=session, where=_where(session, flt), sort=sort.column,
                           descending=sort.descending, offset=offset, limit=limit)
     return [to_row(r) for r in rows]
+
+
+def locate_item(*, db: Database, flt: ItemFilter, sort: ItemSort,
+                keys: Sequence[ItemKey]) -> tuple[ItemKey, int] | None:
+    """The first of ``keys`` that is in the list ``list_items`` pages through, and its row number there
+    (0-based); None when none is. How the workbench's cursor finds its requirement again."""
+    if not keys:
+        return None
+    if flt.text:
+        prepare_search(db=db)
+    with db.read() as session:
+        found = items.first_position(session=session, where=_where(session, flt), sort=sort.column,
+                                     descending=sort.descending, keys=keys)
+    if found is None:
+        return None
+    (op, kind, rid), index = found
+    return ItemKey.of(op, kind, rid), index
 
 
 def item_keys(*, db: Database, flt: ItemFilter) -> list[ItemKey]:

@@ -154,18 +154,66 @@ def count(*, session: Session, where: list[Any]) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
-def page(*, session: Session, where: list[Any], sort: str, descending: bool, offset: int, limit: int) -> list[Any]:
-    key = SORT_COLUMNS.get(sort, req.c.doc_order)
-    order = [key.desc() if descending else key.asc()]
+def _order_terms(sort: str, descending: bool) -> list[tuple[Any, bool]]:
+    """The order of the list as (expression, ascending): the sort column, then 政令順, document order,
+    kind, ID — a total order, so that a row's place in it is one number."""
+    terms = [(SORT_COLUMNS.get(sort, req.c.doc_order), not descending)]
     if sort != "operation":
-        order.append(ops.c.order)
-    order += [req.c.doc_order, req.c.kind, req.c.req_id]
+        terms.append((ops.c.order, True))
+    return [*terms, (req.c.doc_order, True), (req.c.kind, True), (req.c.req_id, True)]
+
+
+def _order(sort: str, descending: bool) -> list[Any]:
+    return [e.asc() if ascending else e.desc() for e, ascending in _order_terms(sort, descending)]
+
+
+def page(*, session: Session, where: list[Any], sort: str, descending: bool, offset: int, limit: int) -> list[Any]:
+    order = _order(sort, descending)
     # The page's requirements first (sorting every match by only what the order needs), then their
     # assessments and derived columns for those rows alone.
     chosen = (sa.select(req.c.id).select_from(_from_for([*where, *order])).where(*where).order_by(*order)
               .offset(offset).limit(limit).subquery("chosen"))
     stmt = (sa.select(*ROW_COLUMNS).select_from(_joined().join(chosen, chosen.c.id == req.c.id)).order_by(*order))
     return list(session.execute(stmt))
+
+
+def _before(expr: Any, value: Any, *, ascending: bool, nulls_first: bool) -> Any:
+    """``expr`` sorts before ``value`` (NULLs where the backend puts them)."""
+    if value is None:
+        return sa.false() if nulls_first else expr.is_not(None)
+    earlier = expr < value if ascending else expr > value
+    return sa.or_(expr.is_(None), earlier) if nulls_first else earlier
+
+
+def first_position(*, session: Session, where: list[Any], sort: str, descending: bool,
+                   keys: Sequence[tuple[str, str, str]]) -> tuple[tuple[str, str, str], int] | None:
+    """The first of ``keys`` (operation code, kind, ID) that is in the list ``page`` reads, and its place in
+    it (0-based); None when none is. Two small queries: the rows' sort values (only rows in the list have
+    any), then how many rows of the list sort before the chosen one."""
+    if not keys:
+        return None
+    terms = _order_terms(sort, descending)
+    exprs = [e for e, _asc in terms]
+    wanted = [(op, str(kind), rid) for op, kind, rid in keys]
+    listed: dict[tuple[str, str, str], tuple[Any, ...]] = {}
+    for i in range(0, len(wanted), 400):
+        stmt = (sa.select(req.c.operation_code, req.c.kind, req.c.req_id, *exprs)
+                .select_from(_from_for([*where, *exprs])).where(
+                    *where, sa.tuple_(req.c.operation_code, req.c.kind, req.c.req_id).in_(wanted[i : i + 400])))
+        listed.update({(r[0], r[1], r[2]): tuple(r[3:]) for r in session.execute(stmt)})
+    chosen = next((k for k in wanted if k in listed), None)
+    if chosen is None:
+        return None
+    values = listed[chosen]
+    # SQLite puts NULLs first when ascending, PostgreSQL last (and the reverse when descending)
+    sqlite_like = session.connection().dialect.name != "postgresql"
+    earlier = [
+        sa.and_(*(exprs[j].is_not_distinct_from(values[j]) for j in range(i)),
+                _before(e, values[i], ascending=asc, nulls_first=asc == sqlite_like))
+        for i, (e, asc) in enumerate(terms)
+    ]
+    stmt = sa.select(sa.func.count()).select_from(_from_for([*where, *exprs])).where(*where, sa.or_(*earlier))
+    return chosen, int(session.execute(stmt).scalar_one())
 
 
 def keys(*, session: Session, where: list[Any]) -> list[tuple[str, str, str]]:

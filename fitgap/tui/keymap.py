@@ -50,7 +50,8 @@ MARK = KeyGroup("判定（1キーで判定して次の行へ）", (
        key_display="1"),
     _b("2,g", "mark('ギャップ')", "ギャップ", "ギャップにして次の要件へ", id="mark.gap", show=True, key_display="2"),
     _b("3,n", "mark('対象外')", "対象外", "対象外にして次の要件へ", id="mark.na", show=True, key_display="3"),
-    _b("0,u", "mark('未確認')", "未確認", "未確認に戻して次の要件へ", id="mark.unchecked", key_display="0"),
+    # 0 is no mark key: standard IDs begin with it (001…), so a 0 typed in the list starts a search
+    _b("u", "mark('未確認')", "未確認", "未確認に戻して次の要件へ", id="mark.unchecked"),
     _b("d", "disposition", "対応方針", "ギャップの対応方針（業務見直し・運用で対応・EUC …）を選びます",
        id="mark.disposition", show=True),
     _b("e", "note", "メモ", "メモを編集します（複数行）", id="note.edit", show=True),
@@ -97,8 +98,15 @@ def _keys(b: Binding) -> str:
                       for k in b.key.split(","))
 
 
+# what a group's help says besides its bindings
+GROUP_NOTES: dict[str, tuple[tuple[str, str], ...]] = {
+    FIND.title: (("0 / 4〜9 / 文字",
+                  "一覧で打つと検索に入ります（判定しません。enter で一覧へ、esc で取消）"),),
+}
+
+
 def rows(group: KeyGroup) -> list[tuple[str, str]]:
-    return [(_keys(b), b.tooltip or b.description) for b in group.bindings]
+    return [*((_keys(b), b.tooltip or b.description) for b in group.bindings), *GROUP_NOTES.get(group.title, ())]
 
 
 # the help of the screens whose keys come in several groups; any other screen lists its own BINDINGS

@@ -28,7 +28,7 @@ async def test_change_by_another_session_is_reported_and_kept(demo_db, db_url, m
             assert b_screen.table.current_row.key == key
             await bob.press("1")  # bob marks it 適合 first
             await bob.pause()
-            await alice.press("0")  # alice, on her stale view, marks it 未確認
+            await alice.press("u")  # alice, on her stale view, marks it 未確認
             await alice.pause()
             assert isinstance(first.screen, ConflictDialog)
             text = screen_text(first)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+from typing import cast
 
 from fitgap.domain.enums import Status
 from fitgap.domain.rules import note_missing
 from fitgap.services.database import Database
-from fitgap.services.items import ItemFilter, ItemRow, ItemSort, count_items, list_items
+from fitgap.services.items import (
+    ItemFilter,
+    ItemKey,
+    ItemRow,
+    ItemSort,
+    count_items,
+    list_items,
+    locate_item,
+)
 from fitgap.tui.labels import DISPOSITION_SHORT, KUBUN_SHORT, SEVERITY_STYLE, STATUS_STYLE, when
 from fitgap.tui.widgets.virtual_table import Cell, Column
 
@@ -23,6 +32,10 @@ class ItemSource:
 
     def fetch(self, offset: int, limit: int) -> Sequence[ItemRow]:
         return list_items(db=self.db, flt=self.flt, sort=self.sort, offset=offset, limit=limit)
+
+    def locate(self, keys: Sequence[Hashable]) -> tuple[Hashable, int] | None:
+        """The first of these requirements that is in the list, and its row: how the cursor finds its own."""
+        return locate_item(db=self.db, flt=self.flt, sort=self.sort, keys=[cast(ItemKey, k) for k in keys])
 
 
 SORT_LABELS: dict[str, str] = {

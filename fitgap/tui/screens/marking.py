@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -19,6 +20,7 @@ from fitgap.tui.widgets.note_editor import NoteEditor, edit_in_editor
 from fitgap.tui.widgets.pickers import ChoiceModal
 from fitgap.tui.widgets.virtual_table import VirtualTable
 
+HOLD_S = 2.0  # a mark key this soon after the cursor's requirement left the list (and the cursor moved on) waits
 IN_PLACE_LIMIT = 20  # up to this many changed rows are re-read one by one instead of reloading the page
 WORKER_THRESHOLD = 200  # bulk changes of more items than this run in a worker with a progress bar
 
@@ -49,7 +51,7 @@ class MarkingScreen(WorkbenchScreen):
             self.bulk_write(f"{len(self.selected_items):,}件を{status.value}に", status=status)
             return
         row = self.table.current_row
-        if row is None:
+        if row is None or self.held(row):
             return
         label = f"{row.key.label} を{status.value}に"
         if status in self.workspace.note_rule() and not row.note.strip() and row.status != status:
@@ -57,6 +59,20 @@ class MarkingScreen(WorkbenchScreen):
                           then=lambda note: self.write_one(row, label, advance=True, status=status, note=note))
             return
         self.write_one(row, label, advance=True, status=status)
+
+    def held(self, row: ItemRow) -> bool:
+        """A mark key pressed just after the cursor's requirement left the list acts on nothing: the user
+        pressed it for the requirement that left, not for the one the cursor moved on to. True when held
+        (pressed again, the key acts on the requirement now shown)."""
+        moved = self.table.displaced
+        if moved is None or time.monotonic() - moved.at > HOLD_S:
+            return False
+        self.table.displaced = None
+        lost = moved.lost.label if isinstance(moved.lost, ItemKey) else str(moved.lost)
+        self.notify(f"{lost} が一覧から外れ、カーソルが {row.key.label} に移ったところなので、判定していません。"
+                    f"{row.key.label} を判定するなら、もう一度押してください。", title="判定を保留しました",
+                    severity="warning", timeout=6)
+        return True
 
     def action_disposition(self) -> None:
         if self.busy:
@@ -158,26 +174,20 @@ class MarkingScreen(WorkbenchScreen):
                            "必要なら直して ctrl+s で保存してください。")
         self.after_write(result, after_conflict=retry)
         if advance and (result.changed or result.unchanged):
-            self.move_after(index, row.key, following.key if following is not None else None)
+            self.move_after(index, following.key if following is not None else None)
             if result.unchanged:
                 status = changes.get("status")
                 shown = status.value if isinstance(status, Status) else "その値"
                 self.notify(f"{row.key.label} はすでに{shown}です（変更なし）。次の行へ進みました。", timeout=3)
 
-    def move_after(self, index: int, marked: ItemKey, following: ItemKey | None) -> None:
+    def move_after(self, index: int, following: ItemKey | None) -> None:
         """Put the cursor on the row that followed the marked item as the user saw the list, wherever the
-        current sort or filter moved the marked item (only it moved: the next row is one off at most)."""
+        current sort or filter (or a colleague's change) moved either. The marked item was the last row, or
+        the row that followed is gone: the cursor stays where the list put it (on the marked item if still
+        listed, else on the row before)."""
         table = self.table
-        if following is None:
-            here = table.row_at(index)
-            table.move_to(index + 1 if here is not None and here.key == marked else index)
-            return
-        for i in (index, index + 1, index - 1, index + 2):
-            r = table.row_at(i) if i >= 0 else None
-            if r is not None and r.key == following:
-                table.move_to(i)
-                return
-        table.move_to(index)
+        if following is None or not table.move_to_key(following):
+            table.move_to(table.cursor if table.row_count else index)
 
     def bulk_write(self, label: str, **changes: Any) -> None:
         """Preview first: how many change, how many do not and why; then apply to the rest, write the missing
@@ -284,14 +294,14 @@ class MarkingScreen(WorkbenchScreen):
                     fresh[key] = get_item(db=self.workspace.db, key=key)
                 except FitGapError:
                     fresh.clear()
-                    self.table.reload(keep_cursor=True)
+                    self.table.reload(keep_cursor=True, expected_gone=touched)
                     break
             if fresh:
                 self.table.cache.replace(fresh, key=lambda r: r.key)
                 self.table.refresh()
                 self.table.post_message(VirtualTable.CursorMoved(self.table, self.table.cursor))  # detail
         else:
-            self.table.reload(keep_cursor=True)
+            self.table.reload(keep_cursor=True, expected_gone=touched)  # the user's change took its row out
         self.update_title()
         if result.rejected:
             reason = result.rejected[0][1]

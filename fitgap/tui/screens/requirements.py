@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
-from typing import ClassVar
+from typing import ClassVar, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container
@@ -25,6 +26,7 @@ from fitgap.services.items import (
     ItemSort,
     change_stamp,
     count_items,
+    get_item,
     get_item_detail,
     id_width,
     item_keys,
@@ -36,7 +38,7 @@ from fitgap.tui.commands import PaletteCommand
 from fitgap.tui.labels import count
 from fitgap.tui.screens.item_source import SORT_LABELS, ItemSource, format_item, item_columns
 from fitgap.tui.screens.marking import MarkingScreen
-from fitgap.tui.screens.post_cutover_form import post_cutover_commands
+from fitgap.tui.screens.typed_search import TypedSearch
 from fitgap.tui.widgets.detail_pane import DetailPane
 from fitgap.tui.widgets.filter_bar import FilterBar
 from fitgap.tui.widgets.filter_picker import (
@@ -75,6 +77,8 @@ class RequirementsScreen(MarkingScreen):
         self._detail_pending = False
         self._last_view_timer: Timer | None = None
         self._stamp = 0
+        self.typed = TypedSearch(lambda: self.query_one(FilterBar), restore=self._restore_search,
+                                 started=self._typed_search_started)
 
     # ---- layout -------------------------------------------------------------------------------
 
@@ -87,7 +91,7 @@ class RequirementsScreen(MarkingScreen):
                                                            id_width=id_width(db=self.workspace.db,
                                                                              operation_code=self.operation_code)),
                                         formatter=self._format, is_selected=lambda r: r.key in self.selected_items,
-                                        page_size=PAGE_SIZE, id="items")
+                                        key=lambda r: r.key, page_size=PAGE_SIZE, id="items")
             yield DetailPane(id="detail")
         yield Footer()
 
@@ -154,7 +158,7 @@ class RequirementsScreen(MarkingScreen):
             self.total = count_items(db=self.workspace.db, flt=ItemFilter(operation_code=self.operation_code))
         parts = [f"[b]{where} の要件[/b]", f"{count(shown)}件" + (f" / 全{count(self.total)}件" if shown != self.total else "")]
         if self.selected_items:
-            parts.append(f"[b $text-accent]選択 {count(len(self.selected_items))}件[/]（1/2/3/0・d で一括変更）")
+            parts.append(f"[b $text-accent]選択 {count(len(self.selected_items))}件[/]（1/2/3/u・d で一括変更）")
         parts.append(f"並び: {SORT_LABELS.get(self.sort.column, self.sort.column)}{'↓' if self.sort.descending else '↑'}")
         self.query_one("#req-title", Static).update("　".join(parts))
 
@@ -183,10 +187,6 @@ class RequirementsScreen(MarkingScreen):
             self.table.refresh_row(self.table.cursor)
         pane.show(detail, note_rule=self.workspace.note_rule(), terms=self.flt.terms())
 
-    def _cursor_key(self) -> ItemKey | None:
-        row = self.table.current_row
-        return row.key if row is not None else None
-
     def _no_list_guide(self) -> Content | None:
         """For an operation whose list was never imported: what the list is and how to bring it in."""
         if self.operation_code is None:
@@ -202,6 +202,24 @@ class RequirementsScreen(MarkingScreen):
             f"・コマンド: {command_line('import-spec', '要件一覧.xlsx', url=self.workspace.db.url)}"
             "（複数のファイルは並べて指定）",
         )
+
+    def on_virtual_table_cursor_displaced(self, event: VirtualTable.CursorDisplaced) -> None:
+        """The cursor's requirement left the list when it was read again: say which, why, and where the
+        cursor went (a mark key pressed just now is held: see MarkingScreen.held)."""
+        event.stop()
+        lost = cast(ItemKey, event.lost)
+        try:
+            now = get_item(db=self.workspace.db, key=lost)
+        except FitGapError:
+            why = "要件一覧から除かれました"
+        else:
+            other = now.assessed_by if now.assessed_by and now.assessed_by != self.workspace.user else None
+            change = f" {other} さんが{now.status.value}にした" if other else f"{now.status.value}になった"
+            shown = describe(self.flt) or (f"検索「{self.flt.text}」" if self.flt.text else "")
+            why = f"{change}ため、いまの絞り込み（{shown}）に当てはまらなくなりました" if shown else f"{change}ため、一覧から外れました"
+        row = self.table.row_at(event.index) if event.index is not None else None
+        where = f"カーソルは次の {row.key.label} に移りました。" if row is not None else "一覧は空になりました。"
+        self.notify(f"{lost.label} は{why}。{where}", title="カーソルの要件が一覧から外れました", timeout=8)
 
     def on_virtual_table_activated(self, event: VirtualTable.Activated) -> None:
         """Enter (or a double click) on a requirement: the full-screen view of it."""
@@ -271,7 +289,7 @@ class RequirementsScreen(MarkingScreen):
         self.selected_items = {k: known.get(k) for k in keys}
         self.table.refresh()
         self.update_title()
-        self.notify(f"絞り込み結果の {count(len(keys))}件を選択しました。1/2/3/0 や d で一括変更します（esc で解除）。",
+        self.notify(f"絞り込み結果の {count(len(keys))}件を選択しました。1/2/3/u や d で一括変更します（esc で解除）。",
                     timeout=4)
 
     def clear_selected_items(self) -> None:
@@ -290,14 +308,14 @@ class RequirementsScreen(MarkingScreen):
 
     def set_filter(self, flt: ItemFilter) -> None:
         self.flt = replace(flt, operation_code=self.operation_code)
-        self.table.set_source(self._source())
+        self.table.set_source(self._source(), keep_cursor=True)  # on its requirement if listed, else the first
         self.query_one(FilterBar).set_summary(describe(self.flt))
         self.update_title()
         self._schedule_last_view()
 
     def set_sort(self, sort: ItemSort) -> None:
         self.sort = sort
-        self.table.set_source(self._source())
+        self.table.set_source(self._source(), keep_cursor=True)  # the same requirements: the cursor stays on its own
         self.update_title()
         self._schedule_last_view()
 
@@ -305,8 +323,31 @@ class RequirementsScreen(MarkingScreen):
         self.query_one(FilterBar).search_input.focus()
 
     def on_filter_bar_search_changed(self, event: FilterBar.SearchChanged) -> None:
+        if event.text != self.query_one(FilterBar).search_input.value:
+            return  # stale: the box was set back since (esc on a typed search)
         if event.text != self.flt.text:
             self.set_filter(replace(self.flt, text=event.text))
+
+    def on_key(self, event: events.Key) -> None:
+        """Text typed while the list has focus goes to the search (see typed_search)."""
+        if self.focused is not self.table:
+            self.typed.end()
+            return
+        bound = any(k in self.active_bindings for k in event.aliases)
+        if self.typed.key(event, bound=bound, previous=self.flt.text):
+            event.stop()
+            event.prevent_default()
+
+    def on_screen_suspend(self) -> None:
+        self.typed.end()
+
+    def _typed_search_started(self) -> None:
+        self.notify("一覧で入力した文字は検索に入ります（判定はしません）。enter で一覧へ戻り、esc で取り消します。",
+                    title="検索", timeout=4)
+
+    def _restore_search(self, text: str) -> None:
+        self.query_one(FilterBar).set_text(text)
+        self.set_filter(replace(self.flt, text=text))
 
     def on_filter_bar_done(self, _event: FilterBar.Done) -> None:
         self.table.focus()
@@ -427,7 +468,6 @@ class RequirementsScreen(MarkingScreen):
                                  partial(self._set_disposition, d), discover=False)
         yield PaletteCommand("note: 編集", "メモを編集します", self.action_note)
         yield PaletteCommand("note: $EDITOR で編集", "メモを外部エディタで編集します", self.action_note_editor)
-        yield from post_cutover_commands(self, self._cursor_key, self._show_detail)
         yield PaletteCommand("select: この要件", "選択／解除", self.action_toggle_select)
         yield PaletteCommand("select: 絞り込み結果をすべて", "いまの絞り込みに当てはまる要件をすべて選択", self.action_select_all)
         yield PaletteCommand("select: 解除", "選択をすべて解除", self.clear_selected_items)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -16,6 +16,14 @@ class RowSource(Protocol[T_co]):
     def count(self) -> int: ...
 
     def fetch(self, offset: int, limit: int) -> Sequence[T_co]: ...
+
+
+class KeyedRowSource(RowSource[T_co], Protocol[T_co]):
+    """A row source that can also say where rows stand, by key, without reading every page."""
+
+    def locate(self, keys: Sequence[Hashable]) -> tuple[Hashable, int] | None:
+        """The first of ``keys`` that is among the rows, and its index; None when none is."""
+        ...
 
 
 class ListSource(Generic[T]):
@@ -61,6 +69,14 @@ class PageCache(Generic[T]):
         else:
             self._pages.move_to_end(page_no)
         return page[pos] if pos < len(page) else None
+
+    def peek(self, index: int) -> T | None:
+        """The row at ``index`` if its page is cached (nothing is read)."""
+        if index < 0:
+            return None
+        page_no, pos = divmod(index, self.page_size)
+        page = self._pages.get(page_no)
+        return page[pos] if page is not None and pos < len(page) else None
 
     def replace(self, rows: Mapping[Any, T], key: Callable[[T], Any]) -> int:
         """Put fresh copies of rows already cached in place (same position); returns how many were found."""

@@ -2,13 +2,19 @@
 
 Rows come from a :class:`RowSource` (the database filters and sorts); a formatter turns a row into cells.
 Scrolling, moving and marking cost the same whether the source holds 300 rows or 300,000.
+
+Given a ``key``, the cursor is anchored to the row under it, not to a row number: when the list is read
+again (someone changed something, the filter or sort changed, a page was read anew) the cursor is put back
+on the same row wherever it now stands. When that row left the list, the cursor goes to the row that
+followed it as the list showed it (else the one before), and the table says so (``CursorDisplaced``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from rich.segment import Segment
 from rich.style import Style
@@ -20,9 +26,21 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from fitgap.tui.cells import fit, one_line
-from fitgap.tui.widgets.page_cache import PageCache, RowSource
+from fitgap.tui.widgets.page_cache import KeyedRowSource, PageCache, RowSource
 
 T = TypeVar("T")
+
+NEIGHBOURS = 30  # rows after (and before) the cursor remembered, to follow when the cursor's row leaves
+NEAR = 2  # after a reload the cursor's row is first looked for this many rows either side of where it was
+SCAN_LIMIT = 5_000  # a source that cannot say where a row stands is searched row by row up to this size
+
+
+@dataclass(frozen=True)
+class Displacement:
+    """The cursor's row left the list when it was read again; the cursor moved on by itself."""
+
+    lost: Hashable  # the key of the row that left
+    at: float  # time.monotonic() when it happened
 
 Cell = str | tuple[str, str]
 """Plain text, or (text, style) where style names a component class: must, warn, muted, good, accent, info."""
@@ -107,6 +125,19 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         def control(self) -> VirtualTable[Any]:
             return self.table
 
+    class CursorDisplaced(Message):
+        """The cursor's row is no longer in the list (read again); the cursor is on ``index`` now."""
+
+        def __init__(self, table: VirtualTable[Any], lost: Hashable, index: int | None) -> None:
+            super().__init__()
+            self.table = table
+            self.lost = lost
+            self.index = index
+
+        @property
+        def control(self) -> VirtualTable[Any]:
+            return self.table
+
     class Activated(Message):
         def __init__(self, table: VirtualTable[Any], index: int) -> None:
             super().__init__()
@@ -124,6 +155,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         columns: Sequence[Column],
         formatter: Callable[[T], Sequence[Cell] | Mapping[str, Cell]],
         is_selected: Callable[[T], bool] | None = None,
+        key: Callable[[T], Hashable] | None = None,
         page_size: int = 100,
         name: str | None = None,
         id: str | None = None,
@@ -135,6 +167,10 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         self.formatter = formatter
         self.is_selected = is_selected or (lambda _row: False)
         self.cursor = 0
+        self.row_key = key
+        self.anchor_key: Hashable | None = None  # (with ``key``) the row the cursor is on, whatever its number
+        self.displaced: Displacement | None = None  # the last time the cursor's row left, until the user moves
+        self._recheck_pending = False
         self._layout_width = -1
         self._layout: list[tuple[Column, int]] = []
         self._styles: dict[str, Style] = {}
@@ -154,7 +190,17 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
 
     @property
     def current_row(self) -> T | None:
-        return self.cache.get(self.cursor)
+        """The row under the cursor. With a ``key``, always the anchored row: when a page read again shows
+        another row at the cursor's number (the list changed since), the list is read again first."""
+        row = self.cache.get(self.cursor)
+        if self.row_key is None or row is None:
+            return row
+        if self.anchor_key is None:
+            self.anchor_key = self.row_key(row)
+        elif self.row_key(row) != self.anchor_key:
+            self.reload()
+            row = self.cache.get(self.cursor)
+        return row
 
     def set_columns(self, columns: Sequence[Column]) -> None:
         """Show other columns (e.g. one that only matters once there is data for it)."""
@@ -164,11 +210,26 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
             self.refresh()
 
     def set_source(self, source: RowSource[T], *, keep_cursor: bool = False) -> None:
+        """Show other rows (another filter or sort). ``keep_cursor``: with a ``key``, the cursor stays on its
+        row if the new list has it (else goes to the first row); without one, on the same row number."""
+        if self.row_key is not None and keep_cursor and self.anchor_key is not None:
+            self.cache.replace_source(source)
+            self._relocate([], follow=False)
+            return
         self.cache.replace_source(source)
         self._after_reload(keep_cursor=keep_cursor)
 
-    def reload(self, *, keep_cursor: bool = True) -> None:
-        """Read again from the source (after a change): count and visible pages."""
+    def reload(self, *, keep_cursor: bool = True, expected_gone: Collection[Hashable] = ()) -> None:
+        """Read again from the source (after a change): count and visible pages.
+
+        With a ``key`` the cursor stays on its row; if that row left the list, it goes to the row that
+        followed it (``CursorDisplaced`` says so, unless the row is in ``expected_gone``: the user's own
+        change took it out)."""
+        if self.row_key is not None and keep_cursor and self.anchor_key is not None:
+            neighbours = self._neighbours()
+            self.cache.invalidate()
+            self._relocate(neighbours, follow=True, expected_gone=expected_gone)
+            return
         self.cache.invalidate()
         self._after_reload(keep_cursor=keep_cursor)
 
@@ -180,7 +241,103 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
             self.scroll_to(y=0, animate=False, immediate=True)
         self._scroll_to_cursor()
         self.refresh()
+        self._anchor_here()
         self.post_message(self.CursorMoved(self, self.cursor))
+
+    # ---- the anchored row ---------------------------------------------------------------------
+
+    def _anchor_here(self) -> None:
+        """The anchor is the row now under the cursor (kept as it was while the list is empty)."""
+        if self.row_key is not None:
+            row = self.cache.get(self.cursor)
+            if row is not None:
+                self.anchor_key = self.row_key(row)
+
+    def _neighbours(self) -> list[Hashable]:
+        """Keys of the rows after the cursor (nearest first), then of those before it, as the list showed
+        them (only pages already read: nothing is fetched)."""
+        key = cast(Callable[[T], Hashable], self.row_key)
+        after = [self.cache.peek(i) for i in range(self.cursor + 1, self.cursor + 1 + NEIGHBOURS)]
+        before = [self.cache.peek(i) for i in range(self.cursor - 1, max(self.cursor - 1 - NEIGHBOURS, -1), -1)]
+        return [key(r) for r in (*after, *before) if r is not None]
+
+    def _locate(self, keys: Sequence[Hashable]) -> tuple[Hashable, int] | None:
+        """The first of ``keys`` that is in the list now, and where: by the source's own lookup if it has
+        one, else row by row (small sources only)."""
+        source = self.cache.source
+        if hasattr(source, "locate"):
+            return cast(KeyedRowSource[T], source).locate(keys)
+        key = cast(Callable[[T], Hashable], self.row_key)
+        n = self.cache.count()
+        where = {}
+        for i in range(n if n <= SCAN_LIMIT else 0):
+            row = self.cache.get(i)
+            if row is not None:
+                where[key(row)] = i
+        return next(((k, where[k]) for k in keys if k in where), None)
+
+    def _relocate(self, neighbours: Sequence[Hashable], *, follow: bool,
+                  expected_gone: Collection[Hashable] = ()) -> None:
+        """Put the cursor back on the anchored row in the list just read (see ``reload`` and ``set_source``)."""
+        key = cast(Callable[[T], Hashable], self.row_key)
+        anchor, old, n = self.anchor_key, self.cursor, self.cache.count()
+        line = old - int(self.scroll_offset.y)  # where on screen the row was: it stays there if it can
+        near: dict[Hashable, int] = {}  # the rows about the old place (their pages are shown anyway)
+        for i in range(max(old - NEAR, 0), min(old + NEAR + 1, n)):
+            row = self.cache.get(i)
+            if row is not None:
+                near[key(row)] = i
+        index = near.get(anchor)
+        lost = None
+        if index is None and anchor in expected_gone:  # the user's own change took it out (or moved it):
+            index = next((near[k] for k in neighbours if k in near), None)  # the next row, if it is close
+            lost = anchor if index is not None else None
+        if index is None and n:
+            found = self._locate([anchor, *neighbours] if follow else [anchor])
+            if found is not None and found[0] == anchor:
+                index = found[1]
+            else:
+                lost = anchor
+                index = found[1] if found is not None else (old if follow else 0)
+        elif index is None:
+            lost = anchor
+        self.cursor = min(max(index if index is not None else old, 0), max(n - 1, 0))
+        self._update_virtual_size()
+        if lost is not None and not follow:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        elif 0 <= line < self.body_height:
+            self.scroll_to(y=max(self.cursor - line, 0), animate=False, immediate=True)
+        self._scroll_to_cursor()
+        self.refresh()
+        self._anchor_here()
+        if lost is not None and follow and lost not in expected_gone:
+            self.displaced = Displacement(lost, time.monotonic())
+            self.post_message(self.CursorDisplaced(self, lost, self.cursor if n else None))
+        self.post_message(self.CursorMoved(self, self.cursor))
+
+    def move_to_key(self, key: Hashable) -> bool:
+        """Put the cursor on the row with ``key``, wherever it stands; False (cursor unmoved) if not listed."""
+        if self.row_key is None:
+            return False
+        for i in sorted(range(max(self.cursor - NEAR - 1, 0), min(self.cursor + NEAR + 2, self.cache.count())),
+                        key=lambda i: abs(i - self.cursor)):
+            row = self.cache.get(i)
+            if row is not None and self.row_key(row) == key:
+                self.move_to(i)
+                return True
+        found = self._locate([key])
+        if found is None:
+            return False
+        self.move_to(found[1])
+        return True
+
+    def _recheck_anchor(self) -> None:
+        self._recheck_pending = False
+        if self.row_key is None or self.anchor_key is None:
+            return
+        row = self.cache.get(self.cursor)
+        if row is not None and self.row_key(row) != self.anchor_key:
+            self.reload()
 
     def _update_virtual_size(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, self.cache.count() + 1)
@@ -197,6 +354,11 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     def move_to(self, index: int) -> None:
         n = self.cache.count()
         index = min(max(index, 0), max(n - 1, 0))
+        self.displaced = None
+        if self.row_key is not None:
+            row = self.cache.get(index)
+            if row is not None:
+                self.anchor_key = self.row_key(row)
         if index != self.cursor:
             old, self.cursor = self.cursor, index
             top = int(self.scroll_offset.y)
@@ -293,6 +455,10 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         row = self.cache.get(index) if index < self.cache.count() else None
         if row is None:
             return Strip.blank(width, base)
+        if (index == self.cursor and self.row_key is not None and self.anchor_key is not None
+                and self.row_key(row) != self.anchor_key and not self._recheck_pending):
+            self._recheck_pending = True  # a page read anew shows another row here: find the cursor's row
+            self.call_later(self._recheck_anchor)
         line_style = base
         if self.is_selected(row):
             line_style = line_style + self._style("selected")
