@@ -38,6 +38,7 @@ from fitgap.tui.commands import PaletteCommand
 from fitgap.tui.labels import count
 from fitgap.tui.screens.item_source import SORT_LABELS, ItemSource, format_item, item_columns
 from fitgap.tui.screens.marking import MarkingScreen
+from fitgap.tui.screens.post_cutover_form import post_cutover_commands
 from fitgap.tui.screens.typed_search import TypedSearch
 from fitgap.tui.widgets.detail_pane import DetailPane
 from fitgap.tui.widgets.filter_bar import FilterBar
@@ -186,6 +187,10 @@ class RequirementsScreen(MarkingScreen):
             self.table.cache.replace({row.key: detail.row}, key=lambda r: r.key)
             self.table.refresh_row(self.table.cursor)
         pane.show(detail, note_rule=self.workspace.note_rule(), terms=self.flt.terms())
+
+    def _cursor_key(self) -> ItemKey | None:
+        row = self.table.current_row
+        return row.key if row is not None else None
 
     def _no_list_guide(self) -> Content | None:
         """For an operation whose list was never imported: what the list is and how to bring it in."""
@@ -468,6 +473,7 @@ class RequirementsScreen(MarkingScreen):
                                  partial(self._set_disposition, d), discover=False)
         yield PaletteCommand("note: 編集", "メモを編集します", self.action_note)
         yield PaletteCommand("note: $EDITOR で編集", "メモを外部エディタで編集します", self.action_note_editor)
+        yield from post_cutover_commands(self, self._cursor_key, self._show_detail)
         yield PaletteCommand("select: この要件", "選択／解除", self.action_toggle_select)
         yield PaletteCommand("select: 絞り込み結果をすべて", "いまの絞り込みに当てはまる要件をすべて選択", self.action_select_all)
         yield PaletteCommand("select: 解除", "選択をすべて解除", self.clear_selected_items)
