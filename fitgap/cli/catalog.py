@@ -64,7 +64,9 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"典型的なシステム {result.systems_added}件とその連携を「典型例（要確認）」として登録しました"
                   f"（{ctx.command('systems', 'list')}）。")
     if result.changes_added:
-        ctx.print(f"移行をまたぐ連携の改修項目 {result.changes_added}件を「未着手」で作成しました（{ctx.command('systems', 'changes')}）。")
+        ctx.print(f"連携の改修項目 {result.changes_added}件を「未着手」で作成しました（{ctx.command('systems', 'changes')}）。")
+    if result.changes_removed:
+        ctx.print(f"不要になった未着手の改修項目 {result.changes_removed}件を削除しました（誰も編集していないもの）。")
     if not result.changed:
         ctx.print("変更はありません（すでに最新です）。")
     return 0

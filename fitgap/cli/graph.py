@@ -12,7 +12,7 @@ from fitgap.domain.calendar import days_left_label, format_date
 from fitgap.domain.text import escape_controls
 from fitgap.errors import InvalidInputError
 from fitgap.reports.output_file import write_atomically
-from fitgap.services import choices, schedule
+from fitgap.services import changes, choices, schedule
 from fitgap.services.edit_input import parse_date_input
 
 if TYPE_CHECKING:
@@ -99,17 +99,21 @@ def cmd_schedule(args: argparse.Namespace, ctx: Context) -> int:
     late = view.late_changes
     if late:
         ctx.print(render_table(
-            ["連携（提供元 → 利用側）", "改修を行うベンダ", "状況", "完了予定日", "必要日", "遅れ", "必要日の理由", "暫定連携"],
-            [[c.label, c.item.vendor or "—", c.item.status.value, format_date(c.item.planned),
+            ["連携（提供元 → 利用側）", "段階", "改修を行うベンダ", "状況", "完了予定日", "必要日", "遅れ", "必要日の理由",
+             "暫定連携"],
+            [[c.label, c.state.step.label if c.state.step else "—", c.item.vendor or "—", c.item.status.value,
+              format_date(c.item.planned),
               format_date(c.state.needed_by), f"{c.state.days_late}日", c.state.reason, c.item.interim or "—"]
              for c in late],
-            right=[5], max_width=40,
+            right=[6], max_width=40,
         ))
         ctx.print(f"  {len(late)}件（{'、'.join(sorted({c.state.late.value for c in late if c.state.late}))}）。"
                   "fitgap systems changes で一覧、fitgap systems change で更新できます。")
     else:
         open_n = sum(1 for c in view.changes if not c.item.done)
         ctx.print(f"  ありません（改修項目 {len(view.changes)}件、うち未完了 {open_n}件）。")
+    if view.undated:
+        ctx.print(f"  {changes.undated_line(view.undated)}")
 
     ctx.print("", "■ 期限リスク")
     ctx.print(render_table(

@@ -20,8 +20,9 @@ STATUSES = [s.value for s in ChangeStatus]
 def register_changes(ss: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = ss.add_parser(
         "changes", parents=[common], help="連携の改修項目の一覧 / list the 改修 items of data links",
-        description="移行をまたぐデータ連携（片方だけが標準準拠システムへ移行する、または両方が別の日に移行する連携）ごとの"
-        "改修項目を、必要日までに終わらないものを先頭に表示します。",
+        description="団体が対応する連携の改修項目（関連システム・独自施策システムと標準準拠システムの連携、移行日の異なる"
+        "標準準拠システム同士の連携。後者は暫定連携と本連携の2段階）を、必要日までに終わらないものを先頭に表示します。"
+        "移行日が未定のシステムは、連携ごとの遅れにせず一度だけ名前を挙げます。",
     )
     p.add_argument("--system", metavar="SYSTEM", help="このシステムの連携の改修だけ")
     p.add_argument("--vendor", metavar="NAME", help="このベンダが行う改修だけ")
@@ -41,6 +42,8 @@ def register_changes(ss: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--vendor", metavar="NAME", help="改修を行うベンダ")
     p.add_argument("--cost", metavar="KYEN", help="概算費用（千円）")
     p.add_argument("--interim", metavar="TEXT", help="暫定連携の内容（使う場合）")
+    p.add_argument("--interim-done", metavar="DATE",
+                   help="暫定連携（2段階の改修の1段階目）の完了日。入れると本連携の段階になります（空文字で暫定連携の段階に戻す）")
     p.add_argument("--what", metavar="TEXT", help="改修内容（現行の方式 → 標準の連携）")
     p.add_argument("--note", metavar="TEXT", help="備考")
     p.set_defaults(func=cmd_change)
@@ -76,21 +79,22 @@ def cmd_changes(args: argparse.Namespace, ctx: Context) -> int:
                                late_only=args.late, vendor=args.vendor)
     if not view.items:
         ctx.print("改修項目はありません。" if not args.late else "必要日までに終わらない改修はありません。")
+        if view.undated and not (args.system or args.vendor):
+            ctx.print(changes.undated_line(view.undated))
         return 0
     rows = []
     for c in view.items:
         st = c.state
-        judge = f"{st.late.value} {st.days_late}日" if st.late else ("完了" if c.item.done else "—")
-        if not st.crosses and not st.late:
-            judge = "移行差なし（不要か確認）"
-        rows.append([c.label + (" ※" if c.item.typical else ""), c.item.vendor or "—", c.item.status.value,
-                     format_date(c.item.planned), format_date(c.item.actual), format_date(st.needed_by), judge,
-                     _money(c.item.cost_kyen), c.item.interim or "—"])
-    ctx.print(render_table(["連携（提供元 → 利用側）", "ベンダ", "状況", "完了予定日", "完了日", "必要日", "判定",
-                            "費用（千円）", "暫定連携"], rows, right=[7], max_width=40))
+        rows.append([c.label + (" ※" if c.item.typical else ""), st.step.label if st.step else "—",
+                     c.item.vendor or "—", c.item.status.value, format_date(c.item.planned),
+                     format_date(c.item.actual), format_date(st.needed_by), st.verdict or "—",
+                     _money(c.item.cost_kyen), c.item.interim or "—", c.flag or "—"])
+    ctx.print(render_table(["連携（提供元 → 利用側）", "段階", "ベンダ", "状況", "完了予定日", "完了日", "必要日", "判定",
+                            "費用（千円）", "暫定連携", "注意"], rows, right=[8], max_width=40))
     done = sum(1 for c in view.items if c.item.done)
     ctx.print(f"改修項目 {len(view.items)}件: 完了 {done}件、未完了 {len(view.items) - done}件、"
               f"必要日までに終わらない {len(view.late)}件。")
+    ctx.print(*changes.footnotes(view, filtered=bool(args.system or args.vendor)))
     if any(c.item.typical for c in view.items):
         ctx.print("※ 典型例: fitgap init が登録した典型的な連携の改修です。実態に合わせて確認してください。")
     return 0
@@ -107,6 +111,7 @@ def cmd_change(args: argparse.Namespace, ctx: Context) -> int:
         "status": _opt(args.status, ChangeStatus), "planned": _opt(args.planned, parse_date_input),
         "actual": _opt(args.actual, parse_date_input), "vendor": _opt(args.vendor), "cost_kyen": _opt(args.cost),
         "interim": _opt(args.interim), "change": _opt(args.what), "note": _opt(args.note),
+        "interim_done": _opt(args.interim_done, parse_date_input),
     }
     if all(v is UNSET for v in values.values()):
         raise InvalidInputError("変更する項目がありません。", "--status、--planned などを指定してください。")
@@ -117,7 +122,8 @@ def cmd_change(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     a = edit.after
     ctx.print(f"{edit.provider} → {edit.consumer} の改修項目を更新しました: 状況 {a['status'].value}、"
-              f"完了予定日 {format_date(a['planned'])}、完了日 {format_date(a['actual'])}", *edit.notes)
+              f"完了予定日 {format_date(a['planned'])}、完了日 {format_date(a['actual'])}"
+              + (f"、暫定連携の完了日 {format_date(a['interim_done'])}" if a["interim_done"] else ""), *edit.notes)
     return 0
 
 

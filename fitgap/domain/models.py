@@ -270,8 +270,8 @@ class Milestone(SQLModel, table=True):
 
 
 class InterfaceChange(SQLModel, table=True):
-    """The change (改修) one data link needs because it crosses a cut-over: what changes, who does it, how far
-    it is. Keyed by the link's two systems; removed with the link."""
+    """The change (改修) one data link needs where the municipality must act (see graph.changes): what
+    changes, who does it, how far it is. Keyed by the link's two systems; removed with the link."""
 
     __tablename__ = "interface_change"
     __table_args__ = (sa.UniqueConstraint("provider_id", "consumer_id"),)
@@ -287,6 +287,9 @@ class InterfaceChange(SQLModel, table=True):
     interim: str = ""  # the interim interface used while the two sides run on different generations
     note: str = ""
     typical: bool = False  # created for a typical (seeded) link
+    # two standard ends moving on different days: the interim step (暫定連携) was done on this day, and the
+    # item now tracks the final one (本連携)
+    interim_done: date | None = None
     revision: int = 0  # bumped on every change; guards workbook imports against overwriting
     updated_at: datetime | None = None
     updated_by: str | None = None

@@ -34,6 +34,7 @@ H_CONSUMER = "利用側システム"
 H_DATA = "データ・方式"
 H_CHANGE = "改修内容"
 H_VENDOR = "改修を行うベンダ"
+H_STEP = "段階"
 H_NEEDED = "必要日"
 H_REASON = "必要日の理由"
 
@@ -52,6 +53,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(H_DATA, 16, wrap=True),
     Column(H_CHANGE, 40, wrap=True),
     Column(H_VENDOR, 16, wrap=True),
+    Column(H_STEP, 12, wrap=True),
     Column(H_NEEDED, 11),
     Column(H_REASON, 30, wrap=True),
     Column(H_STATUS, 12, editable=True, kind=CHOICE, choices=STATUS_LIST, colours=STATUS_COLOURS,
@@ -66,7 +68,9 @@ COLUMNS: tuple[Column, ...] = (
 INSTRUCTIONS = (
     "1. 黄色の欄（状況・完了予定日・完了日・概算費用・暫定連携・備考）を記入してください。",
     "2. 状況は 未着手 / 調査中 / 改修中 / 連携テスト済 / 完了 から選びます。完了のときは完了日を入れてください。",
-    "3. 必要日は、連携する標準準拠システムの移行日（なければ期限）です。この日までに改修を終えてください。",
+    "3. 必要日は、連携する標準準拠システムの移行日です。この日までに改修を終えてください。移行日の異なる標準準拠システム"
+    "同士の連携は2段階です: 段階が「暫定連携」の行は先に移行する日までの暫定連携、「本連携」の行は後に移行する日までの連携です。"
+    "暫定連携の行を完了にすると、次は本連携の段階になります。",
     "4. 変更した行だけが取り込まれます。書き出し後に団体側で変更された項目は、上書きせず競合として報告します。",
     "5. 行やシートの追加・削除、列の変更はしないでください（並べ替えと絞り込みはできます）。",
 )
@@ -80,6 +84,7 @@ class ChangeRow:
     data: str
     change: str
     vendor: str
+    step: str  # 改修 / 暫定連携（1/2） / 本連携（2/2）
     needed_by: object  # date or None
     reason: str
     status: str
@@ -102,7 +107,7 @@ class ChangeSheetData:
 
 
 def build_change_book(data: ChangeSheetData) -> AnswerBook:
-    rows = [((i, r.provider, r.consumer, r.data, r.change, r.vendor, r.needed_by, r.reason, r.status,
+    rows = [((i, r.provider, r.consumer, r.data, r.change, r.vendor, r.step, r.needed_by, r.reason, r.status,
               r.planned, r.actual, r.cost_kyen, r.interim or None, r.note or None), r.key)
             for i, r in enumerate(data.rows, 1)]
     to = f"（{data.vendor} 様）" if data.vendor else ""

@@ -194,6 +194,21 @@ class ChangeLine:
     interim: str
     cost_kyen: float | None
     typical: bool
+    step: str = ""  # 改修 / 暫定連携（1/2） / 本連携（2/2）; "" when the rule does not ask for the item
+    verdict: str = ""  # late, 完了, 不要か確認（…）, 日程未定（要否未定）
+    steps: str = ""  # a two-step item: 「暫定連携 2026-01-05 済 → 本連携 2027-01-04 まで」
+    flag: str = ""  # 「標準の連携ではない（DB共有）」
+
+
+@dataclass(frozen=True)
+class FlaggedLink:
+    """A link into a standard system that is not a standard interface (DB共有, a 関連システム feeding it)."""
+
+    provider: str
+    consumer: str
+    data: str
+    method: str
+    flag: str
 
 
 @dataclass(frozen=True)
@@ -319,6 +334,8 @@ class ReadinessReport:
     notes: list[str] = field(default_factory=list)  # what has no data yet, in words
     change_progress: list[ChangeProgress] = field(default_factory=list)  # per system, late ones first
     changes: list[ChangeLine] = field(default_factory=list)  # every 改修 item, late first
+    changes_undated: list[str] = field(default_factory=list)  # standard systems without a date (日程未定), once
+    flagged_links: list[FlaggedLink] = field(default_factory=list)  # not standard interfaces into standard systems
     custom: list[CustomFigures] = field(default_factory=list)  # 独自機能 per operation (empty: no inventory)
     custom_open: list[CustomLine] = field(default_factory=list)  # undecided current functions
     post_cutover: list[PostCutoverLine] = field(default_factory=list)  # 移行後の経過措置 (empty: none recorded)

@@ -45,14 +45,16 @@ class InitResult:
     prefecture_scope: list[str] = field(default_factory=list)  # a prefecture: the operations it runs
     out_of_scope_systems: list[str] = field(default_factory=list)  # unconfirmed typical systems removed
     systems_added: int = 0  # typical systems seeded from catalog/systems.toml (first init only)
-    changes_added: int = 0  # 改修 items created for links that cross a cut-over
+    changes_added: int = 0  # 改修 items created for the links that need one
+    changes_removed: int = 0  # 改修 items nobody touched that no link needs any more (an older database)
     official_kept: str = ""  # the date of a newer official list whose flags init left alone (e.g. 2026-06)
 
     @property
     def changed(self) -> bool:
         return bool(
             self.created or self.operations_added or self.bundled_loaded or self.deadlines_changed
-            or self.municipality_changed or self.systems_added or self.changes_added or self.out_of_scope_systems
+            or self.municipality_changed or self.systems_added or self.changes_added or self.changes_removed
+            or self.out_of_scope_systems
         )
 
 
@@ -229,8 +231,10 @@ def _populate(session: Session, *, entry: MunicipalityEntry | None, user: str, r
     result.bundled_loaded = load_bundled_specs(session, user=user, now=now)
     result.systems_added = seed_typical_systems(session, user=user, now=now, batch=batch)
     from fitgap.services.changes import sync_changes  # the graph libraries only when init runs
+    from fitgap.services.systems import AuditedEdit
 
-    result.changes_added = sync_changes(session)
+    sync = sync_changes(session, edit=AuditedEdit(session, user))
+    result.changes_added, result.changes_removed = sync.created, sync.removed
     if result.changed:
         audit.record(session=session, user=user, at=now, batch=batch, action="init", entity="database",
                      entity_key="catalog", new=entry.label if entry else None)

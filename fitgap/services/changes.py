@@ -1,15 +1,21 @@
-"""改修 items: the change every data link needs when it crosses a cut-over, their lifecycle and editing.
+"""改修 items: the changes of data links where the municipality must act (see graph.changes), their
+lifecycle and editing.
 
-Items are created (status 未着手) for every link that crosses a cut-over when the typical systems are
-seeded, when a link is added and whenever a system's dates change; a link that crosses but has no saved
-item yet (a database upgraded from an older fitgap) is shown with a default one, saved by the next init
-or edit. An item is removed with its link, and that is reported. Every edit is one transaction with its
-audit events; bad input raises a FitGapError and changes nothing.
+Items are created (status 未着手) for every link the rule asks for when the typical systems are seeded,
+when a link is added and whenever a system's dates or kind change; a link that needs one but has no saved
+item yet (a database upgraded from an older fitgap) is shown with a default one, saved by the next init or
+edit. The same sync removes the items nobody ever touched that the rule no longer asks for, and says how
+many; an item someone touched is never removed that way (it is shown as 不要か確認). An item is removed
+with its link, and that is reported. A two-step item (two standard systems moving on different days)
+tracks the interim step (暫定連携) first: marking it 完了 records the interim step as done and moves the
+item to the final one. Every edit is one transaction with its audit events; bad input raises a
+FitGapError and changes nothing.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,20 +28,30 @@ from fitgap.domain.text import nfkc
 from fitgap.errors import ConflictError, InvalidInputError, NotFoundError
 from fitgap.graph.build import SystemGraph
 from fitgap.graph.changes import (
+    NOT_STANDARD,
+    STANDARD_INTERFACE,
+    TO_CONFIRM,
+    UNDECIDED,
     ChangeItem,
     ChangeState,
+    Step,
     change_states,
     default_change,
     default_vendor,
+    link_need,
     needed_links,
+    not_standard,
+    undated_systems,
 )
 from fitgap.importers.vendor_sheet import parse_cost
-from fitgap.services.systems import UNSET, AuditedEdit, load_graph_in, resolve_system
+from fitgap.services.systems import UNSET, AuditedEdit, ChangeSync, load_graph_in, resolve_system
 from fitgap.storage import changes as store
 from fitgap.storage import systems as system_store
 from fitgap.storage.db import Database
 
-FIELDS = ("change", "vendor", "status", "planned", "actual", "cost_kyen", "interim", "note")
+FIELDS = ("change", "vendor", "status", "planned", "actual", "cost_kyen", "interim", "note", "interim_done")
+# what a seed writes as 改修内容 (for the link's data and method as they were then)
+SEEDED_CHANGE = re.compile(rf".*: (?:API|ファイル|DB共有)（現行） → {re.escape(STANDARD_INTERFACE)}")
 
 
 def item_of(row: InterfaceChange) -> ChangeItem:
@@ -43,6 +59,7 @@ def item_of(row: InterfaceChange) -> ChangeItem:
         provider=row.provider_id, consumer=row.consumer_id, change=row.change, vendor=row.vendor,
         status=row.status, planned=row.planned, actual=row.actual, cost_kyen=row.cost_kyen,
         interim=row.interim, note=row.note, typical=row.typical, revision=row.revision,
+        interim_done=row.interim_done,
     )
 
 
@@ -55,27 +72,60 @@ def _default_row(sg: SystemGraph, pair: tuple[int, int]) -> dict[str, Any]:
     }
 
 
+def untouched(row: InterfaceChange, sg: SystemGraph) -> bool:
+    """Nobody ever touched this item: never edited (revision 0, no editor) and every field as a seed writes
+    it (未着手, no dates, cost, interim or note; the seeded 改修内容; no vendor or the seeded one)."""
+    if row.revision or row.updated_by or row.updated_at:
+        return False
+    if (row.status, row.planned, row.actual, row.cost_kyen, row.interim, row.note, row.interim_done) != (
+            ChangeStatus.NOT_STARTED, None, None, None, "", "", None):
+        return False
+    pair = (row.provider_id, row.consumer_id)
+    link = sg.links.get(pair)
+    if link is None:
+        return True
+    seeded = row.change == default_change(sg, link) or SEEDED_CHANGE.fullmatch(row.change) is not None
+    return seeded and row.vendor in (None, default_vendor(sg, *pair))
+
+
+def _unwanted(row: InterfaceChange, sg: SystemGraph) -> bool:
+    """An item nobody touched whose link the rule no longer asks for: removed by the next sync, not shown."""
+    pair = (row.provider_id, row.consumer_id)
+    return pair in sg.links and not link_need(sg, *pair).creates and untouched(row, sg)
+
+
 def items_in(session: Session, sg: SystemGraph) -> tuple[list[ChangeItem], set[tuple[int, int]]]:
-    """Saved items plus a default one for every crossing link without one; and the pairs that are saved."""
-    saved = [item_of(r) for r in store.list_changes(session=session)]
-    have = {it.pair for it in saved}
+    """Saved items (but those nobody touched that the rule no longer asks for) plus a default one for every
+    link the rule asks for that has none; and the pairs that are saved."""
+    rows = store.list_changes(session=session)
+    saved = [item_of(r) for r in rows if not _unwanted(r, sg)]
+    have = {(r.provider_id, r.consumer_id) for r in rows}
     missing = [p for p in needed_links(sg) if p not in have]
     defaults = [ChangeItem(provider=p, consumer=c, change=d["change"], vendor=d["vendor"], typical=d["typical"])
                 for p, c in missing for d in [_default_row(sg, (p, c))]]
-    return saved + defaults, have
+    return saved + defaults, {it.pair for it in saved}
 
 
-def sync_changes(session: Session, *, edit: AuditedEdit | None = None) -> int:
-    """Create the items of crossing links that have none (inside the caller's transaction); returns how
-    many were created."""
+def sync_changes(session: Session, *, edit: AuditedEdit | None = None) -> ChangeSync:
+    """Keep the items in line with the rule (inside the caller's transaction): create the items of the
+    links that need one and have none; remove the items nobody touched that the rule no longer asks for
+    (each audited). Returns how many of each."""
     session.flush()
     sg = load_graph_in(session)
-    have = {(r.provider_id, r.consumer_id) for r in store.list_changes(session=session)}
-    rows = [_default_row(sg, p) for p in needed_links(sg) if p not in have]
-    store.insert_changes(session=session, rows=rows)
-    if rows and edit is not None:
-        edit.log("change.create", "interface_change", "links", new=f"{len(rows)} items")
-    return len(rows)
+    rows = store.list_changes(session=session)
+    have = {(r.provider_id, r.consumer_id) for r in rows}
+    new = [_default_row(sg, p) for p in needed_links(sg) if p not in have]
+    store.insert_changes(session=session, rows=new)
+    gone = [r for r in rows if _unwanted(r, sg)]
+    for r in gone:
+        session.delete(r)
+    if edit is not None:
+        if new:
+            edit.log("change.create", "interface_change", "links", new=f"{len(new)} items")
+        for r in gone:
+            edit.log("change.delete", "interface_change", f"{sg.name(r.provider_id)}→{sg.name(r.consumer_id)}",
+                     "status", r.status.value, "不要（未着手・誰も編集していない）")
+    return ChangeSync(created=len(new), removed=len(gone))
 
 
 # ---- reading --------------------------------------------------------------------------------------
@@ -94,6 +144,7 @@ class ChangeView:
     interim_link: bool  # the link is marked as having an interim interface
     state: ChangeState
     saved: bool
+    flag: str = ""  # 「標準の連携ではない（DB共有…）」: not a standard interface into a standard system
 
     @property
     def item(self) -> ChangeItem:
@@ -114,6 +165,32 @@ class ChangesView:
     def late(self) -> list[ChangeView]:
         return [v for v in self.items if v.state.late is not None]
 
+    @property
+    def undated(self) -> list[str]:
+        """Standard systems without a date (日程未定): said once, instead of one late item per link."""
+        return self.graph.names(undated_systems(self.graph))
+
+
+def undated_line(names: list[str]) -> str:
+    """The one line that names the standard systems without a date (the CLI, the report and the screen)."""
+    return (f"日程未定のシステム {len(names)}件: {'、'.join(names)}。移行予定日（または移行実施日）がないため、"
+            "標準準拠システム同士の連携の改修が要るか（移行日が異なるか）と必要日はまだ決まりません。遅れには数えていません。")
+
+
+def footnotes(view: ChangesView, *, filtered: bool = False) -> list[str]:
+    """What the list of items says under its table: both steps of each two-step item, the items kept though
+    the rule no longer asks for them, the flag, and (unless the list is filtered) the undated systems once."""
+    lines = [f"  {c.label}: {c.state.steps}" for c in view.items if c.state.steps]
+    unsure = sum(1 for c in view.items if not c.state.needed)
+    if unsure:
+        lines.append(f"{TO_CONFIRM}・{UNDECIDED}: 誰かが記録した項目ですが、今の日程では改修の対象にあたりません"
+                     f"（{unsure}件。削除はしていません）。")
+    if any(c.flag for c in view.items):
+        lines.append(f"{NOT_STANDARD}: DB共有や、関連システムから標準準拠システムへの連携は、標準仕様書の連携機能ではありません。")
+    if view.undated and not filtered:
+        lines.append(undated_line(view.undated))
+    return lines
+
 
 def views_from(sg: SystemGraph, items: list[ChangeItem], saved: set[tuple[int, int]], *,
                today: date) -> list[ChangeView]:
@@ -122,7 +199,7 @@ def views_from(sg: SystemGraph, items: list[ChangeItem], saved: set[tuple[int, i
         p, c = st.item.pair
         link = sg.link(p, c)
         out.append(ChangeView(sg.name(p), sg.name(c), p, c, ",".join(link.data), link.method.value,
-                              link.interim_interface, st, st.item.pair in saved))
+                              link.interim_interface, st, st.item.pair in saved, not_standard(sg, p, c)))
     return out
 
 
@@ -208,19 +285,22 @@ def update_change(
     consumer: str,
     expected_revision: int | None = None,
     today: date | None = None,
+    advance: bool = True,
     **values: Any,
 ) -> ChangeEdit:
     """Set the given fields of a link's 改修 item (others stay); creates the item when it was not saved yet.
 
     Setting 完了 without a completion date records today (said in ``notes``); a completion date with no
-    status given sets 完了; leaving 完了 clears the completion date. ``expected_revision`` refuses the edit
-    (ConflictError) when someone changed the item since it was read.
+    status given sets 完了; leaving 完了 clears the completion date. At the interim step of a two-step item,
+    完了 records the interim step as done on that date and moves the item to the final step (status 未着手,
+    no dates; said in ``notes``), unless ``advance`` is False (undo puts values back as they were).
+    ``expected_revision`` refuses the edit (ConflictError) when someone changed the item since it was read.
     """
     values = clean_values(values)
     with db.write() as session:
         p, c = _resolve_pair(session, provider, consumer)
         return apply_in(session, AuditedEdit(session, user), p.id or 0, c.id or 0, values,
-                        expected_revision=expected_revision, today=today or date.today())
+                        expected_revision=expected_revision, today=today or date.today(), advance=advance)
 
 
 def current_row(session: Session, provider_id: int, consumer_id: int,
@@ -233,7 +313,8 @@ def current_row(session: Session, provider_id: int, consumer_id: int,
 
 
 def apply_in(session: Session, edit: AuditedEdit, provider_id: int, consumer_id: int, values: dict[str, Any], *,
-             expected_revision: int | None, today: date, sg: SystemGraph | None = None) -> ChangeEdit:
+             expected_revision: int | None, today: date, sg: SystemGraph | None = None,
+             advance: bool = True) -> ChangeEdit:
     """One item's edit inside the caller's transaction (``values`` already cleaned)."""
     sg = sg or load_graph_in(session)
     p_name, c_name = sg.name(provider_id), sg.name(consumer_id)
@@ -247,6 +328,8 @@ def apply_in(session: Session, edit: AuditedEdit, provider_id: int, consumer_id:
     values = dict(values)
     before = {k: getattr(row, k) for k in FIELDS}
     notes = _complete(values, before, today)
+    if advance and "interim_done" not in values:
+        notes += _step(values, before, change_states(sg, [item_of(row)], today=today)[0])
     key = f"{p_name}→{c_name}"
     for k, v in values.items():
         if getattr(row, k) == v:
@@ -283,10 +366,28 @@ def _complete(values: dict[str, Any], before: dict[str, Any], today: date) -> li
     return notes
 
 
+def _step(values: dict[str, Any], before: dict[str, Any], state: ChangeState) -> list[str]:
+    """A two-step item: completing the interim step records it and moves the item to the final one; an
+    edit at the final step that was only implied (the first side cut over, nobody tracked the interim step)
+    records the day the interim step began, so later date changes do not move the item back."""
+    if state.step == Step.FINAL and before["interim_done"] is None and state.interim_done is not None:
+        if any(before[k] != v for k, v in values.items()):  # a real edit: not a save of the same values
+            values["interim_done"] = state.interim_done
+        return []
+    if (state.step != Step.INTERIM or not {"status", "actual"} & set(values)
+            or values.get("status", before["status"]) != ChangeStatus.DONE):
+        return []
+    done = values.get("actual", before["actual"])
+    values.update(interim_done=done, status=ChangeStatus.NOT_STARTED, planned=None, actual=None)
+    return [f"暫定連携を {done.isoformat()} に完了として記録し、本連携の段階にしました"
+            f"（状況・完了予定日・完了日はこれから本連携のものです。本連携の必要日 "
+            f"{state.final_needed.isoformat() if state.final_needed else '未定'}）。"]
+
+
 def undo_edit(*, db: Database, user: str, edit: ChangeEdit) -> ChangeEdit:
     """Put an item back as it was before ``edit``; refused (ConflictError) when it changed since."""
     return update_change(db=db, user=user, provider=edit.provider, consumer=edit.consumer,
-                         expected_revision=edit.revision, **edit.before)
+                         expected_revision=edit.revision, advance=False, **edit.before)
 
 
 def parse_status(text: Any) -> ChangeStatus:

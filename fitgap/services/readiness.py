@@ -33,7 +33,7 @@ from fitgap.services import custom, status
 from fitgap.services import schedule as schedule_service
 from fitgap.services.choices import REPORT_FORMATS
 from fitgap.services.post_cutover import report_lines as post_cutover_lines
-from fitgap.services.readiness_changes import change_blocking, change_lines, change_progress
+from fitgap.services.readiness_changes import change_blocking, change_lines, change_progress, flagged_links
 from fitgap.services.readiness_schedule import OperationSchedule, operation_schedules, schedule_rows
 from fitgap.storage import post_cutover, specs
 from fitgap.storage import readiness as queries
@@ -183,6 +183,8 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
         notes=_notes(operations, has_vendor_data, bool(sg.systems)),
         change_progress=change_progress(plan),
         changes=change_lines(plan),
+        changes_undated=plan.undated,
+        flagged_links=flagged_links(plan),
         post_cutover=post_cutover_lines(db=db, today=today, names=names),
     )
     return report

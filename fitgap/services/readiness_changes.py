@@ -1,12 +1,14 @@
-"""The 改修 side of the readiness report: progress per system (late ones first), every item, and the late
-ones as blocking items, from the schedule service's 改修 items."""
+"""The 改修 side of the readiness report: progress per system (late ones first), every item, the late ones
+as blocking items, and the links that are not standard interfaces, from the schedule service's 改修 items.
+Systems without a date are named once (ScheduleView.undated), never one late item per link."""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from fitgap.domain.enums import ChangeStatus, SystemKind
-from fitgap.reports.readiness_model import BlockingItem, BlockingKind, ChangeLine, ChangeProgress
+from fitgap.graph.changes import Step, not_standard
+from fitgap.reports.readiness_model import BlockingItem, BlockingKind, ChangeLine, ChangeProgress, FlaggedLink
 from fitgap.services.changes import ChangeView
 from fitgap.services.schedule import ScheduleView
 
@@ -17,16 +19,33 @@ def change_lines(plan: ScheduleView) -> list[ChangeLine]:
                    status=c.item.status.value, planned=c.item.planned, actual=c.item.actual,
                    needed_by=c.state.needed_by, reason=c.state.reason,
                    late=c.state.late.value if c.state.late else "", days_late=c.state.days_late if c.state.late else None,
-                   interim=c.item.interim, cost_kyen=c.item.cost_kyen, typical=c.item.typical)
+                   interim=c.item.interim, cost_kyen=c.item.cost_kyen, typical=c.item.typical,
+                   step=c.state.step.label if c.state.step else "", verdict=c.state.verdict, steps=c.state.steps,
+                   flag=c.flag)
         for c in plan.changes
     ]
 
 
+def flagged_links(plan: ScheduleView) -> list[FlaggedLink]:
+    """Every link into a standard system that is not a standard interface, by provider then consumer."""
+    sg = plan.graph
+    out = []
+    for p, c in sorted(sg.links, key=lambda pq: (sg.sort_key(pq[0]), sg.sort_key(pq[1]))):
+        flag = not_standard(sg, p, c)
+        if flag:
+            link = sg.link(p, c)
+            out.append(FlaggedLink(sg.name(p), sg.name(c), ",".join(link.data), link.method.value, flag))
+    return out
+
+
 def change_progress(plan: ScheduleView) -> list[ChangeProgress]:
-    """Every system with 改修 items, late ones first (most late items), then by needed-by date and name."""
+    """Every system with 改修 items the rule asks for, late ones first (most late items), then by needed-by
+    date and name."""
     sg = plan.graph
     of_system: dict[int, list[ChangeView]] = {}  # each item under both ends of its link, in one pass
     for c in plan.changes:
+        if not c.state.needed:
+            continue
         for sid in dict.fromkeys((c.provider_id, c.consumer_id)):
             of_system.setdefault(sid, []).append(c)
     out = []
@@ -54,7 +73,8 @@ def change_blocking(plan: ScheduleView, names: dict[str, str]) -> list[BlockingI
         moving = [sg.system(s) for s in (c.provider_id, c.consumer_id) if sg.system(s).converts]
         codes = [code for n in moving for code in n.operations if code in names] or [""]
         when = c.item.planned.isoformat() if c.item.planned else "未定"
-        detail = (f"{c.state.late.value if c.state.late else ''}: 完了予定 {when}、必要日 "
+        step = f"{c.state.step.value}の" if c.state.step and c.state.step != Step.SINGLE else ""
+        detail = (f"{step}{c.state.late.value if c.state.late else ''}: 完了予定 {when}、必要日 "
                   f"{c.state.needed_by.isoformat() if c.state.needed_by else '—'}（{c.state.reason}）。"
                   f"状況 {c.item.status.value}、ベンダ {c.item.vendor or '未定'}")
         for code in dict.fromkeys(codes):

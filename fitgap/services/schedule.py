@@ -9,7 +9,7 @@ from datetime import date
 from fitgap.errors import InvalidInputError
 from fitgap.graph.analysis import CriticalPath, Cycle, Wave, critical_path, find_cycles, migration_waves
 from fitgap.graph.build import SystemGraph
-from fitgap.graph.changes import ChangeSlip, change_slips, counts_by_system
+from fitgap.graph.changes import ChangeSlip, change_slips, counts_by_system, undated_systems
 from fitgap.graph.export import FORMATS, export_graph
 from fitgap.graph.model import Link, SystemNode
 from fitgap.graph.risk import PRESSING_DAYS, DeadlineRisk, deadline_risks
@@ -39,6 +39,11 @@ class ScheduleView:
     def late_changes(self) -> list[ChangeView]:
         """改修 items not done by their needed-by date: schedule conflicts too."""
         return [c for c in self.changes if c.state.late is not None]
+
+    @property
+    def undated(self) -> list[str]:
+        """Standard systems without a date (日程未定), named once instead of one late item per link."""
+        return self.graph.names(undated_systems(self.graph))
 
 
 def open_must_gaps_by_system(sg: SystemGraph, by_operation: dict[str, int]) -> dict[int, int]:

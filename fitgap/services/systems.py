@@ -5,7 +5,8 @@ Every edit is one transaction with its audit events; bad input raises a FitGapEr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from fitgap.domain.enums import DeadlineBasis, DeadlineKind, LinkMethod, Milesto
 from fitgap.domain.models import System
 from fitgap.errors import AmbiguousError, InvalidInputError, NotFoundError
 from fitgap.graph.build import SystemGraph, build_graph, links_from_domain, nodes_from_domain
+from fitgap.graph.changes import not_standard
 from fitgap.graph.model import MilestonePoint
 from fitgap.graph.needed_by import with_needed_by
 from fitgap.services.edit_input import UNSET, parse_date_input
@@ -24,6 +26,25 @@ from fitgap.storage.db import Database
 from fitgap.storage.overview import OFFICIAL_AS_OF_KEY
 
 __all__ = ["UNSET", "parse_date_input"]  # (and the functions below)
+
+
+@dataclass(frozen=True)
+class ChangeSync:
+    """What keeping the 改修 items in line with the rule did after an edit (services.changes.sync_changes):
+    items created for links that now need one, and items nobody touched that no link needs any more,
+    removed."""
+
+    created: int = 0
+    removed: int = 0
+
+    def lines(self) -> list[str]:
+        """The same words for the CLI and the workbench."""
+        out = []
+        if self.created:
+            out.append(f"連携の改修項目 {self.created}件を「未着手」で作成しました。")
+        if self.removed:
+            out.append(f"不要になった未着手の改修項目 {self.removed}件を削除しました（誰も編集していないもの）。")
+        return out
 
 
 @dataclass(frozen=True)
@@ -46,6 +67,7 @@ class SystemView:
     consumers: tuple[str, ...]  # what needs it
     deadline_basis: DeadlineBasis = DeadlineBasis.LEGAL  # 期限 / 必要日 / 手動設定
     deadline_reason: str = ""
+    change_sync: ChangeSync = dataclasses.field(default_factory=ChangeSync)  # after an edit: 改修 items created / removed
 
 
 @dataclass(frozen=True)
@@ -56,6 +78,15 @@ class LinkView:
     method: LinkMethod
     interim_interface: bool
     typical: bool
+    flag: str = ""  # 「標準の連携ではない（…）」: not a standard interface into a standard system
+
+
+@dataclass(frozen=True)
+class LinkSaved:
+    """What saving a link did: whether it was added, and the 改修 items the rule then created or removed."""
+
+    added: bool
+    change_sync: ChangeSync = dataclasses.field(default_factory=ChangeSync)
 
 
 # ---- reading --------------------------------------------------------------------------------------
@@ -100,6 +131,7 @@ def list_links(*, db: Database) -> list[LinkView]:
             method=lk.method,
             interim_interface=lk.interim_interface,
             typical=lk.typical,
+            flag=not_standard(sg, lk.provider, lk.consumer),
         )
         for lk in links
     ]
@@ -295,9 +327,9 @@ def update_system(
                 edit.log("system.update", "system", key, "operations", ",".join(old), ",".join(codes))
                 systems.set_system_operations(session=session, system_id=row.id or 0, codes=codes)
         session.flush()
-        _sync_changes(session, edit)
+        sync = _sync_changes(session, edit)
         sg = load_graph_in(session)
-        return _view(sg, row.id or 0)
+        return replace(_view(sg, row.id or 0), change_sync=sync)
 
 
 def delete_system(*, db: Database, user: str, system: str) -> str:
@@ -341,8 +373,9 @@ def set_link(
     method: Any = UNSET,
     interim_interface: Any = UNSET,
     typical: Any = UNSET,
-) -> bool:
-    """Add a link provider → consumer or change the given fields of it; True when it was added."""
+) -> LinkSaved:
+    """Add a link provider → consumer or change the given fields of it (``added`` when it was added; a
+    new link, or a changed method, may change the 改修 items the rule asks for)."""
     with db.write() as session:
         p, c = resolve_system(session, provider), resolve_system(session, consumer)
         if p.id == c.id:
@@ -361,15 +394,14 @@ def set_link(
                 session=session, rows=[{"provider_id": p.id, "consumer_id": c.id, **values}]
             )
             edit.log("link.add", "integration", key, new=values.get("data", ""))
-            _sync_changes(session, edit)
-            return True
-        for field, value in fields.items():
-            if value is UNSET or getattr(row, field) == value:
+            return LinkSaved(True, _sync_changes(session, edit))
+        for name, value in fields.items():
+            if value is UNSET or getattr(row, name) == value:
                 continue
-            edit.log("link.update", "integration", key, field, getattr(row, field), value)
-            setattr(row, field, value)
+            edit.log("link.update", "integration", key, name, getattr(row, name), value)
+            setattr(row, name, value)
         session.add(row)
-        return False
+        return LinkSaved(False, _sync_changes(session, edit))
 
 
 def remove_link(*, db: Database, user: str, provider: str, consumer: str) -> str:
@@ -389,7 +421,7 @@ def remove_link(*, db: Database, user: str, provider: str, consumer: str) -> str
         return f"この連携の改修項目（状況: {item.status.value}）も削除しました。"
 
 
-def _sync_changes(session: Session, edit: AuditedEdit) -> int:
+def _sync_changes(session: Session, edit: AuditedEdit) -> ChangeSync:
     from fitgap.services.changes import sync_changes  # changes builds on this module
 
     return sync_changes(session, edit=edit)

@@ -16,6 +16,8 @@ Version history
      first page without sorting every requirement (and counts from the index alone).
   9  where operations and systems stand after the deadline: the source and reason of each deadline, the
      operations a body runs, what a common part serves, and 移行後の経過措置 (see standing_step).
+ 10  the interim step of a 改修 item whose two standard ends move on different days (interim_done, see
+     schema_changes).
 
 A step is an explicit function from version N to N+1, run inside the same transaction as the version
 bump, so an interrupted upgrade leaves the database at version N.
@@ -41,7 +43,7 @@ from fitgap.storage.db import Database, connect, sqlite_path
 # SCHEMA_VERSION lives in storage.quick, which the quick reads load before SQLAlchemy
 from fitgap.storage.quick import META_TABLE, SCHEMA_VERSION
 from fitgap.storage.requirement_kind_step import step_3_to_4
-from fitgap.storage.schema_changes import add_interface_changes
+from fitgap.storage.schema_changes import add_interface_changes, add_interim_step
 from fitgap.storage.standing_step import step_8_to_9
 
 V1_TABLES = [
@@ -99,6 +101,7 @@ MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
     6: add_custom_functions,
     7: _step_7_to_8,
     8: step_8_to_9,
+    9: add_interim_step,
 }
 
 

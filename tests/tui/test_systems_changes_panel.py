@@ -8,6 +8,7 @@ from textual.widgets import Input, Select, Static
 
 from fitgap.domain.enums import ChangeStatus, SystemKind
 from fitgap.services import changes, systems
+from fitgap.storage import changes as change_store
 from fitgap.storage.db import Database
 from fitgap.tui.app import FitGapApp
 from fitgap.tui.screens.form_dialog import FormDialog
@@ -147,3 +148,58 @@ async def test_with_several_links_the_chosen_ones_form_opens(db: Database, make_
         await pilot.pause()
         assert isinstance(app.screen, SystemsScreen)
         assert "暫定ファイル連携" in {c.item.interim for c in changes.get_changes(db=db, today=TODAY).items}
+
+
+async def test_panel_shows_the_step_the_flag_and_an_undated_system_and_completing_the_interim_step_moves_on(
+        db: Database, make_app, monkeypatch) -> None:
+    koseki, fuhyo = "戸籍情報システム", "戸籍附票システム"
+    systems.update_system(db=db, user="t", system=koseki, planned_cutover=date(2027, 1, 4))
+    systems.update_system(db=db, user="t", system=fuhyo, planned_cutover=date(2027, 3, 1))
+    systems.add_system(db=db, user="t", name=FUKUSHI, kind=SystemKind.RELATED)
+    systems.set_link(db=db, user="t", provider=FUKUSHI, consumer=fuhyo)  # a related system feeding a standard one
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await _open_on(app, pilot, fuhyo)
+        panel = str(screen.query_one("#sys-changes", Static).content)
+        assert "← 戸籍情報システム　暫定連携（1/2）　未着手" in panel and "必要日 2027-01-04" in panel
+        assert "標準の連携ではない（関連システムから）" in panel
+        await pilot.press("i")
+        await pilot.pause()
+        chooser = app.screen
+        assert isinstance(chooser, FormDialog)
+        chooser.query_one("#f-item", Select).value = next(
+            i for i, c in enumerate(screen.current().changes) if c.provider == koseki)
+        await pilot.click("#form-save")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormDialog) and "本連携の段階に進みます" in str(form.query_one("#form-help", Static).content)
+        form.query_one("#f-status", Select).value = ChangeStatus.DONE
+        form.query_one("#f-actual", Input).value = "2027-01-03"
+        await pilot.click("#form-save")
+        await pilot.pause()
+        assert any("本連携の段階にしました" in n.message for n in app._notifications)
+        panel = str(screen.query_one("#sys-changes", Static).content)
+        assert "← 戸籍情報システム　本連携（2/2）　未着手" in panel and "必要日 2027-03-01" in panel
+        screen = await _open_on(app, pilot, JUKI)  # no date: said on its panel, once
+        assert "日程未定" in str(screen.query_one("#sys-changes", Static).content)
+
+
+async def test_a_date_edit_that_removes_untouched_items_says_how_many(db: Database, make_app, monkeypatch) -> None:
+    with db.write() as session:  # items seeded by an older release for every typical link
+        sg = systems.load_graph_in(session)
+        change_store.insert_changes(session=session, rows=[changes._default_row(sg, p) for p in sorted(sg.links)])
+    monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await _open_on(app, pilot, JUKI)
+        await pilot.press("p")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one(Input).value = "2027-01-05"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SystemsScreen) and screen.current() is not None
+        said = [n.message for n in app._notifications]
+        assert any("不要になった未着手の改修項目 53件を削除しました（誰も編集していないもの）。" in m for m in said), said

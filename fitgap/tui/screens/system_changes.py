@@ -1,5 +1,5 @@
-"""The systems screen's 改修 panel: the selected system's interface changes (one per link that crosses a
-cut-over), late ones first, and the keys to set their status, dates, vendor, cost and interim interface —
+"""The systems screen's 改修 panel: the selected system's interface changes (one per link where the
+municipality must act; a two-step item shows its step, 暫定連携 or 本連携), late ones first, and the keys to set their status, dates, vendor, cost and interim interface —
 each edit undoable with ``U`` (refused, and said, when someone changed the item in between)."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from textual.widgets import Static
 from fitgap.domain.calendar import format_date
 from fitgap.domain.enums import ChangeStatus
 from fitgap.errors import ConflictError, FitGapError
+from fitgap.graph.changes import Step
 from fitgap.services import changes, systems
 from fitgap.services.changes import ChangeEdit, ChangeView
 from fitgap.services.schedule import SystemRow
@@ -32,13 +33,15 @@ STATUS_STYLE = {ChangeStatus.DONE: "$text-success", ChangeStatus.TESTED: "$text-
 def change_lines(row: SystemRow) -> list[str]:
     """The panel's text: a summary line, then one line per item (late ones first, as the service orders)."""
     items = row.changes
+    undated = (["  [$text-warning]日程未定[/]: 移行予定日がないため、標準準拠システム同士の連携の改修が要るかはまだ決まりません。"]
+               if row.node.converts and row.node.cutover is None else [])
     if not items:
-        return ["[b $text-accent]連携の改修[/]", "  移行をまたぐ連携はありません。"]
+        return ["[b $text-accent]連携の改修[/]", "  団体が対応する連携の改修はありません。", *undated]
     done = sum(1 for c in items if c.item.done)
     late = row.late_changes
     head = f"[b $text-accent]連携の改修[/] {len(items)}件　完了 {done}件"
     head += f"　[b $text-error]必要日までに終わらない {late}件[/]" if late else ""
-    lines = [head]
+    lines = [head, *undated]
     for c in items:
         st, it = c.state, c.item
         other = c.consumer if c.provider == row.name else c.provider
@@ -47,12 +50,14 @@ def change_lines(row: SystemRow) -> list[str]:
         status = f"[{style}]{it.status.value}[/]" if style else it.status.value
         when = f"完了 {it.actual.isoformat()}" if it.done and it.actual else f"予定 {it.planned.isoformat() if it.planned else '未定'}"
         need = f"必要日 {st.needed_by.isoformat()}" if st.needed_by else "必要日 未定"
-        mark = f"　[b $text-error]{st.late.value} {st.days_late}日[/]" if st.late else ""
-        if not st.crosses and not st.late:
-            mark = "　[$text-muted]移行差なし（不要か確認）[/]"
+        step = f"{st.step.label}　" if st.step and st.step != Step.SINGLE else ""
+        mark = f"　[b $text-error]{st.verdict}[/]" if st.late else ""
+        if not st.needed:
+            mark = f"　[$text-muted]{st.verdict}[/]"
+        flag = f"　[$text-warning]{escape(c.flag)}[/]" if c.flag else ""
         extra = f"　暫定連携: {escape(it.interim)}" if it.interim else ""
         vendor = f"　{escape(it.vendor)}" if it.vendor else ""
-        lines.append(f"  {arrow} {escape(other)}　{status}　{when}　{need}{mark}{vendor}{extra}"
+        lines.append(f"  {arrow} {escape(other)}　{step}{status}　{when}　{need}{mark}{flag}{vendor}{extra}"
                      + ("　[$text-warning]典型例[/]" if it.typical else ""))
     return lines
 
@@ -85,7 +90,7 @@ class ChangeActions:
         if row is None:
             return
         if not row.changes:
-            self.notify("このシステムには移行をまたぐ連携がありません（改修項目なし）。", timeout=4)
+            self.notify("このシステムには団体が対応する連携の改修がありません（改修項目なし）。", timeout=4)
             return
         if len(row.changes) == 1:
             self._edit_change(row.changes[0])
@@ -98,10 +103,16 @@ class ChangeActions:
     def _edit_change(self, view: ChangeView) -> None:
         """The form, filled with the item's values. A refused save (a bad date or cost, or someone else's
         save in between) is shown in the form, which stays open with everything typed."""
-        it = view.item
+        it, st = view.item, view.state
         hint = "2026-01-05（空欄で消去）"
-        need = format_date(view.state.needed_by)
+        need = format_date(st.needed_by)
         saving = [view]  # the item as last read: a conflict moves it on to the item as it is now
+        step = f"{st.step.label}: " if st.step and st.step != Step.SINGLE else ""
+        about = f"{step}必要日 {need}（{st.reason}）"
+        if st.step == Step.INTERIM:
+            about += "。完了にすると暫定連携を完了として記録し、本連携の段階に進みます"
+        if st.steps:
+            about += f"。{st.steps}"
         self._ask(f"改修 {view.label}", [
             Field("status", "状況", it.status, [(s.value, s) for s in ChangeStatus]),
             Field("planned", "完了予定日", it.planned.isoformat() if it.planned else "", placeholder=hint),
@@ -110,7 +121,7 @@ class ChangeActions:
             Field("cost", "概算費用（千円）", "" if it.cost_kyen is None else f"{it.cost_kyen:g}"),
             Field("interim", "暫定連携（使う場合の内容）", it.interim),
             Field("change", "改修内容", it.change),
-        ], lambda v: self._save_change(saving, v), help=f"必要日 {need}（{view.state.reason}）")
+        ], lambda v: self._save_change(saving, v), help=about)
 
     def _save_change(self, saving: list[ChangeView], v: dict[str, Any]) -> None:
         """Save the form's values on ``saving[0]``, the item as the form last read it. Raises FitGapError

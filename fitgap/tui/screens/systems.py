@@ -150,9 +150,11 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
         up to the dialog, which shows it and keeps the input."""
         ws = self.workspace
         before = system_history.capture(db=ws.db, names=names)
-        change()
+        result = change()
         ws.remember_systems(label, before, system_history.capture(db=ws.db, names=names))
-        self.notify(done + "（z で元に戻す）", timeout=3)
+        sync = getattr(result, "change_sync", None)  # 改修 items the rule created or removed after the edit
+        more = sync.lines() if sync is not None else []
+        self.notify("\n".join([done + "（z で元に戻す）", *more]), timeout=5 if more else 3)
         self.load()
 
     def _ask(self, title: str, fields: Sequence[Field], then: Callable[[dict[str, Any]], None],

@@ -217,3 +217,28 @@ def test_a_cost_that_is_no_finite_number_is_a_problem(linked: Database, tmp_path
     again = change_sheets.export_change_sheet(db=linked, user="u", exports_dir=tmp_path, vendor="株式会社連携",
                                               today=TODAY)
     assert again.items == 4 and again.path.exists()
+
+
+def test_a_two_step_item_travels_with_its_step_and_completing_the_interim_step_moves_it_on(
+        db: Database, tmp_path: Path) -> None:
+    koseki, fuhyo = "戸籍情報システム", "戸籍附票システム"
+    systems.update_system(db=db, user="u", system=koseki, planned_cutover=date(2027, 1, 4), vendor="株式会社戸籍")
+    systems.update_system(db=db, user="u", system=fuhyo, planned_cutover=date(2027, 3, 1))
+    res = change_sheets.export_change_sheet(db=db, user="u", exports_dir=tmp_path, path=tmp_path / "二段階.xlsx",
+                                            today=TODAY)
+    assert res.items == 1
+    wb = openpyxl.load_workbook(res.path)
+    ws = wb[SHEET]
+    cols = header_map(ws)
+    assert ws.cell(row=3, column=cols["段階"]).value == "暫定連携（1/2）"
+    assert ws.cell(row=3, column=cols["必要日"]).value == "2027-01-04"
+    assert "暫定連携 2027-01-04 まで → 本連携 2027-03-01 まで" in ws.cell(row=3, column=cols["必要日の理由"]).value
+    ws.cell(row=3, column=cols["状況"]).value = "完了"
+    ws.cell(row=3, column=cols["完了日"]).value = date(2027, 1, 2)
+    wb.save(tmp_path / "返送.xlsx")
+    rep = change_sheets.import_change_sheet(db=db, user="u", path=tmp_path / "返送.xlsx", report_dir=tmp_path,
+                                            today=TODAY)
+    assert rep.applied == 1 and any("本連携の段階にしました" in n for n in rep.notices)
+    item = next(v for v in changes.get_changes(db=db, today=TODAY).items if v.consumer == fuhyo)
+    assert (item.state.step.value, item.item.interim_done, item.item.status) == (
+        "本連携", date(2027, 1, 2), ChangeStatus.NOT_STARTED)

@@ -1,5 +1,7 @@
-"""改修 items of data links: created for the typical links and when links or dates change, edited, judged
-late against the needed-by date, removed with their link; risk, schedule and slip include them."""
+"""改修 items of data links where the municipality must act: created when a link touches a 関連システム or
+joins two standard systems moving on different days (two steps), never for unknown dates; edited, judged
+late against the needed-by date, removed with their link; untouched ones the rule no longer asks for removed
+and counted, touched ones kept; risk, schedule and slip include them."""
 
 from __future__ import annotations
 
@@ -12,11 +14,12 @@ from sqlmodel import select
 from fitgap.domain.enums import ChangeStatus, SystemKind
 from fitgap.domain.models import AuditEvent, InterfaceChange
 from fitgap.errors import ConflictError, InvalidInputError, NotFoundError
-from fitgap.graph.changes import LateKind
+from fitgap.graph.changes import LateKind, Step
 from fitgap.graph.risk import RiskLevel
 from fitgap.importers.systems_csv import LINK_COLUMNS
 from fitgap.services import changes, schedule, systems, systems_csv
 from fitgap.services.catalog import init_database
+from fitgap.storage import changes as change_store
 from fitgap.storage.db import Database
 
 JUKI = "住民記録システム"
@@ -34,30 +37,105 @@ def _item(db: Database, provider: str, consumer: str) -> changes.ChangeView:
     return next(v for v in view.items if (v.provider, v.consumer) == (provider, consumer))
 
 
-def test_init_creates_an_item_for_every_typical_link_that_crosses_a_cut_over(db: Database, db_url: str) -> None:
-    saved = _saved(db)
-    links = systems.list_links(db=db)
-    assert len(saved) == len(links) == 53  # no dates yet: every link may cross
-    assert all(s.status == ChangeStatus.NOT_STARTED and s.typical for s in saved)
-    item = _item(db, "団体内統合宛名システム", "中間サーバー")
-    assert item.item.change == "副本・情報照会: API（現行） → 標準準拠の連携（データ要件・連携要件標準仕様書）"
+def _related(db: Database, name: str = FUKUSHI, *, provider: str = JUKI, **kw) -> None:
+    systems.add_system(db=db, user="u", name=name, kind=SystemKind.RELATED, **kw)
+    systems.set_link(db=db, user="u", provider=provider, consumer=name, data="宛名")
+
+
+def test_init_creates_no_item_while_no_date_is_known(db: Database, db_url: str) -> None:
+    assert len(systems.list_links(db=db)) == 53 and _saved(db) == []  # all typical systems standard, no dates
+    assert changes.get_changes(db=db, today=TODAY).items == []
     assert init_database(url=db_url, user="t").changes_added == 0  # a second init creates nothing
 
 
-def test_a_new_link_and_a_date_change_create_items_and_same_day_links_do_not_cross(db: Database) -> None:
-    systems.add_system(db=db, user="u", name=FUKUSHI, kind=SystemKind.RELATED, vendor="株式会社福祉")
-    systems.set_link(db=db, user="u", provider=JUKI, consumer=FUKUSHI, data="宛名")
+def test_a_link_touching_a_related_system_gets_an_item_not_late_while_its_standard_side_has_no_date(
+        db: Database) -> None:
+    _related(db, vendor="株式会社福祉")
     item = _item(db, JUKI, FUKUSHI)
     assert item.saved and not item.item.typical and item.item.vendor == "株式会社福祉"  # the side that adapts
-    assert item.state.needed_by == date(2026, 3, 31)  # 住民記録's deadline (FY2025末): no cut-over planned
-    # both ends of 戸籍情報 → 戸籍附票 on the same day: the interface does not change across generations
-    systems.update_system(db=db, user="u", system="戸籍情報システム", planned_cutover=date(2027, 1, 4))
-    systems.update_system(db=db, user="u", system="戸籍附票システム", planned_cutover=date(2027, 1, 4))
-    koseki = _item(db, "戸籍情報システム", "戸籍附票システム")
-    assert koseki.state.crosses is False
+    assert item.item.change == "宛名: ファイル（現行） → 標準準拠の連携（データ要件・連携要件標準仕様書）"
+    assert (item.state.needed_by, item.state.late) == (None, None)  # 住民記録 has no date: not its FY2025 deadline
+    assert item.state.reason == "住民記録システムの移行日が未定（日程未定）"
     systems.update_system(db=db, user="u", system=JUKI, planned_cutover=date(2027, 1, 5))
     assert _item(db, JUKI, FUKUSHI).state.needed_by == date(2027, 1, 5)
     assert _item(db, JUKI, FUKUSHI).state.reason == "住民記録システムの移行予定 2027-01-05"
+
+
+def test_two_standard_systems_moving_together_need_none_on_different_days_two_steps(db: Database) -> None:
+    koseki, fuhyo = "戸籍情報システム", "戸籍附票システム"
+    systems.update_system(db=db, user="u", system=koseki, planned_cutover=date(2027, 1, 4))
+    v = systems.update_system(db=db, user="u", system=fuhyo, planned_cutover=date(2027, 1, 4))
+    assert v.change_sync.created == 0 and _saved(db) == []  # the same day: the interface does not change
+    v = systems.update_system(db=db, user="u", system=fuhyo, planned_cutover=date(2027, 3, 1))
+    assert v.change_sync.created == 1 and v.change_sync.lines() == ["連携の改修項目 1件を「未着手」で作成しました。"]
+    st = _item(db, koseki, fuhyo).state
+    assert (st.step, st.needed_by) == (Step.INTERIM, date(2027, 1, 4))
+    assert st.steps == "暫定連携 2027-01-04 まで → 本連携 2027-03-01 まで"
+    edit = changes.update_change(db=db, user="u", provider=koseki, consumer=fuhyo, status="完了",
+                                 actual=date(2027, 1, 3), today=TODAY)
+    assert edit.after["interim_done"] == date(2027, 1, 3)
+    assert (edit.after["status"], edit.after["actual"]) == (ChangeStatus.NOT_STARTED, None)  # now the final step
+    assert "暫定連携を 2027-01-03 に完了として記録し、本連携の段階にしました" in edit.notes[-1]
+    st = _item(db, koseki, fuhyo).state
+    assert (st.step, st.needed_by) == (Step.FINAL, date(2027, 3, 1))
+    changes.undo_edit(db=db, user="u", edit=edit)  # back to the interim step, exactly as it was
+    st = _item(db, koseki, fuhyo).state
+    assert (st.step, st.item.status, st.item.interim_done) == (Step.INTERIM, ChangeStatus.NOT_STARTED, None)
+    # back on the same day: the untouched item is removed again, and said
+    changes.update_change(db=db, user="u", provider=koseki, consumer=fuhyo, note="", today=TODAY)
+    assert _item(db, koseki, fuhyo).item.revision == 2  # touched (edited, then undone): kept
+    v = systems.update_system(db=db, user="u", system=fuhyo, planned_cutover=date(2027, 1, 4))
+    assert v.change_sync.removed == 0
+    assert _item(db, koseki, fuhyo).state.verdict == "不要か確認（同じ日に移行）"
+
+
+def test_an_interim_step_nobody_tracked_has_run_since_the_first_cut_over_and_an_edit_records_it(
+        db: Database) -> None:
+    fuhyo = "戸籍附票システム"
+    systems.update_system(db=db, user="u", system=JUKI, actual_cutover=date(2026, 1, 5))
+    systems.update_system(db=db, user="u", system=fuhyo, planned_cutover=date(2027, 3, 1))
+    item = next(v for v in changes.get_changes(db=db, today=TODAY).items if fuhyo in (v.provider, v.consumer))
+    st = item.state
+    assert (st.step, st.interim_done, st.needed_by, st.late) == (Step.FINAL, date(2026, 1, 5), date(2027, 3, 1), None)
+    edit = changes.update_change(db=db, user="u", provider=item.provider, consumer=item.consumer,
+                                 vendor="株式会社附票", today=TODAY)
+    assert edit.after["interim_done"] == date(2026, 1, 5)  # recorded with the first real edit
+
+
+def test_seeded_items_nobody_touched_that_the_rule_no_longer_asks_for_are_removed_and_counted(
+        db: Database, db_url: str) -> None:
+    """A database from the release that seeded one item per typical link: the next init removes the
+    untouched ones (audited, counted) and keeps every item someone touched."""
+    with db.write() as session:
+        sg = systems.load_graph_in(session)
+        change_store.insert_changes(session=session, rows=[changes._default_row(sg, pair) for pair in sorted(sg.links)])
+    kokuho, nenkin, chukan = "国民健康保険システム", "国民年金システム", "中間サーバー"
+    changes.update_change(db=db, user="u", provider=JUKI, consumer=kokuho, status="調査中", today=TODAY)
+    with db.write() as session:  # changed by hand, never through fitgap: a field differs from the seed
+        row = next(r for r in session.exec(select(InterfaceChange)) if r.consumer_id == _id(db, nenkin))
+        row.note = "確認中"
+        session.add(row)
+    with db.write() as session:  # edited by someone (updated_by) and put back: still touched
+        row = next(r for r in session.exec(select(InterfaceChange)) if r.consumer_id == _id(db, chukan))
+        row.updated_by = "佐藤"
+        session.add(row)
+    assert len(_saved(db)) == 53
+    shown = changes.get_changes(db=db, today=TODAY).items
+    assert {v.consumer for v in shown} == {kokuho, nenkin, chukan}  # untouched unwanted ones are not shown
+    result = init_database(url=db_url, user="t")
+    assert (result.changes_removed, result.changes_added) == (50, 0)
+    assert {r.consumer_id for r in _saved(db)} == {_id(db, kokuho), _id(db, nenkin), _id(db, chukan)}
+    verdicts = {v.consumer: v.state.verdict for v in changes.get_changes(db=db, today=TODAY).items}
+    assert verdicts == {kokuho: "日程未定（要否未定）", nenkin: "日程未定（要否未定）",
+                        chukan: "不要か確認（改修の対象外）"}
+    with db.read() as session:
+        events = session.exec(select(AuditEvent).where(AuditEvent.action == "change.delete")).all()
+    assert len(events) == 50 and all(e.new_value == "不要（未着手・誰も編集していない）" for e in events)
+    assert init_database(url=db_url, user="t").changes_removed == 0
+
+
+def _id(db: Database, name: str) -> int:
+    return next(v.id for v in systems.list_systems(db=db) if v.name == name)
 
 
 def test_lifecycle_status_dates_cost_and_audit(db: Database) -> None:
@@ -94,10 +172,11 @@ def test_lifecycle_status_dates_cost_and_audit(db: Database) -> None:
     ({"status": "改修中", "actual": date(2027, 1, 1)}, "完了」のときだけ"),
 ])
 def test_bad_input_is_refused_and_changes_nothing(db: Database, values, message) -> None:
-    before = _item(db, JUKI, "国民健康保険システム")
+    _related(db)
+    before = _item(db, JUKI, FUKUSHI)
     with pytest.raises(InvalidInputError, match=message):
-        changes.update_change(db=db, user="u", provider=JUKI, consumer="国民健康保険システム", today=TODAY, **values)
-    assert _item(db, JUKI, "国民健康保険システム") == before
+        changes.update_change(db=db, user="u", provider=JUKI, consumer=FUKUSHI, today=TODAY, **values)
+    assert _item(db, JUKI, FUKUSHI) == before
 
 
 def test_no_link_is_not_found(db: Database) -> None:
@@ -119,11 +198,14 @@ def test_undo_puts_the_item_back_and_refuses_after_another_change(db: Database) 
 
 def test_removing_a_link_removes_its_item_and_says_so(db: Database) -> None:
     changes.update_change(db=db, user="u", provider=JUKI, consumer="国民年金システム", status="改修中")
+    _related(db)
+    _related(db, "財務会計システム", provider=FUKUSHI)  # related with related: nothing moves, no item
+    assert len(_saved(db)) == 2
     note = systems.remove_link(db=db, user="u", provider=JUKI, consumer="国民年金システム")
     assert note == "この連携の改修項目（状況: 改修中）も削除しました。"
-    assert len(_saved(db)) == 52
-    systems.delete_system(db=db, user="u", system="中間サーバー")
-    assert len(_saved(db)) == 51
+    assert len(_saved(db)) == 1
+    systems.delete_system(db=db, user="u", system=FUKUSHI)
+    assert _saved(db) == []
 
 
 def test_late_items_are_schedule_conflicts_and_raise_the_risk_of_both_ends(db: Database) -> None:
@@ -173,8 +255,10 @@ def test_csv_import_with_replace_links_removes_their_items_and_says_how_many(db:
         w.writerow([JUKI, "国民健康保険システム", "宛名", "ファイル", "なし", ""])
         w.writerow(["国民健康保険システム", FUKUSHI, "資格", "API", "なし", ""])
     systems.add_system(db=db, user="u", name=FUKUSHI, kind=SystemKind.RELATED)
-    result = systems_csv.import_csv(db=db, user="u", links_path=path, replace_links=True)
-    assert result.changes_removed == 52  # every other typical link went, and its item with it
+    changes.update_change(db=db, user="u", provider=JUKI, consumer="国民年金システム", status="調査中")
+    changes.update_change(db=db, user="u", provider=JUKI, consumer="介護保険システム", note="確認")
+    result = systems_csv.import_csv(db=db, user="u", links_path=path, replace_links=True, accept_older=True)
+    assert result.changes_removed == 2  # the other typical links went, and their items with them
     assert result.changes_added == 1  # 国保 → 福祉総合
     assert {(v.provider, v.consumer) for v in changes.get_changes(db=db, today=TODAY).items} == {
-        (JUKI, "国民健康保険システム"), ("国民健康保険システム", FUKUSHI)}
+        ("国民健康保険システム", FUKUSHI)}  # 住民記録 → 国保: both standard, no dates yet
