@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from fitgap.cli.context import Context
 from fitgap.cli.table import render_table
 from fitgap.domain.custom import Coverage, CustomDisposition
+from fitgap.domain.row_stamp import STALE_HINT
 from fitgap.errors import InvalidInputError
 from fitgap.services import custom, custom_export, custom_import, custom_summary
 from fitgap.services import items as item_service
@@ -49,9 +50,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "import", parents=[common], help="現行機能一覧（Excel/CSV）を取り込む / import a function list",
         description="機能番号と機能名の列を持つ見出し行を各シートの先頭10行から探します（機能ID・名称・概要・利用部署 などの別名も可）。"
         "業務コードと機能番号で照合して追加・更新します。fitgap custom export のブックを編集して読み戻すと、対応要件・標準外・"
-        "対応方針・理由・移行先システムも取り込みます。問題のある行が1つでもあれば行ごとに示して何も保存しません。",
+        "対応方針・理由・移行先システムも取り込みます。問題のある行が1つでもあれば行ごとに示して何も保存しません。"
+        "書き出し後にデータベースで変更された機能の行は競合として示し、取り込みません（書き出し時の版のない一覧では、"
+        "登録済みの機能を変える行がすべて競合です）。--accept-older を付けるとファイルの内容で上書きします。",
     )
     p.add_argument("file", metavar="FILE", type=Path, help=".xlsx または .csv（UTF-8 / Shift_JIS）")
+    p.add_argument("--accept-older", action="store_true",
+                   help="書き出し後に変更された機能（競合）もファイルの内容で上書きする")
     p.add_argument("--operation", metavar="CODE", help="業務コードの列がない一覧の業務コード")
     p.add_argument("--mapping", metavar="TOML", type=Path,
                    help="見出しが別名にない一覧のマッピングプロファイル（列の見出し、見出し行、シート、業務コード）")
@@ -139,21 +144,40 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _listed(items: list[str]) -> list[str]:
+    shown = [f"  {line}" for line in items[:MAX_SHOWN]]
+    if len(items) > MAX_SHOWN:
+        shown.append(f"  ほか {len(items) - MAX_SHOWN} 件")
+    return shown
+
+
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     r = custom_import.import_file(db=ctx.database(), user=ctx.config.user, path=args.file, operation_code=args.operation,
-                    mapping=args.mapping)
+                                  mapping=args.mapping, accept_older=args.accept_older)
     if not r.ok:
-        shown = [f"  {p}" for p in r.problems[:MAX_SHOWN]]
-        if len(r.problems) > MAX_SHOWN:
-            shown.append(f"  ほか {len(r.problems) - MAX_SHOWN} 件")
         raise InvalidInputError(f"{args.file.name} に問題が {len(r.problems)} 件あります。何も保存していません。\n"
-                                + "\n".join(shown), "行ごとの問題を直してから、もう一度取り込んでください。")
+                                + "\n".join(_listed([str(p) for p in r.problems])),
+                                "行ごとの問題を直してから、もう一度取り込んでください。")
+    held = [c for c in r.conflicts if not c.applied]
     ctx.print(f"{args.file.name}: 追加 {len(r.added)} 件、更新 {len(r.updated)} 件、変更なし {len(r.unchanged)} 件"
-              f"（対応付け {r.mapped} 件）")
+              f"（対応付け {r.mapped} 件）"
+              + (f"、競合 {len(held)} 件（取り込んでいません）" if held else "")
+              + (f"、古い内容で上書き {r.accepted_older} 件（--accept-older）" if r.accepted_older else "")
+              + (f"、取り込めない行 {len(r.refused)} 件" if r.refused else ""))
+    ctx.print(*[f"  {n}" for n in r.notices])
+    ctx.print(*_listed([f"競合 {c}" for c in r.conflicts]))
+    ctx.print(*_listed([f"取り込めない行 {p}" for p in r.refused]))
     if r.stripped_chars:
         ctx.print(f"  制御文字・見えない文字を {r.stripped_chars:,} 個取り除きました。")
     for name in r.added_systems:
         ctx.print(f"独自施策システム「{name}」を関連システムとして追加しました（依存関係図に連携があります）。")
+    if r.held_back and not r.applied:
+        what = "、".join(t for t in (f"競合 {len(held)} 件" if held else "",
+                                     f"取り込めない行 {len(r.refused)} 件" if r.refused else "") if t)
+        raise InvalidInputError(f"{args.file.name}: 取り込める行がありません（{what}）。何も保存していません。",
+                                STALE_HINT if held else "行キーとキーの列を書き出したときのままにしてください。")
+    if held:
+        ctx.print(f"対処: {STALE_HINT}")
     return 0
 
 

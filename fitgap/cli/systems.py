@@ -12,7 +12,9 @@ from fitgap.cli.system_changes import register_changes
 from fitgap.cli.table import render_table
 from fitgap.domain.calendar import format_date
 from fitgap.domain.enums import DeadlineBasis, DeadlineKind, LinkMethod, MilestoneKind, SystemKind
+from fitgap.domain.row_stamp import STALE_HINT
 from fitgap.domain.standing import REASONS, reason_text, system_label
+from fitgap.errors import InvalidInputError
 from fitgap.services import systems, systems_csv
 from fitgap.services.edit_input import UNSET, parse_date_input
 
@@ -114,12 +116,24 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "import", parents=[common], help="CSV からシステムと連携を取り込む / import CSV",
         description="システムは名前で、連携は提供元と利用側の組で照合し、追加・更新します。先に全行を検査し、"
         "問題（存在しないシステム、自分自身への連携、日付でない値、足りない列など）が1つでもあれば行ごとに示して何も保存しません。"
-        "UTF-8 と Shift_JIS の CSV と、systems export -o で書き出したブック（.xlsx）を読めます。",
+        "UTF-8 と Shift_JIS の CSV と、systems export -o で書き出したブック（.xlsx）を読めます。"
+        "書き出した行には行キー（最後の列）があり、書き出し後にデータベースで変更されたシステム・連携の行は競合として示して"
+        "取り込みません。行キーのないファイルでは、登録済みのシステム・連携を変える行がすべて競合です。"
+        "--accept-older を付けるとファイルの内容で上書きします。",
     )
     p.add_argument("--systems", metavar="FILE", help="システムの CSV、または systems export -o のブック（.xlsx）")
     p.add_argument("--links", metavar="FILE", help="連携の CSV、または systems export -o のブック（.xlsx）")
     p.add_argument("--replace-links", action="store_true", help="連携の CSV にない連携を削除する")
+    p.add_argument("--accept-older", action="store_true",
+                   help="書き出し後に変更された行（競合）もファイルの内容で上書きする（--replace-links の削除も）")
     p.set_defaults(func=cmd_import)
+
+
+def _listed(items: list[str], shown: int = 20) -> list[str]:
+    out = [f"  {line}" for line in items[:shown]]
+    if len(items) > shown:
+        out.append(f"  ほか {len(items) - shown}件")
+    return out
 
 
 def _date_arg(value: str | None) -> Any:
@@ -204,7 +218,8 @@ def cmd_set(args: argparse.Namespace, ctx: Context) -> int:
         deadline_reason=UNSET if args.reason is None else reason_text(args.reason, args.detail),
         typical=False if args.confirm else UNSET,
     )
-    ctx.print(f"「{v.name}」を更新しました。移行予定日 {format_date(v.planned_cutover)}、期限 {format_date(v.deadline)}")
+    ctx.print(f"「{v.name}」を更新しました。移行予定日 {format_date(v.planned_cutover)}、期限 {format_date(v.deadline)}",
+              *v.change_sync.lines())
     return 0
 
 
@@ -217,22 +232,27 @@ def cmd_delete(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_links(args: argparse.Namespace, ctx: Context) -> int:
     links = systems.list_links(db=ctx.database())
     ctx.print(render_table(
-        ["提供元", "利用側", "データ", "方式", "暫定連携", "典型例"],
+        ["提供元", "利用側", "データ", "方式", "暫定連携", "典型例", "注意"],
         [[lk.provider, lk.consumer, lk.data, lk.method.value, "あり" if lk.interim_interface else "なし",
-          "要確認" if lk.typical else ""] for lk in links],
+          "要確認" if lk.typical else "", lk.flag] for lk in links],
     ))
+    flagged = sum(1 for lk in links if lk.flag)
+    if flagged:
+        ctx.print(f"標準の連携ではない連携 {flagged}件: 標準準拠システムは、標準仕様書の連携機能（データ要件・連携要件）で"
+                  "連携します。DB共有や、関連システムから標準準拠システムへの独自の連携は見直しが必要です。")
     return 0
 
 
 def cmd_link(args: argparse.Namespace, ctx: Context) -> int:
-    added = systems.set_link(
+    saved = systems.set_link(
         db=ctx.database(), user=ctx.config.user, provider=args.provider, consumer=args.consumer,
         data=UNSET if args.data is None else args.data,
         method=UNSET if args.method is None else LinkMethod(args.method),
         interim_interface=UNSET if args.interim is None else args.interim,
         typical=False if args.confirm else UNSET,
     )
-    ctx.print(f"連携 {args.provider} → {args.consumer} を{'追加' if added else '更新'}しました。")
+    ctx.print(f"連携 {args.provider} → {args.consumer} を{'追加' if saved.added else '更新'}しました。",
+              *saved.change_sync.lines())
     return 0
 
 
@@ -275,17 +295,33 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         db=ctx.database(), user=ctx.config.user,
         systems_path=Path(args.systems) if args.systems else None,
         links_path=Path(args.links) if args.links else None,
-        replace_links=args.replace_links,
+        replace_links=args.replace_links, accept_older=args.accept_older,
     )
     for label, report in (("システム", result.systems), ("連携", result.links)):
         if report is None:
             continue
+        held = [c for c in report.conflicts if not c.applied]
         ctx.print(f"{label}（{report.source_file}）: 追加 {len(report.added)}件、更新 {len(report.updated)}件、"
-                  f"変更なし {report.unchanged}件" + (f"、削除 {len(report.removed)}件" if report.removed else ""))
+                  f"変更なし {report.unchanged}件" + (f"、削除 {len(report.removed)}件" if report.removed else "")
+                  + (f"、競合 {len(held)}件（取り込んでいません）" if held else "")
+                  + (f"、古い内容で上書き {report.accepted_older}件（--accept-older）" if report.accepted_older else "")
+                  + (f"、取り込めない行 {len(report.refused)}件" if report.refused else "")
+                  + ("（保存していません）" if not result.saved else ""))
+        ctx.print(*[f"  {n}" for n in report.notices])
+        ctx.print(*_listed([f"競合 {c}" for c in report.conflicts]))
+        ctx.print(*_listed([f"取り込めない行 {p}" for p in report.refused]))
         if report.stripped_chars:
             ctx.print(f"  名前・備考から制御文字・見えない文字を {report.stripped_chars:,} 個取り除きました。")
-    if result.changes_added:
-        ctx.print(f"移行をまたぐ連携の改修項目 {result.changes_added}件を「未着手」で作成しました。")
+    held_back = [c for r in result.reports for c in r.conflicts if not c.applied]
+    if not result.saved:
+        refused = sum(len(r.refused) for r in result.reports)
+        what = "、".join(t for t in (f"競合 {len(held_back)}件" if held_back else "",
+                                     f"取り込めない行 {refused}件" if refused else "") if t)
+        raise InvalidInputError(f"取り込める行がありません（{what}）。何も保存していません。",
+                                STALE_HINT if held_back else "行キーと名前の列を書き出したときのままにしてください。")
+    if held_back:
+        ctx.print(f"対処: {STALE_HINT}")
     if result.changes_removed:
         ctx.print(f"削除した連携の改修項目 {result.changes_removed}件も削除しました。")
+    ctx.print(*systems.ChangeSync(result.changes_added, result.changes_unneeded).lines())
     return 0

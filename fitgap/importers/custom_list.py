@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fitgap.domain.answer_sheet import LIST_SHEET, META_SHEET
+from fitgap.domain.answer_sheet import KEY_HEADER, LIST_SHEET, META_SHEET
 from fitgap.domain.custom import (
     INVENTORY_HEADERS,
     PURPOSE_CUSTOM_VENDOR,
@@ -28,14 +28,16 @@ from fitgap.domain.custom import (
 )
 from fitgap.domain.enums import RequirementKind
 from fitgap.domain.records import Problem
+from fitgap.domain.row_stamp import STAMP_HEADER
 from fitgap.domain.text import strip_invisible
 from fitgap.errors import InvalidInputError
-from fitgap.importers.limits import csv_rows, read_input_bytes
+from fitgap.importers.limits import MAX_CELL_CHARS, MAX_KEY_CHARS, csv_rows, overlong_cell, read_input_bytes
 from fitgap.importers.spec_csv import decode_csv_bytes
 from fitgap.importers.systems_csv import parse_flag, parse_operation_codes
 from fitgap.importers.workbook_reader import open_workbook
 
 HEADER_SCAN_ROWS = 10
+STAMP_HEADERS = (KEY_HEADER, STAMP_HEADER)  # the hidden key column of the inventory workbook (as written)
 
 # field -> synonyms found in vendors' lists, after the header fitgap writes (INVENTORY_HEADERS)
 _SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -83,6 +85,9 @@ class CustomListResult:
     problems: list[Problem] = field(default_factory=list)
     has_decisions: bool = False  # the file has mapping/disposition columns
     stripped_chars: int = 0  # control and invisible characters removed from the cells
+    sheets: list[str | None] = field(default_factory=list)  # per record: its sheet (None in a CSV)
+    stamps: list[str] = field(default_factory=list)  # per record: its hidden key cell as read ("" for none)
+    meta: dict[str, str] = field(default_factory=dict)  # a fitgap workbook's metadata (export_id, purpose …)
 
     @property
     def ok(self) -> bool:
@@ -153,7 +158,8 @@ def read_custom_list(path: Path, *, operation_code: str | None = None,
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         wb = open_workbook(path)
         try:
-            if _purpose(wb) == PURPOSE_CUSTOM_VENDOR:
+            result.meta = _meta(wb)
+            if result.meta.get("purpose") == PURPOSE_CUSTOM_VENDOR:
                 raise InvalidInputError(
                     f"{path.name} はベンダ向けの回答票（fitgap custom export --vendor）です。回答票は読むためのもので、"
                     "取り込めません。何も保存していません。",
@@ -177,24 +183,22 @@ def read_custom_list(path: Path, *, operation_code: str | None = None,
     return result
 
 
-def _purpose(wb: Any) -> str | None:
-    """The purpose written in a fitgap workbook's metadata sheet (None for any other workbook)."""
+def _meta(wb: Any) -> dict[str, str]:
+    """The values written in a fitgap workbook's metadata sheet ({} for any other workbook)."""
     if META_SHEET not in wb.sheetnames or not wb.is_table(META_SHEET):
-        return None
-    for row in wb.rows(META_SHEET):
-        if len(row) > 2 and row[0] == "meta" and row[1] == "purpose":
-            return str(row[2])
-    return None
+        return {}
+    return {str(row[1]): str(row[2]) for row in wb.rows(META_SHEET)
+            if len(row) > 2 and row[0] == "meta" and row[1] is not None and row[2] is not None}
 
 
 def _find_header(rows: Iterator[Sequence[Any]], lookup: dict[str, str],
-                 header_row: int | None) -> tuple[int, dict[int, str]] | None:
+                 header_row: int | None) -> tuple[int, dict[int, str], list[str]] | None:
     for n, cells in enumerate(rows, start=1):
         if header_row is not None and n < header_row:
             continue
         found = {i: lookup[_norm_header(c)] for i, c in enumerate(cells) if _norm_header(c) in lookup}
         if all(f in found.values() for f in REQUIRED):
-            return n, found
+            return n, found, ["" if c is None else str(c).strip() for c in cells]
         if n >= (header_row or HEADER_SCAN_ROWS):
             return None
     return None
@@ -217,7 +221,8 @@ def _read_table(rows: Iterator[Sequence[Any]], sheet: str | None, operation_code
     header = _find_header(it, lookup, header_row)
     if header is None:
         return
-    head_row, columns = header
+    head_row, columns, titles = header
+    stamp_at = next((i for i, t in enumerate(titles) if t in STAMP_HEADERS), None)
     fields = set(columns.values())
     result.has_decisions = result.has_decisions or bool(fields & set(DECISION_FIELDS))
     if "operation_code" not in fields and operation_code is None:
@@ -225,6 +230,14 @@ def _read_table(rows: Iterator[Sequence[Any]], sheet: str | None, operation_code
                                        sheet=sheet, row=head_row))
         return
     for n, cells in enumerate(it, start=head_row + 1):
+        long_at = overlong_cell(cells)
+        if long_at is not None:  # refused, never cut: Excel (and the next export) would keep 32,767 characters
+            title = titles[long_at] if long_at < len(titles) and titles[long_at] else f"{long_at + 1}列目"
+            result.problems.append(Problem(
+                f"セルが長すぎます（{len(str(cells[long_at])):,} 文字、上限 {MAX_CELL_CHARS:,} 文字）",
+                "Excel のセルに入る長さ（32,767 文字）までにしてください。長い説明は別の資料に分けてください。",
+                sheet=sheet, row=n, column=title))
+            continue
         values = {f: _cell(cells[i], result) if i < len(cells) else "" for i, f in columns.items()}
         if not any(values.values()):
             continue
@@ -232,6 +245,9 @@ def _read_table(rows: Iterator[Sequence[Any]], sheet: str | None, operation_code
         if record is not None:
             result.records.append(record)
             result.rows.append(n)
+            result.sheets.append(sheet)
+            stamp = cells[stamp_at] if stamp_at is not None and stamp_at < len(cells) else None
+            result.stamps.append("" if stamp is None else str(stamp).strip())
 
 
 def _record(v: dict[str, str], default_op: str | None, sheet: str | None, row: int,
@@ -255,6 +271,9 @@ def _record(v: dict[str, str], default_op: str | None, sheet: str | None, row: i
     code = v.get("code", "")
     if not code:
         bad(header_of("code"), "機能番号が空です", "業務ごとに一意の番号を付けてください。")
+    elif len(code) > MAX_KEY_CHARS:
+        bad(header_of("code"), f"機能番号が長すぎます（{len(code):,} 文字、上限 {MAX_KEY_CHARS} 文字）",
+            "短い番号にしてください（データベースの機能番号の長さの上限です）。")
     name = v.get("name", "")
     if not name:
         bad(header_of("name"), "機能名が空です")
@@ -278,9 +297,15 @@ def _record(v: dict[str, str], default_op: str | None, sheet: str | None, row: i
     mapped: list[tuple[str, str]] = []
     for part in _split_keys(v.get("mapped", "")):
         try:
-            mapped.append(parse_requirement_ref(part))
+            ref = parse_requirement_ref(part)
         except ValueError as exc:
             bad(header_of("mapped"), str(exc))
+            continue
+        if len(ref[1].rsplit(":", 1)[-1]) > MAX_KEY_CHARS:
+            bad(header_of("mapped"), f"要件の ID が長すぎます（上限 {MAX_KEY_CHARS} 文字）: {part[:40]}…",
+                "標準仕様書の要件の ID を書いてください。")
+            continue
+        mapped.append(ref)
     if len(problems) > before:
         return None
     return FunctionRecord(

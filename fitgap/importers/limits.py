@@ -2,7 +2,11 @@
 
 - a file (Excel or CSV) of at most 64 MB (FITGAP_MAX_WORKBOOK_MB raises it for a trusted file), checked
   from its size before it is read;
-- a cell of at most 32,767 characters (what Excel itself allows), for CSV fields as for workbook cells;
+- a cell of at most 32,767 characters (what Excel itself allows), for CSV fields as for workbook cells,
+  refused with its place (row and column) before anything is stored: a longer cell would be cut by the next
+  export and read back shorter;
+- a 機能番号 or requirement ID of at most 64 characters, as the database keeps them (SQLite would store a
+  longer one that PostgreSQL refuses: both are refused before the write, in the same words);
 - at most 1,048,576 rows per sheet or CSV file (Excel's own limit) and 255 sheets per workbook.
 """
 
@@ -11,13 +15,17 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from fitgap.errors import InvalidInputError, file_error
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_CELL_CHARS = 32_767
+MAX_KEY_CHARS = 64  # the key columns' length in the database (current_function.code, requirement IDs)
+# a CSV field up to this is read, so that one over MAX_CELL_CHARS is refused naming its column; a longer one
+# (often an unclosed quote swallowing the rows after it) stops the reader where it is
+_CSV_FIELD_LIMIT = 8 * MAX_CELL_CHARS
 MAX_ROWS = 1_048_576
 MAX_SHEETS = 255
 _RESAVE = "不要な行や列を削除して保存し直すか、ファイルを分けてください。"
@@ -44,13 +52,23 @@ def read_input_bytes(path: Path) -> bytes:
         raise file_error(exc, path, writing=False) from None
 
 
+def overlong_cell(cells: Sequence[object]) -> int | None:
+    """The index of the first text cell over MAX_CELL_CHARS, or None."""
+    for i, c in enumerate(cells):
+        if type(c) is str and len(c) > MAX_CELL_CHARS:
+            return i
+    return None
+
+
 def csv_rows(text: str, *, name: str, delimiter: str = ",") -> Iterator[list[str]]:
     """CSV records, strictly: an unclosed quote, a field over MAX_CELL_CHARS or more than MAX_ROWS rows
-    is an InvalidInputError naming the line, never a field that silently swallows the rows after it."""
+    is an InvalidInputError naming the line (and the column of an overlong field), never a field that
+    silently swallows the rows after it, nor one cut by the next export."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    previous = csv.field_size_limit(MAX_CELL_CHARS)
+    previous = csv.field_size_limit(_CSV_FIELD_LIMIT)
     try:
         n = 0
+        header: list[str] = []
         while True:
             start = reader.line_num + 1
             try:
@@ -59,6 +77,10 @@ def csv_rows(text: str, *, name: str, delimiter: str = ",") -> Iterator[list[str
                 return
             except csv.Error as exc:
                 raise _csv_error(name, start, reader.line_num, exc) from None
+            if row and max(map(len, row)) > MAX_CELL_CHARS:
+                raise _overlong(name, start, row, header)
+            if n == 0:
+                header = row
             n += 1
             if n > MAX_ROWS:
                 raise InvalidInputError(f"{name} の行が多すぎます（上限 {MAX_ROWS:,} 行）。読み込みを中止しました"
@@ -66,6 +88,17 @@ def csv_rows(text: str, *, name: str, delimiter: str = ",") -> Iterator[list[str
             yield row
     finally:
         csv.field_size_limit(previous)
+
+
+def _overlong(name: str, line: int, row: list[str], header: list[str]) -> InvalidInputError:
+    i = overlong_cell(row) or 0
+    title = header[i].strip() if i < len(header) and header[i].strip() else ""
+    column = f"{i + 1}列目" + (f"（「{title[:40]}」）" if title else "")
+    return InvalidInputError(
+        f"{name} の {line}行目、{column}に長すぎるセルがあります（{len(row[i]):,} 文字、上限 {MAX_CELL_CHARS:,} 文字）。"
+        "読み込みを中止しました（データベースは変更していません）。",
+        "Excel のセルに入る長さ（32,767 文字）までにしてください。引用符 (\") の閉じ忘れで後ろの行まで1つのセルに"
+        "なっていないかも確かめてください。")
 
 
 def _csv_error(name: str, start: int, end: int, exc: csv.Error) -> InvalidInputError:

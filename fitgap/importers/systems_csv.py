@@ -1,7 +1,9 @@
 """Read systems and their links from CSV (as exported by fitgap or edited in Excel).
 
 Pure: a file in, records and problems out. Names are not checked against the database here (the
-services do that); everything that can be checked from the file alone is, row by row.
+services do that); everything that can be checked from the file alone is, row by row (a cell longer than
+Excel allows is refused with its place, from a workbook as from a CSV). A file fitgap wrote carries a stamp
+per row in its last column (see domain.row_stamp), read as it stands and checked by the services.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from typing import Any, Generic, TypeVar
 from fitgap.domain.answer_sheet import unguard_csv
 from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind, SystemKind
 from fitgap.domain.records import Problem
+from fitgap.domain.row_stamp import STAMP_HEADER
 from fitgap.domain.text import strip_invisible
 from fitgap.errors import InvalidInputError
-from fitgap.importers.limits import csv_rows, read_input_bytes
+from fitgap.importers.limits import MAX_CELL_CHARS, csv_rows, overlong_cell, read_input_bytes
 
 NAME, VENDOR, KIND, OPERATIONS = "システム名", "ベンダ", "区分", "業務コード"
 PLANNED, ACTUAL, DEADLINE_KIND, DEADLINE = "移行予定日", "移行実施日", "期限区分", "期限"
@@ -67,6 +70,7 @@ class SystemRecord:
     note: str = ""
     milestones: tuple[MilestoneRecord, ...] | None = None  # None: the file has no milestone columns
     row: int | None = None
+    stamp: str = ""  # the row's stamp cell as read ("" for a row without one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,7 @@ class LinkRecord:
     interim_interface: bool = False
     typical: bool = False
     row: int | None = None
+    stamp: str = ""
 
 
 R = TypeVar("R")
@@ -90,10 +95,18 @@ class CsvResult(Generic[R]):
     records: list[R] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     stripped_chars: int = 0  # control and invisible characters removed from names and notes
+    stamped: bool = False  # the file has fitgap's stamp column (written by this version or later)
+    sheet: str | None = None  # the sheet read, for a workbook
+    has_typical: bool = False  # the file has the 典型例 column
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def where(self, row: int | None) -> str:
+        """A row's place in words: シート「システム」 3行目, or systems.csv 3行目."""
+        at = f"{row}行目" if row is not None else ""
+        return f"シート「{self.sheet}」 {at}" if self.sheet else f"{self.source_file} {at}"
 
 
 # ---- cell readers (ValueError with a Japanese message on a bad value) -----------------------------
@@ -214,34 +227,36 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _workbook_lines(path: Path, sheet: str) -> list[list[str]]:
+def _workbook_lines(path: Path, sheet: str) -> tuple[str, list[list[str]]]:
     from fitgap.importers.workbook_reader import open_workbook  # not for every command
 
     wb = open_workbook(path)
     try:
         names = wb.sheetnames
-        return [[_cell_text(v) for v in row] for row in wb.rows(sheet if sheet in names else names[0])]
+        name = sheet if sheet in names else names[0]
+        return name, [[_cell_text(v) for v in row] for row in wb.rows(name)]
     finally:
         wb.close()
 
 
 def _read_rows(
     path: Path, required: tuple[str, ...], sheet: str = SYSTEM_SHEET
-) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[Problem]]:
-    """Header and rows keyed by normalised header; problems when unreadable or columns are missing.
+) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[Problem], str | None]:
+    """Header and rows keyed by normalised header; problems when unreadable or columns are missing; the
+    sheet read.
 
     A .xlsx file is read from its sheet ``sheet`` (or its first sheet), a CSV as UTF-8 or Shift_JIS.
     """
     if path.suffix.lower() == ".xlsx":
         try:
-            lines = _workbook_lines(path, sheet)
+            name, lines = _workbook_lines(path, sheet)
         except InvalidInputError as exc:
-            return [], [], [Problem(exc.message, exc.hint or "")]
-        return _parse_rows(iter(lines), required)
+            return [], [], [Problem(exc.message, exc.hint or "")], None
+        return (*_parse_rows(iter(lines), required, sheet=name), name)
     try:
         raw = read_input_bytes(path)  # refused by its size before it is read
     except InvalidInputError as exc:
-        return [], [], [Problem(exc.message, exc.hint or "")]
+        return [], [], [Problem(exc.message, exc.hint or "")], None
     for encoding in ("utf-8-sig", "cp932"):
         try:
             text = raw.decode(encoding)
@@ -253,15 +268,17 @@ def _read_rows(
             [],
             [],
             [Problem("文字コードを判別できません。", "UTF-8 か Shift_JIS の CSV で保存してください。")],
+            None,
         )
     try:
-        return _parse_rows(csv_rows(text, name=path.name), required)  # strict: an unclosed quote is refused
+        # strict: an unclosed quote is refused, and a field over 32,767 characters with its row and column
+        return (*_parse_rows(csv_rows(text, name=path.name), required), None)
     except InvalidInputError as exc:
-        return [], [], [Problem(exc.message, exc.hint or "")]
+        return [], [], [Problem(exc.message, exc.hint or "")], None
 
 
 def _parse_rows(
-    reader: Iterator[list[str]], required: tuple[str, ...]
+    reader: Iterator[list[str]], required: tuple[str, ...], sheet: str | None = None
 ) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[Problem]]:
     header = [norm(h) for h in next(reader, [])]
     missing = [c for c in required if norm(c) not in header]
@@ -281,6 +298,13 @@ def _parse_rows(
     problems: list[Problem] = []
     for n, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
+            continue
+        long_at = overlong_cell(cells)
+        if long_at is not None:  # refused, never cut: the next export would keep 32,767 characters of it
+            problems.append(Problem(
+                f"長すぎるセルがあります（{len(cells[long_at]):,} 文字、上限 {MAX_CELL_CHARS:,} 文字）。",
+                "Excel のセルに入る長さ（32,767 文字）までにしてください。", sheet=sheet, row=n,
+                column=header[long_at] if long_at < len(header) and header[long_at] else f"{long_at + 1}列目"))
             continue
         row = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
         broken = [h for h, v in row.items() if "\n" in v and h not in _MULTILINE]
@@ -316,10 +340,14 @@ class _Row:
         return text.strip()
 
 
+_STAMP = norm(STAMP_HEADER)
+
+
 def read_systems_csv(path: Path) -> CsvResult[SystemRecord]:
-    header, rows, problems = _read_rows(path, SYSTEM_REQUIRED)
-    result: CsvResult[SystemRecord] = CsvResult(source_file=path.name, problems=problems)
+    header, rows, problems, sheet = _read_rows(path, SYSTEM_REQUIRED)
     has_typical = norm(TYPICAL) in header
+    result: CsvResult[SystemRecord] = CsvResult(source_file=path.name, problems=problems, sheet=sheet,
+                                                stamped=_STAMP in header, has_typical=has_typical)
     ms_present = [k for k in MilestoneKind if any(norm(c) in header for c in milestone_columns(k))]
     seen: dict[str, int] = {}
     for n, cells in rows:
@@ -355,6 +383,7 @@ def read_systems_csv(path: Path) -> CsvResult[SystemRecord]:
             note=r.text(NOTE),
             milestones=milestones if ms_present else None,
             row=n,
+            stamp=cells.get(_STAMP, "").strip(),
         )
         if not r.bad:
             result.records.append(record)
@@ -362,9 +391,10 @@ def read_systems_csv(path: Path) -> CsvResult[SystemRecord]:
 
 
 def read_links_csv(path: Path) -> CsvResult[LinkRecord]:
-    header, rows, problems = _read_rows(path, LINK_REQUIRED, LINK_SHEET)
-    result: CsvResult[LinkRecord] = CsvResult(source_file=path.name, problems=problems)
+    header, rows, problems, sheet = _read_rows(path, LINK_REQUIRED, LINK_SHEET)
     has_typical = norm(TYPICAL) in header
+    result: CsvResult[LinkRecord] = CsvResult(source_file=path.name, problems=problems, sheet=sheet,
+                                              stamped=_STAMP in header, has_typical=has_typical)
     seen: dict[tuple[str, str], int] = {}
     for n, cells in rows:
         r = _Row(n, cells, result.problems, result)
@@ -397,6 +427,7 @@ def read_links_csv(path: Path) -> CsvResult[LinkRecord]:
             interim_interface=r.get(INTERIM, parse_flag, False),
             typical=r.get(TYPICAL, parse_flag, False) if has_typical else False,
             row=n,
+            stamp=cells.get(_STAMP, "").strip(),
         )
         if not r.bad:
             result.records.append(record)

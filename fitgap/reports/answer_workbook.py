@@ -46,6 +46,7 @@ _ANSWER_FILL = "#FFF9E5"
 _DATE_FORMAT = "yyyy/mm/dd"
 _COST_FORMAT = "#,##0.###"
 KEYS_PER_CELL = 500  # exported keys per metadata cell (a cell holds at most 32,767 characters)
+KEY_CELL_CHARS = 32_000
 _OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
             "strings_to_urls": False}
 
@@ -213,14 +214,19 @@ def _validation(col: Column, list_refs: dict[str, str]) -> dict[str, Any] | None
 
 
 class _KeyChunks:
-    """Every exported key, written to the metadata sheet in cells of KEYS_PER_CELL as the rows go out."""
+    """Every exported key, written to the metadata sheet in cells of KEYS_PER_CELL (fewer when long keys would
+    pass a cell's 32,767 characters, which Excel would cut) as the rows go out."""
 
     def __init__(self, meta: tuple[Any, int]) -> None:
         self._ws, self._row = meta
         self._open: list[str] = []
+        self._chars = 0
 
     def add(self, key: str) -> None:
+        if self._open and self._chars + len(key) + 1 > KEY_CELL_CHARS:
+            self._flush()
         self._open.append(key)
+        self._chars += len(key) + 1
         if len(self._open) == KEYS_PER_CELL:
             self._flush()
 
@@ -229,6 +235,7 @@ class _KeyChunks:
         self._ws.write_string(self._row, 1, "\n".join(self._open))
         self._row += 1
         self._open = []
+        self._chars = 0
 
     def close(self) -> None:
         if self._open:

@@ -2,7 +2,8 @@
 
 Two sheets, システム and 連携, with the same columns as systems.csv and links.csv. Codes and dates are
 text-formatted cells (業務コード 001 stays 001 when edited), 区分・期限区分・方式・暫定連携 have drop-downs,
-names beginning with = + - @ are text, never formulas. Read back by fitgap.importers.systems_csv.
+names beginning with = + - @ are text, never formulas; each row's stamp (domain.row_stamp) is in a hidden
+last column, and a very hidden metadata sheet names the export. Read back by fitgap.importers.systems_csv.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from fitgap.domain.answer_sheet import META_MARK, META_SHEET
 from fitgap.reports.output_file import write_atomically
 from fitgap.reports.print_layout import apply_openpyxl, row_height
 from fitgap.reports.xlsx_cells import CODE_FORMAT, HEAD_ALIGN, HEAD_FILL, HEAD_FONT, text_cells
@@ -29,7 +31,7 @@ def _width(header: str) -> float:
 
 
 def _sheet(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[str]],
-           choices: dict[str, Sequence[str]], text_columns: Sequence[str]) -> None:
+           choices: dict[str, Sequence[str]], text_columns: Sequence[str], hidden_columns: Sequence[str]) -> None:
     widths = [_width(h) for h in header]
     ws.append(list(header))
     for i, w in enumerate(widths, 1):
@@ -37,12 +39,13 @@ def _sheet(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[str]],
         c = ws.cell(row=1, column=i)
         c.font, c.fill, c.alignment = HEAD_FONT, HEAD_FILL, HEAD_ALIGN
     last = max(len(rows) + 1, 2)
+    hidden = {i for i, h in enumerate(header) if h in hidden_columns}
     for r in rows:
         ws.append(list(r))
         n = ws.max_row
         for c in ws[n]:
             c.alignment = _WRAP
-        height = row_height(list(r), widths)
+        height = row_height([("" if i in hidden else v) for i, v in enumerate(r)], widths)
         if height:
             ws.row_dimensions[n].height = height
     # code and date columns are text, the whole column (so also the rows a user adds below)
@@ -59,6 +62,10 @@ def _sheet(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[str]],
                             showErrorMessage=True, errorTitle="入力できない値", error="一覧から選んでください。")
         dv.add(f"{col}2:{col}{last + 200}")
         ws.add_data_validation(dv)
+    for i, h in enumerate(header, 1):
+        if h in hidden_columns:  # (inside the filter range: a sort carries the row's stamp with it)
+            ws.column_dimensions[get_column_letter(i)].hidden = True
+            widths[i - 1] = 0  # takes no paper
     text_cells(ws)
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last}"
@@ -66,11 +73,19 @@ def _sheet(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[str]],
 
 
 def write_systems_workbook(path: Path, sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[str]]]], *,
-                           choices: dict[str, Sequence[str]], text_columns: Sequence[str]) -> Path:
+                           choices: dict[str, Sequence[str]], text_columns: Sequence[str],
+                           hidden_columns: Sequence[str] = (), meta: Sequence[tuple[str, str]] = ()) -> Path:
     """``sheets``: (name, header, rows) each; ``choices``: header → allowed values (drop-downs);
-    ``text_columns``: headers whose cells are formatted as text."""
+    ``text_columns``: headers whose cells are formatted as text; ``hidden_columns``: headers of columns
+    not shown (the rows' stamps); ``meta``: what the metadata sheet says (none without)."""
     wb = Workbook()
     wb.remove(wb.active)
     for name, header, rows in sheets:
-        _sheet(wb.create_sheet(name), header, rows, choices, text_columns)
+        _sheet(wb.create_sheet(name), header, rows, choices, text_columns, hidden_columns)
+    if meta:
+        ws = wb.create_sheet(META_SHEET)
+        ws.sheet_state = "veryHidden"
+        ws.append([META_MARK])
+        for key, value in meta:
+            ws.append(["meta", key, value])
     return write_atomically(path, wb.save)  # whole or not at all, as every file fitgap writes

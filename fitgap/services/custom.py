@@ -214,6 +214,11 @@ def list_functions(*, db: Database, flt: FunctionFilter = FunctionFilter()) -> l
     return [r for r, f in rows if flt.matches(r, f.description)]
 
 
+def rows_in(session: Session, flt: FunctionFilter = FunctionFilter()) -> list[tuple[FunctionRow, Any]]:
+    """The matching functions with their stored rows, read in the caller's session (one snapshot)."""
+    return [(r, f) for r, f in _rows(session, flt.operation_code) if flt.matches(r, f.description)]
+
+
 def _where(flt: FunctionFilter) -> list[Any]:
     return custom.build_where(operation_code=flt.operation_code, coverage=[c.value for c in flt.coverage],
                               dispositions=[d.value if d else None for d in flt.dispositions], undecided=flt.undecided,

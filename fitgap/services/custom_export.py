@@ -1,4 +1,9 @@
-"""Writing the current-function inventory (with mappings and dispositions) and its vendor variant."""
+"""Writing the current-function inventory (with mappings and dispositions) and its vendor variant.
+
+Every row of the inventory carries a stamp in its hidden key column (domain.row_stamp): the export, the
+function's ID and the hash of what it held, all read in one snapshot, so that an import of this workbook
+after later changes lists those rows as conflicts instead of undoing the changes.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fitgap.domain.custom import Coverage
+from fitgap.domain.row_stamp import make_stamp
 from fitgap.errors import InvalidInputError
 from fitgap.reports.custom_workbook import (
     InventoryData,
@@ -18,9 +24,9 @@ from fitgap.reports.custom_workbook import (
     write_inventory_workbook,
 )
 from fitgap.reports.output_file import write_atomically
-from fitgap.services.custom import FunctionFilter, FunctionRow, list_functions
-from fitgap.storage import custom as store
-from fitgap.storage import operations, vendors
+from fitgap.services.custom import FunctionFilter, FunctionRow, rows_in
+from fitgap.services.custom_stamp import stored_state
+from fitgap.storage import audit, operations, systems, vendors
 from fitgap.storage.db import Database
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -35,10 +41,10 @@ class CustomExportResult:
     demo: bool
 
 
-def _line(r: FunctionRow, description: str, basis_detail: str) -> InventoryLine:
+def _line(r: FunctionRow, description: str, basis_detail: str, key: str) -> InventoryLine:
     mapped = "; ".join(m.key.label if m.key.operation_code == r.key.operation_code else str(m.key) for m in r.mapped)
     return InventoryLine(
-        key=r.key.audit_key, operation_code=r.key.operation_code, code=r.key.code, name=r.name, kind=r.kind.value,
+        key=key, operation_code=r.key.operation_code, code=r.key.code, name=r.name, kind=r.kind.value,
         description=description, department=r.department, frequency=r.frequency,
         basis=r.basis.value if r.basis else "", basis_detail=basis_detail, yearly_cost_kyen=r.yearly_cost_kyen,
         system=r.system or "", mapped=mapped, outside_spec="あり" if r.coverage == Coverage.OUTSIDE else "",
@@ -56,32 +62,40 @@ def export_inventory(*, db: Database, user: str, exports_dir: Path, operation_co
     vendor = vendor.strip() if vendor is not None else None
     if vendor is not None and not vendor:
         raise InvalidInputError("ベンダ名が空です。", "--vendor にベンダ名を指定してください。")
-    rows = list_functions(db=db, flt=flt)
-    with db.read() as session:
+    with db.read() as session:  # the rows and their stamps from one snapshot
+        pairs = rows_in(session, flt)
         ops = {o.code: o for o in operations.list_operations(session=session)}
         muni = operations.get_municipality(session=session)
         db_id = vendors.database_id(session=session)
-        extra = {(f.operation_code, f.code): (f.description, f.basis_detail) for f in store.list_functions(session=session)}
+        names = {s.id: s.name for s in systems.list_systems(session=session) if s.id is not None}
+        mark = audit.last_event_id(session=session)  # the export, as the database stood
     wanted = set(operation_codes or ())
     unknown = sorted(wanted - set(ops))
     if unknown:
         raise InvalidInputError(f"業務コード {'、'.join(unknown)} はありません。", "fitgap operations で確かめてください。")
-    rows = [r for r in rows if not wanted or r.key.operation_code in wanted]
+    pairs = [(r, f) for r, f in pairs if not wanted or r.key.operation_code in wanted]
     if vendor is not None:
-        rows = [r for r in rows if r.coverage == Coverage.OUTSIDE or r.reverse_gap]
+        pairs = [(r, f) for r, f in pairs if r.coverage == Coverage.OUTSIDE or r.reverse_gap]
+    rows = [r for r, _f in pairs]
     if not rows:
         raise InvalidInputError("書き出す現行機能がありません。ファイルは作っていません。",
                                 "fitgap custom import で現行機能一覧を取り込んでください"
                                 + ("（ベンダ向けは標準外・要廃止の機能だけを書き出します）。" if vendor else "。"))
+    export_id = str(uuid.uuid4())
     by_op: dict[str, list[InventoryLine]] = {}
-    for r in rows:
-        desc, detail = extra.get((r.key.operation_code, r.key.code), ("", ""))
-        by_op.setdefault(r.key.operation_code, []).append(_line(r, desc, detail))
+    for r, f in pairs:
+        if vendor is None:
+            keys = [(m.key.operation_code, m.key.kind.value, m.key.req_id) for m in r.mapped]
+            key = make_stamp(database_id=db_id, export=mark, entity=str(f.id), keys=(r.key.operation_code, r.key.code),
+                             state=stored_state(f, keys, names)).encode()
+        else:
+            key = r.key.audit_key  # the vendor variant is for reading, never imported
+        by_op.setdefault(r.key.operation_code, []).append(_line(r, f.description, f.basis_detail, key))
     parts = [InventoryPart(code, ops[code].short_name, lines) for code, lines in
              sorted(by_op.items(), key=lambda kv: ops[kv[0]].order)]
     demo = any(r.demo for r in rows)
     data = InventoryData(municipality=muni.name if muni else "（団体未設定）", created_at=now, database_id=db_id,
-                         export_id=str(uuid.uuid4()), parts=parts, demo=demo, vendor=vendor)
+                         export_id=export_id, parts=parts, demo=demo, vendor=vendor)
     if path is None:
         stem = f"独自機能_ベンダ_{_UNSAFE.sub('_', vendor)[:40]}" if vendor else "独自機能一覧"
         path = exports_dir / f"{stem}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx"

@@ -88,3 +88,9 @@ def last_batch(*, session: Session, user: str, entity: str, actions: Sequence[st
         .limit(1)
     )
     return session.exec(stmt).first()
+
+
+def keys_changed_after(*, session: Session, entity: str, event_id: int) -> set[str]:
+    """The keys of ``entity`` with an event newer than ``event_id`` (see last_event_id)."""
+    stmt = sa.select(AUDIT_TABLE.c.entity_key).where(AUDIT_TABLE.c.entity == entity, AUDIT_TABLE.c.id > event_id)
+    return {key for (key,) in session.execute(stmt.distinct())}

@@ -157,9 +157,12 @@ def test_import_adds_and_updates_systems_links_and_milestones(db: Database, tmp_
     l_path = _write_csv(tmp_path / "l.csv", LINK_COLUMNS, [
         ["子ども・子育て支援システム", "独自施策（子育て）", "世帯,所得", "API", "あり", ""],
     ])
+    # a file without stamps cannot show it is newer than the database: the seeded system it changes waits
     result = systems_csv.import_csv(db=db, user="u", systems_path=s_path, links_path=l_path)
-    assert result.systems is not None and result.systems.added == ["独自施策（子育て）"]
-    assert result.systems.updated == [JUKI]
+    assert result.systems is not None and [c.label for c in result.systems.conflicts] == [JUKI]
+    assert result.systems.added == ["独自施策（子育て）"] and result.systems.updated == []
+    result = systems_csv.import_csv(db=db, user="u", systems_path=s_path, links_path=l_path, accept_older=True)
+    assert result.systems is not None and result.systems.updated == [JUKI]
     views = _by_name(db)
     juki = views[JUKI]
     assert (juki.planned_cutover, juki.vendor, juki.operations, juki.typical) == (date(2026, 1, 5), "A社", ("001",), False)
@@ -207,7 +210,7 @@ def test_missing_columns_are_named(db: Database, db_path: Path, tmp_path: Path) 
 def test_shift_jis_csv_and_replace_links(db: Database, tmp_path: Path) -> None:
     path = _write_csv(tmp_path / "l.csv", LINK_COLUMNS, [[JUKI, KOKUHO, "宛名", "ファイル", "なし", ""]],
                       encoding="cp932")
-    result = systems_csv.import_csv(db=db, user="u", links_path=path, replace_links=True)
+    result = systems_csv.import_csv(db=db, user="u", links_path=path, replace_links=True, accept_older=True)
     assert result.links is not None and len(result.links.removed) == 52
     assert [(lk.provider, lk.consumer, lk.typical) for lk in systems.list_links(db=db)] == [(JUKI, KOKUHO, False)]
 
@@ -299,7 +302,7 @@ def test_workbook_export_has_text_codes_and_drop_downs_and_imports_back_unchange
     r = cli("systems", "export", "-o", str(out))
     assert r.code == 0 and "fitgap systems import --systems" in r.out
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["システム", "連携"]
+    assert wb.sheetnames == ["システム", "連携", "_fitgap"] and wb["_fitgap"].sheet_state == "veryHidden"
     ws = wb["システム"]
     heads = [c.value for c in ws[1]]
     code_col = heads.index("業務コード") + 1
