@@ -90,8 +90,8 @@ def test_system_follows_the_deadline_of_its_operation(db: Database) -> None:
 def test_edit_dates_and_links_are_audited(db: Database) -> None:
     v = systems.update_system(db=db, user="u", system="住民記録", planned_cutover=date(2026, 1, 5))
     assert v.name == JUKI and v.planned_cutover == date(2026, 1, 5)
-    assert systems.set_link(db=db, user="u", provider=JUKI, consumer=KOKUHO, interim_interface=True) is False
-    assert systems.set_link(db=db, user="u", provider="中間サーバー", consumer=KOKUHO, data="照会結果") is True
+    assert systems.set_link(db=db, user="u", provider=JUKI, consumer=KOKUHO, interim_interface=True).added is False
+    assert systems.set_link(db=db, user="u", provider="中間サーバー", consumer=KOKUHO, data="照会結果").added is True
     systems.set_milestone(db=db, user="u", system=JUKI, kind=MilestoneKind.CONTRACT, planned=date(2025, 6, 1),
                           actual=None)
     with db.read() as s:
