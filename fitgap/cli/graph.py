@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from fitgap.cli.context import Context
 from fitgap.cli.table import render_table
-from fitgap.domain.calendar import days_left_label, format_date
+from fitgap.domain.calendar import format_date
+from fitgap.domain.standing import system_label
 from fitgap.domain.text import escape_controls
 from fitgap.errors import InvalidInputError
 from fitgap.reports.output_file import write_atomically
@@ -117,9 +118,10 @@ def cmd_schedule(args: argparse.Namespace, ctx: Context) -> int:
 
     ctx.print("", "■ 期限リスク")
     ctx.print(render_table(
-        ["リスク", "システム", "移行予定日", "期限", "残り", "実装必須ギャップ", "未完了MS", "理由"],
+        ["リスク", "システム", "移行予定日", "期限", "残り・移行日", "実装必須ギャップ", "未完了MS", "理由"],
         [[r.level.value, sg.name(r.system), format_date(r.planned), format_date(r.deadline),
-          days_left_label(r.deadline, today) if r.deadline else "—", r.open_must_gaps,
+          system_label(deadline=r.deadline, planned=r.planned, actual=sg.system(r.system).actual_cutover, today=today),
+          r.open_must_gaps,
           len(r.milestones_open), "、".join(r.reasons)] for r in view.risks],
         right=[5, 6], max_width=60,
     ))

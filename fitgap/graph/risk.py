@@ -33,7 +33,7 @@ class RiskLevel(StrEnum):
 class DeadlineRisk:
     system: int
     deadline: date | None
-    days_left: int | None  # negative when overdue
+    days_left: int | None  # negative when overdue; None without a date or once cut over
     planned: date | None
     open_must_gaps: int
     milestones_open: tuple[MilestoneKind, ...]  # not done (no actual date), in the order of the work
@@ -59,7 +59,8 @@ def _risk(node: SystemNode, *, today: date, gaps: int, changes: ChangeCounts) ->
         for m in node.milestones
         if m.kind == k and not m.done and m.planned is not None and m.planned < today
     )
-    days_left = None if node.deadline is None else (node.deadline - today).days
+    # a system that has cut over has no countdown: its date is history (domain.standing)
+    days_left = None if node.deadline is None or node.done else (node.deadline - today).days
     level, reasons = _level(node, today=today, days_left=days_left, gaps=gaps, open_ms=open_ms, overdue=overdue,
                             changes=changes)
     return DeadlineRisk(

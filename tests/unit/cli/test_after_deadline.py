@@ -121,6 +121,9 @@ def test_a_migrated_operation_never_reads_overdue_on_any_surface(body, tmp_path)
     assert juki and "期限超過" not in juki.group(1) and "移行済 2026-01-05" in juki.group(1)
     line = next(ln for ln in cli("systems", "list").out.splitlines() if ln.startswith("住民記録システム"))
     assert "移行済 2026-01-05" in line and "期限超過" not in line
+    risks = cli("schedule").out.split("■ 期限リスク")[1]
+    juki_risk = next(ln for ln in risks.splitlines() if "住民記録システム" in ln)
+    assert juki_risk.startswith("完了") and "移行済 2026-01-05" in juki_risk and "期限超過" not in juki_risk
 
 
 def test_a_cutover_after_the_deadline_is_history(body) -> None:
@@ -143,6 +146,9 @@ def test_a_system_deadline_set_by_hand_moves_its_operation_everywhere(body, tmp_
     row = xlsx_rows(xlsx)["003"]
     assert "R1【" not in str(row["判定理由"]) and "R2【" not in str(row["判定理由"])
     assert html_rows(html)["003"] == ("未定", "2029-03-31")
+    risks = cli("schedule").out.split("■ 期限リスク")[1]
+    koseki = next(ln for ln in risks.splitlines() if "戸籍情報システム" in ln)
+    assert "2029-03-31" in koseki and "残り 845日" in koseki
     # repro 5: 個別設定 on the 固定資産税 system: the same date on status, 概要 and HTML
     cli("systems", "set", "固定資産税システム", "--deadline-kind", "個別設定", "--deadline", "2028-03-31")
     assert status_rows(cli)["012"][1] == "2028-03-31"
