@@ -402,3 +402,25 @@ class PostCutoverMeasure(SQLModel, table=True):
     updated_by: str | None = None
     updated_at: datetime | None = None
     revision: int = 0
+
+
+# ---- drafts: what a user typed and has not saved yet ---------------------------------------------
+
+
+class Draft(SQLModel, table=True):
+    """Text a user typed in the workbench and has not saved (a note, a reason, a form's fields), kept per
+    user and item until it is saved or thrown away, so that it survives quitting and a restart. Not audited:
+    nothing in it has changed the data yet."""
+
+    __tablename__ = "draft"
+    __table_args__ = (sa.UniqueConstraint("user", "kind", "slot"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user: str = Field(max_length=128)
+    kind: str = Field(max_length=32)  # what was being typed: a note, a reason, a form
+    slot: str = Field(max_length=200)  # the item: "001:機能:0010001", a form and its subject, …
+    label: str = ""  # the item as users read it
+    text: str = ""  # a note or reason as typed
+    fields: str | None = None  # a form's fields as typed (JSON)
+    base_revision: int | None = None  # the item's revision when the typing began (another since: someone saved)
+    base_text: str = ""  # what was saved when the typing began
+    updated_at: datetime

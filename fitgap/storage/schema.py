@@ -18,6 +18,7 @@ Version history
      operations a body runs, what a common part serves, and 移行後の経過措置 (see standing_step).
  10  the interim step of a 改修 item whose two standard ends move on different days (interim_done, see
      schema_changes).
+ 11  drafts: what a user typed in the workbench and has not saved yet, per user and item (see draft_step).
 
 A step is an explicit function from version N to N+1, run inside the same transaction as the version
 bump, so an interrupted upgrade leaves the database at version N.
@@ -39,6 +40,7 @@ from fitgap.errors import DatabaseError
 from fitgap.storage import char_index, search_index
 from fitgap.storage.custom_step import step_6_to_7 as add_custom_functions
 from fitgap.storage.db import Database, connect, sqlite_path
+from fitgap.storage.draft_step import step_10_to_11
 
 # SCHEMA_VERSION lives in storage.quick, which the quick reads load before SQLAlchemy
 from fitgap.storage.quick import META_TABLE, SCHEMA_VERSION
@@ -102,6 +104,7 @@ MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
     7: _step_7_to_8,
     8: step_8_to_9,
     9: add_interim_step,
+    10: step_10_to_11,
 }
 
 
