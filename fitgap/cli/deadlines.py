@@ -73,10 +73,7 @@ def cmd_set(args: argparse.Namespace, ctx: Context) -> int:
     change = deadlines.set_operation_deadline(
         db=ctx.database(), user=ctx.config.user, operation=args.operation, kind=DeadlineKind(args.kind),
         deadline=when, reason=reason_text(args.reason, args.detail))
-    if change.changed:
-        ctx.print(f"{change.name}（{change.code}）の期限を設定しました: {change.before} → {change.after}")
-    else:
-        ctx.print(f"{change.name}（{change.code}）の期限はすでに {change.after} です。変更はありません。")
+    ctx.print(change.summary)
     return 0
 
 
@@ -84,10 +81,7 @@ def cmd_clear(args: argparse.Namespace, ctx: Context) -> int:
     from fitgap.services import deadlines
 
     change = deadlines.clear_operation_deadline(db=ctx.database(), user=ctx.config.user, operation=args.operation)
-    if change.changed:
-        ctx.print(f"{change.name}（{change.code}）の手動の期限をやめました: {change.before} → {change.after}")
-    else:
-        ctx.print(f"{change.name}（{change.code}）に手動で設定した期限はありません（{change.after}）。変更はありません。")
+    ctx.print(change.summary)
     return 0
 
 

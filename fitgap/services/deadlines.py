@@ -27,6 +27,17 @@ class DeadlineChange:
     before: str  # 「2026-03-31 FY2025末（原則）」
     after: str
     changed: bool
+    cleared: bool = False  # a hand-set deadline was dropped (or there was none to drop)
+
+    @property
+    def summary(self) -> str:
+        """What happened, in the words the CLI and the workbench both show."""
+        who = f"{self.name}（{self.code}）"
+        if self.cleared:
+            return (f"{who}の手動の期限をやめました: {self.before} → {self.after}" if self.changed
+                    else f"{who}に手動で設定した期限はありません（{self.after}）。変更はありません。")
+        return (f"{who}の期限を設定しました: {self.before} → {self.after}" if self.changed
+                else f"{who}の期限はすでに {self.after} です。変更はありません。")
 
 
 def _describe(deadline: date, kind: DeadlineKind, source: DeadlineSource, reason: str) -> str:
@@ -75,4 +86,4 @@ def clear_operation_deadline(*, db: Database, user: str, operation: str) -> Dead
                          action="operation.deadline", entity="operation", entity_key=op.code, field="deadline",
                          old=before, new=after)
             operations.set_deadline(session=session, code=op.code, deadline=deadline, kind=kind, source=source)
-        return DeadlineChange(op.code, op.name, before, after if changed else before, changed)
+        return DeadlineChange(op.code, op.name, before, after if changed else before, changed, cleared=True)

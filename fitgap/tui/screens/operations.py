@@ -215,8 +215,7 @@ class OperationsScreen(WorkbenchScreen):
                 change = deadlines.set_operation_deadline(
                     db=ws.db, user=ws.user, operation=code, kind=DeadlineKind(v["kind"]),
                     deadline=parse_date_input(v["date"]), reason=reason_text(v["reason"], v["detail"]))
-            self.notify(f"{name}: {change.before} → {change.after}" if change.changed else f"{name}: 変更はありません。",
-                        title="期限", timeout=5)
+            self.notify(change.summary, title="期限", timeout=5)
             self.load()
 
         self.app.push_screen(FormDialog(f"{name}: 期限（手動設定）", [
