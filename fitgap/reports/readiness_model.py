@@ -71,6 +71,11 @@ class OperationReadiness:
     post_cutover_overdue: int = 0  # of which past their planned date
 
     @property
+    def display_name(self) -> str:
+        """The name as the report's tables print it: a common part says it is one (not counted)."""
+        return f"{self.name}（共通部分）" if self.common else self.name
+
+    @property
     def deadline(self) -> date:
         return self.standing.due.date
 

@@ -72,7 +72,7 @@ def _summary_values(op: OperationReadiness, report: ReadinessReport) -> list[obj
         when = (day(op.cutover) + (f"（{OVERDUE_PLAN}）" if op.overdue_plan(report.today) else "")) if op.cutover else "未定"
         margin = op.margin_text or "未定"
     sched: list[object] = [op.state, when, day(op.deadline), op.deadline_source, op.standing.label, margin]
-    return [op.code, op.name, op.verdict.value, *counts, *disp, *vendor, *sched, "、".join(op.waits_for) or "—",
+    return [op.code, op.display_name, op.verdict.value, *counts, *disp, *vendor, *sched, "、".join(op.waits_for) or "—",
             "\n".join(op.reasons) or "—"]
 
 
