@@ -13,6 +13,8 @@ from fitgap.domain.enums import ChangeStatus
 from fitgap.errors import InvalidInputError
 from fitgap.services import change_sheets, changes
 from fitgap.services.edit_input import UNSET, parse_date_input
+from fitgap.services.import_summary import nothing_taken
+from fitgap.services.problem_file import failure_lines
 
 STATUSES = [s.value for s in ChangeStatus]
 
@@ -155,6 +157,11 @@ def cmd_changes_import(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"  問題: {pr}")
     if rep.problems_file:
         ctx.print(f"問題一覧: {rep.problems_file}")
+    ctx.print(*failure_lines(rep.problems_file_error, saved=bool(rep.applied)))
+    refusal = nothing_taken(source=rep.source, taken=rep.taken, refused=rep.refused, dry_run=rep.dry_run,
+                            same=rep.untouched, problems_file=rep.problems_file)
+    if refusal:
+        raise refusal
     if rep.dry_run:
         ctx.print("--dry-run のため何も保存していません。")
-    return 1 if rep.problems and not rep.changes else 0  # problems and nothing valid to apply
+    return 0

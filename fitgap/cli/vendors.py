@@ -106,6 +106,14 @@ def cmd_import_vendor(args: argparse.Namespace, ctx: Context) -> int:
     )
     _print_summary(ctx, import_summary.vendor_import_summary(rep), dry_run=rep.dry_run,
                    unlisted_problems=rep.dry_run and bool(rep.problems) and rep.problems_file is None)
+    older_only = bool(rep.older) and len(rep.older) == rep.refused
+    refusal = import_summary.nothing_taken(
+        source=rep.source, taken=rep.taken, refused=rep.refused, dry_run=rep.dry_run, what="回答",
+        same=rep.unchanged, problems_file=rep.problems_file,
+        hint="新しいブックの回答を残すならこのままで構いません。古いブックの回答で上書きするなら --accept-older を"
+        "付けて取り込んでください。" if older_only else None)
+    if refusal:
+        raise refusal
     if rep.dry_run:
         ctx.print("試行のため、何も書き込んでいません。")
     elif rep.applied:
@@ -134,6 +142,10 @@ def cmd_import_review(args: argparse.Namespace, ctx: Context) -> int:
     )
     _print_summary(ctx, import_summary.review_import_summary(rep), dry_run=rep.dry_run,
                    unlisted_problems=rep.dry_run and bool(rep.problems) and rep.problems_file is None)
+    refusal = import_summary.nothing_taken(source=rep.source, taken=rep.taken, refused=rep.refused,
+                                           dry_run=rep.dry_run, same=rep.untouched, problems_file=rep.problems_file)
+    if refusal:
+        raise refusal
     if rep.dry_run:
         ctx.print("試行のため、何も書き込んでいません。")
     elif rep.applied:

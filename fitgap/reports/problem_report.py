@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fitgap.domain.answer_sheet import SheetProblem
+from fitgap.domain.text import escape_controls
 from fitgap.reports.output_file import staged_file, write_atomically
 from fitgap.reports.print_layout import apply_openpyxl, row_height
 
@@ -22,7 +23,9 @@ def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source
     from fitgap.reports.xlsx_cells import CODE_FORMAT, csv_row, text_cells
 
     wrap = Alignment(wrap_text=True, vertical="top")
-    rows = [[p.sheet, p.row if p.row is not None else "", p.key, p.message, p.hint] for p in problems]
+    # what a file held (an ESC in an ID cell …) is shown escaped: a worksheet cannot hold control characters
+    rows = [[_shown(p.sheet), p.row if p.row is not None else "", _shown(p.key), _shown(p.message), _shown(p.hint)]
+            for p in problems]
     if path.suffix.lower() == ".csv":
         with staged_file(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
@@ -34,10 +37,10 @@ def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source
     ws = wb.active
     ws.title = "問題一覧"
     if source:
-        ws.append([f"取り込んだファイル: {source}"])
+        ws.append([f"取り込んだファイル: {_shown(source)}"])
     ws.append(HEADERS)
     head = ws.max_row
-    apply_openpyxl(ws, WIDTHS, title=f"取込の問題一覧 {source}".strip(), title_rows=f"{head}:{head}")
+    apply_openpyxl(ws, WIDTHS, title=f"取込の問題一覧 {_shown(source)}".strip(), title_rows=f"{head}:{head}")
     for i, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[chr(64 + i)].width = width
         cell = ws.cell(row=head, column=i)
@@ -56,3 +59,7 @@ def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
     ws.auto_filter.ref = f"A{head}:E{max(ws.max_row, head)}"
     return write_atomically(path, wb.save)
+
+
+def _shown(value: object) -> str:
+    return escape_controls(value) if isinstance(value, str) else ("" if value is None else str(value))

@@ -20,8 +20,8 @@ from fitgap.errors import InvalidInputError
 from fitgap.importers.change_sheet import ChangeSheetRow, encode_key, exported_values_hash, read_change_sheet
 from fitgap.reports.change_sheet import ChangeRow, ChangeSheetData, write_change_workbook
 from fitgap.reports.output_file import staged_file, unused_name
-from fitgap.reports.problem_report import write_problem_report
 from fitgap.services.changes import FIELDS, apply_in, current_row, get_changes
+from fitgap.services.problem_file import after_saving, write_import_problems
 from fitgap.services.systems import AuditedEdit, load_graph_in
 from fitgap.services.vendors import _safe_file_part, check_workbook_meta  # the vendor sheets' file names
 from fitgap.storage import audit, operations, vendors
@@ -99,8 +99,18 @@ class ChangeImportReport:
     problems: list[SheetProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     problems_file: Path | None = None
+    problems_file_error: str | None = None  # why the problem list could not be written (the rows are shown)
     applied: int = 0
     stripped_chars: int = 0  # control and invisible characters removed from the vendors' texts
+
+    @property
+    def taken(self) -> int:
+        """The rows applied, or that a dry run would apply."""
+        return len(self.changes) if self.dry_run else self.applied
+
+    @property
+    def refused(self) -> int:
+        return len(self.problems)
 
 
 LABELS = {"status": "状況", "planned": "完了予定日", "actual": "完了日", "cost_kyen": "概算費用", "interim": "暫定連携",
@@ -134,9 +144,8 @@ def import_change_sheet(*, db: Database, user: str, path: Path, report_dir: Path
                                today=today, sg=sg)
                 rep.applied += 1
                 rep.notices += [f"{ch.label}: {n}" for n in res.notes]
-    if rep.problems and (problems_path is not None or not dry_run):  # a dry run writes nothing of its own
-        target = problems_path or report_dir / f"{path.stem}_問題一覧.xlsx"
-        rep.problems_file = write_problem_report(rep.problems, target, source=path.name)
+    rep.problems_file, rep.problems_file_error = after_saving(lambda: write_import_problems(
+        rep.problems, source=path, report_dir=report_dir, problems_path=problems_path, dry_run=dry_run))
     return rep
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fitgap.domain.spec_diff import Change
+from fitgap.errors import InvalidInputError
+from fitgap.services.problem_file import failure_lines
 
 if TYPE_CHECKING:  # the reports' modules load their libraries when used: only their names are needed here
     from fitgap.services.review_sheets import ReviewImportReport
@@ -41,14 +43,34 @@ def _more(total: int, shown: int, where: str = "") -> list[str]:
 
 
 def problem_lines(problems: Sequence[object], problems_file: Path | Sequence[Path] | None, *, heading: str,
-                  shown: int = SHOWN) -> list[str]:
-    """The problem rows, the first ``shown`` of them, the count of the rest and where the problem files went."""
+                  shown: int = SHOWN, failure: str | None = None, saved: bool = False) -> list[str]:
+    """The problem rows, the first ``shown`` of them, the count of the rest and where the problem files went.
+
+    When the problem list could not be written (``failure``), every row is listed here instead, followed by
+    the warning (``saved``: the import's changes were saved all the same)."""
     if not problems:
         return []
+    if failure:
+        return [f"{heading}:", *[f"  {p}" for p in problems], *failure_lines(failure, saved=saved)]
     files = [problems_file] if isinstance(problems_file, Path) else list(problems_file or [])
     where = "（問題一覧のファイルに全件あります）" if files else ""
     return [f"{heading}:", *[f"  {p}" for p in problems[:shown]], *_more(len(problems), shown, where),
             *[f"問題一覧: {f}" for f in files]]
+
+
+def nothing_taken(*, source: str, taken: int, refused: int, dry_run: bool, what: str = "行", same: int = 0,
+                  problems_file: Path | None = None, hint: str | None = None) -> InvalidInputError | None:
+    """The exit rule of every import: an import fails (non-zero, the database unchanged) when nothing was
+    or, in a dry run, would be applied and the file had rows that were refused; whatever was applied, even
+    partly and with the problems listed, is a success. Returns the error to raise after the summary, or None.
+    ``same``: rows that already matched the database (said, so a retry is not read as a file of nothing)."""
+    if taken or not refused:
+        return None
+    done = "試行のため何も書き込んでいません" if dry_run else "何も保存していません"
+    already = f"、データベースと同じ {same:,} 件" if same else ""
+    where = f"（問題一覧: {problems_file}）" if problems_file else ""
+    return InvalidInputError(f"{source}: 取り込める{what}がありません（問題 {refused:,} 件{already}）。{done}。",
+                             hint or f"上の問題の行{where}を直してから、もう一度取り込んでください。")
 
 
 def spec_import_summary(rep: ImportReport, *, shown: int = SHOWN) -> ImportSummary:
@@ -85,7 +107,7 @@ def spec_import_summary(rep: ImportReport, *, shown: int = SHOWN) -> ImportSumma
                     f"{rep.carried('archive'):,} 件、復元する {rep.carried('restore'):,} 件。"
                     f"追加された {rep.counts[Change.ADDED]:,} 件は未確認です。")
     body += problem_lines(rep.problems, rep.problems_files, heading=f"読めなかった行 {len(rep.problems):,} 件は飛ばしました",
-                          shown=shown)
+                          shown=shown, failure=rep.problems_file_error, saved=rep.written)
     return ImportSummary(lines, [(c.value, n) for c, n in rep.counts.items()], body)
 
 
@@ -105,7 +127,8 @@ def vendor_import_summary(rep: VendorImportReport, *, shown: int = SHOWN) -> Imp
             extra = f"（予定日 {c.new.planned_date:%Y/%m/%d}）" if c.new.planned_date else ""
             body.append(f"  [{label}] {c.sheet} {c.row}行目 {c.key.label}: {old}{c.new.answer.value}{extra}")
         body += _more(len(changes), shown)
-    body += problem_lines(rep.problems, rep.problems_file, heading=_not_taken(len(rep.problems)), shown=shown)
+    body += problem_lines(rep.problems, rep.problems_file, heading=_not_taken(len(rep.problems)), shown=shown,
+                          failure=rep.problems_file_error, saved=bool(rep.applied))
     return ImportSummary(head, counts, body)
 
 
@@ -116,7 +139,8 @@ def review_import_summary(rep: ReviewImportReport, *, shown: int = SHOWN) -> Imp
     counts = [("変更する要件", len(rep.changes)), ("変更なし", rep.untouched), ("競合（上書きしない）", len(rep.conflicts)),
               ("問題", len(rep.problems))]
     body = [f"  [競合] {c}" for c in rep.conflicts[:shown]] + _more(len(rep.conflicts), shown)
-    body += problem_lines(rep.problems, rep.problems_file, heading=_not_taken(len(rep.problems)), shown=shown)
+    body += problem_lines(rep.problems, rep.problems_file, heading=_not_taken(len(rep.problems)), shown=shown,
+                          failure=rep.problems_file_error, saved=bool(rep.applied))
     return ImportSummary(head, counts, body)
 
 

@@ -23,7 +23,7 @@ from fitgap.reports.output_file import unused_name
 from fitgap.reports.review_sheet import ReviewItem, ReviewPart, ReviewSheetData, write_review_workbook
 from fitgap.services.assessment import UNSET, ItemChange, apply_changes
 from fitgap.services.items import ItemKey
-from fitgap.services.problem_file import write_import_problems
+from fitgap.services.problem_file import after_saving, write_import_problems
 from fitgap.services.recorded_export import ExportRecord, check_xlsx, publish_export
 from fitgap.services.vendors import ExportResult, check_workbook_meta, resolve_operations
 from fitgap.storage import items, operations, sheet_items, specs, vendors
@@ -114,9 +114,19 @@ class ReviewImportReport:
     problems: list[SheetProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     problems_file: Path | None = None
+    problems_file_error: str | None = None  # why the problem list could not be written (the rows are shown)
     applied: int = 0
     batches: list[str] = field(default_factory=list)
     stripped_chars: int = 0  # control and invisible characters removed from edited notes
+
+    @property
+    def taken(self) -> int:
+        """The rows applied, or that a dry run would apply."""
+        return len(self.changes) if self.dry_run else self.applied
+
+    @property
+    def refused(self) -> int:
+        return len(self.problems)
 
 
 def import_review_sheet(*, db: Database, user: str, path: Path, report_dir: Path, dry_run: bool = False,
@@ -136,8 +146,8 @@ def import_review_sheet(*, db: Database, user: str, path: Path, report_dir: Path
         _plan_row(rep, row, current.get(row.key.item))
     if rep.changes:  # a dry run makes the same checks in a transaction that is rolled back
         _apply(db, user, rep, dry_run=dry_run)
-    rep.problems_file = write_import_problems(rep.problems, source=path, report_dir=report_dir,
-                                              problems_path=problems_path, dry_run=dry_run)
+    rep.problems_file, rep.problems_file_error = after_saving(lambda: write_import_problems(
+        rep.problems, source=path, report_dir=report_dir, problems_path=problems_path, dry_run=dry_run))
     return rep
 
 

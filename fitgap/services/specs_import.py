@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from fitgap.importers.spec_file import read_spec_file
 from fitgap.importers.spec_result import SkippedSheet, id_prefix
 from fitgap.reports.output_file import staged_file
 from fitgap.services.catalog import operation_by_code_or_name
+from fitgap.services.problem_file import after_saving
 from fitgap.storage import audit, operations, spec_carry, specs
 from fitgap.storage.db import Database
 
@@ -100,6 +102,7 @@ class ImportReport:
     already_imported: bool = False  # the same file is already a version of this spec: nothing changed
     written: bool = False
     problems_files: list[Path] = field(default_factory=list)  # one beside each file that had problems
+    problems_file_error: str | None = None  # why a problem list could not be written (the rows are shown)
     stripped_chars: int = 0  # control and invisible characters removed from names and texts
     files: list[FileSummary] = field(default_factory=list)
     removed_rows: list[RemovedRow] = field(default_factory=list)
@@ -226,8 +229,9 @@ def _problems_error(parsed: ParsedList) -> BadRowsError:
     )
 
 
-def save_problems(sources: Sequence[Path], problems: list[Problem]) -> list[Path]:
-    """A problem list next to each source file that has problems, as a CSV Excel opens (UTF-8 with BOM).
+def save_problems(sources: Sequence[Path], problems: list[Problem]) -> tuple[list[Path], str | None]:
+    """A problem list next to each source file that has problems, as a CSV Excel opens (UTF-8 with BOM);
+    the lists written and, when one could not be (the import is saved by then), why not.
 
     Problems name their file when several files were read (:func:`combine`); a problem naming none belongs
     to the first file."""
@@ -239,18 +243,26 @@ def save_problems(sources: Sequence[Path], problems: list[Problem]) -> list[Path
     grouped: dict[Path, list[Problem]] = {}
     for p in problems:
         grouped.setdefault(by_name.get(p.file or "", sources[0]), []).append(p)
-    written = []
+    def write(out: Path, rows: list[Problem]) -> Path:
+        with staged_file(out) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(csv_row(["シート", "行", "内容", "対処"]))
+            for p in rows:
+                w.writerow(csv_row([p.sheet or "", p.row or "", p.message, p.hint]))
+        return out
+
+    written: list[Path] = []
+    failures: list[str] = []
     for source in sources:
         if source not in grouped:
             continue
         out = source.with_name(f"{source.stem}_取込エラー.csv")
-        with staged_file(out) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(csv_row(["シート", "行", "内容", "対処"]))
-            for p in grouped[source]:
-                w.writerow(csv_row([p.sheet or "", p.row or "", p.message, p.hint]))
-        written.append(out)
-    return written
+        done, failure = after_saving(partial(write, out, grouped[source]), target=out)
+        if done is not None:
+            written.append(done)
+        if failure:
+            failures.append(failure)
+    return written, (failures[0] if failures else None)
 
 
 @contextmanager
@@ -319,8 +331,8 @@ def import_spec(
             return _run(session, plan, operation, user, now, dry_run=True, progress=progress)
     with db.write() as session:
         report = _run(session, plan, operation, user, now, dry_run=False, progress=progress)
-    if report.problems and report.written:
-        report.problems_files = save_problems(files, report.problems)
+    if report.problems and report.written:  # after the commit: a list that cannot be written is a warning
+        report.problems_files, report.problems_file_error = save_problems(files, report.problems)
     return report
 
 

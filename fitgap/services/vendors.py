@@ -154,10 +154,21 @@ class VendorImportReport:
     problems: list[SheetProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     problems_file: Path | None = None
+    problems_file_error: str | None = None  # why the problem list could not be written (the rows are shown)
 
     @property
     def applied(self) -> int:
         return 0 if self.dry_run else len(self.added) + len(self.changed)
+
+    @property
+    def taken(self) -> int:
+        """The answers applied, or that a dry run would apply."""
+        return len(self.added) + len(self.changed)
+
+    @property
+    def refused(self) -> int:
+        """Rows of the workbook that were not taken (deleted rows count as unanswered, not refused)."""
+        return sum(1 for p in self.problems if p.row is not None)
 
 
 def check_workbook_meta(session: Session, meta: WorkbookMeta, *, purpose: str, source: str) -> VendorExport:
@@ -198,7 +209,7 @@ def import_vendor_sheet(
     An answer in a workbook exported before the one the vendor's answer of record came back in is a
     conflict, reported per row with both answers and dates and not applied unless ``accept_older``."""
     from fitgap.importers.vendor_sheet import read_vendor_sheet
-    from fitgap.services.problem_file import write_import_problems
+    from fitgap.services.problem_file import after_saving, write_import_problems
 
     now = now or datetime.now(UTC)
     parsed = read_vendor_sheet(path)
@@ -227,8 +238,8 @@ def import_vendor_sheet(
                 audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="vendor.import",
                              entity="vendor", entity_key=vendor_name,
                              new=f"{path.name}: 新規 {len(rep.added)}件、変更 {len(rep.changed)}件")
-    rep.problems_file = write_import_problems(rep.problems, source=path, report_dir=report_dir,
-                                              problems_path=problems_path, dry_run=dry_run)
+    rep.problems_file, rep.problems_file_error = after_saving(lambda: write_import_problems(
+        rep.problems, source=path, report_dir=report_dir, problems_path=problems_path, dry_run=dry_run))
     return rep
 
 

@@ -54,14 +54,18 @@ def test_export_and_import_vendor(cli: Callable[..., Any], db_path: Path, tmp_pa
     assert report[0] == "シート,行,要件,問題,対処" and len(report) == 2
     sheet, row, item = report[1].split(",")[:3]
     assert sheet == "001 住民記録" and row.isdigit() and item.startswith("001:")
+    # the same file again: its one valid answer is there already, its bad row is still refused — nothing is
+    # applied and a row is refused, so the import fails (the rule of every import), the database unchanged
+    before = dump_database(db_path)
     again = cli("import", "vendor", str(back))
-    assert again.code == 0 and "データベースは変わっていません" in again.out
+    assert again.code == 1 and "取り込める回答がありません（問題 1 件、データベースと同じ 1 件）" in again.err
+    assert "何も保存していません" in again.err and dump_database(db_path) == before
     # without --problems the list goes to exports/, and a later import of the same file never overwrites it
     first = tmp_path / "exports" / "back_問題一覧.xlsx"
     assert f"問題一覧: {first}" in again.out
     first_bytes = first.read_bytes()
     third = cli("import", "vendor", str(back))
-    assert third.code == 0 and f"問題一覧: {first.with_name('back_問題一覧-2.xlsx')}" in third.out
+    assert third.code == 1 and f"問題一覧: {first.with_name('back_問題一覧-2.xlsx')}" in third.out
     assert first.read_bytes() == first_bytes
 
 

@@ -94,8 +94,9 @@ def test_cli_reports_the_older_sheet_and_accept_older_applies_it(demo_db: Databa
     e2 = _export(demo_db, tmp_path, datetime(2026, 11, 5, 9, 0, tzinfo=UTC))
     cli("import", "vendor", str(_answered(e2.path, tmp_path / "e2.xlsx", rid, "標準で対応")))
     r = cli("import", "vendor", str(old_book))
-    assert r.code == 0 and "競合（古いブック）" in r.out and "--accept-older" in r.out
-    assert "取り込む新しい回答はありませんでした" in r.out
+    # the only answer is a conflict: nothing applied, so the import fails (as custom and systems import do)
+    assert r.code == 1 and "競合（古いブック）" in r.out and "--accept-older" in r.out
+    assert "取り込める回答がありません（問題 1 件）" in r.err and "--accept-older" in r.err
     r = cli("import", "vendor", str(old_book), "--accept-older")
     assert "1 件の回答を取り込みました" in r.out
 
