@@ -415,7 +415,7 @@ class Draft(SQLModel, table=True):
     __tablename__ = "draft"
     __table_args__ = (sa.UniqueConstraint("user", "kind", "slot"),)
     id: int | None = Field(default=None, primary_key=True)
-    user: str = Field(max_length=128)
+    user: str
     kind: str = Field(max_length=32)  # what was being typed: a note, a reason, a form
     slot: str = Field(max_length=200)  # the item: "001:機能:0010001", a form and its subject, …
     label: str = ""  # the item as users read it

@@ -7,7 +7,10 @@ gets a "go: <title>" command for it.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import signal
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -23,17 +26,20 @@ from fitgap.errors import FitGapError
 from fitgap.services.status import Overview, get_overview
 from fitgap.tui import keymap
 from fitgap.tui.commands import FitGapCommands, PaletteCommand
+from fitgap.tui.drafts import HoldsInput
 from fitgap.tui.screens.base import WorkbenchScreen
 from fitgap.tui.screens.operations import OperationsScreen
 from fitgap.tui.workspace import ASSESSMENT, Reverted, Workspace
 
 if TYPE_CHECKING:
     from fitgap.services.database import Database
+    from fitgap.services.drafts import DraftView
     from fitgap.services.items import ItemFilter, ItemSort
 
 # The home screen comes first: the requirement list, the help and the pickers are imported when first opened.
 
 BACKGROUND_STEP = 200  # undo/redo of more items than this runs in a worker
+QUIT_SAVE, QUIT_KEEP, QUIT_DISCARD = "save", "keep", "discard"
 
 
 @dataclass(frozen=True)
@@ -129,8 +135,90 @@ class FitGapApp(App[None]):
         while len(self.screen_stack) > 1 and not isinstance(self.screen, OperationsScreen):
             self.pop_screen()
 
+    # ---- quitting -----------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """ctrl+q, q on the home screen."""
+        self.request_quit()
+
+    def input_holders(self) -> list[HoldsInput]:
+        """The open editors and forms (on every mode's screens) that hold what the user typed, not saved."""
+        found: list[HoldsInput] = []
+        for stack in getattr(self, "_screen_stacks", {}).values():
+            for screen in stack:
+                if isinstance(screen, HoldsInput) and screen.unsaved_input() is not None:
+                    found.append(screen)
+        return found
+
+    def request_quit(self) -> None:
+        """Quit; when something typed is not saved, ask first: 保存 / 下書きとして残す / 破棄 (or 戻る)."""
+        holders = self.input_holders()
+        if not holders:
+            self.exit()
+            return
+        names = [str(h.unsaved_input()) for h in holders]
+        shown = "\n".join(f"・{n}" for n in names[:5]) + (f"\n…ほか {len(names) - 5}件" if len(names) > 5 else "")
+
+        def chosen(value: str | None) -> None:
+            if value == QUIT_SAVE:
+                self._save_and_quit(holders)
+            elif value == QUIT_KEEP:
+                if self.keep_inputs(holders):
+                    self.exit()
+            elif value == QUIT_DISCARD:
+                for h in holders:
+                    h.discard_input()
+                self.exit()
+
+        from fitgap.tui.widgets.pickers import ChoiceModal
+
+        self.push_screen(ChoiceModal[str | None](
+            title="保存していない入力があります", hint=f"{shown}\nまだ保存していません。終了する前にどうしますか。", choices=[
+                ("戻る（終了しない）", None), ("保存して終了", QUIT_SAVE),
+                ("下書きとして残して終了（次にその項目を開くと戻ります）", QUIT_KEEP), ("破棄して終了", QUIT_DISCARD),
+            ]), chosen)
+
+    def keep_inputs(self, holders: Iterable[HoldsInput]) -> bool:
+        """Keep every holder's input as a draft; False (and said) when one could not be kept."""
+        for h in holders:
+            try:
+                h.keep_input()
+            except FitGapError as exc:
+                self.notify(f"下書きを保存できないため、終了していません: {exc.message}", title="エラー",
+                            severity="error", timeout=10)
+                return False
+        return True
+
+    def _save_and_quit(self, holders: Iterable[HoldsInput]) -> None:
+        failed = [h for h in holders if not h.save_input()]
+        if failed:
+            self.notify("保存できなかった入力があるため、終了していません。画面の表示を確かめてください。",
+                        title="終了していません", severity="warning", timeout=8)
+            return
+        self._exit_when_written()
+
+    def _exit_when_written(self) -> None:
+        """Exit once no change is being written in the background (a large bulk change just saved)."""
+        if any(w.group == "write" and not w.is_finished for w in self.workers):
+            self.notify("書き込みが終わりしだい終了します…", timeout=2)
+            self.set_timer(0.2, self._exit_when_written)
+            return
+        self.exit()
+
+    def closed_by_terminal(self) -> None:
+        """The terminal went away (SIGHUP, SIGTERM): nobody to ask, so whatever is typed is kept as a draft."""
+        self.keep_inputs(self.input_holders())
+        self.exit()
+
+    def on_mount(self) -> None:
+        if self.is_headless or sys.platform == "win32":
+            return
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            loop.add_signal_handler(sig, self.closed_by_terminal)
+
     def exit(self, *args: Any, **kwargs: Any) -> None:
-        """Quit (ctrl+q, q, the palette): each open list first saves its view as the user's "前回の続き"."""
+        """Quit (after request_quit): each open list first saves its view as the user's "前回の続き"."""
         for stack in getattr(self, "_screen_stacks", {}).values():
             for screen in stack:
                 save = getattr(screen, "save_last_view", None)  # the requirement lists (loaded on demand)
@@ -246,6 +334,48 @@ class FitGapApp(App[None]):
         ws = self.workspace
         self.push_screen(SavedViewsScreen(db=ws.db, names=ws.names, open_view=self.open_view_screen))
 
+    def action_drafts(self) -> None:
+        """The user's drafts; choosing a requirement's note opens it in the editor, with the draft."""
+        from fitgap.tui.labels import when
+        from fitgap.tui.widgets.pickers import ChoiceModal
+
+        kept = self.workspace.drafts.all()
+        if not kept:
+            self.notify("保存していない下書きはありません。", timeout=3)
+            return
+        choices = [(f"{d.label or d.key}（{when(d.updated_at)}）", i) for i, d in enumerate(kept[:30])]
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.open_draft(kept[index])
+
+        self.push_screen(ChoiceModal[int](title=f"下書き（{len(kept)}件）", choices=choices,
+                                          hint="選ぶと、その項目を開きます（要件のメモは、下書きを入れたメモ欄が開きます）"), chosen)
+
+    def open_draft(self, draft: DraftView) -> None:
+        from fitgap.services import drafts
+
+        if draft.kind == drafts.NOTE:
+            from fitgap.services.items import ItemKey
+            from fitgap.tui.screens.requirements import RequirementsScreen
+
+            key = ItemKey.parse(draft.key)
+            self.go_home()
+            screen = RequirementsScreen(operation_code=key.operation_code, restore_last_view=False)
+
+            def edit() -> None:
+                if screen.table.move_to_key(key):
+                    screen.action_note()
+                else:
+                    self.notify(f"{key.label} は一覧にありません（要件一覧から外れた可能性があります）。", timeout=5)
+
+            self.push_screen(screen, wait_for_dismiss=False)
+            screen.call_after_refresh(edit)
+            return
+        where = {drafts.REASON: "独自機能の画面（go: 独自機能）でその機能の理由（e）",
+                 drafts.BULK_NOTE: "要件一覧で次に一括変更のメモを書くとき"}.get(draft.kind, "その入力画面")
+        self.notify(f"{draft.label}: {where}を開くと、下書きが戻ります。", timeout=6)
+
     def refresh_screens(self) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, WorkbenchScreen):
@@ -277,8 +407,11 @@ class FitGapApp(App[None]):
                              self.action_saved_views)
         yield PaletteCommand("settings: メモが必要な状況…", "ギャップ・対象外などにメモ（理由）を必須にします",
                              self.action_note_rule)
+        yield PaletteCommand("下書き: 一覧…", "保存していない下書き（メモ・理由・入力）を一覧し、選んだ項目を開きます",
+                             self.action_drafts)
         yield PaletteCommand("help: キー一覧", "すべてのキーを表示します", self.action_help)
-        yield PaletteCommand("app: 終了", "作業画面を閉じます", self.exit)
+        yield PaletteCommand("app: 終了", "作業画面を閉じます（保存していない入力があれば、どうするか聞きます）",
+                             self.request_quit)
 
     def _switch_to(self, mode: str) -> Callable[[], None]:
         def run() -> None:

@@ -30,7 +30,7 @@ APP = KeyGroup("全体", (
        key_display="?"),
     _b("z,ctrl+z", "app.undo", "元に戻す", "直前の変更（一括変更を含む）を取り消します", id="app.undo", key_display="z"),
     _b("y,ctrl+y", "app.redo", "やり直す", "取り消した変更をもう一度行います", id="app.redo", key_display="y"),
-    _b("ctrl+q", "app.quit", "終了", "作業画面を閉じます（変更はその都度保存済み）", id="app.quit", priority=True),
+    _b("ctrl+q", "app.quit", "終了", "閉じます（書きかけの入力は保存・下書き・破棄を選べます）", id="app.quit", priority=True),
 ))
 PALETTE_NOTE = ("ctrl+p", "コマンドパレット（すべての操作を名前で検索: go: / mark: / view: …）")
 

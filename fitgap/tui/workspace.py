@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from fitgap.domain.enums import Status
+from fitgap.tui.drafts import DraftStore
 
 if TYPE_CHECKING:  # the services load SQLAlchemy: only once the database is open (system edits the graph)
     from fitgap.services import assessment, system_history
@@ -56,8 +57,6 @@ class Workspace:
     redo_stack: list[Step] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # 業務コード → name, filled by the home screen
     short_names: dict[str, str] = field(default_factory=dict)
-    drafts: dict[ItemKey, str] = field(default_factory=dict)  # notes typed but not saved (esc, conflict)
-    bulk_note_draft: str | None = None  # the same, for the note of a bulk change
     action_inputs: dict[str, dict[str, str]] = field(default_factory=dict)  # what was typed in each file action
     _note_rule: frozenset[Status] | None = None
     _opening: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -71,6 +70,11 @@ class Workspace:
                     self.database = self.database()
         assert not callable(self.database)
         return self.database
+
+    @property
+    def drafts(self) -> DraftStore:
+        """What the user typed and has not saved (notes, reasons, forms), kept in the database."""
+        return DraftStore(self)
 
     @property
     def is_open(self) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import Input, Static, TextArea
 
 from fitgap.domain.custom import Coverage, CustomDisposition, FunctionRecord
-from fitgap.services import custom
+from fitgap.services import custom, drafts
 from fitgap.services.custom import FunctionKey
 from fitgap.services.custom_import import import_functions
 from fitgap.storage.db import Database
@@ -193,11 +193,13 @@ async def test_a_reason_typed_but_not_saved_is_kept_as_a_draft(db: Database, mak
         await pilot.press("ctrl+s")  # a conflict: not saved, and the text is not lost
         await pilot.pause()
         assert _row(db, F1).note == "先に保存された理由"
-        assert any("下書きとして残しています" in n.message for n in app._notifications)
-        await pilot.press("e")
+        editor = app.screen
+        assert isinstance(editor, NoteEditor) and editor.query_one(TextArea).text == "途中まで書いた理由"
+        assert "先に保存された理由" in str(editor.query_one("#note-other-text").content)  # theirs, beside
+        await pilot.press("ctrl+s")  # never over the newer reason unseen: asked
         await pilot.pause()
-        assert isinstance(app.screen, NoteEditor)
-        assert app.screen.query_one(TextArea).text == "途中まで書いた理由"
-        await pilot.press("ctrl+s")  # the list has been read again: saved over the newer reason knowingly
+        assert isinstance(app.screen, ChoiceModal) and _row(db, F1).note == "先に保存された理由"
+        await pilot.press("2")  # 自分の入力で上書きする: knowingly
         await pilot.pause()
-        assert _row(db, F1).note == "途中まで書いた理由" and not app.screen.note_drafts
+        assert _row(db, F1).note == "途中まで書いた理由" and isinstance(app.screen, CustomScreen)
+        assert drafts.list_drafts(db=db, user=app.workspace.user) == []

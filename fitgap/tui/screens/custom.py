@@ -18,11 +18,12 @@ from textual.widgets import Footer, Static
 
 from fitgap.domain.custom import Coverage, CustomDisposition
 from fitgap.domain.enums import Status
-from fitgap.errors import FitGapError
-from fitgap.services import custom, custom_summary
+from fitgap.errors import FitGapError, InvalidInputError
+from fitgap.services import custom, custom_summary, drafts
 from fitgap.services.command_line import command_line
 from fitgap.services.custom import UNSET, CustomUpdateResult, FunctionFilter, FunctionKey, FunctionRow
 from fitgap.tui.commands import PaletteCommand
+from fitgap.tui.drafts import DraftSlot, NoteConflict, Theirs, draft_to_offer
 from fitgap.tui.screens.base import WorkbenchScreen
 from fitgap.tui.screens.custom_picker import RequirementPicker
 from fitgap.tui.screens.custom_view import COLUMNS, FILTERS, KEYS, detail_text, format_row
@@ -72,8 +73,6 @@ class CustomScreen(WorkbenchScreen):
         self.selected: set[FunctionKey] = set()
         self.undo_stack: list[tuple[str, str]] = []  # (label, batch)
         self.redo_stack: list[tuple[str, str]] = []
-        # reasons typed but not saved (esc → keep as a draft, a conflict, an error), per set of functions
-        self.note_drafts: dict[tuple[FunctionKey, ...], str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="custom-title", classes="screen-title")
@@ -193,12 +192,16 @@ class CustomScreen(WorkbenchScreen):
             self.notify(exc.message + (f"\n対処: {exc.hint}" if exc.hint else ""), title="エラー", severity="error",
                         timeout=10)
             return None
+        self._done(label, result)
+        return result
+
+    def _done(self, label: str, result: CustomUpdateResult) -> None:
+        """After a change: remembered for undo, reported, shown."""
         if result.batch:
             self.undo_stack.append((label, result.batch))
             self.redo_stack.clear()
         self._report(label, result)
         self.after_change(result)
-        return result
 
     def _report(self, label: str, r: CustomUpdateResult) -> None:
         db = self.workspace.db
@@ -266,44 +269,45 @@ class CustomScreen(WorkbenchScreen):
         if keys:
             self._edit_note(keys)
 
-    def _edit_note(self, keys: list[FunctionKey], *, disposition: Any = UNSET, required: str = "",
-                   text: str | None = None) -> None:
-        """The reason editor; a draft left earlier (esc, a conflict, an error) is offered instead of the
-        saved reason, and what is typed is kept as a draft until it is saved."""
+    def _edit_note(self, keys: list[FunctionKey], *, disposition: Any = UNSET, required: str = "") -> None:
+        """The reason editor, saving from inside it. A draft left earlier (esc, a conflict, quitting) is offered
+        instead of the saved reason, with the saved reason beside it; a reason someone saved meanwhile (a
+        conflict, or since the draft was begun) is shown beside the text and never replaced unseen."""
         row = self.current()
-        first = row if row is not None and row.key == keys[0] else None
-        note = first.note if first is not None and len(keys) == 1 else ""
-        about = (f"{keys[0]}  {first.name}" if first is not None and len(keys) == 1 else f"{len(keys)}件の機能の理由")
-        slot = tuple(keys)
-        draft = text if text is not None else self.note_drafts.get(slot)
-        editor = NoteEditor(note=note, about=about, required=required, blink=self.workbench.blink, draft=draft,
-                            draft_notice="保存していない下書きを表示しています（ctrl+s で保存、esc で捨てることもできます）。")
+        first = row if row is not None and row.key == keys[0] and len(keys) == 1 else None
+        note = first.note if first is not None else ""
+        about = f"{keys[0]}  {first.name}" if first is not None else f"{len(keys)}件の機能の理由"
+        label = "理由" if disposition is UNSET else f"対応方針 {disposition.value}"
+        slot = DraftSlot(drafts.REASON, ",".join(str(k) for k in keys),
+                         f"理由 {keys[0]} {first.name}" if first is not None else f"理由 {keys[0]} ほか {len(keys) - 1}件")
+        revision = first.revision if first is not None else None
+        handle = self.workspace.drafts.handle(slot, base_revision=revision, base_text=note)
+        text, theirs = draft_to_offer(handle, saved=note, revision=revision, theirs=lambda: Theirs(text=note))
+        expected = [self._revisions(keys)]  # a conflict moves it on to the function as it is now
 
-        def saved(value: str | None) -> None:
-            if value is None:
-                if editor.draft is not None:
-                    self.note_drafts[slot] = editor.draft
-                    self.notify("理由を下書きとして残しました（e で続きを書けます）。", timeout=4)
-                else:
-                    self.note_drafts.pop(slot, None)
-                return
-            self.note_drafts[slot] = value  # until it is saved: an error or a conflict keeps it
+        def submit(value: str) -> None:
             if disposition is not UNSET and self._note_needed() and not value.strip():
-                self.notify("理由が空のため保存していません。入力した内容はそのままです。", severity="warning", timeout=5)
-                self._edit_note(keys, disposition=disposition, required=required, text=value)
-                return
-            label = "理由" if disposition is UNSET else f"対応方針 {disposition.value}"
-            result = self._run(label, lambda: custom.set_functions(
-                db=self.workspace.db, user=self.workspace.user, keys=keys, disposition=disposition, note=value,
-                expected_revisions=self._revisions(keys)))
-            if result is None or result.conflicts:
-                self.notify("入力した理由は下書きとして残しています（e で開き直せます）。", severity="warning", timeout=6)
-            elif result.rejected and not result.changed:
-                self._edit_note(keys, disposition=disposition, required=result.rejected[0][1], text=value)
-            else:
-                self.note_drafts.pop(slot, None)
+                raise InvalidInputError("理由が空のため保存していません。", "理由を書いてから ctrl+s で保存してください。")
+            result = custom.set_functions(db=self.workspace.db, user=self.workspace.user, keys=keys,
+                                          disposition=disposition, note=value, expected_revisions=expected[0])
+            if result.conflicts and not result.changed:
+                current = result.conflicts[0].current
+                if expected[0] is not None:
+                    expected[0] = {**expected[0], **{c.key: c.current.revision for c in result.conflicts}}
+                self.after_change(result)
+                raise NoteConflict(Theirs(text=current.note), message="他の利用者が先に保存したため、保存していません。")
+            if result.rejected and not result.changed:
+                raise InvalidInputError(f"保存していません: {result.rejected[0][1]}", "理由を書いてから ctrl+s で保存してください。")
+            self._done(label, result)
 
-        self.app.push_screen(editor, saved)
+        editor = NoteEditor(note=note, about=about, required=required, blink=self.workbench.blink, draft=text,
+                            handle=handle, submit=submit, theirs=theirs, what="理由")
+
+        def closed(_value: str | None) -> None:
+            if editor.draft is not None:
+                self.notify("理由を下書きとして残しました（e で続きを書けます）。", timeout=4)
+
+        self.app.push_screen(editor, closed)
 
     def action_filter(self) -> None:
         picker = ChoiceModal[int](title="絞り込み", choices=[(label, i) for i, (label, _f) in enumerate(FILTERS)],
@@ -371,11 +375,11 @@ class CustomScreen(WorkbenchScreen):
         self.workbench.go_home()
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
-        yield PaletteCommand("custom: 要件に対応付け", "選んだ機能を標準仕様書の要件に対応付けます", self.action_map)
-        yield PaletteCommand("custom: 標準外", "標準仕様書にない機能として印を付けます／外します", self.action_outside)
-        yield PaletteCommand("custom: 対応方針…", "廃止・業務見直し・EUC・独自施策システム など", self.action_disposition)
-        yield PaletteCommand("custom: 理由", "対応方針の理由を編集します", self.action_note)
-        yield PaletteCommand("custom: 絞り込み…", "対応方針・判定で絞り込みます", self.action_filter)
-        yield PaletteCommand("custom: すべて選択", "絞り込み結果をすべて選択します", self.action_select_all)
-        yield PaletteCommand("custom: 元に戻す", "この画面での直前の変更を取り消します", self.action_undo)
-        yield PaletteCommand("custom: やり直す", "取り消した変更をもう一度行います", self.action_redo)
+        yield PaletteCommand("独自機能: 要件に対応付け", "選んだ機能を標準仕様書の要件に対応付けます", self.action_map)
+        yield PaletteCommand("独自機能: 標準外", "標準仕様書にない機能として印を付けます／外します", self.action_outside)
+        yield PaletteCommand("独自機能: 対応方針…", "廃止・業務見直し・EUC・独自施策システム など", self.action_disposition)
+        yield PaletteCommand("独自機能: 理由", "対応方針の理由を編集します", self.action_note)
+        yield PaletteCommand("独自機能: 絞り込み…", "対応方針・判定で絞り込みます", self.action_filter)
+        yield PaletteCommand("独自機能: すべて選択", "絞り込み結果をすべて選択します", self.action_select_all)
+        yield PaletteCommand("独自機能: 元に戻す", "この画面での直前の変更を取り消します", self.action_undo)
+        yield PaletteCommand("独自機能: やり直す", "取り消した変更をもう一度行います", self.action_redo)

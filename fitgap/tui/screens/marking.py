@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from textual.worker import get_current_worker
 
 from fitgap.domain.enums import Disposition, Status
-from fitgap.errors import FitGapError
+from fitgap.errors import FitGapError, InvalidInputError
+from fitgap.services import drafts
 from fitgap.services.assessment import BulkPlan, ItemChange, UpdateResult, plan_bulk
 from fitgap.services.items import ItemKey, ItemRow, get_item
+from fitgap.tui.drafts import DraftSlot, NoteConflict, Theirs, draft_to_offer
 from fitgap.tui.screens.base import WorkbenchScreen
 from fitgap.tui.widgets.bulk_preview import APPLY, WRITE_NOTE, bulk_preview
 from fitgap.tui.widgets.conflict_dialog import ConflictDialog
@@ -56,7 +58,7 @@ class MarkingScreen(WorkbenchScreen):
         label = f"{row.key.label} を{status.value}に"
         if status in self.workspace.note_rule() and not row.note.strip() and row.status != status:
             self.ask_note(row, required=f"{status.value} にはメモ（理由）が必要です。書いて ctrl+s で保存すると判定します。",
-                          then=lambda note: self.write_one(row, label, advance=True, status=status, note=note))
+                          label=label, advance=True, status=status)
             return
         self.write_one(row, label, advance=True, status=status)
 
@@ -96,8 +98,7 @@ class MarkingScreen(WorkbenchScreen):
             if row.status != Status.GAP:
                 changes: dict[str, Any] = {"status": Status.GAP, "disposition": value}
                 if Status.GAP in self.workspace.note_rule() and not row.note.strip():
-                    self.ask_note(row, required="ギャップにはメモ（理由）が必要です。",
-                                  then=lambda note: self.write_one(row, label, note=note, **changes))
+                    self.ask_note(row, required="ギャップにはメモ（理由）が必要です。", label=label, **changes)
                     return
                 self.write_one(row, label, **changes)
             else:
@@ -113,7 +114,7 @@ class MarkingScreen(WorkbenchScreen):
         row = self.table.current_row
         if row is None or self.busy:
             return
-        self.ask_note(row, required="", then=lambda note: self.write_one(row, f"{row.key.label} のメモ", note=note))
+        self.ask_note(row, required="", label=f"{row.key.label} のメモ")
 
     def action_note_editor(self) -> None:
         row = self.table.current_row
@@ -127,30 +128,68 @@ class MarkingScreen(WorkbenchScreen):
             return
         if edited is None:
             self.notify("エディタが異常終了したため、メモは変更していません。", severity="warning")
-        elif edited != row.note:
-            self.write_one(row, f"{row.key.label} のメモ", note=edited)
+            return
+        if edited == row.note:
+            return
+        label = f"{row.key.label} のメモ"
+        try:
+            self.save_note([row], edited, label=label)
+        except NoteConflict as exc:  # someone saved it meanwhile: the text goes on in the editor, beside theirs
+            self.ask_note(exc.current, required="", label=label, text=edited, base=row, theirs=exc.theirs)
+        except FitGapError as exc:
+            self.ask_note(row, required=exc.message, label=label, text=edited)
 
-    def ask_note(self, row: ItemRow, *, required: str, then: Callable[[str], None],
-                 notice: str = "") -> None:
-        """Open the note editor; a draft left earlier (esc, a conflict) is offered instead of the saved note."""
-        drafts = self.workspace.drafts
-        draft = drafts.get(row.key)
+    def ask_note(self, row: ItemRow, *, required: str, label: str, advance: bool = False,
+                 text: str | None = None, base: ItemRow | None = None, theirs: Theirs | None = None,
+                 **changes: Any) -> None:
+        """Open the note editor for ``row``; saving writes the note (and ``changes``) from inside it.
+
+        A draft left earlier (esc, a conflict, quitting) is offered instead of the saved note, with the saved
+        note beside it, and what someone saved since the draft was begun is shown as theirs. ``text`` opens
+        with that text instead, begun from ``base`` (a note typed in $EDITOR that met a conflict)."""
+        began = base or row
+        handle = self.workspace.drafts.handle(note_slot(row), base_revision=began.revision, base_text=began.note)
+        if text is None:
+            text, theirs = draft_to_offer(handle, saved=row.note, revision=row.revision,
+                                          theirs=lambda: theirs_of(row))
+        target = [row]  # the item as last read: a conflict moves it on to the item as it is now
+
+        def submit(note: str) -> None:
+            self.save_note(target, note, label=label, advance=advance, **changes)
+
         editor = NoteEditor(note=row.note, about=f"{row.key.label} {row.name}（状況 {row.status.value}）",
-                            required=required, blink=self.workbench.blink, draft=draft,
-                            draft_notice=notice or "保存していない下書きを表示しています（ctrl+s で保存、esc で捨てることもできます）。"
-                            + (f"\n保存されているメモ: {' '.join(row.note.split())}" if row.note.strip() else ""))
+                            required=required, blink=self.workbench.blink, draft=text, handle=handle,
+                            submit=submit, theirs=theirs)
+        if base is not None and text is not None:
+            try:  # text typed in $EDITOR that met a conflict: kept from the start, whatever happens next
+                handle.keep(text=text)
+            except FitGapError:
+                pass  # still in the editor, and asked about on esc or quit
 
-        def closed(note: str | None) -> None:
-            if note is not None:
-                drafts[row.key] = note  # until it is saved: a conflict keeps it
-                then(note)
-            elif editor.draft is not None:
-                drafts[row.key] = editor.draft
+        def closed(_note: str | None) -> None:
+            if editor.draft is not None:
                 self.notify(f"{row.key.label} のメモを下書きとして残しました（e で続きを書けます）。", timeout=4)
-            else:
-                drafts.pop(row.key, None)
 
         self.app.push_screen(editor, closed)
+
+    def save_note(self, target: list[ItemRow], note: str, *, label: str, advance: bool = False,
+                  **changes: Any) -> None:
+        """Write ``note`` (and ``changes``) on ``target[0]`` as it was last read. Raises NoteConflict (with what
+        was saved meanwhile, and ``target[0]`` moved on to it) or FitGapError, so that the editor stays open
+        with the text; nothing is written then."""
+        row = target[0]
+        index = self.table.cursor
+        following = self.table.row_at(index + 1) if advance else None
+        result = self.workspace.update([row.key], label=label, expected={row.key: row.revision}, note=note,
+                                       **changes)
+        if result.conflicts:
+            current = result.conflicts[0].current
+            target[0] = current
+            self.after_write(result, report_conflicts=False)
+            raise NoteConflict(theirs_of(current), current=current)
+        if result.rejected and not result.changed:
+            raise InvalidInputError(f"保存していません: {result.rejected[0][1]}", "メモを書いてから ctrl+s で保存してください。")
+        self.after_written(result, row, changes, index=index, following=following, advance=advance)
 
     # ---- writing ------------------------------------------------------------------------------
 
@@ -159,20 +198,12 @@ class MarkingScreen(WorkbenchScreen):
         index = self.table.cursor
         following = self.table.row_at(index + 1) if advance else None  # the next row as the user saw it
         result = self.update([row.key], label=label, expected={row.key: row.revision}, **changes)
-        if result is None:
-            return
-        if row.key in result.changed or row.key in result.unchanged:
-            self.workspace.drafts.pop(row.key, None)  # saved (or nothing to save): no draft left
-        retry = None
-        if "note" in changes and result.conflicts:
-            current = result.conflicts[0].current
+        if result is not None:
+            self.after_written(result, row, changes, index=index, following=following, advance=advance)
 
-            def retry() -> None:  # the note typed survives the conflict: offered again on the fresh item
-                self.ask_note(current, required="", then=lambda note: self.write_one(
-                    current, label, advance=advance, **{**changes, "note": note}),
-                    notice="他の利用者が先に変更したため、入力したメモは保存していません。内容を確かめて、"
-                           "必要なら直して ctrl+s で保存してください。")
-        self.after_write(result, after_conflict=retry)
+    def after_written(self, result: UpdateResult, row: ItemRow, changes: Mapping[str, Any], *, index: int,
+                      following: ItemRow | None, advance: bool) -> None:
+        self.after_write(result)
         if advance and (result.changed or result.unchanged):
             self.move_after(index, following.key if following is not None else None)
             if result.unchanged:
@@ -211,25 +242,20 @@ class MarkingScreen(WorkbenchScreen):
         self.app.push_screen(bulk_preview(plan, label=label, selected=len(keys), note_for=note_for), chosen)
 
     def ask_bulk_note(self, label: str, plan: BulkPlan, expected: Mapping[ItemKey, int], note_for: str) -> None:
-        ws = self.workspace
-        editor = NoteEditor(note="", about=f"{label}: メモのない {len(plan.need_note):,}件に書くメモ",
-                            required=f"{note_for}にはメモ（理由）が必要です。書いて ctrl+s で保存すると一括変更します。",
-                            blink=self.workbench.blink, draft=ws.bulk_note_draft,
-                            draft_notice="保存していない下書きを表示しています。")
+        handle = self.workspace.drafts.handle(DraftSlot(drafts.BULK_NOTE, "*", "一括変更のメモ"))
+        found = handle.load()
 
-        def closed(note: str | None) -> None:
-            if note is None:
-                ws.bulk_note_draft = editor.draft
-                return
+        def submit(note: str) -> None:
             if not note.strip():
-                ws.bulk_note_draft = note
-                self.notify("メモが空のため、何も変更していません。", title="メモが必要", severity="warning")
-                return
-            ws.bulk_note_draft = None
+                raise InvalidInputError("メモが空のため、何も変更していません。", "メモを書いてから ctrl+s で保存してください。")
             noted = {k: replace(c, note=note) for k, c in plan.need_note.items()}
             self.apply_bulk(label, {**plan.changes, **noted}, expected, plan)
 
-        self.app.push_screen(editor, closed)
+        self.app.push_screen(NoteEditor(
+            note="", about=f"{label}: メモのない {len(plan.need_note):,}件に書くメモ",
+            required=f"{note_for}にはメモ（理由）が必要です。書いて ctrl+s で保存すると一括変更します。",
+            blink=self.workbench.blink, draft=found.text if found is not None else None, handle=handle,
+            submit=submit))
 
     def apply_bulk(self, label: str, changes: Mapping[ItemKey, ItemChange], expected: Mapping[ItemKey, int],
                    plan: BulkPlan) -> None:
@@ -285,7 +311,7 @@ class MarkingScreen(WorkbenchScreen):
         they are (no filter or sort on those fields): then changed rows are refreshed in place."""
         return False
 
-    def after_write(self, result: UpdateResult, *, after_conflict: Callable[[], None] | None = None) -> None:
+    def after_write(self, result: UpdateResult, *, report_conflicts: bool = True) -> None:
         touched = [*result.changed, *(c.key for c in result.conflicts)]
         if self.order_stable() and len(touched) <= IN_PLACE_LIMIT:
             fresh: dict[ItemKey, ItemRow] = {}
@@ -308,13 +334,24 @@ class MarkingScreen(WorkbenchScreen):
             ids = "、".join(k.label for k, _r in result.rejected[:5])
             self.notify(f"{len(result.rejected):,}件は変更しませんでした: {reason}（{ids}）\n"
                         "e でメモを書いてから判定してください。", title="メモが必要", severity="warning", timeout=8)
-        if result.conflicts:
-            dialog = ConflictDialog(result.conflicts, draft_kept=after_conflict is not None)
-            self.app.push_screen(dialog, (lambda _r: after_conflict()) if after_conflict is not None else None)
+        if result.conflicts and report_conflicts:
+            self.app.push_screen(ConflictDialog(result.conflicts))
 
     def show_error(self, exc: FitGapError) -> None:
         self.notify(f"{exc.message}" + (f"\n対処: {exc.hint}" if exc.hint else ""), title="エラー", severity="error",
                     timeout=10)
+
+
+def note_slot(row: ItemRow) -> DraftSlot:
+    """Where the draft of a requirement's note is kept."""
+    return DraftSlot(drafts.NOTE, str(row.key), f"メモ {row.key.label} {row.name}")
+
+
+def theirs_of(row: ItemRow) -> Theirs:
+    """A requirement as someone else saved it, beside the note typed."""
+    disposition = row.disposition.value if row.disposition else "—"
+    return Theirs(text=row.note, by=row.assessed_by or "", at=row.assessed_at,
+                  detail=f"状況 {row.status.value}　方針 {disposition}")
 
 
 def _picked(picker: ChoiceModal[Any]) -> bool:

@@ -19,6 +19,7 @@ from fitgap.services.status import OperationSummary, Overview, get_overview, hea
 from fitgap.tui import keymap
 from fitgap.tui.cells import bar
 from fitgap.tui.commands import PaletteCommand
+from fitgap.tui.drafts import DraftSlot
 from fitgap.tui.labels import count, standing_cell
 from fitgap.tui.screens.base import WorkbenchScreen
 from fitgap.tui.screens.form_dialog import Field, FormDialog
@@ -78,6 +79,13 @@ def format_operation(s: OperationSummary) -> Sequence[Cell]:
     )
 
 
+def drafts_notice(kept: Sequence[Any]) -> str:
+    """What was left unsaved (services.drafts.DraftView), as the start of the workbench says it."""
+    names = "、".join(d.label or d.key for d in kept[:3]) + (f" ほか {len(kept) - 3}件" if len(kept) > 3 else "")
+    return (f"保存していない下書きが {len(kept)}件あります: {names}。その項目を開くと下書きが戻ります"
+            "（パレットの「下書き: 一覧」からも開けます）。")
+
+
 class OperationsTable(VirtualTable[OperationSummary]):
     """The table of operations: Enter opens one (and says so in the footer)."""
 
@@ -130,6 +138,9 @@ class OperationsScreen(WorkbenchScreen):
             return
         if n and not worker.is_cancelled:
             self.app.call_from_thread(self.notify, f"検索の索引を作成しました（{n:,}件）。", title="検索", timeout=3)
+        kept = self.workspace.drafts.all()  # what this user left unsaved last time: say so once
+        if kept and not worker.is_cancelled:
+            self.app.call_from_thread(self.notify, drafts_notice(kept), title="下書き", timeout=10)
 
     def _format(self, s: OperationSummary) -> Sequence[Cell]:
         return format_operation(s)
@@ -201,6 +212,7 @@ class OperationsScreen(WorkbenchScreen):
         if not isinstance(row, OperationSummary):
             return
         from fitgap.services import deadlines  # the database layer: only when a deadline is edited
+        from fitgap.services.drafts import FORM
 
         code, name, due = row.code, row.name, row.standing.due
         clear = "（手動設定をやめる）"
@@ -225,7 +237,7 @@ class OperationsScreen(WorkbenchScreen):
             Field("reason", "理由（移行計画）", reason if reason in REASONS else REASONS[0], [(r, r) for r in REASONS]),
             Field("detail", "理由の補足", detail),
         ], help=f"今の期限: {due.date.isoformat()}（{due.label}）。手動で設定した期限は init や公表一覧の更新で上書きされません。",
-            submit=save))
+            submit=save, draft=self.workspace.drafts.handle(DraftSlot(FORM, f"deadline:{code}", f"{name}: 期限"))))
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
         yield PaletteCommand("業務: 期限を設定", "選んだ業務の期限を手動で設定・解除します（特定移行支援・個別設定と理由）",

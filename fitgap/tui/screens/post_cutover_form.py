@@ -1,7 +1,8 @@
 """Recording a requirement's 移行後の経過措置 from the workbench (the item view's ``t`` and the palette of the
 item view and the requirement list): a small form — 予定日, 届出日, 完了日, メモ — saved from inside the
 dialog, so that a refused save (a bad date, a 完了日 in the future, someone else's save in between) is
-shown there with everything typed kept; and removing the record after a confirmation."""
+shown there with everything typed kept (and kept as a draft when the user says so, offered the next time
+the form opens); and removing the record after a confirmation."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from textual.screen import Screen
 
 from fitgap.errors import ConflictError, FitGapError
 from fitgap.services import post_cutover
+from fitgap.services.drafts import FORM
 from fitgap.services.edit_input import parse_date_input
 from fitgap.services.items import ItemKey
 from fitgap.tui.commands import PaletteCommand
+from fitgap.tui.drafts import DraftSlot
 from fitgap.tui.screens.form_dialog import Field, FormDialog
 from fitgap.tui.widgets.pickers import ChoiceModal
 
@@ -41,8 +44,16 @@ def record_post_cutover(screen: Screen[Any], key: ItemKey | None, then: Callable
         return
     record = current.record if current is not None else None
     expected = [record.revision if record is not None else 0]  # a conflict moves it on to the record as it is now
+    # what is typed is kept as a draft when the user says so; a draft begun before someone else's save is
+    # saved against the record as it was then, so that the first save shows their change (a conflict)
+    handle = ws.drafts.handle(DraftSlot(FORM, f"post_cutover:{key}", f"移行後の経過措置 {key.label}"),
+                              base_revision=expected[0])
+    first = [True]
 
     def save(values: dict[str, Any]) -> None:
+        if first[0] and handle.loaded is not None and handle.base_revision is not None:
+            expected[0] = handle.base_revision
+        first[0] = False
         try:
             edit = post_cutover.set_measure(
                 db=ws.db, user=ws.user, key=key, today=ws.today, planned=parse_date_input(values["planned"]),
@@ -69,7 +80,7 @@ def record_post_cutover(screen: Screen[Any], key: ItemKey | None, then: Callable
         Field("done", "完了日（ベンダが実装した日）", _date_text(record.done_on if record else None),
               placeholder=f"{DATE_HINT}（未完了なら空欄）"),
         Field("note", "メモ", record.note if record else ""),
-    ], help=FORM_HELP, submit=save))
+    ], help=FORM_HELP, submit=save, draft=handle))
 
 
 def remove_post_cutover(screen: Screen[Any], key: ItemKey | None, then: Callable[[], None]) -> None:

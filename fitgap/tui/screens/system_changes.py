@@ -17,8 +17,10 @@ from fitgap.errors import ConflictError, FitGapError
 from fitgap.graph.changes import Step
 from fitgap.services import changes, systems
 from fitgap.services.changes import ChangeEdit, ChangeView
+from fitgap.services.drafts import FORM
 from fitgap.services.schedule import SystemRow
 from fitgap.tui.commands import PaletteCommand
+from fitgap.tui.drafts import DraftSlot
 from fitgap.tui.screens.form_dialog import Field
 
 CHANGE_KEYS: tuple[Binding, ...] = (
@@ -113,6 +115,15 @@ class ChangeActions:
             about += "。完了にすると暫定連携を完了として記録し、本連携の段階に進みます"
         if st.steps:
             about += f"。{st.steps}"
+        # what is typed is kept as a draft when the user says so; a draft begun before someone else's save is
+        # saved against the item as it was then, so that the first save shows their change (a conflict)
+        handle = self.workspace.drafts.handle(DraftSlot(FORM, f"change:{view.provider}→{view.consumer}",
+                                                        f"改修 {view.label}"), base_revision=it.revision)
+
+        def save(v: dict[str, Any]) -> None:
+            began = handle.base_revision if handle.loaded is not None and saving[0] is view else None
+            self._save_change(saving, v, began=began)
+
         self._ask(f"改修 {view.label}", [
             Field("status", "状況", it.status, [(s.value, s) for s in ChangeStatus]),
             Field("planned", "完了予定日", it.planned.isoformat() if it.planned else "", placeholder=hint),
@@ -121,17 +132,18 @@ class ChangeActions:
             Field("cost", "概算費用（千円）", "" if it.cost_kyen is None else f"{it.cost_kyen:g}"),
             Field("interim", "暫定連携（使う場合の内容）", it.interim),
             Field("change", "改修内容", it.change),
-        ], lambda v: self._save_change(saving, v), help=about)
+        ], save, help=about, draft=handle)
 
-    def _save_change(self, saving: list[ChangeView], v: dict[str, Any]) -> None:
-        """Save the form's values on ``saving[0]``, the item as the form last read it. Raises FitGapError
-        (shown in the form) when the save is refused."""
+    def _save_change(self, saving: list[ChangeView], v: dict[str, Any], *, began: int | None = None) -> None:
+        """Save the form's values on ``saving[0]``, the item as the form last read it (or as it was at
+        revision ``began``, when a draft was begun then). Raises FitGapError (shown in the form) when the
+        save is refused."""
         ws = self.workspace
         view = saving[0]
         try:
             edit = changes.update_change(
                 db=ws.db, user=ws.user, provider=view.provider, consumer=view.consumer,
-                expected_revision=view.item.revision, today=ws.today, status=v["status"],
+                expected_revision=view.item.revision if began is None else began, today=ws.today, status=v["status"],
                 planned=systems.parse_date_input(v["planned"]), actual=systems.parse_date_input(v["actual"]),
                 vendor=v["vendor"], cost_kyen=v["cost"], interim=v["interim"], change=v["change"],
             )

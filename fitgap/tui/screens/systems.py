@@ -20,8 +20,10 @@ from fitgap.domain.standing import REASONS, reason_text
 from fitgap.errors import FitGapError
 from fitgap.graph.risk import RiskLevel
 from fitgap.services import schedule, system_history, systems
+from fitgap.services.drafts import FORM
 from fitgap.services.schedule import ScheduleView, SystemRow
 from fitgap.tui.commands import PaletteCommand
+from fitgap.tui.drafts import DraftHandle, DraftSlot
 from fitgap.tui.screens.base import WorkbenchScreen
 from fitgap.tui.screens.form_dialog import Field, FormDialog
 from fitgap.tui.screens.system_changes import CHANGE_KEYS, ChangeActions, ChangePanel
@@ -158,11 +160,13 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
         self.load()
 
     def _ask(self, title: str, fields: Sequence[Field], then: Callable[[dict[str, Any]], None],
-             help: str = "", *, check: bool = True) -> None:
+             help: str = "", *, check: bool = True, draft: DraftHandle | None = None) -> None:
         """A form whose values ``then`` saves from inside the dialog (``check``): bad input is shown there
-        and nothing typed is lost; without ``check`` (a chooser) the dialog closes first."""
+        and nothing typed is lost (kept as a draft of this form and subject when the user says so, see
+        tui.drafts); without ``check`` (a chooser) the dialog closes first."""
         if check:
-            self.app.push_screen(FormDialog(title, fields, help=help, submit=then))
+            handle = draft or self.workspace.drafts.handle(DraftSlot(FORM, f"systems:{title}", title))
+            self.app.push_screen(FormDialog(title, fields, help=help, submit=then, draft=handle))
             return
 
         def on_close(values: dict[str, Any] | None) -> None:
