@@ -122,3 +122,37 @@ async def test_bulk_disposition_makes_non_gaps_gaps_as_it_says(demo_db, make_app
         for k in before:
             row = get_item(db=demo_db, key=k)
             assert (row.status, row.disposition) == (Status.GAP, Disposition.EUC)
+
+
+async def test_the_note_of_a_bulk_change_kept_as_a_draft_comes_back(demo_db, make_app):
+    from fitgap.services import drafts
+
+    app = make_app(demo_db, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        _screen, before = await _all_selected(pilot, demo_db, ItemFilter(operation_code="001"))
+        await pilot.press("2")  # ギャップ: the preview, then 2 writes the missing notes
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*"ikkatsu")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("3")  # 下書きとして残して終了
+        await pilot.pause()
+        assert app._exit
+    assert {k: get_item(db=demo_db, key=k) for k in before} == before  # nothing changed
+    [kept] = drafts.list_drafts(db=demo_db, user="alice")
+    assert kept.kind == drafts.BULK_NOTE and kept.text == "ikkatsu"
+    app = make_app(demo_db, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _all_selected(pilot, demo_db, ItemFilter(operation_code="001"))
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor) and app.screen.query_one("#note-text").text == "ikkatsu"
+        await pilot.press("ctrl+s")  # applied, the draft gone
+        await pilot.pause()
+    assert drafts.list_drafts(db=demo_db, user="alice") == []
+    assert all(get_item(db=demo_db, key=k).status == Status.GAP for k in before)

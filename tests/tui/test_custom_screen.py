@@ -203,3 +203,29 @@ async def test_a_reason_typed_but_not_saved_is_kept_as_a_draft(db: Database, mak
         await pilot.pause()
         assert _row(db, F1).note == "途中まで書いた理由" and isinstance(app.screen, CustomScreen)
         assert drafts.list_drafts(db=db, user=app.workspace.user) == []
+
+
+async def test_a_reason_kept_when_quitting_comes_back_in_a_new_workbench(db: Database, make_app) -> None:
+    _inventory(db)
+    app = make_app(db, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one(TextArea).text = "明日続きを書く"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal) and "F-001" in screen_text(app)
+        await pilot.press("3")  # 下書きとして残して終了
+        await pilot.pause()
+        assert app._exit
+    assert _row(db, F1).note == ""
+    app = make_app(db, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor) and app.screen.query_one(TextArea).text == "明日続きを書く"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert _row(db, F1).note == "明日続きを書く" and drafts.list_drafts(db=db, user="alice") == []
