@@ -37,6 +37,10 @@ class DatabaseBusyError(DatabaseError):
     """Another user or process holds the database lock for longer than the busy timeout."""
 
 
+class DamagedDatabaseError(DatabaseError):
+    """The database file is damaged (its integrity check fails or a page cannot be read)."""
+
+
 class ConflictError(FitGapError):
     """Someone else changed an item after it was shown."""
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from fitgap.cli.context import Context
 from fitgap.cli.table import render_table
+from fitgap.config import sqlite_url
 from fitgap.services import audit_export, maintenance, migration
+from fitgap.services.command_line import command_line
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -18,7 +20,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "（SQLite はオンラインバックアップ、PostgreSQL は1つのスナップショットから全行をコピー）。"
         "既定の保存先は exports/backups/fitgap-<名前>-<日時>.db です（環境変数 FITGAP_EXPORTS で変更可）。",
     )
-    p.add_argument("-o", "--output", type=Path, metavar="PATH", help="保存先のファイル（またはフォルダ）")
+    p.add_argument("-o", "--output", metavar="PATH",
+                   help="保存先のファイル、またはフォルダ（末尾が / ならフォルダとして作成し、その中に既定の名前で保存）")
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser(
@@ -73,8 +76,11 @@ def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
     result = maintenance.backup(url=ctx.config.database_url, exports_dir=ctx.config.exports_dir, output=args.output)
     ctx.print(f"バックアップを保存しました: {result.path}（{_size(result.size)}）",
               f"確認結果 {result.rows.get('assessment', 0):,} 件、要件 {result.rows.get('requirement', 0):,} 件、"
-              f"変更履歴 {result.rows.get('audit_event', 0):,} 件を含みます。",
-              f"戻すには: {ctx.command('restore', result.path, with_db=True)}")
+              f"変更履歴 {result.rows.get('audit_event', 0):,} 件を含みます。")
+    if result.salvaged is not None:
+        ctx.print(*maintenance.salvage_lines(result.salvaged),
+                  f"コピーを確かめるには: {command_line('check', url=sqlite_url(result.path), with_db=True)}")
+    ctx.print(f"戻すには: {ctx.command('restore', result.path, with_db=True)}")
     return 0
 
 
@@ -105,8 +111,7 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     if report.ok:
         ctx.print("問題は見つかりませんでした。")
         return 0
-    ctx.print("問題が見つかりました。fitgap backup でコピーを取り、バックアップから復元（fitgap restore）するか、"
-              "管理者に相談してください。")
+    ctx.print(report.advice)
     return 1
 
 

@@ -11,6 +11,7 @@ from fitgap.cli.context import Context
 from fitgap.cli.table import render_table
 from fitgap.domain.spec_diff import Change, inline_diff
 from fitgap.errors import InvalidInputError
+from fitgap.importers.workbook_guard import format_suffix
 from fitgap.services import import_summary, spec_compare, specs_import
 
 DIFF_LINES_SHOWN = 200
@@ -84,7 +85,7 @@ def cmd_import_spec(args: argparse.Namespace, ctx: Context) -> int:
     for path in args.paths:  # before the database is opened (or created)
         if not path.is_file():
             raise InvalidInputError(f"{path} が見つかりません。", "要件一覧のファイルのパスを確かめてください。")
-        if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".tsv", ".txt"):
+        if format_suffix(path) not in (".xlsx", ".xlsm", ".csv", ".tsv", ".txt"):
             raise InvalidInputError(f"{path.name}: 読み込めるのは .xlsx / .xlsm / .csv です。",
                                     "要件一覧の Excel ブックか CSV を指定してください。")
     report_progress, finish = _progress(ctx)

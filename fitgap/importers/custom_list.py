@@ -34,6 +34,7 @@ from fitgap.errors import InvalidInputError
 from fitgap.importers.limits import MAX_CELL_CHARS, MAX_KEY_CHARS, csv_rows, overlong_cell, read_input_bytes
 from fitgap.importers.spec_csv import decode_csv_bytes
 from fitgap.importers.systems_csv import parse_flag, parse_operation_codes
+from fitgap.importers.workbook_guard import format_suffix
 from fitgap.importers.workbook_reader import open_workbook
 
 HEADER_SCAN_ROWS = 10
@@ -151,11 +152,12 @@ def read_custom_list(path: Path, *, operation_code: str | None = None,
     operation_code = operation_code or (profile.operation_code if profile else None)
     lookup = profile.lookup() if profile else _LOOKUP
     header_row = profile.header_row if profile else None
-    if path.suffix.lower() == ".csv":
+    suffix = format_suffix(path)
+    if suffix == ".csv":
         text = decode_csv_bytes(read_input_bytes(path), path.name)  # refused by its size before it is read
         # strict: an unclosed quote, an overlong cell or too many rows is refused, never read as one cell
         _read_table(csv_rows(text, name=path.name), None, operation_code, result, lookup, header_row)
-    elif path.suffix.lower() in (".xlsx", ".xlsm"):
+    elif suffix in (".xlsx", ".xlsm"):
         wb = open_workbook(path)
         try:
             result.meta = _meta(wb)

@@ -26,6 +26,7 @@ from fitgap.errors import InvalidInputError
 from fitgap.importers.columns import normalize_header
 from fitgap.importers.limits import csv_rows, read_input_bytes
 from fitgap.importers.spec_csv import decode_csv_bytes
+from fitgap.importers.workbook_guard import format_suffix
 
 CODE, PREFECTURE, NAME, KIND, COUNT = "団体コード", "都道府県", "団体名", "団体区分", "該当業務数"
 KEY_SYNONYMS = {
@@ -270,7 +271,7 @@ def read_official_list(path: Path, *, columns: Sequence[str]) -> OfficialList:
     """Read the list; ``columns`` are the operation columns it must have (the bundled list's names)."""
     columns = tuple(columns)
     lookup = _lookup(columns)
-    suffix = path.suffix.lower()
+    suffix = format_suffix(path)
     found: tuple[str | None, _Header, list[OfficialRow]] | None = None
     if suffix == ".csv":
         text = decode_csv_bytes(read_input_bytes(path), path.name)

@@ -10,6 +10,7 @@ from fitgap.importers.mapping_profile import PROFILE_HINT, MappingProfile
 from fitgap.importers.spec_csv import read_spec_csv
 from fitgap.importers.spec_excel import read_spec_excel
 from fitgap.importers.spec_result import SpecParseResult
+from fitgap.importers.workbook_guard import format_suffix
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -31,7 +32,7 @@ def read_spec_file(
     Raises InvalidInputError when the file cannot be read at all, and NoRequirementsFoundError (listing
     the headers of each sheet) when no sheet looks like a requirement list.
     """
-    suffix = path.suffix.lower()
+    suffix = format_suffix(path)
     if suffix in EXCEL_SUFFIXES:
         result, headers = read_spec_excel(path, profile=profile, id_digits=id_digits, progress=progress)
     elif suffix in CSV_SUFFIXES:

@@ -23,6 +23,7 @@ from fitgap.domain.row_stamp import STAMP_HEADER
 from fitgap.domain.text import strip_invisible
 from fitgap.errors import InvalidInputError
 from fitgap.importers.limits import MAX_CELL_CHARS, csv_rows, overlong_cell, read_input_bytes
+from fitgap.importers.workbook_guard import format_suffix
 
 NAME, VENDOR, KIND, OPERATIONS = "システム名", "ベンダ", "区分", "業務コード"
 PLANNED, ACTUAL, DEADLINE_KIND, DEADLINE = "移行予定日", "移行実施日", "期限区分", "期限"
@@ -247,7 +248,7 @@ def _read_rows(
 
     A .xlsx file is read from its sheet ``sheet`` (or its first sheet), a CSV as UTF-8 or Shift_JIS.
     """
-    if path.suffix.lower() == ".xlsx":
+    if format_suffix(path) in (".xlsx", ".xlsm"):
         try:
             name, lines = _workbook_lines(path, sheet)
         except InvalidInputError as exc:

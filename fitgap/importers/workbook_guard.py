@@ -73,6 +73,25 @@ def _kind_of(head: bytes) -> str | None:
     return None
 
 
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def format_suffix(path: Path) -> str:
+    """The file's suffix as the readers choose by it (lower case), except that a workbook saved under
+    another name (book.xls that is really an .xlsx, as some systems name their downloads) is ".xlsx":
+    its content decides, so it is read — and checked by the guard — like any workbook, never called broken."""
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES or suffix in (".csv", ".tsv", ".txt", ".toml"):
+        return suffix
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return suffix
+    return ".xlsx" if head == _ZIP_MAGIC else suffix
+
+
 def _refuse(path: Path, what: str, hint: str = _RESAVE) -> UnsafeWorkbookError:
     return UnsafeWorkbookError(f"{path.name}: {what}。読み込みを中止しました（データベースは変更していません）。", hint)
 

@@ -124,7 +124,11 @@ class Workbook:
 
         self.path = path
         try:
-            self._book = CalamineWorkbook.from_path(str(path))
+            if path.suffix.lower() in (".xlsx", ".xlsm"):
+                self._book = CalamineWorkbook.from_path(str(path))
+            else:  # a workbook under another name (book.xls, a download without its extension): by its content
+                with path.open("rb") as fh:
+                    self._book = CalamineWorkbook.from_filelike(fh)
             meta = self._book.sheets_metadata
         except (CalamineError, OSError, ValueError) as exc:
             raise InvalidInputError(

@@ -17,7 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from fitgap.reports.output_file import staged_file
+from fitgap.reports.output_file import save_workbook, staged_file
 from fitgap.reports.print_layout import apply_openpyxl
 from fitgap.reports.xlsx_cells import RowWriter, csv_row
 
@@ -69,6 +69,5 @@ def write_xlsx(path: Path, lines: Iterable[AuditLine], *, title: str = "変更�
         rows.append(cells)
         n += 1
     ws.auto_filter.ref = f"A1:{chr(ord('A') + len(HEADERS) - 1)}{n + 1}"
-    with staged_file(path, overwrite=overwrite) as tmp:
-        wb.save(tmp)
+    save_workbook(path, wb, overwrite=overwrite)
     return n

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from fitgap.errors import FitGapError, InvalidInputError, file_error, os_error_of
 
@@ -90,3 +91,30 @@ def write_atomically(path: Path, write: Callable[[Path], object], *, overwrite: 
     with staged_file(path, overwrite=overwrite) as tmp:
         write(tmp)
     return path
+
+
+def save_workbook(path: Path, wb: Any, *, overwrite: bool = True) -> Path:
+    """An openpyxl workbook saved by :func:`write_atomically`. A write-only workbook that cannot be saved
+    (a read-only folder, a full disk) is closed and its temporary files removed here, at once — not left
+    to the garbage collector, which would print "Exception ignored …" after the エラー."""
+    try:
+        return write_atomically(path, wb.save, overwrite=overwrite)
+    except BaseException:
+        discard_workbook(wb)
+        raise
+
+
+def discard_workbook(wb: Any) -> None:
+    """Close the unsaved sheets of a write-only openpyxl workbook and remove their temporary files."""
+    for ws in getattr(wb, "worksheets", []):
+        writer = getattr(ws, "_writer", None)
+        if writer is None or getattr(ws, "closed", True) is not False:
+            continue
+        try:
+            ws.close()
+        except (OSError, ValueError):
+            pass  # the sheet's stream was cut short: it is thrown away all the same
+        try:
+            writer.cleanup()
+        except (OSError, KeyError, ValueError):
+            pass  # already removed

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.pagebreak import Break
 
-from fitgap.reports.output_file import write_atomically
+from fitgap.reports.output_file import save_workbook
 from fitgap.reports.print_layout import apply_openpyxl
 from fitgap.reports.readiness_model import (
     NO_DATA,
@@ -307,4 +307,4 @@ def write_readiness_xlsx(report: ReadinessReport, path: Path) -> Path:
     if report.post_cutover:
         write_post_cutover_sheet(wb, report)
     _metadata_sheet(wb, report)
-    return write_atomically(path, lambda tmp: wb.save(tmp))
+    return save_workbook(path, wb)

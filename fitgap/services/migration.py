@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from fitgap.config import sqlite_url
 from fitgap.errors import DatabaseError, InvalidInputError
-from fitgap.storage import audit, search_index, transfer
+from fitgap.storage import audit, file_faults, search_index, transfer
 from fitgap.storage.db import check_sqlite_file, create_engine, sqlite_path
 from fitgap.storage.schema import SCHEMA_VERSION, create_schema, open_database
 
@@ -82,8 +82,7 @@ def migrate(
                                  batch=audit.new_batch(), action="maintenance.migrate", entity="database",
                                  entity_key="database", old=_display(source_url), new=_display(target_url))
             except sa.exc.OperationalError as exc:
-                raise DatabaseError(f"コピー先 {_display(target_url)} に接続・書き込みできません: {exc.orig}",
-                                    "URL（ホスト、ポート、利用者、データベース名）と権限を確かめてください。") from exc
+                raise _target_failure(exc, target_url, path) from exc
             except sa.exc.StatementError as exc:  # a value the target refuses; never dump the row's data
                 reason = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
                 raise DatabaseError(f"コピー先 {_display(target_url)} が行を受け付けませんでした（{reason}）。"
@@ -99,6 +98,24 @@ def migrate(
         dst_engine.dispose()
         src_db.dispose()
     return MigrationResult(source=_display(source_url), target=_display(target_url), tables=copied)
+
+
+UNDONE = "コピーは取り消しました（コピー先は空のまま）。"
+
+
+def _target_failure(exc: sa.exc.OperationalError, url: str, path: Path | None) -> DatabaseError:
+    """Why the target could not be written: its disk, folder or size limit (an SQLite file), a full disk
+    on the server — or else the connection, where the URL and the rights are what to check."""
+    if path is not None:
+        fault = file_faults.sqlite_failure(exc, path=path, what="コピー先のデータベース", done=UNDONE)
+        if fault is not None:
+            return fault
+    text = file_faults.error_text(exc)
+    if getattr(exc.orig, "sqlstate", None) == "53100" or "No space left" in text or "could not extend file" in text:
+        return DatabaseError(f"コピー先 {_display(url)} のサーバーのディスクの空きが足りません（{text.splitlines()[0]}）。{UNDONE}",
+                             "サーバーの管理者に空きを作ってもらってから、もう一度実行してください。")
+    return DatabaseError(f"コピー先 {_display(url)} に接続・書き込みできません: {exc.orig}",
+                         "URL（ホスト、ポート、利用者、データベース名）と権限を確かめてください。")
 
 
 def _refuse_non_empty(conn: sa.Connection, url: str) -> None:

@@ -62,13 +62,22 @@ class BadSystemRowsError(InvalidInputError):
     """The CSV has rows that cannot be used; nothing was saved."""
 
     def __init__(self, source: str, problems: list[Problem]) -> None:
-        shown_ = [f"  {p}" for p in problems[:MAX_PROBLEMS_SHOWN]]
-        if len(problems) > MAX_PROBLEMS_SHOWN:
-            shown_.append(f"  ほか {len(problems) - MAX_PROBLEMS_SHOWN}件")
-        super().__init__(
-            f"{source} に問題が {len(problems)}件あります。何も保存していません。\n" + "\n".join(shown_),
-            "該当する行を直してから、もう一度取り込んでください。",
-        )
+        # a refusal of the whole file (unsafe, unreadable, too large …) is said with its own words and hint;
+        # only rows that can be fixed one by one get "fix the rows"
+        whole = [p for p in problems if p.row is None and p.sheet is None]
+        hints = list(dict.fromkeys(p.hint for p in whole if p.hint))
+        if len(problems) > len(whole):
+            hints.append("該当する行を直してから、もう一度取り込んでください。")
+        if whole and len(whole) == len(problems) == 1:
+            message = f"{source} を取り込めません: {whole[0].message}"
+            if "保存していません" not in message:
+                message += " 何も保存していません。"
+        else:
+            shown_ = [f"  {p.message if p in whole else p}" for p in problems[:MAX_PROBLEMS_SHOWN]]
+            if len(problems) > MAX_PROBLEMS_SHOWN:
+                shown_.append(f"  ほか {len(problems) - MAX_PROBLEMS_SHOWN}件")
+            message = f"{source} に問題が {len(problems)}件あります。何も保存していません。\n" + "\n".join(shown_)
+        super().__init__(message, " ".join(hints) or "ファイルの内容を確かめてください。")
         self.problems = problems
 
 

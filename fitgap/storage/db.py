@@ -21,11 +21,12 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from sqlmodel import Session
 
 from fitgap.domain.text import nfkc
-from fitgap.errors import DatabaseBusyError, DatabaseError
+from fitgap.errors import DatabaseBusyError, DatabaseError, InvalidInputError
+from fitgap.storage import file_faults
 from fitgap.storage.overview import Rows
 from fitgap.storage.quick import BUSY_TIMEOUT_MS, SQLITE_MAGIC
 
@@ -53,33 +54,48 @@ def check_sqlite_file(path: Path) -> None:
         )
 
 
-def _readonly_probe(path: Path) -> set[str]:
-    """Table names of an existing SQLite file, read through a read-only connection (never modifies it)."""
+UNCHANGED_FILE = "ファイルは変更していません。"
+
+
+def _readonly_probe(path: Path) -> tuple[set[str], str | None]:
+    """Table names of an existing SQLite file and, when its quick integrity check fails, what it found
+    (None for an intact file); read through a read-only connection (never modifies it)."""
     uri = f"file:{path.resolve().as_posix()}?mode=ro"
     try:
         con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             rows = con.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
-            con.execute("PRAGMA quick_check(1)").fetchone()
+            verdict = [str(r[0]) for r in con.execute("PRAGMA quick_check(1)")]
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(
-            f"{path} を読めません（壊れているか、データベースではありません: {exc}）。ファイルは変更していません。",
-            "バックアップから復元するか、fitgap check で状態を確認してください。",
-        ) from exc
-    return {r[0] for r in rows}
+        fault = file_faults.sqlite_failure(exc, path=path, done=UNCHANGED_FILE)
+        if fault is not None:
+            raise fault from exc
+        raise DatabaseError(f"{path} を読めません（{exc}）。{UNCHANGED_FILE}",
+                            "fitgap check で状態を確認してください。") from exc
+    damage = None if verdict == ["ok"] else " ".join(verdict[0].split())
+    return {r[0] for r in rows}, damage
 
 
 DISK_FULL_MESSAGE = "ディスクの空きが足りないため、データベースに書き込めませんでした。変更は保存していません。"
 DISK_FULL_HINT = "不要なファイルを削除して空きを作ってから、もう一度実行してください。"
+NOT_SAVED = "変更は保存していません。"
+UNCHANGED = "データベースは変更していません。"
 
 
 class Database:
-    """One database: an engine and the sessions on it. Build with :func:`connect`."""
+    """One database: an engine and the sessions on it. Build with :func:`connect`.
 
-    def __init__(self, engine: Engine) -> None:
+    ``path`` is the SQLite file (None for a server), so that a failure to write it is worded by its true
+    cause (:mod:`fitgap.storage.file_faults`). ``damage`` is what the integrity probe found when the file was
+    opened: such a database can still be read (and backed up), but every write is refused before it starts.
+    """
+
+    def __init__(self, engine: Engine, *, path: Path | None = None, damage: str | None = None) -> None:
         self.engine = engine
+        self.path = path
+        self.damage = damage
         self._write_engine = engine.execution_options(fitgap_write=True)
 
     @property
@@ -93,13 +109,20 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; nothing it does is committed."""
-        with _translate_errors(), Session(self.engine, expire_on_commit=False) as session:
+        with _translate_errors(self.path, done=UNCHANGED), Session(self.engine, expire_on_commit=False) as session:
             yield session  # closing the session ends its transaction; loaded objects stay readable
+
+    @contextmanager
+    def connection(self) -> Iterator[sa.Connection]:
+        """A Core connection for reading, its failures worded like a session's."""
+        with _translate_errors(self.path, done=UNCHANGED), self.engine.connect() as conn:
+            yield conn
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back entirely on any error."""
-        with _translate_errors(), Session(self._write_engine, expire_on_commit=False) as session:
+        self.refuse_if_damaged()
+        with _translate_errors(self.path, done=NOT_SAVED), Session(self._write_engine, expire_on_commit=False) as session:
             try:
                 yield session
                 _fault_pause()
@@ -108,34 +131,49 @@ class Database:
                 session.rollback()
                 raise
 
-    def begin(self) -> Any:
+    @contextmanager
+    def begin(self) -> Iterator[sa.Connection]:
         """A Core connection in one write transaction (for DDL and raw bulk work)."""
-        return self._write_engine.begin()
+        self.refuse_if_damaged()
+        with _translate_errors(self.path, done=NOT_SAVED), self._write_engine.begin() as conn:
+            yield conn
+
+    def refuse_if_damaged(self) -> None:
+        """A database that failed its integrity probe takes no writes: a write on a damaged page can spread
+        the damage, and nothing saved there is safe."""
+        if self.damage is not None:
+            raise file_faults.damaged(self.path, f"整合性検査: {self.damage}",
+                                      done=f"読むことはできますが、変更は受け付けません。{UNCHANGED}")
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
 @contextmanager
-def _translate_errors() -> Iterator[None]:
+def _translate_errors(path: Path | None, *, done: str) -> Iterator[None]:
+    """A busy, damaged, read-only, full or size-limited database in its own words (file_faults); ``path``
+    is the SQLite file (None for a server, where only the lock, the damage and a full disk are told)."""
     try:
         yield
-    except OperationalError as exc:
+    except SADatabaseError as exc:
+        if isinstance(exc, DataError) and "too long" in str(exc.orig):  # a limit an importer missed (a net)
+            raise InvalidInputError(
+                f"値が長すぎて、データベースの列に入りません（{str(exc.orig).splitlines()[0]}）。{done}",
+                "ID・番号は 64 文字までにしてください（README「入力の上限」）。") from exc
+        if not isinstance(exc, OperationalError) and type(exc) is not SADatabaseError:
+            raise  # integrity, data and programming errors carry the data's own words: not a fault of the file
         msg = str(exc.orig) if exc.orig is not None else str(exc)
         if "locked" in msg or "busy" in msg or "lock timeout" in msg:
             raise DatabaseBusyError(
-                "データベースは他の利用者が使用中です（書き込みロックが解除されませんでした）。変更は保存していません。",
+                f"データベースは他の利用者が使用中です（書き込みロックが解除されませんでした）。{done}",
                 "少し待ってからもう一度実行してください。長く続く場合は他の fitgap を終了してください。",
             ) from exc
-        if "disk is full" in msg or "No space left" in msg or "could not extend file" in msg:
-            raise DatabaseError(DISK_FULL_MESSAGE, DISK_FULL_HINT) from exc
-        raise
-    except SADatabaseError as exc:
-        if "malformed" in str(exc) or "not a database" in str(exc):
-            raise DatabaseError(
-                f"データベースが壊れています: {exc.orig}", "バックアップから復元してください（fitgap restore）。"
-            ) from exc
-        raise
+        fault = file_faults.sqlite_failure(exc, path=path, done=done)
+        if fault is None and ("disk is full" in msg or "No space left" in msg or "could not extend file" in msg):
+            fault = DatabaseError(DISK_FULL_MESSAGE, DISK_FULL_HINT)
+        if fault is None:
+            raise
+        raise fault from exc
 
 
 def session_rows(session: Session) -> Rows:
@@ -169,7 +207,11 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys = ON")
     mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
     if mode != "wal" and mode != "memory":
-        cur.execute("PRAGMA journal_mode = WAL")
+        try:
+            cur.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:  # a read-only file (a backup kept aside): read it as it is
+            if "readonly" not in str(exc) and "unable to open" not in str(exc):
+                raise
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.close()
 
@@ -213,10 +255,11 @@ def connect(url: str) -> tuple[Database, set[str] | None]:
     """
     path = sqlite_path(url)
     tables: set[str] | None = None
+    damage: str | None = None
     if path is not None:
         check_sqlite_file(path)
         if path.exists() and path.stat().st_size > 0:
-            tables = _readonly_probe(path)
+            tables, damage = _readonly_probe(path)
         elif not path.parent.exists():
             raise DatabaseError(f"フォルダ {path.parent} がありません。", "フォルダを作成するか、別の --db を指定してください。")
-    return Database(create_engine(url)), tables
+    return Database(create_engine(url), path=path, damage=damage), tables

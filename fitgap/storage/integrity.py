@@ -7,6 +7,7 @@ any SQLAlchemy connection.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +16,14 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 from fitgap.domain import models as m
+from fitgap.storage import file_faults
 from fitgap.storage.db import SQLITE_MAGIC
 
 MAX_LISTED = 10
+
+
+DAMAGE = "damage"  # the file itself is damaged: copy what can be read, restore
+ACCESS = "access"  # the file could not be examined (permissions, folder, disk): the file may well be intact
 
 
 @dataclass
@@ -26,6 +32,7 @@ class CheckResult:
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: str | None = None  # why the check could not run
+    cause: str = ""  # DAMAGE, ACCESS or "" (what the database holds)
 
     @property
     def ok(self) -> bool:
@@ -50,12 +57,42 @@ def sqlite_file_checks(path: Path) -> tuple[list[CheckResult], bool]:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        integrity.problems.append(f"ファイルを読めません: {exc}。ファイルが壊れています。")
-        return [header, integrity], False
+        fault = None if file_faults.is_corruption(exc) else file_faults.sqlite_failure(
+            exc, path=path, done="そのため中身を検査できませんでした（ファイルが壊れているとは限りません）。")
+        if fault is not None:
+            integrity.problems.append(fault.message + (f" 対処: {fault.hint}" if fault.hint else ""))
+            integrity.cause = ACCESS
+        else:
+            integrity.problems.append(f"ファイルを読めません: {exc}。ファイルが壊れています。")
+            integrity.cause = DAMAGE
+        return [header, integrity, write_access_check(path)], False
     if rows != ["ok"]:
-        integrity.problems.append(f"ページや索引に {len(rows)} 件の破損があります（例: {rows[0]}）。")
+        integrity.cause = DAMAGE
+        integrity.problems.append(f"ページや索引に {len(rows)} 件の破損があります（例: {' '.join(rows[0].split())}）。")
         integrity.problems.extend(f"  {r}" for r in rows[1:MAX_LISTED])
-    return [header, integrity], True
+    return [header, integrity, write_access_check(path)], True
+
+
+def write_access_check(path: Path) -> CheckResult:
+    """Whether fitgap can write the database: the file, its folder, the free space and the size limit
+    (warnings: the file is fine, but changes would be refused)."""
+    result = CheckResult("書き込み（権限・空き容量）", cause=ACCESS)
+    folder = path.parent
+    if file_faults.read_only_file_system(folder):
+        result.warnings.append(f"{folder} は読み取り専用のファイルシステムです。変更は保存できません。")
+    elif not os.access(path, os.W_OK):
+        result.warnings.append(f"{path.name} は読み取り専用です。見ることはできますが、変更は保存できません。")
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        result.warnings.append(f"フォルダ {folder} に書き込めません。SQLite が作業用のファイル（-wal・-shm）を作れないため、"
+                               "変更は保存できません。")
+    free = file_faults.free_bytes(folder)
+    if free is not None and free < file_faults.NEARLY_FULL_BYTES:
+        result.warnings.append(f"ディスクの空きがほとんどありません（{free / 1048576:.1f} MB）。変更が保存できないことがあります。")
+    limit = file_faults.limit_bytes()
+    if limit is not None:
+        result.warnings.append(f"ファイルサイズの上限（ulimit -f、{limit / 1048576:,.1f} MB）が設定されています。"
+                               "データベースやバックアップがこれを超えると書き込めません。")
+    return result
 
 
 def schema_check(conn: sa.Connection, *, expected_version: int) -> tuple[CheckResult, bool]:

@@ -36,7 +36,7 @@ from sqlmodel import Session, SQLModel
 
 from fitgap import __version__
 from fitgap.domain import models as m
-from fitgap.errors import DatabaseError
+from fitgap.errors import DatabaseBusyError, DatabaseError
 from fitgap.storage import char_index, search_index
 from fitgap.storage.custom_step import step_6_to_7 as add_custom_functions
 from fitgap.storage.db import Database, connect, sqlite_path
@@ -177,7 +177,7 @@ def open_database(
                 if initialise is not None:
                     initialise(session)
             return db
-        with db.engine.connect() as conn:
+        with db.connection() as conn:
             meta = read_meta(conn)
         version = int(meta.get("schema_version", "0") or 0)
         if version > SCHEMA_VERSION:
@@ -189,8 +189,17 @@ def open_database(
         if version < 1:
             raise DatabaseError(f"{db.url} のスキーマ版が読めません。変更していません。", "fitgap check で確認してください。")
         if version < SCHEMA_VERSION:
-            with db.begin() as conn:
-                upgrade(conn, from_version=version)
+            try:
+                with db.begin() as conn:
+                    upgrade(conn, from_version=version)
+            except DatabaseBusyError:
+                raise
+            except DatabaseError as exc:  # read-only, full, damaged …: the update is what needed the write
+                raise DatabaseError(
+                    f"{db.path or db.url} は古い版（スキーマ版 {version}）のデータベースで、この fitgap で開くには版 "
+                    f"{SCHEMA_VERSION} への更新（書き込み）が必要ですが、できませんでした: {exc.message}",
+                    (exc.hint or "") + "（更新は一度だけで、その後は読むだけのコマンドに書き込みは要りません。）",
+                ) from exc
         return db
     except BaseException:
         db.dispose()
@@ -198,5 +207,5 @@ def open_database(
 
 
 def _existing_tables(db: Database) -> set[str]:
-    with db.engine.connect() as conn:
+    with db.connection() as conn:
         return set(sa.inspect(conn).get_table_names())

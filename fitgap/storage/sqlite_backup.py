@@ -13,8 +13,11 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import exc as sa_exc
+
 from fitgap.errors import DatabaseBusyError, DatabaseError, InvalidInputError, file_error
-from fitgap.storage.db import BUSY_TIMEOUT_MS, DISK_FULL_HINT, SQLITE_MAGIC
+from fitgap.storage import file_faults, salvage
+from fitgap.storage.db import BUSY_TIMEOUT_MS, SQLITE_MAGIC
 
 META_TABLE = "fitgap_meta"
 
@@ -49,74 +52,115 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def partial_path(target: Path) -> Path:
+    """The temporary file a copy is written to before it is renamed to ``target``."""
+    return target.with_name(f".{target.name}.partial")
+
+
+def remove_with_work_files(path: Path) -> None:
+    """A file and the work files SQLite may have left beside it (-journal, -wal, -shm)."""
+    for extra in ("", *file_faults.WORK_FILES):
+        path.with_name(path.name + extra).unlink(missing_ok=True)
+
+
+NOTHING_WRITTEN = "途中までのファイルは残していません。"
+
+
 def online_backup(*, source: Path, target: Path, stamp: dict[str, str] | None = None) -> int:
     """Copy ``source`` to ``target`` through the online backup API; returns the size of the copy.
 
     The copy is made in one step (a single read snapshot: consistent even while others write), written
     to a temporary file next to ``target``, switched to a self-contained rollback journal, checked with
     integrity_check and only then renamed into place. ``stamp`` rows are added to the copy's fitgap_meta.
+    A source whose copy fails the check (or cannot be read) raises DamagedDatabaseError, with nothing
+    left behind: the caller can copy what can be read instead (:mod:`fitgap.storage.salvage`).
     """
     if target.exists():
         raise InvalidInputError(f"{target} はすでにあります。上書きはしません。", "別のファイル名を -o で指定してください。")
-    tmp = target.with_name(f".{target.name}.partial")
-    tmp.unlink(missing_ok=True)
-    src = _connect(source)
+    tmp = partial_path(target)
+    remove_with_work_files(tmp)
     try:
-        dst = sqlite3.connect(tmp, isolation_level=None)
+        src = _connect(source)
         try:
+            dst = sqlite3.connect(tmp, isolation_level=None)
             try:
                 src.backup(dst)  # pages=-1: everything in one step, from one snapshot
-            except sqlite3.OperationalError as exc:
-                if "locked" in str(exc) or "busy" in str(exc):
-                    raise DatabaseBusyError(
-                        "データベースが使用中のため、バックアップを取れませんでした。何も書き出していません。",
-                        "少し待ってからもう一度実行してください。",
-                    ) from exc
-                raise _write_failure(exc, target) from exc
-            dst.execute("PRAGMA journal_mode = DELETE")
-            if stamp:
-                dst.execute("BEGIN")
-                for key, value in stamp.items():
-                    dst.execute(f"INSERT OR REPLACE INTO {META_TABLE} (key, value) VALUES (?, ?)", (key, value))
-                dst.execute("COMMIT")
-            verdict = dst.execute("PRAGMA integrity_check").fetchone()[0]
+                dst.execute("PRAGMA journal_mode = DELETE")
+                if stamp:
+                    dst.execute("BEGIN")
+                    for key, value in stamp.items():
+                        dst.execute(f"INSERT OR REPLACE INTO {META_TABLE} (key, value) VALUES (?, ?)", (key, value))
+                    dst.execute("COMMIT")
+                verdict = [str(r[0]) for r in dst.execute("PRAGMA integrity_check(5)")]
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    except sqlite3.OperationalError as exc:
-        tmp.unlink(missing_ok=True)
-        raise _write_failure(exc, target) from exc
+            src.close()
+    except sqlite3.Error as exc:
+        remove_with_work_files(tmp)
+        raise copy_failure(exc, source=source, target=target) from exc
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        remove_with_work_files(tmp)
         raise
-    finally:
-        src.close()
-    if verdict != "ok":
-        tmp.unlink(missing_ok=True)
-        raise DatabaseError(
-            f"バックアップの検査で問題が見つかりました: {verdict}。元のデータベースが壊れている可能性があります。",
-            "fitgap check で元のデータベースを確認してください。",
-        )
+    if verdict != ["ok"]:
+        remove_with_work_files(tmp)
+        raise file_faults.damaged(source, f"整合性検査: {'; '.join(' '.join(v.split()) for v in verdict)}",
+                                  done="バックアップは書き出していません。")
+    publish(tmp, target)
+    return target.stat().st_size
+
+
+def publish(tmp: Path, target: Path) -> None:
+    """Flush a finished copy to disk and rename it to its final name (or remove it, saying why not)."""
     try:
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        remove_with_work_files(tmp)
         raise file_error(exc, target, writing=True) from None
     _fsync_dir(target.parent)
-    return target.stat().st_size
 
 
-def _write_failure(exc: sqlite3.OperationalError, target: Path) -> Exception:
-    """A failed write of the copy in plain words (a full disk, a folder that cannot be written)."""
-    text = str(exc)
-    if "full" in text:
-        return DatabaseError(f"ディスクの空きが足りないため、バックアップ {target} を書き出せませんでした。"
-                             "途中までのファイルは残していません。", DISK_FULL_HINT)
-    if "readonly" in text or "unable to open" in text:
-        return DatabaseError(f"{target.parent} にバックアップを書き込めません（{text}）。何も書き出していません。",
-                             "書き込めるフォルダを -o で指定してください。")
-    return exc
+def copy_failure(exc: sqlite3.Error, *, source: Path, target: Path) -> DatabaseError:
+    """A failed copy in plain words: the source busy or damaged, or the copy's folder full, size-limited,
+    read-only …; never a traceback."""
+    text = file_faults.error_text(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseBusyError("データベースが使用中のため、バックアップを取れませんでした。何も書き出していません。",
+                                 "少し待ってからもう一度実行してください。")
+    if file_faults.is_corruption(exc):
+        return file_faults.damaged(source, file_faults.error_text(exc), done="バックアップは書き出していません。")
+    fault = file_faults.sqlite_failure(exc, path=target, what="バックアップ", writing_what=f"バックアップ {target}",
+                                       done=NOTHING_WRITTEN)
+    if fault is not None:
+        return fault
+    return DatabaseError(f"バックアップ {target} を書き出せませんでした（{exc}）。{NOTHING_WRITTEN}",
+                         "書き出し先のフォルダと空き容量、権限を確かめてください。")
+
+
+def salvage_backup(*, source: Path, target: Path, stamp: dict[str, str]) -> tuple[int, salvage.SalvageReport]:
+    """Copy what can be read of a damaged ``source`` to ``target`` (temporary file, then renamed)."""
+    if target.exists():
+        raise InvalidInputError(f"{target} はすでにあります。上書きはしません。", "別のファイル名を -o で指定してください。")
+    tmp = partial_path(target)
+    remove_with_work_files(tmp)
+    try:
+        try:
+            report = salvage.salvage(source=source, target=tmp, stamp=stamp)
+        except sa_exc.DBAPIError as exc:
+            orig = exc.orig if isinstance(exc.orig, sqlite3.Error) else sqlite3.OperationalError(str(exc.orig))
+            raise copy_failure(orig, source=source, target=target) from exc
+        except sqlite3.Error as exc:
+            raise copy_failure(exc, source=source, target=target) from exc
+    except BaseException:
+        remove_with_work_files(tmp)
+        raise
+    if not report.rows:
+        remove_with_work_files(tmp)
+        raise file_faults.damaged(source, "読める表がありません", done="バックアップは書き出していません。")
+    publish(tmp, target)
+    return target.stat().st_size, report
 
 
 def inspect_backup(path: Path) -> BackupFileInfo:
@@ -145,6 +189,10 @@ def inspect_backup(path: Path) -> BackupFileInfo:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
+        if not file_faults.is_corruption(exc):
+            fault = file_faults.sqlite_failure(exc, path=path, what="バックアップ", done="何も変更していません。")
+            if fault is not None:
+                raise fault from exc
         raise InvalidInputError(f"{path.name} を読めません（壊れています: {exc}）。何も変更していません。",
                                 "別のバックアップを指定してください。") from exc
     if problems != ["ok"]:
