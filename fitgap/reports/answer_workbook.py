@@ -37,7 +37,13 @@ from fitgap.domain.answer_sheet import (
     looks_like_formula,
 )
 from fitgap.reports.output_file import write_atomically
-from fitgap.reports.print_layout import apply_xlsxwriter, row_height, row_heights
+from fitgap.reports.print_layout import (
+    apply_xlsxwriter,
+    column_breaks,
+    header_height,
+    row_height,
+    row_heights,
+)
 
 TEXT, CHOICE, DATE, NUMBER = "text", "choice", "date", "number"
 _HEAD_FILL = "#DDEBF7"
@@ -61,6 +67,7 @@ class Column:
     choices: str | None = None  # name of a list in AnswerBook.lists (kind == choice)
     colours: dict[str, str] = field(default_factory=dict)  # value -> fill colour (conditional formatting)
     prompt: str = ""
+    late_after: str | None = None  # a date column: shown red while later than this column's date
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,7 @@ class _Formats:
             return wb.add_format({"valign": "top", "font_size": 10, **kw})
 
         self.plain = make()
+        self.date = make(num_format=_DATE_FORMAT)  # a date to read (not to answer): as the answer dates show
         self.wrap = make(text_wrap=True)
         self.quoted = make(text_wrap=True, quote_prefix=True)
         answer = {"locked": False, "bg_color": _ANSWER_FILL, "border": 1, "border_color": "#BFBFBF"}
@@ -110,6 +118,7 @@ class _Formats:
         self.head = make(bold=True, bg_color=_HEAD_FILL, text_wrap=True, border=1)
         self.answer_head = make(bold=True, bg_color=_ANSWER_HEAD_FILL, text_wrap=True, border=1)
         self.title = make(bold=True, font_size=13)
+        self.late = wb.add_format({"bg_color": "#F8D7DA", "font_color": "#C00000", "bold": True})
         self.colour: dict[str, Any] = {}
         self._wb = wb
 
@@ -157,7 +166,7 @@ def _write_cover(wb: Any, book: AnswerBook, fmt: _Formats) -> None:
     widths = (22, 90)
     ws.set_column(0, 0, widths[0])
     ws.set_column(1, 1, widths[1])
-    apply_xlsxwriter(ws, widths, title=book.cover_title, demo=book.demo, fit_height=1)  # the cover: one page
+    apply_xlsxwriter(ws, widths, title=book.cover_title, demo=book.demo, fit_height=1, font_size=10)  # one page
     _protect(ws)
     _text(ws, 0, 0, book.cover_title, fmt.title, fmt.quoted)
     r = 2
@@ -255,10 +264,26 @@ def _write_data_sheet(ws: Any, sheet: DataSheet, list_refs: dict[str, str], demo
             ws.set_column(i, i, col.width, fmt.answer[col.kind] if col.editable else None)
     ws.freeze_panes(first, sheet.frozen_columns)
     widths = [c.width for c in sheet.columns]  # the key column is hidden: it takes no paper
-    apply_xlsxwriter(ws, widths, title=sheet.title, demo=demo, title_rows=(0, head))
+    # the title prints once (it is in the page header of every page); the column titles on every page, and
+    # the frozen ID columns on every page when the columns run on over pages
+    layout = apply_xlsxwriter(ws, widths, title=sheet.title, demo=demo, title_rows=(head, head),
+                              title_cols=(0, sheet.frozen_columns - 1), font_size=10)
+    answers = [i for i, c in enumerate(sheet.columns) if c.editable][:1]  # the answer columns begin a page
+    breaks = column_breaks(widths, layout, keep=sheet.frozen_columns, prefer=answers, font_size=10)
+    if breaks:
+        ws.set_v_pagebreaks(breaks)
     _protect(ws)
     ws.autofilter(head, 0, last, n - 1)  # the hidden key column too: a sort must carry the keys with their rows
     for i, col in enumerate(cols):
+        if col.late_after is not None:  # red while this date is after the one it must meet (live, as edited)
+            other = xl_col_to_name(next(j for j, c in enumerate(cols) if c.header == col.late_after))
+            ws.conditional_format(first, i, last, i, {
+                "type": "formula", "format": fmt.late,
+                "criteria": f"=AND(ISNUMBER({xl_col_to_name(i)}{first + 1}),ISNUMBER(${other}{first + 1}),"
+                            f"{xl_col_to_name(i)}{first + 1}>${other}{first + 1})"})
+        for value, colour in col.colours.items() if not col.editable else ():
+            ws.conditional_format(first, i, last, i, {"type": "text", "criteria": "begins with", "value": value,
+                                                      "format": fmt.fill(colour)})
         if not col.editable:
             continue
         dv = _validation(col, list_refs)
@@ -271,11 +296,15 @@ def _write_data_sheet(ws: Any, sheet: DataSheet, list_refs: dict[str, str], demo
     _text(ws, 0, 0, sheet.title, fmt.title, fmt.quoted)
     for i in range(1, n):
         ws.write_blank(0, i, None, fmt.plain)  # row 1 stays locked even in the answer columns
+    head_height = header_height([c.header for c in sheet.columns], widths, font_size=10)
+    if head_height:
+        ws.set_row(head, head_height)  # every column title shows whole, also one that wraps
     for i, col in enumerate(cols):
         ws.write_string(head, i, col.header, fmt.answer_head if col.editable else fmt.head)
     # every cell top-aligned: in a tall row the ID sits beside the first line of its text
-    plans = [(fmt.answer[col.kind] if col.editable else (fmt.wrap if col.wrap else fmt.plain),
-              fmt.answer_quoted if col.editable else fmt.quoted) for col in sheet.columns]
+    plans = [(fmt.answer[col.kind] if col.editable else
+               (fmt.wrap if col.wrap else fmt.date if col.kind == DATE else fmt.plain),
+               fmt.answer_quoted if col.editable else fmt.quoted) for col in sheet.columns]
     wraps = [col.wrap or (col.editable and col.kind == TEXT) for col in sheet.columns]
     rows = _RowWriter(ws, plans, n - 1) if FAST_ROWS and _RowWriter.fits(ws) else _CellWriter(ws, plans, n - 1)
     height = row_heights(widths, wrap=wraps, font_size=10)

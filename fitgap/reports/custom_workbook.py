@@ -82,7 +82,7 @@ _CHOICES = {"kind": "種別", "basis": "根拠", "disposition": "対応方針", 
 _WIDTHS = {"operation_code": 7, "code": 11, "name": 26, "kind": 9, "description": 40, "department": 12,
            "frequency": 10, "basis": 8, "basis_detail": 18, "yearly_cost_kyen": 11, "system": 16, "mapped": 26,
            "outside_spec": 7, "disposition": 16, "note": 30, "target_system": 18}
-_WRAP = {"name", "description", "basis_detail", "mapped", "note"}
+_WRAP = {"name", "description", "basis_detail", "mapped", "note", "disposition", "system", "target_system"}
 
 INVENTORY_COLUMNS: tuple[Column, ...] = (
     *(Column(h, _WIDTHS[f], wrap=f in _WRAP, editable=f != "operation_code",

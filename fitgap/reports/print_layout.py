@@ -1,13 +1,19 @@
-"""Print-ready sheets by design: paper, orientation and row heights computed from the columns and their text.
+"""Print-ready sheets by design: paper, orientation, scale and row heights computed from the columns and their text.
 
 Nothing here knows a particular sheet: a writer passes its column widths (Excel character units), the rows
-to repeat on every page and the page header, and gets
+(and key columns) to repeat on every page and the page header, and gets
 
-- the paper and orientation that hold the columns at a readable scale (A4 portrait, A4 landscape, then
-  A3 landscape), always fitted to one page wide and as many pages tall as needed;
+- the paper and orientation on which the columns print with body text at reading size (at least
+  ``MIN_TEXT_POINTS`` on paper): A4 portrait, A4 landscape, then A3 landscape, fitted to one page wide;
+- for a table too wide for that, a fixed scale at reading size on A3 landscape: its columns run on over
+  further pages (the writer names the key columns repeated on each page, and may break between groups);
 - page numbers in the footer, the header text (with デモデータ on every page for demo data) repeated;
 - ``row_height``: the height a row needs so that every line of its wrapped text shows on screen and on
   paper (spreadsheet programs do not grow rows of a generated file by themselves).
+
+The widths are judged as LibreOffice prints them where the workbook's default font (Calibri) is missing and
+DejaVu Sans stands in: a unit of column width is then about 7 points, the widest of the programs we meet (Excel's
+Calibri makes 5.6 points, so Excel prints the same sheet larger, never smaller).
 
 Used for openpyxl sheets (``apply_openpyxl``) and xlsxwriter sheets (``apply_xlsxwriter``), so an added
 column prints right without touching the print code.
@@ -16,15 +22,20 @@ column prints right without touching the print code.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 A4, A3 = 9, 8  # paper size codes shared by Excel, openpyxl and xlsxwriter
-# Printable width of each paper in Excel character units at 100% (about 1.9 mm per unit, 10 mm margins);
-# the columns are fitted to the page width, so a sheet may be scaled down to about 70% before a larger
-# paper is chosen.
-_CAPACITY = ((A4, False, 100 / 0.7), (A4, True, 145 / 0.7), (A3, True, 210 / 0.7))
+MIN_TEXT_POINTS = 8.0  # body text on paper at least this size
+UNIT_POINTS = 7.1  # printed width of one unit of column width at 100% (see above)
+# LibreOffice may print a fitted sheet of tall rows a few per cent smaller than its width alone asks for
+SCALE_SLACK_POINTS = 0.4
+SIDE_MARGIN = 0.4  # inches, left and right
+# paper, landscape, printable width in points (the side margins taken off)
+_PAPERS = ((A4, False, 595.3 - 144 * SIDE_MARGIN), (A4, True, 841.9 - 144 * SIDE_MARGIN),
+           (A3, True, 1190.6 - 144 * SIDE_MARGIN))
 DEMO_MARK = "【デモデータ】"
 MAX_ROW_HEIGHT = 409.0  # points: the largest row height a spreadsheet stores
 LINE_POINTS = {10: 13.5, 11: 15.0, 12: 16.5, 13: 18.0, 14: 19.5}
@@ -35,17 +46,54 @@ class PageLayout:
     paper: int
     landscape: bool
     header: str  # left part of the page header (the demo mark goes on the right)
+    scale: int | None = None  # None: fitted to one page wide; else a percentage, the columns run on over pages
+
+    @property
+    def fitted(self) -> bool:
+        return self.scale is None
 
 
-def choose_layout(widths: Sequence[float], *, title: str = "", demo: bool = False) -> PageLayout:
-    """The smallest paper and orientation on which the columns print at a readable scale."""
+def min_scale(font_size: float = 11) -> int:
+    """The smallest print scale (percent) at which text of ``font_size`` points is still at reading size."""
+    return math.ceil(100 * (MIN_TEXT_POINTS + SCALE_SLACK_POINTS) / font_size)
+
+
+def page_units(layout: PageLayout, font_size: float = 11) -> float:
+    """Units of column width one page holds at the layout's scale (at the smallest readable scale when fitted)."""
+    width = next(w for p, land, w in _PAPERS if p == layout.paper and land == layout.landscape)
+    return width / (UNIT_POINTS * (layout.scale or min_scale(font_size)) / 100)
+
+
+def column_breaks(widths: Sequence[float], layout: PageLayout, *, keep: int = 0, prefer: Sequence[int] = (),
+                  font_size: float = 11) -> list[int]:
+    """Where the pages of a table too wide for one page start (0-based column numbers; nothing when it is
+    fitted): each page holds what fits beside the ``keep`` key columns repeated on it, a page ending at
+    a ``prefer`` column (the start of a group, such as the answer columns) when one is on it."""
+    if layout.fitted:
+        return []
+    room = page_units(layout, font_size)
+    key = sum(widths[:keep])
+    breaks: list[int] = []
+    start, used = 0, 0.0
+    for i, w in enumerate(widths):
+        if used + w > room and i > start and i >= keep:
+            at = max((p for p in prefer if max(start, keep) < p <= i), default=i)
+            breaks.append(at)
+            start, used = at, key + sum(widths[at:i])
+        used += w
+    return breaks
+
+
+def choose_layout(widths: Sequence[float], *, title: str = "", demo: bool = False,
+                  font_size: float = 11) -> PageLayout:
+    """The smallest paper and orientation on which the columns, fitted to one page wide, print at reading
+    size; a table wider than A3 landscape holds at that size keeps the size and runs on over pages."""
     total = sum(widths)
-    paper, landscape = A3, True
-    for p, land, capacity in _CAPACITY:
-        if total <= capacity:
-            paper, landscape = p, land
-            break
-    return PageLayout(paper=paper, landscape=landscape, header=title)
+    scale = min_scale(font_size)
+    for paper, landscape, width in _PAPERS:
+        if total * UNIT_POINTS * scale / 100 <= width:
+            return PageLayout(paper=paper, landscape=landscape, header=title)
+    return PageLayout(paper=A3, landscape=True, header=title, scale=scale)
 
 
 def _per_line(width: float, font_size: int) -> float:
@@ -75,6 +123,47 @@ def _width(text: str) -> float:
     n = len(text)
     extra = len(text.encode("utf-8")) - n
     return n + extra / 2 if extra else n
+
+
+# a line-breaking unit: a run of ASCII (a date, a number, a word) or one other character, with the opening
+# brackets before it and the closing punctuation after it (neither begins or ends a Japanese line alone)
+_TOKEN = re.compile(r"[（「『【〔［]*(?:[!-~]+|[^\s!-~])[、。，．）」』】〕］：・]*|\s+")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def prewrap(text: str, width: float, font_size: int = 11) -> str:
+    """``text`` with line breaks placed so that no date (2029-01-04) is split over two lines: Excel and
+    LibreOffice both break a date after a hyphen when it reaches the edge of a cell.
+
+    The lines are laid out as :func:`row_height` counts them (no more than either program fits on a line);
+    up to the start of the line of the last date every line ends with an explicit break, so that the
+    programs' own wrapping cannot start a line elsewhere; a date that would reach the edge starts a line.
+    The rest wraps as the program likes. Nothing is taken away: without its line breaks the text is as
+    given (a space at a break stays at the end of its line)."""
+    if not DATE.search(text):
+        return text
+    per_line = _per_line(width, font_size)
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        lines: list[list[str]] = [[]]
+        used = 0.0
+        last_date_line = -1
+        for token in _TOKEN.findall(paragraph):
+            w = _width(token)
+            if used + w > per_line and lines[-1] and not token.isspace():
+                lines.append([])
+                used = 0.0
+            lines[-1].append(token)
+            used += w
+            if DATE.fullmatch(token.strip("（「『【〔［、。，．）」』】〕］：・")):
+                last_date_line = len(lines) - 1
+        if last_date_line <= 0:
+            out.append(paragraph)
+            continue
+        head = ["".join(line) for line in lines[:last_date_line]]
+        tail = "".join("".join(line) for line in lines[last_date_line:])
+        out.append("\n".join([*head, tail]))
+    return "\n".join(out)
 
 
 def row_heights(widths: Sequence[float], *, wrap: Sequence[bool] | None = None,
@@ -113,25 +202,46 @@ def row_height(values: Sequence[object], widths: Sequence[float], *, wrap: Seque
     return row_heights(widths, wrap=wrap, font_size=font_size)(values)
 
 
+def header_height(headers: Sequence[object], widths: Sequence[float], *, font_size: int = 11) -> float | None:
+    """Points a header row needs for every title to show whole (bold text wraps a little sooner)."""
+    return row_height(headers, [w * 0.9 for w in widths], font_size=font_size)
+
+
 def _escape(text: str) -> str:
     # header codes start with &; a full-width ＆ prints the same and can never be read as a code
     return text.replace("&", "＆")
 
 
 def apply_openpyxl(ws: Any, widths: Sequence[float], *, title: str = "", demo: bool = False,
-                   title_rows: str | None = None, fit_height: int = 0) -> PageLayout:
-    """Print setup of an openpyxl sheet (normal or write-only; call before the first row is written)."""
-    layout = choose_layout(widths, title=title, demo=demo)
+                   title_rows: str | None = None, title_cols: str | None = None, fit_height: int = 0,
+                   font_size: float = 11, col_breaks: Sequence[int] = ()) -> PageLayout:
+    """Print setup of an openpyxl sheet (normal or write-only; call before the first row is written).
+
+    ``title_cols`` ("A:B") are repeated on every page when the columns run on over pages; ``col_breaks``
+    (1-based numbers of the last column of each page) start a new page after those columns."""
+    layout = choose_layout(widths, title=title, demo=demo, font_size=font_size)
     ws.page_setup.paperSize = layout.paper
     ws.page_setup.orientation = "landscape" if layout.landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = fit_height
     if ws.sheet_properties.pageSetUpPr is None:
         from openpyxl.worksheet.properties import PageSetupProperties  # openpyxl sheets only
 
         ws.sheet_properties.pageSetUpPr = PageSetupProperties()
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    if layout.fitted:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = fit_height
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        ws.page_setup.scale = layout.scale
+        ws.page_setup.pageOrder = "overThenDown"  # a band of rows whole (all its columns) before the next
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        if title_cols:
+            ws.print_title_cols = title_cols
+    if col_breaks:
+        from openpyxl.worksheet.pagebreak import Break
+
+        for col in col_breaks:
+            ws.col_breaks.append(Break(id=col, max=1048575))
+    ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = ws.page_margins.footer = 0.25
     ws.print_options.gridLines = False
@@ -147,16 +257,23 @@ def apply_openpyxl(ws: Any, widths: Sequence[float], *, title: str = "", demo: b
 
 
 def apply_xlsxwriter(ws: Any, widths: Sequence[float], *, title: str = "", demo: bool = False,
-                     title_rows: tuple[int, int] | None = None, fit_height: int = 0) -> PageLayout:
-    """The same print setup for an xlsxwriter sheet."""
-    layout = choose_layout(widths, title=title, demo=demo)
+                     title_rows: tuple[int, int] | None = None, title_cols: tuple[int, int] | None = None,
+                     fit_height: int = 0, font_size: float = 11) -> PageLayout:
+    """The same print setup for an xlsxwriter sheet (``title_cols``: first and last 0-based column)."""
+    layout = choose_layout(widths, title=title, demo=demo, font_size=font_size)
     ws.set_paper(layout.paper)
     if layout.landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, fit_height)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    if layout.fitted:
+        ws.fit_to_pages(1, fit_height)
+    else:
+        ws.set_print_scale(layout.scale)
+        ws.print_across()  # a band of rows whole (all its columns) before the next
+        if title_cols is not None:
+            ws.repeat_columns(*title_cols)
+    ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=0.6, bottom=0.6)
     if title_rows is not None:
         ws.repeat_rows(*title_rows)
     # no font-size code: "&9" before a title that begins with digits would read as one size ("&9001")

@@ -1,5 +1,7 @@
-"""The readiness workbook: 概要 (figures and charts), 日程 (systems × fiscal months), 阻害要因, ベンダ回答,
-メタデータ. Written in openpyxl's write-only mode: rows stream out, memory stays flat."""
+"""The readiness workbook: 概要 (figures, charts, the per-operation table), 業務別の数値 and 業務別の日程
+(the details), 判定ルール, 日程 (systems × fiscal months), 連携の改修, 阻害要因, ベンダ回答, 独自機能,
+移行後の経過措置, メタデータ. Written in openpyxl's write-only mode: rows stream out, memory stays flat.
+Every sheet prints at reading size (print_layout)."""
 
 from __future__ import annotations
 
@@ -7,200 +9,29 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.text import RichText
-from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.pagebreak import Break
 
 from fitgap.reports.output_file import save_workbook
 from fitgap.reports.print_layout import apply_openpyxl
 from fitgap.reports.readiness_model import (
     NO_DATA,
-    OVERDUE_PLAN,
-    VERDICT_FILLS,
-    OperationReadiness,
     ReadinessReport,
     day,
-    days_left_text,
 )
 from fitgap.reports.readiness_xlsx_changes import write_changes_sheet
 from fitgap.reports.readiness_xlsx_post_cutover import write_post_cutover_sheet
 from fitgap.reports.readiness_xlsx_schedule import write_schedule_sheet
-from fitgap.reports.xlsx_cells import CODE_FORMAT, RowWriter, cell, header_row, set_widths
+from fitgap.reports.readiness_xlsx_summary import (
+    write_operation_sheets,
+    write_rules_sheet,
+    write_summary_sheet,
+)
+from fitgap.reports.xlsx_cells import CODE_FORMAT, RowWriter, cell, set_widths
 
-TITLE_FONT = Font(bold=True, size=14)
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
-WARN_FONT = Font(bold=True, color="C00000")
-
-SUMMARY_HEADERS = [
-    "業務コード", "業務", "判定", "要件数", "確認済", "確認率", "適合率", "ギャップ計", "必須ギャップ",
-    "オプションギャップ", "不可ギャップ", "方針未定の必須ギャップ", "逆ギャップ", "オプション未決定", "要再確認",
-]
-VENDOR_HEADERS = ["ベンダ回答数", "期限後対応", "うち期限超過", "対応不可", "未回答（ベンダ対応待ち）"]
-SCHEDULE_HEADERS = ["状態", "移行日（予定・実施）", "期限", "期限の根拠", "残り・移行日", "移行予定日と期限",
-                    "待ち合わせ先システム", "判定理由"]
-
-
-def _ratio(value: float | None) -> float | str:
-    return NO_DATA if value is None else value / 100.0
-
-
-def _summary_values(op: OperationReadiness, report: ReadinessReport) -> list[object]:
-    has_req = op.requirements > 0
-    counts: list[object] = [
-        op.requirements, op.reviewed, _ratio(op.reviewed_pct), _ratio(op.fit_rate), op.gap,
-        op.gaps_by_class["必須"], op.gaps_by_class["オプション"], op.gaps_by_class["不可"], op.must_gaps_undecided,
-        op.reverse_gaps, op.options_undecided, op.needs_review,
-    ]
-    if not has_req:
-        counts = [0] + [NO_DATA] * (len(counts) - 1)
-    disp: list[object] = list(op.gaps_by_disposition.values()) if has_req else [NO_DATA] * len(op.gaps_by_disposition)
-    v = op.vendor
-    vendor: list[object] = (
-        [v.answers, v.after_deadline, v.after_deadline_late, v.impossible, v.unanswered] if v
-        else [NO_DATA] * len(VENDOR_HEADERS)
-    )
-    if op.migrated:
-        when, margin = day(op.cutover), ""
-    elif not op.systems:
-        when, margin = f"{NO_DATA}（システム未登録）", ""
-    else:
-        when = (day(op.cutover) + (f"（{OVERDUE_PLAN}）" if op.overdue_plan(report.today) else "")) if op.cutover else "未定"
-        margin = op.margin_text or "未定"
-    sched: list[object] = [op.state, when, day(op.deadline), op.deadline_source, op.standing.label, margin]
-    return [op.code, op.display_name, op.verdict.value, *counts, *disp, *vendor, *sched, "、".join(op.waits_for) or "—",
-            "\n".join(op.reasons) or "—"]
-
-
-def _summary_sheet(wb: Workbook, report: ReadinessReport) -> None:
-    ws: WriteOnlyWorksheet = wb.create_sheet("概要")
-    ops = report.operations
-    disp_headers = list(ops[0].gaps_by_disposition) if ops else []
-    headers = [*SUMMARY_HEADERS, *(f"方針:{d}" for d in disp_headers), *VENDOR_HEADERS, *SCHEDULE_HEADERS]
-    widths = [10, 20, 6] + [10] * (len(headers) - 5) + [28, 84]
-    set_widths(ws, widths)
-    apply_openpyxl(ws, widths, title=f"{report.title} — 概要", demo=report.demo)
-    ws.freeze_panes = "C1"
-    rows = RowWriter(ws, widths)
-    rows.append([cell(ws, report.title, font=TITLE_FONT)])
-    info = [f"基準日 {report.today.isoformat()}", f"作成 {report.generated_at:%Y-%m-%d %H:%M}",
-            f"一般の期限 {report.general_deadline.isoformat()}（{days_left_text(report.general_deadline, report.today)}）"]
-    rows.append(["  ".join(info)])
-    if report.demo:
-        rows.append([cell(ws, "※ デモデータ（架空）による報告書です。実際の団体の状況ではありません。", font=WARN_FONT)])
-    for note in report.notes:
-        rows.append([cell(ws, f"※ {note}", font=WARN_FONT)])
-    t = report.totals
-    rows.append([])
-    rows.append([cell(ws, "団体全体", font=BOLD)])
-    totals = [
-        ("移行の状況", t.headline),
-        ("業務数", t.operations), ("要件数", t.requirements), ("確認率", _ratio(t.reviewed_pct)),
-        ("適合率", _ratio(t.fit_rate)), ("方針未定の必須ギャップ", t.must_gaps_undecided),
-        ("逆ギャップ", t.reverse_gaps), ("要再確認", t.needs_review),
-        *((f"判定 {v.value}", n) for v, n in t.verdicts.items()),
-        *((f"阻害要因: {k}", n) for k, n in t.blocking.items()),
-        ("ベンダ回答", t.vendor.answers if t.vendor else NO_DATA),
-        ("期限超過の期限後対応", t.vendor.after_deadline_late if t.vendor else NO_DATA),
-        ("対応不可", t.vendor.impossible if t.vendor else NO_DATA),
-    ]
-    for label, figure in totals:
-        fmt = "0.0%" if label in ("確認率", "適合率") and not isinstance(figure, str) else None
-        # the label runs over the empty columns B-D (column A is the narrow code column of the table below)
-        rows.append([label, None, None, None, cell(ws, figure, number_format=fmt)])
-    chart_rows = _chart_rows(len(ops)) if ops else 0
-    anchor_row = rows.row + 2
-    for _ in range(chart_rows + 1):  # the charts sit here, between the totals and the table
-        rows.append([])
-    # the charts and the figures above them make the first page; the table starts on the next one
-    ws.row_breaks.append(Break(id=rows.row))
-    rows.append([cell(ws, "業務別", font=BOLD)])
-    header_row(ws, headers)
-    rows.row += 1
-    head = rows.row
-    ws.print_title_rows = f"{head}:{head}"
-    for op in ops:
-        values = _summary_values(op, report)
-        cells = []
-        for i, value in enumerate(values):
-            fmt = "0.0%" if headers[i] in ("確認率", "適合率") else CODE_FORMAT if i == 0 else None
-            fmt = None if isinstance(value, str) and fmt == "0.0%" else fmt
-            fill = PatternFill("solid", fgColor=VERDICT_FILLS[op.verdict]) if i == 2 else None
-            cells.append(cell(ws, value, number_format=fmt, fill=fill,
-                              alignment=WRAP if i >= len(values) - 2 else None))
-        rows.append(cells)
-    last = head + len(ops)
-    rows.append([])
-    rows.append([cell(ws, "判定ルール（このルールで判定しています）", font=BOLD)])
-    for line in report.rules:
-        rows.append([line])
-    if ops:
-        _charts(ws, headers, head, last, anchor_row=anchor_row, height=_chart_height(len(ops)), widths=widths)
-
-
-ROW_CM = 0.53  # default row height (15 pt) in centimetres
-UNIT_CM = 0.19  # one unit of column width in centimetres (about 7 px)
-
-
-def _chart_height(n_operations: int) -> float:
-    # a bar and its label per operation at a readable size, however small the page scale is
-    return max(9.0, 0.9 * n_operations + 4)
-
-
-def _chart_rows(n_operations: int) -> int:
-    return int(_chart_height(n_operations) / ROW_CM) + 1
-
-
-def _charts(ws: WriteOnlyWorksheet, headers: list[str], head: int, last: int, *, anchor_row: int,
-            height: float, widths: Sequence[float]) -> None:
-    """Two bar charts side by side over the width of the table below (so the page scale fits both), on
-    the first page with the figures; every operation labelled."""
-    # from column B to the end of the table, split in two; the second chart starts at a column boundary
-    usable = widths[1:]
-    half, acc, split = sum(usable) / 2, 0.0, len(usable)
-    for i, w in enumerate(usable):
-        if acc + w > half:
-            split = i
-            break
-        acc += w
-    first_width = max(12.0, acc * UNIT_CM - 0.5)
-    second_width = max(12.0, (sum(usable) - acc) * UNIT_CM - 0.5)
-    cats = Reference(ws, min_col=2, min_row=head + 1, max_row=last)
-    # every operation's name on the axis (a program may otherwise skip every other one), in a small font
-    label_text = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties(sz=1000)),
-                                       endParaRPr=CharacterProperties(sz=1000))])
-
-    def bar(title: str, names: list[str], y_title: str, width: float) -> BarChart:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = title
-        chart.y_axis.title = y_title
-        chart.height = height
-        chart.width = width
-        for name in names:
-            col = headers.index(name) + 1
-            chart.add_data(Reference(ws, min_col=col, min_row=head, max_row=last), titles_from_data=True)
-        chart.set_categories(cats)
-        chart.x_axis.scaling.orientation = "maxMin"  # first operation on top, as in the table
-        chart.x_axis.tickLblSkip = 1
-        chart.x_axis.tickMarkSkip = 1
-        chart.x_axis.txPr = label_text
-        chart.x_axis.delete = False
-        chart.y_axis.delete = False
-        return chart
-
-    progress = bar("進捗: 確認率と適合率（業務別）", ["確認率", "適合率"], "割合", first_width)
-    progress.y_axis.scaling.min = 0
-    progress.y_axis.scaling.max = 1
-    progress.y_axis.number_format = "0%"
-    ws.add_chart(progress, f"B{anchor_row}")
-    gaps = bar("ギャップ（業務別）", ["必須ギャップ", "方針未定の必須ギャップ", "逆ギャップ", "オプションギャップ"], "件数",
-               second_width)
-    ws.add_chart(gaps, f"{get_column_letter(split + 2)}{anchor_row}")
 
 
 def _table_sheet(wb: Workbook, report: ReadinessReport, title: str, headers: list[str], widths: list[int],
@@ -211,9 +42,8 @@ def _table_sheet(wb: Workbook, report: ReadinessReport, title: str, headers: lis
     set_widths(ws, widths)
     apply_openpyxl(ws, widths, title=f"{report.title} — {title}", demo=report.demo, title_rows="1:1")
     ws.freeze_panes = "A2"
-    header_row(ws, headers)
     out = RowWriter(ws, widths)
-    out.row = 1
+    out.header(headers)
     n = 0
     wrapped, coded = set(wrap), set(codes)
     for values in rows:
@@ -241,29 +71,23 @@ def _answers_sheet(wb: Workbook, report: ReadinessReport) -> None:
         for a in report.answers
     )
     empty = "回答なし" if report.totals.vendor else f"{NO_DATA}（ベンダ回答はまだ取り込まれていません）"
-    _table_sheet(wb, report, "ベンダ回答", headers, [10, 18, 12, 30, 10, 20, 12, 12, 12, 10, 12, 40, 17], rows,
+    _table_sheet(wb, report, "ベンダ回答", headers, [6, 16, 10, 30, 10, 18, 12, 11, 11, 8, 10, 40, 16], rows,
                  empty, wrap=(1, 3, 5, 11), codes=(0, 2))
 
 
-def _custom_sheet(wb: Workbook, report: ReadinessReport) -> None:
-    """独自機能: per operation, then every function still waiting for a decision."""
-    ws: WriteOnlyWorksheet = wb.create_sheet("独自機能")
-    widths = [10, 18, 12, 30, 10, 14, 14, 14, 40]
-    set_widths(ws, widths)
-    apply_openpyxl(ws, widths, title=f"{report.title} — 独自機能", demo=report.demo, title_rows="1:1")
-    header_row(ws, ["業務コード", "業務", "現行機能", "標準内", "標準外", "要廃止", "方針未決定", "未照合", "対応方針の内訳"])
-    for f in report.custom:
-        ws.append([cell(ws, f.operation_code, number_format=CODE_FORMAT), f.operation, f.functions, f.in_spec,
-                   f.outside, f.reverse, f.undecided, f.unchecked,
-                   cell(ws, "、".join(f"{d} {n}" for d, n in f.by_disposition.items()) or "—", alignment=WRAP)])
-    ws.append([])
-    ws.append([cell(ws, f"対応方針の決まっていない独自機能（{len(report.custom_open)}件）", font=BOLD)])
-    header_row(ws, ["業務コード", "業務", "機能番号", "機能名", "種別", "判定", "利用課", "年間費用（千円）"])
-    for ln in report.custom_open:
-        ws.append([cell(ws, ln.operation_code, number_format=CODE_FORMAT), ln.operation, cell(ws, ln.code),
-                   cell(ws, ln.name, alignment=WRAP), ln.kind, ln.verdict, cell(ws, ln.department), ln.yearly_cost_kyen])
-    if not report.custom_open:
-        ws.append(["ありません。"])
+def _custom_sheets(wb: Workbook, report: ReadinessReport) -> None:
+    """独自機能: per operation; 独自機能の方針未決定: every function still waiting for a decision."""
+    rows = ([f.operation_code, f.operation, f.functions, f.in_spec, f.outside, f.reverse, f.undecided, f.unchecked,
+             "、".join(f"{d} {n}" for d, n in f.by_disposition.items()) or "—"] for f in report.custom)
+    _table_sheet(wb, report, "独自機能", ["業務コード", "業務", "現行機能", "標準内", "標準外", "要廃止", "方針未決定",
+                                          "未照合", "対応方針の内訳"],
+                 [6, 18, 8, 8, 8, 8, 8, 8, 50], rows, "ありません。", wrap=(1, 8), codes=(0,))
+    rows = ([ln.operation_code, ln.operation, ln.code, ln.name, ln.kind, ln.verdict, ln.department, ln.yearly_cost_kyen]
+            for ln in report.custom_open)
+    _table_sheet(wb, report, "独自機能の方針未決定", ["業務コード", "業務", "機能番号", "機能名", "種別", "判定", "利用課",
+                                                       "年間費用（千円）"],
+                 [6, 18, 14, 40, 8, 12, 14, 10], rows, "対応方針の決まっていない独自機能はありません。",
+                 wrap=(1, 2, 3, 6), codes=(0, 2))
 
 
 def _metadata_sheet(wb: Workbook, report: ReadinessReport) -> None:
@@ -285,8 +109,7 @@ def _metadata_sheet(wb: Workbook, report: ReadinessReport) -> None:
         rows.append([cell(ws, label, font=BOLD), cell(ws, value, alignment=WRAP)])
     rows.append([])
     rows.append([cell(ws, "集計に用いた仕様書の版", font=BOLD)])
-    header_row(ws, ["業務", "版", "公開日", "取込日時", "取込元", "デモ", "同梱"])
-    rows.row += 1
+    rows.header(["業務", "版", "公開日", "取込日時", "取込元", "デモ", "同梱"])
     for v in report.spec_versions:
         rows.append([v.operation, v.label, day(v.published_on, ""), f"{v.imported_at:%Y-%m-%d %H:%M}",
                      cell(ws, v.source, alignment=WRAP), "○" if v.demo else "", "○" if v.bundled else ""])
@@ -297,13 +120,15 @@ def _metadata_sheet(wb: Workbook, report: ReadinessReport) -> None:
 def write_readiness_xlsx(report: ReadinessReport, path: Path) -> Path:
     """Write the workbook whole or not at all."""
     wb = Workbook(write_only=True)
-    _summary_sheet(wb, report)
+    write_summary_sheet(wb, report)
+    write_operation_sheets(wb, report)
+    write_rules_sheet(wb, report)
     write_schedule_sheet(wb, report)
     write_changes_sheet(wb, report)
     _blocking_sheet(wb, report)
     _answers_sheet(wb, report)
     if report.custom:
-        _custom_sheet(wb, report)
+        _custom_sheets(wb, report)
     if report.post_cutover:
         write_post_cutover_sheet(wb, report)
     _metadata_sheet(wb, report)

@@ -19,13 +19,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from fitgap.domain.answer_sheet import META_MARK, META_SHEET
 from fitgap.reports.output_file import write_atomically
-from fitgap.reports.print_layout import apply_openpyxl, row_height
+from fitgap.reports.print_layout import apply_openpyxl, header_height, row_height
 from fitgap.reports.xlsx_cells import CODE_FORMAT, HEAD_ALIGN, HEAD_FILL, HEAD_FONT, text_cells
 
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _width(header: str) -> float:
+    if header.startswith("適用される期限"):
+        return 24  # 「2026-03-31（FY2025末）」 on one line, the date never split
     return {"システム名": 28, "ベンダ": 16, "区分": 12, "業務コード": 14, "備考": 30, "提供元": 28, "利用側": 28,
             "データ": 30, "方式": 12}.get(header, 13 if "(" not in header else 11)
 
@@ -38,6 +40,9 @@ def _sheet(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[str]],
         ws.column_dimensions[get_column_letter(i)].width = w
         c = ws.cell(row=1, column=i)
         c.font, c.fill, c.alignment = HEAD_FONT, HEAD_FILL, HEAD_ALIGN
+    height = header_height([("" if h in hidden_columns else h) for h in header], widths)
+    if height:
+        ws.row_dimensions[1].height = height  # a wrapped title (適用される期限…) shows whole
     last = max(len(rows) + 1, 2)
     hidden = {i for i, h in enumerate(header) if h in hidden_columns}
     for r in rows:
@@ -69,7 +74,7 @@ def _sheet(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[str]],
     text_cells(ws)
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last}"
-    apply_openpyxl(ws, widths, title=f"システムと連携 — {ws.title}", title_rows="1:1")
+    apply_openpyxl(ws, widths, title=f"システムと連携 — {ws.title}", title_rows="1:1", title_cols="A:A")
 
 
 def write_systems_workbook(path: Path, sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[str]]]], *,

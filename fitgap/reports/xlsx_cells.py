@@ -20,7 +20,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from fitgap.domain.answer_sheet import CSV_GUARD, looks_like_formula
-from fitgap.reports.print_layout import row_height
+from fitgap.reports.print_layout import DATE, header_height, prewrap, row_height
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEAD_FONT = Font(bold=True)
@@ -92,6 +92,7 @@ def cell(
 
 
 def header_row(ws: WriteOnlyWorksheet, headers: Sequence[str]) -> None:
+    """A header row of the default height (see :meth:`RowWriter.header` for one as tall as its titles)."""
     ws.append([cell(ws, h, font=HEAD_FONT, fill=HEAD_FILL, alignment=HEAD_ALIGN) for h in headers])
 
 
@@ -112,7 +113,8 @@ def _wraps(c: object) -> bool:
 class RowWriter:
     """Appends rows to a write-only sheet, each as tall as the text of its wrapping cells needs.
 
-    A cell wraps when its alignment says so (``wrap_text``); its column width comes from ``widths``.
+    A cell wraps when its alignment says so (``wrap_text``); its column width comes from ``widths``. Wrapped
+    text holding a date gets its line breaks placed so that the date stays whole (print_layout.prewrap).
     ``row`` is the number of the last row written (1-based), for anchors and print titles.
     """
 
@@ -123,12 +125,25 @@ class RowWriter:
         self.row += 1
         wrap = [_wraps(c) for c in cells]
         row = list(cells)
+        for i, c in enumerate(row):  # a date in wrapped text is never split over two lines
+            if wrap[i] and isinstance(c, Cell) and isinstance(c.value, str) and DATE.search(c.value) \
+                    and i < len(self.widths):
+                c.value = prewrap(c.value, self.widths[i], self.font_size)
         if any(wrap):
             height = row_height([_value(c) for c in cells], self.widths, wrap=wrap, font_size=self.font_size)
             if height:
                 self.ws.row_dimensions[self.row].height = height
                 row = [_top(self.ws, c) for c in row]  # a tall row reads from its top line, every cell alike
         self.ws.append(row)
+        return self.row
+
+    def header(self, headers: Sequence[str]) -> int:
+        """A header row, as tall as its wrapped titles need."""
+        self.row += 1
+        height = header_height(headers, self.widths, font_size=self.font_size)
+        if height:
+            self.ws.row_dimensions[self.row].height = height
+        header_row(self.ws, headers)
         return self.row
 
 

@@ -58,11 +58,10 @@ def export_change_sheet(*, db: Database, user: str, exports_dir: Path, vendor: s
                                               it.note))
         rows.append(ChangeRow(key=key, provider=v.provider, consumer=v.consumer,
                               data=f"{v.data or '—'}（{v.method}）", change=it.change, vendor=it.vendor or "",
-                              step=st.step.label if st.step else st.verdict,
-                              needed_by=st.needed_by.isoformat() if st.needed_by else "—",
+                              step=st.step.label if st.step else st.verdict, needed_by=st.needed_by,
                               reason=f"{st.reason}。{st.steps}" if st.steps else st.reason, status=it.status.value,
                               planned=it.planned, actual=it.actual, cost_kyen=it.cost_kyen, interim=it.interim,
-                              note=it.note))
+                              note=it.note, verdict=st.verdict))
     data = ChangeSheetData(export_id=export_id, database_id=db_id, municipality=muni.name if muni else "（団体未設定）",
                            vendor=(vendor or "").strip(), created_at=now, created_by=user, rows=rows)
     if path is None:

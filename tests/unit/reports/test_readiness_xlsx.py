@@ -19,7 +19,7 @@ from fitgap.services import readiness, systems
 from fitgap.storage.db import Database
 
 TODAY = date(2025, 11, 23)
-SHEETS = ["概要", "日程", "連携の改修", "阻害要因", "ベンダ回答", "メタデータ"]
+SHEETS = ["概要", "業務別の数値", "業務別の日程", "判定ルール", "日程", "連携の改修", "阻害要因", "ベンダ回答", "メタデータ"]
 
 
 def _find(ws: Worksheet, text: str) -> tuple[int, int]:
@@ -72,25 +72,29 @@ def test_workbook_has_the_sheets_figures_and_charts(filled: Database, tmp_path: 
     table = _table(summary, "業務コード")
     juki = table["住民基本台帳"]
     assert juki["要件数"] == 197
-    assert juki["確認済"] == 3
     assert juki["確認率"] == pytest.approx(3 / 197)
     assert juki["適合率"] == pytest.approx(1 / 3)
     assert juki["必須ギャップ"] == 2 and juki["方針未定の必須ギャップ"] == 1
-    assert juki["方針:ベンダ対応待ち"] == 1 and juki["方針:未設定"] == 1
-    assert juki["期限後対応"] == 1 and juki["うち期限超過"] == 1
     assert juki["判定"] == "赤"
     assert juki["移行日（予定・実施）"] == "2026-01-04" and juki["状態"] == "移行予定"
     assert table["国民健康保険"]["要件数"] == 0
     assert table["国民健康保険"]["確認率"] == NO_DATA
     assert len(table) == len(report.operations)
+    # what 概要 leaves out is on the detail sheets, one row per operation
+    figures = _table(wb["業務別の数値"], "業務コード")["住民基本台帳"]
+    assert figures["確認済"] == 3 and figures["方針:ベンダ対応待ち"] == 1 and figures["方針:未設定"] == 1
+    assert figures["期限後対応"] == 1 and figures["うち期限超過"] == 1 and figures["要件数"] == 197
+    dates = _table(wb["業務別の日程"], "業務コード")
+    assert dates["住民基本台帳"]["移行日（予定・実施）"] == "2026-01-04" and len(dates) == len(report.operations)
     charts = summary._charts
     assert len(charts) == 2
     titles = {"".join(r.t for p in c.title.tx.rich.p for r in (p.r or [])) for c in charts}
-    assert titles == {"進捗: 確認率と適合率（業務別）", "ギャップ（業務別）"}
+    assert titles == {"進捗: 確認率と適合率（業務別）", "ギャップ（業務別、件数）"}
     assert all(len(c.series) >= 2 for c in charts)
-    _find(summary, "判定ルール（このルールで判定しています）")
+    rules = wb["判定ルール"]
+    _find(rules, "判定ルール（このルールで判定しています）")
     for line in report.rules:
-        _find(summary, line)
+        _find(rules, line)
 
 
 def test_schedule_sheet_has_fiscal_months_bars_and_the_deadline(filled: Database, tmp_path: Path) -> None:
@@ -99,6 +103,7 @@ def test_schedule_sheet_has_fiscal_months_bars_and_the_deadline(filled: Database
     r, c = _find(ws, "システム")
     months = [ws.cell(row=r, column=col).value for col in range(c + 6, c + 18)]
     assert months[0] == "4月" and months[11].startswith("3月") and "期限" in months[11]
+    assert "今月" in months[7]  # November: the month of the 基準日
     assert ws.cell(row=r, column=c + 17).fill.fgColor.rgb.endswith("C00000")  # the general deadline column
     jr, _ = _find(ws, "住民記録システム（典型例）")
     cells = [ws.cell(row=jr, column=col) for col in range(c + 6, c + 18)]
@@ -159,7 +164,7 @@ def test_schedule_tells_the_truth_about_late_and_overdue_cut_overs(db: Database,
     assert ws.cell(row=jr, column=col[date(2031, 3, 1)]).value == "◆"
     assert ws.cell(row=jr, column=col[date(2031, 6, 1)]).fill.fgColor.rgb.endswith("E06666")  # risk 高
     kr, _ = _find(ws, "戸籍附票システム（典型例）")
-    assert "予定日超過" in str(ws.cell(row=kr, column=c + 3).value)
+    assert "予定日超過" in str(ws.cell(row=kr, column=c + 1).value)  # 移行予定日, beside the system
     html = render_readiness_html(report)
     assert "予定日超過" in html and "期限まで余裕" not in html and "R13年度" in html
     # the page's schedule in blocks of at most three fiscal years (A4 landscape, a 1280-px screen)
@@ -167,5 +172,5 @@ def test_schedule_tells_the_truth_about_late_and_overdue_cut_overs(db: Database,
     assert len(blocks) == -(-len(report.months) // 36) and all(b.count('<col class="m">') <= 36 for b in blocks)
     juki = next(o for o in report.operations if o.code == "001")
     assert juki.margin_text == f"期限後 {(juki.cutover - juki.deadline).days}日" and juki.margin_text in html
-    summary = _table(load_workbook(tmp_path / "r.xlsx")["概要"], "業務コード")
+    summary = _table(load_workbook(tmp_path / "r.xlsx")["業務別の日程"], "業務コード")
     assert summary["住民基本台帳"]["移行予定日と期限"] == juki.margin_text

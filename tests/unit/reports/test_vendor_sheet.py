@@ -112,7 +112,7 @@ def test_layout_freeze_filter_print(book: openpyxl.Workbook) -> None:
     key_letter = openpyxl.utils.get_column_letter(header_map(ws)[KEY_HEADER])
     assert ws.auto_filter.ref == f"A2:{key_letter}7"
     assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "8"  # A3
-    assert ws.print_title_rows == "$1:$2"
+    assert ws.print_title_rows == "$2:$2"  # the column titles; the sheet title is in the page header
     assert "&P" in ws.oddFooter.center.text
     cols = header_map(ws)
     text_cell = ws.cell(row=3, column=cols[H_TEXT])

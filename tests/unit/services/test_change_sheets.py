@@ -67,7 +67,10 @@ def test_export_is_protected_with_drop_downs_and_hidden_keys(linked: Database, t
     row = _rows(ws)["福祉総合システム"]
     assert ws.cell(row=row, column=status_col).protection.locked is False
     assert ws.cell(row=row, column=cols["改修内容"]).protection.locked is not False
-    assert ws.cell(row=row, column=cols["必要日"]).value == "2027-01-05"
+    needed = ws.cell(row=row, column=cols["必要日"])
+    assert needed.value == datetime(2027, 1, 5) and needed.number_format == "yyyy/mm/dd"  # as the answer dates
+    assert "-" not in str(ws.cell(row=row, column=cols["必要日の理由"]).value or "")  # one date format a row
+    assert ws.cell(row=row, column=cols["判定（書き出し時）"]).value is not None
 
 
 def test_round_trip_applies_good_rows_and_reports_every_bad_one(linked: Database, tmp_path: Path) -> None:
@@ -231,8 +234,8 @@ def test_a_two_step_item_travels_with_its_step_and_completing_the_interim_step_m
     ws = wb[SHEET]
     cols = header_map(ws)
     assert ws.cell(row=3, column=cols["段階"]).value == "暫定連携（1/2）"
-    assert ws.cell(row=3, column=cols["必要日"]).value == "2027-01-04"
-    assert "暫定連携 2027-01-04 まで → 本連携 2027-03-01 まで" in ws.cell(row=3, column=cols["必要日の理由"]).value
+    assert ws.cell(row=3, column=cols["必要日"]).value == datetime(2027, 1, 4)
+    assert "暫定連携 2027/01/04 まで → 本連携 2027/03/01 まで" in ws.cell(row=3, column=cols["必要日の理由"]).value
     ws.cell(row=3, column=cols["状況"]).value = "完了"
     ws.cell(row=3, column=cols["完了日"]).value = date(2027, 1, 2)
     wb.save(tmp_path / "返送.xlsx")

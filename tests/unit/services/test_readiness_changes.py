@@ -44,10 +44,11 @@ def test_changes_section_lists_late_items_first(db: Database, tmp_path: Path) ->
     assert zaimu.step == "改修" and zaimu.flag == ""
     assert report.totals.blocking[BlockingKind.CHANGE_LATE] == len(late_blocking)
 
-    ws = load_workbook(write_readiness_xlsx(report, tmp_path / "r.xlsx"))["連携の改修"]
-    values = [row for row in ws.iter_rows(values_only=True)]
-    items_head = next(i for i, row in enumerate(values) if row[0] == "提供元")
-    assert (JUKI, "財務会計システム", "改修中") in [row[:3] for row in values[items_head + 1:]]
+    wb = load_workbook(write_readiness_xlsx(report, tmp_path / "r.xlsx"))
+    items = [row for row in wb["改修項目"].iter_rows(values_only=True)]  # every item, on a sheet of its own
+    assert items[0][:3] == ("提供元", "利用側", "状況")
+    assert (JUKI, "財務会計システム", "改修中") in [row[:3] for row in items[1:]]
+    values = [row for row in wb["連携の改修"].iter_rows(values_only=True)]
     assert values[4][0] == report.change_progress[0].system  # title, blank, heading, header, then per system
 
     html = render_readiness_html(report)
