@@ -5,12 +5,15 @@ Rendered with the jinja2 template shipped in ``fitgap/reports/templates`` (autoe
 
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
 from fitgap.domain.enums import ChangeStatus, VendorAnswerKind
 from fitgap.reports.output_file import write_atomically
@@ -33,6 +36,7 @@ from fitgap.reports.svg_chart import HBarChart, Series, hbar_chart
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "readiness.html.j2"
+TONE_CLASS = {"done": "done", "overdue": "late", "soon": "soon", "open": "small"}  # Standing.tone → CSS class
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,24 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=pct, day=day)
+    env.filters.update(pct=pct, day=day, nobreak=nobreak, dnw=dnw)
     return env
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def nobreak(text: object) -> Markup:
+    """Text (escaped) whose dates never break over two lines (a browser may break 2029-01-04 after a hyphen)."""
+    return Markup(_DATE.sub(lambda m: f'<span class="nw">{m.group(0)}</span>', str(escape(text))))
+
+
+def dnw(value: date | None, empty: str = "未定") -> Markup:
+    """A date as ``day`` prints it, never broken over two lines."""
+    return nobreak(day(value, empty))
+
+
+CHART_WIDTH = 515.0  # two charts side by side on A4 landscape, their text at print size (11 px = 8.25 pt)
 
 
 def _charts(report: ReadinessReport) -> list[HBarChart]:
@@ -64,14 +84,16 @@ def _charts(report: ReadinessReport) -> list[HBarChart]:
     progress = hbar_chart(
         title="進捗: 確認率と適合率（業務別）", categories=names,
         series=[Series("確認率", "#4472C4"), Series("適合率", "#70AD47")],
-        values=[[o.reviewed_pct, o.fit_rate] for o in ops], maximum=100.0, unit="%",
+        values=[[o.reviewed_pct, o.fit_rate] for o in ops], maximum=100.0, unit="%", width=CHART_WIDTH,
+        bar_height=10.0,
     )
     gaps = hbar_chart(
         title="ギャップ（業務別、件数）", categories=names,
-        series=[Series("必須ギャップ", "#ED7D31"), Series("方針未定の必須ギャップ", "#C00000"),
+        series=[Series("必須ギャップ", "#ED7D31"), Series("方針未定", "#C00000", within="必須ギャップ"),
                 Series("逆ギャップ", "#7030A0"), Series("オプションギャップ", "#A5A5A5")],
         values=[[float(o.must_gaps), float(o.must_gaps_undecided), float(o.reverse_gaps),
                  float(o.gaps_by_class["オプション"])] if o.requirements else [None] * 4 for o in ops],
+        width=CHART_WIDTH, bar_height=7.0,
     )
     return [progress, gaps]
 
@@ -87,6 +109,8 @@ class GanttBlock:
     months: list[date]
     general_index: int | None
     rows: list[list[GanttCell]]  # one per report.schedule row
+    today_index: int | None = None  # the month of the 基準日, when in this block
+    today_at: float = 0.0  # where in that month the 基準日 falls (0–100 %)
 
 
 def _gantt(report: ReadinessReport) -> list[GanttBlock]:
@@ -105,12 +129,16 @@ def _gantt(report: ReadinessReport) -> list[GanttBlock]:
         grid.append(cells)
     blocks = []
     step = 12 * YEARS_PER_BLOCK
+    today = report.today
+    this_month = date(today.year, today.month, 1)
+    today_at = 100.0 * (today.day - 0.5) / calendar.monthrange(today.year, today.month)[1]
     for start in range(0, len(months), step):
         part = months[start:start + step]
         blocks.append(GanttBlock(
             fiscal_years=_fiscal_year_spans(part), months=part,
             general_index=general - start if general is not None and start <= general < start + step else None,
             rows=[cells[start:start + step] for cells in grid],
+            today_index=part.index(this_month) if this_month in part else None, today_at=round(today_at, 1),
         ))
     return blocks
 
@@ -140,6 +168,7 @@ def render_readiness_html(report: ReadinessReport) -> str:
         verdict_colour={v.value: "#" + c for v, c in VERDICT_COLOURS.items()},
         verdict_fill={v.value: "#" + c for v, c in VERDICT_FILLS.items()},
         days_left=lambda d: days_left_text(d, report.today),
+        tone_class=TONE_CLASS,
         change_statuses=[s.value for s in ChangeStatus],
     )
 
