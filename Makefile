@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: run test check lint typecheck contracts bench clean setup
+.PHONY: run test check lint typecheck contracts bench snapshots clean setup
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ check: lint typecheck contracts test
 
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
+
+# PNG pictures of the first page of every output as LibreOffice and Chromium print it (exports/snapshots)
+snapshots: $(STAMP)
+	$(BIN)/python -m tests.print_snapshots exports/snapshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

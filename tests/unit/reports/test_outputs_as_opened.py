@@ -42,6 +42,7 @@ from fitgap.services.database import open_db
 from fitgap.services.items import ItemFilter, item_keys
 from tests.answer_books import data_sheet, edit_book, set_answer
 from tests.office import chromium_pdf, pdf_pages, soffice_convert, tool
+from tests.pdf_text import pdf_words
 from tests.spec_books import V1_FUNCTIONS, Item, write_official_workbook
 
 pytestmark = pytest.mark.slow
@@ -257,6 +258,16 @@ def test_page_counts_stay_within_bounds(outputs: Outputs) -> None:
             bound = (5 if ws.title == "概要" else 6 if ws.title == "日程"
                      else 1 + -(-ws.max_row // ROWS_PER_PAGE))
             assert per_sheet[ws.title] <= bound, f"{name} {ws.title}: {per_sheet[ws.title]} pages (at most {bound})"
+
+
+def test_every_workbook_prints_at_reading_size(outputs: Outputs) -> None:
+    """Body text, titles, page headers and footers at 8 pt or more on paper (tests/pdf_text.py measures it)."""
+    for name, path in outputs.files.items():
+        if path.suffix != ".xlsx":
+            continue  # a CSV prints as the spreadsheet program's defaults make it
+        small = [(p.number, w.size, w.text) for p in pdf_words(outputs.folder / "pdf" / f"{path.stem}.pdf")
+                 for w in p.words if w.size < 7.95]
+        assert not small, f"{name}: text below 8 pt: {small[:10]}"
 
 
 def test_header_text_on_every_page(outputs: Outputs) -> None:
