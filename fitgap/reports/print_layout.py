@@ -208,8 +208,8 @@ def header_height(headers: Sequence[object], widths: Sequence[float], *, font_si
 
 
 def _escape(text: str) -> str:
-    # header codes start with &; a full-width ＆ prints the same and can never be read as a code
-    return text.replace("&", "＆")
+    # header codes start with &; && is the code of an ampersand itself (A&B prints as typed, not as Ａ＆Ｂ)
+    return text.replace("&", "&&")
 
 
 def apply_openpyxl(ws: Any, widths: Sequence[float], *, title: str = "", demo: bool = False,
@@ -248,7 +248,7 @@ def apply_openpyxl(ws: Any, widths: Sequence[float], *, title: str = "", demo: b
     if title_rows:
         ws.print_title_rows = title_rows
     if layout.header:
-        ws.oddHeader.left.text = _escape(layout.header)[:200]
+        ws.oddHeader.left.text = _escape(layout.header[:120])
     if demo:
         ws.oddHeader.right.text = DEMO_MARK
         ws.oddHeader.right.color = "C00000"
@@ -277,7 +277,9 @@ def apply_xlsxwriter(ws: Any, widths: Sequence[float], *, title: str = "", demo:
     if title_rows is not None:
         ws.repeat_rows(*title_rows)
     # no font-size code: "&9" before a title that begins with digits would read as one size ("&9001")
-    header = ("&L" + _escape(layout.header)[:200] if layout.header else "") + ("&R" + DEMO_MARK if demo else "")
+    # xlsxwriter takes any "&G" for a picture and drops the header: an ampersand before G stays full-width
+    text = _escape(layout.header[:120]).replace("&&G", "＆G")
+    header = ("&L" + text if layout.header else "") + ("&R" + DEMO_MARK if demo else "")
     if header:
         ws.set_header(header[:255], {"margin": 0.25})
     ws.set_footer("&C&P / &N ページ", {"margin": 0.25})

@@ -38,6 +38,7 @@ pytestmark = pytest.mark.slow
 
 TODAY = "2026-11-23"
 READING_SIZE = 7.95  # points: 8 pt as measured from the PDF (a width of 10.67 px reads as 7.99)
+VENDOR = "A&Bシステムズ"  # an ampersand in a page header prints as typed
 WORKBOOKS = ("readiness", "vendor", "review", "changes", "systems", "inventory", "custom_vendor", "audit")
 
 
@@ -74,7 +75,7 @@ def _fill(folder: Path, url: str) -> dict[str, Path]:
          "2029-06-30", "--cost", "3500", "--interim", "CSV による暫定連携（夜間バッチ）")  # late
     _run(url, "systems", "change", "個人住民税システム", "国民健康保険システム", "--planned", "2027-03-31")  # late
     out = {name: folder / f"{name}.xlsx" for name in WORKBOOKS}
-    _run(url, "export", "vendor", "--vendor", "ベンダB", "--operation", "001", "-o", str(out["vendor"]))
+    _run(url, "export", "vendor", "--vendor", VENDOR, "--operation", "001", "-o", str(out["vendor"]))
 
     def answer(wb: openpyxl.Workbook) -> None:
         ws = data_sheet(wb, "001")
@@ -182,6 +183,14 @@ def test_every_page_of_a_table_shows_its_column_titles(printed: Printed) -> None
     details = next(p.number for p in html if "2-2.業務別の内訳" in _squashed(p))
     for page in html[ops[0].number - 1:details - 1]:
         assert "待ち合わせ先システム" in _squashed(page), f"HTML page {page.number}: §2 without its header"
+
+
+def test_page_headers_print_names_as_typed(printed: Printed) -> None:
+    for page in printed.pages["vendor"][1:]:
+        header = "".join(w.text for w in page.words if w.y1 < page.words[0].y1 + 1)
+        assert VENDOR in header and "＆" not in header, header
+    for page in printed.pages["review"][1:]:  # "&G" would be a picture to xlsxwriter: the header is kept all the same
+        assert "FIT" in "".join(w.text for w in page.words if w.y1 < page.words[0].y1 + 1), page.number
 
 
 def test_dates_are_never_broken_and_titles_never_cut(printed: Printed) -> None:
