@@ -8,7 +8,7 @@ import random
 from fitgap.cli.context import Context
 from fitgap.cli.table import render_table
 from fitgap.domain.calendar import format_date
-from fitgap.services import catalog, custom_demo, demo, status
+from fitgap.services import catalog, demo, status
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -118,10 +118,9 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     seed = args.seed if args.seed is not None else random.randrange(1_000_000)
     result = demo.generate_demo(db=ctx.database(create=True), total=args.requirements, seed=seed,
-                                user=ctx.config.user,
+                                user=ctx.config.user, inventory=True,  # lists and inventory in one transaction
                                 progress=lambda d, t: ctx.progress(d, t, "デモデータ作成"))
-    functions = custom_demo.generate_demo_inventory(db=ctx.database(), user=ctx.config.user, seed=seed)
     ctx.print(f"デモデータを作成しました: 要件 {result.requirements} 件（{result.operations} 業務）、"
-              f"確認結果 {result.assessments} 件、独自機能（現行機能）{functions} 件、seed={result.seed}")
+              f"確認結果 {result.assessments} 件、独自機能（現行機能）{result.functions} 件、seed={result.seed}")
     ctx.print("※ デモデータは架空のものです。画面や出力には「デモ」と表示されます。")
     return 0

@@ -98,7 +98,7 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
-    report = maintenance.check(url=ctx.config.database_url)
+    report = maintenance.check(url=ctx.config.database_url, exports_dir=ctx.config.exports_dir)
     ctx.print(f"データベース: {report.database}")
     rows = []
     for r in report.results:

@@ -199,3 +199,39 @@ def excel_error(value: Any) -> str | None:
     if isinstance(value, str) and value in EXCEL_ERRORS:
         return value
     return None
+
+
+DUPLICATE_HINT = "どちらが正しいかを確かめ、もう一方の行を削除してから、もう一度取り込んでください。"
+
+
+class RowKeys:
+    """Each exported row (its hidden key) taken once. A second row with the same key and the same answer
+    cells is dropped with a problem; one with other answers makes both rows problems and neither is taken
+    (which answer is meant cannot be known — never the first one silently). After the loop, the reader
+    drops the ``disputed`` keys from what it took."""
+
+    def __init__(self, problems: list[SheetProblem]) -> None:
+        self.problems = problems
+        self.first: dict[str, tuple[str, int, tuple[str, ...]]] = {}
+        self.disputed: set[str] = set()
+
+    def __contains__(self, key_cell: object) -> bool:
+        return key_cell in self.first
+
+    def first_time(self, data: DataRow, key_cell: str, label: str, item: str) -> bool:
+        values = tuple("" if is_blank(v) else " ".join(str(v).split()) for v in data.values)
+        if key_cell not in self.first:
+            self.first[key_cell] = (data.sheet, data.row, values)
+            return True
+        sheet, row, first_values = self.first[key_cell]
+        if values == first_values:
+            self.problems.append(SheetProblem(data.sheet, data.row, f"{label} の行が重複しています（{sheet} {row}行目と同じ"
+                                              "キー、同じ内容）。この行は取り込みません。", "コピーした行を削除してください。", item))
+            return False
+        if key_cell not in self.disputed:
+            self.disputed.add(key_cell)
+            self.problems.append(SheetProblem(sheet, row, f"{label} は {data.sheet} {data.row}行目にもあり、内容が違います。"
+                                              "どちらの行も取り込みません。", DUPLICATE_HINT, item))
+        self.problems.append(SheetProblem(data.sheet, data.row, f"{label} は {sheet} {row}行目にもあり、内容が違います。"
+                                          "どちらの行も取り込みません。", DUPLICATE_HINT, item))
+        return False

@@ -20,7 +20,7 @@ from fitgap.domain.answer_sheet import KEY_SEP, SheetKey, SheetProblem, decode_k
 from fitgap.domain.change_sheet import EDITABLE_HEADERS, SHEET_CODE
 from fitgap.domain.enums import ChangeStatus
 from fitgap.domain.text import nfkc, strip_invisible
-from fitgap.importers.answer_workbook import WorkbookMeta, excel_error, is_blank, read_answer_book
+from fitgap.importers.answer_workbook import RowKeys, WorkbookMeta, excel_error, is_blank, read_answer_book
 from fitgap.importers.vendor_sheet import parse_cost, parse_date
 
 HEADERS = EDITABLE_HEADERS  # the cells a vendor fills in, as the writer labels them
@@ -85,7 +85,7 @@ def _text(value: Any) -> str:
 def read_change_sheet(path: Path) -> ChangeSheetResult:
     content = read_answer_book(path, headers=HEADERS)
     result = ChangeSheetResult(meta=content.meta, problems=content.problems, notices=content.notices)
-    seen: set[str] = set()
+    seen = RowKeys(result.problems)
     for data in content.rows:
         sheet, row, key = data.sheet, data.row, data.key
         pair = pair_of(key) if key is not None and key.revision is not None else None
@@ -94,11 +94,8 @@ def read_change_sheet(path: Path) -> ChangeSheetResult:
                    else f"キー「{data.raw_key}」を読めません。取り込みません。")
             result.problems.append(SheetProblem(sheet, row, msg, "行を追加せず、キー列（隠し列）は変更しないでください。"))
             continue
-        if key.cell in seen:
-            result.problems.append(SheetProblem(sheet, row, "同じ改修項目の行が重複しています。取り込みません。",
-                                                "コピーした行を削除してください。", key.req_id))
+        if not seen.first_time(data, key.cell, "同じ改修項目", key.req_id):
             continue
-        seen.add(key.cell)
         status_v, planned_v, actual_v, cost_v, interim_v, note_v = data.values
         problems = [SheetProblem(sheet, row, f"{label} がエラー値 {value} です。",
                                  "先頭が = の文字は数式になります。先頭に ' を付けてください。", key.req_id)
@@ -138,6 +135,7 @@ def read_change_sheet(path: Path) -> ChangeSheetResult:
             continue
         result.stripped_chars += removed_i + removed_n
         result.edited.append(ChangeSheetRow(sheet, row, key, pair, status, planned, actual, cost, interim, note))
+    result.edited = [r for r in result.edited if r.key.cell not in seen.disputed]  # neither of two differing rows
     for raw in content.meta.keys:
         if raw not in seen and (k := decode_key(raw)) is not None:
             result.deleted += 1

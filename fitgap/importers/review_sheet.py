@@ -17,6 +17,7 @@ from fitgap.domain.answer_sheet import (
 from fitgap.domain.enums import Disposition, Status
 from fitgap.domain.text import nfkc, strip_invisible
 from fitgap.importers.answer_workbook import (
+    RowKeys,
     WorkbookMeta,
     excel_error,
     is_blank,
@@ -66,7 +67,7 @@ def _as_written(value: Any) -> str:
 def read_review_sheet(path: Path) -> ReviewSheetResult:
     content = read_answer_book(path, headers=HEADERS)
     result = ReviewSheetResult(meta=content.meta, problems=content.problems, notices=content.notices)
-    seen: set[str] = set()
+    seen = RowKeys(result.problems)
     for data in content.rows:
         sheet, row, key = data.sheet, data.row, data.key
         status_v, disp_v, note_v = data.values
@@ -76,11 +77,8 @@ def read_review_sheet(path: Path) -> ReviewSheetResult:
             result.problems.append(SheetProblem(sheet, row, msg, "行を追加せず、キー列（隠し列）は変更しないでください。"))
             continue
         item = str(key)
-        if key.cell in seen:
-            result.problems.append(SheetProblem(sheet, row, f"{key.label} の行が重複しています。取り込みません。",
-                                                "コピーした行を削除してください。", item))
+        if not seen.first_time(data, key.cell, key.label, item):
             continue
-        seen.add(key.cell)
         mismatch = shown_key_mismatch(key, data.shown_key)
         if mismatch:
             result.problems.append(SheetProblem(sheet, row, f"{mismatch}。この行は取り込みません。",
@@ -119,4 +117,5 @@ def read_review_sheet(path: Path) -> ReviewSheetResult:
             result.problems.extend(problems)
             continue
         result.edited.append(ReviewRow(sheet, row, key, status, disposition, note))
+    result.edited = [r for r in result.edited if r.key.cell not in seen.disputed]  # neither of two differing rows
     return result

@@ -1,6 +1,7 @@
 """A returned vendor gap sheet → the vendor's answers and a list of problems (sheet, row, message, hint).
 
-Checks made from the file alone: the key of every row (unreadable, duplicated, rows the vendor added),
+Checks made from the file alone: the key of every row (unreadable, duplicated — two rows of one requirement
+with different answers take neither —, rows the vendor added),
 the answer against the list (a pasted value bypasses Excel's drop-down), the date, the cost (a number ≥ 0),
 Excel error values, and exported rows that are no longer there (deleted rows count as unanswered).
 Checks that need the database (foreign workbook, unknown key, changed requirement text) are the service's.
@@ -27,6 +28,7 @@ from fitgap.domain.enums import VendorAnswerKind
 from fitgap.domain.text import nfkc, strip_invisible
 from fitgap.importers.answer_workbook import (
     DataRow,
+    RowKeys,
     WorkbookMeta,
     excel_error,
     is_blank,
@@ -114,7 +116,7 @@ def read_vendor_sheet(path: Path) -> VendorSheetResult:
     content = read_answer_book(path, headers=HEADERS)
     result = VendorSheetResult(meta=content.meta, problems=content.problems, notices=content.notices)
     problems = result.problems
-    seen: dict[str, tuple[str, int]] = {}
+    seen = RowKeys(problems)
     for data in content.rows:
         sheet, row, key = data.sheet, data.row, data.key
         answer_v, date_v, cost_v, comment_v = data.values
@@ -130,12 +132,8 @@ def read_vendor_sheet(path: Path) -> VendorSheetResult:
             continue
         item = _fmt_key(key)
         encoded = key.cell
-        if encoded in seen:
-            first = seen[encoded]
-            problems.append(SheetProblem(sheet, row, f"{key.label} の行が重複しています（{first[0]} {first[1]}行目と同じキー）。"
-                                         "この行は取り込みません。", "コピーした行を削除してください。", item))
+        if not seen.first_time(data, encoded, key.label, item):
             continue
-        seen[encoded] = (sheet, row)
         mismatch = shown_key_mismatch(key, data.shown_key)
         if mismatch:
             problems.append(SheetProblem(sheet, row, f"{mismatch}。この行は取り込みません。",
@@ -158,6 +156,9 @@ def read_vendor_sheet(path: Path) -> VendorSheetResult:
         result.answers.append(VendorAnswerRow(
             sheet, row, key, parse_answer(answer_v),  # type: ignore[arg-type]  # checked above
             parse_date(date_v), parse_cost(cost_v), comment))
+    if seen.disputed:  # two rows of one requirement with different answers: neither is taken
+        result.answers = [a for a in result.answers if a.key.cell not in seen.disputed]
+        result.unanswered = [u for u in result.unanswered if u.key.cell not in seen.disputed]
     _deleted_rows(result, seen)
     return result
 
@@ -196,7 +197,7 @@ def _check_row(sheet: str, row: int, item: str, answer_v: Any, date_v: Any, cost
     return out
 
 
-def _deleted_rows(result: VendorSheetResult, seen: dict[str, tuple[str, int]]) -> None:
+def _deleted_rows(result: VendorSheetResult, seen: RowKeys) -> None:
     """Exported keys that are not in the workbook any more: reported, and counted as unanswered."""
     by_code = {code: name for name, code in result.meta.sheets.items()}
     for raw in result.meta.keys:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fitgap.errors import FitGapError, InvalidInputError, file_error, os_error_of
+from fitgap.leftovers import sweep
 
 
 def refuse_existing(path: Path, *, force_option: str = "--force") -> None:
@@ -52,6 +53,7 @@ def staged_file(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
         refuse_existing(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        sweep(path.parent)  # what a killed write left here more than a day ago
         fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=f".partial{path.suffix}", dir=path.parent)
         os.close(fd)
     except OSError as exc:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import random
 
+from sqlmodel import Session
+
 from fitgap.domain.custom import CustomDisposition, FunctionKind, FunctionRecord, LegalBasis
 from fitgap.domain.enums import Kubun
-from fitgap.services.custom_import import import_functions
+from fitgap.services.custom_import import import_functions_in
 from fitgap.storage import custom, operations
 from fitgap.storage.db import Database
 
@@ -45,11 +47,17 @@ SEPARATE_SYSTEM = "独自施策システム（デモ）"
 def generate_demo_inventory(*, db: Database, user: str, seed: int, per_operation: int = 12) -> int:
     """Replace the demo inventory: ``per_operation`` functions for each operation with requirements, some
     mapped to the spec (a few to 実装不可 requirements), some outside it with and without a decision."""
-    rng = random.Random(seed + 17)
     with db.write() as session:
-        custom.delete_demo_functions(session=session)
-        ops = operations.list_operations(session=session, include_cross_cutting=False)
-        keys = {o.code: custom.current_requirement_keys(session=session, operation_code=o.code) for o in ops}
+        return demo_inventory_in(session, user=user, seed=seed, per_operation=per_operation)
+
+
+def demo_inventory_in(session: Session, *, user: str, seed: int, per_operation: int = 12) -> int:
+    """:func:`generate_demo_inventory` in the caller's write transaction (``fitgap demo`` makes its lists
+    and their inventory in one: a kill at any moment leaves both or neither)."""
+    rng = random.Random(seed + 17)
+    custom.delete_demo_functions(session=session)
+    ops = operations.list_operations(session=session, include_cross_cutting=False)
+    keys = {o.code: custom.current_requirement_keys(session=session, operation_code=o.code) for o in ops}
     records: list[FunctionRecord] = []
     for op in ops:
         reqs = keys[op.code]
@@ -79,5 +87,5 @@ def generate_demo_inventory(*, db: Database, user: str, seed: int, per_operation
                 disposition=disposition, note=note, target_system=target,
             ))
     if records:
-        import_functions(db=db, user=user, records=records, demo=True)
+        import_functions_in(session, user=user, records=records, demo=True)
     return len(records)

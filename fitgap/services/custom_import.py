@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import Session
+
 from fitgap.domain import custom as rules
 from fitgap.domain.custom import FunctionRecord
 from fitgap.domain.enums import Kubun
@@ -120,125 +122,133 @@ def import_functions(*, db: Database, user: str, records: Sequence[FunctionRecor
     conflict, applied only with ``accept_older``. Without ``file_rows`` (typed records, the demo) every
     record applies.
     """
+    with db.write() as session:
+        return import_functions_in(session, user=user, records=records, rows=rows, demo=demo, decisions=decisions,
+                                   file_rows=file_rows, accept_older=accept_older)
+
+
+def import_functions_in(session: Session, *, user: str, records: Sequence[FunctionRecord],
+                        rows: Sequence[int | None] | None = None, demo: bool = False, decisions: bool = True,
+                        file_rows: FileRows | None = None, accept_older: bool = False) -> CustomImportResult:
+    """:func:`import_functions` in the caller's write transaction (the demo makes its lists and inventory in one)."""
     result = CustomImportResult()
     row_of = list(rows) if rows is not None else [None] * len(records)
-    with db.write() as session:
-        ops = {o.code for o in operations.list_operations(session=session)}
-        sys_ids = systems.system_ids_by_name(session=session)
-        names = {sid: name for name, sid in sys_ids.items()}
-        required = note_rule(session)
-        wanted = sorted({_req_key(rec, k, rid) for rec in records for k, rid in rec.mapped})
-        reqs = {(r.operation_code, str(r.kind), r.req_id): r for r in items.rows_for_keys(session=session, keys=wanted)}
-        existing = custom.functions_by_code(session=session, keys=[(r.operation_code, r.code) for r in records])
-        old_maps = custom.mappings(session=session, function_ids=[f.id for f in existing.values()])
-        kept = {k: set(old_maps.get(f.id, [])) for k, f in existing.items()}  # may name removed requirements
-        seen: dict[tuple[str, str], int | None] = {}
-        for rec, row in zip(records, row_of, strict=True):
-            if (rec.operation_code, rec.code) in seen:
-                where = seen[(rec.operation_code, rec.code)]
-                result.problems.append(Problem(
-                    f"{rec.code}: 機能番号が重複しています" + (f"（{where}行目と同じ）" if where else ""),
-                    "機能番号を業務ごとに一意にしてください。", row=row, column="機能番号"))
-            seen[(rec.operation_code, rec.code)] = row
-            _check(rec, row, ops=ops, sys_ids=sys_ids, reqs=reqs, required=required, decisions=decisions,
-                   problems=result.problems, kept=kept.get((rec.operation_code, rec.code), set()))
-        if result.problems:
-            raise _Refused(result)
-        stamps = _stamps(file_rows, records, vendors.database_id(session=session), result) if file_rows else None
-        # (with no file, typed records and the demo apply as they are)
-        now = datetime.now(UTC)
-        result.batch = audit.new_batch()
-        events: list[dict[str, Any]] = []
-        added = _Added()
-        for i, rec in enumerate(records):
-            key = FunctionKey(rec.operation_code, rec.code)
-            stamp: RowStamp | StampCheck | None = None
-            if stamps is not None:
-                stamp = stamps.rows[i]
-                if isinstance(stamp, StampCheck):
-                    continue  # refused, listed
-            mapped = sorted(_req_key(rec, k, rid) for k, rid in rec.mapped)
-            old = existing.get((rec.operation_code, rec.code))
-            if isinstance(stamp, RowStamp) and old is None:
-                # exported, then removed from the database: adding it again would undo that
-                assert file_rows is not None
-                conflict = RowConflict(_where(file_rows, i), str(key), DELETED_SINCE, (), applied=accept_older)
+    ops = {o.code for o in operations.list_operations(session=session)}
+    sys_ids = systems.system_ids_by_name(session=session)
+    names = {sid: name for name, sid in sys_ids.items()}
+    required = note_rule(session)
+    wanted = sorted({_req_key(rec, k, rid) for rec in records for k, rid in rec.mapped})
+    reqs = {(r.operation_code, str(r.kind), r.req_id): r for r in items.rows_for_keys(session=session, keys=wanted)}
+    existing = custom.functions_by_code(session=session, keys=[(r.operation_code, r.code) for r in records])
+    old_maps = custom.mappings(session=session, function_ids=[f.id for f in existing.values()])
+    kept = {k: set(old_maps.get(f.id, [])) for k, f in existing.items()}  # may name removed requirements
+    seen: dict[tuple[str, str], int | None] = {}
+    for rec, row in zip(records, row_of, strict=True):
+        if (rec.operation_code, rec.code) in seen:
+            where = seen[(rec.operation_code, rec.code)]
+            result.problems.append(Problem(
+                f"{rec.code}: 機能番号が重複しています" + (f"（{where}行目と同じ）" if where else ""),
+                "機能番号を業務ごとに一意にしてください。", row=row, column="機能番号"))
+        seen[(rec.operation_code, rec.code)] = row
+        _check(rec, row, ops=ops, sys_ids=sys_ids, reqs=reqs, required=required, decisions=decisions,
+               problems=result.problems, kept=kept.get((rec.operation_code, rec.code), set()))
+    if result.problems:
+        raise _Refused(result)
+    stamps = _stamps(file_rows, records, vendors.database_id(session=session), result) if file_rows else None
+    # (with no file, typed records and the demo apply as they are)
+    now = datetime.now(UTC)
+    result.batch = audit.new_batch()
+    events: list[dict[str, Any]] = []
+    added = _Added()
+    for i, rec in enumerate(records):
+        key = FunctionKey(rec.operation_code, rec.code)
+        stamp: RowStamp | StampCheck | None = None
+        if stamps is not None:
+            stamp = stamps.rows[i]
+            if isinstance(stamp, StampCheck):
+                continue  # refused, listed
+        mapped = sorted(_req_key(rec, k, rid) for k, rid in rec.mapped)
+        old = existing.get((rec.operation_code, rec.code))
+        if isinstance(stamp, RowStamp) and old is None:
+            # exported, then removed from the database: adding it again would undo that
+            assert file_rows is not None
+            conflict = RowConflict(_where(file_rows, i), str(key), DELETED_SINCE, (), applied=accept_older)
+            result.conflicts.append(conflict)
+            if not accept_older:
+                continue
+        target = None
+        if decisions and rec.target_system:
+            target = sys_ids.get(rec.target_system)
+            if target is None and old is None:
+                target = custom_systems.ensure_separate_system(
+                    session, name=rec.target_system, operation_code=rec.operation_code, result=added, user=user)
+        values: dict[str, Any] = {
+            "name": rec.name, "kind": rec.kind.value, "description": rec.description,
+            "department": rec.department, "frequency": rec.frequency,
+            "basis": rec.basis.value if rec.basis else None, "basis_detail": rec.basis_detail,
+            "yearly_cost_kyen": rec.yearly_cost_kyen, "system_id": sys_ids.get(rec.system) if rec.system else None,
+        }
+        if decisions:
+            values.update({"outside_spec": rec.outside_spec and not rec.mapped,
+                           "disposition": rec.disposition.value if rec.disposition else None,
+                           "note": rec.note, "target_system_id": target})
+        if old is None:
+            ids = custom.insert_functions(session=session, rows=[{
+                "operation_code": rec.operation_code, "code": rec.code, **values, "updated_by": user,
+                "updated_at": now, "revision": 1, "demo": demo}])
+            fid = ids[(rec.operation_code, rec.code)]
+            if decisions and mapped:
+                custom.set_mappings(session=session, function_id=fid, keys=mapped)
+                result.mapped += len(mapped)
+            events.append(_event(now, user, result.batch, key, "add", None, rec.name))
+            result.added.append(key)
+            continue
+        old_map = old_maps.get(old.id, [])
+        if decisions and rec.target_system and target is None:
+            target = -1  # a system not there yet: made below, once the row is known to apply
+            values["target_system_id"] = target
+        changed = {n: v for n, v in values.items() if _norm(getattr(old, n)) != _norm(v)}
+        map_changed = decisions and sorted(old_map) != mapped
+        if not changed and not map_changed:
+            result.unchanged.append(key)
+            continue
+        if file_rows is not None:
+            fresh = isinstance(stamp, RowStamp) and stamp.state == stored_state(old, old_map, names)
+            if not fresh:
+                assert stamps is not None
+                conflict = _conflict(file_rows, i, key, stamp, stamps.reason(i), rec, old, old_map, mapped,
+                                     changed, names, accept_older)
                 result.conflicts.append(conflict)
                 if not accept_older:
                     continue
-            target = None
-            if decisions and rec.target_system:
-                target = sys_ids.get(rec.target_system)
-                if target is None and old is None:
-                    target = custom_systems.ensure_separate_system(
-                        session, name=rec.target_system, operation_code=rec.operation_code, result=added, user=user)
-            values: dict[str, Any] = {
-                "name": rec.name, "kind": rec.kind.value, "description": rec.description,
-                "department": rec.department, "frequency": rec.frequency,
-                "basis": rec.basis.value if rec.basis else None, "basis_detail": rec.basis_detail,
-                "yearly_cost_kyen": rec.yearly_cost_kyen, "system_id": sys_ids.get(rec.system) if rec.system else None,
-            }
-            if decisions:
-                values.update({"outside_spec": rec.outside_spec and not rec.mapped,
-                               "disposition": rec.disposition.value if rec.disposition else None,
-                               "note": rec.note, "target_system_id": target})
-            if old is None:
-                ids = custom.insert_functions(session=session, rows=[{
-                    "operation_code": rec.operation_code, "code": rec.code, **values, "updated_by": user,
-                    "updated_at": now, "revision": 1, "demo": demo}])
-                fid = ids[(rec.operation_code, rec.code)]
-                if decisions and mapped:
-                    custom.set_mappings(session=session, function_id=fid, keys=mapped)
-                    result.mapped += len(mapped)
-                events.append(_event(now, user, result.batch, key, "add", None, rec.name))
-                result.added.append(key)
-                continue
-            old_map = old_maps.get(old.id, [])
-            if decisions and rec.target_system and target is None:
-                target = -1  # a system not there yet: made below, once the row is known to apply
-                values["target_system_id"] = target
-            changed = {n: v for n, v in values.items() if _norm(getattr(old, n)) != _norm(v)}
-            map_changed = decisions and sorted(old_map) != mapped
-            if not changed and not map_changed:
-                result.unchanged.append(key)
-                continue
-            if file_rows is not None:
-                fresh = isinstance(stamp, RowStamp) and stamp.state == stored_state(old, old_map, names)
-                if not fresh:
-                    assert stamps is not None
-                    conflict = _conflict(file_rows, i, key, stamp, stamps.reason(i), rec, old, old_map, mapped,
-                                         changed, names, accept_older)
-                    result.conflicts.append(conflict)
-                    if not accept_older:
-                        continue
-            if target == -1:
-                target = custom_systems.ensure_separate_system(
-                    session, name=str(rec.target_system), operation_code=rec.operation_code, result=added, user=user)
-                changed["target_system_id"] = target
-                if old.target_system_id == target:  # a part of its name, matched
-                    del changed["target_system_id"]
-                    if not changed and not map_changed:
-                        result.unchanged.append(key)
-                        continue
-            # a change of the mappings alone bumps the revision too: the workbench's edits check it
-            custom.update_function(session=session, function_id=old.id,
-                                   values={**changed, "updated_by": user, "updated_at": now})
-            for n, v in changed.items():
-                events.append(_event(now, user, result.batch, key, n, _norm(getattr(old, n)), _norm(v)))
-            if map_changed:
-                custom.set_mappings(session=session, function_id=old.id, keys=mapped)
-                result.mapped += len(mapped)
-                events.append(_event(now, user, result.batch, key, "mapped", "|".join(":".join(k) for k in old_map),
-                                     "|".join(":".join(k) for k in mapped)))
-            result.updated.append(key)
-        audit.record_many(session=session, rows=events)
-        result.added_systems = added.added_systems
-        notice = stamps.notice() if stamps is not None else None
-        if notice and any(c.reason in (NO_STAMP, OTHER_DATABASE) for c in result.conflicts):
-            result.notices.append(notice)  # (said where it made a difference)
-        if not result.applied:
-            result.batch = None
-        return result
+        if target == -1:
+            target = custom_systems.ensure_separate_system(
+                session, name=str(rec.target_system), operation_code=rec.operation_code, result=added, user=user)
+            changed["target_system_id"] = target
+            if old.target_system_id == target:  # a part of its name, matched
+                del changed["target_system_id"]
+                if not changed and not map_changed:
+                    result.unchanged.append(key)
+                    continue
+        # a change of the mappings alone bumps the revision too: the workbench's edits check it
+        custom.update_function(session=session, function_id=old.id,
+                               values={**changed, "updated_by": user, "updated_at": now})
+        for n, v in changed.items():
+            events.append(_event(now, user, result.batch, key, n, _norm(getattr(old, n)), _norm(v)))
+        if map_changed:
+            custom.set_mappings(session=session, function_id=old.id, keys=mapped)
+            result.mapped += len(mapped)
+            events.append(_event(now, user, result.batch, key, "mapped", "|".join(":".join(k) for k in old_map),
+                                 "|".join(":".join(k) for k in mapped)))
+        result.updated.append(key)
+    audit.record_many(session=session, rows=events)
+    result.added_systems = added.added_systems
+    notice = stamps.notice() if stamps is not None else None
+    if notice and any(c.reason in (NO_STAMP, OTHER_DATABASE) for c in result.conflicts):
+        result.notices.append(notice)  # (said where it made a difference)
+    if not result.applied:
+        result.batch = None
+    return result
 
 
 def _stamps(file_rows: FileRows, records: Sequence[FunctionRecord], database_id: str,

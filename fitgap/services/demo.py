@@ -18,6 +18,7 @@ from fitgap.domain.models import Assessment, AuditEvent, SpecVersion, VendorAnsw
 from fitgap.domain.records import RequirementRecord, SpecVersionInfo
 from fitgap.domain.text import text_hash
 from fitgap.errors import FitGapError
+from fitgap.services.custom_demo import demo_inventory_in
 from fitgap.storage import audit, operations, specs
 from fitgap.storage.db import Database
 
@@ -52,6 +53,7 @@ class DemoResult:
     assessments: int
     operations: int
     seed: int
+    functions: int = 0  # the demo inventory of current functions (with ``inventory``)
 
 
 def _text(rng: random.Random, o: str, a: str) -> str:
@@ -155,8 +157,10 @@ def _clear_demo(session: Session) -> None:
 
 
 def generate_demo(*, db: Database, total: int, seed: int, user: str,
-                  progress: Callable[[int, int], None] | None = None) -> DemoResult:
-    """Fill the database with demo requirements for the 20 operations, replacing earlier demo data."""
+                  progress: Callable[[int, int], None] | None = None, inventory: bool = False) -> DemoResult:
+    """Fill the database with demo requirements for the 20 operations, replacing earlier demo data; with
+    ``inventory`` their demo inventory of current functions too. One transaction: a process killed at any
+    moment leaves the database as it was, or with all of it."""
     if total < 0:
         raise FitGapError("--requirements は 0 以上にしてください。")
     now = datetime.now(UTC)
@@ -185,7 +189,10 @@ def generate_demo(*, db: Database, total: int, seed: int, user: str,
         operations.set_setting(session=session, key="demo_seed", value=str(seed))
         audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="demo.generate",
                      entity="database", entity_key="demo", new=f"要件 {n_req}件（seed {seed}）")
-    return DemoResult(requirements=n_req, assessments=n_ass, operations=len(records), seed=seed)
+        functions = 0
+        if inventory:
+            functions = demo_inventory_in(session, user=user, seed=seed)
+    return DemoResult(requirements=n_req, assessments=n_ass, operations=len(records), seed=seed, functions=functions)
 
 
 __all__ = ["DEMO_LABEL", "DemoResult", "demo_records", "generate_demo", "text_hash"]

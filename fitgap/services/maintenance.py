@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fitgap import __version__
+from fitgap import __version__, leftovers
 from fitgap.errors import DamagedDatabaseError, DatabaseError, FitGapError, InvalidInputError, file_error
 from fitgap.reports.output_file import unused_name
 from fitgap.storage import file_faults, integrity, restore_record, search_index, sqlite_backup, transfer
@@ -147,6 +147,30 @@ def backup(*, url: str, exports_dir: Path, output: Path | str | None = None) -> 
     return BackupResult(path=target, size=size, rows=rows, salvaged=salvaged)
 
 
+def _with_subfolders(folder: Path) -> list[Path]:
+    try:
+        return [folder, *sorted(p for p in folder.iterdir() if p.is_dir())]
+    except OSError:
+        return [folder]
+
+
+def _leftover_check(folders: list[Path]) -> integrity.CheckResult:
+    """fitgap's temporary files left by a write that did not finish (listed as 注意: they hold nothing the
+    database needs; the next write into the same folder removes those older than a day)."""
+    result = integrity.CheckResult("書きかけのファイル（中断した書き出しの残り）")
+    seen: set[Path] = set()
+    for folder in folders:
+        for leftover, age in leftovers.leftovers(folder):
+            if leftover in seen:
+                continue
+            seen.add(leftover)
+            when = f"{age / 86400:.0f} 日前" if age >= 86400 else f"{age / 3600:.0f} 時間前" if age >= 3600 else "1 時間以内"
+            later = ("次にこのフォルダへ書き出すときに削除します" if age >= leftovers.MAX_AGE_SECONDS
+                     else "書き出し中かもしれません（1日たてば次の書き出しで削除します）")
+            result.warnings.append(f"{leftover}（{when}）: {later}。")
+    return result
+
+
 def salvage_lines(report: SalvageReport) -> list[str]:
     """What a backup of a damaged database holds and what it left out, table by table."""
     lines = ["注意: 元のデータベースが壊れていたため、読める行だけを1行ずつコピーしました。"]
@@ -168,7 +192,6 @@ def _readonly_engine(path: Path) -> sa.Engine:
 
 def _server_backup(db: Database, *, target: Path, stamp: dict[str, str]) -> int:
     tmp = sqlite_backup.partial_path(target)
-    sqlite_backup.remove_with_work_files(tmp)
     out = sa.create_engine(f"sqlite:///{tmp}")  # plain: rollback journal, a single self-contained file
     try:
         snapshot = db.engine.execution_options(isolation_level="REPEATABLE READ")
@@ -285,6 +308,7 @@ def _safety_copy(*, url: str, path: Path | None, exports_dir: Path) -> Path:
 
 def _sqlite_restore(*, path: Path, backup_file: Path, mark: dict[str, Any]) -> None:
     """Stage the backup beside the database (upgraded, with its restore record), then copy it in at once."""
+    leftovers.sweep(path.parent)  # staging copies a killed restore left here more than a day ago
     staging = path.with_name(f".{path.name}.restore-{uuid.uuid4().hex[:8]}")
     try:
         staged_what = f"復元の作業用コピー（{path.parent / staging.name}）"
@@ -332,10 +356,13 @@ def _server_restore(*, url: str, backup_file: Path, mark: dict[str, Any]) -> Non
         dst_engine.dispose()
 
 
-def check(*, url: str) -> CheckReport:
-    """Every health check, read-only; problems in plain words."""
+def check(*, url: str, exports_dir: Path | None = None) -> CheckReport:
+    """Every health check, read-only; problems in plain words. Temporary files a killed write left beside
+    the database or in the exports folder (and its subfolders) are listed too."""
     report = CheckReport(database=sa.engine.make_url(url).render_as_string(hide_password=True))
     path = sqlite_path(url)
+    report.results.append(_leftover_check([*([path.parent] if path is not None else []),
+                                           *(_with_subfolders(exports_dir) if exports_dir is not None else [])]))
     if path is not None:
         results, readable = integrity.sqlite_file_checks(path)
         report.results.extend(results)

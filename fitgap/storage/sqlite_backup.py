@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
 
+from fitgap import leftovers
 from fitgap.errors import DatabaseBusyError, DatabaseError, InvalidInputError, file_error
 from fitgap.storage import file_faults, salvage
 from fitgap.storage.db import BUSY_TIMEOUT_MS, SQLITE_MAGIC
@@ -53,8 +54,12 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def partial_path(target: Path) -> Path:
-    """The temporary file a copy is written to before it is renamed to ``target``."""
-    return target.with_name(f".{target.name}.partial")
+    """The temporary file a copy is written to before it is renamed to ``target`` (fresh: an earlier one of
+    the same name and its work files are removed, and so are other copies' leftovers older than a day)."""
+    tmp = target.with_name(f".{target.name}.partial")
+    leftovers.sweep(target.parent)
+    remove_with_work_files(tmp)
+    return tmp
 
 
 def remove_with_work_files(path: Path) -> None:
@@ -78,7 +83,6 @@ def online_backup(*, source: Path, target: Path, stamp: dict[str, str] | None = 
     if target.exists():
         raise InvalidInputError(f"{target} はすでにあります。上書きはしません。", "別のファイル名を -o で指定してください。")
     tmp = partial_path(target)
-    remove_with_work_files(tmp)
     try:
         src = _connect(source)
         try:
@@ -144,7 +148,6 @@ def salvage_backup(*, source: Path, target: Path, stamp: dict[str, str]) -> tupl
     if target.exists():
         raise InvalidInputError(f"{target} はすでにあります。上書きはしません。", "別のファイル名を -o で指定してください。")
     tmp = partial_path(target)
-    remove_with_work_files(tmp)
     try:
         try:
             report = salvage.salvage(source=source, target=tmp, stamp=stamp)

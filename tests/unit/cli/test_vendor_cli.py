@@ -9,7 +9,7 @@ from typing import Any
 import openpyxl
 
 from fitgap.domain.answer_sheet import H_ANSWER, H_COST
-from tests.answer_books import data_sheet, edit_book, set_answer
+from tests.answer_books import data_sheet, edit_book, header_map, set_answer
 from tests.conftest import dump_database
 
 
@@ -95,3 +95,58 @@ def test_review_round_trip_and_groups(cli: Callable[..., Any], tmp_path: Path) -
     assert r.code == 0 and "1 件の確認結果を取り込みました" in r.out
     group = cli("export")
     assert group.code == 2 and "vendor" in group.out and "review" in group.out
+
+
+def _returned(cli: Callable[..., Any], tmp_path: Path, edit: Callable[[Any], None]) -> Path:
+    assert cli("init").code == 0
+    assert cli("demo", "-n", "60", "--seed", "2").code == 0
+    r = cli("export", "vendor", "--vendor", "A社", "--operation", "001", "-o", str(tmp_path / "v.xlsx"))
+    assert r.code == 0, r.err
+    return edit_book(tmp_path / "v.xlsx", tmp_path / "back.xlsx", edit)
+
+
+def test_a_row_copied_with_another_answer_applies_neither(cli: Callable[..., Any], db_path: Path,
+                                                          tmp_path: Path) -> None:
+    def edit(wb: Any) -> None:
+        ws = data_sheet(wb, "001")
+        ids = [str(ws.cell(row=r, column=1).value) for r in range(3, 5)]
+        set_answer(ws, ids[0], **{H_ANSWER: "標準で対応"})
+        src = set_answer(ws, ids[1], **{H_ANSWER: "要協議"})
+        copy = ws.max_row + 1
+        for c in range(1, ws.max_column + 1):
+            ws.cell(row=copy, column=c).value = ws.cell(row=src, column=c).value
+        ws.cell(row=copy, column=header_map(ws)[H_ANSWER]).value = "対応不可"
+
+    back = _returned(cli, tmp_path, edit)
+    r = cli("import", "vendor", str(back), "--problems", str(tmp_path / "p.csv"))
+    assert r.code == 0 and "1 件の回答を取り込みました" in r.out, r.err  # the other answer applies
+    assert r.out.count("内容が違います。どちらの行も取り込みません") == 2
+    shown = cli("export", "vendor", "--vendor", "A社", "--operation", "001", "-o", str(tmp_path / "again.xlsx"))
+    assert shown.code == 0
+    ws = data_sheet(openpyxl.load_workbook(tmp_path / "again.xlsx"), "001")
+    answers = [ws.cell(row=r, column=header_map(ws)[H_ANSWER]).value for r in range(3, 5)]
+    assert answers == ["標準で対応", None]  # neither 要協議 nor 対応不可 was taken
+
+
+def test_an_escape_in_an_id_cell_is_listed_escaped(cli: Callable[..., Any], tmp_path: Path) -> None:
+    import zipfile
+
+    marker = "ESCAPEMARK"
+
+    def edit(wb: Any) -> None:
+        ws = data_sheet(wb, "001")
+        rid = str(ws.cell(row=3, column=1).value)
+        set_answer(ws, rid, **{H_ANSWER: "標準で対応"})
+        ws.cell(row=3, column=1).value = rid[:3] + marker + rid[3:]
+
+    back = _returned(cli, tmp_path, edit)
+    hostile = tmp_path / "esc.xlsx"  # the ID cell holds ESC (as Excel stores it: _x001B_)
+    with zipfile.ZipFile(back) as zin, zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item, zin.read(item.filename).replace(marker.encode(), b"_x001B_"))
+    r = cli("import", "vendor", str(hostile))
+    assert "Traceback" not in r.out + r.err and "\x1b" not in r.out + r.err
+    assert r.code == 1 and "\\x1b" in r.out and "取り込める回答がありません" in r.err
+    listed = next((tmp_path / "exports").glob("esc_問題一覧*.xlsx"))
+    cells = [c for row in openpyxl.load_workbook(listed).active.iter_rows(values_only=True) for c in row if c]
+    assert any("\\x1b" in str(c) for c in cells)

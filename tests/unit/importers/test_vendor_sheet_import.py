@@ -143,10 +143,29 @@ def test_tampered_key_and_duplicated_row(exported: Path, tmp_path: Path) -> None
         ws.cell(row=new, column=header_map(ws)[H_ANSWER]).value = "対応不可"
 
     result = read_vendor_sheet(edit_book(exported, tmp_path / "back.xlsx", edit))
+    # the row copied with another answer: which one is meant is unknown, so neither is taken (never the first)
+    assert [a.key.req_id for a in result.answers] == []
+    messages = " ".join(p.message for p in result.problems)
+    assert "壊れたキー" in messages
+    disputed = [p for p in result.problems if "内容が違います" in p.message]
+    assert len(disputed) == 2 and len({p.row for p in disputed}) == 2  # both rows named, each pointing at the other
+    assert all(p.key and "0010004" in p.key for p in disputed)
+
+
+def test_a_duplicated_row_with_the_same_answer_is_taken_once(exported: Path, tmp_path: Path) -> None:
+    def edit(wb: Any) -> None:
+        ws = data_sheet(wb, "001")
+        key_col = ws.max_column
+        src = row_of(ws, "0010004")
+        ws.cell(row=src, column=header_map(ws)[H_ANSWER]).value = "要協議"
+        new = ws.max_row + 1
+        for c in range(1, key_col + 1):
+            ws.cell(row=new, column=c).value = ws.cell(row=src, column=c).value
+
+    result = read_vendor_sheet(edit_book(exported, tmp_path / "back.xlsx", edit))
     assert [a.key.req_id for a in result.answers] == ["0010004"]
     assert result.answers[0].answer == VendorAnswerKind.DISCUSS
-    messages = " ".join(p.message for p in result.problems)
-    assert "壊れたキー" in messages and "重複" in messages
+    assert any("重複しています" in p.message and "同じ内容" in p.message for p in result.problems)
 
 
 def test_excel_error_values_are_problems(exported: Path, tmp_path: Path) -> None:

@@ -100,3 +100,39 @@ def test_demo_refuses_after_a_system_edit(db):
     systems.update_system(db=db, user="alice", system=name, note="確認した")
     with pytest.raises(FitGapError, match="変更履歴 1件"):
         generate_demo(db=db, total=100, seed=3, user="t")
+
+
+def test_the_demo_command_is_one_transaction_and_a_kill_leaves_nothing_half_made(tmp_path):
+    """`fitgap demo` makes the lists and their inventory of current functions in one transaction: one commit,
+    and a process killed while it holds that commit leaves the database as it was (no lists without their
+    inventory)."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+
+    from fitgap.cli.main import main
+
+    path = tmp_path / "demo.db"
+    assert main(["--db", str(path), "init"]) == 0
+    env = {**os.environ, "FITGAP_FAULT_PAUSE_BEFORE_COMMIT": "0"}
+    done = subprocess.run([sys.executable, "-m", "fitgap", "--db", str(tmp_path / "other.db"), "demo", "-n", "200"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("holding the commit") == 2  # the new database's init, then the demo: one each
+
+    env["FITGAP_FAULT_PAUSE_BEFORE_COMMIT"] = "30"
+    proc = subprocess.Popen([sys.executable, "-m", "fitgap", "--db", str(path), "demo", "-n", "200"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None and "holding the commit" in proc.stderr.readline()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    con = sqlite3.connect(path)
+    try:
+        demo_versions = con.execute("SELECT count(*) FROM spec_version WHERE demo = 1").fetchone()[0]
+        functions = con.execute("SELECT count(*) FROM current_function").fetchone()[0]
+        assert (demo_versions, functions) == (0, 0)
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        con.close()
