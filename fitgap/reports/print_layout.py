@@ -277,8 +277,8 @@ def apply_xlsxwriter(ws: Any, widths: Sequence[float], *, title: str = "", demo:
     if title_rows is not None:
         ws.repeat_rows(*title_rows)
     # no font-size code: "&9" before a title that begins with digits would read as one size ("&9001")
-    # xlsxwriter takes any "&G" for a picture and drops the header: an ampersand before G stays full-width
-    text = _escape(layout.header[:120]).replace("&&G", "＆G")
+    # xlsxwriter takes any "&G" for a picture and drops the header: a font code (the same font) parts && and G
+    text = _escape(layout.header[:120]).replace("&&G", '&&&"-,Regular"G')
     header = ("&L" + text if layout.header else "") + ("&R" + DEMO_MARK if demo else "")
     if header:
         ws.set_header(header[:255], {"margin": 0.25})
