@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,9 +13,9 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from fitgap.domain.spec_diff import Change, SpecDiff, char_diff
+from fitgap.domain.spec_diff import Change, Segment, SpecDiff, compare_form
 from fitgap.reports.output_file import write_atomically
-from fitgap.reports.print_layout import apply_openpyxl, row_height
+from fitgap.reports.print_layout import apply_openpyxl, header_height, row_height
 from fitgap.reports.xlsx_cells import CODE_FORMAT, text_cells
 
 HEADERS = ["変更", "ID", "種別", "名称", "旧 実装区分", "新 実装区分", "旧 本文", "新 本文", "差分（赤字取消線=削除、青字下線=追加）",
@@ -42,13 +44,40 @@ class DiffSheetData:
     diff: SpecDiff
 
 
-def rich_diff(old: str, new: str) -> CellRichText | str:
+def _key(ch: str) -> str:
+    """A character as the comparison sees it: （ and ( alike, any space alike."""
+    n = unicodedata.normalize("NFKC", ch)
+    return " " if n.isspace() else n
+
+
+def display_diff(old: str, new: str) -> list[Segment]:
+    """The difference of two texts as they are written: the characters matched width- and space-blind, as
+    the comparison does, but shown as in the texts (line breaks and full-width brackets kept), so that the
+    diff reads like the 新 本文 beside it."""
+    ka, kb = [_key(c) for c in old], [_key(c) for c in new]
+    out: list[Segment] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.append(Segment("equal", new[j1:j2]))
+            continue
+        if tag in ("delete", "replace"):
+            out.append(Segment("delete", old[i1:i2]))
+        if tag in ("insert", "replace"):
+            out.append(Segment("insert", new[j1:j2]))
+    return out
+
+
+def _parts(segments: list[Segment]) -> list[str | TextBlock]:
+    return [seg.text if seg.op == "equal" else TextBlock(_DELETED if seg.op == "delete" else _INSERTED, seg.text)
+            for seg in segments if seg.text]
+
+
+def rich_diff(old: str, new: str, *, old_name: str = "", new_name: str = "") -> CellRichText | str:
+    """The text's difference, marked; a changed name first, on a line of its own (【名称】)."""
     parts: list[str | TextBlock] = []
-    for seg in char_diff(old, new):
-        if seg.op == "equal":
-            parts.append(seg.text)
-        else:
-            parts.append(TextBlock(_DELETED if seg.op == "delete" else _INSERTED, seg.text))
+    if compare_form(old_name) != compare_form(new_name):
+        parts += ["【名称】", *_parts(display_diff(old_name, new_name)), "\n"]
+    parts += _parts(display_diff(old, new))
     return CellRichText(parts) if parts else ""
 
 
@@ -70,8 +99,9 @@ def write_spec_diff_workbook(data: DiffSheetData, path: Path) -> Path:
 
     ws = wb.create_sheet("変更一覧")
     apply_openpyxl(ws, WIDTHS, title=f"仕様書の版の比較 {data.operation}（{data.from_label} → {data.to_label}）",
-                   title_rows="1:1")
+                   title_rows="1:1", title_cols="A:D")  # 変更・ID・種別・名称 beside the texts on every page
     ws.append(HEADERS)
+    ws.row_dimensions[1].height = header_height(HEADERS, WIDTHS)
     for i, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
         ws.cell(row=1, column=i).font = Font(bold=True)
@@ -85,7 +115,7 @@ def write_spec_diff_workbook(data: DiffSheetData, path: Path) -> Path:
         new_text = new.text if new else ""
         diff_cell: CellRichText | str = ""
         if item.change in (Change.TEXT_CHANGED, Change.CLASS_CHANGED) and item.text_changed:
-            diff_cell = rich_diff(f"{old.name}\n{old_text}" if old else "", f"{new.name}\n{new_text}" if new else "")
+            diff_cell = rich_diff(old_text, new_text, old_name=old.name if old else "", new_name=new.name if new else "")
         ws.append([
             item.change.value, item.req_id, getattr(kind, "value", kind), ref.name if ref else "",
             old.kubun.value if old else "", new.kubun.value if new else "", old_text, new_text, diff_cell,
