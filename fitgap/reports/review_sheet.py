@@ -88,6 +88,19 @@ class ReviewItem:
     needs_review: bool = False
     old_text: str = ""  # the text it was assessed on, when it needs review
     old_label: str = ""  # that version's label
+    old_kubun: str = ""  # the 実装区分 it was assessed on, when that changed (a change of class alone too)
+
+    @property
+    def assessed_on(self) -> str:
+        """What the 前の版 column shows of a 要再確認 item: the version, a changed 実装区分, the old text."""
+        if not self.needs_review or not (self.old_text or self.old_kubun):
+            return ""
+        lines = [f"（{self.old_label}）"]
+        if self.old_kubun:
+            lines.append(f"実装区分: {self.old_kubun} → {self.kubun}")
+        if self.old_text:
+            lines.append(self.old_text)
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -127,7 +140,7 @@ def build_review_book(data: ReviewSheetData) -> AnswerBook:
     for part in data.operations:
         name = sheet_name(f"{part.code} {part.name}", [s.name for s in sheets] + ["表紙"])
         rows = (((it.req_id, it.kind, it.kubun, it.name, "要再確認" if it.needs_review else "", it.text,
-                  f"（{it.old_label}）\n{it.old_text}" if it.needs_review and it.old_text else "",
+                  it.assessed_on,
                   it.reason, it.remarks, it.assessed, it.status, it.disposition or None, it.note), it.key)
                 for it in part.items)
         title = f"{mark}{part.code} {part.name}（{part.version_label}） 確認シート — 黄色の欄を記入してください"

@@ -52,7 +52,7 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
 
         def items(code: str) -> Iterator[ReviewItem]:
             for r in sheet_items.iter_sheet_items(session=session, operation_code=code, scope="all"):
-                old_label, old_text = _old_text(session, r, labels)
+                old_label, old_text, old_kubun = _old_text(session, r, labels)
                 disp = r.disposition.value if r.disposition else ""
                 key = SheetKey(r.operation_code, r.kind.value, r.req_id, r.text_hash, r.revision,
                                exported_values_hash(r.status.value, disp, r.note))
@@ -61,7 +61,7 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
                     key=key.encode(), req_id=r.req_id, kubun=r.kubun.value + ("（経過措置）" if r.transitional else ""),
                     name=r.name, text=r.text, assessed=assessed, status=r.status.value, disposition=disp, note=r.note,
                     kind=r.kind.value, reason=r.reason, remarks=r.remarks, needs_review=r.needs_review,
-                    old_text=old_text, old_label=old_label)
+                    old_text=old_text, old_label=old_label, old_kubun=old_kubun)
 
         parts, demo = [], False
         for op in ops:
@@ -84,16 +84,20 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
     return ExportResult(path, export_id, "", total, [p.code for p in parts], demo)
 
 
-def _old_text(session: Any, r: sheet_items.SheetItemRow, labels: dict[int, str]) -> tuple[str, str]:
-    """(version label, text) a 要再確認 item was assessed on; ("", "") for the others."""
+def _old_text(session: Any, r: sheet_items.SheetItemRow, labels: dict[int, str]) -> tuple[str, str, str]:
+    """(version label, text, 実装区分 when it changed) a 要再確認 item was assessed on; ("", "", "") for the others."""
     if not r.needs_review or r.basis_version_id is None or r.basis_version_id == r.spec_version_id:
-        return "", ""
+        return "", "", ""
     if r.basis_version_id not in labels:
         labels.update({v.id: v.label for v in specs.list_versions(session=session, operation_code=r.operation_code)
                        if v.id is not None})
     old = items.requirement_in_version(session=session, spec_version_id=r.basis_version_id, kind=r.kind.value,
                                        req_id=r.req_id)
-    return (labels.get(r.basis_version_id, "前の版"), old.text or "") if old is not None else ("", "")
+    if old is None:
+        return "", "", ""
+    was = str(getattr(old.kubun, "value", old.kubun) or "")
+    kubun = was if was and was != r.kubun.value else ""
+    return labels.get(r.basis_version_id, "前の版"), old.text or "", kubun
 
 
 @dataclass(frozen=True, slots=True)

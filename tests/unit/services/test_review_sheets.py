@@ -120,3 +120,29 @@ def test_review_sheet_shows_needs_review_with_the_old_text(cli, db_url: str, tmp
     assert ws.cell(row=same, column=cols[H_OLD_TEXT]).value is None
     cover = "\n".join(str(c.value) for row in wb["表紙"].iter_rows() for c in row if c.value)
     assert "001 住民記録: 第3.0版（9 件、うち要再確認 1 件）" in cover
+
+
+def test_a_change_of_class_alone_shows_the_old_class(cli, db_url: str, tmp_path: Path) -> None:
+    """0010005 moves from 標準オプション機能 to 実装必須機能 in 第3.0版, its wording unchanged."""
+    from fitgap.domain.answer_sheet import H_NEEDS_REVIEW, H_OLD_TEXT
+    from fitgap.services.database import open_db
+    from tests.spec_books import V2_FUNCTIONS, write_official_workbook
+
+    assert cli("init").code == 0
+    assert cli("import-spec", str(write_official_workbook(tmp_path / "住民記録_第2.0版.xlsx"))).code == 0
+    db = open_db(url=db_url)
+    try:
+        keys = [k for k in item_keys(db=db, flt=ItemFilter(operation_code="001")) if k.req_id == "0010005"]
+        update_items(db=db, user="tester", keys=keys, status=Status.FIT)
+    finally:
+        db.dispose()
+    assert cli("import-spec", str(write_official_workbook(tmp_path / "住民記録_第3.0版.xlsx",
+                                                          functions=V2_FUNCTIONS))).code == 0
+    out = tmp_path / "review.xlsx"
+    assert cli("export", "review", "--operation", "001", "-o", str(out)).code == 0
+    ws = data_sheet(openpyxl.load_workbook(out), "001")
+    cols = header_map(ws)
+    row = row_of(ws, "0010005")
+    assert ws.cell(row=row, column=cols[H_NEEDS_REVIEW]).value == "要再確認"
+    old = ws.cell(row=row, column=cols[H_OLD_TEXT]).value
+    assert old.startswith("（第2.0版）\n実装区分: 標準オプション機能 → 実装必須機能\n"), old
