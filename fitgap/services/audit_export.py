@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from fitgap.domain.calendar import format_date
+from fitgap.domain.custom import INVENTORY_HEADERS
 from fitgap.errors import InvalidInputError
 from fitgap.reports import audit_log as report
 from fitgap.storage import audit_log
@@ -32,6 +33,8 @@ ACTION_LABELS = {
     "spec.import_history": "要件一覧の取り込み（過去の版）",
     "spec.add_files": "要件一覧へのファイルの追加",
     "spec.import.review": "改版による要再確認",
+    "spec.import.archive": "改版でなくなった要件の確認結果の保管",
+    "spec.import.restore": "改版で戻った要件の確認結果の復元",
     "demo.generate": "デモデータの作成",
     "setting.update": "設定の変更",
     "system.add": "システムの追加",
@@ -77,8 +80,16 @@ FIELD_LABELS = {
     "name": "名称", "vendor": "ベンダ", "kind": "区分", "operations": "業務コード", "planned_cutover": "移行予定日",
     "actual_cutover": "移行実施日", "deadline_kind": "期限区分", "deadline": "期限", "typical": "典型例",
     "data": "データ", "method": "方式", "interim_interface": "暫定連携", "official_as_of": "公表一覧の時点",
+    "archived": "保管（改版でなくなった要件）",
+    # 改修項目
+    "change": "改修内容", "actual": "完了日", "cost_kyen": "概算費用（千円）", "interim": "暫定連携",
+    "interim_done": "暫定連携の完了日",
+    # 独自機能 (the inventory's own column titles)
+    **{f: h for f, h in INVENTORY_HEADERS.items() if f not in ("name", "kind", "note")},
+    "system_id": "システム", "target_system_id": "移行先システム", "add": "追加（機能名）",
 }
-_FLAG_FIELDS = {"needs_review"}  # stored as 1 / 0 (the undo log reads them back)
+_FLAG_FIELDS = {"needs_review", "outside_spec"}  # stored as 1 / 0 (the undo log reads them back)
+_NUMBER_FIELDS = {"cost_kyen", "yearly_cost_kyen"}  # stored as Python floats (3500.0)
 _DATE = re.compile(r"datetime\.date\((\d+), (\d+), (\d+)\)")
 _DATETIME = re.compile(r"datetime\.datetime\((\d+), (\d+), (\d+), (\d+), (\d+)[^)]*\)")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -100,6 +111,12 @@ def display_value(field: str | None, value: str | None) -> str:
         return "はい" if value == "True" else "いいえ"
     if _ISO_DATE.match(value):
         return format_date(date.fromisoformat(value))
+    if field in _NUMBER_FIELDS:
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return f"{number:,.3f}".rstrip("0").rstrip(".")  # 3500.0 → 3,500; 12.5 → 12.5 (千円, as entered)
     text = _DATETIME.sub(lambda m: f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d} {int(m[4]):02d}:{int(m[5]):02d}",
                          value)
     text = _DATE.sub(_date_text, text)
