@@ -24,6 +24,18 @@ def nfkc(text: str) -> str:
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def search_form(text: str) -> str:
+    """The one form every search compares in, on SQLite, on PostgreSQL and in Python alike: NFKC (full-width
+    ＰＤＦ is PDF, half-width ｶﾅ is カナ, Ⅰ is I), then the 26 Latin capitals lowered — no other case is
+    folded (Greek, Cyrillic and İ match as written). That is what SQLite's LIKE folds, and what
+    PostgreSQL's lower() folds under the C collation whatever the server's locale
+    (:class:`fitgap.storage.text_match.SearchForm` is its SQL spelling)."""
+    return nfkc(text).translate(_ASCII_LOWER)
+
+
 def normalize_text(text: str | None) -> str:
     """NFKC, whitespace folded to single spaces, trimmed: the form two versions are compared in."""
     if not text:

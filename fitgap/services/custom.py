@@ -18,7 +18,7 @@ from sqlmodel import Session
 from fitgap.domain import custom as rules
 from fitgap.domain.custom import Coverage, CustomDisposition, FunctionKind, LegalBasis
 from fitgap.domain.enums import Kubun, Status
-from fitgap.domain.text import nfkc
+from fitgap.domain.text import search_form
 from fitgap.errors import InvalidInputError, NotFoundError
 from fitgap.services import custom_systems  # the systems graph loads only when a system is made
 from fitgap.services.items import ItemKey, note_rule
@@ -122,8 +122,8 @@ class FunctionFilter:
         if self.reverse_gap is not None and row.reverse_gap != self.reverse_gap:
             return False
         if self.text:
-            hay = nfkc(" ".join((row.key.code, row.name, description, row.department, row.note))).lower()
-            return all(t.lower() in hay for t in nfkc(self.text).split())
+            hay = search_form(" ".join((row.key.code, row.name, description, row.department, row.note)))
+            return all(t in hay for t in search_form(self.text).split())
         return True
 
 
@@ -222,7 +222,7 @@ def rows_in(session: Session, flt: FunctionFilter = FunctionFilter()) -> list[tu
 def _where(flt: FunctionFilter) -> list[Any]:
     return custom.build_where(operation_code=flt.operation_code, coverage=[c.value for c in flt.coverage],
                               dispositions=[d.value if d else None for d in flt.dispositions], undecided=flt.undecided,
-                              reverse_gap=flt.reverse_gap, terms=nfkc(flt.text).split())
+                              reverse_gap=flt.reverse_gap, terms=search_form(flt.text).split())
 
 
 def _rows_for(session: Session, fns: list[Any]) -> list[FunctionRow]:

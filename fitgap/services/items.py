@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from fitgap.domain.enums import Disposition, Kubun, RequirementKind, Severity, Status
 from fitgap.domain.post_cutover import MeasureRecord
 from fitgap.domain.rules import DEFAULT_NOTE_REQUIRED
-from fitgap.domain.text import display_width, nfkc
+from fitgap.domain.text import display_width, search_form
 from fitgap.errors import NotFoundError
 from fitgap.storage import audit, items, operations, post_cutover, search_index, specs, vendors
 from fitgap.storage.db import Database
@@ -58,7 +58,8 @@ class ItemFilter:
     text: str = ""
 
     def terms(self) -> list[str]:
-        return nfkc(self.text).split()
+        """The search words in the one search form (text.search_form), as every backend compares them."""
+        return search_form(self.text).split()
 
     def to_json(self) -> dict[str, Any]:
         return {

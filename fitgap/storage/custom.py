@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from fitgap.domain.models import Assessment, CurrentFunction, CurrentFunctionMapping, Requirement
-from fitgap.storage import overview
+from fitgap.storage import overview, text_match
 from fitgap.storage.db import session_rows
 
 FN: sa.Table = CurrentFunction.__table__  # type: ignore[attr-defined]
@@ -166,10 +166,8 @@ def build_where(*, operation_code: str | None, coverage: Sequence[str] = (), dis
         where.append(_undecided() if undecided else sa.not_(_undecided()))
     if reverse_gap is not None:
         where.append(_reverse() if reverse_gap else sa.not_(_reverse()))
-    for t in terms:
-        like = f"%{t}%"
-        where.append(sa.or_(FN.c.code.like(like), FN.c.name.like(like), FN.c.description.like(like),
-                            FN.c.department.like(like), FN.c.note.like(like)))
+    for t in terms:  # the one search form on every backend (text.search_form), as FunctionFilter.matches
+        where.append(text_match.contains((FN.c.code, FN.c.name, FN.c.description, FN.c.department, FN.c.note), t))
     return where
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from fitgap.domain.enums import Disposition, Kubun, Severity, Status
 from fitgap.domain.models import Assessment, Operation, Requirement
-from fitgap.storage import char_index, search_index
+from fitgap.storage import char_index, search_index, text_match
 
 req: sa.Table = Requirement.__table__  # type: ignore[attr-defined]
 asm: sa.Table = Assessment.__table__  # type: ignore[attr-defined]
@@ -111,30 +111,28 @@ def build_where(
                            .where(sa.text(f"{char_index.TABLE} MATCH :chars_q")
                                   .bindparams(chars_q=char_index.match_expression(indexed))))
             )
+        # the indexes fold every case; a term with a non-Latin letter that has case (İ, é, Ω) is also held to
+        # the one search form by LIKE, which folds the Latin capitals only (text.search_form)
         like_terms = [t for t in short_terms if t not in indexed or char_index.needs_like(t)]
+        like_terms += [t for t in long_terms if char_index.needs_like(t)]
     else:
         like_terms = list(terms)
     for t in like_terms:
-        pattern = "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where.append(_substring(conn, pattern))
+        where.append(_substring(conn, t))
     return where
 
 
-def _substring(conn: sa.Connection, pattern: str) -> Any:
-    """ID, name or text contains the (NFKC) pattern, ignoring case and width, the same on both backends."""
-    if search_index.available(conn):  # the index holds the NFKC form; SQLite's LIKE ignores ASCII case
+def _substring(conn: sa.Connection, term: str) -> Any:
+    """ID, name or text contains the term, both in the one search form (text.search_form): width, NFKC and
+    the Latin capitals ignored, the same on both backends."""
+    if search_index.available(conn):  # the index holds the NFKC form; SQLite's LIKE folds the Latin capitals
+        pattern = text_match.like_pattern(term)
         fts = sa.table(search_index.TABLE, sa.column("rowid"), sa.column("req_id"), sa.column("name"),
                        sa.column("text"))
         return req.c.id.in_(sa.select(fts.c.rowid).where(sa.or_(
             fts.c.req_id.like(pattern, escape="\\"), fts.c.name.like(pattern, escape="\\"),
             fts.c.text.like(pattern, escape="\\"))))
-    if conn.dialect.name == "postgresql":
-        def form(c: Any) -> Any:
-            return sa.func.normalize(c, sa.literal_column("NFKC"))
-    else:
-        def form(c: Any) -> Any:
-            return c
-    return sa.or_(*(form(c).ilike(pattern, escape="\\") for c in (req.c.req_id, req.c.name, req.c.text)))
+    return text_match.contains((req.c.req_id, req.c.name, req.c.text), term)
 
 
 def _uses_assessment(clauses: Sequence[Any]) -> bool:

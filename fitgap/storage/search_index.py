@@ -5,11 +5,13 @@ costs more than inserting the rows, so bulk loads do not wait for it: :func:`cat
 was added since the last time (fitgap_meta ``search_indexed_upto``) before a search, or ahead of time
 in a worker. :func:`remove` drops deleted rows. Terms of one or two characters use the character index
 (:mod:`fitgap.storage.char_index`), kept up to date here with this one; databases other than SQLite use
-ILIKE on the NFKC form of the requirement's columns.
+LIKE on the search form of the requirement's columns (:mod:`fitgap.storage.text_match`).
 
 Both indexes hold the NFKC form of each column (SQL function ``fitgap_nfkc``, registered on every SQLite
-connection fitgap opens) and the query terms are NFKC too, so search is case- and width-insensitive on
-both backends (ＰＤＦ, PDF and pdf find the same rows). Indexes built before they held that form
+connection fitgap opens) and the query terms are in the one search form (``text.search_form``: NFKC, the
+Latin capitals lowered), so search is width-insensitive and folds A–Z the same way on both backends (ＰＤＦ,
+PDF and pdf find the same rows). The indexes fold more (İ, Greek): a term with such a letter is also held
+to LIKE, which folds the Latin capitals only. Indexes built before they held that form
 (fitgap_meta ``search_index_form``) are rebuilt by the next catch-up.
 """
 
