@@ -22,6 +22,7 @@ LATE_FONT = Font(bold=True, color="C00000")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 PERCENT = "0.0%"
+KYEN = "#,##0.###"  # 千円, as the answer workbooks show it
 STATUSES = [s.value for s in ChangeStatus]
 PROGRESS_COLUMNS = (("システム", 22), ("区分", 10), ("必要日・期限", 11), ("根拠", 24), *((s, 7) for s in STATUSES),
                     ("計", 6), ("完了率", 8), ("遅れ", 6), ("概算費用（千円）", 10))
@@ -59,7 +60,8 @@ def write_changes_sheet(wb: Workbook, report: ReadinessReport) -> None:
                         cell(ws, f"{p.basis}: {p.reason}" if p.reason else p.basis, alignment=WRAP),
                         *[p.by_status.get(s, 0) for s in STATUSES], p.total,
                         cell(ws, done, number_format=None if isinstance(done, str) else PERCENT),
-                        cell(ws, p.late, fill=fill, font=LATE_FONT if p.late else None), p.cost_kyen])
+                        cell(ws, p.late, fill=fill, font=LATE_FONT if p.late else None),
+                        cell(ws, p.cost_kyen, number_format=KYEN)])
     if report.changes_undated:
         out.append([])
         out.append([cell(ws, f"日程未定のシステム {len(report.changes_undated)}件（移行予定日がないため、標準準拠システム"
@@ -89,7 +91,8 @@ def _items_sheet(wb: Workbook, report: ReadinessReport) -> None:
                     cell(ws, c.verdict or "—", alignment=WRAP, font=LATE_FONT if c.late else None),
                     day(c.needed_by, "未定"), day(c.planned, ""), day(c.actual, ""), cell(ws, c.change, alignment=WRAP),
                     cell(ws, c.vendor, alignment=WRAP), cell(ws, c.interim, alignment=WRAP),
-                    cell(ws, reason, alignment=WRAP), c.cost_kyen, cell(ws, note, alignment=WRAP)])
+                    cell(ws, reason, alignment=WRAP), cell(ws, c.cost_kyen, number_format=KYEN),
+                    cell(ws, note, alignment=WRAP)])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(ITEM_COLUMNS))}{len(report.changes) + 1}"
 
 
