@@ -86,8 +86,13 @@ def _apply(
     expected_revisions: Mapping[ItemKey, int] | None,
     guards: Mapping[ItemKey, dict[str, Any]] | None,
     enforce_note_rule: bool,
+    blank_is_unjudged: bool = False,
 ) -> UpdateResult:
-    """Write the target values of each item, checking revisions/guards and the note rule."""
+    """Write the target values of each item, checking revisions/guards and the note rule.
+
+    ``blank_is_unjudged`` (undo and redo): an item put back to 未確認 with no disposition and no note is
+    as it was before anyone judged it, so it shows no 最終更新 (who and when) either; its history keeps
+    every step, the undo included."""
     result = UpdateResult(batch=audit.new_batch())
     now = datetime.now(UTC)
     rows = {ItemKey.of(r.operation_code, r.kind, r.req_id): r
@@ -116,9 +121,11 @@ def _apply(
         if required and note_missing(new["status"], new["note"], required):
             result.rejected.append((key, f"{new['status'].value} にはメモ（理由）が必要です"))
             continue
+        unjudged = blank_is_unjudged and (new["status"], new["disposition"], new["note"]) == (Status.UNCHECKED, None, "")
         values = {
             "status": new["status"].value, "disposition": new["disposition"].value if new["disposition"] else None,
-            "note": new["note"], "needs_review": new["needs_review"], "assessed_by": user, "assessed_at": now,
+            "note": new["note"], "needs_review": new["needs_review"],
+            "assessed_by": None if unjudged else user, "assessed_at": None if unjudged else now,
         }
         if "status" in wanted:
             values["basis_version_id"] = row.spec_version_id
@@ -260,7 +267,7 @@ def _revert(db: Database, *, user: str, batch: str, direction: str) -> UpdateRes
             targets.setdefault(key, {})[e.field or ""] = _parse(e.field or "", to)
             guards.setdefault(key, {})[e.field or ""] = _parse(e.field or "", expect)
         return _apply(session, user=user, action=f"assessment.{direction}", targets=targets,
-                      expected_revisions=None, guards=guards, enforce_note_rule=False)
+                      expected_revisions=None, guards=guards, enforce_note_rule=False, blank_is_unjudged=True)
 
 
 def undo(*, db: Database, user: str, batch: str) -> UpdateResult:

@@ -200,9 +200,20 @@ def list_items(*, db: Database, flt: ItemFilter, sort: ItemSort = ItemSort(), of
     if flt.text:
         prepare_search(db=db)
     with db.read() as session:
-        rows = items.page(session=session, where=_where(session, flt), sort=sort.column,
-                          descending=sort.descending, offset=offset, limit=limit)
+        if _by_operation(flt, sort):
+            rows = items.page_by_operation(session=session, where=_where(session, flt), descending=sort.descending,
+                                           offset=offset, limit=limit)
+        else:
+            rows = items.page(session=session, where=_where(session, flt), sort=sort.column,
+                              descending=sort.descending, offset=offset, limit=limit)
     return [to_row(r) for r in rows]
+
+
+def _by_operation(flt: ItemFilter, sort: ItemSort) -> bool:
+    """Whether a list of several operations in 文書順 is read one operation at a time (see
+    ``page_by_operation``): not for a search, whose matches are few enough to sort, and whose index is
+    better asked once than once per operation."""
+    return sort.column == "document" and flt.operation_code is None and not flt.text
 
 
 def locate_item(*, db: Database, flt: ItemFilter, sort: ItemSort,
@@ -214,8 +225,12 @@ def locate_item(*, db: Database, flt: ItemFilter, sort: ItemSort,
     if flt.text:
         prepare_search(db=db)
     with db.read() as session:
-        found = items.first_position(session=session, where=_where(session, flt), sort=sort.column,
-                                     descending=sort.descending, keys=keys)
+        if _by_operation(flt, sort):
+            found = items.position_by_operation(session=session, where=_where(session, flt),
+                                                descending=sort.descending, keys=keys)
+        else:
+            found = items.first_position(session=session, where=_where(session, flt), sort=sort.column,
+                                         descending=sort.descending, keys=keys)
     if found is None:
         return None
     (op, kind, rid), index = found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,6 +35,7 @@ class ScheduleView:
     risks: list[DeadlineRisk]
     critical: CriticalPath | None
     changes: list[ChangeView] = field(default_factory=list)  # 改修 items, late first
+    open_gaps: dict[str, int] = field(default_factory=dict)  # open 実装必須 gaps per operation (its one query)
 
     @property
     def late_changes(self) -> list[ChangeView]:
@@ -55,10 +57,13 @@ def open_must_gaps_by_system(sg: SystemGraph, by_operation: dict[str, int]) -> d
     return dict(out)
 
 
-def get_schedule(*, db: Database, today: date) -> ScheduleView:
+def get_schedule(*, db: Database, today: date, open_gaps: Mapping[str, int] | None = None) -> ScheduleView:
+    """The schedule as of ``today``. ``open_gaps``: the open 実装必須 gaps per operation as last read
+    (``view.open_gaps``), for a caller that knows no assessment changed since (the systems screen after
+    one of its own edits); without it they are read again."""
     with db.read() as session:
         sg = load_graph_in(session)
-        gaps = systems.open_must_gaps_by_operation(session=session)
+        gaps = dict(open_gaps) if open_gaps is not None else systems.open_must_gaps_by_operation(session=session)
         items, saved = items_in(session, sg)
     changes = views_from(sg, items, saved, today=today)
     counts = counts_by_system([c.state for c in changes], today=today, pressing_days=PRESSING_DAYS)
@@ -71,6 +76,7 @@ def get_schedule(*, db: Database, today: date) -> ScheduleView:
         risks=deadline_risks(sg, today=today, open_must_gaps=open_must_gaps_by_system(sg, gaps), changes=counts),
         critical=critical_path(sg),
         changes=changes,
+        open_gaps=gaps,
     )
 
 

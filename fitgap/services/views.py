@@ -2,12 +2,14 @@
 
 The last view is kept per user (two colleagues on one database each continue their own work) and per
 list: opening 住民基本台帳 brings back what that user last had on 住民基本台帳, never a search typed on
-another list; ``c`` on the home screen reopens the user's last list as it was.
+another list; ``c`` on the home screen reopens the user's last list as it was, on the requirement the cursor
+was on.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +17,7 @@ from sqlmodel import select
 
 from fitgap.domain.models import SavedView
 from fitgap.errors import InvalidInputError, NotFoundError
-from fitgap.services.items import ItemFilter, ItemSort, dumps, loads
+from fitgap.services.items import ItemFilter, ItemKey, ItemSort, dumps, loads
 from fitgap.storage import operations
 from fitgap.storage.db import Database
 
@@ -72,9 +74,12 @@ def _last_key(user: str, operation_code: str | _Latest | None) -> str:
     return f"{base}:{operation_code or '*'}"
 
 
-def set_last_view(*, db: Database, flt: ItemFilter, sort: ItemSort, user: str = "") -> None:
-    """Remember ``user``'s view of the list ``flt.operation_code`` (None: all operations) as their last."""
+def set_last_view(*, db: Database, flt: ItemFilter, sort: ItemSort, user: str = "", row: ItemKey | None = None) -> None:
+    """Remember ``user``'s view of the list ``flt.operation_code`` (None: all operations) as their last,
+    with the requirement the cursor was on (``row``), which the list shows again when it is reopened."""
     value = dumps(flt, sort)
+    if row is not None:
+        value = json.dumps({**json.loads(value), "row": str(row)}, ensure_ascii=False)
     with db.write() as session:
         operations.set_setting(session=session, key=_last_key(user, LATEST), value=value)
         operations.set_setting(session=session, key=_last_key(user, flt.operation_code), value=value)
@@ -90,6 +95,17 @@ def get_last_view(*, db: Database, user: str = "",
     try:
         return loads(raw)
     except (ValueError, KeyError):
+        return None
+
+
+def get_last_row(*, db: Database, user: str = "", operation_code: str | Any | None = LATEST) -> ItemKey | None:
+    """The requirement the cursor was on in that last view (None when not recorded)."""
+    with db.read() as session:
+        raw = operations.get_setting(session=session, key=_last_key(user, operation_code), default="")
+    try:
+        row = json.loads(raw).get("row") if raw else None
+        return ItemKey.parse(row) if isinstance(row, str) and row else None
+    except (ValueError, KeyError, AttributeError):
         return None
 
 

@@ -154,10 +154,15 @@ def count(*, session: Session, where: list[Any]) -> int:
 
 def _order_terms(sort: str, descending: bool) -> list[tuple[Any, bool]]:
     """The order of the list as (expression, ascending): the sort column, then 政令順, document order,
-    kind, ID — a total order, so that a row's place in it is one number."""
-    terms = [(SORT_COLUMNS.get(sort, req.c.doc_order), not descending)]
-    if sort != "operation":
-        terms.append((ops.c.order, True))
+    kind, ID — a total order, so that a row's place in it is one number. The document order (文書順) is
+    each operation's document in 政令順, one after the other: the list of all operations does not
+    interleave them row by row (every operation's document counts its rows from 1)."""
+    if sort == "document" or sort not in SORT_COLUMNS:
+        terms = [(ops.c.order, not descending), (req.c.doc_order, not descending)]
+    else:
+        terms = [(SORT_COLUMNS[sort], not descending)]
+        if sort != "operation":
+            terms.append((ops.c.order, True))
     return [*terms, (req.c.doc_order, True), (req.c.kind, True), (req.c.req_id, True)]
 
 
@@ -212,6 +217,51 @@ def first_position(*, session: Session, where: list[Any], sort: str, descending:
     ]
     stmt = sa.select(sa.func.count()).select_from(_from_for([*where, *exprs])).where(*where, sa.or_(*earlier))
     return chosen, int(session.execute(stmt).scalar_one())
+
+
+def _operation_codes(session: Session, *, descending: bool) -> list[str]:
+    return list(session.execute(sa.select(ops.c.code).order_by(ops.c.order.desc() if descending else ops.c.order,
+                                                               ops.c.code)).scalars())
+
+
+def page_by_operation(*, session: Session, where: list[Any], descending: bool, offset: int,
+                      limit: int) -> list[Any]:
+    """A page of ``page(sort="document")`` over several operations, read one operation at a time: each
+    operation's rows in its own document order, the operations in 政令順. Every document numbers its rows
+    from 1, so one query in that order would sort every requirement; per operation, its count and its
+    rows come from the indexes (the first page of 30,000 requirements reads one operation)."""
+    out: list[Any] = []
+    before = 0
+    for code in _operation_codes(session, descending=descending):
+        scoped = [*where, req.c.operation_code == code]
+        n = count(session=session, where=scoped)
+        if before + n > offset:
+            out += page(session=session, where=scoped, sort="document", descending=descending,
+                        offset=max(offset - before, 0), limit=limit - len(out))
+            if len(out) >= limit:
+                break
+        before += n
+    return out
+
+
+def position_by_operation(*, session: Session, where: list[Any], descending: bool,
+                          keys: Sequence[tuple[str, str, str]]) -> tuple[tuple[str, str, str], int] | None:
+    """``first_position`` in the order ``page_by_operation`` reads: where the first of ``keys`` that is
+    listed stands, found in its own operation and counted after the operations before it."""
+    wanted = [(op, str(kind), rid) for op, kind, rid in keys]
+    found: list[tuple[tuple[str, str, str], int]] = []
+    for code in dict.fromkeys(op for op, _k, _r in wanted):
+        hit = first_position(session=session, where=[*where, req.c.operation_code == code], sort="document",
+                             descending=descending, keys=[k for k in wanted if k[0] == code])
+        if hit is not None:
+            found.append(hit)
+    if not found:
+        return None
+    chosen, within = min(found, key=lambda hit: wanted.index(hit[0]))
+    codes = _operation_codes(session, descending=descending)
+    before = sum(count(session=session, where=[*where, req.c.operation_code == c])
+                 for c in codes[: codes.index(chosen[0])])
+    return chosen, before + within
 
 
 def keys(*, session: Session, where: list[Any]) -> list[tuple[str, str, str]]:

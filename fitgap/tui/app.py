@@ -2,7 +2,7 @@
 
 Screens own their handlers; this module only wires them together. To add a screen (for example a
 systems view), add a :class:`ScreenEntry` to ``SCREEN_REGISTRY``: it becomes a mode, and the palette
-gets a "go: <title>" command for it.
+gets a "開く: <title>" command for it.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from fitgap.tui.workspace import ASSESSMENT, Reverted, Workspace
 if TYPE_CHECKING:
     from fitgap.services.database import Database
     from fitgap.services.drafts import DraftView
-    from fitgap.services.items import ItemFilter, ItemSort
+    from fitgap.services.items import ItemFilter, ItemKey, ItemSort
 
 # The home screen comes first: the requirement list, the help and the pickers are imported when first opened.
 
@@ -69,11 +69,24 @@ SCREEN_REGISTRY: tuple[ScreenEntry, ...] = (
 )
 
 
+# Loaded in the background once the home screen is up and the database open (see preload_screens), so that
+# the first opening of a list, the systems screen or the palette does not wait for its modules.
+PRELOADED = ("fitgap.tui.screens.requirements", "fitgap.tui.screens.item_view", "fitgap.tui.screens.systems",
+             "fitgap.tui.screens.custom", "fitgap.tui.file_actions", "fitgap.tui.readiness_report")
+
+
+def preload_screens() -> None:
+    """Import the modules of the screens not shown yet (from a worker thread; the import lock makes a
+    screen opened meanwhile wait for its module rather than load it twice)."""
+    for module in PRELOADED:
+        importlib.import_module(module)
+
+
 class FitGapApp(App[None]):
     TITLE = "fitgap"
     CSS_PATH = "app.tcss"
     COMMANDS: ClassVar = {FitGapCommands}
-    BINDINGS: ClassVar[list[BindingType]] = list(keymap.APP.bindings)
+    BINDINGS: ClassVar[list[BindingType]] = [*keymap.APP.bindings, keymap.PALETTE]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]  # type: ignore[misc]
     MODES = {entry.mode: entry.factory for entry in SCREEN_REGISTRY}
     DEFAULT_MODE = "operations"
@@ -122,12 +135,12 @@ class FitGapApp(App[None]):
         self.go_home()
         self.push_screen(RequirementsScreen(operation_code=operation_code))
 
-    def open_view_screen(self, flt: ItemFilter, sort: ItemSort) -> None:
-        """Show a saved view (its operation, filter and sort)."""
+    def open_view_screen(self, flt: ItemFilter, sort: ItemSort, row: ItemKey | None = None) -> None:
+        """Show a saved view (its operation, filter and sort), on ``row`` if given (前回の続き)."""
         from fitgap.tui.screens.requirements import RequirementsScreen
 
         self.go_home()
-        self.push_screen(RequirementsScreen(operation_code=flt.operation_code, flt=flt, sort=sort))
+        self.push_screen(RequirementsScreen(operation_code=flt.operation_code, flt=flt, sort=sort, row=row))
 
     def go_home(self) -> None:
         if self.current_mode != "operations":
@@ -372,7 +385,7 @@ class FitGapApp(App[None]):
             self.push_screen(screen, wait_for_dismiss=False)
             screen.call_after_refresh(edit)
             return
-        where = {drafts.REASON: "独自機能の画面（go: 独自機能）でその機能の理由（e）",
+        where = {drafts.REASON: "独自機能の画面（パレットの「開く: 独自機能」）でその機能の理由（e）",
                  drafts.BULK_NOTE: "要件一覧で次に一括変更のメモを書くとき"}.get(draft.kind, "その入力画面")
         self.notify(f"{draft.label}: {where}を開くと、下書きが戻ります。", timeout=6)
 
@@ -385,33 +398,41 @@ class FitGapApp(App[None]):
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
         for entry in SCREEN_REGISTRY:
-            yield PaletteCommand(f"go: {entry.title}", entry.description, self._switch_to(entry.mode))
-        yield PaletteCommand("go: すべての要件", "全業務の要件をまとめて開きます", lambda: self.open_requirements(None))
+            yield PaletteCommand(f"開く: {entry.title}", entry.description, self._switch_to(entry.mode))
+        yield PaletteCommand("開く: すべての要件", "全業務の要件をまとめて開きます", lambda: self.open_requirements(None))
         ws = self.workspace
-        for op in get_overview(db=ws.db, today=ws.today).operations:
+        for op in self._overview().operations:
             if op.cross_cutting and not op.requirements:
                 continue
-            yield PaletteCommand(f"go: {op.name}", f"{op.code} {op.name} の要件一覧（{op.requirements:,}件）",
+            yield PaletteCommand(f"開く: {op.name}", f"{op.code} {op.name} の要件一覧（{op.requirements:,}件）",
                                  self._opener(op.code), discover=False)
         nu, nr = ws.next_undo(self.undo_kind), ws.next_redo(self.undo_kind)
-        yield PaletteCommand("edit: 元に戻す", f"取り消す: {nu.label}" if nu else "取り消す変更はありません",
+        yield PaletteCommand("編集: 元に戻す", f"取り消す: {nu.label}" if nu else "取り消す変更はありません",
                              self.action_undo)
-        yield PaletteCommand("edit: やり直す", f"やり直す: {nr.label}" if nr else "やり直す変更はありません",
+        yield PaletteCommand("編集: やり直す", f"やり直す: {nr.label}" if nr else "やり直す変更はありません",
                              self.action_redo)
         from fitgap.tui.file_actions import file_action_commands  # loaded when the palette opens
         from fitgap.tui.readiness_report import readiness_command  # loads the report writers on demand
 
         yield from file_action_commands(self, operation=getattr(self.screen, "operation_code", None) or "")
-        yield readiness_command(self, db=ws.db, today=ws.today)
-        yield PaletteCommand("view: 一覧・名前の変更・削除…", "保存したビューを条件つきで一覧し、開く・名前を変える・削除する",
+        yield readiness_command(self, db=lambda: ws.db, today=ws.today)  # opened (if need be) when chosen
+        yield PaletteCommand("ビュー: 一覧・名前の変更・削除…", "保存したビューを条件つきで一覧し、開く・名前を変える・削除する",
                              self.action_saved_views)
-        yield PaletteCommand("settings: メモが必要な状況…", "ギャップ・対象外などにメモ（理由）を必須にします",
+        yield PaletteCommand("設定: メモが必要な状況…", "ギャップ・対象外などにメモ（理由）を必須にします",
                              self.action_note_rule)
         yield PaletteCommand("下書き: 一覧…", "保存していない下書き（メモ・理由・入力）を一覧し、選んだ項目を開きます",
                              self.action_drafts)
-        yield PaletteCommand("help: キー一覧", "すべてのキーを表示します", self.action_help)
-        yield PaletteCommand("app: 終了", "作業画面を閉じます（保存していない入力があれば、どうするか聞きます）",
+        yield PaletteCommand("ヘルプ: キー一覧", "すべてのキーを表示します", self.action_help)
+        yield PaletteCommand("終了: 作業画面を閉じる", "作業画面を閉じます（保存していない入力があれば、どうするか聞きます）",
                              self.request_quit)
+
+    def _overview(self) -> Overview:
+        """The operations as the home screen last read them (the palette reads nothing to list them)."""
+        for stack in getattr(self, "_screen_stacks", {}).values():
+            for screen in stack:
+                if isinstance(screen, OperationsScreen) and screen.overview is not None:
+                    return screen.overview
+        return get_overview(db=self.workspace.db, today=self.workspace.today)
 
     def _switch_to(self, mode: str) -> Callable[[], None]:
         def run() -> None:

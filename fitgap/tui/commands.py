@@ -1,4 +1,6 @@
-"""The command palette: every action of the app and of the current screen, titled "group: verb"."""
+"""The command palette: every action of the app and of the current screen, titled 「グループ: 操作」 in
+Japanese (開く: 住民基本台帳, 判定: ギャップ, 報告書: 移行準備状況報告書). Each is found by its Japanese
+name; the English group names of earlier versions (go, mark, report …) still find them too."""
 
 from __future__ import annotations
 
@@ -13,16 +15,32 @@ from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits
 from textual.screen import Screen
 from textual.widgets.option_list import Option
 
-PLACEHOLDER = "コマンドを検索…（例: import、go、mark）"
+PLACEHOLDER = "コマンドを検索…（例: 開く、判定、取り込み、報告書）"
 NO_MATCHES = "見つかりません"
+
+# The groups of the titles, and the English word each was called by before (still found by it)
+GROUPS: dict[str, str] = {
+    "開く": "go", "判定": "mark", "メモ": "note", "選択": "select", "検索": "search", "絞り込み": "filter",
+    "並べ替え": "sort", "ビュー": "view", "一覧": "list reload", "編集": "edit undo redo", "設定": "settings",
+    "ヘルプ": "help", "終了": "app quit", "取り込み": "import", "書き出し": "export", "報告書": "report readiness",
+    "システム": "systems", "独自機能": "custom", "要件": "item", "業務": "operations", "業務一覧": "operations reload",
+    "経過措置": "post-cutover", "下書き": "drafts",
+}
 
 
 @dataclass(frozen=True)
 class PaletteCommand:
-    title: str  # "group: verb", e.g. "go: 住民基本台帳", "mark: ギャップ", "view: save as…"
+    title: str  # 「グループ: 操作」, e.g. "開く: 住民基本台帳", "判定: ギャップ", "ビュー: 名前を付けて保存…"
     help: str
     callback: Callable[[], object]
     discover: bool = True  # listed before the user types anything
+
+    @property
+    def alias(self) -> str:
+        """The title with its group's English word (``go: 住民基本台帳``): what finds it besides the title."""
+        group, sep, rest = self.title.partition(": ")
+        english = GROUPS.get(group)
+        return f"{english}: {rest}" if sep and english else ""
 
 
 class HasPaletteCommands(Protocol):
@@ -64,10 +82,18 @@ class FitGapPalette(CommandPalette):
 
 
 class FitGapCommands(Provider):
-    """Searches the commands of the screen under the palette and of the app."""
+    """Searches the commands of the screen under the palette and of the app, gathered once when the
+    palette opens (not again for every key typed into it)."""
+
+    _gathered: list[PaletteCommand] | None = None
+
+    async def startup(self) -> None:
+        self._gathered = commands_for(self.app, self.screen)
 
     def _commands(self) -> list[PaletteCommand]:
-        return commands_for(self.app, self.screen)
+        if self._gathered is None:
+            self._gathered = commands_for(self.app, self.screen)
+        return self._gathered
 
     async def discover(self) -> Hits:
         for cmd in self._commands():
@@ -80,6 +106,10 @@ class FitGapCommands(Provider):
             score = matcher.match(cmd.title)
             if score > 0:
                 yield Hit(score, matcher.highlight(cmd.title), partial(self._run, cmd), help=cmd.help)
+                continue
+            alias = cmd.alias and matcher.match(cmd.alias)
+            if alias:  # found by the English group name: shown by its Japanese title
+                yield Hit(alias * 0.9, cmd.title, partial(self._run, cmd), help=cmd.help)
 
     def _run(self, cmd: PaletteCommand) -> None:
         cmd.callback()

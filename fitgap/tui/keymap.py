@@ -32,7 +32,9 @@ APP = KeyGroup("全体", (
     _b("y,ctrl+y", "app.redo", "やり直す", "取り消した変更をもう一度行います", id="app.redo", key_display="y"),
     _b("ctrl+q", "app.quit", "終了", "閉じます（書きかけの入力は保存・下書き・破棄を選べます）", id="app.quit", priority=True),
 ))
-PALETTE_NOTE = ("ctrl+p", "コマンドパレット（すべての操作を名前で検索: go: / mark: / view: …）")
+PALETTE_NOTE = ("ctrl+p", "コマンドパレット（すべての操作を日本語の名前で検索: 開く / 判定 / 取り込み / 報告書 …）")
+# the palette's key, as the footer shows it at its right end (Textual's own says "palette")
+PALETTE = _b("ctrl+p", "command_palette", "コマンド", PALETTE_NOTE[1], id="app.palette", priority=True)
 
 OPERATIONS = KeyGroup("業務一覧", (
     _b("enter", "open", "開く", "選んだ業務の要件一覧を開きます", id="operations.open", show=True),

@@ -1,4 +1,4 @@
-"""The palette's "report: readiness": writes the managers' report in a worker, showing progress and,
+"""The palette's 「報告書: 移行準備状況報告書」: writes the managers' report in a worker, showing progress and,
 at the end, where the files went. The UI stays responsive while it runs."""
 
 from __future__ import annotations
@@ -6,29 +6,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.worker import get_current_worker
 
 from fitgap.config import load_config
 from fitgap.errors import FitGapError
-from fitgap.services import readiness
-from fitgap.services.database import Database
 from fitgap.tui.commands import PaletteCommand
 
-TITLE = "report: readiness"
+if TYPE_CHECKING:  # the report writers (openpyxl, jinja2) and the database layer load when it is chosen
+    from fitgap.services.database import Database
+
+TITLE = "報告書: 移行準備状況報告書（Excel・HTML）"
 HELP = "移行準備状況報告書（Excel・HTML）を exports/ に作成します"
 
 
-def readiness_command(app: App, *, db: Database, today: date, exports_dir: Path | None = None,
-                      fmt: str = "both") -> PaletteCommand:
-    """The palette entry; the files go to ``exports_dir`` (default: the configured exports folder)."""
-    return PaletteCommand(TITLE, HELP, lambda: start_readiness_report(app, db=db, today=today,
-                                                                      exports_dir=exports_dir, fmt=fmt))
+def readiness_command(app: App, *, db: Database | Callable[[], Database], today: date,
+                      exports_dir: Path | None = None, fmt: str = "both") -> PaletteCommand:
+    """The palette entry; the files go to ``exports_dir`` (default: the configured exports folder).
+    ``db`` may be how to get the database: listing the entry then needs no database yet."""
+    return PaletteCommand(TITLE, HELP, lambda: start_readiness_report(
+        app, db=db() if callable(db) else db, today=today, exports_dir=exports_dir, fmt=fmt))
 
 
 def start_readiness_report(app: App, *, db: Database, today: date, exports_dir: Path | None = None,
                            fmt: str = "both") -> None:
+    from fitgap.services import readiness
+
     folder = exports_dir if exports_dir is not None else load_config().exports_dir
     write_report = readiness.write_report  # the report writers load here, before the worker and its clock
     app.notify("移行準備状況報告書を作成しています…", title="報告書", timeout=3)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +17,7 @@ from fitgap.domain.enums import Status
 from fitgap.tui.drafts import DraftStore
 
 if TYPE_CHECKING:  # the services load SQLAlchemy: only once the database is open (system edits the graph)
-    from fitgap.services import assessment, system_history
+    from fitgap.services import assessment, changes, system_history
     from fitgap.services.database import Database
     from fitgap.services.items import ItemKey
 
@@ -28,7 +28,7 @@ ASSESSMENT, SYSTEMS = "assessment", "systems"  # the kinds of change: each scree
 @dataclass
 class Step:
     """One user action that can be undone: the batch it wrote and how many items it touched; for a
-    system edit, the state of the systems before and after it."""
+    system edit, the state of the systems before and after it; for an edit of a 改修 item, that edit."""
 
     batch: str
     size: int
@@ -36,6 +36,7 @@ class Step:
     kind: str = ASSESSMENT
     before: system_history.SystemsState | None = None
     after: system_history.SystemsState | None = None
+    change: changes.ChangeEdit | None = None
 
 
 @dataclass
@@ -122,6 +123,11 @@ class Workspace:
         if not before.same_as(after):
             self.remember(Step("", 1, label, kind=SYSTEMS, before=before, after=after))
 
+    def remember_change(self, label: str, edit: changes.ChangeEdit) -> None:
+        """An edit of a 改修 item on the systems screen: undone with z like the screen's other edits."""
+        if edit.changed:
+            self.remember(Step("", 1, label, kind=SYSTEMS, change=edit))
+
     @staticmethod
     def _take(stack: list[Step], kind: str) -> Step | None:
         for i in range(len(stack) - 1, -1, -1):
@@ -160,8 +166,12 @@ class Workspace:
     def _restore_systems(self, step: Step, *, undo: bool) -> Reverted:
         """The systems back to the state before the step (undo) or after it (redo), if nobody changed them
         since; the step moves to the other stack."""
-        from fitgap.services import system_history
+        from fitgap.services import changes, system_history
 
+        if step.change is not None:  # a 改修 item: put back as before the edit (refused if changed since)
+            done = changes.undo_edit(db=self.db, user=self.user, edit=step.change)
+            (self.redo_stack if undo else self.undo_stack).append(replace(step, change=done))
+            return Reverted(step, 1)
         assert step.before is not None and step.after is not None
         target, expect = (step.before, step.after) if undo else (step.after, step.before)
         n = system_history.restore(db=self.db, user=self.user, target=target, expect=expect,

@@ -124,6 +124,30 @@ async def test_bulk_disposition_makes_non_gaps_gaps_as_it_says(demo_db, make_app
             assert (row.status, row.disposition) == (Status.GAP, Disposition.EUC)
 
 
+async def test_the_three_choices_keep_their_numbers_whatever_the_situation(demo_db, make_app):
+    """1 apply to the rest, 2 write the notes and apply to all, 3 cancel — always under the same numbers: a
+    choice that does not apply is shown greyed out, and its number does nothing."""
+    app = make_app(demo_db)
+    flt = ItemFilter(operation_code="001", statuses=frozenset({Status.UNCHECKED}))
+    async with app.run_test(size=SIZE) as pilot:
+        _screen, before = await _all_selected(pilot, demo_db, flt)
+        assert all(not r.note.strip() for r in before.values())  # every one needs a note for 対象外
+        await pilot.press("3")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceModal)
+        labels = [label for label, _v in dialog.choices]
+        assert len(labels) == 3 and labels[0].startswith("適用する") and labels[1].startswith("メモを書いて")
+        assert labels[2].startswith("取消") and dialog.unavailable == {0}
+        await pilot.press("1")  # nothing to apply to without a note: nothing happens, the dialog stays
+        await pilot.pause()
+        assert app.screen is dialog
+        await pilot.press("3")  # cancel, under its own number
+        await pilot.pause()
+        assert not isinstance(app.screen, ChoiceModal)
+        assert {k: get_item(db=demo_db, key=k) for k in before} == before
+
+
 async def test_the_note_of_a_bulk_change_kept_as_a_draft_comes_back(demo_db, make_app):
     from fitgap.services import drafts
 

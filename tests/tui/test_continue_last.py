@@ -87,3 +87,25 @@ async def test_a_search_on_one_list_is_not_carried_into_another(demo_db, make_ap
         await pilot.pause()
         back = await open_list(pilot, "001")  # the list where the search was typed keeps it
         assert back.flt.text == "存在しない語"
+
+
+async def test_continue_brings_back_the_requirement_the_cursor_was_on(demo_db, make_app):
+    """c reopens the list on the row the user left it on (issue 23), not on its first row: also far down the
+    list of all operations, where the row has to be scrolled to."""
+    app = make_app(demo_db, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_list(pilot, None)
+        screen.table.move_to(137)
+        await pilot.pause()
+        left_on = screen.table.current_row.key
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    again = make_app(demo_db, user="alice")
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = await _continue(again, pilot)
+        assert screen is not None and screen.operation_code is None
+        await pilot.pause()
+        assert screen.table.current_row.key == left_on and screen.table.cursor == 137
+        assert screen.table.scroll_offset.y <= 137 < screen.table.scroll_offset.y + screen.table.body_height

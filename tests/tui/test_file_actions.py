@@ -217,7 +217,7 @@ async def test_an_older_vendor_sheet_is_counted_and_said_not_dropped(demo_db: Da
         await _press(pilot, app, back, "preview")
         shown = _text(back)
         assert "競合（古いブック） 1" in shown and "取り込んでいません" in shown
-        assert back.query_one("#action-apply", Button).disabled and "適用するものがありません" in shown
+        assert back.query_one("#action-apply", Button).disabled and "取り込むものがありません" in shown
 
 
 async def test_review_workbook_out_and_back(demo_db: Database, make_app, tmp_path: Path):
@@ -237,7 +237,7 @@ async def test_review_workbook_out_and_back(demo_db: Database, make_app, tmp_pat
         await _press(pilot, app, back, "preview")
         assert "変更する要件 0" in _text(back)
         assert back.query_one("#action-apply", Button).disabled  # nothing to apply, and it says so
-        assert "適用するものがありません" in _text(back)
+        assert "取り込むものがありません" in _text(back)  # the button's own word, 取り込む
 
 
 def test_path_completion(tmp_path: Path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fitgap.config import load_config
 from fitgap.domain.enums import Kubun, Status
 from fitgap.services import views
 from fitgap.services.items import ItemFilter, ItemSort, count_items, list_items
@@ -45,7 +46,7 @@ async def test_search_narrows_as_you_type_over_japanese_text(demo_db, make_app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open_all(pilot)
         await pilot.press("slash", *"住民票")
-        await pilot.pause(0.4)  # debounce
+        await pilot.pause(0.4)  # (each key's query runs in a worker: see test_live_search)
         expected = list_items(db=demo_db, flt=ItemFilter(text="住民票"), limit=1000)
         assert 0 < screen.table.row_count == len(expected) < 300
         assert [r.key for r in _shown(screen)] == [r.key for r in expected]
@@ -140,3 +141,24 @@ async def test_continue_where_the_last_session_left_off(demo_db, make_app):
         screen = again.screen
         assert isinstance(screen, RequirementsScreen)
         assert screen.operation_code == "023" and screen.flt.statuses == gaps.statuses
+
+
+async def test_document_order_of_all_operations_goes_operation_by_operation(demo_db, make_app):
+    """文書順 over all operations: each operation's document whole, in 政令順, never row by row (every
+    document numbers its rows from 1); reversed, the whole list reversed."""
+    from fitgap.services.status import get_overview
+
+    order = [o.code for o in get_overview(db=demo_db, today=load_config().today).operations if o.requirements]
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_all(pilot)
+        assert screen.sort.column == "document"
+        codes = [r.key.operation_code for r in _shown(screen)]
+        assert list(dict.fromkeys(codes)) == order  # one run per operation, in 政令順
+        assert codes[:15] == [order[0]] * 15
+        firsts = [r.key for r in list_items(db=demo_db, flt=ItemFilter(operation_code=order[0]), limit=15)]
+        assert [r.key for r in _shown(screen)][:15] == firsts  # the first operation in its own document order
+        screen.set_sort(ItemSort("document", descending=True))
+        await pilot.pause()
+        assert [r.key for r in _shown(screen)] == [r.key for r in reversed(list_items(db=demo_db, flt=ItemFilter(),
+                                                                                      limit=1000))]

@@ -43,13 +43,13 @@ async def test_every_requirements_action_is_in_the_palette(demo_db, make_app):
         await pilot.pause()
         assert isinstance(app.screen, RequirementsScreen)
         titles = {c.title for c in commands_for(app, app.screen)}
-        for expected in ("mark: ギャップ", "mark: 適合", "mark: 対応方針…", "note: 編集", "note: $EDITOR で編集",
-                         "select: 絞り込み結果をすべて", "filter: 絞り込み…", "search: 検索", "sort: 名称",
-                         "view: save as…", "view: open…", "edit: 元に戻す", "edit: やり直す", "help: キー一覧",
-                         "go: 住民基本台帳", "go: 業務一覧"):
+        for expected in ("判定: ギャップ", "判定: 適合", "判定: 対応方針…", "メモ: 編集", "メモ: 外部エディタで編集",
+                         "選択: 絞り込み結果をすべて", "絞り込み: 条件を選ぶ…", "検索: ID・名称・本文", "並べ替え: 名称",
+                         "ビュー: 名前を付けて保存…", "ビュー: 開く…", "編集: 元に戻す", "編集: やり直す",
+                         "ヘルプ: キー一覧", "開く: 住民基本台帳", "開く: 業務一覧", "一覧: 読み直し"):
             assert expected in titles
         assert all(": " in t for t in titles)
-        help_cmd = next(c for c in commands_for(app, app.screen) if c.title == "help: キー一覧")
+        help_cmd = next(c for c in commands_for(app, app.screen) if c.title == "ヘルプ: キー一覧")
         help_cmd.callback()
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

@@ -85,7 +85,30 @@ async def test_an_operation_without_a_list_says_how_to_get_one(db, make_app):
         await pilot.pause()
         text = screen_text(app)
         assert "児童手当 の要件一覧はまだ取り込まれていません" in text
-        assert "児童手当システム標準仕様書" in text and "import: 要件一覧" in text
+        assert "児童手当システム標準仕様書" in text and "取り込み: 要件一覧" in text
         squeezed = "".join(text.split())  # (a long database path wraps)
         assert "fitgap--db" in squeezed and "import-spec要件一覧.xlsx" in squeezed  # pasteable: not the default db
         assert "絞り込みを変えてください" not in text
+
+
+async def test_mark_keys_work_in_the_full_view_and_move_on_to_the_next_requirement(demo_db, make_app):
+    from fitgap.domain.enums import Status
+    from fitgap.services.items import get_item, list_items
+    from tests.tui.conftest import SIZE, open_list
+
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_list(pilot, "001")
+        first, second = [r.key for r in list_items(db=demo_db, flt=ItemFilter(operation_code="001"), limit=2)]
+        screen.table.move_to_key(first)
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.screen
+        assert isinstance(view, ItemScreen) and view.key == first
+        await pilot.press("1")  # 適合, as in the list: the requirement shown, then the next one
+        await pilot.pause()
+        await pilot.pause()
+        assert get_item(db=demo_db, key=first).status == Status.FIT
+        assert app.screen is view and view.key == second
+        assert second.req_id in screen_text(app)
+        assert screen.table.current_row.key == second  # the list moved on with it

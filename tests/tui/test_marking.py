@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fitgap.domain.enums import Disposition, Status
 from fitgap.services.items import ItemFilter, ItemKey, get_item, list_items
+from fitgap.tui.capture import screen_text
 from fitgap.tui.widgets.note_editor import NoteEditor
 from fitgap.tui.widgets.pickers import ChoiceModal
-from tests.tui.conftest import SIZE, open_list, row_of
+from tests.tui.conftest import SIZE, detail_shown, open_list, row_of
 
 
 async def test_one_key_marks_fit_and_moves_to_the_next_item(demo_db, make_app):
@@ -145,7 +146,7 @@ async def test_note_rule_is_configurable_from_the_palette(demo_db, make_app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_list(pilot)
         screen.set_filter(ItemFilter(statuses=frozenset({Status.UNCHECKED})))
-        cmd = next(c for c in commands_for(app, app.screen) if c.title == "settings: メモが必要な状況…")
+        cmd = next(c for c in commands_for(app, app.screen) if c.title == "設定: メモが必要な状況…")
         cmd.callback()
         await pilot.pause()
         assert isinstance(app.screen, NoteRulePicker)
@@ -173,3 +174,28 @@ async def test_undo_of_a_judgement_restores_note_and_disposition_exactly(demo_db
         back = get_item(db=demo_db, key=gap.key)
         assert (back.status, back.disposition, back.note) == (gap.status, gap.disposition, gap.note)
         assert any(f"元に戻しました: {gap.key.label} を適合に" in n.message for n in app._notifications)
+
+
+async def test_undoing_a_bulk_mark_leaves_never_judged_items_without_a_last_update(demo_db, make_app):
+    """Items nobody had judged, bulk-marked and then undone, look as before: 未確認 with no 最終更新 by
+    the user who undid it (the history keeps both steps)."""
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_list(pilot)
+        rows = list_items(db=demo_db, flt=ItemFilter(operation_code="001", statuses=frozenset({Status.UNCHECKED})))
+        never = [r.key for r in rows if r.assessed_by is None][:3]
+        assert len(never) == 3
+        screen.selected_items = {k: None for k in never}
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("1")  # apply
+        await pilot.pause()
+        assert all(get_item(db=demo_db, key=k).assessed_by == "tester" for k in never)
+        await pilot.press("z")
+        await pilot.pause()
+        for key in never:
+            row = get_item(db=demo_db, key=key)
+            assert (row.status, row.assessed_by, row.assessed_at) == (Status.UNCHECKED, None, None)
+        screen.table.move_to_key(never[0])
+        await detail_shown(pilot, screen)
+        assert "最終更新 —" in screen_text(app)

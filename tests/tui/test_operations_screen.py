@@ -55,9 +55,9 @@ async def test_palette_go_command_opens_an_operation(demo_db, make_app):
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
         titles = [c.title for c in commands_for(app, app.screen)]
-        assert "go: 住民基本台帳" in titles and "go: すべての要件" in titles and "help: キー一覧" in titles
+        assert "開く: 住民基本台帳" in titles and "開く: すべての要件" in titles and "ヘルプ: キー一覧" in titles
         await pilot.press("ctrl+p")
-        await pilot.press(*"go: 印鑑")
+        await pilot.press(*"開く: 印鑑")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
@@ -82,7 +82,7 @@ async def test_go_to_another_operation_from_a_requirements_list(demo_db, make_ap
         app.open_requirements("001")
         await pilot.pause()
         await pilot.press("ctrl+p")
-        await pilot.press(*"go: 国民年金")
+        await pilot.press(*"go: 国民年金")  # the English group name of earlier versions still finds it
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()

@@ -1,4 +1,4 @@
-"""The palette's "report: readiness": chosen from the command palette, it writes the report in a worker
+"""The palette's 「報告書: 移行準備状況報告書」: chosen from the command palette, it writes the report in a worker
 and says where the files went."""
 
 from __future__ import annotations

@@ -104,3 +104,26 @@ async def test_saving_under_a_taken_name_asks_before_replacing_it(demo_db, make_
         await pilot.pause()
         assert isinstance(app.screen, RequirementsScreen)
         assert views.get_view(db=demo_db, name="住記のギャップ")[0] == app.screen.flt != GAPS
+
+
+async def test_deleting_a_view_from_the_palette_asks_first(demo_db, make_app):
+    from fitgap.tui.commands import commands_for
+    from fitgap.tui.widgets.pickers import ChoiceModal
+    from tests.tui.conftest import open_list
+
+    views.save_view(db=demo_db, name="住記のギャップ", flt=GAPS, sort=ItemSort("name"))
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_list(pilot, "001")
+        delete = next(c for c in commands_for(app, app.screen) if c.title == "ビュー: 削除「住記のギャップ」…")
+        delete.callback()
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal) and "削除しますか" in screen_text(app)
+        await pilot.press("2")  # やめる
+        await pilot.pause()
+        assert views.list_views(db=demo_db) == ["住記のギャップ"]
+        delete.callback()
+        await pilot.pause()
+        await pilot.press("1")  # 削除する
+        await pilot.pause()
+        assert views.list_views(db=demo_db) == []

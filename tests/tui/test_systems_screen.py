@@ -29,7 +29,7 @@ def _text(screen: SystemsScreen, selector: str) -> str:
 
 
 async def _open(app: FitGapApp, pilot) -> SystemsScreen:
-    """Through the registered mode, as the palette's "go: システムと移行計画" does."""
+    """Through the registered mode, as the palette's "開く: システムと移行計画" does."""
     await app.switch_mode("systems")
     await pilot.pause()
     assert isinstance(app.screen, SystemsScreen)
@@ -336,3 +336,53 @@ async def test_days_left_are_never_cut_at_100x30(db: Database, make_app, monkeyp
         text = screen_text(app)
         overdue = [line for line in text.splitlines() if "期限超過" in line and "│" in line]
         assert overdue and all("期限超過 237日" in line for line in overdue)
+
+
+async def test_a_save_shows_the_schedule_again_without_counting_the_gaps_again(db: Database, make_app,
+                                                                              monkeypatch) -> None:
+    """The open 実装必須 gaps come from one query; an edit on this screen changes no assessment, so the
+    screen shows itself again with the counts it read (issue 23: saves froze at 30,000 requirements). A
+    return to the screen reads again only when something changed meanwhile; r always reads again."""
+    from fitgap.services import assessment
+    from fitgap.services.items import ItemFilter, list_items
+    from fitgap.storage import systems as system_rows
+
+    counted: list[int] = []
+    real = system_rows.open_must_gaps_by_operation
+
+    def counting(**kwargs):
+        counted.append(1)
+        return real(**kwargs)
+
+    monkeypatch.setattr(system_rows, "open_must_gaps_by_operation", counting)
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        screen = await _on(app, pilot, JUKI)
+        assert len(counted) == 1
+        form = await _form(app, pilot, "p")
+        form.query_one(Input).value = "2026/2/1"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SystemsScreen) and len(counted) == 1  # saved and shown: no recount
+        assert "2026-02-01 (R7年度)" in _text(screen, "#sys-detail-text")
+        await app.switch_mode("operations")
+        await pilot.pause()
+        await app.switch_mode("systems")
+        await pilot.pause()
+        assert len(counted) == 1  # nothing changed meanwhile: shown as it was
+        key = list_items(db=db, flt=ItemFilter(operation_code="001"), limit=1)[0].key
+        assessment.update_items(db=db, user="colleague", keys=[key], status="ギャップ", note="x")
+        await app.switch_mode("operations")
+        await pilot.pause()
+        await app.switch_mode("systems")
+        await pilot.pause()
+        assert len(counted) == 2  # a colleague's judgement since: read again
+        await pilot.press("r")
+        await pilot.pause()
+        assert len(counted) == 3
+
+
+def test_the_systems_screen_has_one_undo_key() -> None:
+    """z undoes every edit of this screen, 改修 items included: no second undo key (U) to learn."""
+    keys = {k for b in SystemsScreen.BINDINGS for k in getattr(b, "key", "").split(",")}
+    assert "U" not in keys and all(getattr(b, "action", "") != "undo_change" for b in SystemsScreen.BINDINGS)

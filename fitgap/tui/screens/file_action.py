@@ -49,7 +49,7 @@ class Preview:
 
 @dataclass
 class FileAction:
-    title: str  # the palette title, e.g. "import: 要件一覧…"
+    title: str  # the palette title, e.g. "取り込み: 要件一覧…"
     help: str
     fields: Sequence[ActionField]
     preview: Callable[[dict[str, str], Progress], Preview]
@@ -274,8 +274,9 @@ class FileActionDialog(ModalScreen[None]):
         apply_button = self.query_one("#action-apply", Button)
         apply_button.label = result.apply_label
         apply_button.disabled = not result.can_apply
-        tail = ["", "よければ「適用」を押してください（まだ何も書き込んでいません）。" if result.can_apply
-                else "適用するものがありません（何も書き込んでいません）。"]
+        label = result.apply_label  # the button's own word (取り込む / 書き出す): the text says the same
+        tail = ["", f"よければ「{label}」を押してください（まだ何も書き込んでいません）。" if result.can_apply
+                else f"{label}ものがありません（何も書き込んでいません）。"]
         self._show([*result.lines, *tail])
         if result.can_apply:
             apply_button.focus()

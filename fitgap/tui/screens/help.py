@@ -1,5 +1,5 @@
 """Help: the keys of the screen the user is on first, then the keys that work everywhere. Reached with ? or
-from the command palette ("help: キー一覧")."""
+from the command palette ("ヘルプ: キー一覧")."""
 
 from __future__ import annotations
 

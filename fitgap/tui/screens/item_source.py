@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
 from typing import cast
 
 from fitgap.domain.enums import Status
@@ -18,7 +19,19 @@ from fitgap.services.items import (
     locate_item,
 )
 from fitgap.tui.labels import DISPOSITION_SHORT, KUBUN_SHORT, SEVERITY_STYLE, STATUS_STYLE, when
-from fitgap.tui.widgets.virtual_table import Cell, Column
+from fitgap.tui.widgets.virtual_table import NEAR, Cell, Column
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a new list needs first, read ahead in a worker (a search as it is typed): the count, where the
+    cursor's requirement stands, and the pages about it. Handed to the source it was read from."""
+
+    count: int
+    located: tuple[Hashable, int] | None
+    anchor: Hashable | None
+    page_size: int
+    pages: dict[int, Sequence[ItemRow]] = field(default_factory=dict)
 
 
 class ItemSource:
@@ -26,16 +39,47 @@ class ItemSource:
         self.db = db
         self.flt = flt
         self.sort = sort
+        self.prepared: Prepared | None = None  # answers read ahead, until the list is read again (forget)
 
     def count(self) -> int:
+        if self.prepared is not None:
+            return self.prepared.count
         return count_items(db=self.db, flt=self.flt)
 
     def fetch(self, offset: int, limit: int) -> Sequence[ItemRow]:
+        p = self.prepared
+        if p is not None and limit == p.page_size and offset % limit == 0 and offset // limit in p.pages:
+            return p.pages[offset // limit]
         return list_items(db=self.db, flt=self.flt, sort=self.sort, offset=offset, limit=limit)
 
     def locate(self, keys: Sequence[Hashable]) -> tuple[Hashable, int] | None:
         """The first of these requirements that is in the list, and its row: how the cursor finds its own."""
+        p = self.prepared
+        if p is not None and list(keys) == [p.anchor]:
+            return p.located
         return locate_item(db=self.db, flt=self.flt, sort=self.sort, keys=[cast(ItemKey, k) for k in keys])
+
+    def forget(self) -> None:
+        """The list is read again (someone changed something): nothing read ahead is used any more."""
+        self.prepared = None
+
+    def prepare(self, *, anchor: Hashable | None, around: int, window: int, page_size: int) -> None:
+        """Read ahead (in a worker) what showing this list needs first: the count, where ``anchor`` (the
+        cursor's requirement) stands, and the pages of the rows about it and about the old cursor row
+        ``around`` (``window`` rows either side). Showing the list then reads nothing more."""
+        n = count_items(db=self.db, flt=self.flt)
+        located = None
+        if anchor is not None and n:
+            located = locate_item(db=self.db, flt=self.flt, sort=self.sort, keys=[cast(ItemKey, anchor)])
+        index = located[1] if located is not None else 0
+        pages: dict[int, Sequence[ItemRow]] = {}
+        for lo, hi in ((around - NEAR, around + NEAR), (index - window, index + window)):
+            lo, hi = max(lo, 0), min(hi, n - 1)
+            for page in range(lo // page_size, hi // page_size + 1 if hi >= lo else 0):
+                if page not in pages:
+                    pages[page] = list_items(db=self.db, flt=self.flt, sort=self.sort, offset=page * page_size,
+                                             limit=page_size)
+        self.prepared = Prepared(n, located, anchor, page_size, pages)
 
 
 SORT_LABELS: dict[str, str] = {

@@ -1,10 +1,11 @@
 """One requirement, full screen (Enter on the list): every field, the whole history, every vendor answer
 (with the ones later answers replaced), and for a 要再確認 item the old text beside the new one. Search hits
-are marked as in the detail pane."""
+are marked as in the detail pane. The mark keys work here as in the list: 1/2/3/u mark the requirement
+shown (through the list, with its note rule and conflict checks) and the view moves on to the next one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import ClassVar
 
@@ -17,6 +18,7 @@ from textual.widgets import Footer, Static
 
 from fitgap.errors import FitGapError
 from fitgap.services.items import ItemDetail, ItemKey, get_item_detail
+from fitgap.tui import keymap
 from fitgap.tui.commands import PaletteCommand
 from fitgap.tui.labels import when
 from fitgap.tui.screens.post_cutover_form import post_cutover_commands, record_post_cutover
@@ -69,6 +71,7 @@ class ItemScreen(Screen[None]):
         Binding("r", "reload", "再読込", id="item.reload", tooltip="他の利用者の変更を読み直します"),
         Binding("t", "post_cutover", "経過措置", id="item.post_cutover",
                 tooltip="移行後の経過措置（移行後にベンダが実装する機能）の予定日・届出日・完了日・メモを記録します"),
+        *keymap.MARK.bindings[:4],  # 1/2/3/u as in the list: mark the requirement shown, then the next one
     ]
     DEFAULT_CSS = """
     ItemScreen > VerticalScroll { padding: 0 1; }
@@ -79,9 +82,14 @@ class ItemScreen(Screen[None]):
     ItemScreen .diff-title { color: $text-accent; text-style: bold; }
     """
 
-    def __init__(self, key: ItemKey, *, terms: Sequence[str] = ()) -> None:
+    def __init__(self, key: ItemKey, *, terms: Sequence[str] = (),
+                 mark: Callable[[ItemKey, str], bool] | None = None,
+                 follow: Callable[[], ItemKey | None] | None = None) -> None:
+        """``mark(key, status)`` marks through the list (False: it did not); ``follow()`` is the list's
+        requirement after it (the next one), which the view then shows."""
         super().__init__()
         self.key, self.terms = key, list(terms)
+        self._mark, self._follow = mark, follow
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="item-scroll"):
@@ -124,6 +132,25 @@ class ItemScreen(Screen[None]):
         self.load()
         self.notify("読み直しました。", timeout=2)
 
+    def action_mark(self, status_value: str) -> None:
+        if self._mark is None:
+            return
+        if self._mark(self.key, status_value):
+            self.call_after_refresh(self.follow_list)
+
+    def follow_list(self) -> None:
+        """Show the list's requirement (after a mark: the next one; the one marked while a note is asked)."""
+        key = self._follow() if self._follow is not None else None
+        if key is not None and key != self.key:
+            self.key = key
+            self.query_one("#item-scroll", VerticalScroll).scroll_home(animate=False)
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        """Back from the note editor or a conflict that a mark opened: the list has moved on (or not)."""
+        if self._mark is not None:
+            self.follow_list()
+
     def action_close(self) -> None:
         self.dismiss(None)
 
@@ -132,5 +159,5 @@ class ItemScreen(Screen[None]):
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
         yield from post_cutover_commands(self, lambda: self.key, self.load)
-        yield PaletteCommand("item: 読み直し", "他の利用者の変更を読み直します", self.action_reload)
-        yield PaletteCommand("item: 戻る", "要件一覧へ戻ります", self.action_close)
+        yield PaletteCommand("要件: 読み直し", "他の利用者の変更を読み直します", self.action_reload)
+        yield PaletteCommand("要件: 一覧へ戻る", "要件一覧へ戻ります", self.action_close)

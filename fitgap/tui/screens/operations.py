@@ -129,7 +129,9 @@ class OperationsScreen(WorkbenchScreen):
             self.app.call_from_thread(self.workbench.could_not_open, exc)
             return
         from fitgap.services.items import prepare_search  # loads the database layer: after the first frame
+        from fitgap.tui.app import preload_screens
 
+        preload_screens()  # the other screens' modules, before the index (seconds after a large import)
         try:
             n = prepare_search(db=db)
         except FitGapError as exc:
@@ -198,7 +200,8 @@ class OperationsScreen(WorkbenchScreen):
         if last is None:
             self.notify("前回の要件一覧の記録はまだありません。Enter で業務を開いてください。", timeout=4)
             return
-        self.workbench.open_view_screen(*last)
+        row = views.get_last_row(db=self.workspace.db, user=self.workspace.user)  # and the requirement it was on
+        self.workbench.open_view_screen(*last, row=row)
 
     def action_reload(self) -> None:
         self.load()
@@ -242,6 +245,6 @@ class OperationsScreen(WorkbenchScreen):
     def palette_commands(self) -> Iterable[PaletteCommand]:
         yield PaletteCommand("業務: 期限を設定", "選んだ業務の期限を手動で設定・解除します（特定移行支援・個別設定と理由）",
                              self.action_edit_deadline)
-        yield PaletteCommand("view: 前回の続き", "前回の要件一覧（業務・絞り込み・並び順）を開きます",
+        yield PaletteCommand("開く: 前回の続き", "前回の要件一覧（業務・絞り込み・並び順・カーソルの要件）を開きます",
                              self.action_continue_last)
-        yield PaletteCommand("operations: 再読込", "件数を読み直します", self.action_reload)
+        yield PaletteCommand("業務一覧: 読み直し", "件数を読み直します", self.action_reload)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
 from typing import ClassVar, cast
@@ -37,6 +37,7 @@ from fitgap.tui import keymap
 from fitgap.tui.commands import PaletteCommand
 from fitgap.tui.labels import count
 from fitgap.tui.screens.item_source import SORT_LABELS, ItemSource, format_item, item_columns
+from fitgap.tui.screens.live_search import LiveSearch
 from fitgap.tui.screens.marking import MarkingScreen
 from fitgap.tui.screens.post_cutover_form import post_cutover_commands
 from fitgap.tui.screens.typed_search import TypedSearch
@@ -63,9 +64,13 @@ class RequirementsScreen(MarkingScreen):
     AUTO_FOCUS = "#items"
 
     def __init__(self, *, operation_code: str | None, flt: ItemFilter | None = None,
-                 sort: ItemSort | None = None, restore_last_view: bool = True) -> None:
+                 sort: ItemSort | None = None, restore_last_view: bool = True, row: ItemKey | None = None) -> None:
+        """``row``: the requirement to put the cursor on (else, with the last view restored, the one the
+        cursor was on then; else the first)."""
         super().__init__()
         self.operation_code = operation_code
+        self.start_row = row
+        self._items_table: VirtualTable[ItemRow] | None = None
         self._explicit = (flt, sort)
         self.restore_last_view = restore_last_view
         self.flt = ItemFilter(operation_code=operation_code)
@@ -80,6 +85,9 @@ class RequirementsScreen(MarkingScreen):
         self._stamp = 0
         self.typed = TypedSearch(lambda: self.query_one(FilterBar), restore=self._restore_search,
                                  started=self._typed_search_started)
+        self.live = LiveSearch(self, current=lambda: self.flt, box=lambda: self.query_one(FilterBar).search_input.value,
+                               source=self._source, read_ahead=self._read_ahead,
+                               show=lambda flt, source: self.set_filter(flt, source=source), failed=self.show_error)
 
     # ---- layout -------------------------------------------------------------------------------
 
@@ -103,6 +111,8 @@ class RequirementsScreen(MarkingScreen):
             last = views.get_last_view(db=ws.db, user=ws.user, operation_code=self.operation_code)
             if last is not None:
                 flt, sort = last
+                if self.start_row is None:
+                    self.start_row = views.get_last_row(db=ws.db, user=ws.user, operation_code=self.operation_code)
         self.flt = replace(flt or ItemFilter(), operation_code=self.operation_code)
         self.sort = sort or ItemSort()
         if not ws.names:
@@ -113,9 +123,12 @@ class RequirementsScreen(MarkingScreen):
         self.total = -1  # counted when first needed (not at all while nothing is filtered)
 
     def on_mount(self) -> None:
+        self._items_table = self.table
         self.query_one(FilterBar).set_summary(describe(self.flt))
         self.update_title()
         self._detail_pending = True
+        if self.start_row is not None:
+            self.call_after_refresh(self.table.move_to_key, self.start_row)  # once laid out: scrolled to it
         self.call_after_refresh(self._show_detail)
         self._stamp = change_stamp(db=self.workspace.db)
         self.set_interval(POLL_S, self.poll_changes)
@@ -142,8 +155,15 @@ class RequirementsScreen(MarkingScreen):
     def table(self) -> VirtualTable[ItemRow]:
         return self.query_one("#items", VirtualTable)
 
-    def _source(self) -> ItemSource:
-        return ItemSource(db=self.workspace.db, flt=self.flt, sort=self.sort)
+    def _source(self, flt: ItemFilter | None = None) -> ItemSource:
+        return ItemSource(db=self.workspace.db, flt=self.flt if flt is None else flt, sort=self.sort)
+
+    def _read_ahead(self, source: ItemSource) -> Callable[[], None]:
+        """The reading (done in the search's worker) of what showing ``source`` needs first: the rows about
+        the cursor's requirement as the table stands now."""
+        table = self.table
+        return partial(source.prepare, anchor=table.anchor_key, around=table.cursor, window=table.body_height + 2,
+                       page_size=PAGE_SIZE)
 
     def _format(self, row: ItemRow) -> dict[str, Cell]:
         return format_item(row, selected=row.key in self.selected_items, note_rule=self.workspace.note_rule(),
@@ -188,6 +208,13 @@ class RequirementsScreen(MarkingScreen):
             self.table.refresh_row(self.table.cursor)
         pane.show(detail, note_rule=self.workspace.note_rule(), terms=self.flt.terms())
 
+    def _anchored_key(self) -> ItemKey | None:
+        """The requirement the cursor is on, as the table last anchored it (nothing read; also while the
+        screen is being taken down, when its table is no longer queried)."""
+        table = self._items_table
+        key = table.anchor_key if table is not None else None
+        return key if isinstance(key, ItemKey) else None
+
     def _cursor_key(self) -> ItemKey | None:
         row = self.table.current_row
         return row.key if row is not None else None
@@ -203,7 +230,7 @@ class RequirementsScreen(MarkingScreen):
         return Content.assemble(
             (f"{name} の要件一覧はまだ取り込まれていません。", "bold"), "\n\n",
             f"「{document}」の機能・帳票要件一覧（Excel）を所管省庁やデジタル庁のサイトから入手し、取り込んでください。\n",
-            "・作業画面: ctrl+p でパレットを開き「import: 要件一覧…」\n",
+            "・作業画面: ctrl+p でパレットを開き「取り込み: 要件一覧…」\n",
             f"・コマンド: {command_line('import-spec', '要件一覧.xlsx', url=self.workspace.db.url)}"
             "（複数のファイルは並べて指定）",
         )
@@ -233,7 +260,22 @@ class RequirementsScreen(MarkingScreen):
         if row is not None:
             from fitgap.tui.screens.item_view import ItemScreen
 
-            self.app.push_screen(ItemScreen(row.key, terms=self.flt.terms()))
+            self.app.push_screen(ItemScreen(row.key, terms=self.flt.terms(), mark=self.mark_shown,
+                                            follow=self._cursor_key))
+
+    def mark_shown(self, key: ItemKey, status_value: str) -> bool:
+        """A mark key on the full view of ``key``: marks it as the list's own key does (note rule,
+        conflicts), and the list's cursor moves on to the next requirement. False when nothing was done."""
+        if self.selected_items:
+            self.notify(f"選択中の {len(self.selected_items):,}件の一括変更は一覧で行います（esc で一覧へ戻ります）。",
+                        timeout=4)
+            return False
+        row = self.table.current_row
+        if (row is None or row.key != key) and not self.table.move_to_key(key):
+            self.notify(f"{key.label} はいまの一覧にないため、判定していません（esc で一覧へ戻ります）。", timeout=5)
+            return False
+        self.action_mark(status_value)
+        return True
 
     def action_detail_scroll(self, direction: int) -> None:
         self.query_one(DetailPane).scroll_relative(y=direction * 5, animate=False)
@@ -311,9 +353,12 @@ class RequirementsScreen(MarkingScreen):
 
     # ---- filter, search, sort -----------------------------------------------------------------
 
-    def set_filter(self, flt: ItemFilter) -> None:
+    def set_filter(self, flt: ItemFilter, *, source: ItemSource | None = None) -> None:
+        """Show the list of ``flt`` (``source``: its rows already read ahead, by the search as typed)."""
         self.flt = replace(flt, operation_code=self.operation_code)
-        self.table.set_source(self._source(), keep_cursor=True)  # on its requirement if listed, else the first
+        if source is None or source.flt != self.flt or source.sort != self.sort:
+            source = self._source()
+        self.table.set_source(source, keep_cursor=True)  # on its requirement if listed, else the first
         self.query_one(FilterBar).set_summary(describe(self.flt))
         self.update_title()
         self._schedule_last_view()
@@ -330,6 +375,11 @@ class RequirementsScreen(MarkingScreen):
     def on_filter_bar_search_changed(self, event: FilterBar.SearchChanged) -> None:
         if event.text != self.query_one(FilterBar).search_input.value:
             return  # stale: the box was set back since (esc on a typed search)
+        if not event.settle:
+            if event.text != self.flt.text or self.live.running is not None:
+                self.live.typed(event.text)  # queried at once in a worker (see live_search)
+            return
+        self.live.settle()  # enter / ↓: the list is the box's search before the next key acts on it
         if event.text != self.flt.text:
             self.set_filter(replace(self.flt, text=event.text))
 
@@ -351,6 +401,7 @@ class RequirementsScreen(MarkingScreen):
                     title="検索", timeout=4)
 
     def _restore_search(self, text: str) -> None:
+        self.live.settle()
         self.query_one(FilterBar).set_text(text)
         self.set_filter(replace(self.flt, text=text))
 
@@ -397,7 +448,8 @@ class RequirementsScreen(MarkingScreen):
             self._last_view_timer.stop()
             self._last_view_timer = None
         try:
-            views.set_last_view(db=self.workspace.db, flt=self.flt, sort=self.sort, user=self.workspace.user)
+            views.set_last_view(db=self.workspace.db, flt=self.flt, sort=self.sort, user=self.workspace.user,
+                                row=self._anchored_key())
         except FitGapError as exc:
             self.show_error(exc)
 
@@ -450,6 +502,12 @@ class RequirementsScreen(MarkingScreen):
         self.set_filter(flt)
         self.notify(f"ビュー「{name}」を開きました。", timeout=3)
 
+    def ask_delete_view(self, name: str) -> None:
+        """The palette's 削除: asks first, as the saved-views list does."""
+        self.app.push_screen(ChoiceModal(title=f"ビュー「{name}」を削除しますか", choices=[("削除する", True),
+                                                                                   ("やめる", False)]),
+                             lambda yes: self.delete_view(name) if yes else None)
+
     def delete_view(self, name: str) -> None:
         try:
             views.delete_view(db=self.workspace.db, name=name)
@@ -465,40 +523,41 @@ class RequirementsScreen(MarkingScreen):
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
         for s in Status:
-            yield PaletteCommand(f"mark: {s.value}", f"{s.value}にします（選択中なら選択したすべて）",
+            yield PaletteCommand(f"判定: {s.value}", f"{s.value}にします（選択中なら選択したすべて）",
                                  partial(self.action_mark, s.value))
-        yield PaletteCommand("mark: 対応方針…", "ギャップの対応方針を選びます", self.action_disposition)
+        yield PaletteCommand("判定: 対応方針…", "ギャップの対応方針を選びます", self.action_disposition)
         for d in Disposition:
-            yield PaletteCommand(f"mark: 対応方針 {d.value}", "選択中（なければこの要件）の対応方針",
+            yield PaletteCommand(f"判定: 対応方針 {d.value}", "選択中（なければこの要件）の対応方針",
                                  partial(self._set_disposition, d), discover=False)
-        yield PaletteCommand("note: 編集", "メモを編集します", self.action_note)
-        yield PaletteCommand("note: $EDITOR で編集", "メモを外部エディタで編集します", self.action_note_editor)
+        yield PaletteCommand("メモ: 編集", "メモを編集します", self.action_note)
+        yield PaletteCommand("メモ: 外部エディタで編集", "メモを $EDITOR（なければ vi / notepad）で編集します",
+                             self.action_note_editor)
         yield from post_cutover_commands(self, self._cursor_key, self._show_detail)
-        yield PaletteCommand("select: この要件", "選択／解除", self.action_toggle_select)
-        yield PaletteCommand("select: 絞り込み結果をすべて", "いまの絞り込みに当てはまる要件をすべて選択", self.action_select_all)
-        yield PaletteCommand("select: 解除", "選択をすべて解除", self.clear_selected_items)
-        yield PaletteCommand("search: 検索", "ID・名称・本文を検索", self.action_search)
-        yield PaletteCommand("filter: 絞り込み…", "状況・区分・方針・重要度・フラグ", self.action_filter)
-        yield PaletteCommand("filter: 解除", "検索と絞り込みをすべて解除", self.action_clear_filter)
+        yield PaletteCommand("選択: この要件", "選択／解除", self.action_toggle_select)
+        yield PaletteCommand("選択: 絞り込み結果をすべて", "いまの絞り込みに当てはまる要件をすべて選択", self.action_select_all)
+        yield PaletteCommand("選択: 解除", "選択をすべて解除", self.clear_selected_items)
+        yield PaletteCommand("検索: ID・名称・本文", "ID・名称・本文を検索", self.action_search)
+        yield PaletteCommand("絞り込み: 条件を選ぶ…", "状況・区分・方針・重要度・フラグ", self.action_filter)
+        yield PaletteCommand("絞り込み: 解除", "検索と絞り込みをすべて解除", self.action_clear_filter)
         chosen = filter_values(self.flt)
         for label, value in filter_options():
             mark = "解除" if value in chosen else "追加"
-            yield PaletteCommand(f"filter: {label}", f"この条件を{mark}", partial(self.toggle_filter, value),
+            yield PaletteCommand(f"絞り込み: {label}", f"この条件を{mark}", partial(self.toggle_filter, value),
                                  discover=False)
         for column, label in SORT_LABELS.items():
-            yield PaletteCommand(f"sort: {label}", "この列で並べ替え（もう一度で逆順）",
+            yield PaletteCommand(f"並べ替え: {label}", "この列で並べ替え（もう一度で逆順）",
                                  partial(self.sort_by, column), discover=False)
-        yield PaletteCommand("sort: 逆順", "並び順を逆にします", self.action_reverse_sort)
-        yield PaletteCommand("view: save as…", "いまの絞り込みと並べ替えに名前を付けて保存", self.action_save_view)
-        yield PaletteCommand("view: open…", "保存したビューを開きます", self.action_open_view)
+        yield PaletteCommand("並べ替え: 逆順", "並び順を逆にします", self.action_reverse_sort)
+        yield PaletteCommand("ビュー: 名前を付けて保存…", "いまの絞り込みと並べ替えに名前を付けて保存", self.action_save_view)
+        yield PaletteCommand("ビュー: 開く…", "保存したビューを開きます", self.action_open_view)
         for name in views.list_views(db=self.workspace.db):
-            yield PaletteCommand(f"view: open {name}", "保存したビュー", partial(self.open_view, name),
+            yield PaletteCommand(f"ビュー: 開く「{name}」", "保存したビュー", partial(self.open_view, name),
                                  discover=False)
-            yield PaletteCommand(f"view: delete {name}", "保存したビューを削除", partial(self.delete_view, name),
-                                 discover=False)
-        yield PaletteCommand("list: 読み直し (reload)", "一覧と詳細を読み直します（他の利用者の変更を反映）",
+            yield PaletteCommand(f"ビュー: 削除「{name}」…", "保存したビューを削除します（確認あり）",
+                                 partial(self.ask_delete_view, name), discover=False)
+        yield PaletteCommand("一覧: 読み直し", "一覧と詳細を読み直します（他の利用者の変更を反映）",
                              self.action_reload)
-        yield PaletteCommand("go: 業務一覧", "業務一覧へ戻ります", self.workbench.go_home)
+        yield PaletteCommand("開く: 業務一覧", "業務一覧へ戻ります", self.workbench.go_home)
 
     def _set_disposition(self, d: Disposition) -> None:
         if self.selected_items:

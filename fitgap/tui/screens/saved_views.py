@@ -1,4 +1,4 @@
-"""Saved views: every view with its conditions; open, rename, delete. Palette: "view: 一覧・名前の変更・削除…"."""
+"""Saved views: every view with its conditions; open, rename, delete. Palette: "ビュー: 一覧・名前の変更・削除…"."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The systems screen's 改修 panel: the selected system's interface changes (one per link where the
 municipality must act; a two-step item shows its step, 暫定連携 or 本連携), late ones first, and the keys to set their status, dates, vendor, cost and interim interface —
-each edit undoable with ``U`` (refused, and said, when someone changed the item in between)."""
+each edit undoable with ``z`` like the screen's other edits (refused, and said, when someone changed the
+item in between)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from textual.widgets import Static
 
 from fitgap.domain.calendar import format_date
 from fitgap.domain.enums import ChangeStatus
-from fitgap.errors import ConflictError, FitGapError
+from fitgap.errors import ConflictError
 from fitgap.graph.changes import Step
 from fitgap.services import changes, systems
-from fitgap.services.changes import ChangeEdit, ChangeView
+from fitgap.services.changes import ChangeView
 from fitgap.services.drafts import FORM
 from fitgap.services.schedule import SystemRow
 from fitgap.tui.commands import PaletteCommand
@@ -26,8 +27,6 @@ from fitgap.tui.screens.form_dialog import Field
 CHANGE_KEYS: tuple[Binding, ...] = (
     Binding("i", "edit_change", "改修", show=True, id="systems.change",
             tooltip="選んだシステムの連携の改修（状況・完了予定日・完了日・ベンダ・費用・暫定連携）を記録します"),
-    Binding("U", "undo_change", "改修を戻す", id="systems.change_undo", key_display="U",
-            tooltip="直前の改修の変更を元に戻します（その後に他の人が変更していれば戻しません）"),
 )
 STATUS_STYLE = {ChangeStatus.DONE: "$text-success", ChangeStatus.TESTED: "$text-accent"}
 
@@ -78,12 +77,11 @@ class ChangePanel(Static):
 class ChangeActions:
     """Key handlers of the 改修 panel, mixed into the systems screen (which provides current, _ask, load)."""
 
-    change_undo: list[ChangeEdit]
-
     # provided by the screen
     current: Callable[[], SystemRow | None]
     _ask: Callable[..., None]
     load: Callable[[], None]
+    after_edit: Callable[[], None]
     notify: Callable[..., Any]
     workspace: Any
 
@@ -162,30 +160,14 @@ class ChangeActions:
                 f"完了日 {format_date(now.actual)}）",
                 "入力した内容はそのままです。確かめて、もう一度保存すると今の内容に上書きします。",
             ) from exc
-        if edit.changed:
-            self.change_undo.append(edit)
-        message = f"{view.label}: 改修を保存しました。" if edit.changed else f"{view.label}: 変更はありません。"
+        ws.remember_change(f"{view.label} の改修", edit)  # z undoes it, as the screen's other edits
+        message = f"{view.label}: 改修を保存しました（z で元に戻す）。" if edit.changed else f"{view.label}: 変更はありません。"
         self.notify("\n".join([message, *edit.notes]), timeout=4)
-        self.load()
-
-    def action_undo_change(self) -> None:
-        if not self.change_undo:
-            self.notify("元に戻す改修の変更はありません。", timeout=3)
-            return
-        edit = self.change_undo[-1]
-        ws = self.workspace
-        try:
-            changes.undo_edit(db=ws.db, user=ws.user, edit=edit)
-        except FitGapError as exc:
-            self.notify(f"{exc.message}\n{exc.hint or ''}".strip(), severity="error", timeout=6)
-            return
-        self.change_undo.pop()
-        self.notify(f"{edit.provider} → {edit.consumer}: 改修の変更を元に戻しました。", timeout=3)
-        self.load()
+        self.after_edit()
 
     def change_palette_commands(self, run: Callable[[str], Callable[[], object]]) -> Iterable[PaletteCommand]:
         for key in CHANGE_KEYS:
-            yield PaletteCommand(f"systems: {key.description}", key.tooltip or "", run(key.action))
+            yield PaletteCommand(f"システム: {key.description}", key.tooltip or "", run(key.action))
 
 
 __all__: Sequence[str] = ("CHANGE_KEYS", "ChangeActions", "ChangePanel", "change_lines")

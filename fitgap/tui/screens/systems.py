@@ -21,6 +21,7 @@ from fitgap.errors import FitGapError
 from fitgap.graph.risk import RiskLevel
 from fitgap.services import schedule, system_history, systems
 from fitgap.services.drafts import FORM
+from fitgap.services.items import change_stamp
 from fitgap.services.schedule import ScheduleView, SystemRow
 from fitgap.tui.commands import PaletteCommand
 from fitgap.tui.drafts import DraftHandle, DraftSlot
@@ -78,7 +79,7 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
         self.view: ScheduleView | None = None
         self.rows: list[SystemRow] = []
         self.fy: int | None = None
-        self.change_undo = []
+        self._stamp = -1  # the newest audit event when last read
 
     def compose(self) -> ComposeResult:
         yield Static(id="sys-title", classes="screen-title")
@@ -103,9 +104,14 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
 
     # ---- data ---------------------------------------------------------------------------------
 
-    def load(self) -> None:
+    def load(self, *, same_gaps: bool = False) -> None:
+        """Read the schedule and show it. ``same_gaps``: after one of this screen's own edits, which change
+        systems, links, milestones or 改修 items but no assessment, the open 実装必須 gaps per operation
+        are taken as last read instead of being counted again."""
         ws = self.workspace
-        self.view = view = schedule.get_schedule(db=ws.db, today=ws.today)
+        self._stamp = change_stamp(db=ws.db)  # before reading: a change made meanwhile shows next time
+        gaps = self.view.open_gaps if same_gaps and self.view is not None else None
+        self.view = view = schedule.get_schedule(db=ws.db, today=ws.today, open_gaps=gaps)
         self.rows = schedule.system_rows(view)
         if self.fy is None:
             self.fy = fiscal_year(ws.today)
@@ -139,6 +145,16 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
     def data_changed(self) -> None:
         self.load()
 
+    def after_edit(self) -> None:
+        """Show the screen again after one of its own edits (the gap counts did not change)."""
+        self.load(same_gaps=True)
+
+    def on_screen_resume(self) -> None:
+        """Back on the screen (from the home screen, or a dialog closed): read it again only when anyone
+        changed something since it was read (one cheap query)."""
+        if self._stamp >= 0 and change_stamp(db=self.workspace.db) != self._stamp:
+            self.load()
+
     def on_virtual_table_cursor_moved(self, _event: VirtualTable.CursorMoved) -> None:
         self.show_detail()
 
@@ -157,7 +173,7 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
         sync = getattr(result, "change_sync", None)  # 改修 items the rule created or removed after the edit
         more = sync.lines() if sync is not None else []
         self.notify("\n".join([done + "（z で元に戻す）", *more]), timeout=5 if more else 3)
-        self.load()
+        self.after_edit()
 
     def _ask(self, title: str, fields: Sequence[Field], then: Callable[[dict[str, Any]], None],
              help: str = "", *, check: bool = True, draft: DraftHandle | None = None) -> None:
@@ -322,7 +338,7 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
     def palette_commands(self) -> Iterable[PaletteCommand]:
         for key in KEYS:
             if key.id != "systems.back":
-                yield PaletteCommand(f"systems: {key.description}", key.tooltip or "", self._runner(key.action))
+                yield PaletteCommand(f"システム: {key.description}", key.tooltip or "", self._runner(key.action))
         yield from self.change_palette_commands(self._runner)
 
     def _runner(self, action: str) -> Callable[[], object]:

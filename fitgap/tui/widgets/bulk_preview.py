@@ -27,14 +27,14 @@ def preview_text(plan: BulkPlan, *, label: str, selected: int, note_for: str) ->
 
 
 def bulk_preview(plan: BulkPlan, *, label: str, selected: int, note_for: str) -> ChoiceModal[str]:
-    choices: list[tuple[str, str]] = []
-    if plan.changes:
-        rest = f"（メモのない {len(plan.need_note):,}件はそのまま）" if plan.need_note else ""
-        choices.append((f"{len(plan.changes):,}件に適用する{rest}", APPLY))
-    if plan.need_note:
-        total = len(plan.changes) + len(plan.need_note)
-        choices.append((f"メモを書いて {total:,}件に適用する（メモのない {len(plan.need_note):,}件に同じメモ）",
-                        WRITE_NOTE))
-    choices.append(("取消（何も変えない）", ""))
-    return ChoiceModal(title="一括変更の確認", choices=choices,
-                       hint=preview_text(plan, label=label, selected=selected, note_for=note_for))
+    """Always the same three choices under the same numbers — 1 apply to the rest, 2 write the missing
+    notes and apply to all, 3 cancel (esc too) — a choice that does not apply here is shown greyed out."""
+    rest = f"（メモのない {len(plan.need_note):,}件はそのまま）" if plan.need_note else ""
+    apply = (f"{len(plan.changes):,}件に適用する{rest}" if plan.changes
+             else "適用する（いま変更できる要件はありません）")
+    total = len(plan.changes) + len(plan.need_note)
+    note = (f"メモを書いて {total:,}件に適用する（メモのない {len(plan.need_note):,}件に同じメモ）" if plan.need_note
+            else "メモを書いて適用する（メモが足りない要件はありません）")
+    disabled = {i for i, off in enumerate((not plan.changes, not plan.need_note)) if off}
+    return ChoiceModal(title="一括変更の確認", choices=[(apply, APPLY), (note, WRITE_NOTE), ("取消（何も変えない）", "")],
+                       hint=preview_text(plan, label=label, selected=selected, note_for=note_for), disabled=disabled)

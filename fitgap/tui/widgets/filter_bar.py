@@ -1,4 +1,7 @@
-"""The search box and a summary of the active filters; the search narrows the list as the user types."""
+"""The search box and a summary of the active filters; the search narrows the list as the user types.
+
+Every change of the box is passed on at once (no debounce): the screen queries it in a worker and drops
+results the box has moved past (see screens/live_search.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Input, Label, Static
-
-DEBOUNCE_S = 0.15
 
 
 class FilterBar(Horizontal):
@@ -30,9 +30,12 @@ class FilterBar(Horizontal):
     ]
 
     class SearchChanged(Message):
-        def __init__(self, text: str) -> None:
+        """The box says ``text``; ``settle``: apply it now, before the keys that follow (enter, ↓)."""
+
+        def __init__(self, text: str, *, settle: bool = False) -> None:
             super().__init__()
             self.text = text
+            self.settle = settle
 
     class Done(Message):
         pass
@@ -41,7 +44,6 @@ class FilterBar(Horizontal):
         super().__init__(id=id)
         self._initial = text
         self._blink = blink
-        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("検索")
@@ -64,17 +66,11 @@ class FilterBar(Horizontal):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if self._timer is not None:
-            self._timer.stop()
-        value = event.value
-        self._timer = self.set_timer(DEBOUNCE_S, lambda: self.post_message(self.SearchChanged(value)))
+        self.post_message(self.SearchChanged(event.value))
 
     def flush(self) -> None:
-        """Apply a pending search now (instead of after the debounce)."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-            self.post_message(self.SearchChanged(self.search_input.value))
+        """Apply the search as the box says it now, before anything that follows."""
+        self.post_message(self.SearchChanged(self.search_input.value, settle=True))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

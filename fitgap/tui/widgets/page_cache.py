@@ -93,11 +93,16 @@ class PageCache(Generic[T]):
         return [row for page in self._pages.values() for row in page]
 
     def invalidate(self, *, count: bool = True) -> None:
-        """Forget the pages (and the count): the next read asks the source again."""
+        """Forget the pages (and the count): the next read asks the source again (and a source that read
+        ahead, ``forget``, forgets that too)."""
         self._pages.clear()
         if count:
             self._count = None
+        forget = getattr(self.source, "forget", None)
+        if forget is not None:
+            forget()
 
     def replace_source(self, source: RowSource[T]) -> None:
+        self._pages.clear()
+        self._count = None
         self.source = source
-        self.invalidate()

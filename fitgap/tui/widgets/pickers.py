@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import ClassVar, Generic, TypeVar
 
 from textual import events
@@ -28,19 +28,25 @@ PICKER_CSS = """
 
 
 class ChoiceModal(ModalScreen[T | None], Generic[T]):
-    """Pick one of ``choices`` (label, value); number keys pick directly. None when cancelled."""
+    """Pick one of ``choices`` (label, value); number keys pick directly. None when cancelled.
+
+    Choices listed in ``disabled`` are shown greyed and cannot be picked: a dialog whose choices depend
+    on the situation keeps each choice under the same number."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "取消", id="picker.cancel", tooltip="選ばずに閉じます", key_display="esc"),
     ]
     DEFAULT_CSS = "ChoiceModal {" + PICKER_CSS + "}"
 
-    def __init__(self, *, title: str, choices: Sequence[tuple[str, T]], hint: str = "", current: int = 0) -> None:
+    def __init__(self, *, title: str, choices: Sequence[tuple[str, T]], hint: str = "", current: int = 0,
+                 disabled: Collection[int] = ()) -> None:
         super().__init__()
         self.title_text = title
         self.choices = list(choices)
         self.hint = hint
-        self.current = current
+        self.unavailable = frozenset(disabled)
+        self.current = current if current not in self.unavailable else next(
+            (i for i in range(len(self.choices)) if i not in self.unavailable), 0)
         self.chose = False  # tells a None choice from a cancel
 
     def compose(self) -> ComposeResult:
@@ -48,7 +54,7 @@ class ChoiceModal(ModalScreen[T | None], Generic[T]):
             box.border_title = self.title_text
             if self.hint:
                 yield Static(Content(self.hint), classes="picker-hint")
-            options = [Option(Content(f"{i + 1 if i < 9 else ' '} {label}"), id=str(i))
+            options = [Option(Content(f"{i + 1 if i < 9 else ' '} {label}"), id=str(i), disabled=i in self.unavailable)
                        for i, (label, _v) in enumerate(self.choices)]
             yield OptionList(*options, id="choices")
         yield Footer()
@@ -63,6 +69,9 @@ class ChoiceModal(ModalScreen[T | None], Generic[T]):
         self.choose(int(event.option.id or 0))
 
     def choose(self, index: int) -> None:
+        if index in self.unavailable:
+            self.app.bell()
+            return
         self.chose = True
         self.dismiss(self.choices[index][1])
 

@@ -71,6 +71,17 @@ def test_spec_import_refuses_and_leaves_the_database_alone(corpus, cli, db_path,
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_systems_import_refuses_with_the_files_own_words(corpus, cli, db_path, name):
+    """A refused file is not a file of bad rows: its own 対処, never 「該当する行を直して」."""
+    assert cli("init").code == 0
+    before = dump_database(db_path)
+    r = cli("systems", "import", "--systems", str(corpus[name]))
+    assert r.code != 0 and "エラー:" in r.err and EXPECTED[name] in r.err and "対処:" in r.err
+    assert "該当する行を直して" not in r.err and "Traceback" not in r.err
+    assert dump_database(db_path) == before
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_returned_sheet_readers_refuse_too(corpus, name):
     with pytest.raises(InvalidInputError):
         read_answer_book(corpus[name], headers=("回答",))
