@@ -25,7 +25,7 @@ from fitgap.domain.enums import Status
 from fitgap.errors import FitGapError
 from fitgap.services.status import Overview, get_overview
 from fitgap.tui import keymap
-from fitgap.tui.commands import FitGapCommands, PaletteCommand
+from fitgap.tui.commands import FitGapCommands, PaletteCommand, file_action_commands
 from fitgap.tui.drafts import HoldsInput
 from fitgap.tui.screens.base import WorkbenchScreen
 from fitgap.tui.screens.operations import OperationsScreen
@@ -411,8 +411,7 @@ class FitGapApp(App[None]):
                              self.action_undo)
         yield PaletteCommand("編集: やり直す", f"やり直す: {nr.label}" if nr else "やり直す変更はありません",
                              self.action_redo)
-        from fitgap.tui.file_actions import file_action_commands  # loaded when the palette opens
-        from fitgap.tui.readiness_report import readiness_command  # loads the report writers on demand
+        from fitgap.tui.readiness_report import readiness_command  # (the report writers load when chosen)
 
         yield from file_action_commands(self, operation=getattr(self.screen, "operation_code", None) or "")
         yield readiness_command(self, db=lambda: ws.db, today=ws.today)  # opened (if need be) when chosen

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
-from typing import Protocol
+from typing import Any, Protocol
 
 from rich.align import Align
 from rich.text import Text
@@ -113,3 +113,28 @@ class FitGapCommands(Provider):
 
     def _run(self, cmd: PaletteCommand) -> None:
         cmd.callback()
+
+
+# The file actions' entries (their dialogs in tui/file_actions.py, loaded when one is chosen: listing them
+# loads nothing, so the palette answers while the database layer is still loading right after start)
+FILE_ACTIONS: dict[str, tuple[str, str]] = {
+    "import-spec": ("取り込み: 要件一覧…", "公式の機能・帳票要件一覧を取り込む（確認してから書き込み）"),
+    "export-vendor": ("書き出し: ベンダ回答シート…", "ベンダに送る回答シートを書き出す"),
+    "import-vendor": ("取り込み: ベンダ回答…", "返ってきた回答シートを確かめて取り込む"),
+    "export-review": ("書き出し: 確認用ワークブック…", "Excel で確認する人のためのブックを書き出す"),
+    "import-review": ("取り込み: 確認用ワークブック…", "記入済みの確認用ブックを取り込む"),
+}
+
+
+def file_action_commands(app: Any, *, operation: str = "") -> list[PaletteCommand]:
+    """The palette's entries of the file actions (``operation``: the list the user is on)."""
+
+    def opener(name: str) -> Callable[[], object]:
+        def run() -> object:
+            from fitgap.tui.file_actions import open_action
+
+            return open_action(app, name, operation=operation)
+
+        return run
+
+    return [PaletteCommand(title, help_, opener(name)) for name, (title, help_) in FILE_ACTIONS.items()]

@@ -13,7 +13,7 @@ from fitgap.config import load_config
 from fitgap.errors import InvalidInputError
 from fitgap.services.choices import VENDOR_SCOPES
 from fitgap.services.import_summary import review_import_summary, spec_import_summary, vendor_import_summary
-from fitgap.tui.commands import PaletteCommand
+from fitgap.tui.commands import FILE_ACTIONS
 from fitgap.tui.screens.file_action import ActionField, FileAction, FileActionDialog, Preview, Progress
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def import_spec_action(app: FitGapApp) -> FileAction:
         return [*_spec_lines(rep), "", "取り込みました。"]
 
     return FileAction(
-        "取り込み: 要件一覧…", "公式の機能・帳票要件一覧（.xlsx / .csv）を新しい版として取り込みます。"
+        FILE_ACTIONS["import-spec"][0], "公式の機能・帳票要件一覧（.xlsx / .csv）を新しい版として取り込みます。"
         "同じ版のファイルは , で区切って一度に指定できます（fitgap import-spec と同じ）。",
         [ActionField("path", "ファイル（複数は , 区切り）", kind="path", suffixes=LIST_SUFFIXES,
                      placeholder="例: downloads/住民記録_第6.0版_機能要件一覧.xlsx"),
@@ -123,7 +123,7 @@ def export_vendor_action(app: FitGapApp, operation: str = "") -> FileAction:
                 "回答が届いたら、パレットの「取り込み: ベンダ回答…」で取り込めます。"]
 
     return FileAction(
-        "書き出し: ベンダ回答シート…", "ベンダに送る回答シート（保護されたブック、回答欄はドロップダウン）を書き出します"
+        FILE_ACTIONS["export-vendor"][0], "ベンダに送る回答シート（保護されたブック、回答欄はドロップダウン）を書き出します"
         "（fitgap export vendor と同じ）。",
         [ActionField("vendor", "ベンダ名", placeholder="例: 株式会社サンプル"),
          ActionField("operations", "業務（コードか名前、, 区切り）", initial=operation, required=False,
@@ -176,7 +176,7 @@ def import_vendor_action(app: FitGapApp) -> FileAction:
     from fitgap.services import vendors
 
     return _answer_import(
-        app, title="取り込み: ベンダ回答…", label="返送されたブック（.xlsx）",
+        app, title=FILE_ACTIONS["import-vendor"][0], label="返送されたブック（.xlsx）",
         help_="ベンダから返ってきた回答シートを確かめて取り込みます（fitgap import vendor と同じ）。",
         run=vendors.import_vendor_sheet, lines=_vendor_lines, pending=lambda r: bool(r.added or r.changed),
         done=lambda r: f"{r.applied:,} 件の回答を取り込みました（変更前の回答は履歴に残ります）。",
@@ -205,7 +205,7 @@ def export_review_action(app: FitGapApp, operation: str = "") -> FileAction:
                 "記入が終わったら、パレットの「取り込み: 確認用ワークブック…」で取り込めます。"]
 
     return FileAction(
-        "書き出し: 確認用ワークブック…", "Excel で確認したい人のためのワークブックを書き出します（fitgap export review と同じ）。",
+        FILE_ACTIONS["export-review"][0], "Excel で確認したい人のためのワークブックを書き出します（fitgap export review と同じ）。",
         [ActionField("operations", "業務（コードか名前、, 区切り）", initial=operation),
          ActionField("output", "書き出し先（.xlsx）", kind="path", suffixes=(".xlsx",), required=False)],
         preview, apply,
@@ -223,7 +223,7 @@ def import_review_action(app: FitGapApp) -> FileAction:
     from fitgap.services import review_sheets
 
     return _answer_import(
-        app, title="取り込み: 確認用ワークブック…", label="記入済みのブック（.xlsx）",
+        app, title=FILE_ACTIONS["import-review"][0], label="記入済みのブック（.xlsx）",
         help_="記入済みの確認用ワークブックの変更を取り込みます（fitgap import review と同じ）。",
         run=review_sheets.import_review_sheet, lines=_review_lines, pending=lambda r: bool(r.changes),
         done=lambda r: f"{r.applied:,} 件の確認結果を取り込みました。",
@@ -247,17 +247,3 @@ def open_action(app: FitGapApp, name: str, *, operation: str = "") -> FileAction
     dialog = FileActionDialog(action)
     app.push_screen(dialog)
     return dialog
-
-
-def file_action_commands(app: FitGapApp, *, operation: str = "") -> list[PaletteCommand]:
-    titles = {
-        "import-spec": ("取り込み: 要件一覧…", "公式の機能・帳票要件一覧を取り込む（確認してから書き込み）"),
-        "export-vendor": ("書き出し: ベンダ回答シート…", "ベンダに送る回答シートを書き出す"),
-        "import-vendor": ("取り込み: ベンダ回答…", "返ってきた回答シートを確かめて取り込む"),
-        "export-review": ("書き出し: 確認用ワークブック…", "Excel で確認する人のためのブックを書き出す"),
-        "import-review": ("取り込み: 確認用ワークブック…", "記入済みの確認用ブックを取り込む"),
-    }
-    def opener(name: str) -> Callable[[], object]:
-        return lambda: open_action(app, name, operation=operation)
-
-    return [PaletteCommand(title, help_, opener(name)) for name, (title, help_) in titles.items()]

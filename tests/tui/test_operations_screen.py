@@ -158,3 +158,33 @@ async def test_d_sets_an_operations_deadline_by_hand_and_every_row_follows(db, m
     row = next(o for o in status.get_overview(db=db, today=app.workspace.today).main if o.code == "003")
     assert row.standing.due.date.isoformat() == "2029-03-31"
     assert row.standing.due.label == "特定移行支援（手動設定）・メインフレーム"
+
+
+async def test_closing_the_palette_reads_the_figures_again_only_after_a_change(demo_db, make_app, monkeypatch):
+    """Back on the home screen from a dialog or the palette, the figures are read again only when someone
+    changed something since (reading them takes a tenth of a second at 30,000 requirements)."""
+    from fitgap.domain.enums import Status
+    from fitgap.services.assessment import update_items
+    from fitgap.services.items import ItemFilter, list_items
+    from fitgap.tui.screens import operations
+
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        reads: list[int] = []
+        real = operations.get_overview
+        monkeypatch.setattr(operations, "get_overview", lambda **kw: reads.append(1) or real(**kw))
+        for _ in range(2):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
+        assert reads == []
+        key = list_items(db=demo_db, flt=ItemFilter(operation_code="001"), limit=1)[0].key
+        update_items(db=demo_db, user="colleague", keys=[key], status=Status.FIT)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert reads == [1]
