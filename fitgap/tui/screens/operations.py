@@ -271,7 +271,7 @@ class OperationsScreen(WorkbenchScreen):
                   placeholder="特定移行支援は空欄で 2031-03-31"),
             Field("reason", "理由（移行計画）", reason if reason in REASONS else REASONS[0], [(r, r) for r in REASONS]),
             Field("detail", "理由の補足", detail),
-        ], help=f"今の期限: {due.date.isoformat()}（{due.label}）。手動で設定した期限は init や公表一覧の更新で上書きされません。",
+        ], help=f"今の期限: {due.date.isoformat()}（{due.label}）\n手動で設定した期限は init や公表一覧の更新で上書きされません。",
             submit=save, draft=self.workspace.drafts.handle(DraftSlot(FORM, f"deadline:{code}", f"{name}: 期限"))))
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
