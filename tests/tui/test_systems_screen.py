@@ -386,3 +386,17 @@ def test_the_systems_screen_has_one_undo_key() -> None:
     """z undoes every edit of this screen, 改修 items included: no second undo key (U) to learn."""
     keys = {k for b in SystemsScreen.BINDINGS for k in getattr(b, "key", "").split(",")}
     assert "U" not in keys and all(getattr(b, "action", "") != "undo_change" for b in SystemsScreen.BINDINGS)
+
+
+def test_the_detail_of_a_system_that_cut_over_reads_migrated_not_overdue(db: Database) -> None:
+    """The detail pane words a system's date by the standing rule: history once cut over, never 期限超過."""
+    from fitgap.services import schedule
+    from fitgap.tui.screens.system_detail import detail_text
+
+    systems.update_system(db=db, user="t", system=JUKI, actual_cutover=date(2026, 1, 5))
+    today = date(2026, 12, 7)
+    view = schedule.get_schedule(db=db, today=today)
+    row = next(r for r in schedule.system_rows(view) if r.name == JUKI)
+    text = detail_text(row, view)
+    assert "移行済 2026-01-05" in text and "期限超過" not in text
+    assert "原則（令和7年度末）" in text  # where its date comes from, as status says

@@ -7,8 +7,9 @@ from datetime import date
 
 from rich.markup import escape
 
-from fitgap.domain.calendar import days_left_label, format_date
+from fitgap.domain.calendar import format_date
 from fitgap.domain.enums import DeadlineBasis, MilestoneKind
+from fitgap.domain.standing import system_label
 from fitgap.graph.build import SystemGraph
 from fitgap.graph.risk import RiskLevel
 from fitgap.services.schedule import Conflict, LinkEnd, ScheduleView, SystemRow
@@ -64,9 +65,10 @@ def detail_text(row: SystemRow, view: ScheduleView) -> str:
     lines.append(f"移行予定 {format_date(node.planned_cutover)}　実施 {format_date(node.actual_cutover)}")
     if node.deadline is not None:
         label = {DeadlineBasis.NEEDED_BY: "必要日", DeadlineBasis.MANUAL: "期限（手動設定）"}.get(node.deadline_basis, "期限")
-        why = node.deadline_reason if node.deadline_basis == DeadlineBasis.NEEDED_BY else node.deadline_kind.value
-        lines.append(f"{label} {format_date(node.deadline)}（{escape(why)}）　"
-                     f"{days_left_label(node.deadline, view.today)}")
+        why = node.deadline_reason or node.deadline_kind.value  # the standing rule's source, or the needed-by reason
+        left = system_label(deadline=node.deadline, planned=node.planned_cutover, actual=node.actual_cutover,
+                            today=view.today)
+        lines.append(f"{label} {format_date(node.deadline)}（{escape(why)}）　{left}")
     if row.risk is not None:
         reasons = "、".join(row.risk.reasons) or "—"
         lines.append(f"リスク [b]{row.risk.level.value}[/b]　{escape(reasons)}")
