@@ -10,8 +10,9 @@ from typing import Any
 import openpyxl
 
 from fitgap.domain.answer_sheet import FIRST_DATA_ROW, HEADER_ROW, KEY_HEADER, SheetKey
+from fitgap.domain.round_trips import VENDOR
 from fitgap.domain.text import text_hash
-from fitgap.reports.vendor_sheet import OperationPart, VendorItem, VendorSheetData
+from fitgap.reports.answer_workbook import Outgoing, Part
 
 TEXTS = {
     "0010001": "住民票の写しを交付できること。",
@@ -22,22 +23,27 @@ TEXTS = {
 }
 
 
-def sample_vendor_data(*, demo: bool = False, vendor: str = "株式会社テスト") -> VendorSheetData:
-    items = [
-        VendorItem(key=SheetKey("001", "機能", rid, text_hash(t)).encode(), req_id=rid, kubun="実装必須機能",
-                   name=f"名称{rid[-1]}" if rid != "0010005" else "+プラス名称", text=t, status="ギャップ",
-                   note="=手作業で対応" if rid == "0010001" else "")
-        for rid, t in TEXTS.items()
-    ]
-    tax = [VendorItem(key=SheetKey("010", "機能", "0100001", text_hash("課税")).encode(), req_id="0100001",
-                      kubun="標準オプション機能", name="課税", text="課税", status="未確認", note="")]
-    return VendorSheetData(
-        export_id="exp-0001", database_id="db-0001", municipality="テスト市", vendor=vendor,
-        created_at=datetime(2026, 11, 23, 9, 0), answer_by=date(2026, 12, 25), scope_label="すべての要件",
-        demo=demo, operations=[
-            OperationPart("001", "住民記録", "第6.1版", date(2026, 3, 31), items),
-            OperationPart("010", "個人住民税", "第5.0版", date(2031, 3, 31), tax),
-        ],
+def vendor_item(req_id: str, text: str, *, kubun: str = "実装必須機能", name: str = "", status: str = "ギャップ",
+                note: str = "", code: str = "001", **answers: Any) -> tuple[dict[str, Any], str]:
+    """One row of a vendor gap sheet as the service gives it to the writer: values by column, and the key."""
+    values = {"req_id": req_id, "kind": "機能", "kubun": kubun, "name": name, "text": text, "status": status,
+              "note": note, "reason": "", "remarks": "", **answers}
+    return values, SheetKey(code, "機能", req_id, text_hash(text)).encode()
+
+
+def sample_vendor_data(*, demo: bool = False, vendor: str = "株式会社テスト") -> Outgoing:
+    items = [vendor_item(rid, t, name=f"名称{rid[-1]}" if rid != "0010005" else "+プラス名称",
+                         note="=手作業で対応" if rid == "0010001" else "") for rid, t in TEXTS.items()]
+    tax = [vendor_item("0100001", "課税", kubun="標準オプション機能", name="課税", status="未確認", code="010")]
+    mark = "【デモ】" if demo else ""
+    return Outgoing(
+        trip=VENDOR, export_id="exp-0001", database_id="db-0001", municipality="テスト市", vendor=vendor,
+        created_at=datetime(2026, 11, 23, 9, 0), demo=demo, addressee=("回答をお願いするベンダ", f"{vendor} 御中"),
+        cover=[("回答期限", f"{date(2026, 12, 25):%Y/%m/%d}"), ("対象", "すべての要件"),
+               ("仕様書の版", "001 住民記録: 第6.1版\n010 個人住民税: 第5.0版")],
+        parts=[Part("001", "001 住民記録", f"{mark}001 住民記録（第6.1版） — {vendor} 御中 — 黄色の欄に回答してください", items),
+               Part("010", "010 個人住民税", f"{mark}010 個人住民税（第5.0版） — {vendor} 御中 — 黄色の欄に回答してください",
+                    tax)],
     )
 
 

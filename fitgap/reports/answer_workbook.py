@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 from fitgap.domain.answer_sheet import (
     COVER_SHEET,
     FIRST_DATA_ROW,
+    FORMAT_VERSION,
     FORMULA_PREFIXES,
     HEADER_ROW,
     KEY_HEADER,
@@ -36,6 +37,7 @@ from fitgap.domain.answer_sheet import (
     META_SHEET,
     looks_like_formula,
 )
+from fitgap.domain.round_trip import CHOICE, DATE, NUMBER, TEXT, Column, RoundTrip
 from fitgap.reports.output_file import write_atomically
 from fitgap.reports.print_layout import (
     apply_xlsxwriter,
@@ -45,7 +47,6 @@ from fitgap.reports.print_layout import (
     row_heights,
 )
 
-TEXT, CHOICE, DATE, NUMBER = "text", "choice", "date", "number"
 _HEAD_FILL = "#DDEBF7"
 _ANSWER_HEAD_FILL = "#FFE699"
 _ANSWER_FILL = "#FFF9E5"
@@ -55,19 +56,6 @@ KEYS_PER_CELL = 500  # exported keys per metadata cell (a cell holds at most 32,
 KEY_CELL_CHARS = 32_000
 _OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
             "strings_to_urls": False}
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    width: float
-    wrap: bool = False
-    editable: bool = False
-    kind: str = TEXT  # for editable columns: text | choice | date | number
-    choices: str | None = None  # name of a list in AnswerBook.lists (kind == choice)
-    colours: dict[str, str] = field(default_factory=dict)  # value -> fill colour (conditional formatting)
-    prompt: str = ""
-    late_after: str | None = None  # a date column: shown red while later than this column's date
 
 
 @dataclass(frozen=True)
@@ -473,5 +461,63 @@ def sheet_name(text: str, taken: Iterable[str]) -> str:
     return name
 
 
-__all__ = ["CHOICE", "DATE", "NUMBER", "TEXT", "AnswerBook", "Column", "DataSheet", "sheet_name",
-           "write_answer_book"]
+@dataclass(frozen=True)
+class Part:
+    """One data sheet of an outgoing workbook: an operation's rows (the 改修 list: all in one sheet)."""
+
+    code: str  # what the metadata sheet records for the sheet (the operation code)
+    name: str  # the sheet name wanted (made valid and unique)
+    title: str
+    rows: Iterable[tuple[Mapping[str, Any], str]]  # (value per column name, encoded key); may stream
+    count: int | None = None  # how many rows (needed up front when ``rows`` is not a sequence)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A workbook of one round trip as it goes out: who it is from and for, and its sheets."""
+
+    trip: RoundTrip
+    export_id: str
+    database_id: str
+    municipality: str
+    created_at: datetime
+    parts: Sequence[Part]
+    created_by: str = ""
+    vendor: str = ""  # the addressee recorded in the metadata ("" for none)
+    demo: bool = False
+    addressee: tuple[str, str] | None = None  # the cover's line after 団体 (回答をお願いするベンダ …)
+    cover: Sequence[tuple[str, str]] = ()  # the kind's own cover lines, after 作成日 and 作成者
+    demo_note: str = "このブックはデモデータ（架空の要件）から作成したものです。"
+
+
+def build_book(out: Outgoing) -> AnswerBook:
+    """The workbook of ``out`` by its round trip's declaration: cover, sheets, lists and metadata."""
+    trip = out.trip
+    names = [c.name for c in trip.columns]
+    sheets: list[DataSheet] = []
+    for part in out.parts:
+        rows = ((tuple(values.get(n) for n in names), key) for values, key in part.rows)
+        name = sheet_name(part.name, [s.name for s in sheets] + [COVER_SHEET])
+        sheets.append(DataSheet(name=name, title=part.title, columns=trip.columns, rows=rows,
+                                frozen_columns=trip.frozen_columns,
+                                count=part.count if part.count is not None else len(part.rows)))  # type: ignore[arg-type]
+    meta = [("format_version", FORMAT_VERSION), ("export_id", out.export_id), ("database_id", out.database_id),
+            ("purpose", trip.purpose), ("vendor", out.vendor),
+            ("created_at", out.created_at.isoformat(timespec="seconds")), ("created_by", out.created_by),
+            ("municipality", out.municipality), ("demo", "1" if out.demo else "0")]
+    cover = [("注意", out.demo_note)] if out.demo else []
+    cover += [("団体", out.municipality), *([out.addressee] if out.addressee else []),
+              ("作成日", f"{out.created_at:%Y/%m/%d}"), *([("作成者", out.created_by)] if out.created_by else []),
+              *out.cover, ("書き出しID", out.export_id)]
+    return AnswerBook(meta=meta, sheet_codes=[(s.name, p.code) for s, p in zip(sheets, out.parts, strict=True)],
+                      cover_title=f"{'【デモ】' if out.demo else ''}{trip.cover_title}", cover_rows=cover,
+                      instructions=trip.instructions, lists=dict(trip.lists), sheets=sheets, demo=out.demo)
+
+
+def write_book(out: Outgoing, path: Path) -> Path:
+    """Write the workbook of ``out`` to ``path``, whole or not at all."""
+    return write_answer_book(build_book(out), path)
+
+
+__all__ = ["CHOICE", "DATE", "NUMBER", "TEXT", "AnswerBook", "Column", "DataSheet", "Outgoing", "Part",
+           "build_book", "sheet_name", "write_answer_book", "write_book"]

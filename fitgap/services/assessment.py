@@ -223,22 +223,26 @@ def apply_changes(
 
     ``dry_run`` makes every check of the real run (revisions, dispositions, the note rule) and rolls the
     transaction back: the result says what would happen, nothing is written."""
-    targets: dict[ItemKey, dict[str, Any]] = {}
-    for key, change in changes.items():
-        if isinstance(change, ItemChange):
-            targets[ItemKey.of(*key)] = _target(status=change.status, disposition=change.disposition, note=change.note)
-        else:
-            targets[ItemKey.of(*key)] = dict(change)
     try:
         with db.write() as session:
-            _check_dispositions_on_gaps(session, targets)
-            result = _apply(session, user=user, action=action, targets=targets, expected_revisions=expected_revisions,
-                            guards=None, enforce_note_rule=enforce_note_rule)
+            result = apply_changes_in(session, user=user, changes=changes, expected_revisions=expected_revisions,
+                                      action=action, enforce_note_rule=enforce_note_rule)
             if dry_run:
                 raise _RolledBack(result)
             return result
     except _RolledBack as done:
         return done.result
+
+
+def apply_changes_in(session: Session, *, user: str, changes: Mapping[ItemKey, ItemChange | dict[str, Any]],
+                     expected_revisions: Mapping[ItemKey, int] | None = None, action: str = "assessment.update",
+                     enforce_note_rule: bool = True) -> UpdateResult:
+    """:func:`apply_changes` inside the caller's write transaction (an import applies a workbook in one)."""
+    targets = {ItemKey.of(*key): (_target(status=c.status, disposition=c.disposition, note=c.note)
+                                  if isinstance(c, ItemChange) else dict(c)) for key, c in changes.items()}
+    _check_dispositions_on_gaps(session, targets)
+    return _apply(session, user=user, action=action, targets=targets, expected_revisions=expected_revisions,
+                  guards=None, enforce_note_rule=enforce_note_rule)
 
 
 class _RolledBack(Exception):

@@ -43,7 +43,7 @@ from fitgap.graph.changes import (
     not_standard,
     undated_systems,
 )
-from fitgap.importers.vendor_sheet import parse_cost
+from fitgap.domain.round_trip import parse_cost
 from fitgap.services.systems import UNSET, AuditedEdit, ChangeSync, load_graph_in, resolve_system
 from fitgap.storage import changes as store
 from fitgap.storage import systems as system_store

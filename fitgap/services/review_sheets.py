@@ -1,47 +1,52 @@
 """Department review workbooks: staff mark status, disposition and note in Excel; import without overwriting.
 
-The hidden key of every row carries the assessment revision and a hash of the values as exported. On import
+The hidden key of every row carries the assessment revision and a hash of the answers as exported. On import
 a row nobody edited is skipped; an edited row whose item changed in the database since the export (another
-revision, or new requirement text) is a conflict: reported, never overwritten. The rest go through
-assessment.apply_changes with expected revisions, so a change made while the import runs is a conflict too.
+revision, or new requirement text) is a conflict: reported, never overwritten. The rest are applied with
+expected revisions in the import's one transaction (services.round_trip), so nothing changed meanwhile is
+overwritten either.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fitgap.domain.answer_sheet import PURPOSE_REVIEW, SheetKey, SheetProblem, resolve_kind
+from sqlmodel import Session
+
+from fitgap.domain.answer_sheet import SheetKey, SheetProblem, resolve_kind
 from fitgap.domain.enums import Disposition, Status
+from fitgap.domain.models import VendorExport
+from fitgap.domain.round_trip import answers_hash
+from fitgap.domain.round_trips import REVIEW
 from fitgap.errors import InvalidInputError
-from fitgap.importers.review_sheet import ReviewRow, exported_values_hash, read_review_sheet
-from fitgap.reports.output_file import unused_name
-from fitgap.reports.review_sheet import ReviewItem, ReviewPart, ReviewSheetData, write_review_workbook
-from fitgap.services.assessment import UNSET, ItemChange, apply_changes
+from fitgap.services.assessment import UNSET, ItemChange, apply_changes_in
 from fitgap.services.items import ItemKey
-from fitgap.services.problem_file import after_saving, write_import_problems
-from fitgap.services.recorded_export import ExportRecord, check_xlsx, publish_export
-from fitgap.services.vendors import ExportResult, check_workbook_meta, resolve_operations
+from fitgap.services.recorded_export import ExportRecord
+from fitgap.services.round_trip import ImportReport, export_book, import_book, new_export_id
+from fitgap.services.vendors import ExportResult, resolve_operations
 from fitgap.storage import items, operations, sheet_items, specs, vendors
 from fitgap.storage.db import Database
+
+if TYPE_CHECKING:
+    from fitgap.importers.returned_book import ReturnedBook, ReturnedRow
 
 
 def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str], exports_dir: Path,
                         path: Path | None = None, now: datetime | None = None, overwrite: bool = False) -> ExportResult:
     """Write the review workbook; like the vendor sheet, the file appears only once its export is recorded."""
+    from fitgap.reports.answer_workbook import Outgoing, Part
+
     now = now or datetime.now(UTC)
-    export_id = str(uuid.uuid4())
-    check_xlsx(path)
+    export_id = new_export_id()
     with db.read() as session:  # rows stream from this read straight into the workbook
         ops = resolve_operations(session, operation_keys)
         versions = specs.current_versions(session=session)
         counts = sheet_items.count_sheet_items(session=session, operation_codes=[o.code for o in ops], scope="all")
         muni = operations.get_municipality(session=session)
-        db_id = vendors.database_id(session=session)
         total = sum(counts.values())
         if not total:
             raise InvalidInputError("書き出す要件がありません（この業務の要件一覧が取り込まれていません）。",
@@ -50,38 +55,48 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
         labels: dict[int, str] = {}
         reviews = sheet_items.count_needs_review(session=session, operation_codes=list(counts))
 
-        def items(code: str) -> Iterator[ReviewItem]:
+        def rows(code: str) -> Iterator[tuple[Mapping[str, Any], str]]:
             for r in sheet_items.iter_sheet_items(session=session, operation_code=code, scope="all"):
-                old_label, old_text, old_kubun = _old_text(session, r, labels)
-                disp = r.disposition.value if r.disposition else ""
+                values = {"req_id": r.req_id, "kind": r.kind.value, "name": r.name, "text": r.text,
+                          "kubun": r.kubun.value + ("（経過措置）" if r.transitional else ""),
+                          "needs_review": "要再確認" if r.needs_review else "", "reason": r.reason,
+                          "remarks": r.remarks, "status": r.status.value,
+                          "disposition": r.disposition.value if r.disposition else None, "note": r.note,
+                          "assessed": f"{r.assessed_at:%Y/%m/%d} {r.assessed_by or ''}".strip() if r.assessed_at else "",
+                          "assessed_on": _assessed_on(session, r, labels)}
                 key = SheetKey(r.operation_code, r.kind.value, r.req_id, r.text_hash, r.revision,
-                               exported_values_hash(r.status.value, disp, r.note))
-                assessed = f"{r.assessed_at:%Y/%m/%d} {r.assessed_by or ''}".strip() if r.assessed_at else ""
-                yield ReviewItem(
-                    key=key.encode(), req_id=r.req_id, kubun=r.kubun.value + ("（経過措置）" if r.transitional else ""),
-                    name=r.name, text=r.text, assessed=assessed, status=r.status.value, disposition=disp, note=r.note,
-                    kind=r.kind.value, reason=r.reason, remarks=r.remarks, needs_review=r.needs_review,
-                    old_text=old_text, old_label=old_label, old_kubun=old_kubun)
+                               answers_hash(REVIEW, values))
+                yield values, key.encode()
 
-        parts, demo = [], False
-        for op in ops:
-            if counts.get(op.code):
-                v = versions.get(op.code)
-                demo = demo or bool(v and v.demo)
-                parts.append(ReviewPart(op.code, op.short_name, v.label if v else "—", items(op.code),
-                                        count=counts[op.code], review_count=reviews.get(op.code, 0)))
-        data = ReviewSheetData(export_id=export_id, database_id=db_id,
-                               municipality=muni.name if muni else "（団体未設定）",
-                               created_at=now, created_by=user, demo=demo, operations=parts)
-        if path is None:
-            codes = "-".join(p.code for p in parts)
-            path = unused_name(exports_dir / f"確認シート_{codes[:40]}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx")
-        scope = ",".join(p.code for p in parts)
-        publish_export(db=db, path=path, overwrite=overwrite, write=lambda tmp: write_review_workbook(data, tmp),
-                       record=ExportRecord(export_id=export_id, purpose=PURPOSE_REVIEW, created_at=now,
-                                           created_by=user, scope=scope, action="review.export", entity="review",
-                                           entity_key=scope, summary=f"書き出しID {export_id}、要件 {total}件"))
+        shown = [(op, versions.get(op.code)) for op in ops if counts.get(op.code)]
+        demo = any(v is not None and v.demo for _, v in shown)
+        parts, lines = [], []
+        for op, v in shown:
+            label, n, review = v.label if v else "—", counts[op.code], reviews.get(op.code, 0)
+            lines.append(f"{op.code} {op.short_name}: {label}（{n} 件" + (f"、うち要再確認 {review} 件）" if review else "）"))
+            parts.append(Part(op.code, f"{op.code} {op.short_name}",
+                              f"{'【デモ】' if demo else ''}{op.code} {op.short_name}（{label}） 確認シート — "
+                              "黄色の欄を記入してください", rows(op.code), count=n))
+        out = Outgoing(trip=REVIEW, export_id=export_id, database_id=vendors.database_id(session=session),
+                       municipality=muni.name if muni else "（団体未設定）", created_at=now, created_by=user,
+                       demo=demo, parts=parts, cover=[("業務と仕様書の版", "\n".join(lines))])
+        codes = "-".join(p.code for p in parts)
+        path = export_book(
+            db=db, out=out, path=path, exports_dir=exports_dir, overwrite=overwrite,
+            default_name=f"確認シート_{codes[:40]}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx",
+            record=ExportRecord(export_id=export_id, purpose=REVIEW.purpose, created_at=now, created_by=user,
+                                scope=",".join(p.code for p in parts), action="review.export", entity="review",
+                                entity_key=",".join(p.code for p in parts),
+                                summary=f"書き出しID {export_id}、要件 {total}件"))
     return ExportResult(path, export_id, "", total, [p.code for p in parts], demo)
+
+
+def _assessed_on(session: Any, r: sheet_items.SheetItemRow, labels: dict[int, str]) -> str:
+    """What the 前の版 column shows of a 要再確認 item: the version, a changed 実装区分, the old text."""
+    label, text, kubun = _old_text(session, r, labels)
+    if not (text or kubun):
+        return ""
+    return "\n".join([f"（{label}）", *([f"実装区分: {kubun} → {r.kubun.value}"] if kubun else []), *([text] if text else [])])
 
 
 def _old_text(session: Any, r: sheet_items.SheetItemRow, labels: dict[int, str]) -> tuple[str, str, str]:
@@ -102,74 +117,50 @@ def _old_text(session: Any, r: sheet_items.SheetItemRow, labels: dict[int, str])
 
 @dataclass(frozen=True, slots=True)
 class ReviewChange:
-    row: ReviewRow
+    row: ReturnedRow
     expected_revision: int
     fields: dict[str, Any]  # status / disposition / note → new value (only what changed)
 
 
 @dataclass
-class ReviewImportReport:
-    source: str
-    export_id: str
-    dry_run: bool
+class ReviewImportReport(ImportReport):
     changes: list[ReviewChange] = field(default_factory=list)
-    untouched: int = 0
-    conflicts: list[str] = field(default_factory=list)
-    problems: list[SheetProblem] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    problems_file: Path | None = None
-    problems_file_error: str | None = None  # why the problem list could not be written (the rows are shown)
-    applied: int = 0
-    batches: list[str] = field(default_factory=list)
-    stripped_chars: int = 0  # control and invisible characters removed from edited notes
-
-    @property
-    def taken(self) -> int:
-        """The rows applied, or that a dry run would apply."""
-        return len(self.changes) if self.dry_run else self.applied
-
-    @property
-    def refused(self) -> int:
-        return len(self.problems)
 
 
 def import_review_sheet(*, db: Database, user: str, path: Path, report_dir: Path, dry_run: bool = False,
                         problems_path: Path | None = None) -> ReviewImportReport:
-    parsed = read_review_sheet(path)
-    with db.read() as session:
-        export = check_workbook_meta(session, parsed.meta, purpose=PURPOSE_REVIEW, source=path.name)
-        codes = {r.key.operation_code for r in parsed.edited}
-        current = {(r.operation_code, r.kind.value, r.req_id): r
-                   for r in sheet_items.sheet_items(session=session, operation_codes=codes, scope="all")}
+    def start(session: Session, export: VendorExport, book: ReturnedBook) -> ReviewImportReport:
+        return ReviewImportReport(source=path.name, export_id=export.id, dry_run=dry_run)
+
+    return import_book(db=db, trip=REVIEW, path=path, report_dir=report_dir, dry_run=dry_run,
+                       problems_path=problems_path, start=start, plan=_plan,
+                       apply=lambda session, rep: _apply(session, user, rep))
+
+
+def _plan(session: Session, rep: ReviewImportReport, book: ReturnedBook) -> None:
+    codes = {r.key.operation_code for r in book.rows}
+    current = {(r.operation_code, r.kind.value, r.req_id): r
+               for r in sheet_items.sheet_items(session=session, operation_codes=codes, scope="all")}
     kinds_of = sheet_items.kinds_by_id(current)
-    rep = ReviewImportReport(source=path.name, export_id=export.id, dry_run=dry_run, untouched=parsed.untouched,
-                             problems=list(parsed.problems), notices=list(parsed.notices),
-                             stripped_chars=parsed.stripped_chars)
-    for row in parsed.edited:
+    for row in book.rows:
         row = replace(row, key=resolve_kind(row.key, kinds_of))
         _plan_row(rep, row, current.get(row.key.item))
-    if rep.changes:  # a dry run makes the same checks in a transaction that is rolled back
-        _apply(db, user, rep, dry_run=dry_run)
-    rep.problems_file, rep.problems_file_error = after_saving(lambda: write_import_problems(
-        rep.problems, source=path, report_dir=report_dir, problems_path=problems_path, dry_run=dry_run))
-    return rep
 
 
-def _conflict(rep: ReviewImportReport, row: ReviewRow, why: str) -> None:
-    text = f"{row.sheet} {row.row}行目 {row.key.label}: {why}"
-    rep.conflicts.append(text)
-    rep.problems.append(SheetProblem(row.sheet, row.row, f"競合: {why}。上書きしていません。",
-                                     "fitgap で現在の内容を確かめ、必要なら書き出し直して記入してください。",
-                                     str(row.key)))
+def _conflict(rep: ReviewImportReport, row: ReturnedRow, why: str) -> None:
+    rep.conflict(row.sheet, row.row, row.key.label, why,
+                 "fitgap で現在の内容を確かめ、必要なら書き出し直して記入してください。", str(row.key))
 
 
-def _plan_row(rep: ReviewImportReport, row: ReviewRow, cur: sheet_items.SheetItemRow | None) -> None:
+def _plan_row(rep: ReviewImportReport, row: ReturnedRow, cur: sheet_items.SheetItemRow | None) -> None:
     if cur is None:
         rep.problems.append(SheetProblem(row.sheet, row.row, f"{row.key.label} は現行の仕様書にない要件です。",
                                          "最新の要件で書き出し直してください。", str(row.key)))
         return
-    same_now = (cur.status, cur.disposition, cur.note) == (row.status, row.disposition, row.note)
-    if same_now:
+    v = row.values
+    status, note = Status(v["status"]), v["note"]
+    disposition = Disposition(v["disposition"]) if v["disposition"] else None
+    if (cur.status, cur.disposition, cur.note) == (status, disposition, note):
         rep.untouched += 1
         return
     if cur.text_hash != row.key.text_hash:
@@ -180,37 +171,32 @@ def _plan_row(rep: ReviewImportReport, row: ReviewRow, cur: sheet_items.SheetIte
         _conflict(rep, row, f"書き出し後にデータベースで変更されました{who}")
         return
     fields: dict[str, Any] = {}
-    if row.status != cur.status:
-        fields["status"] = row.status
-    target_disp = row.disposition if row.status == Status.GAP else None
+    if status != cur.status:
+        fields["status"] = status
+    target_disp = disposition if status == Status.GAP else None
     if target_disp != cur.disposition:
         fields["disposition"] = target_disp
-    if row.note != cur.note:
-        fields["note"] = row.note
+    if note != cur.note:
+        fields["note"] = note
     rep.changes.append(ReviewChange(row, cur.revision, fields))
 
 
-def _apply(db: Database, user: str, rep: ReviewImportReport, *, dry_run: bool = False) -> None:
-    """All changes of the workbook in one transaction; items changed meanwhile are conflicts."""
+def _apply(session: Session, user: str, rep: ReviewImportReport) -> None:
+    """Every change of the workbook, with the revisions it was planned on; items changed meanwhile are
+    conflicts, and a change the rules refuse (a gap without a note) is a problem of its row."""
+    if not rep.changes:
+        return
     by_key = {ItemKey.of(*c.row.key.item): c for c in rep.changes}
-    changes = {
-        key: ItemChange(status=c.fields.get("status", UNSET), disposition=_disp(c.fields.get("disposition", UNSET)),
-                        note=c.fields.get("note", UNSET))
-        for key, c in by_key.items()
-    }
-    res = apply_changes(db=db, user=user, changes=changes,
-                        expected_revisions={key: c.expected_revision for key, c in by_key.items()},
-                        action="review.import", dry_run=dry_run)
-    if not dry_run:
-        rep.applied += len(res.changed)
-        if res.batch:
-            rep.batches.append(res.batch)
+    changes = {key: ItemChange(status=c.fields.get("status", UNSET), disposition=c.fields.get("disposition", UNSET),
+                               note=c.fields.get("note", UNSET)) for key, c in by_key.items()}
+    res = apply_changes_in(session, user=user, changes=changes,
+                           expected_revisions={key: c.expected_revision for key, c in by_key.items()},
+                           action="review.import")
+    rep.taken = len(res.changed)
+    if res.batch and not rep.dry_run:
+        rep.batches.append(res.batch)
     for conflict in res.conflicts:
         _conflict(rep, by_key[conflict.key].row, "取り込み中に他の利用者が変更しました")
     for key, why in res.rejected:
         row = by_key[key].row
         rep.problems.append(SheetProblem(row.sheet, row.row, f"取り込めません: {why}。", "メモを記入してください。", str(key)))
-
-
-def _disp(value: Any) -> Any:
-    return value if value is UNSET or value is None else Disposition(value)

@@ -1,33 +1,36 @@
-"""Vendor gap sheets: export a workbook per vendor, import it back, and show answers per item."""
+"""Vendor gap sheets: export a workbook per vendor, import it back, and show answers per item.
+
+The round trip itself (writing, reading, checking every row, the transaction) is services.round_trip's;
+this module says what goes into the vendor's workbook and what an answer changes: a new answer of record,
+the previous one kept as history, and an answer from a workbook older than the one the answer of record
+came back in refused as a conflict (unless ``accept_older``).
+"""
 
 from __future__ import annotations
 
-import re
-import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
-from fitgap.domain.answer_sheet import PURPOSE_VENDOR, SheetKey, SheetProblem, resolve_kind
-from fitgap.domain.enums import Status
+from fitgap.domain.answer_sheet import SheetKey, SheetProblem, resolve_kind
+from fitgap.domain.enums import Status, VendorAnswerKind
 from fitgap.domain.models import Operation, Vendor, VendorExport
+from fitgap.domain.round_trips import VENDOR
 from fitgap.errors import InvalidInputError, NotFoundError
-from fitgap.reports.output_file import unused_name
-from fitgap.reports.vendor_sheet import OperationPart, VendorItem, VendorSheetData, write_vendor_workbook
 from fitgap.services import status
 from fitgap.services.choices import VENDOR_SCOPES
-from fitgap.services.recorded_export import ExportRecord, check_xlsx, publish_export
+from fitgap.services.recorded_export import ExportRecord
+from fitgap.services.round_trip import ImportReport, export_book, import_book, new_export_id, safe_file_part
 from fitgap.storage import audit, operations, sheet_items, specs, vendors
 from fitgap.storage.db import Database, session_rows
 from fitgap.storage.vendors import CurrentAnswer, VendorAnswerView
 
 if TYPE_CHECKING:  # the reading side is imported by the imports only: an export loads the writer alone
-    from fitgap.importers.answer_workbook import WorkbookMeta
-    from fitgap.importers.vendor_sheet import VendorAnswerRow
+    from fitgap.importers.returned_book import ReturnedBook, ReturnedRow
 
 SCOPE_LABELS = VENDOR_SCOPES
 
@@ -40,10 +43,6 @@ class ExportResult:
     items: int
     operations: list[str]
     demo: bool
-
-
-def _safe_file_part(text: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_") or "vendor"
 
 
 def resolve_operations(session: Session, keys: Sequence[str] | None) -> list[Operation]:
@@ -63,21 +62,21 @@ def export_vendor_sheet(
 ) -> ExportResult:
     """Write the vendor's workbook and record the export; the file appears only once its export is recorded
     (``recorded_export.publish_export``). An existing file is replaced only with ``overwrite``."""
+    from fitgap.reports.answer_workbook import Outgoing, Part
+
     vendor = vendor.strip()
     if not vendor:
         raise InvalidInputError("ベンダ名が空です。", "--vendor にベンダ名を指定してください。")
     if scope not in SCOPE_LABELS:
         raise InvalidInputError(f"対象 {scope!r} はありません。", "--scope は gaps / must / all のどれかです。")
     now = now or datetime.now(UTC)
-    export_id = str(uuid.uuid4())
-    check_xlsx(path)
+    export_id = new_export_id()
     with db.read() as session:  # rows stream from this read straight into the workbook
         ops = resolve_operations(session, operation_keys)
         versions = specs.current_versions(session=session)
         due = status.dues(session_rows(session))  # the date each operation answers to (domain.standing)
         counts = sheet_items.count_sheet_items(session=session, operation_codes=[o.code for o in ops], scope=scope)
         muni = operations.get_municipality(session=session)
-        db_id = vendors.database_id(session=session)
         existing = vendors.get_vendor(session=session, name=vendor)
         vendor_id = existing.id if existing else None  # its answers of record are pre-filled
         total = sum(counts.values())
@@ -87,41 +86,37 @@ def export_vendor_sheet(
                 "要件一覧を取り込むか（fitgap import-spec）、--scope all を指定してください。",
             )
 
-        def items(code: str) -> Iterator[VendorItem]:
-            transitional_mark = "（経過措置）"
+        def rows(code: str) -> Iterator[tuple[Mapping[str, Any], str]]:
             unchecked = Status.UNCHECKED.value
-            for (req_id, kind, kubun, transitional, name, text, th, reason, remarks, status, note, answer, planned,
+            for (req_id, kind, kubun, transitional, name, text, th, reason, remarks, state, note, answer, planned,
                  cost, comment) in sheet_items.iter_vendor_sheet_rows(session=session, operation_code=code, scope=scope,
                                                                       vendor_id=vendor_id):
-                yield VendorItem(
-                    key=SheetKey(code, kind, req_id, th).encode(), req_id=req_id, kind=kind, reason=reason or "",
-                    remarks=remarks or "", kubun=kubun + transitional_mark if transitional else kubun,
-                    name=name or "", text=text or "", status=status or unchecked, note=note or "",
-                    answer=answer, planned_date=planned, cost_kyen=cost, comment=comment or "",
-                )
+                yield ({"req_id": req_id, "kind": kind, "kubun": kubun + "（経過措置）" if transitional else kubun,
+                        "name": name, "text": text, "reason": reason, "remarks": remarks, "status": state or unchecked,
+                        "note": note, "answer": answer, "planned_date": planned, "cost_kyen": cost,
+                        "comment": comment}, SheetKey(code, kind, req_id, th).encode())
 
-        parts = []
-        demo = False
-        for op in ops:
-            if not counts.get(op.code):
-                continue
-            v = versions.get(op.code)
-            demo = demo or bool(v and v.demo)
-            parts.append(OperationPart(op.code, op.short_name, v.label if v else "—", due[op.code].date, items(op.code),
-                                       count=counts[op.code]))
-        data = VendorSheetData(
-            export_id=export_id, database_id=db_id, municipality=muni.name if muni else "（団体未設定）",
-            vendor=vendor, created_at=now, answer_by=answer_by, scope_label=SCOPE_LABELS[scope], demo=demo,
-            operations=parts,
-        )
-        if path is None:
-            name = f"ベンダ回答_{_safe_file_part(vendor)}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx"
-            path = unused_name(exports_dir / name)
-        publish_export(db=db, path=path, overwrite=overwrite, write=lambda tmp: write_vendor_workbook(data, tmp),
-                       record=ExportRecord(export_id=export_id, purpose=PURPOSE_VENDOR, created_at=now,
-                                           created_by=user, scope=scope, answer_by=answer_by, vendor=vendor,
-                                           action="vendor.export", entity="vendor", entity_key=vendor,
-                                           summary=f"書き出しID {export_id}、要件 {total}件"))
+        shown = [(op, versions.get(op.code)) for op in ops if counts.get(op.code)]
+        demo = any(v is not None and v.demo for _, v in shown)
+        parts, lines = [], []
+        for op, v in shown:
+            label = v.label if v else "—"
+            lines.append(f"{op.code} {op.short_name}: {label}（期限 {due[op.code].date:%Y/%m/%d}、{counts[op.code]} 件）")
+            parts.append(Part(op.code, f"{op.code} {op.short_name}",
+                              f"{'【デモ】' if demo else ''}{op.code} {op.short_name}（{label}） — "
+                              f"{vendor} 御中 — 黄色の欄に回答してください", rows(op.code), count=counts[op.code]))
+        out = Outgoing(
+            trip=VENDOR, export_id=export_id, database_id=vendors.database_id(session=session),
+            municipality=muni.name if muni else "（団体未設定）", created_at=now, created_by=user, vendor=vendor,
+            demo=demo, addressee=("回答をお願いするベンダ", f"{vendor} 御中"), parts=parts,
+            cover=[("回答期限", f"{answer_by:%Y/%m/%d}" if answer_by else "（別途ご連絡します）"),
+                   ("対象", SCOPE_LABELS[scope]), ("仕様書の版", "\n".join(lines))])
+        path = export_book(
+            db=db, out=out, path=path, exports_dir=exports_dir, overwrite=overwrite,
+            default_name=f"ベンダ回答_{safe_file_part(vendor)}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx",
+            record=ExportRecord(export_id=export_id, purpose=VENDOR.purpose, created_at=now, created_by=user,
+                                scope=scope, answer_by=answer_by, vendor=vendor, action="vendor.export",
+                                entity="vendor", entity_key=vendor, summary=f"書き出しID {export_id}、要件 {total}件"))
     return ExportResult(path, export_id, vendor, total, [p.code for p in parts], demo)
 
 
@@ -129,73 +124,38 @@ def export_vendor_sheet(
 
 
 @dataclass(frozen=True, slots=True)
+class VendorAnswer:
+    """An answer as read from the workbook."""
+
+    answer: VendorAnswerKind
+    planned_date: date | None
+    cost_kyen: float | None
+    comment: str
+
+    @classmethod
+    def of(cls, row: ReturnedRow) -> VendorAnswer:
+        v = row.values
+        return cls(VendorAnswerKind(v["answer"]), v["planned_date"], v["cost_kyen"], v["comment"])
+
+
+@dataclass(frozen=True, slots=True)
 class AnswerChange:
     sheet: str
     row: int
     key: SheetKey
-    new: VendorAnswerRow
+    new: VendorAnswer
     old: CurrentAnswer | None  # None: the vendor's first answer to the item
 
 
 @dataclass
-class VendorImportReport:
-    source: str
-    vendor: str
-    export_id: str
-    dry_run: bool
+class VendorImportReport(ImportReport):
+    vendor: str = ""
+    vendor_id: int = 0
     added: list[AnswerChange] = field(default_factory=list)
     changed: list[AnswerChange] = field(default_factory=list)
     unchanged: int = 0
-    unanswered: int = 0
     older: list[AnswerChange] = field(default_factory=list)  # the sheet is older than the answer of record
     accept_older: bool = False
-    exported_at: datetime | None = None  # when this workbook was exported
-    stripped_chars: int = 0  # control and invisible characters removed from comments
-    problems: list[SheetProblem] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    problems_file: Path | None = None
-    problems_file_error: str | None = None  # why the problem list could not be written (the rows are shown)
-
-    @property
-    def applied(self) -> int:
-        return 0 if self.dry_run else len(self.added) + len(self.changed)
-
-    @property
-    def taken(self) -> int:
-        """The answers applied, or that a dry run would apply."""
-        return len(self.added) + len(self.changed)
-
-    @property
-    def refused(self) -> int:
-        """Rows of the workbook that were not taken (deleted rows count as unanswered, not refused)."""
-        return sum(1 for p in self.problems if p.row is not None)
-
-
-def check_workbook_meta(session: Session, meta: WorkbookMeta, *, purpose: str, source: str) -> VendorExport:
-    """Refuse a workbook from another database, for another purpose, or whose export this database lacks."""
-    if meta.get("purpose") != purpose:
-        kinds = {"vendor": "ベンダ回答シート", "review": "確認シート", "change": "改修一覧"}
-        raise InvalidInputError(
-            f"{source} は{kinds.get(meta.get('purpose'), '別の用途')}です（{kinds[purpose]}ではありません）。"
-            "データベースは変更していません。",
-            "fitgap systems changes-import で取り込んでください。" if meta.get("purpose") == "change"
-            else f"fitgap import {meta.get('purpose') or '…'} で取り込んでください。",
-        )
-    db_id = vendors.database_id(session=session)
-    if meta.get("database_id") != db_id:
-        raise InvalidInputError(
-            f"{source} は別のデータベースから書き出されたブックです（書き出し元 {meta.get('database_id') or '不明'}）。"
-            "データベースは変更していません。",
-            "このブックを書き出したデータベースを --db で指定してください。",
-        )
-    export = vendors.get_export(session=session, export_id=meta.get("export_id"))
-    if export is None:
-        raise InvalidInputError(
-            f"{source} の書き出し記録（ID {meta.get('export_id')}）がこのデータベースにありません"
-            "（書き出し後に古いバックアップから戻したなど）。データベースは変更していません。",
-            "書き出し記録のあるデータベースで取り込むか、もう一度書き出して回答してもらってください。",
-        )
-    return export
 
 
 def import_vendor_sheet(
@@ -208,49 +168,40 @@ def import_vendor_sheet(
 
     An answer in a workbook exported before the one the vendor's answer of record came back in is a
     conflict, reported per row with both answers and dates and not applied unless ``accept_older``."""
-    from fitgap.importers.vendor_sheet import read_vendor_sheet
-    from fitgap.services.problem_file import after_saving, write_import_problems
+    at = now or datetime.now(UTC)
 
-    now = now or datetime.now(UTC)
-    parsed = read_vendor_sheet(path)
-    meta = parsed.meta
-    with (db.read() if dry_run else db.write()) as session:
-        export = check_workbook_meta(session, meta, purpose=PURPOSE_VENDOR, source=path.name)
+    def start(session: Session, export: VendorExport, book: ReturnedBook) -> VendorImportReport:
         vendor = session.get(Vendor, export.vendor_id) if export.vendor_id else None
         vendor_name = vendor.name if vendor else ""
-        if vendor is None or vendor.id is None or meta.get("vendor") != vendor_name:
+        if vendor is None or vendor.id is None or book.meta.get("vendor") != vendor_name:
             raise InvalidInputError(
-                f"{path.name} の宛先ベンダ「{meta.get('vendor')}」が書き出し記録（{vendor_name or '不明'}）と一致しません。"
+                f"{path.name} の宛先ベンダ「{book.meta.get('vendor')}」が書き出し記録（{vendor_name or '不明'}）と一致しません。"
                 "データベースは変更していません。", "書き出したままのブックを指定してください。")
         if expected_vendor is not None and expected_vendor.strip() != vendor_name:
             raise InvalidInputError(
                 f"{path.name} は「{vendor_name}」宛てのブックです（指定: {expected_vendor}）。データベースは変更していません。",
                 "宛先ベンダの回答ファイルか確かめてください。")
-        rep = VendorImportReport(source=path.name, vendor=vendor_name, export_id=export.id, dry_run=dry_run,
-                                 problems=list(parsed.problems), notices=list(parsed.notices),
-                                 unanswered=len(parsed.unanswered), accept_older=accept_older,
-                                 stripped_chars=parsed.stripped_chars,
-                                 exported_at=export.created_at)
-        _plan(session, rep, parsed.answers, meta, vendor.id)
-        if not dry_run:
-            _apply(session, rep, vendor.id, export.id, now)
-            if rep.applied:
-                audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="vendor.import",
-                             entity="vendor", entity_key=vendor_name,
-                             new=f"{path.name}: 新規 {len(rep.added)}件、変更 {len(rep.changed)}件")
-    rep.problems_file, rep.problems_file_error = after_saving(lambda: write_import_problems(
-        rep.problems, source=path, report_dir=report_dir, problems_path=problems_path, dry_run=dry_run))
-    return rep
+        return VendorImportReport(source=path.name, export_id=export.id, dry_run=dry_run, vendor=vendor_name,
+                                  vendor_id=vendor.id, accept_older=accept_older)
+
+    def apply(session: Session, rep: VendorImportReport) -> None:
+        _apply(session, rep, at)
+        if rep.taken and not dry_run:
+            audit.record(session=session, user=user, at=at, batch=audit.new_batch(), action="vendor.import",
+                         entity="vendor", entity_key=rep.vendor,
+                         new=f"{path.name}: 新規 {len(rep.added)}件、変更 {len(rep.changed)}件")
+
+    return import_book(db=db, trip=VENDOR, path=path, report_dir=report_dir, dry_run=dry_run,
+                       problems_path=problems_path, start=start, plan=_plan, apply=apply)
 
 
-def _plan(session: Session, rep: VendorImportReport, answers: list[VendorAnswerRow], meta: WorkbookMeta,
-          vendor_id: int) -> None:
-    codes = {a.key.operation_code for a in answers}
+def _plan(session: Session, rep: VendorImportReport, book: ReturnedBook) -> None:
+    codes = {a.key.operation_code for a in book.rows}
     hashes = sheet_items.current_hashes(session=session, operation_codes=codes)
     kinds_of = sheet_items.kinds_by_id(hashes)
-    current = vendors.current_answers(session=session, vendor_id=vendor_id, operation_codes=codes)
-    exported = set(meta.keys)
-    for a in answers:
+    current = vendors.current_answers(session=session, vendor_id=rep.vendor_id, operation_codes=codes)
+    exported = set(book.meta.keys)
+    for a in book.rows:
         key = resolve_kind(a.key, kinds_of)
         item = key.item
         label = str(key)
@@ -268,10 +219,12 @@ def _plan(session: Session, rep: VendorImportReport, answers: list[VendorAnswerR
                                              "新しい本文で書き出し直し、改めて回答してもらってください。", label))
             continue
         old = current.get(item)
-        change = AnswerChange(a.sheet, a.row, key, a, old)
+        new = VendorAnswer.of(a)
+        change = AnswerChange(a.sheet, a.row, key, new, old)
         if old is None:
             rep.added.append(change)
-        elif (old.answer, old.planned_date, old.cost_kyen, old.comment) == (a.answer, a.planned_date, a.cost_kyen, a.comment):
+        elif (old.answer, old.planned_date, old.cost_kyen, old.comment) == (new.answer, new.planned_date,
+                                                                            new.cost_kyen, new.comment):
             rep.unchanged += 1
         elif _older(rep.exported_at, old.exported_at) and not rep.accept_older:
             rep.older.append(change)
@@ -320,15 +273,16 @@ def older_message(change: AnswerChange, sheet_exported: datetime | None) -> str:
             "より古いため、取り込みません")
 
 
-def _apply(session: Session, rep: VendorImportReport, vendor_id: int, export_id: str, now: datetime) -> None:
+def _apply(session: Session, rep: VendorImportReport, now: datetime) -> None:
     vendors.supersede(session=session, answer_ids=[c.old.id for c in rep.changed if c.old is not None])
     rows = [{
-        "vendor_id": vendor_id, "operation_code": c.key.operation_code, "kind": c.key.kind, "req_id": c.key.req_id,
-        "answer": c.new.answer.value, "planned_date": c.new.planned_date, "cost_kyen": c.new.cost_kyen,
-        "comment": c.new.comment, "export_id": export_id, "text_hash": c.key.text_hash, "received_at": now,
-        "superseded": False,
+        "vendor_id": rep.vendor_id, "operation_code": c.key.operation_code, "kind": c.key.kind,
+        "req_id": c.key.req_id, "answer": c.new.answer.value, "planned_date": c.new.planned_date,
+        "cost_kyen": c.new.cost_kyen, "comment": c.new.comment, "export_id": rep.export_id,
+        "text_hash": c.key.text_hash, "received_at": now, "superseded": False,
     } for c in [*rep.added, *rep.changed]]
     vendors.insert_answers(session=session, rows=rows)
+    rep.taken = len(rows)
 
 
 # ---- queries ------------------------------------------------------------------------------------------

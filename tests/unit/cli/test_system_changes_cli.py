@@ -91,7 +91,7 @@ def test_workbook_round_trip_from_the_command_line(sapporo, tmp_path: Path) -> N
     ws.cell(row=3, column=cols["概算費用（千円）"]).value = "たくさん"
     wb.save(tmp_path / "返送.xlsx")
     r = sapporo("systems", "changes-import", str(tmp_path / "返送.xlsx"), "--problems", str(tmp_path / "p.csv"))
-    assert r.code == 1 and "反映 0件" in r.out and "概算費用「たくさん」は 0 以上の数値ではありません" in r.out
+    assert r.code == 1 and "反映 0件" in r.out and "概算費用「たくさん」は数値ではありません" in r.out
     assert (tmp_path / "p.csv").exists()
     ws.cell(row=3, column=cols["概算費用（千円）"]).value = 300
     wb.save(tmp_path / "返送2.xlsx")

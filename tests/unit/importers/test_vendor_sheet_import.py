@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import openpyxl
@@ -11,20 +12,22 @@ import pytest
 
 from fitgap.domain.answer_sheet import H_ANSWER, H_COMMENT, H_COST, H_PLANNED, META_SHEET
 from fitgap.domain.enums import VendorAnswerKind
+from fitgap.domain.round_trips import VENDOR
 from fitgap.errors import InvalidInputError
-from fitgap.importers.vendor_sheet import read_vendor_sheet
-from fitgap.reports.vendor_sheet import write_vendor_workbook
+from fitgap.importers.returned_book import read_returned
+from fitgap.reports.answer_workbook import write_book
 from tests.answer_books import data_sheet, edit_book, header_map, row_of, sample_vendor_data, set_answer
 from tests.conftest import file_digest
 
 
 @pytest.fixture
 def exported(tmp_path: Path) -> Path:
-    return write_vendor_workbook(sample_vendor_data(), tmp_path / "vendor.xlsx")
+    return write_book(sample_vendor_data(), tmp_path / "vendor.xlsx")
 
 
 def _answers(result: Any) -> dict[str, Any]:
-    return {a.key.req_id: a for a in result.answers}
+    """The rows taken, each with its answers as attributes."""
+    return {a.key.req_id: SimpleNamespace(**a.values, sheet=a.sheet, row=a.row, key=a.key) for a in result.rows}
 
 
 def test_answers_are_read_with_their_types(exported: Path, tmp_path: Path) -> None:
@@ -37,7 +40,7 @@ def test_answers_are_read_with_their_types(exported: Path, tmp_path: Path) -> No
 
     back = edit_book(exported, tmp_path / "back.xlsx", edit)
     before = file_digest(back)
-    result = read_vendor_sheet(back)
+    result = read_returned(back, VENDOR)
     assert file_digest(back) == before  # the vendor's file is never written
     got = _answers(result)
     assert set(got) == {"0010001", "0010002", "0010003"}
@@ -63,8 +66,8 @@ def test_pasted_invalid_values_are_problems_on_their_rows(exported: Path, tmp_pa
         rows["text"] = set_answer(ws, "0010004", **{H_ANSWER: "要協議", H_COST: "未定"})
         rows["noanswer"] = set_answer(ws, "0010005", **{H_COMMENT: "検討中です"})
 
-    result = read_vendor_sheet(edit_book(exported, tmp_path / "back.xlsx", edit))
-    assert result.answers == []
+    result = read_returned(edit_book(exported, tmp_path / "back.xlsx", edit), VENDOR)
+    assert result.rows == []
     by_row = {p.row: p for p in result.problems}
     assert set(by_row) == set(rows.values())
     assert "○" in by_row[rows["answer"]].message and "選択肢" in by_row[rows["answer"]].message
@@ -91,7 +94,7 @@ def test_reordered_rows_are_matched_by_key_not_position(exported: Path, tmp_path
         set_answer(ws, "0010005", **{H_ANSWER: "対応不可"})
         set_answer(ws, "0010001", **{H_ANSWER: "標準で対応"})
 
-    result = read_vendor_sheet(edit_book(exported, tmp_path / "back.xlsx", edit))
+    result = read_returned(edit_book(exported, tmp_path / "back.xlsx", edit), VENDOR)
     got = _answers(result)
     assert got["0010005"].answer == VendorAnswerKind.IMPOSSIBLE and got["0010005"].row == 3
     assert got["0010001"].answer == VendorAnswerKind.STANDARD and got["0010001"].row == 7
@@ -105,8 +108,8 @@ def test_deleted_and_added_rows(exported: Path, tmp_path: Path) -> None:
         ws.cell(row=new, column=1).value = "0019999"
         ws.cell(row=new, column=header_map(ws)[H_ANSWER]).value = "標準で対応"
 
-    result = read_vendor_sheet(edit_book(exported, tmp_path / "back.xlsx", edit))
-    assert result.answers == []
+    result = read_returned(edit_book(exported, tmp_path / "back.xlsx", edit), VENDOR)
+    assert result.rows == []
     deleted = [u for u in result.unanswered if u.row is None]
     assert [u.key.req_id for u in deleted] == ["0010002"]
     messages = [p.message for p in result.problems]
@@ -121,7 +124,7 @@ def test_renamed_sheet_is_still_read(exported: Path, tmp_path: Path) -> None:
         ws.title = "税"
         set_answer(ws, "0100001", **{H_ANSWER: "標準で対応"})
 
-    result = read_vendor_sheet(edit_book(exported, tmp_path / "back.xlsx", edit))
+    result = read_returned(edit_book(exported, tmp_path / "back.xlsx", edit), VENDOR)
     got = _answers(result)
     assert got["0100001"].sheet == "税" and got["0100001"].key.operation_code == "010"
     assert any("税" in n for n in result.notices)
@@ -142,9 +145,9 @@ def test_tampered_key_and_duplicated_row(exported: Path, tmp_path: Path) -> None
         ws.cell(row=src, column=header_map(ws)[H_ANSWER]).value = "要協議"
         ws.cell(row=new, column=header_map(ws)[H_ANSWER]).value = "対応不可"
 
-    result = read_vendor_sheet(edit_book(exported, tmp_path / "back.xlsx", edit))
+    result = read_returned(edit_book(exported, tmp_path / "back.xlsx", edit), VENDOR)
     # the row copied with another answer: which one is meant is unknown, so neither is taken (never the first)
-    assert [a.key.req_id for a in result.answers] == []
+    assert [a.key.req_id for a in result.rows] == []
     messages = " ".join(p.message for p in result.problems)
     assert "壊れたキー" in messages
     disputed = [p for p in result.problems if "内容が違います" in p.message]
@@ -162,9 +165,9 @@ def test_a_duplicated_row_with_the_same_answer_is_taken_once(exported: Path, tmp
         for c in range(1, key_col + 1):
             ws.cell(row=new, column=c).value = ws.cell(row=src, column=c).value
 
-    result = read_vendor_sheet(edit_book(exported, tmp_path / "back.xlsx", edit))
-    assert [a.key.req_id for a in result.answers] == ["0010004"]
-    assert result.answers[0].answer == VendorAnswerKind.DISCUSS
+    result = read_returned(edit_book(exported, tmp_path / "back.xlsx", edit), VENDOR)
+    assert [a.key.req_id for a in result.rows] == ["0010004"]
+    assert result.rows[0].values["answer"] == VendorAnswerKind.DISCUSS
     assert any("重複しています" in p.message and "同じ内容" in p.message for p in result.problems)
 
 
@@ -172,15 +175,15 @@ def test_excel_error_values_are_problems(exported: Path, tmp_path: Path) -> None
     def edit(wb: Any) -> None:
         set_answer(data_sheet(wb, "001"), "0010001", **{H_ANSWER: "標準で対応", H_COMMENT: "#NAME?"})
 
-    result = read_vendor_sheet(edit_book(exported, tmp_path / "back.xlsx", edit))
-    assert result.answers == [] and "#NAME?" in result.problems[0].message
+    result = read_returned(edit_book(exported, tmp_path / "back.xlsx", edit), VENDOR)
+    assert result.rows == [] and "#NAME?" in result.problems[0].message
 
 
 def test_a_workbook_without_metadata_is_refused(exported: Path, tmp_path: Path) -> None:
     back = edit_book(exported, tmp_path / "back.xlsx", lambda wb: wb.remove(wb[META_SHEET]))
     with pytest.raises(InvalidInputError, match="書き出し情報"):
-        read_vendor_sheet(back)
+        read_returned(back, VENDOR)
     junk = tmp_path / "junk.xlsx"
     junk.write_text("not a workbook")
     with pytest.raises(InvalidInputError, match="xlsx"):
-        read_vendor_sheet(junk)
+        read_returned(junk, VENDOR)

@@ -58,10 +58,10 @@ def _odd_cells(path: Path) -> Path:
 
 
 def _vendor_book(tmp_path: Path) -> Path:
-    from fitgap.reports.vendor_sheet import write_vendor_workbook
+    from fitgap.reports.answer_workbook import write_book
     from tests.answer_books import sample_vendor_data
 
-    exported = write_vendor_workbook(sample_vendor_data(), tmp_path / "vendor.xlsx")
+    exported = write_book(sample_vendor_data(), tmp_path / "vendor.xlsx")
 
     def edit(wb: Any) -> None:
         ws = data_sheet(wb, "001")

@@ -7,14 +7,13 @@ import dataclasses
 import zipfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from fitgap.domain.answer_sheet import SheetKey
-from fitgap.domain.text import text_hash
 from fitgap.reports import answer_workbook
-from fitgap.reports.vendor_sheet import VendorItem, write_vendor_workbook
-from tests.answer_books import sample_vendor_data
+from fitgap.reports.answer_workbook import write_book
+from tests.answer_books import sample_vendor_data, vendor_item
 
 AWKWARD = [
     "普通の本文",
@@ -34,15 +33,14 @@ AWKWARD = [
 ]
 
 
-def _items() -> list[VendorItem]:
+def _items() -> list[tuple[dict[str, Any], str]]:
     out = []
     for i, text in enumerate(AWKWARD):
-        rid = f"00100{i:02d}"
-        out.append(VendorItem(
-            key=SheetKey("001", "機能", rid, text_hash(text)).encode(), req_id=rid, kubun="実装必須機能",
-            name=text[:50], text=text, status="ギャップ", note=text if i % 2 else "", reason=text[:20],
+        values, key = vendor_item(
+            f"00100{i:02d}", text, name=text[:50], note=text if i % 2 else "",
             answer="標準で対応" if i % 3 == 0 else None, planned_date=date(2027, 3, 31) if i % 4 == 0 else None,
-            cost_kyen=[None, 0.0, 12.5, 1234567.0, 3.0][i % 5], comment=text if i % 3 == 1 else ""))
+            cost_kyen=[None, 0.0, 12.5, 1234567.0, 3.0][i % 5], comment=text if i % 3 == 1 else "")
+        out.append(({**values, "reason": text[:20]}, key))
     return out
 
 
@@ -51,15 +49,15 @@ def _parts(path: Path) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}  # core.xml: the time of writing
 
 
-@pytest.mark.parametrize("items", [_items, lambda: list(sample_vendor_data().operations[0].items)])
+@pytest.mark.parametrize("items", [_items, lambda: list(sample_vendor_data().parts[0].rows)])
 def test_rows_written_in_one_go_are_the_bytes_xlsxwriter_writes_cell_by_cell(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, items: object) -> None:
     data = sample_vendor_data()
-    data = dataclasses.replace(data, operations=[dataclasses.replace(data.operations[0], items=items()),  # type: ignore[operator]
-                                                 data.operations[1]])
-    fast = _parts(write_vendor_workbook(data, tmp_path / "fast.xlsx"))
+    data = dataclasses.replace(data, parts=[dataclasses.replace(data.parts[0], rows=items()),  # type: ignore[operator]
+                                            data.parts[1]])
+    fast = _parts(write_book(data, tmp_path / "fast.xlsx"))
     monkeypatch.setattr(answer_workbook, "FAST_ROWS", False)
-    reference = _parts(write_vendor_workbook(data, tmp_path / "reference.xlsx"))
+    reference = _parts(write_book(data, tmp_path / "reference.xlsx"))
     assert fast.keys() == reference.keys()
     for name in reference:
         assert fast[name] == reference[name], name

@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 
 from fitgap.domain.answer_sheet import META_SHEET
-from fitgap.reports.vendor_sheet import VendorItem, write_vendor_workbook
+from fitgap.reports.answer_workbook import write_book
 from tests.answer_books import sample_vendor_data
 
 
@@ -23,9 +24,9 @@ def _cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 def test_streamed_rows_give_the_same_workbook_as_a_list(tmp_path: Path) -> None:
     data = sample_vendor_data()
-    listed = write_vendor_workbook(data, tmp_path / "listed.xlsx")
-    streamed_parts = [dataclasses.replace(p, items=iter(list(p.items)), count=len(p.items)) for p in data.operations]
-    streamed = write_vendor_workbook(dataclasses.replace(data, operations=streamed_parts), tmp_path / "streamed.xlsx")
+    listed = write_book(data, tmp_path / "listed.xlsx")
+    streamed_parts = [dataclasses.replace(p, rows=iter(list(p.rows)), count=len(p.rows)) for p in data.parts]  # type: ignore[arg-type]
+    streamed = write_book(dataclasses.replace(data, parts=streamed_parts), tmp_path / "streamed.xlsx")
     assert _cells(streamed) == _cells(listed)
 
 
@@ -34,12 +35,12 @@ def test_a_failure_while_rows_stream_leaves_no_half_workbook(tmp_path: Path) -> 
     target = tmp_path / "vendor.xlsx"
     target.write_bytes(b"the previous export")
 
-    def failing(items: list[VendorItem]) -> Iterator[VendorItem]:
-        yield items[0]
+    def failing(rows: list[Any]) -> Iterator[Any]:
+        yield rows[0]
         raise RuntimeError("connection lost")
 
-    parts = [dataclasses.replace(p, items=failing(list(p.items)), count=len(p.items)) for p in data.operations]
+    parts = [dataclasses.replace(p, rows=failing(list(p.rows)), count=len(p.rows)) for p in data.parts]  # type: ignore[arg-type]
     with pytest.raises(RuntimeError):
-        write_vendor_workbook(dataclasses.replace(data, operations=parts), target)
+        write_book(dataclasses.replace(data, parts=parts), target)
     assert target.read_bytes() == b"the previous export"
     assert [p.name for p in tmp_path.iterdir()] == ["vendor.xlsx"]

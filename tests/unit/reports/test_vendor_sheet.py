@@ -22,13 +22,13 @@ from fitgap.domain.answer_sheet import (
 )
 from fitgap.domain.enums import VendorAnswerKind
 from fitgap.domain.text import text_hash
-from fitgap.reports.vendor_sheet import write_vendor_workbook
+from fitgap.reports.answer_workbook import write_book
 from tests.answer_books import TEXTS, data_sheet, header_map, row_of, sample_vendor_data
 
 
 @pytest.fixture
 def book(tmp_path: Path) -> openpyxl.Workbook:
-    path = write_vendor_workbook(sample_vendor_data(), tmp_path / "out" / "vendor.xlsx")
+    path = write_book(sample_vendor_data(), tmp_path / "out" / "vendor.xlsx")
     return openpyxl.load_workbook(path)
 
 
@@ -133,7 +133,7 @@ def test_formula_like_text_is_written_as_text(book: openpyxl.Workbook) -> None:
 
 
 def test_demo_data_is_marked(tmp_path: Path) -> None:
-    path = write_vendor_workbook(sample_vendor_data(demo=True), tmp_path / "demo.xlsx")
+    path = write_book(sample_vendor_data(demo=True), tmp_path / "demo.xlsx")
     wb = openpyxl.load_workbook(path)
     assert "デモ" in wb["表紙"]["A1"].value
     ws = data_sheet(wb, "001")

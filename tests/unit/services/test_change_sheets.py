@@ -11,8 +11,8 @@ import pytest
 
 from fitgap.domain.answer_sheet import KEY_HEADER, META_SHEET
 from fitgap.domain.enums import ChangeStatus, SystemKind
+from fitgap.domain.round_trips import CHANGE_SHEET as SHEET
 from fitgap.errors import InvalidInputError
-from fitgap.reports.change_sheet import SHEET
 from fitgap.services import change_sheets, changes, review_sheets, systems
 from fitgap.services.catalog import init_database
 from fitgap.storage.db import Database
@@ -105,7 +105,7 @@ def test_round_trip_applies_good_rows_and_reports_every_bad_one(linked: Database
     messages = [p.message for p in rep.problems]
     assert any("状況「終わりました」は選択肢にありません" in m for m in messages)
     assert any("完了予定日「来月」は日付ではありません" in m for m in messages)
-    assert any("概算費用「-3」は 0 以上の数値ではありません" in m for m in messages)
+    assert any("概算費用「-3」は負の値です" in m for m in messages)
     assert any("完了日が入っていますが、状況が「連携テスト済」です" in m for m in messages)
     assert any("追加された行です" in m for m in messages)
     assert rep.problems_file is not None and rep.problems_file.exists()
@@ -214,7 +214,7 @@ def test_a_cost_that_is_no_finite_number_is_a_problem(linked: Database, tmp_path
     returned = edit_book(src, tmp_path / "返送.xlsx", vendor)
     rep = change_sheets.import_change_sheet(db=linked, user="u", path=returned, report_dir=tmp_path, today=TODAY)
     assert rep.applied == 0
-    assert sum("0 以上の数値ではありません" in p.message for p in rep.problems) == 2
+    assert sum("負の値です" in p.message or "数値ではありません" in p.message for p in rep.problems) == 2
     assert _item(linked, "福祉総合システム").item.cost_kyen is None
     # the export still works (a NaN cost could not be written)
     again = change_sheets.export_change_sheet(db=linked, user="u", exports_dir=tmp_path, vendor="株式会社連携",
