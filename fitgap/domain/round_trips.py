@@ -48,14 +48,15 @@ from fitgap.domain.round_trip import CHOICE, DATE, NUMBER, TEXT, Column, KeyKind
 
 # ---- the vendor gap sheet ----------------------------------------------------------------------------
 
+# what identifies a requirement on every sheet that lists them (ID and 種別 are checked against the key)
+REQUIREMENT_HEAD = (Column(H_ID, 11, name="req_id"), Column(H_KIND, 6, name="kind"),
+                    Column(H_KUBUN, 13, wrap=True, name="kubun"), Column(H_NAME, 24, wrap=True, name="name"))
+
 VENDOR = RoundTrip(
     purpose=PURPOSE_VENDOR, name="ベンダ回答シート", command="fitgap import vendor",
     cover_title="標準仕様書 機能・帳票要件への対応可否 回答票",
     columns=(
-        Column(H_ID, 11, name="req_id"),
-        Column(H_KIND, 6, name="kind"),
-        Column(H_KUBUN, 13, wrap=True, name="kubun"),
-        Column(H_NAME, 24, wrap=True, name="name"),
+        *REQUIREMENT_HEAD,
         Column(H_TEXT, 60, wrap=True, name="text"),
         Column(H_REASON, 36, wrap=True, name="reason"),
         Column(H_REMARKS, 24, wrap=True, name="remarks"),
@@ -99,10 +100,7 @@ def _disposition_only_for_gaps(v: Mapping[str, Any]) -> list[tuple[str, str]]:
 REVIEW = RoundTrip(
     purpose=PURPOSE_REVIEW, name="確認シート", command="fitgap import review", cover_title="FIT&GAP 確認シート",
     columns=(
-        Column(H_ID, 11, name="req_id"),
-        Column(H_KIND, 6, name="kind"),
-        Column(H_KUBUN, 13, wrap=True, name="kubun"),
-        Column(H_NAME, 24, wrap=True, name="name"),
+        *REQUIREMENT_HEAD,
         Column(H_NEEDS_REVIEW, 9, wrap=True, name="needs_review"),
         Column(H_TEXT, 56, wrap=True, name="text"),
         Column(H_OLD_TEXT, 44, wrap=True, name="assessed_on"),
