@@ -15,7 +15,6 @@ FitGapError and changes nothing.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -24,34 +23,34 @@ from sqlmodel import Session
 
 from fitgap.domain.enums import ChangeStatus
 from fitgap.domain.models import InterfaceChange
+from fitgap.domain.round_trip import parse_cost
 from fitgap.domain.text import nfkc
 from fitgap.errors import ConflictError, InvalidInputError, NotFoundError
 from fitgap.graph.build import SystemGraph
 from fitgap.graph.changes import (
     NOT_STANDARD,
-    STANDARD_INTERFACE,
     TO_CONFIRM,
     UNDECIDED,
     ChangeItem,
     ChangeState,
     Step,
     change_states,
-    default_change,
-    default_vendor,
-    link_need,
     needed_links,
     not_standard,
     undated_systems,
 )
-from fitgap.domain.round_trip import parse_cost
-from fitgap.services.systems import UNSET, AuditedEdit, ChangeSync, load_graph_in, resolve_system
+from fitgap.services.change_sync import default_row as _default_row
+from fitgap.services.change_sync import sync_changes
+from fitgap.services.change_sync import unwanted as _unwanted
+from fitgap.services.edit_input import UNSET
+from fitgap.services.system_graph import AuditedEdit, load_graph_in, resolve_system
 from fitgap.storage import changes as store
 from fitgap.storage import systems as system_store
 from fitgap.storage.db import Database
 
+__all__ = ["sync_changes"]  # (and the functions below)
+
 FIELDS = ("change", "vendor", "status", "planned", "actual", "cost_kyen", "interim", "note", "interim_done")
-# what a seed writes as 改修内容 (for the link's data and method as they were then)
-SEEDED_CHANGE = re.compile(rf".*: (?:API|ファイル|DB共有)（現行） → {re.escape(STANDARD_INTERFACE)}")
 
 
 def item_of(row: InterfaceChange) -> ChangeItem:
@@ -61,37 +60,6 @@ def item_of(row: InterfaceChange) -> ChangeItem:
         interim=row.interim, note=row.note, typical=row.typical, revision=row.revision,
         interim_done=row.interim_done,
     )
-
-
-def _default_row(sg: SystemGraph, pair: tuple[int, int]) -> dict[str, Any]:
-    link = sg.link(*pair)
-    return {
-        "provider_id": pair[0], "consumer_id": pair[1], "change": default_change(sg, link),
-        "vendor": default_vendor(sg, *pair), "status": ChangeStatus.NOT_STARTED, "interim": "",
-        "note": "", "typical": link.typical, "revision": 0,
-    }
-
-
-def untouched(row: InterfaceChange, sg: SystemGraph) -> bool:
-    """Nobody ever touched this item: never edited (revision 0, no editor) and every field as a seed writes
-    it (未着手, no dates, cost, interim or note; the seeded 改修内容; no vendor or the seeded one)."""
-    if row.revision or row.updated_by or row.updated_at:
-        return False
-    if (row.status, row.planned, row.actual, row.cost_kyen, row.interim, row.note, row.interim_done) != (
-            ChangeStatus.NOT_STARTED, None, None, None, "", "", None):
-        return False
-    pair = (row.provider_id, row.consumer_id)
-    link = sg.links.get(pair)
-    if link is None:
-        return True
-    seeded = row.change == default_change(sg, link) or SEEDED_CHANGE.fullmatch(row.change) is not None
-    return seeded and row.vendor in (None, default_vendor(sg, *pair))
-
-
-def _unwanted(row: InterfaceChange, sg: SystemGraph) -> bool:
-    """An item nobody touched whose link the rule no longer asks for: removed by the next sync, not shown."""
-    pair = (row.provider_id, row.consumer_id)
-    return pair in sg.links and not link_need(sg, *pair).creates and untouched(row, sg)
 
 
 def items_in(session: Session, sg: SystemGraph) -> tuple[list[ChangeItem], set[tuple[int, int]]]:
@@ -104,28 +72,6 @@ def items_in(session: Session, sg: SystemGraph) -> tuple[list[ChangeItem], set[t
     defaults = [ChangeItem(provider=p, consumer=c, change=d["change"], vendor=d["vendor"], typical=d["typical"])
                 for p, c in missing for d in [_default_row(sg, (p, c))]]
     return saved + defaults, {it.pair for it in saved}
-
-
-def sync_changes(session: Session, *, edit: AuditedEdit | None = None) -> ChangeSync:
-    """Keep the items in line with the rule (inside the caller's transaction): create the items of the
-    links that need one and have none; remove the items nobody touched that the rule no longer asks for
-    (each audited). Returns how many of each."""
-    session.flush()
-    sg = load_graph_in(session)
-    rows = store.list_changes(session=session)
-    have = {(r.provider_id, r.consumer_id) for r in rows}
-    new = [_default_row(sg, p) for p in needed_links(sg) if p not in have]
-    store.insert_changes(session=session, rows=new)
-    gone = [r for r in rows if _unwanted(r, sg)]
-    for r in gone:
-        session.delete(r)
-    if edit is not None:
-        if new:
-            edit.log("change.create", "interface_change", "links", new=f"{len(new)} items")
-        for r in gone:
-            edit.log("change.delete", "interface_change", f"{sg.name(r.provider_id)}→{sg.name(r.consumer_id)}",
-                     "status", r.status.value, "不要（未着手・誰も編集していない）")
-    return ChangeSync(created=len(new), removed=len(gone))
 
 
 # ---- reading --------------------------------------------------------------------------------------

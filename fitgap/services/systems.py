@@ -7,44 +7,25 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session
 
 from fitgap.domain.enums import DeadlineBasis, DeadlineKind, LinkMethod, MilestoneKind, SystemKind
-from fitgap.domain.models import System
-from fitgap.errors import AmbiguousError, InvalidInputError, NotFoundError
-from fitgap.graph.build import SystemGraph, build_graph, links_from_domain, nodes_from_domain
+from fitgap.errors import InvalidInputError, NotFoundError
+from fitgap.graph.build import SystemGraph
 from fitgap.graph.changes import not_standard
 from fitgap.graph.model import MilestonePoint
-from fitgap.graph.needed_by import with_needed_by
+from fitgap.services.change_sync import ChangeSync, sync_changes
 from fitgap.services.edit_input import UNSET, parse_date_input
-from fitgap.storage import audit, operations, systems
+from fitgap.services.system_graph import AuditedEdit, load_graph_in, match_system, resolve_system
 from fitgap.storage import changes as change_store
+from fitgap.storage import operations, systems
 from fitgap.storage.db import Database
-from fitgap.storage.overview import OFFICIAL_AS_OF_KEY
 
-__all__ = ["UNSET", "parse_date_input"]  # (and the functions below)
-
-
-@dataclass(frozen=True)
-class ChangeSync:
-    """What keeping the 改修 items in line with the rule did after an edit (services.changes.sync_changes):
-    items created for links that now need one, and items nobody touched that no link needs any more,
-    removed."""
-
-    created: int = 0
-    removed: int = 0
-
-    def lines(self) -> list[str]:
-        """The same words for the CLI and the workbench."""
-        out = []
-        if self.created:
-            out.append(f"連携の改修項目 {self.created}件を「未着手」で作成しました。")
-        if self.removed:
-            out.append(f"不要になった未着手の改修項目 {self.removed}件を削除しました（誰も編集していないもの）。")
-        return out
+__all__ = ["UNSET", "AuditedEdit", "ChangeSync", "load_graph_in", "match_system", "parse_date_input",
+           "resolve_system"]  # (and the functions below)
 
 
 @dataclass(frozen=True)
@@ -90,17 +71,6 @@ class LinkSaved:
 
 
 # ---- reading --------------------------------------------------------------------------------------
-
-
-def load_graph_in(session: Session) -> SystemGraph:
-    nodes = nodes_from_domain(
-        systems=systems.list_systems(session=session),
-        system_operations=systems.list_system_operations(session=session),
-        milestones=systems.list_milestones(session=session),
-        operations=operations.list_operations(session=session),
-        official_as_of=operations.get_setting(session=session, key=OFFICIAL_AS_OF_KEY),
-    )
-    return with_needed_by(build_graph(nodes, links_from_domain(systems.list_integrations(session=session))))
 
 
 def load_graph(*, db: Database) -> SystemGraph:
@@ -163,62 +133,7 @@ def _resolve_in_graph(sg: SystemGraph, key: str) -> int:
     return match_system(key, {n.name: n.id for n in sg.systems.values()})
 
 
-def match_system(key: str, ids: dict[str, int]) -> int:
-    """A system by exact name, by id, or by a unique part of its name."""
-    k = key.strip()
-    if k in ids:
-        return ids[k]
-    if k.isdigit() and int(k) in ids.values():
-        return int(k)
-    partial = [name for name in ids if k and k in name]
-    if len(partial) == 1:
-        return ids[partial[0]]
-    if len(partial) > 1:
-        raise AmbiguousError(
-            f"システム {key!r} は複数に当てはまります: {'、'.join(sorted(partial))}",
-            "システム名を正確に指定してください。",
-        )
-    raise NotFoundError(f"システム {key!r} はありません。", "fitgap systems list で名前を確かめてください。")
-
-
-def resolve_system(session: Session, key: str) -> System:
-    sid = match_system(key, systems.system_ids_by_name(session=session))
-    found = systems.get_system(session=session, system_id=sid)
-    assert found is not None
-    return found
-
-
 # ---- editing --------------------------------------------------------------------------------------
-
-
-class AuditedEdit:
-    """One user action: a write session, a timestamp and an audit batch."""
-
-    def __init__(self, session: Session, user: str) -> None:
-        self.session, self.user = session, user
-        self.at, self.batch = datetime.now(UTC), audit.new_batch()
-
-    def log(
-        self,
-        action: str,
-        entity: str,
-        key: str,
-        field: str | None = None,
-        old: object = None,
-        new: object = None,
-    ) -> None:
-        audit.record(
-            session=self.session,
-            user=self.user,
-            at=self.at,
-            batch=self.batch,
-            action=action,
-            entity=entity,
-            entity_key=key,
-            field=field,
-            old=old,
-            new=new,
-        )
 
 
 def _check_name(name: str) -> str:
@@ -327,7 +242,7 @@ def update_system(
                 edit.log("system.update", "system", key, "operations", ",".join(old), ",".join(codes))
                 systems.set_system_operations(session=session, system_id=row.id or 0, codes=codes)
         session.flush()
-        sync = _sync_changes(session, edit)
+        sync = sync_changes(session, edit=edit)
         sg = load_graph_in(session)
         return replace(_view(sg, row.id or 0), change_sync=sync)
 
@@ -394,14 +309,14 @@ def set_link(
                 session=session, rows=[{"provider_id": p.id, "consumer_id": c.id, **values}]
             )
             edit.log("link.add", "integration", key, new=values.get("data", ""))
-            return LinkSaved(True, _sync_changes(session, edit))
+            return LinkSaved(True, sync_changes(session, edit=edit))
         for name, value in fields.items():
             if value is UNSET or getattr(row, name) == value:
                 continue
             edit.log("link.update", "integration", key, name, getattr(row, name), value)
             setattr(row, name, value)
         session.add(row)
-        return LinkSaved(False, _sync_changes(session, edit))
+        return LinkSaved(False, sync_changes(session, edit=edit))
 
 
 def remove_link(*, db: Database, user: str, provider: str, consumer: str) -> str:
@@ -419,9 +334,3 @@ def remove_link(*, db: Database, user: str, provider: str, consumer: str) -> str
             return ""
         edit.log("change.delete", "interface_change", f"{p.name}→{c.name}", "status", item.status.value)
         return f"この連携の改修項目（状況: {item.status.value}）も削除しました。"
-
-
-def _sync_changes(session: Session, edit: AuditedEdit) -> ChangeSync:
-    from fitgap.services.changes import sync_changes  # changes builds on this module
-
-    return sync_changes(session, edit=edit)

@@ -25,7 +25,7 @@ from fitgap.domain.enums import Status
 from fitgap.errors import FitGapError
 from fitgap.services.status import Overview, get_overview
 from fitgap.tui import keymap
-from fitgap.tui.commands import FitGapCommands, PaletteCommand, file_action_commands
+from fitgap.tui.commands import FILE_ACTIONS, FitGapCommands, PaletteCommand
 from fitgap.tui.drafts import HoldsInput
 from fitgap.tui.screens.base import WorkbenchScreen
 from fitgap.tui.screens.operations import OperationsScreen
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from fitgap.services.database import Database
     from fitgap.services.drafts import DraftView
     from fitgap.services.items import ItemFilter, ItemKey, ItemSort
+    from fitgap.tui.workbench import Workbench
 
 # The home screen comes first: the requirement list, the help and the pickers are imported when first opened.
 
@@ -69,17 +70,19 @@ SCREEN_REGISTRY: tuple[ScreenEntry, ...] = (
 )
 
 
-# Loaded in the background once the home screen is up and the database open (see preload_screens), so that
-# the first opening of a list, the systems screen or the palette does not wait for its modules.
-PRELOADED = ("fitgap.tui.screens.requirements", "fitgap.tui.screens.item_view", "fitgap.tui.screens.systems",
-             "fitgap.tui.screens.custom", "fitgap.tui.file_actions", "fitgap.tui.readiness_report")
+def file_action_commands(app: Workbench, *, operation: str = "") -> list[PaletteCommand]:
+    """The palette's entries of the file actions (``operation``: the list the user is on); an action's
+    module is loaded when it is chosen."""
 
+    def opener(name: str) -> Callable[[], object]:
+        def run() -> object:
+            from fitgap.tui.file_actions import open_action
 
-def preload_screens() -> None:
-    """Import the modules of the screens not shown yet (from a worker thread; the import lock makes a
-    screen opened meanwhile wait for its module rather than load it twice)."""
-    for module in PRELOADED:
-        importlib.import_module(module)
+            return open_action(app, name, operation=operation)
+
+        return run
+
+    return [PaletteCommand(title, help_, opener(name)) for name, (title, help_) in FILE_ACTIONS.items()]
 
 
 class FitGapApp(App[None]):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol
+from typing import Protocol
 
 from rich.align import Align
 from rich.text import Text
@@ -116,7 +116,8 @@ class FitGapCommands(Provider):
 
 
 # The file actions' entries (their dialogs in tui/file_actions.py, loaded when one is chosen: listing them
-# loads nothing, so the palette answers while the database layer is still loading right after start)
+# loads nothing, so the palette answers while the database layer is still loading right after start; the
+# app makes them palette commands, tui.app.file_action_commands)
 FILE_ACTIONS: dict[str, tuple[str, str]] = {
     "import-spec": ("取り込み: 要件一覧…", "公式の機能・帳票要件一覧を取り込む（確認してから書き込み）"),
     "export-vendor": ("書き出し: ベンダ回答シート…", "ベンダに送る回答シートを書き出す"),
@@ -124,17 +125,3 @@ FILE_ACTIONS: dict[str, tuple[str, str]] = {
     "export-review": ("書き出し: 確認用ワークブック…", "Excel で確認する人のためのブックを書き出す"),
     "import-review": ("取り込み: 確認用ワークブック…", "記入済みの確認用ブックを取り込む"),
 }
-
-
-def file_action_commands(app: Any, *, operation: str = "") -> list[PaletteCommand]:
-    """The palette's entries of the file actions (``operation``: the list the user is on)."""
-
-    def opener(name: str) -> Callable[[], object]:
-        def run() -> object:
-            from fitgap.tui.file_actions import open_action
-
-            return open_action(app, name, operation=operation)
-
-        return run
-
-    return [PaletteCommand(title, help_, opener(name)) for name, (title, help_) in FILE_ACTIONS.items()]

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from fitgap.errors import ConflictError, FitGapError
 
 if TYPE_CHECKING:
+    from fitgap.services.database import Database
     from fitgap.services.drafts import DraftView, FieldValue
-    from fitgap.tui.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,21 @@ class NoteConflict(ConflictError):
         self.current = current
 
 
+class DraftOwner(Protocol):
+    """Whose drafts: the workspace (fitgap.tui.workspace.Workspace, which builds on this module), as the
+    store uses it."""
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def user(self) -> str: ...
+
+
 class DraftStore:
     """The drafts of the workspace's user (read and written through the drafts service)."""
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: DraftOwner) -> None:
         self.workspace = workspace
 
     def handle(self, slot: DraftSlot, *, base_revision: int | None = None, base_text: str = "") -> DraftHandle:

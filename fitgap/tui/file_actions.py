@@ -17,7 +17,7 @@ from fitgap.tui.commands import FILE_ACTIONS
 from fitgap.tui.screens.file_action import ActionField, FileAction, FileActionDialog, Preview, Progress
 
 if TYPE_CHECKING:
-    from fitgap.tui.app import FitGapApp
+    from fitgap.tui.workbench import Workbench
 
 SHOWN = 200  # change, conflict and problem rows listed in the result view (all are in the problem file)
 SCOPES = tuple((label, key) for key, label in VENDOR_SCOPES.items())  # the CLI's --scope, in its words
@@ -54,7 +54,7 @@ def _spec_lines(rep: object) -> list[str]:
     return spec_import_summary(rep, shown=SHOWN).lines()
 
 
-def import_spec_action(app: FitGapApp) -> FileAction:
+def import_spec_action(app: Workbench) -> FileAction:
     from fitgap.services import specs_import
 
     ws = app.workspace
@@ -89,7 +89,7 @@ def import_spec_action(app: FitGapApp) -> FileAction:
 # ---- export / import: ベンダ回答シート -----------------------------------------------------------------
 
 
-def _plan(app: FitGapApp, text: str, scope: str) -> tuple[list[str], int]:
+def _plan(app: Workbench, text: str, scope: str) -> tuple[list[str], int]:
     """The operations named and the rows the export would write, as the export counts them."""
     from fitgap.services.export_plan import plan_export
 
@@ -97,7 +97,7 @@ def _plan(app: FitGapApp, text: str, scope: str) -> tuple[list[str], int]:
     return plan.codes, plan.items
 
 
-def export_vendor_action(app: FitGapApp, operation: str = "") -> FileAction:
+def export_vendor_action(app: Workbench, operation: str = "") -> FileAction:
     from fitgap.services import vendors
 
     ws = app.workspace
@@ -152,7 +152,7 @@ def _vendor_lines(rep: object) -> list[str]:
     return vendor_import_summary(rep, shown=SHOWN).lines()
 
 
-def _answer_import(app: FitGapApp, *, title: str, help_: str, label: str,
+def _answer_import(app: Workbench, *, title: str, help_: str, label: str,
                    run: Callable[..., Any], lines: Callable[[Any], list[str]], pending: Callable[[Any], bool],
                    done: Callable[[Any], str]) -> FileAction:
     """A returned workbook read back: the preview is the service's dry run, apply its real run."""
@@ -172,7 +172,7 @@ def _answer_import(app: FitGapApp, *, title: str, help_: str, label: str,
     return FileAction(title, help_, [ActionField("path", label, kind="path", suffixes=(".xlsx",))], preview, apply)
 
 
-def import_vendor_action(app: FitGapApp) -> FileAction:
+def import_vendor_action(app: Workbench) -> FileAction:
     from fitgap.services import vendors
 
     return _answer_import(
@@ -186,7 +186,7 @@ def import_vendor_action(app: FitGapApp) -> FileAction:
 # ---- export / import: 確認用ワークブック -----------------------------------------------------------------
 
 
-def export_review_action(app: FitGapApp, operation: str = "") -> FileAction:
+def export_review_action(app: Workbench, operation: str = "") -> FileAction:
     from fitgap.services import review_sheets
 
     ws = app.workspace
@@ -219,7 +219,7 @@ def _review_lines(rep: object) -> list[str]:
     return review_import_summary(rep, shown=SHOWN).lines()
 
 
-def import_review_action(app: FitGapApp) -> FileAction:
+def import_review_action(app: Workbench) -> FileAction:
     from fitgap.services import review_sheets
 
     return _answer_import(
@@ -238,7 +238,7 @@ _BUILDERS = {
 }
 
 
-def open_action(app: FitGapApp, name: str, *, operation: str = "") -> FileActionDialog:
+def open_action(app: Workbench, name: str, *, operation: str = "") -> FileActionDialog:
     """Open one action's dialog; what the user typed last time in it is filled in again (kept in the
     workspace for the session), the rest starts from the list the user is on."""
     builder = _BUILDERS[name]

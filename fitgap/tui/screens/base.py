@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.screen import Screen
 
@@ -11,13 +11,14 @@ from fitgap.tui.commands import PaletteCommand
 from fitgap.tui.workspace import Workspace
 
 if TYPE_CHECKING:
-    from fitgap.tui.app import FitGapApp
+    from fitgap.tui.workbench import Workbench
 
 
 class WorkbenchScreen(Screen[Any]):
     @property
-    def workbench(self) -> FitGapApp:
-        return self.app  # type: ignore[return-value]
+    def workbench(self) -> Workbench:
+        """The app, as screens use it (the app imports the screens: they do not import it)."""
+        return cast("Workbench", self.app)
 
     @property
     def workspace(self) -> Workspace:

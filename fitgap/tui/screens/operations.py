@@ -21,6 +21,7 @@ from fitgap.tui.cells import bar
 from fitgap.tui.commands import PaletteCommand
 from fitgap.tui.drafts import DraftSlot
 from fitgap.tui.labels import count, standing_cell
+from fitgap.tui.preload import preload_screens
 from fitgap.tui.screens.base import WorkbenchScreen
 from fitgap.tui.screens.form_dialog import Field, FormDialog
 from fitgap.tui.widgets.page_cache import ListSource
@@ -132,7 +133,6 @@ class OperationsScreen(WorkbenchScreen):
             self.app.call_from_thread(self.workbench.could_not_open, exc)
             return
         from fitgap.services.items import change_stamp, prepare_search  # database layer: after 1st frame
-        from fitgap.tui.app import preload_screens
 
         try:  # the figures drawn from the quick read stand for the database as it is now opened
             stamp = change_stamp(db=db)
