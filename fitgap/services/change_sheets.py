@@ -162,7 +162,7 @@ def _plan_row(session: Session, sg: Any, rep: ChangeImportReport, row: ReturnedR
         return
     if cur.revision != row.key.revision:
         who = f"（{cur.updated_by} が {cur.updated_at:%Y/%m/%d %H:%M} に変更）" if cur.updated_at else ""
-        rep.conflict(row.sheet, row.row, label, f"{label} は書き出し後に fitgap で変更されました{who}",
+        rep.conflict(row.sheet, row.row, "", f"{label} は書き出し後に fitgap で変更されました{who}",
                      "fitgap systems changes で現在の内容を確かめ、必要なら書き出し直して記入してもらってください。", label)
         return
     diff = {k: v for k, v in new.items() if now[k] != v}

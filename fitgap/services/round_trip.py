@@ -67,8 +67,9 @@ class ImportReport:
         return sum(1 for p in self.problems if p.row is not None)
 
     def conflict(self, sheet: str, row: int, label: str, why: str, hint: str, ref: str) -> None:
-        """A row not taken because the item changed since the export: listed, and in the problem report."""
-        self.conflicts.append(f"{sheet} {row}行目 {label}: {why}")
+        """A row not taken because the item changed since the export: listed, and in the problem report
+        (``label`` "" when ``why`` names the item itself)."""
+        self.conflicts.append(f"{sheet} {row}行目 {label}: {why}" if label else f"{sheet} {row}行目 {why}")
         self.problems.append(SheetProblem(sheet, row, f"競合: {why}。上書きしていません。", hint, ref))
 
 
