@@ -69,6 +69,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--operation", metavar="CODE", action="append", help="業務コード（複数可、既定 すべて）")
     p.add_argument("--vendor", metavar="NAME", help="ベンダ向けの回答票にする")
     p.add_argument("-o", "--output", metavar="PATH", type=Path, help="書き出し先 .xlsx（既定 exports/ の下）")
+    p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.set_defaults(func=cmd_export)
 
     p = cs.add_parser("map", parents=[common], help="現行機能を要件に対応付ける / map to requirements",
@@ -183,7 +184,8 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     r = custom_export.export_inventory(db=ctx.database(), user=ctx.config.user, exports_dir=ctx.config.exports_dir,
-                         operation_codes=args.operation, vendor=args.vendor, path=args.output)
+                         operation_codes=args.operation, vendor=args.vendor, path=args.output,
+                         overwrite=args.force)
     what = f"ベンダ {args.vendor} 向け回答票" if args.vendor else "現行機能一覧"
     ctx.print(f"{what}を書き出しました: {r.path}（{r.operations} 業務、{r.functions} 件{'、デモデータ' if r.demo else ''}）")
     if args.vendor:

@@ -81,7 +81,7 @@ REQUIREMENT_KEYS = KeyKind(accepts=_any_key, label=lambda k: k.label, ref=str)
 class RoundTrip:
     purpose: str  # the metadata sheet's mark: a workbook of another purpose is refused
     name: str  # what its users call the workbook (ベンダ回答シート)
-    command: str  # the command that reads it back, for messages (fitgap import vendor)
+    command: str  # the command that reads it back, for messages (fitgap import vendor); "" when none does
     columns: tuple[Column, ...]
     lists: Mapping[str, Sequence[str]]
     instructions: tuple[str, ...]

@@ -238,7 +238,7 @@ INVENTORY = RoundTrip(  # read back by its own list importer (importers.custom_l
 
 _H = INVENTORY_HEADERS
 CUSTOM_VENDOR = RoundTrip(  # for reading: its answers are recorded by hand (no import reads it yet)
-    purpose=PURPOSE_CUSTOM_VENDOR, name="独自機能の回答票", command="fitgap custom set",
+    purpose=PURPOSE_CUSTOM_VENDOR, name="独自機能の回答票", command="",
     cover_title="独自機能への対応可否 回答票",
     columns=(
         Column(_H["code"], 11, name="code"), Column(_H["name"], 26, wrap=True, name="name"),

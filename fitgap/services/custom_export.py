@@ -7,7 +7,6 @@ after later changes lists those rows as conflicts instead of undoing the changes
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,13 +22,14 @@ from fitgap.reports.custom_workbook import (
     InventoryPart,
     write_inventory_workbook,
 )
-from fitgap.reports.output_file import write_atomically
+from fitgap.reports.output_file import unused_name, write_atomically
 from fitgap.services.custom import FunctionFilter, FunctionRow, rows_in
 from fitgap.services.custom_stamp import stored_state
+from fitgap.services.recorded_export import check_xlsx
+from fitgap.services.round_trip import safe_file_part
 from fitgap.storage import audit, operations, systems, vendors
 from fitgap.storage.db import Database
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 ALL = FunctionFilter()
 
 
@@ -55,10 +55,11 @@ def _line(r: FunctionRow, description: str, basis_detail: str, key: str) -> Inve
 
 def export_inventory(*, db: Database, user: str, exports_dir: Path, operation_codes: Sequence[str] | None = None,
                      flt: FunctionFilter = ALL, vendor: str | None = None, path: Path | None = None,
-                     now: datetime | None = None) -> CustomExportResult:
+                     now: datetime | None = None, overwrite: bool = False) -> CustomExportResult:
     """The inventory workbook (read back by import), or with ``vendor`` the sheet asking that vendor
     (for reading: import refuses it)."""
     now = now or datetime.now(UTC)
+    check_xlsx(path)
     vendor = vendor.strip() if vendor is not None else None
     if vendor is not None and not vendor:
         raise InvalidInputError("ベンダ名が空です。", "--vendor にベンダ名を指定してください。")
@@ -96,10 +97,8 @@ def export_inventory(*, db: Database, user: str, exports_dir: Path, operation_co
     demo = any(r.demo for r in rows)
     data = InventoryData(municipality=muni.name if muni else "（団体未設定）", created_at=now, database_id=db_id,
                          export_id=export_id, parts=parts, demo=demo, vendor=vendor)
-    if path is None:
-        stem = f"独自機能_ベンダ_{_UNSAFE.sub('_', vendor)[:40]}" if vendor else "独自機能一覧"
-        path = exports_dir / f"{stem}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx"
-    if path.suffix.lower() != ".xlsx":
-        raise InvalidInputError(f"{path.name}: 書き出し先は .xlsx にしてください。")
-    write_atomically(path, lambda tmp: write_inventory_workbook(data, tmp))
+    if path is None:  # never over an earlier export of the same second
+        stem = f"独自機能_ベンダ_{safe_file_part(vendor)[:40]}" if vendor else "独自機能一覧"
+        path = unused_name(exports_dir / f"{stem}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx")
+    write_atomically(path, lambda tmp: write_inventory_workbook(data, tmp), overwrite=overwrite)
     return CustomExportResult(path=path, functions=len(rows), operations=len(parts), demo=demo)

@@ -101,11 +101,14 @@ def check_workbook_meta(session: Session, meta: WorkbookMeta, *, trip: RoundTrip
     purpose = meta.get("purpose")
     if purpose != trip.purpose:
         other = ROUND_TRIPS.get(purpose)
-        raise InvalidInputError(
-            f"{source} は{other.name if other else '別の用途のブック'}です（{trip.name}ではありません）。"
-            "データベースは変更していません。",
-            f"{other.command} で取り込んでください。" if other else f"{trip.name}を指定してください。",
-        )
+        if other is None:
+            hint = f"{trip.name}を指定してください。"
+        elif other.command:
+            hint = f"{other.command} で取り込んでください。"
+        else:
+            hint = f"{other.name}は読むためのもので、取り込むコマンドはありません。"
+        raise InvalidInputError(f"{source} は{other.name if other else '別の用途のブック'}です（{trip.name}ではありません）。"
+                                "データベースは変更していません。", hint)
     db_id = vendors.database_id(session=session)
     if meta.get("database_id") != db_id:
         raise InvalidInputError(

@@ -155,3 +155,20 @@ def test_status_shows_the_inventory_columns_once_there_is_one(cli, tmp_path):
     assert "独自機能" in header and "独自未決" in header
     assert juki.split()[10:12] == ["3", "1"]  # 3 functions, 1 outside the spec without a disposition
     assert "独自未決 = " in out
+
+
+def test_export_never_overwrites_a_file_unasked_and_the_vendor_variant_is_refused_by_name(cli, tmp_path):
+    _setup(cli, tmp_path)
+    assert cli("custom", "set", "001:F-002", "--outside", "--disposition", "廃止", "--note", "表示は不要").code == 0
+    out = tmp_path / "回答票.xlsx"
+    out.write_bytes(b"someone's edited copy")
+    r = cli("custom", "export", "--vendor", "A社", "-o", str(out))
+    assert r.code != 0 and "上書きしていません" in r.err and "--force" in r.err
+    assert out.read_bytes() == b"someone's edited copy"
+    assert cli("custom", "export", "--vendor", "A社", "-o", str(out), "--force").code == 0
+    # the vendor variant is for reading: an import of it says what it is and that no command reads it back
+    before = dump_database(tmp_path / "fitgap.db") if (tmp_path / "fitgap.db").exists() else None
+    r = cli("import", "vendor", str(out))
+    assert r.code != 0 and "独自機能の回答票です" in r.err and "取り込むコマンドはありません" in r.err
+    if before is not None:
+        assert dump_database(tmp_path / "fitgap.db") == before
