@@ -145,7 +145,7 @@ def cmd_changes_import(args: argparse.Namespace, ctx: Context) -> int:
         dry_run=args.dry_run, problems_path=Path(args.problems) if args.problems else None, today=ctx.config.today,
     )
     verb = "変わる予定" if rep.dry_run else "反映"
-    ctx.print(f"{rep.source}: {verb} {len(rep.changes) if rep.dry_run else rep.applied}件、変更なし {rep.untouched}件、"
+    ctx.print(f"{rep.source}: {verb} {rep.taken}件、変更なし {rep.untouched}件、"
               f"競合 {len(rep.conflicts)}件、問題 {len(rep.problems)}件")
     for n in rep.notices:
         ctx.print(f"  注意: {n}")

@@ -136,7 +136,7 @@ def review_import_summary(rep: ReviewImportReport, *, shown: int = SHOWN) -> Imp
     head = [f"{rep.source}: 確認シート（書き出しID {rep.export_id}）", *[f"  {n}" for n in rep.notices]]
     if rep.stripped_chars:
         head.append(f"  メモから制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
-    counts = [("変更する要件", len(rep.changes)), ("変更なし", rep.untouched), ("競合（上書きしない）", len(rep.conflicts)),
+    counts = [("変更する要件", rep.taken), ("変更なし", rep.untouched), ("競合（上書きしない）", len(rep.conflicts)),
               ("問題", len(rep.problems))]
     body = [f"  [競合] {c}" for c in rep.conflicts[:shown]] + _more(len(rep.conflicts), shown)
     body += problem_lines(rep.problems, rep.problems_file, heading=_not_taken(len(rep.problems)), shown=shown,

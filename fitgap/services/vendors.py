@@ -186,7 +186,7 @@ def import_vendor_sheet(
 
     def apply(session: Session, rep: VendorImportReport) -> None:
         _apply(session, rep, at)
-        if rep.taken and not dry_run:
+        if rep.taken:  # (a dry run rolls it back with the rest)
             audit.record(session=session, user=user, at=at, batch=audit.new_batch(), action="vendor.import",
                          entity="vendor", entity_key=rep.vendor,
                          new=f"{path.name}: 新規 {len(rep.added)}件、変更 {len(rep.changed)}件")

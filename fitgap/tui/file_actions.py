@@ -178,7 +178,7 @@ def import_vendor_action(app: Workbench) -> FileAction:
     return _answer_import(
         app, title=FILE_ACTIONS["import-vendor"][0], label="返送されたブック（.xlsx）",
         help_="ベンダから返ってきた回答シートを確かめて取り込みます（fitgap import vendor と同じ）。",
-        run=vendors.import_vendor_sheet, lines=_vendor_lines, pending=lambda r: bool(r.added or r.changed),
+        run=vendors.import_vendor_sheet, lines=_vendor_lines, pending=lambda r: bool(r.taken),
         done=lambda r: f"{r.applied:,} 件の回答を取り込みました（変更前の回答は履歴に残ります）。",
     )
 
@@ -225,7 +225,7 @@ def import_review_action(app: Workbench) -> FileAction:
     return _answer_import(
         app, title=FILE_ACTIONS["import-review"][0], label="記入済みのブック（.xlsx）",
         help_="記入済みの確認用ワークブックの変更を取り込みます（fitgap import review と同じ）。",
-        run=review_sheets.import_review_sheet, lines=_review_lines, pending=lambda r: bool(r.changes),
+        run=review_sheets.import_review_sheet, lines=_review_lines, pending=lambda r: bool(r.taken),
         done=lambda r: f"{r.applied:,} 件の確認結果を取り込みました。",
     )
 

@@ -24,6 +24,7 @@ from fitgap.domain.enums import Status, VendorAnswerKind
 from fitgap.domain.models import VendorAnswer
 from fitgap.services.assessment import update_items
 from fitgap.services.demo import generate_demo
+from fitgap.services.import_summary import review_import_summary
 from fitgap.services.items import ItemFilter, ItemKey, get_item, item_keys
 from fitgap.services.review_sheets import export_review_sheet, import_review_sheet
 from fitgap.services.vendors import export_vendor_sheet, import_vendor_sheet
@@ -201,6 +202,10 @@ def test_review_dry_run_reports_the_note_rule_like_the_real_run(demo_db: Databas
     real = import_review_sheet(db=demo_db, user="tester", path=book, report_dir=reports)
     assert [p.message for p in dry.problems] == [p.message for p in real.problems]
     assert any("メモ" in p.message for p in real.problems) and real.applied == 0
+    # the row refused by the note rule is counted once, as a problem: never also as a change to make
+    for rep in (dry, real):
+        counts = dict(review_import_summary(rep).counts)
+        assert counts["変更する要件"] == 0 and counts["問題"] == len(rep.problems) == 1
 
 
 def test_vendor_dry_run_writes_no_problem_file_unless_asked(demo_db: Database, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ for the same database and the same edits.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -21,6 +22,12 @@ from tests.round_trip_golden import HERE, make_fixtures, outcome
 
 EXPECTED: dict[str, Any] = json.loads((HERE / "expected.json").read_text(encoding="utf-8"))
 _CLOCK = re.compile(r"（staff が \d{4}/\d{2}/\d{2} \d{2}:\d{2} に変更）")
+
+
+@functools.cache
+def _today(name: str) -> dict[str, Any]:
+    """What importing the stored file does with today's code."""
+    return outcome(HERE / "fixture.db.gz", HERE / name)
 
 
 def _without_clock(value: Any) -> Any:
@@ -35,8 +42,20 @@ def test_the_fixtures_cover_every_kind_as_filled_and_as_resaved_by_calc() -> Non
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_dry_run_says_exactly_what_the_import_then_does(name: str) -> None:
+    got = _today(name)
+    assert got["dry_run"] == got["applied"]  # taken, untouched, conflicts, every problem: one transaction, rolled back
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_row_deleted_from_any_kind_of_workbook_is_reported(name: str) -> None:
+    deleted = [p for p in _today(name)["applied"]["problems"] if p[1] is None and "削除されています" in p[3]]
+    assert deleted and all(p[0] for p in deleted)  # with the sheet it was deleted from
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_returned_workbooks_of_the_day_read_back_the_same(name: str) -> None:
-    assert outcome(HERE / "fixture.db.gz", HERE / name) == EXPECTED[name]
+    assert _today(name) == EXPECTED[name]
 
 
 @pytest.mark.slow
