@@ -15,7 +15,7 @@ from fitgap.domain.enums import DeadlineBasis, DeadlineKind, LinkMethod, Milesto
 from fitgap.domain.row_stamp import STALE_HINT
 from fitgap.domain.standing import REASONS, reason_text, system_label
 from fitgap.errors import InvalidInputError
-from fitgap.services import systems, systems_csv
+from fitgap.services import change_sync, systems, systems_csv
 from fitgap.services.edit_input import UNSET, parse_date_input
 
 KINDS = [k.value for k in SystemKind]
@@ -323,5 +323,5 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"対処: {STALE_HINT}")
     if result.changes_removed:
         ctx.print(f"削除した連携の改修項目 {result.changes_removed}件も削除しました。")
-    ctx.print(*systems.ChangeSync(result.changes_added, result.changes_unneeded).lines())
+    ctx.print(*change_sync.ChangeSync(result.changes_added, result.changes_unneeded).lines())
     return 0

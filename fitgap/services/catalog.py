@@ -230,8 +230,8 @@ def _populate(session: Session, *, entry: MunicipalityEntry | None, user: str, r
         _apply_municipality(session, entry, user=user, now=now, batch=batch, result=result)
     result.bundled_loaded = load_bundled_specs(session, user=user, now=now)
     result.systems_added = seed_typical_systems(session, user=user, now=now, batch=batch)
-    from fitgap.services.changes import sync_changes  # the graph libraries only when init runs
-    from fitgap.services.systems import AuditedEdit
+    from fitgap.services.change_sync import sync_changes  # the graph libraries only when init runs
+    from fitgap.services.system_graph import AuditedEdit
 
     sync = sync_changes(session, edit=AuditedEdit(session, user))
     result.changes_added, result.changes_removed = sync.created, sync.removed

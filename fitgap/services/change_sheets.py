@@ -27,7 +27,7 @@ from fitgap.errors import InvalidInputError
 from fitgap.services.changes import FIELDS, apply_in, current_row, get_changes
 from fitgap.services.recorded_export import ExportRecord
 from fitgap.services.round_trip import ImportReport, export_book, import_book, new_export_id, safe_file_part
-from fitgap.services.systems import AuditedEdit, load_graph_in
+from fitgap.services.system_graph import AuditedEdit, load_graph_in
 from fitgap.storage import operations, vendors
 from fitgap.storage.db import Database
 

@@ -39,16 +39,12 @@ from fitgap.graph.changes import (
     not_standard,
     undated_systems,
 )
-from fitgap.services.change_sync import default_row as _default_row
-from fitgap.services.change_sync import sync_changes
-from fitgap.services.change_sync import unwanted as _unwanted
+from fitgap.services.change_sync import default_row, unwanted
 from fitgap.services.edit_input import UNSET
 from fitgap.services.system_graph import AuditedEdit, load_graph_in, resolve_system
 from fitgap.storage import changes as store
 from fitgap.storage import systems as system_store
 from fitgap.storage.db import Database
-
-__all__ = ["sync_changes"]  # (and the functions below)
 
 FIELDS = ("change", "vendor", "status", "planned", "actual", "cost_kyen", "interim", "note", "interim_done")
 
@@ -66,11 +62,11 @@ def items_in(session: Session, sg: SystemGraph) -> tuple[list[ChangeItem], set[t
     """Saved items (but those nobody touched that the rule no longer asks for) plus a default one for every
     link the rule asks for that has none; and the pairs that are saved."""
     rows = store.list_changes(session=session)
-    saved = [item_of(r) for r in rows if not _unwanted(r, sg)]
+    saved = [item_of(r) for r in rows if not unwanted(r, sg)]
     have = {(r.provider_id, r.consumer_id) for r in rows}
     missing = [p for p in needed_links(sg) if p not in have]
     defaults = [ChangeItem(provider=p, consumer=c, change=d["change"], vendor=d["vendor"], typical=d["typical"])
-                for p, c in missing for d in [_default_row(sg, (p, c))]]
+                for p, c in missing for d in [default_row(sg, (p, c))]]
     return saved + defaults, {it.pair for it in saved}
 
 
@@ -254,7 +250,7 @@ def current_row(session: Session, provider_id: int, consumer_id: int,
     """The saved item of a link, or the default one it would get (not added to the session)."""
     row = store.get_change(session=session, provider_id=provider_id, consumer_id=consumer_id)
     if row is None:
-        row = InterfaceChange(**_default_row(sg or load_graph_in(session), (provider_id, consumer_id)))
+        row = InterfaceChange(**default_row(sg or load_graph_in(session), (provider_id, consumer_id)))
     return row
 
 

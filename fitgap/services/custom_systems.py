@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from fitgap.domain.enums import LinkMethod, SystemKind
 from fitgap.errors import NotFoundError
-from fitgap.services.systems import AuditedEdit, match_system
+from fitgap.services.system_graph import AuditedEdit, match_system
 from fitgap.storage import systems
 
 SEPARATE_NOTE = "独自施策システム（独自機能の移行先）"

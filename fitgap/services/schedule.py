@@ -16,7 +16,7 @@ from fitgap.graph.model import Link, SystemNode
 from fitgap.graph.risk import PRESSING_DAYS, DeadlineRisk, deadline_risks
 from fitgap.graph.schedule import Conflict, SlipReport, lateness_impact, schedule_conflicts
 from fitgap.services.changes import ChangeView, items_in, views_from
-from fitgap.services.systems import load_graph_in, match_system
+from fitgap.services.system_graph import load_graph_in, match_system
 from fitgap.storage import systems
 from fitgap.storage.db import Database
 

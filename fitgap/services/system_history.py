@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from fitgap.domain.enums import LinkMethod, MilestoneKind
 from fitgap.errors import ConflictError, NotFoundError
-from fitgap.services.systems import AuditedEdit
+from fitgap.services.system_graph import AuditedEdit
 from fitgap.storage import systems
 from fitgap.storage.db import Database
 

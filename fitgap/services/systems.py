@@ -18,14 +18,11 @@ from fitgap.graph.build import SystemGraph
 from fitgap.graph.changes import not_standard
 from fitgap.graph.model import MilestonePoint
 from fitgap.services.change_sync import ChangeSync, sync_changes
-from fitgap.services.edit_input import UNSET, parse_date_input
+from fitgap.services.edit_input import UNSET
 from fitgap.services.system_graph import AuditedEdit, load_graph_in, match_system, resolve_system
 from fitgap.storage import changes as change_store
 from fitgap.storage import operations, systems
 from fitgap.storage.db import Database
-
-__all__ = ["UNSET", "AuditedEdit", "ChangeSync", "load_graph_in", "match_system", "parse_date_input",
-           "resolve_system"]  # (and the functions below)
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,9 @@ from fitgap.importers import systems_csv as cols
 from fitgap.reports.output_file import staged_file
 from fitgap.reports.systems_workbook import write_systems_workbook
 from fitgap.reports.xlsx_cells import csv_row
-from fitgap.services.changes import sync_changes
-from fitgap.services.systems import AuditedEdit, SystemView, list_systems, load_graph_in
+from fitgap.services.change_sync import sync_changes
+from fitgap.services.system_graph import AuditedEdit, load_graph_in
+from fitgap.services.systems import SystemView, list_systems
 from fitgap.services.systems_import import BadSystemRowsError, CsvImportReport, import_links, import_systems
 from fitgap.services.systems_stamp import (
     stored_link_state,

@@ -36,7 +36,7 @@ from fitgap.domain.row_stamp import (
 from fitgap.errors import InvalidInputError
 from fitgap.importers import systems_csv as cols
 from fitgap.importers.systems_csv import CsvResult, LinkRecord, SystemRecord, read_links_csv, read_systems_csv
-from fitgap.services.systems import AuditedEdit
+from fitgap.services.system_graph import AuditedEdit
 from fitgap.services.systems_stamp import (
     record_link_state,
     record_system_state,

@@ -6,7 +6,7 @@ need one are filled in by the services (shown as 未着手 until first saved, an
 9 → 10 adds interim_done: a link between two standard systems that move on different days has two steps,
 the interim link (暫定連携) at the first cut-over and the final one at the second. Existing items keep
 everything they hold; items nobody touched that the rule no longer asks for are removed by the next init
-or edit (services.changes.sync_changes), which says how many.
+or edit (services.change_sync.sync_changes), which says how many.
 """
 
 from __future__ import annotations

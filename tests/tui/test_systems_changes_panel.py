@@ -7,7 +7,7 @@ from datetime import date
 from textual.widgets import Input, Select, Static
 
 from fitgap.domain.enums import ChangeStatus, SystemKind
-from fitgap.services import changes, systems
+from fitgap.services import change_sync, changes, system_graph, systems
 from fitgap.storage import changes as change_store
 from fitgap.storage.db import Database
 from fitgap.tui.app import FitGapApp
@@ -187,8 +187,8 @@ async def test_panel_shows_the_step_the_flag_and_an_undated_system_and_completin
 
 async def test_a_date_edit_that_removes_untouched_items_says_how_many(db: Database, make_app, monkeypatch) -> None:
     with db.write() as session:  # items seeded by an older release for every typical link
-        sg = systems.load_graph_in(session)
-        change_store.insert_changes(session=session, rows=[changes._default_row(sg, p) for p in sorted(sg.links)])
+        sg = system_graph.load_graph_in(session)
+        change_store.insert_changes(session=session, rows=[change_sync.default_row(sg, p) for p in sorted(sg.links)])
     monkeypatch.setenv("FITGAP_TODAY", TODAY.isoformat())
     app = make_app(db)
     async with app.run_test(size=(180, 50)) as pilot:

@@ -16,9 +16,10 @@ from fitgap.domain.calendar import format_date
 from fitgap.domain.enums import ChangeStatus
 from fitgap.errors import ConflictError
 from fitgap.graph.changes import Step
-from fitgap.services import changes, systems
+from fitgap.services import changes
 from fitgap.services.changes import ChangeView
 from fitgap.services.drafts import FORM
+from fitgap.services.edit_input import parse_date_input
 from fitgap.services.schedule import SystemRow
 from fitgap.tui.commands import PaletteCommand
 from fitgap.tui.drafts import DraftSlot
@@ -142,7 +143,7 @@ class ChangeActions:
             edit = changes.update_change(
                 db=ws.db, user=ws.user, provider=view.provider, consumer=view.consumer,
                 expected_revision=view.item.revision if began is None else began, today=ws.today, status=v["status"],
-                planned=systems.parse_date_input(v["planned"]), actual=systems.parse_date_input(v["actual"]),
+                planned=parse_date_input(v["planned"]), actual=parse_date_input(v["actual"]),
                 vendor=v["vendor"], cost_kyen=v["cost"], interim=v["interim"], change=v["change"],
             )
         except ConflictError as exc:

@@ -21,6 +21,7 @@ from fitgap.errors import FitGapError
 from fitgap.graph.risk import RiskLevel
 from fitgap.services import schedule, system_history, systems
 from fitgap.services.drafts import FORM
+from fitgap.services.edit_input import parse_date_input
 from fitgap.services.items import change_stamp
 from fitgap.services.schedule import ScheduleView, SystemRow
 from fitgap.tui.commands import PaletteCommand
@@ -202,7 +203,7 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
         def save(v: dict[str, Any]) -> None:
             self._save(f"{name}: {label}を保存しました。", lambda: systems.update_system(
                 db=self.workspace.db, user=self.workspace.user, system=name,
-                **{field_name: systems.parse_date_input(v["date"])}), names=[name], label=f"{name} の{label}")
+                **{field_name: parse_date_input(v["date"])}), names=[name], label=f"{name} の{label}")
         self._ask(f"{name}: {label}", [self._date_field("date", label, getattr(row.node, field_name))], save)
 
     def action_edit_planned(self) -> None:
@@ -224,7 +225,7 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
             reason = reason_text(v["reason"], v["detail"]) if v["reason"] else ""
             self._save(f"{name}: 期限を保存しました。", lambda: systems.update_system(
                 db=self.workspace.db, user=self.workspace.user, system=name, deadline_kind=v["kind"],
-                deadline=systems.parse_date_input(v["date"]), deadline_reason=reason), names=[name],
+                deadline=parse_date_input(v["date"]), deadline_reason=reason), names=[name],
                 label=f"{name} の期限")
         self._ask(f"{name}: 期限", [Field("kind", "期限区分", row.node.deadline_kind, kinds),
                                     self._date_field("date", "期限の日付（空欄: 業務の期限に従う）", None),
@@ -243,7 +244,7 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
             kind: MilestoneKind = v["kind"]
             self._save(f"{name}: {kind.value}を保存しました。", lambda: systems.set_milestone(
                 db=self.workspace.db, user=self.workspace.user, system=name, kind=kind,
-                planned=systems.parse_date_input(v["planned"]), actual=systems.parse_date_input(v["actual"])),
+                planned=parse_date_input(v["planned"]), actual=parse_date_input(v["actual"])),
                 names=[name], label=f"{name} の{kind.value}")
         m = ms.get(first)
         self._ask(f"{name}: マイルストーン", [

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from fitgap.services import changes, systems
+from fitgap.services import change_sync, system_graph
 from fitgap.services.database import open_db
 from fitgap.storage import changes as change_store
 from tests.answer_books import header_map
@@ -183,9 +183,9 @@ def test_init_removes_untouched_seeded_items_and_keeps_touched_ones(sapporo, db_
     db = open_db(url=db_url)
     try:
         with db.write() as session:
-            sg = systems.load_graph_in(session)
+            sg = system_graph.load_graph_in(session)
             change_store.insert_changes(session=session,
-                                        rows=[changes._default_row(sg, pair) for pair in sorted(sg.links)])
+                                        rows=[change_sync.default_row(sg, pair) for pair in sorted(sg.links)])
     finally:
         db.dispose()
     r = sapporo("systems", "change", JUKI, "国民健康保険システム", "--status", "調査中")

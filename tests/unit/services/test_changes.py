@@ -17,7 +17,7 @@ from fitgap.errors import ConflictError, InvalidInputError, NotFoundError
 from fitgap.graph.changes import LateKind, Step
 from fitgap.graph.risk import RiskLevel
 from fitgap.importers.systems_csv import LINK_COLUMNS
-from fitgap.services import changes, schedule, systems, systems_csv
+from fitgap.services import change_sync, changes, schedule, system_graph, systems, systems_csv
 from fitgap.services.catalog import init_database
 from fitgap.storage import changes as change_store
 from fitgap.storage.db import Database
@@ -107,8 +107,8 @@ def test_seeded_items_nobody_touched_that_the_rule_no_longer_asks_for_are_remove
     """A database from the release that seeded one item per typical link: the next init removes the
     untouched ones (audited, counted) and keeps every item someone touched."""
     with db.write() as session:
-        sg = systems.load_graph_in(session)
-        change_store.insert_changes(session=session, rows=[changes._default_row(sg, pair) for pair in sorted(sg.links)])
+        sg = system_graph.load_graph_in(session)
+        change_store.insert_changes(session=session, rows=[change_sync.default_row(sg, pair) for pair in sorted(sg.links)])
     kokuho, nenkin, chukan = "国民健康保険システム", "国民年金システム", "中間サーバー"
     changes.update_change(db=db, user="u", provider=JUKI, consumer=kokuho, status="調査中", today=TODAY)
     with db.write() as session:  # changed by hand, never through fitgap: a field differs from the seed

@@ -17,6 +17,7 @@ from fitgap.errors import AmbiguousError, InvalidInputError, NotFoundError
 from fitgap.importers.systems_csv import LINK_COLUMNS, SYSTEM_COLUMNS
 from fitgap.services import schedule, systems, systems_csv
 from fitgap.services.catalog import init_database
+from fitgap.services.edit_input import parse_date_input
 from fitgap.services.systems_csv import BadSystemRowsError
 from fitgap.storage import operations
 from fitgap.storage.db import Database
@@ -123,11 +124,11 @@ def test_bad_edits_are_refused_and_change_nothing(db: Database, db_path: Path, c
 
 
 def test_parse_date_input() -> None:
-    assert systems.parse_date_input("2026/1/5") == date(2026, 1, 5)
-    assert systems.parse_date_input("2026-01-05 (R7年度)") == date(2026, 1, 5)
-    assert systems.parse_date_input("") is None
+    assert parse_date_input("2026/1/5") == date(2026, 1, 5)
+    assert parse_date_input("2026-01-05 (R7年度)") == date(2026, 1, 5)
+    assert parse_date_input("") is None
     with pytest.raises(InvalidInputError):
-        systems.parse_date_input("来年の春")
+        parse_date_input("来年の春")
 
 
 # ---- CSV ------------------------------------------------------------------------------------------

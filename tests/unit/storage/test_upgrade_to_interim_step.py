@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fitgap.config import sqlite_url
 from fitgap.domain.enums import ChangeStatus
-from fitgap.services import changes, systems
+from fitgap.services import change_sync, changes, system_graph
 from fitgap.services.catalog import init_database
 from fitgap.services.database import open_db
 from fitgap.storage import changes as change_store
@@ -33,8 +33,8 @@ def test_a_schema_9_database_keeps_its_items_and_init_prunes_only_the_untouched(
     db = open_db(url=url)
     try:  # what the release before seeded: one 未着手 item per typical link
         with db.write() as session:
-            sg = systems.load_graph_in(session)
-            change_store.insert_changes(session=session, rows=[changes._default_row(sg, p) for p in sorted(sg.links)])
+            sg = system_graph.load_graph_in(session)
+            change_store.insert_changes(session=session, rows=[change_sync.default_row(sg, p) for p in sorted(sg.links)])
         changes.update_change(db=db, user="山田", provider="住民記録システム", consumer="国民年金システム",
                               status="改修中", planned=date(2027, 1, 4), today=date(2026, 12, 1))
     finally:
