@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "fitgap.cli.reports",
     "fitgap.cli.vendors",
     "fitgap.cli.custom",
+    "fitgap.cli.data",
     "fitgap.cli.tui",
 ]
 

@@ -424,3 +424,155 @@ class Draft(SQLModel, table=True):
     base_revision: int | None = None  # the item's revision when the typing began (another since: someone saved)
     base_text: str = ""  # what was saved when the typing began
     updated_at: datetime
+
+
+# ---- データ要件: the data items of the 基本データリスト (項目定義書) -----------------------------------------
+
+
+class DataListVersion(SQLModel, table=True):
+    """One version of an operation's 基本データリスト as imported (one or several workbooks)."""
+
+    __tablename__ = "data_list_version"
+    __table_args__ = (sa.UniqueConstraint("operation_code", "label"),)
+    id: int | None = Field(default=None, primary_key=True)
+    operation_code: str = Field(foreign_key="operation.code", index=True, max_length=3)
+    label: str
+    seq: int = 0  # import order within the operation; the highest is the current version
+    source_files: str = ""  # the file names, one per line
+    source_sha256: str = ""  # of the files, in order, one per line
+    imported_at: datetime
+    imported_by: str | None = None
+    demo: bool = False
+
+
+class DataItem(SQLModel, table=True):
+    """One data item (データ項目) of one version of a 基本データリスト, with every column of the 項目定義書."""
+
+    __tablename__ = "data_item"
+    __table_args__ = (
+        sa.UniqueConstraint("version_id", "item_id"),
+        sa.Index("ix_data_item_current", "operation_code", "current", "item_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="data_list_version.id", index=True)
+    operation_code: str = Field(foreign_key="operation.code", max_length=3)
+    current: bool = True  # belongs to the latest version of its operation's list
+    item_id: str = Field(max_length=8)  # 8-digit データ項目ID (業務コード + 5-digit number)
+    name: str = ""  # データ項目
+    romaji: str = ""  # データ項目（ローマ字）
+    group_name: str = ""  # グループ名称 (one output file)
+    primary_key: bool = False
+    foreign_key: bool = False
+    class1: str = ""  # クラス分類 LV1
+    class2: str = ""
+    class3: str = ""
+    data_type: str = ""  # X, Ｎ, 9, 9V, S9, BLOB, YEAR, DATE, TIME
+    length: str = ""  # 桁数 (characters): "15", or "5,2" for 9V
+    code_list: str = ""  # コード: a code-list ID ("2") or a 連携 list's name
+    repeat: str = ""  # 繰り返し: the maximum count
+    condition: str = ""  # データ出力条件: 必須 / 条件付き必須 / 任意
+    condition_note: str = ""  # the condition of 条件付き必須 (after ※※ in 項目説明)
+    definition: str = ""  # 項目定義
+    description: str = ""  # 項目説明
+    spec_ref: str = ""  # 標準仕様書関連箇所
+    function_ids: str = ""  # the 機能IDs it names, comma-separated
+    output_required: bool = False  # 実装類型 ○: the item must be output
+    sample: str = ""  # サンプル値
+    remarks: str = ""  # 備考
+    def_hash: str = Field(default="", max_length=16)  # of what the current data must fit
+    doc_order: int = 0
+    source_sheet: str | None = None
+    source_row: int | None = None
+
+
+class DataCode(SQLModel, table=True):
+    """One value of a code list (コード一覧) of one version."""
+
+    __tablename__ = "data_code"
+    __table_args__ = (sa.UniqueConstraint("version_id", "list_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="data_list_version.id", index=True)
+    operation_code: str = Field(foreign_key="operation.code", max_length=3)
+    list_id: str = Field(max_length=64)
+    list_name: str = ""
+    code: str = Field(max_length=64)
+    meaning: str = ""
+    remarks: str = ""
+    doc_order: int = 0
+
+
+class DataAssessment(SQLModel, table=True):
+    """How the current data fits one data item. Keyed by the item's ID, so it outlives versions."""
+
+    __tablename__ = "data_assessment"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: str = Field(max_length=8, unique=True)
+    operation_code: str = Field(foreign_key="operation.code", index=True, max_length=3)
+    holding: str | None = Field(default=None, max_length=32)  # 保持状況 (domain.data_items.Holding); None: 未確認
+    note: str = ""
+    current_fields: str = ""  # 現行項目: table.column or free text
+    method: str | None = Field(default=None, max_length=32)  # 移行方法 (FieldMethod)
+    current_type: str = Field(default="", max_length=32)  # 現行の型
+    current_length: str = Field(default="", max_length=16)  # 現行の桁数
+    needs_review: bool = False  # 要再確認: the definition changed since it was assessed
+    basis_hash: str = Field(default="", max_length=16)  # the definition it was assessed against
+    archived: bool = False  # the item was removed in the current version
+    assessed_by: str | None = None
+    assessed_at: datetime | None = None
+    revision: int = 0
+
+
+class DataCodeMap(SQLModel, table=True):
+    """コード対応: one current code of an item and the standard code it becomes (empty: not mapped yet)."""
+
+    __tablename__ = "data_code_map"
+    __table_args__ = (sa.UniqueConstraint("item_id", "current_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: str = Field(max_length=8, index=True)
+    operation_code: str = Field(foreign_key="operation.code", max_length=3)
+    current_code: str = Field(max_length=64)
+    current_meaning: str = ""
+    standard_code: str = Field(default="", max_length=64)
+    updated_by: str | None = None
+    updated_at: datetime | None = None
+
+
+class DataProfile(SQLModel, table=True):
+    """What profiling an extract of the current data found for one item: counts only, never a record.
+    The only characters kept are the 外字候補 themselves, with their counts (JSON)."""
+
+    __tablename__ = "data_profile"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: str = Field(max_length=8, unique=True)
+    operation_code: str = Field(foreign_key="operation.code", max_length=3)
+    source_file: str = ""  # the extract's file name (not its contents)
+    column: str = ""  # the extract's column read for the item
+    profiled_at: datetime
+    profiled_by: str | None = None
+    rows: int = 0
+    empty: int = 0
+    max_length: int = 0  # the longest value, in characters
+    over_length: int = 0  # values longer than 桁数
+    halfwidth_in_n: int = 0  # values with half-width characters in an Ｎ item
+    fullwidth_in_x: int = 0  # values with full-width characters in an X item
+    bad_dates: int = 0  # values of a DATE / YEAR / TIME item that do not parse
+    outside_codes: int = 0  # values outside the item's code mapping (or code list)
+    gaiji: str = "{}"  # 外字候補: {character: count}
+
+
+class DataVendorAnswer(SQLModel, table=True):
+    """A vendor's answer for one data item. ``superseded`` rows keep the history of changed answers."""
+
+    __tablename__ = "data_vendor_answer"
+    __table_args__ = (sa.Index("ix_data_vendor_answer_key", "vendor_id", "item_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_id: int = Field(foreign_key="vendor.id")
+    item_id: str = Field(max_length=8)
+    operation_code: str = Field(foreign_key="operation.code", max_length=3)
+    answer: str = Field(max_length=32)  # DataAnswer
+    planned_date: date | None = None
+    comment: str = ""
+    export_id: str | None = Field(default=None, foreign_key="vendor_export.id")
+    def_hash: str | None = None  # of the definition the vendor answered
+    received_at: datetime
+    superseded: bool = False

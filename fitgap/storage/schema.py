@@ -19,6 +19,8 @@ Version history
  10  the interim step of a 改修 item whose two standard ends move on different days (interim_done, see
      schema_changes).
  11  drafts: what a user typed in the workbench and has not saved yet, per user and item (see draft_step).
+ 12  データ要件: the data items of each operation's 基本データリスト, their versions, code lists, assessments,
+     code mappings, profiling counts and vendor answers (see data_step).
 
 A step is an explicit function from version N to N+1, run inside the same transaction as the version
 bump, so an interrupted upgrade leaves the database at version N.
@@ -39,6 +41,7 @@ from fitgap.domain import models as m
 from fitgap.errors import DatabaseBusyError, DatabaseError
 from fitgap.storage import char_index, search_index
 from fitgap.storage.custom_step import step_6_to_7 as add_custom_functions
+from fitgap.storage.data_step import step_11_to_12
 from fitgap.storage.db import Database, connect, sqlite_path
 from fitgap.storage.draft_step import step_10_to_11
 
@@ -105,6 +108,7 @@ MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
     8: step_8_to_9,
     9: add_interim_step,
     10: step_10_to_11,
+    11: step_11_to_12,
 }
 
 
