@@ -67,6 +67,8 @@ SCREEN_REGISTRY: tuple[ScreenEntry, ...] = (
                 "システムの依存関係、移行の波、日程の矛盾、期限リスク、年度タイムライン"),
     ScreenEntry("custom", "独自機能", lazy_screen("fitgap.tui.screens.custom", "CustomScreen"),
                 "標準仕様書にない現行機能の棚卸し: 要件への対応付け、標準外、対応方針と理由"),
+    ScreenEntry("data", "データ要件", lazy_screen("fitgap.tui.screens.data_items", "DataItemsScreen"),
+                "基本データリスト（項目定義書）のデータ項目: 保持状況、現行項目と移行方法、型・桁数、コード、外字候補"),
 )
 
 
