@@ -6,6 +6,7 @@ import argparse
 import random
 
 from fitgap.cli.context import Context
+from fitgap.cli.data_table import LEGEND, data_table
 from fitgap.cli.table import render_table
 from fitgap.domain.calendar import format_date
 from fitgap.services import catalog, demo, status
@@ -112,7 +113,22 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     if empty:
         ctx.print(f"要件一覧がまだない業務: {len(empty)} 業務。公式の機能・帳票要件（Excel）を "
                   f"{ctx.command('import-spec', 'FILE')} で取り込んでください。")
+    _data_requirements(ov, ctx)
     return 0
+
+
+def _data_requirements(ov: status.Overview, ctx: Context) -> None:
+    """データ要件 per operation with a 基本データリスト: the table of ``fitgap data status`` (one count)."""
+    if not ov.data:
+        ctx.print(f"データ要件: 基本データリストはまだ取り込まれていません（{ctx.command('data', 'import', 'FILE')} で"
+                  "項目定義書を取り込みます）。")
+        return
+    counts = ov.data
+    ctx.print("データ要件（基本データリスト）:")
+    ctx.print(data_table(counts, {o.code: o.name for o in ov.operations}))
+    ctx.print(LEGEND)
+    if sum(c.blockers for c in counts.values()):
+        ctx.print(f"必須未保持の項目: {ctx.command('data', 'list', '--verdict', '阻害')}")
 
 
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 
 from fitgap.cli import data_profile
 from fitgap.cli.context import Context
+from fitgap.cli.data_table import NO_LIST, data_table
 from fitgap.cli.table import render_table
 from fitgap.domain import data_items as d
 from fitgap.errors import InvalidInputError
@@ -132,20 +133,14 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
               r.method.value if r.method else "", r.verdict.value, "; ".join(r.findings)) for r in rows]
     ctx.print(render_table(["ID", "データ項目", "グループ", "型", "桁数", "コード", "出力条件", "実装類型", "保持状況",
                             "移行方法", "判定", "変換"], table, max_width=30))
-    c = data.counts_of(rows)
+    c = d.counts_of(rows)
     ctx.print(f"{c.items} 項目（確認済 {c.assessed}、阻害 {c.blockers}、要再確認 {c.review}）")
     return 0
 
 
 def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     counts = data.counts_by_operation(db=ctx.database())
-    if not counts:
-        ctx.print("基本データリストはまだ取り込まれていません。fitgap data import FILE で項目定義書を取り込んでください。")
-        return 0
-    rows = [(op, c.version, c.items, f"{c.assessed_pct:.0f}%", f"{c.ready_pct:.0f}%", c.blockers, c.review,
-             c.unmapped_items, c.gaiji_chars) for op, c in counts.items()]
-    ctx.print(render_table(["業務", "版", "項目", "確認済", "準備済", "必須未保持", "要再確認", "コード未対応", "外字候補"],
-                           rows, right=[2, 3, 4, 5, 6, 7, 8]))
+    ctx.print(data_table(counts) if counts else NO_LIST)
     return 0
 
 

@@ -12,12 +12,13 @@ Its assessment is keyed by that ID, so it outlives versions of the list. Plain r
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 
 class Holding(StrEnum):
@@ -364,3 +365,97 @@ def code_coverage(mapping: Iterable[tuple[str, str]], standard_codes: Iterable[s
         else:
             unmapped += 1
     return CodeCoverage(mapped, unmapped)
+
+
+# ---- one item's outcome, and the counts every surface shows ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    """What follows for one item from its definition, assessment, code mapping, profile and vendor answer."""
+
+    findings: tuple[str, ...]
+    mapped_codes: int
+    unmapped_codes: int
+    gaiji: tuple[tuple[str, int], ...]  # 外字候補 of the profile: (character, count), most frequent first
+    required: bool
+    verdict: DataVerdict
+
+
+def item_outcome(*, name: str, data_type: str, length: str, code_list: str, condition: str, output_required: bool,
+                 holding: Holding | str | None, method: FieldMethod | str | None, current_type: str,
+                 current_length: str, needs_review: bool, mapping: Iterable[tuple[str, str]],
+                 standard_codes: Iterable[str], profiled: bool, outside_codes: int, gaiji_json: str | None,
+                 vendor_answer: DataAnswer | str | None) -> ItemOutcome:
+    """The one assembly of an item's outcome: the item list (services.data_items.rows_in) and the counts read
+    without an ORM (storage.data_overview) both call it, so that a list filtered by 判定 and every count agree."""
+    findings = tuple(type_findings(data_type=data_type, length=length, current_type=current_type,
+                                   current_length=current_length, name=name)) if holding else ()
+    cov = code_coverage(mapping, standard_codes, code_list)
+    unmapped = cov.unmapped + (outside_codes if profiled and code_list else 0)
+    gaiji = tuple(sorted(json.loads(gaiji_json or "{}").items(), key=lambda kv: (-kv[1], kv[0]))) if profiled else ()
+    required = is_required(condition, output_required)
+    return ItemOutcome(findings=findings, mapped_codes=cov.mapped, unmapped_codes=unmapped, gaiji=gaiji,
+                       required=required,
+                       verdict=verdict(required=required, holding=holding or None, method=method or None,
+                                       needs_review=needs_review, vendor_answer=vendor_answer or None,
+                                       findings=len(findings), unmapped_codes=unmapped))
+
+
+class Counted(Protocol):
+    """What the counts read of an item (a DataRow of services.data_items, or a row read without an ORM)."""
+
+    @property
+    def holding(self) -> Holding | str | None: ...
+    @property
+    def verdict(self) -> DataVerdict: ...
+    @property
+    def unmapped_codes(self) -> int: ...
+    @property
+    def gaiji(self) -> tuple[tuple[str, int], ...]: ...
+
+
+@dataclass
+class DataCounts:
+    """One operation's data items as every surface counts them (fitgap data status, fitgap status, the
+    readiness report)."""
+
+    items: int = 0
+    assessed: int = 0  # 保持状況 set (対象外 included)
+    ready: int = 0  # 準備済 or 対象外
+    blockers: int = 0  # 必須未保持 with no plan, or 移行不可
+    review: int = 0  # 要再確認
+    todo: int = 0
+    unmapped_items: int = 0  # items with a code list and unmapped current codes
+    unmapped_codes: int = 0
+    gaiji_items: int = 0  # items whose profile found 外字候補
+    gaiji_chars: int = 0  # distinct 外字候補 characters
+    version: str = ""
+
+    @property
+    def assessed_pct(self) -> float:
+        return 100.0 * self.assessed / self.items if self.items else 0.0
+
+    @property
+    def ready_pct(self) -> float:
+        return 100.0 * self.ready / self.items if self.items else 0.0
+
+
+def counts_of(rows: Iterable[Counted]) -> DataCounts:
+    c = DataCounts()
+    chars: set[str] = set()
+    for r in rows:
+        c.items += 1
+        c.assessed += r.holding is not None and r.holding != ""
+        c.ready += r.verdict in (DataVerdict.READY, DataVerdict.NOT_APPLICABLE)
+        c.blockers += r.verdict == DataVerdict.BLOCKER
+        c.review += r.verdict == DataVerdict.REVIEW
+        c.todo += r.verdict == DataVerdict.TODO
+        if r.unmapped_codes:
+            c.unmapped_items += 1
+            c.unmapped_codes += r.unmapped_codes
+        if r.gaiji:
+            c.gaiji_items += 1
+            chars.update(ch for ch, _ in r.gaiji)
+    c.gaiji_chars = len(chars)
+    return c

@@ -63,6 +63,7 @@ class OperationFacts:
     post_cutover_open: int = 0  # 移行後の経過措置 not done yet
     post_cutover_overdue: int = 0  # of which past their planned date
     vendor_after_passed: int = 0  # 期限後対応 answers whose planned date has passed (or was never given)
+    data_blockers: int = 0  # データ要件: 必須・実装類型○ items 未保持 with no plan, or 移行不可 (domain.data_items)
 
     @property
     def reviewed_pct(self) -> float:
@@ -138,6 +139,11 @@ RULES: tuple[Rule, ...] = (
     Rule("R21", Verdict.AMBER, "移行済みだが、期限後対応の回答で対応予定日を過ぎたもの（予定日未定を含む）がある"
          "（実装を確かめるか、移行後の経過措置として記録する）",
          lambda f: f.migrated and f.vendor_after_passed > 0),
+    Rule("R22", Verdict.RED, f"期限まで{PRESSING_DAYS}日以内で、データ移行の阻害要因（必須の項目が未保持で移行方法が未定、"
+         "またはベンダが移行不可）がある",
+         lambda f: _pressing(f) and f.data_blockers > 0),
+    Rule("R23", Verdict.AMBER, "データ移行の阻害要因（必須の項目が未保持で移行方法が未定、またはベンダが移行不可）がある",
+         lambda f: _open(f) and f.data_blockers > 0),
 )
 
 

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from fitgap.domain.enums import ChangeStatus, VendorAnswerKind
 from fitgap.reports.output_file import write_atomically
 from fitgap.reports.readiness_model import (
+    DATA_NONE,
     NO_DATA,
     OVERDUE_PLAN,
     VERDICT_COLOURS,
@@ -161,6 +162,7 @@ def render_readiness_html(report: ReadinessReport) -> str:
         r=report,
         t=report.totals,
         NO_DATA=NO_DATA,
+        DATA_NONE=DATA_NONE,
         charts=_charts(report),
         gantt=_gantt(report),
         overdue=OVERDUE_PLAN,

@@ -27,7 +27,8 @@ class BlockingKind:
     VENDOR_LATE = "期限後対応（期限超過）"
     CONFLICT = "日程の矛盾"
     CHANGE_LATE = "連携の改修の遅れ"
-    ALL = (MUST_GAP, REVERSE_GAP, VENDOR_LATE, CONFLICT, CHANGE_LATE)
+    DATA_BLOCKER = "データ移行の阻害（必須の項目）"  # データ要件: 必須・実装類型○ 未保持で移行方法なし、または移行不可
+    ALL = (MUST_GAP, REVERSE_GAP, VENDOR_LATE, CONFLICT, CHANGE_LATE, DATA_BLOCKER)
 
 
 @dataclass(frozen=True)
@@ -293,6 +294,58 @@ class PostCutoverLine:
 
 
 @dataclass(frozen=True)
+class DataFigures:
+    """データ要件 of one operation: the counts of ``fitgap data status`` (storage.data_overview), as they are."""
+
+    operation_code: str
+    operation: str
+    version: str
+    items: int
+    assessed: int
+    assessed_pct: float
+    ready: int
+    ready_pct: float
+    blockers: int  # 必須未保持 (阻害)
+    review: int  # 要再確認
+    todo: int  # 要対応
+    unmapped_items: int  # items with current codes not mapped to a standard code
+    unmapped_codes: int
+    gaiji_items: int  # items whose profile found 外字候補
+    gaiji_chars: int  # distinct 外字候補 characters
+
+
+@dataclass(frozen=True)
+class DataItemLine:
+    """One data item the report lists: a blocker, an item with unmapped codes, or one with 外字候補."""
+
+    operation_code: str
+    operation: str
+    item_id: str
+    name: str
+    group: str
+    condition: str  # データ出力条件 as users read it
+    holding: str  # 保持状況, or 未確認
+    reason: str = ""  # why it blocks
+    code_list: str = ""
+    mapped_codes: int = 0
+    unmapped_codes: int = 0
+    gaiji: tuple[tuple[str, int], ...] = ()  # (character, count), most frequent first
+    functions: tuple[str, ...] = ()  # the 機能IDs it serves (標準仕様書関連箇所)
+
+    @property
+    def codes_text(self) -> str:
+        return f"コード {self.code_list}: 未対応の現行コード {self.unmapped_codes}件（対応済 {self.mapped_codes}件）"
+
+    @property
+    def gaiji_text(self) -> str:
+        """「𠮷（U+20BB7）×12、髙（U+9AD9）×3」: every character with its code point and count."""
+        return "、".join(f"{ch}（U+{ord(ch):04X}）×{n:,}" for ch, n in self.gaiji)
+
+
+DATA_NONE = "基本データリスト（項目定義書）はまだ取り込まれていません（fitgap data import FILE で取り込みます）。"
+
+
+@dataclass(frozen=True)
 class Totals:
     operations: int
     requirements: int
@@ -344,6 +397,10 @@ class ReadinessReport:
     custom: list[CustomFigures] = field(default_factory=list)  # 独自機能 per operation (empty: no inventory)
     custom_open: list[CustomLine] = field(default_factory=list)  # undecided current functions
     post_cutover: list[PostCutoverLine] = field(default_factory=list)  # 移行後の経過措置 (empty: none recorded)
+    data: list[DataFigures] = field(default_factory=list)  # データ要件 per operation with a list (empty: none)
+    data_blockers: list[DataItemLine] = field(default_factory=list)  # 必須未保持, each once
+    data_unmapped: list[DataItemLine] = field(default_factory=list)  # items with unmapped current codes
+    data_gaiji: list[DataItemLine] = field(default_factory=list)  # items whose profile found 外字候補
 
     @property
     def title(self) -> str:

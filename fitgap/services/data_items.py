@@ -8,7 +8,6 @@ what follows from the current type, the code coverage, the profile and the vendo
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,13 +17,13 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from fitgap.domain import data_items as d
-from fitgap.domain.data_items import DataAnswer, DataVerdict, FieldMethod, Holding
+from fitgap.domain.data_items import DataAnswer, DataCounts, DataVerdict, FieldMethod, Holding
 from fitgap.domain.models import DataItem, DataListVersion, Operation, Requirement
 from fitgap.errors import InvalidInputError, NotFoundError
 from fitgap.importers.data_list import DataListFile, DataListProblem, read_data_list
-from fitgap.storage import audit
+from fitgap.storage import audit, data_overview
 from fitgap.storage import data_items as store
-from fitgap.storage.db import Database
+from fitgap.storage.db import Database, session_rows
 
 ENTITY = "data_item"
 CODE_ENTITY = "data_code_map"
@@ -112,18 +111,15 @@ def _row(i: DataItem, a: Any, maps: list[Any], profile: Any, answer: Any,
     method = FieldMethod(a.method) if a is not None and a.method else None
     cur_type = a.current_type if a is not None else ""
     cur_len = a.current_length if a is not None else ""
-    findings = tuple(d.type_findings(data_type=i.data_type, length=i.length, current_type=cur_type,
-                                     current_length=cur_len, name=i.name)) if holding is not None else ()
     std_codes = [c.code for c in lists.get((i.version_id, i.code_list), [])]
-    cov = d.code_coverage([(m.current_code, m.standard_code) for m in maps], std_codes, i.code_list)
-    unmapped = cov.unmapped + (profile.outside_codes if profile is not None and i.code_list else 0)
-    gaiji = tuple(sorted(json.loads(profile.gaiji or "{}").items(), key=lambda kv: (-kv[1], kv[0]))) \
-        if profile is not None else ()
     vendor_answer = DataAnswer(answer[0].answer) if answer is not None else None
-    required = d.is_required(i.condition, i.output_required)
     needs_review = bool(a is not None and a.needs_review)
-    verdict = d.verdict(required=required, holding=holding, method=method, needs_review=needs_review,
-                        vendor_answer=vendor_answer, findings=len(findings), unmapped_codes=unmapped)
+    out = d.item_outcome(name=i.name, data_type=i.data_type, length=i.length, code_list=i.code_list,
+                         condition=i.condition, output_required=i.output_required, holding=holding, method=method,
+                         current_type=cur_type, current_length=cur_len, needs_review=needs_review,
+                         mapping=[(m.current_code, m.standard_code) for m in maps], standard_codes=std_codes,
+                         profiled=profile is not None, outside_codes=profile.outside_codes if profile is not None else 0,
+                         gaiji_json=profile.gaiji if profile is not None else None, vendor_answer=vendor_answer)
     return DataRow(
         item_id=i.item_id, operation_code=i.operation_code, name=i.name, group_name=i.group_name,
         primary_key=i.primary_key, data_type=i.data_type, length=i.length, code_list=i.code_list,
@@ -132,9 +128,9 @@ def _row(i: DataItem, a: Any, maps: list[Any], profile: Any, answer: Any,
         current_fields=a.current_fields if a is not None else "", current_type=cur_type, current_length=cur_len,
         note=a.note if a is not None else "", needs_review=needs_review, revision=a.revision if a is not None else 0,
         assessed_by=a.assessed_by if a is not None else None, assessed_at=a.assessed_at if a is not None else None,
-        findings=findings, mapped_codes=cov.mapped, unmapped_codes=unmapped, vendor_answer=vendor_answer,
-        vendor=answer[1] if answer is not None else None, profiled=profile is not None, gaiji=gaiji,
-        required=required, verdict=verdict)
+        findings=out.findings, mapped_codes=out.mapped_codes, unmapped_codes=out.unmapped_codes,
+        vendor_answer=vendor_answer, vendor=answer[1] if answer is not None else None, profiled=profile is not None,
+        gaiji=out.gaiji, required=out.required, verdict=out.verdict)
 
 
 @dataclass(frozen=True)
@@ -178,63 +174,10 @@ def list_items(*, db: Database, flt: DataFilter = DataFilter()) -> list[DataRow]
 # ---- counts: the one place every surface reads ------------------------------------------------------
 
 
-@dataclass
-class DataCounts:
-    """One operation's data items as every surface counts them."""
-
-    items: int = 0
-    assessed: int = 0  # 保持状況 set (対象外 included)
-    ready: int = 0  # 準備済 or 対象外
-    blockers: int = 0  # 必須未保持 with no plan, or 移行不可
-    review: int = 0  # 要再確認
-    todo: int = 0
-    unmapped_items: int = 0  # items with a code list and unmapped current codes
-    unmapped_codes: int = 0
-    gaiji_items: int = 0  # items whose profile found 外字候補
-    gaiji_chars: int = 0  # distinct 外字候補 characters
-    version: str = ""
-
-    @property
-    def assessed_pct(self) -> float:
-        return 100.0 * self.assessed / self.items if self.items else 0.0
-
-    @property
-    def ready_pct(self) -> float:
-        return 100.0 * self.ready / self.items if self.items else 0.0
-
-
-def counts_of(rows: Iterable[DataRow]) -> DataCounts:
-    c = DataCounts()
-    chars: set[str] = set()
-    for r in rows:
-        c.items += 1
-        c.assessed += r.holding is not None
-        c.ready += r.verdict in (DataVerdict.READY, DataVerdict.NOT_APPLICABLE)
-        c.blockers += r.verdict == DataVerdict.BLOCKER
-        c.review += r.verdict == DataVerdict.REVIEW
-        c.todo += r.verdict == DataVerdict.TODO
-        if r.unmapped_codes:
-            c.unmapped_items += 1
-            c.unmapped_codes += r.unmapped_codes
-        if r.gaiji:
-            c.gaiji_items += 1
-            chars.update(ch for ch, _ in r.gaiji)
-    c.gaiji_chars = len(chars)
-    return c
-
-
 def counts_in(session: Session) -> dict[str, DataCounts]:
-    """Per operation with a list imported, in 政令順."""
-    by_op: dict[str, list[DataRow]] = {}
-    for r in rows_in(session):
-        by_op.setdefault(r.operation_code, []).append(r)
-    order = {o.code: o.order for o in session.exec(select(Operation))}
-    out: dict[str, DataCounts] = {}
-    for op in sorted(by_op, key=lambda o: (order.get(o, 999), o)):
-        out[op] = counts_of(by_op[op])
-        v = store.current_version(session, op)
-        out[op].version = v.label if v else ""
-    return out
+    """Per operation with a list imported, in 政令順: the one count (storage.data_overview, plain SQL, which
+    ``fitgap status`` also reads before SQLAlchemy is loaded; each item's outcome as in rows_in)."""
+    return data_overview.counts_by_operation(session_rows(session))
 
 
 def counts_by_operation(*, db: Database) -> dict[str, DataCounts]:

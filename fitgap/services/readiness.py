@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fitgap.domain.answer_sheet import after_deadline
 from fitgap.domain.calendar import FY2025_END, fiscal_year
+from fitgap.domain.data_items import DataVerdict
 from fitgap.domain.enums import Disposition, Kubun, VendorAnswerKind
 from fitgap.domain.readiness import OperationFacts, Verdict, judge, rule_lines
 from fitgap.errors import FitGapError, InvalidInputError
@@ -22,6 +23,8 @@ from fitgap.reports.readiness_model import (
     BlockingKind,
     CustomFigures,
     CustomLine,
+    DataFigures,
+    DataItemLine,
     OperationReadiness,
     ReadinessReport,
     SpecVersionLine,
@@ -29,7 +32,7 @@ from fitgap.reports.readiness_model import (
     VendorFigures,
     fiscal_months,
 )
-from fitgap.services import custom, status
+from fitgap.services import custom, data_items, status
 from fitgap.services import schedule as schedule_service
 from fitgap.services.choices import REPORT_FORMATS
 from fitgap.services.post_cutover import report_lines as post_cutover_lines
@@ -77,6 +80,9 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
         facts = queries.database_facts(session=session)
         versions = specs.current_versions(session=session)
         measures = post_cutover.counts_by_operation(session=session, today=today)
+        data_counts = overview.data  # the one count (storage.data_overview), as fitgap status shows it
+        data_rows = [r for r in data_items.rows_in(session)
+                     if r.verdict == DataVerdict.BLOCKER or r.unmapped_codes or r.gaiji] if data_counts else []
     plan = schedule_service.get_schedule(db=db, today=today)
     sg = plan.graph
     per_op_schedule = operation_schedules(plan)
@@ -131,6 +137,7 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
             post_cutover_open=open_measures, post_cutover_overdue=late_measures,
             vendor_after_passed=sum(ln.answer == VendorAnswerKind.AFTER_DEADLINE.value
                                     and (ln.planned_date is None or ln.planned_date < today) for ln in mine),
+            data_blockers=data_counts[s.code].blockers if s.code in data_counts else 0,
         )
         judgement = judge(op_facts)
         operations.append(OperationReadiness(
@@ -148,7 +155,8 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
             common=s.cross_cutting, post_cutover_open=open_measures, post_cutover_overdue=late_measures,
         ))
 
-    blocking = _blocking(blocking_rows, lines, plan, names, order)
+    data_figures, data_lines = _data_section(data_counts, data_rows, names)
+    blocking = _blocking(blocking_rows, lines, plan, names, order, data_lines[0])
     rows = schedule_rows(plan, names)
     dates = [d for r in rows for d in (r.start, r.cutover, r.deadline) if d]
     # every planned and actual date and every deadline shown; only an implausibly long span is cut (the
@@ -186,8 +194,38 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
         changes_undated=plan.undated,
         flagged_links=flagged_links(plan),
         post_cutover=post_cutover_lines(db=db, today=today, names=names),
+        data=data_figures,
+        data_blockers=data_lines[0],
+        data_unmapped=data_lines[1],
+        data_gaiji=data_lines[2],
     )
     return report
+
+
+def _data_section(counts: dict[str, data_items.DataCounts], rows: list[data_items.DataRow], names: dict[str, str],
+                  ) -> tuple[list[DataFigures], tuple[list[DataItemLine], list[DataItemLine], list[DataItemLine]]]:
+    """データ要件 per operation with a list (the counts of fitgap data status, as they are) and the items the
+    report lists: blockers, items with unmapped codes, items with 外字候補 (in the list's order)."""
+    figures = [
+        DataFigures(operation_code=code, operation=names.get(code, code), version=c.version, items=c.items,
+                    assessed=c.assessed, assessed_pct=c.assessed_pct, ready=c.ready, ready_pct=c.ready_pct,
+                    blockers=c.blockers, review=c.review, todo=c.todo, unmapped_items=c.unmapped_items,
+                    unmapped_codes=c.unmapped_codes, gaiji_items=c.gaiji_items, gaiji_chars=c.gaiji_chars)
+        for code, c in counts.items()
+    ]
+    order = {code: i for i, code in enumerate(counts)}
+    rows = sorted(rows, key=lambda r: order.get(r.operation_code, len(order)))  # stable: the list's order within
+
+    def line(r: data_items.DataRow) -> DataItemLine:
+        return DataItemLine(
+            operation_code=r.operation_code, operation=names.get(r.operation_code, r.operation_code), item_id=r.item_id,
+            name=r.name, group=r.group_name, condition=r.condition_text,
+            holding=r.holding.value if r.holding else DataVerdict.UNCHECKED.value, reason=r.blocker_reason,
+            code_list=r.code_list, mapped_codes=r.mapped_codes, unmapped_codes=r.unmapped_codes, gaiji=r.gaiji,
+            functions=r.function_ids)
+
+    return figures, ([line(r) for r in rows if r.verdict == DataVerdict.BLOCKER],
+                     [line(r) for r in rows if r.unmapped_codes], [line(r) for r in rows if r.gaiji])
 
 
 def _disposition_counts(counts: Counter[str]) -> dict[str, int]:
@@ -211,7 +249,7 @@ def _answer_line(a: queries.AnswerRow, names: dict[str, str], deadlines: dict[st
 
 
 def _blocking(rows: list[queries.ItemRow], lines: list[AnswerLine], plan: schedule_service.ScheduleView,
-              names: dict[str, str], order: dict[str, int]) -> list[BlockingItem]:
+              names: dict[str, str], order: dict[str, int], data_blockers: list[DataItemLine]) -> list[BlockingItem]:
     items: list[BlockingItem] = []
     for r in rows:
         if r.operation_code not in names:
@@ -247,6 +285,12 @@ def _blocking(rows: list[queries.ItemRow], lines: list[AnswerLine], plan: schedu
                 f"{sg.name(c.provider)} → {consumer.name}", c.kind.value, detail, c.consumer_date,
             ))
     items += change_blocking(plan, names)
+    for b in data_blockers:  # each once, by its データ項目ID; the function it serves named in the detail
+        detail = f"{b.reason}（{b.group}、データ出力条件 {b.condition}）"
+        if b.functions:
+            detail += f"。関連する機能: {'、'.join(b.functions)}"
+        items.append(BlockingItem(BlockingKind.DATA_BLOCKER, b.operation_code, b.operation, f"データ {b.item_id}",
+                                  b.name, detail))
     kinds = {k: i for i, k in enumerate(BlockingKind.ALL)}
     items.sort(key=lambda b: (order.get(b.operation_code, 999), kinds[b.kind], b.ref))
     return items

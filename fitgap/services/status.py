@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from fitgap.domain.data_items import DataCounts
 from fitgap.domain.enums import DeadlineKind, Kubun, Severity, Status
 from fitgap.domain.rules import severity
 from fitgap.domain.standing import Due, MigrationState, Standing, operation_dues, standings
-from fitgap.storage import overview, quick
+from fitgap.storage import data_overview, overview, quick
 
 if TYPE_CHECKING:
     from fitgap.storage.db import Database
@@ -71,6 +72,8 @@ class Overview:
     today: date
     operations: list[OperationSummary]  # every operation this body runs, the 20 then the common parts
     municipality_kind: str | None = None
+    # データ要件 of every operation with a 基本データリスト, in 政令順 (storage.data_overview: the one count)
+    data: dict[str, DataCounts] = field(default_factory=dict)
 
     @property
     def demo(self) -> bool:
@@ -160,7 +163,7 @@ def read_overview(rows: overview.Rows, *, today: date) -> Overview:
             s.post_cutover_open, s.post_cutover_overdue, s.post_cutover_not_notified = m.open, m.overdue, m.not_notified
     label = (muni[1] if muni[0] == muni[1] else f"{muni[0]} {muni[1]}") if muni else None
     return Overview(municipality=label, today=today, operations=sorted(summaries.values(), key=lambda s: s.order),
-                    municipality_kind=muni[2] if muni else None)
+                    municipality_kind=muni[2] if muni else None, data=data_overview.counts_by_operation(rows))
 
 
 def headline(ov: Overview) -> str:
