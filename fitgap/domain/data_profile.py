@@ -189,11 +189,18 @@ class ItemProfiler:
 
 
 class ItemLike(Protocol):
-    item_id: str
-    name: str
-    romaji: str
-    operation_code: str
-    group_name: str
+    """What matching reads of an item (a DataItem, or anything with these)."""
+
+    @property
+    def item_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def romaji(self) -> str: ...
+    @property
+    def operation_code(self) -> str: ...
+    @property
+    def group_name(self) -> str: ...
 
 
 @dataclass(frozen=True)

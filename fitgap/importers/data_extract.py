@@ -56,12 +56,19 @@ def detect_encoding(path: Path) -> str:
                 return "utf-8"  # ASCII only: either reads it alike
     except OSError as exc:
         raise file_error(exc, path, writing=False) from None
-    for encoding in ("utf-8", "cp932"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
-            return encoding
-        except UnicodeDecodeError:
-            continue
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        before = sample[:exc.start].decode("utf-8", "ignore")
+        if sum(not ch.isascii() for ch in before) >= 4:  # UTF-8 text, then bytes that are not: a mixed file
+            raise InvalidInputError(f"{path.name} は途中まで UTF-8 で、その後に UTF-8 として読めない文字があります"
+                                    f"（文字コードの混在）。何も変更していません。", _RESAVE) from None
+    try:
+        codecs.getincrementaldecoder("cp932")().decode(sample, final=False)
+        return "cp932"
+    except UnicodeDecodeError:
+        pass
     raise InvalidInputError(f"{path.name} の文字コードを判別できません（UTF-8 でも Shift_JIS でもありません）。何も変更していません。",
                             _RESAVE)
 
@@ -126,8 +133,8 @@ class Extract:
         except UnicodeDecodeError:
             line = getattr(reader, "line_num", line)
             raise InvalidInputError(
-                f"{name} の {line + 1}行目付近が {self.encoding_label} として読めません（文字コードが途中で変わっているか、"
-                f"壊れた文字があります）。読み込みを中止しました{_UNCHANGED}。", _RESAVE) from None
+                f"{name} の {line + 1}行目より後に {self.encoding_label} として読めない文字があります（文字コードが途中で"
+                f"変わっているか、壊れた文字があります）。読み込みを中止しました{_UNCHANGED}。", _RESAVE) from None
         except OSError as exc:
             raise file_error(exc, self.path, writing=False) from None
 
