@@ -22,6 +22,11 @@ SUFFIXES = (".xlsx", ".csv")
 ACTION_LABELS = {
     "init": "初期化",
     "init.deadline": "期限の設定",
+    "data.import": "基本データリストの取り込み",
+    "data.update": "データ項目の評価の変更",
+    "data.undo": "データ項目の評価の取り消し",
+    "data.redo": "データ項目の評価のやり直し",
+    "data.codes": "コード対応の変更",
     "operation.deadline": "期限の手動設定",
     "official.deadline": "公表一覧による期限の変更",
     "official.import": "特定移行支援の公表一覧の取り込み",
@@ -69,12 +74,15 @@ ACTION_LABELS = {
     "maintenance.migrate": "データベースの移行",
 }
 ENTITY_LABELS = {
+    "data_item": "データ項目", "data_code_map": "コード対応", "data_list": "基本データリスト",
     "assessment": "要件の確認結果", "system": "システム", "integration": "連携", "operation": "業務",
     "vendor": "ベンダ", "review": "確認シート", "setting": "設定", "database": "データベース", "spec": "要件一覧",
     "spec_version": "仕様書の版", "interface_change": "改修項目", "current_function": "独自機能",
     "post_cutover_measure": "移行後の経過措置",
 }
 FIELD_LABELS = {
+    "holding": "保持状況", "method": "移行方法", "current_fields": "現行項目", "current_type": "現行の型",
+    "current_length": "現行の桁数", "standard_code": "標準コード",
     "planned": "予定日", "notified_on": "届出日", "done_on": "完了日",
     "status": "状況", "disposition": "対応方針", "note": "メモ", "needs_review": "要再確認", "severity": "重要度",
     "name": "名称", "vendor": "ベンダ", "kind": "区分", "operations": "業務コード", "planned_cutover": "移行予定日",

@@ -229,6 +229,9 @@ def _populate(session: Session, *, entry: MunicipalityEntry | None, user: str, r
     if entry is not None:
         _apply_municipality(session, entry, user=user, now=now, batch=batch, result=result)
     result.bundled_loaded = load_bundled_specs(session, user=user, now=now)
+    from fitgap.services.data_items import load_bundled_lists  # the 項目定義書 reader only when init runs
+
+    result.bundled_loaded += load_bundled_lists(session, user=user)
     result.systems_added = seed_typical_systems(session, user=user, now=now, batch=batch)
     from fitgap.services.change_sync import sync_changes  # the graph libraries only when init runs
     from fitgap.services.system_graph import AuditedEdit

@@ -641,3 +641,28 @@ def _import_in(session: Session, *, user: str, files: Sequence[DataListFile], la
         audit.record(session=session, user=user, at=now, batch=batch, action="data.import", entity="data_list",
                      entity_key=op_code, field="version", old=prev.label if prev else None, new=name)
         result.operations.append(oi)
+
+
+def load_bundled_lists(session: Session, *, user: str, folder: Path | None = None) -> list[str]:
+    """Load each bundled 項目定義書 (standard_specs/data_lists/NAME.xlsx with NAME.toml) whose operation has no
+    data item list yet, inside the caller's transaction. Returns what was loaded, as users read it."""
+    import tomllib
+
+    from fitgap.config import bundled_dir
+
+    base = folder or (bundled_dir("standard_specs") / "data_lists")
+    loaded = []
+    for meta_path in sorted(base.glob("*.toml")) if base.is_dir() else []:
+        book = meta_path.with_suffix(".xlsx")
+        if not book.exists():
+            continue
+        info = tomllib.loads(meta_path.read_text(encoding="utf-8"))
+        code = str(info.get("operation", ""))
+        if not code or session.get(Operation, code) is None or store.current_version(session, code) is not None:
+            continue
+        result = DataImportResult(files=[book.name])
+        _import_in(session, user=user, files=[read_data_list(book)], label=str(info.get("version") or ""),
+                   result=result, demo=False)
+        for o in result.operations:
+            loaded.append(f"{o.operation_name} 基本データリスト {o.version}（{o.items}項目）")
+    return loaded

@@ -85,5 +85,6 @@ def test_custom_deadline_survives_a_new_init(db_url):
 
 def test_bundled_juminkiroku_list_is_loaded_once(db_url):
     first = init_database(url=db_url, user="t")
-    assert first.bundled_loaded == ["住民基本台帳 第1.0版（197件）"]
+    assert first.bundled_loaded == ["住民基本台帳 第1.0版（197件）",
+                                    "共通機能：住登外者宛名番号管理 基本データリスト 2023-09-29 公開版（29項目）"]
     assert init_database(url=db_url, user="t").bundled_loaded == []
