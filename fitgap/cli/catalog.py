@@ -137,6 +137,7 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
                                 user=ctx.config.user, inventory=True,  # lists and inventory in one transaction
                                 progress=lambda d, t: ctx.progress(d, t, "デモデータ作成"))
     ctx.print(f"デモデータを作成しました: 要件 {result.requirements} 件（{result.operations} 業務）、"
-              f"確認結果 {result.assessments} 件、独自機能（現行機能）{result.functions} 件、seed={result.seed}")
+              f"確認結果 {result.assessments} 件、独自機能（現行機能）{result.functions} 件、"
+              f"データ項目 {result.data_items} 件、seed={result.seed}")
     ctx.print("※ デモデータは架空のものです。画面や出力には「デモ」と表示されます。")
     return 0

@@ -81,7 +81,7 @@ ENTITY_LABELS = {
     "post_cutover_measure": "移行後の経過措置",
 }
 FIELD_LABELS = {
-    "holding": "保持状況", "method": "移行方法", "current_fields": "現行項目", "current_type": "現行の型",
+    "holding": "保持状況", "current_fields": "現行項目", "current_type": "現行の型",
     "current_length": "現行の桁数", "standard_code": "標準コード",
     "planned": "予定日", "notified_on": "届出日", "done_on": "完了日",
     "status": "状況", "disposition": "対応方針", "note": "メモ", "needs_review": "要再確認", "severity": "重要度",

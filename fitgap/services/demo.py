@@ -54,6 +54,7 @@ class DemoResult:
     operations: int
     seed: int
     functions: int = 0  # the demo inventory of current functions (with ``inventory``)
+    data_items: int = 0  # the demo 基本データリスト items
 
 
 def _text(rng: random.Random, o: str, a: str) -> str:
@@ -189,10 +190,16 @@ def generate_demo(*, db: Database, total: int, seed: int, user: str,
         operations.set_setting(session=session, key="demo_seed", value=str(seed))
         audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="demo.generate",
                      entity="database", entity_key="demo", new=f"要件 {n_req}件（seed {seed}）")
+        from fitgap.services.data_demo import demo_data_lists_in
+
+        fids = {code: [r.req_id for r in recs if r.kind == RequirementKind.FUNCTION][:12] for code, recs in records.items()}
+        data_items = demo_data_lists_in(session, user=user, seed=seed, operation_codes=[o.code for o in ops],
+                                        functions=fids)
         functions = 0
         if inventory:
             functions = demo_inventory_in(session, user=user, seed=seed)
-    return DemoResult(requirements=n_req, assessments=n_ass, operations=len(records), seed=seed, functions=functions)
+    return DemoResult(requirements=n_req, assessments=n_ass, operations=len(records), seed=seed, functions=functions,
+                      data_items=data_items)
 
 
 __all__ = ["DEMO_LABEL", "DemoResult", "demo_records", "generate_demo", "text_hash"]

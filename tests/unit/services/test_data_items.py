@@ -207,3 +207,21 @@ def test_bad_values_are_refused_and_unknown_ids_named(db: Database, tmp_path: Pa
         data.set_items(db=db, user="u", item_ids=["00299999"], values={"holding": "保持"})
     with pytest.raises(InvalidInputError, match="12"):
         data.set_items(db=db, user="u", item_ids=["12"], values={"holding": "保持"})
+
+
+def test_demo_data_lists_cover_every_verdict_and_link_to_demo_functions(db: Database) -> None:
+    from fitgap.services.demo import generate_demo
+
+    result = generate_demo(db=db, total=400, seed=5, user="demo", inventory=False)
+    assert result.data_items == 6 * 17
+    rows = data.list_items(db=db)
+    demo_rows = [r for r in rows if r.operation_code != "031"]
+    assert {r.verdict for r in demo_rows} >= {DataVerdict.UNCHECKED, DataVerdict.BLOCKER, DataVerdict.TODO,
+                                              DataVerdict.READY, DataVerdict.NOT_APPLICABLE}
+    assert any(r.gaiji for r in demo_rows) and any(r.unmapped_codes for r in demo_rows)
+    # the items name demo 機能IDs, and a requirement's detail finds them
+    first = demo_rows[0]
+    assert data.get_item(db=db, item_id=first.item_id).functions[0][1] != "（現行の標準仕様書にありません）"
+    assert first.item_id in {r.item_id for r in data.items_for_function(db=db, req_id=first.function_ids[0])}
+    # the bundled list is not the demo's: it stays as it was
+    assert {r.operation_code for r in rows if r.operation_code == "031"} == {"031"}
