@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from fitgap.cli import data_profile
+from fitgap.cli import data_profile, data_vendor
 from fitgap.cli.context import Context
 from fitgap.cli.data_table import NO_LIST, data_table
 from fitgap.cli.table import render_table
@@ -87,6 +87,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = cs.add_parser("undo", parents=[common], help="直前の評価の変更を取り消す / undo the last change")
     p.add_argument("--batch", metavar="ID", help="取り消す変更のバッチID（既定 自分の直前の変更）")
     p.set_defaults(func=cmd_undo)
+
+    data_vendor.register(cs, common)  # data export vendor, data import vendor FILE (the データ項目回答票)
     data_profile.register(cs, common)  # data profile EXTRACT.csv (counts per item, never a record)
 
 

@@ -1,5 +1,6 @@
 """Every round trip fitgap has, declared (see domain.round_trip): the vendor gap sheet, the department review
-workbook, the 改修 list for the vendors of linked systems, and the 独自機能 inventory with its vendor variant. A new kind is one more declaration here, plus
+workbook, the 改修 list for the vendors of linked systems, the 独自機能 inventory with its vendor variant, and the vendor's answers
+for the data items of the 基本データリスト. A new kind is one more declaration here, plus
 its plan and apply in the services."""
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from fitgap.domain.custom import (
     LegalBasis,
     VendorCoverAnswer,
 )
+from fitgap.domain.data_items import ITEM_ID, DataAnswer
 from fitgap.domain.enums import ChangeStatus, Disposition, Status, VendorAnswerKind
 from fitgap.domain.round_trip import CHOICE, DATE, NUMBER, TEXT, Column, KeyKind, RoundTrip
 
@@ -262,4 +264,62 @@ CUSTOM_VENDOR = RoundTrip(  # for reading: its answers are recorded by hand (no 
     ),
 )
 
-ROUND_TRIPS = {t.purpose: t for t in (VENDOR, REVIEW, CHANGE, INVENTORY, CUSTOM_VENDOR)}
+# ---- the vendor's answers for the data items of the 基本データリスト (データ要件) -----------------------
+
+PURPOSE_DATA_VENDOR = "data_vendor"
+H_DATA_ANSWER = "回答"
+H_DATA_PLANNED = "予定日"
+H_DATA_COMMENT = "コメント"
+
+
+def data_key(item_id: str, def_hash: str) -> str:
+    """<operation code>|<8-digit データ項目ID>|<hash of the item's definition at export>: read back by
+    decode_key (a key without a requirement kind; the definition hash tells a stale row)."""
+    return KEY_SEP.join([item_id[:3], item_id, def_hash])
+
+
+def is_data_key(key: SheetKey) -> bool:
+    return (not key.kind and key.revision is None and ITEM_ID.match(key.req_id) is not None
+            and key.req_id.startswith(key.operation_code))
+
+
+DATA_VENDOR = RoundTrip(
+    purpose=PURPOSE_DATA_VENDOR, name="データ項目回答票", command="fitgap data import vendor",
+    cover_title="標準仕様書 データ要件（基本データリスト）の移行可否 回答票",
+    columns=(
+        Column("データ項目ID", 11, name="item_id"),
+        Column("データ項目", 22, wrap=True, name="name"),
+        Column("グループ", 18, wrap=True, name="group_name"),
+        Column("データ型", 7, name="data_type"),
+        Column("桁数", 6, name="length"),
+        Column("コード", 14, wrap=True, name="code_list"),
+        Column("データ出力条件", 24, wrap=True, name="condition"),
+        Column("実装類型", 7, name="output_required"),
+        Column("当団体の保持状況", 12, wrap=True, name="holding"),
+        Column("当団体の現行項目", 22, wrap=True, name="current_fields"),
+        Column("現行の型・桁数", 11, wrap=True, name="current"),
+        Column(H_DATA_ANSWER, 11, editable=True, kind=CHOICE, choices="回答", name="answer", required=True,
+               colours={DataAnswer.OK.value: "C6EFCE", DataAnswer.CONVERT.value: "FFEB9C",
+                        DataAnswer.MANUAL.value: "BDD7EE", DataAnswer.IMPOSSIBLE.value: "F4B084"},
+               prompt="一覧から選んでください。"),
+        Column(H_DATA_PLANNED, 12, editable=True, kind=DATE, name="planned_date",
+               prompt="移行・変換の対応予定日（例: 2027/03/31）"),
+        Column(H_DATA_COMMENT, 45, wrap=True, editable=True, kind=TEXT, name="comment",
+               prompt="変換の内容、手入力の範囲、移行できない理由など"),
+    ),
+    lists={"回答": [a.value for a in DataAnswer]},
+    instructions=(
+        "1. 業務ごとのシートに、標準仕様書の基本データリスト（項目定義書）のデータ項目と、当団体の現行システムでの保持状況を"
+        "示しています。黄色の欄（回答・予定日・コメント）に入力してください。",
+        "2. 回答は一覧から選んでください: 移行可 / 変換要 / 手入力 / 移行不可。",
+        "3. 変換要・手入力・移行不可のときは、変換の内容・手入力の範囲・移行できない理由をコメントに記入してください。",
+        "4. 行の追加・削除、シートの追加・削除、列の変更はしないでください（並べ替えと絞り込みはできます）。",
+        "5. 書き出し後に項目定義（データ型・桁数・コード・データ出力条件など）が変わった項目の回答は、取り込まずに競合として"
+        "お知らせします。",
+    ),
+    keys=KeyKind(accepts=is_data_key, label=lambda k: f"データ項目 {k.req_id}", ref=lambda k: k.req_id, shown=False),
+    frozen_columns=2,
+    deleted="未回答として扱います。",
+)
+
+ROUND_TRIPS = {t.purpose: t for t in (VENDOR, REVIEW, CHANGE, INVENTORY, CUSTOM_VENDOR, DATA_VENDOR)}

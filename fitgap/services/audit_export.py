@@ -68,6 +68,8 @@ ACTION_LABELS = {
     "custom.redo": "独自機能の変更のやり直し",
     "vendor.export": "ベンダ回答シートの書き出し",
     "vendor.import": "ベンダ回答の取り込み",
+    "data.vendor_export": "データ項目回答票の書き出し",
+    "data.vendor_import": "データ項目のベンダ回答の取り込み",
     "review.export": "確認シートの書き出し",
     "review.import": "確認シートの取り込み",
     "maintenance.restore": "バックアップから復元",
@@ -79,11 +81,12 @@ ENTITY_LABELS = {
     "vendor": "ベンダ", "review": "確認シート", "setting": "設定", "database": "データベース", "spec": "要件一覧",
     "spec_version": "仕様書の版", "interface_change": "改修項目", "current_function": "独自機能",
     "post_cutover_measure": "移行後の経過措置",
+    "data_vendor_answer": "データ項目のベンダ回答",
 }
 FIELD_LABELS = {
     "holding": "保持状況", "current_fields": "現行項目", "current_type": "現行の型",
     "current_length": "現行の桁数", "standard_code": "標準コード",
-    "planned": "予定日", "notified_on": "届出日", "done_on": "完了日",
+    "planned": "予定日", "notified_on": "届出日", "done_on": "完了日", "vendor_answer": "ベンダ回答",
     "status": "状況", "disposition": "対応方針", "note": "メモ", "needs_review": "要再確認", "severity": "重要度",
     "name": "名称", "vendor": "ベンダ", "kind": "区分", "operations": "業務コード", "planned_cutover": "移行予定日",
     "actual_cutover": "移行実施日", "deadline_kind": "期限区分", "deadline": "期限", "typical": "典型例",

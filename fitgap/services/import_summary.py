@@ -19,6 +19,7 @@ from fitgap.errors import InvalidInputError
 from fitgap.services.problem_file import failure_lines
 
 if TYPE_CHECKING:  # the reports' modules load their libraries when used: only their names are needed here
+    from fitgap.services.data_vendor import DataVendorImportReport
     from fitgap.services.review_sheets import ReviewImportReport
     from fitgap.services.specs_import import ImportReport
     from fitgap.services.vendors import VendorImportReport
@@ -126,6 +127,28 @@ def vendor_import_summary(rep: VendorImportReport, *, shown: int = SHOWN) -> Imp
             old = f"{c.old.answer.value} → " if c.old else ""
             extra = f"（予定日 {c.new.planned_date:%Y/%m/%d}）" if c.new.planned_date else ""
             body.append(f"  [{label}] {c.sheet} {c.row}行目 {c.key.label}: {old}{c.new.answer.value}{extra}")
+        body += _more(len(changes), shown)
+    body += problem_lines(rep.problems, rep.problems_file, heading=_not_taken(len(rep.problems)), shown=shown,
+                          failure=rep.problems_file_error, saved=bool(rep.applied))
+    return ImportSummary(head, counts, body)
+
+
+def data_vendor_import_summary(rep: DataVendorImportReport, *, shown: int = SHOWN) -> ImportSummary:
+    head = [f"{rep.source}: {rep.vendor} のデータ項目の回答（書き出しID {rep.export_id}）", *[f"  {n}" for n in rep.notices]]
+    if rep.stripped_chars:
+        head.append(f"  コメントから制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
+    counts = [("新しい回答", len(rep.added)), ("変更された回答", len(rep.changed)), ("前回と同じ", rep.unchanged),
+              ("未回答", rep.unanswered), ("競合（項目定義の変更）", len(rep.conflicts)),
+              ("競合（古いブック）", len(rep.older)), ("問題", len(rep.problems))]
+    body = [f"  [競合] {c}" for c in rep.conflicts[:shown]] + _more(len(rep.conflicts), shown)
+    if rep.older:
+        body.append(f"  このブックより新しいブックで受け取った回答と違う回答が {len(rep.older):,} 件あります。"
+                    "取り込んでいません（上書きするなら --accept-older）。")
+    for label, changes in (("新規", rep.added), ("変更", rep.changed)):
+        for c in changes[:shown]:
+            old = f"{c.old.answer} → " if c.old else ""
+            extra = f"（予定日 {c.new.planned_date:%Y/%m/%d}）" if c.new.planned_date else ""
+            body.append(f"  [{label}] {c.sheet} {c.row}行目 データ項目 {c.item_id}: {old}{c.new.answer.value}{extra}")
         body += _more(len(changes), shown)
     body += problem_lines(rep.problems, rep.problems_file, heading=_not_taken(len(rep.problems)), shown=shown,
                           failure=rep.problems_file_error, saved=bool(rep.applied))
