@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fitgap.domain import data_items as d
+from fitgap.domain.answer_sheet import META_SHEET
 from fitgap.errors import InvalidInputError
 from fitgap.importers.workbook_reader import open_workbook
 
@@ -151,6 +152,12 @@ def read_data_list(path: Path) -> DataListFile:
     data = path.read_bytes() if path.exists() else b""
     result = DataListFile(path=path, sha256=hashlib.sha256(data).hexdigest())
     with open_workbook(path) as wb:
+        if META_SHEET in wb.sheetnames:  # a workbook fitgap wrote to be answered, which has the same columns
+            raise InvalidInputError(
+                f"{path.name} は fitgap が書き出した回答用のブックで、項目定義書ではありません。ファイルは読み込んでいません。",
+                "ベンダのデータ項目回答票なら fitgap data import vendor FILE、要件のベンダ回答シートなら "
+                "fitgap import vendor FILE で取り込んでください。",
+            )
         for sheet in wb.sheetnames:
             if not wb.is_table(sheet):
                 continue

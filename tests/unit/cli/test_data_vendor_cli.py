@@ -193,6 +193,8 @@ def test_a_workbook_of_another_purpose_is_refused_naming_its_command(cli: Cli, l
     assert r.code != 0 and "「A社」宛てのブック" in r.err
     r = cli("data", "import", "vendor", str(listed))  # the 項目定義書 itself
     assert r.code != 0 and "書き出し情報" in r.err
+    r = cli("data", "import", str(data_sheet))  # the answer sheet without the word vendor
+    assert r.code != 0 and "項目定義書ではありません" in r.err and "fitgap data import vendor" in r.err
     assert dump_database(db_path) == before
 
 
