@@ -114,6 +114,9 @@ class OperationsScreen(WorkbenchScreen):
         yield Static(id="ops-title", classes="screen-title")
         yield Static(id="ops-summary", classes="screen-summary")
         yield OperationsTable(ListSource([]), columns=COLUMNS, formatter=self._format, id="operations")
+        data_lines = Static(id="ops-data", classes="legend")  # データ要件, once there is a 基本データリスト
+        data_lines.display = False
+        yield data_lines
         yield Static(LEGEND, id="ops-legend", classes="legend")
         yield Footer()
 
@@ -193,6 +196,17 @@ class OperationsScreen(WorkbenchScreen):
                if inventory else "")
         )
         self.query_one("#ops-legend", Static).update(LEGEND + (CUSTOM_LEGEND if inventory else ""))
+        self.show_data(ov)
+
+    def show_data(self, ov: Overview) -> None:
+        """A line per operation with a 基本データリスト: items, 確認済 %, 必須未保持 (阻害), 外字候補 — the overview's
+        counts (storage.data_overview, the one count `fitgap data status` prints too)."""
+        names = self.workspace.names
+        lines = [f"データ要件　{op} {names.get(op, '')}　{count(c.items)}項目　確認済 {c.assessed_pct:.0f}%"
+                 f"　必須未保持 {count(c.blockers)}　外字候補 {count(c.gaiji_chars)}" for op, c in ov.data.items()]
+        box = self.query_one("#ops-data", Static)
+        box.update("\n".join(lines) + ("　（i で開く）" if lines else ""))
+        box.display = bool(lines)
 
     def data_changed(self) -> None:
         self.load()
@@ -221,6 +235,15 @@ class OperationsScreen(WorkbenchScreen):
         row = event.table.row_at(event.index)
         if isinstance(row, OperationSummary):
             self.workbench.open_requirements(row.code)
+
+    def action_open_data(self) -> None:
+        """The data items of the selected operation (of all when it has no 基本データリスト)."""
+        from fitgap.tui.screens.data_items import DataItemsScreen
+
+        row = self.query_one("#operations", VirtualTable).current_row
+        code = row.code if isinstance(row, OperationSummary) else None
+        listed = self.overview.data if self.overview is not None else {}
+        self.app.push_screen(DataItemsScreen(code if code in listed else None))
 
     def action_open_all(self) -> None:
         self.workbench.open_requirements(None)
@@ -280,3 +303,5 @@ class OperationsScreen(WorkbenchScreen):
         yield PaletteCommand("開く: 前回の続き", "前回の要件一覧（業務・絞り込み・並び順・カーソルの要件）を開きます",
                              self.action_continue_last)
         yield PaletteCommand("業務一覧: 読み直し", "件数を読み直します", self.action_reload)
+        yield PaletteCommand("開く: 選んだ業務のデータ要件", "選んだ業務の基本データリスト（データ項目）を開きます",
+                             self.action_open_data)

@@ -15,10 +15,11 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Footer, ProgressBar, Static
 
-from fitgap.domain.enums import Disposition, Status
+from fitgap.domain.enums import Disposition, RequirementKind, Status
 from fitgap.errors import FitGapError
 from fitgap.services import views
 from fitgap.services.command_line import command_line
+from fitgap.services.data_items import items_for_function
 from fitgap.services.items import (
     ItemFilter,
     ItemKey,
@@ -207,6 +208,8 @@ class RequirementsScreen(MarkingScreen):
             self.table.cache.replace({row.key: detail.row}, key=lambda r: r.key)
             self.table.refresh_row(self.table.cursor)
         pane.show(detail, note_rule=self.workspace.note_rule(), terms=self.flt.terms())
+        pane.show_data_items(items_for_function(db=self.workspace.db, req_id=row.key.req_id)
+                             if row.key.kind == RequirementKind.FUNCTION else [])
 
     def _anchored_key(self) -> ItemKey | None:
         """The requirement the cursor is on, as the table last anchored it (nothing read; also while the

@@ -16,8 +16,10 @@ from fitgap.domain.enums import Status
 from fitgap.domain.post_cutover import MeasureRecord, MeasureState
 from fitgap.domain.rules import note_missing
 from fitgap.domain.text import nfkc
+from fitgap.services.data_items import DataRow
 from fitgap.services.items import HistoryEntry, ItemDetail
 from fitgap.tui.labels import SEVERITY_STYLE, STATUS_STYLE, when
+from fitgap.tui.widgets.data_lines import function_data_lines
 from fitgap.tui.widgets.text_diff import diff_contents
 
 FIELD_LABELS = {"status": "状況", "disposition": "対応方針", "note": "メモ", "needs_review": "要再確認"}
@@ -158,6 +160,9 @@ class DetailPane(VerticalScroll, can_focus=True):
                 yield Static(id="diff-new-title", classes="diff-title")
                 yield Static(id="diff-new")
         yield Static(id="detail-rest", classes="detail-block")
+        data = Static(id="detail-data", classes="detail-block")
+        data.display = False  # shown when data items name the requirement's 機能ID
+        yield data
 
     def _today(self) -> date:
         """The workbench's today (FITGAP_TODAY), against which a 経過措置 is overdue."""
@@ -176,6 +181,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             text.update("")
             rest.update("")
             diff.remove_class("-shown")
+            self.show_data_items([])
             return
         head.update(highlighted(head_content(detail, note_rule), terms))
         prev = detail.previous
@@ -197,3 +203,9 @@ class DetailPane(VerticalScroll, can_focus=True):
             text.display = True
         rest.update(rest_content(detail, note_rule, today=self._today()))
         self.scroll_home(animate=False)
+
+    def show_data_items(self, rows: Sequence[DataRow]) -> None:
+        """The data items whose 標準仕様書関連箇所 names this requirement's 機能ID; a blocking one said in red."""
+        box = self.query_one("#detail-data", Static)
+        box.update(Content("\n").join(function_data_lines(rows)))
+        box.display = bool(rows)
