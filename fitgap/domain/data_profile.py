@@ -136,6 +136,9 @@ class ItemProfiler:
         self._bad: set[str] = set()
         self._plain = (self.length[0] if self.length is not None and self.length[1] is None
                        and self.kind in ("X", "Ｎ", "9") else None)  # a bound checked on len() alone
+        # 9V n,m: a value within both bounds, as over_length reads it (signs, then the part before the first .)
+        self._fits = (re.compile(rf"[+-]*[^.]{{0,{self.length[0]}}}(?:\..{{0,{self.length[1]}}})?", re.DOTALL).fullmatch
+                      if self.length is not None and self.length[1] is not None and self.kind in NUMBER_TYPES else None)
 
     def add(self, values: Iterable[str]) -> None:
         c = self.counts
@@ -154,6 +157,8 @@ class ItemProfiler:
                 c.over_length += sum(map(self._plain.__lt__, lens))
             elif longest > self._plain:
                 c.over_length += sum(1 for v in vals if over_length(v, "9", self.length))
+        elif self._fits is not None:
+            c.over_length += list(map(self._fits, vals)).count(None)
         elif self.length is not None and self.kind in NUMBER_TYPES:
             c.over_length += sum(1 for v in vals if v and over_length(v, self.kind, self.length))
         if self.kind == "X":
@@ -180,9 +185,9 @@ class ItemProfiler:
             try:
                 text.encode("euc_jis_2004")
             except UnicodeEncodeError:
-                for ch, k in Counter(text).items():
+                for ch in set(text):
                     if _gaiji(ch):
-                        c.gaiji[ch] += k
+                        c.gaiji[ch] += text.count(ch)
 
 
 # ---- which column is which item -------------------------------------------------------

@@ -17,6 +17,7 @@ import csv
 import io
 import tomllib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -103,19 +104,22 @@ class Extract:
         assert self._reader is not None
         width = len(self.header)
         batch: list[list[str]] = []
-        for row in self._guarded(self._reader):
-            if len(row) != width:
-                if not row:
-                    continue
-                self.ragged += 1
-                row = (row + [""] * (width - len(row)))[:width]
-            batch.append(row)
-            if len(batch) >= size:
-                self.rows += len(batch)
-                yield batch
-                batch = []
-                if progress is not None:
-                    progress(self.position(), self.size)
+        append = batch.append
+        with self._errors():
+            for row in self._reader:
+                if len(row) != width:
+                    if not row:
+                        continue
+                    self.ragged += 1
+                    row = (row + [""] * (width - len(row)))[:width]
+                append(row)
+                if len(batch) >= size:
+                    self.rows += len(batch)
+                    yield batch
+                    batch = []
+                    append = batch.append
+                    if progress is not None:
+                        progress(self.position(), self.size)
         if batch:
             self.rows += len(batch)
             yield batch
@@ -123,15 +127,21 @@ class Extract:
             progress(self.size, self.size)
 
     def _guarded(self, reader: Iterator[list[str]]) -> Iterator[list[str]]:
-        name = self.path.name
-        line = getattr(reader, "line_num", 0)
-        try:
+        with self._errors():
             yield from reader
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """A broken CSV, undecodable bytes or a read error in plain words, naming the line."""
+        name = self.path.name
+        reader = self._reader
+        try:
+            yield
         except csv.Error as exc:
-            line = getattr(reader, "line_num", line)
+            line = getattr(reader, "line_num", 0)
             raise _csv_error(name, line, line, exc) from None
         except UnicodeDecodeError:
-            line = getattr(reader, "line_num", line)
+            line = getattr(reader, "line_num", 0)
             raise InvalidInputError(
                 f"{name} の {line + 1}行目より後に {self.encoding_label} として読めない文字があります（文字コードが途中で"
                 f"変わっているか、壊れた文字があります）。読み込みを中止しました{_UNCHANGED}。", _RESAVE) from None

@@ -73,7 +73,7 @@ def test_every_surface_shows_the_same_data_figures(cli: Callable, db_url: str, t
     overview = cli("status")
     assert data_status.code == 0 and overview.code == 0
     assert _cli_row(data_status.out, OP) == _expected_cli(c)
-    assert _cli_row(overview.out, f"{OP} 印鑑登録") == _expected_cli(c)
+    assert _cli_row(overview.out, f"印鑑登録（{OP}）") == _expected_cli(c)
     assert "データ要件（基本データリスト）" in overview.out
 
     report = readiness.build_report(db=db, today=TODAY)
