@@ -380,6 +380,30 @@ class CurrentFunctionMapping(SQLModel, table=True):
     req_id: str = Field(primary_key=True, max_length=64)
 
 
+class CustomVendorAnswer(SQLModel, table=True):
+    """A vendor's answer to one current function (独自機能回答票). ``superseded`` rows keep the history.
+
+    Keyed by (vendor, operation_code, function_code) like the function itself; ``revision`` is the function's
+    revision the vendor answered, ``standard_ids`` the standard functions named (``機能:0010005`` …, 、-joined).
+    The answer does not change the function's disposition: the municipality records that."""
+
+    __tablename__ = "custom_vendor_answer"
+    __table_args__ = (sa.Index("ix_custom_vendor_answer_key", "vendor_id", "operation_code", "function_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_id: int = Field(foreign_key="vendor.id")
+    operation_code: str = Field(foreign_key="operation.code", max_length=3)
+    function_code: str = Field(max_length=64)
+    answer: str = Field(max_length=32)  # fitgap.domain.custom_vendor.CustomVendorAnswerKind
+    standard_ids: str = ""
+    cost_kyen: float | None = None
+    planned_date: date | None = None
+    comment: str = ""
+    export_id: str | None = Field(default=None, foreign_key="vendor_export.id")
+    revision: int | None = None  # of the function the vendor answered
+    received_at: datetime
+    superseded: bool = False
+
+
 # ---- 移行後の経過措置: functions the vendor implements after cut-over --------------------------------
 
 

@@ -21,6 +21,8 @@ Version history
  11  drafts: what a user typed in the workbench and has not saved yet, per user and item (see draft_step).
  12  データ要件: the data items of each operation's 基本データリスト, their versions, code lists, assessments,
      code mappings, profiling counts and vendor answers (see data_step).
+ 13  dispositions as the guidance words them, the 業務見直し register, departments as owners, and vendors'
+     answers to current functions (see step_12_to_13).
 
 A step is an explicit function from version N to N+1, run inside the same transaction as the version
 bump, so an interrupted upgrade leaves the database at version N.
@@ -50,6 +52,7 @@ from fitgap.storage.quick import META_TABLE, SCHEMA_VERSION
 from fitgap.storage.requirement_kind_step import step_3_to_4
 from fitgap.storage.schema_changes import add_interface_changes, add_interim_step
 from fitgap.storage.standing_step import step_8_to_9
+from fitgap.storage.step_12_to_13 import step_12_to_13
 
 V1_TABLES = [
     m.Meta,
@@ -109,6 +112,7 @@ MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
     9: add_interim_step,
     10: step_10_to_11,
     11: step_11_to_12,
+    12: step_12_to_13,
 }
 
 
