@@ -44,6 +44,7 @@ COLUMNS = (
     Column("demo", "デモ", 4, drop_order=1),
 )
 
+DATA_ROWS_BESIDE = 10  # the home screen's rows besides the operations and the データ要件 lines
 PRELOAD_DELAY_S = 1.0  # after the database is open, the modules of the other screens are loaded (app.py)
 
 CUSTOM_COLUMN = Column("custom", "独自未決", 8, "right", drop_order=4)  # shown once there is an inventory
@@ -109,6 +110,7 @@ class OperationsScreen(WorkbenchScreen):
         self.overview: Overview | None = None
         self._shown = False
         self._stamp: int | None = None  # the newest audit event when the figures were read (None: not known)
+        self._data_overview: Overview | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="ops-title", classes="screen-title")
@@ -204,9 +206,18 @@ class OperationsScreen(WorkbenchScreen):
         names = self.workspace.names
         lines = [f"データ要件　{op} {names.get(op, '')}　{count(c.items)}項目　確認済 {c.assessed_pct:.0f}%"
                  f"　必須未保持 {count(c.blockers)}　外字候補 {count(c.gaiji_chars)}" for op, c in ov.data.items()]
+        # the 20 operations come first: in a short terminal the lines that do not fit are counted, not shown
+        room = max(self.app.size.height - DATA_ROWS_BESIDE - len(ov.operations), 2)
+        if len(lines) > room:
+            lines = [*lines[:room - 1], f"データ要件　ほか {len(lines) - room + 1}業務"]
         box = self.query_one("#ops-data", Static)
         box.update("\n".join(lines) + ("　（i で開く）" if lines else ""))
         box.display = bool(lines)
+        self._data_overview = ov
+
+    def on_resize(self) -> None:
+        if self._data_overview is not None:
+            self.show_data(self._data_overview)
 
     def data_changed(self) -> None:
         self.load()
