@@ -38,6 +38,10 @@ class Context:
                 self._db = ensure_initialised(url=self.config.database_url, user=self.config.user)
             else:
                 self._db = open_db(url=self.config.database_url)
+            from fitgap.services.database import take_notices
+
+            for notice in take_notices(self._db):  # what an upgrade of the database wants said, once
+                print(f"お知らせ: {escape_controls(notice)}", file=self.err)
         return self._db
 
     def print(self, *lines: str) -> None:

@@ -89,12 +89,27 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     g.add_argument("--not-outside", dest="outside", action="store_false", help="標準外の印を外す")
     p.add_argument("--disposition", choices=[*DISPOSITIONS, ""], help="対応方針（空文字で消去）")
     p.add_argument("--note", help="理由")
-    p.add_argument("--system", metavar="NAME", help="移行先の独自施策システム（空文字で消去）")
+    p.add_argument("--system", metavar="NAME", help="移行先のシステム: 独自施策システム（ないものは追加）、既存の別システムで実現・"
+                   "標準の連携で他システムが取得 では既存のシステム（空文字で消去）")
+    p.add_argument("--bpr", metavar="ID", type=int,
+                   help="業務見直し・運用で対応 にした機能を既存の業務見直し #ID に加える（既定 新しい項目を作る）")
     p.set_defaults(func=cmd_set)
 
     p = cs.add_parser("undo", parents=[common], help="直前の変更（map/set）を取り消す / undo the last change")
     p.add_argument("--batch", metavar="ID", help="取り消す変更のバッチID（既定 自分の直前の変更）")
     p.set_defaults(func=cmd_undo)
+
+
+def bpr_lines(r: Any) -> list[str]:
+    """What a decision did to the 業務見直し register, as the CLI says it (nothing when nothing happened)."""
+    if r is None:
+        return []
+    out = [f"業務見直し #{bid} を作りました（fitgap bpr show {bid}）。" for bid in r.created]
+    joined = sorted({bid for bid, _ in r.linked if bid not in r.created})
+    out += [f"業務見直し #{bid} に加えました。" for bid in joined]
+    out += [f"業務見直し #{bid} から外しました（方針が業務の見直しではなくなりました）。" for bid in sorted({b for b, _ in r.unlinked})]
+    out += [f"業務見直し #{bid} は答える対象がなくなりました（項目は残しています）。" for bid in r.emptied]
+    return out
 
 
 def _fkeys(texts: list[str]) -> list[FunctionKey]:
@@ -196,6 +211,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
 
 def _report(ctx: Context, r: CustomUpdateResult) -> int:
     ctx.print(*custom_summary.update_summary(r, shown=MAX_SHOWN, command=ctx.command))
+    ctx.print(*bpr_lines(r.bpr))
     if r.batch:
         ctx.print(f"取り消すには: {ctx.command('custom', 'undo', '--batch', r.batch)}")
     return 1 if (r.rejected or r.conflicts) and not r.changed else 0
@@ -216,7 +232,8 @@ def cmd_set(args: argparse.Namespace, ctx: Context) -> int:
         "note": custom.UNSET if args.note is None else args.note,
         "target_system": custom.UNSET if args.system is None else args.system,
     }
-    r = custom.set_functions(db=ctx.database(), user=ctx.config.user, keys=_fkeys(args.functions), **values)
+    r = custom.set_functions(db=ctx.database(), user=ctx.config.user, keys=_fkeys(args.functions), **values,
+                             join_bpr=args.bpr)
     return _report(ctx, r)
 
 

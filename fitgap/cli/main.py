@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "fitgap.cli.vendors",
     "fitgap.cli.custom",
     "fitgap.cli.data",
+    "fitgap.cli.bpr",
     "fitgap.cli.tui",
 ]
 

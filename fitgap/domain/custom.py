@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
+from fitgap.domain.dispositions import Disposition
 from fitgap.domain.enums import Kubun, Status
 
 
@@ -35,16 +36,7 @@ class LegalBasis(StrEnum):
     PRACTICE = "慣行"
 
 
-class CustomDisposition(StrEnum):
-    """The decision for a function outside the spec (or one the spec forbids)."""
-
-    DROP = "廃止"
-    BPR = "業務見直し"
-    OPTION = "標準オプションで対応"
-    EUC = "EUC"
-    SEPARATE_SYSTEM = "独自施策システム"
-    VENDOR = "ベンダ要協議"
-    UNDECIDED = "要検討"
+CustomDisposition = Disposition  # one vocabulary for gaps and 独自機能: see domain.dispositions
 
 
 class Coverage(StrEnum):
@@ -73,6 +65,10 @@ _SYNONYMS: dict[type[StrEnum], dict[str, str]] = {
 
 def parse_label(enum_cls: type[E], text: object) -> E | None:
     """The member whose label (or a common synonym) the cell holds; None when empty or unknown."""
+    if enum_cls is Disposition:  # one vocabulary: today's words, the old ones, short forms
+        from fitgap.domain.dispositions import parse
+
+        return parse(text)  # type: ignore[return-value]
     if text is None:
         return None
     s = "".join(unicodedata.normalize("NFKC", str(text)).split())
@@ -96,13 +92,30 @@ def is_reverse_gap(kubun_of_mapped: Iterable[Kubun]) -> bool:
     return any(k == Kubun.FORBIDDEN for k in kubun_of_mapped)
 
 
-def needs_disposition(cov: Coverage, reverse_gap: bool) -> bool:
-    """Functions outside the spec and reverse gaps need a decision; covered functions do not."""
-    return cov == Coverage.OUTSIDE or reverse_gap
+def needs_disposition(cov: Coverage, reverse_gap: bool, option_pending: bool = False) -> bool:
+    """Functions outside the spec and reverse gaps need a decision; so does a function covered only by
+    標準オプション that are not confirmed yet (see :func:`is_option_pending`); covered functions do not."""
+    return cov == Coverage.OUTSIDE or reverse_gap or option_pending
 
 
-def is_undecided(cov: Coverage, reverse_gap: bool, disposition: CustomDisposition | None) -> bool:
-    """Counts against readiness: a function that needs a decision and has none (or 要検討)."""
+def is_option_pending(mapped: Iterable[tuple[Kubun, bool]]) -> bool:
+    """A function covered only by 標準オプション requirements is safe only when one of them is adopted (its
+    assessment 適合 or ギャップ) and the chosen product implements it (a vendor answered 標準で対応). ``mapped``:
+    (実装区分, adopted and implemented) of each mapped requirement of the current version."""
+    found = list(mapped)
+    return bool(found) and all(k == Kubun.OPTION for k, _ in found) and not any(ok for _, ok in found)
+
+
+def option_confirmed(status: Status | str | None, implemented: bool) -> bool:
+    return status in (Status.FIT, Status.GAP, Status.FIT.value, Status.GAP.value) and implemented
+
+
+def is_undecided(cov: Coverage, reverse_gap: bool, disposition: CustomDisposition | None,
+                 option_pending: bool = False) -> bool:
+    """Counts against readiness: a function that needs a decision and has none (or 要検討); a function
+    waiting for its 標準オプション stays open whatever its disposition says."""
+    if option_pending:
+        return True
     return needs_disposition(cov, reverse_gap) and disposition in (None, CustomDisposition.UNDECIDED)
 
 

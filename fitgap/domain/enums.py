@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from enum import StrEnum
 
+from fitgap.domain.dispositions import Disposition
+
 
 class Kubun(StrEnum):
     """実装区分 (類型) of a requirement."""
@@ -91,15 +93,7 @@ class Status(StrEnum):
     NOT_APPLICABLE = "対象外"
 
 
-class Disposition(StrEnum):
-    """Planned handling of a gap."""
-
-    BPR = "業務見直し"
-    OPERATION = "運用で対応"
-    EUC = "EUC"
-    SEPARATE_SYSTEM = "独自施策システム"
-    VENDOR = "ベンダ対応待ち"
-    UNDECIDED = "要検討"
+__all__ = ["Disposition"]  # one vocabulary for gaps and 独自機能: see domain.dispositions
 
 
 class Severity(StrEnum):

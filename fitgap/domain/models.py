@@ -190,6 +190,11 @@ class Assessment(SQLModel, table=True):
     basis_version_id: int | None = Field(default=None, foreign_key="spec_version.id")
     archived: bool = False  # the requirement was removed in the current version
     revision: int = 0  # bumped on every change; guards against overwriting someone else's edit
+    # what the disposition names (domain.dispositions): the option (機能:0010005), the 共通機能 (EUC …)
+    disposition_detail: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    target_system_id: int | None = Field(default=None, foreign_key="system.id")  # the system that takes it over
+    department: str = Field(default="", sa_column_kwargs={"server_default": ""})  # 担当課 in charge of the item
+    person: str = Field(default="", sa_column_kwargs={"server_default": ""})  # 担当者
 
 
 class AuditEvent(SQLModel, table=True):
@@ -363,7 +368,10 @@ class CurrentFunction(SQLModel, table=True):
     outside_spec: bool = False  # marked as not in the spec (標準外)
     disposition: CustomDisposition | None = Field(sa_type=_enum(CustomDisposition), default=None)
     note: str = ""  # the reason for the disposition
-    target_system_id: int | None = Field(default=None, foreign_key="system.id")  # 独自施策システム it moves to
+    target_system_id: int | None = Field(default=None, foreign_key="system.id")  # the system that takes it over
+    disposition_detail: str = Field(default="", sa_column_kwargs={"server_default": ""})  # what it names: the option (機能:0010005), the 共通機能 (EUC …)
+    owner_department: str = Field(default="", sa_column_kwargs={"server_default": ""})  # 担当課 in charge of the decision (department above is the one that uses it)
+    owner_person: str = Field(default="", sa_column_kwargs={"server_default": ""})  # 担当者
     updated_by: str | None = None
     updated_at: datetime | None = None
     revision: int = 0
@@ -600,3 +608,39 @@ class DataVendorAnswer(SQLModel, table=True):
     def_hash: str | None = None  # of the definition the vendor answered
     received_at: datetime
     superseded: bool = False
+
+
+# ---- 業務見直し: the changes of work that decisions create ---------------------------------------------
+
+
+class BprItem(SQLModel, table=True):
+    """One change of work (業務見直し): what changes, who, by when, how far. Created by a decision that changes
+    the work (業務見直し, 運用で対応) on a gap or a current function, or by hand; one item may answer many."""
+
+    __tablename__ = "bpr_item"
+    id: int | None = Field(default=None, primary_key=True)
+    operation_code: str = Field(foreign_key="operation.code", index=True, max_length=3)
+    title: str
+    changes: str = ""  # what changes, comma-separated (domain.bpr.Change: 業務フロー, 例規, 様式 …)
+    department: str = ""  # 担当課
+    person: str = ""  # 担当者
+    due: date | None = None  # by default the operation's date (domain.standing)
+    status: str = Field(default="未着手", max_length=16)  # domain.bpr.BprStatus
+    done_on: date | None = None
+    note: str = ""
+    created_at: datetime
+    created_by: str | None = None
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+    revision: int = 0
+    demo: bool = False
+
+
+class BprLink(SQLModel, table=True):
+    """A gap or a current function a 業務見直し item answers, by key (it outlives versions)."""
+
+    __tablename__ = "bpr_link"
+    bpr_id: int = Field(foreign_key="bpr_item.id", primary_key=True)
+    operation_code: str = Field(primary_key=True, max_length=3)
+    kind: str = Field(primary_key=True, max_length=8)  # 機能 / 帳票 (a requirement) or 独自 (a current function)
+    ref: str = Field(primary_key=True, max_length=64)  # the requirement's ID or the function's number

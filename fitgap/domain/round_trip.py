@@ -138,11 +138,17 @@ def parse_cost(value: Any) -> float | None:
     return None
 
 
+# words of earlier versions that a returned workbook may still hold (dispositions: domain.dispositions.MIGRATED)
+OLD_WORDS = {"EUC": "共通機能で対応", "ベンダ対応待ち": "ベンダ要協議"}
+
+
 def parse_choice(value: Any, choices: Sequence[str]) -> str | None:
     """The choice a cell holds (full-width letters and spaces forgiven), or None."""
     if not isinstance(value, str):
         return None
     text = "".join(nfkc(value).split())
+    if text not in choices and text in OLD_WORDS and OLD_WORDS[text] in choices:
+        return OLD_WORDS[text]  # a workbook written by an earlier version: its word read as today's
     return text if text in choices else None
 
 

@@ -45,7 +45,8 @@ from fitgap.domain.custom import (
     VendorCoverAnswer,
 )
 from fitgap.domain.data_items import ITEM_ID, DataAnswer
-from fitgap.domain.enums import ChangeStatus, Disposition, Status, VendorAnswerKind
+from fitgap.domain.dispositions import for_requirements
+from fitgap.domain.enums import ChangeStatus, Status, VendorAnswerKind
 from fitgap.domain.round_trip import CHOICE, DATE, NUMBER, TEXT, Column, KeyKind, RoundTrip
 
 # ---- the vendor gap sheet ----------------------------------------------------------------------------
@@ -116,7 +117,7 @@ REVIEW = RoundTrip(
         Column(H_REVIEW_NOTE, 50, wrap=True, editable=True, kind=TEXT, name="note", trim=False,
                prompt="判断の理由、現行の運用など"),
     ),
-    lists={"状況": [s.value for s in Status], "対応方針": [d.value for d in Disposition]},
+    lists={"状況": [s.value for s in Status], "対応方針": [d.value for d in for_requirements()]},
     instructions=(
         "1. 業務ごとのシートで、黄色の欄（状況・対応方針・メモ）を記入してください。",
         "2. 状況は 未確認 / 適合 / ギャップ / 対象外 から選びます。対応方針はギャップのときだけ選んでください。",

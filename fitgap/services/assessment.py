@@ -15,10 +15,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from fitgap.domain import dispositions as decision_rules
 from fitgap.domain.enums import Disposition, Status
 from fitgap.domain.models import Assessment, AuditEvent
 from fitgap.domain.rules import note_missing
 from fitgap.errors import InvalidInputError, NotFoundError
+from fitgap.services import bpr
+from fitgap.services.bpr import BprResult
 from fitgap.services.items import NOTE_RULE_KEY, ItemKey, ItemRow, note_rule, to_row
 from fitgap.storage import audit, items, operations
 from fitgap.storage.db import Database
@@ -48,6 +51,7 @@ class UpdateResult:
     unchanged: list[ItemKey] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     rejected: list[tuple[ItemKey, str]] = field(default_factory=list)
+    bpr: BprResult | None = None  # the 業務見直し items the decisions created, joined or left
 
 
 def _state(row: Any) -> dict[str, Any]:
@@ -87,6 +91,7 @@ def _apply(
     guards: Mapping[ItemKey, dict[str, Any]] | None,
     enforce_note_rule: bool,
     blank_is_unjudged: bool = False,
+    join_bpr: int | None = None,
 ) -> UpdateResult:
     """Write the target values of each item, checking revisions/guards and the note rule.
 
@@ -103,6 +108,8 @@ def _apply(
         raise NotFoundError(f"要件 {shown} は現行の版にありません。", "画面を更新してから、もう一度操作してください。")
     required = note_rule(session) if enforce_note_rule else frozenset()
     inserts, updates, events = [], [], []
+    attach: list[tuple[bpr.Target, str]] = []  # decisions that now change the work: a 業務見直し item
+    detach: list[bpr.Target] = []
     for key, wanted in targets.items():
         row = rows[key]
         cur = _state(row)
@@ -121,6 +128,16 @@ def _apply(
         if required and note_missing(new["status"], new["note"], required):
             result.rejected.append((key, f"{new['status'].value} にはメモ（理由）が必要です"))
             continue
+        if enforce_note_rule and "disposition" in wanted:
+            wrong = decision_rules.requirement_problem(new["disposition"], note=new["note"])
+            if wrong:
+                result.rejected.append((key, wrong))
+                continue
+        target = bpr.Target(key.operation_code, key.kind.value, key.req_id)
+        if decision_rules.changes_work(new["disposition"]) and not decision_rules.changes_work(cur["disposition"]):
+            attach.append((target, row.name or key.label))
+        elif decision_rules.changes_work(cur["disposition"]) and not decision_rules.changes_work(new["disposition"]):
+            detach.append(target)
         unjudged = blank_is_unjudged and (new["status"], new["disposition"], new["note"]) == (Status.UNCHECKED, None, "")
         values = {
             "status": new["status"].value, "disposition": new["disposition"].value if new["disposition"] else None,
@@ -147,6 +164,12 @@ def _apply(
         params = {k: v for k, v in u.items() if k != "_id"}
         session.execute(sa.update(ASSESSMENT).where(ASSESSMENT.c.id == u["_id"]).values(**params, revision=ASSESSMENT.c.revision + 1))
     audit.record_many(session=session, rows=events)
+    if (attach or detach) and result.batch:
+        joined = bpr.attach_in(session, user=user, batch=result.batch, targets=attach, join=join_bpr,
+                               today=now.date())
+        left = bpr.detach_in(session, user=user, batch=result.batch, targets=detach)
+        joined.unlinked, joined.emptied = left.unlinked, left.emptied
+        result.bpr = joined
     if not result.changed:
         result.batch = None
     return result

@@ -27,6 +27,12 @@ ACTION_LABELS = {
     "data.undo": "データ項目の評価の取り消し",
     "data.redo": "データ項目の評価のやり直し",
     "data.codes": "コード対応の変更",
+    "data.profile": "現行データのプロファイル",
+    "bpr.add": "業務見直しの追加",
+    "bpr.update": "業務見直しの変更",
+    "bpr.link": "業務見直しへの対象の追加",
+    "bpr.unlink": "業務見直しからの対象の削除",
+    "bpr.undo": "業務見直しの変更の取り消し",
     "operation.deadline": "期限の手動設定",
     "official.deadline": "公表一覧による期限の変更",
     "official.import": "特定移行支援の公表一覧の取り込み",
@@ -77,6 +83,7 @@ ACTION_LABELS = {
 }
 ENTITY_LABELS = {
     "data_item": "データ項目", "data_code_map": "コード対応", "data_list": "基本データリスト",
+    "data_profile": "現行データのプロファイル", "bpr_item": "業務見直し",
     "assessment": "要件の確認結果", "system": "システム", "integration": "連携", "operation": "業務",
     "vendor": "ベンダ", "review": "確認シート", "setting": "設定", "database": "データベース", "spec": "要件一覧",
     "spec_version": "仕様書の版", "interface_change": "改修項目", "current_function": "独自機能",
@@ -85,7 +92,9 @@ ENTITY_LABELS = {
 }
 FIELD_LABELS = {
     "holding": "保持状況", "current_fields": "現行項目", "current_type": "現行の型",
-    "current_length": "現行の桁数", "standard_code": "標準コード",
+    "current_length": "現行の桁数", "standard_code": "標準コード", "counts": "件数", "target": "対象",
+    "changes": "見直す内容", "department": "担当課", "person": "担当者", "due": "期日", "title": "件名",
+    "disposition_detail": "方針の詳細", "owner_department": "担当課", "owner_person": "担当者",
     "planned": "予定日", "notified_on": "届出日", "done_on": "完了日", "vendor_answer": "ベンダ回答",
     "status": "状況", "disposition": "対応方針", "note": "メモ", "needs_review": "要再確認", "severity": "重要度",
     "name": "名称", "vendor": "ベンダ", "kind": "区分", "operations": "業務コード", "planned_cutover": "移行予定日",

@@ -16,17 +16,24 @@ from typing import Any, NamedTuple
 from sqlmodel import Session
 
 from fitgap.domain import custom as rules
+from fitgap.domain import dispositions as decision_rules
 from fitgap.domain.custom import Coverage, CustomDisposition, FunctionKind, LegalBasis
 from fitgap.domain.enums import Kubun, Status
 from fitgap.domain.text import search_form
 from fitgap.errors import InvalidInputError, NotFoundError
-from fitgap.services import custom_systems  # the systems graph loads only when a system is made
+from fitgap.services import bpr, custom_systems  # the systems graph loads only when a system is made
+from fitgap.services.bpr import BprResult
 from fitgap.services.items import ItemKey, note_rule
+from fitgap.services.system_graph import match_system
 from fitgap.storage import audit, custom, items, systems
 from fitgap.storage.db import Database
 
 ENTITY = "current_function"
 FIELDS = ("outside_spec", "mapped", "disposition", "note", "target_system_id")
+
+
+# the decisions that name the system that takes the function over
+SYSTEM_DECISIONS = (CustomDisposition.SEPARATE_SYSTEM, CustomDisposition.EXISTING_SYSTEM, CustomDisposition.STANDARD_LINK)
 
 
 class _Unset:
@@ -64,6 +71,11 @@ class MappedRequirement:
     name: str
     kubun: Kubun | None  # None: no longer in the current version
     status: Status | None
+    implemented: bool = False  # a vendor answered 標準で対応 (what a 標準オプション needs besides adoption)
+
+    @property
+    def confirmed(self) -> bool:
+        return rules.option_confirmed(self.status, self.implemented)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +96,11 @@ class FunctionRow:
     target_system: str | None
     revision: int
     demo: bool
+    option_pending: bool = False  # covered only by 標準オプション not adopted and implemented yet
 
     @property
     def undecided(self) -> bool:
-        return rules.is_undecided(self.coverage, self.reverse_gap, self.disposition)
+        return rules.is_undecided(self.coverage, self.reverse_gap, self.disposition, self.option_pending)
 
     @property
     def verdict(self) -> str:
@@ -96,6 +109,8 @@ class FunctionRow:
             return self.disposition.value
         if self.reverse_gap:
             return rules.REVERSE_GAP
+        if self.option_pending:
+            return "オプション採用待ち"
         if self.undecided:
             return "要判断"
         return self.coverage.value
@@ -171,6 +186,7 @@ class CustomUpdateResult:
     mismatches: list[ItemKey] = field(default_factory=list)  # 実装不可 requirements not assessed 適合
     added_systems: list[str] = field(default_factory=list)
     left_systems: list[str] = field(default_factory=list)  # 独自施策システム no function targets any more
+    bpr: BprResult | None = None  # the 業務見直し items the decisions created, joined or left
 
 
 # ---- reading ----------------------------------------------------------------------------------
@@ -185,18 +201,22 @@ def _rows(session: Session, operation_code: str | None = None) -> list[tuple[Fun
     maps = custom.mappings(session=session, function_ids=None if operation_code is None else [f.id for f in fns])
     reqs = custom.current_requirements(session=session)
     names = _system_names(session)
-    return [(_to_row(f, maps.get(f.id, []), reqs, names), f) for f in fns]
+    answered = custom.standard_answered(session=session, keys=[k for ks in maps.values() for k in ks])
+    return [(_to_row(f, maps.get(f.id, []), reqs, names, answered), f) for f in fns]
 
 
-def _to_row(f: Any, keys: list[custom.Key], reqs: Mapping[custom.Key, Any], names: Mapping[int, str]) -> FunctionRow:
+def _to_row(f: Any, keys: list[custom.Key], reqs: Mapping[custom.Key, Any], names: Mapping[int, str],
+            answered: set[custom.Key] | frozenset[custom.Key] = frozenset()) -> FunctionRow:
     mapped = []
     for k in keys:
         r = reqs.get(k)
         mapped.append(MappedRequirement(
             key=ItemKey.of(*k), name=r.name if r is not None else "",
             kubun=Kubun(r.kubun) if r is not None else None, status=Status(r.status) if r is not None else None,
+            implemented=k in answered,
         ))
     cov = rules.coverage(mapped=len(keys), outside_spec=bool(f.outside_spec))
+    pending = rules.is_option_pending((m.kubun, m.confirmed) for m in mapped if m.kubun is not None)
     return FunctionRow(
         key=FunctionKey(f.operation_code, f.code), name=f.name, kind=FunctionKind(f.kind), department=f.department,
         frequency=f.frequency, basis=LegalBasis(f.basis) if f.basis else None, yearly_cost_kyen=f.yearly_cost_kyen,
@@ -204,7 +224,7 @@ def _to_row(f: Any, keys: list[custom.Key], reqs: Mapping[custom.Key, Any], name
         reverse_gap=rules.is_reverse_gap(m.kubun for m in mapped if m.kubun is not None),
         disposition=CustomDisposition(f.disposition) if f.disposition else None, note=f.note or "",
         target_system=names.get(f.target_system_id) if f.target_system_id else None,
-        revision=int(f.revision), demo=bool(f.demo),
+        revision=int(f.revision), demo=bool(f.demo), option_pending=pending,
     )
 
 
@@ -231,7 +251,8 @@ def _rows_for(session: Session, fns: list[Any]) -> list[FunctionRow]:
     wanted = sorted({k for ks in maps.values() for k in ks})
     reqs = {(r.operation_code, str(r.kind), r.req_id): r for r in items.rows_for_keys(session=session, keys=wanted)}
     names = _system_names(session)
-    return [_to_row(f, maps.get(f.id, []), reqs, names) for f in fns]
+    answered = custom.standard_answered(session=session, keys=wanted)
+    return [_to_row(f, maps.get(f.id, []), reqs, names, answered) for f in fns]
 
 
 def count_functions(*, db: Database, flt: FunctionFilter = FunctionFilter()) -> int:
@@ -319,7 +340,7 @@ def _parse(name: str, text: str | None) -> Any:
 
 def _apply(session: Session, *, user: str, action: str, targets: Mapping[FunctionKey, dict[str, Any]],
            expected: Mapping[FunctionKey, int] | None, guards: Mapping[FunctionKey, dict[str, Any]] | None,
-           enforce_rules: bool) -> CustomUpdateResult:
+           enforce_rules: bool, join_bpr: int | None = None) -> CustomUpdateResult:
     result = CustomUpdateResult(batch=audit.new_batch())
     now = datetime.now(UTC)
     found = custom.functions_by_code(session=session, keys=[_fk(k) for k in targets])
@@ -342,8 +363,11 @@ def _apply(session: Session, *, user: str, action: str, targets: Mapping[Functio
                                 "要件の種別（機能/帳票）と ID を確かめてください（fitgap の要件一覧で検索できます）。")
     required = note_rule(session) if enforce_rules else frozenset()
     names = _system_names(session)
+    answered = custom.standard_answered(session=session, keys=sorted(wanted_keys | have_keys))
     events = []
     moved_from: set[int] = set()  # target systems that changed functions no longer move to
+    attach: list[tuple[bpr.Target, str]] = []  # decisions that now change the work: a 業務見直し item
+    detach: list[bpr.Target] = []
     for key, want in targets.items():
         f = fns[key]
         cur = _state(f, maps.get(f.id, []))
@@ -363,19 +387,34 @@ def _apply(session: Session, *, user: str, action: str, targets: Mapping[Functio
             kubuns = [Kubun(reqs[k].kubun) for k in new["mapped"] if k in reqs]
             cov = rules.coverage(mapped=len(new["mapped"]), outside_spec=new["outside_spec"])
             reverse = rules.is_reverse_gap(kubuns)
-            if new["disposition"] is not None and not rules.needs_disposition(cov, reverse):
+            pending = rules.is_option_pending(
+                (Kubun(reqs[k].kubun), rules.option_confirmed(reqs[k].status, k in answered))
+                for k in new["mapped"] if k in reqs)
+            if new["disposition"] is not None and not rules.needs_disposition(cov, reverse, pending):
                 if "disposition" in want:
-                    result.rejected.append((key, f"対応方針は標準外または要廃止の機能にだけ設定できます（{cov.value}）"))
+                    result.rejected.append((key, f"対応方針は標準外または要廃止の機能（と標準オプションの採用待ち）にだけ設定できます"
+                                                 f"（{cov.value}）"))
                     continue
                 result.cleared_dispositions.append(key)
                 new["disposition"] = None
-            if new["disposition"] != CustomDisposition.SEPARATE_SYSTEM:
+            if new["disposition"] not in SYSTEM_DECISIONS:
                 if want.get("target_system_id") is not None:
-                    result.rejected.append((key, "移行先システムは対応方針が独自施策システムの機能にだけ設定できます"))
+                    result.rejected.append((key, "移行先システムは対応方針が 独自施策システム・既存の別システムで実現・"
+                                                 "標準の連携で他システムが取得 の機能にだけ設定できます"))
                     continue
                 new["target_system_id"] = None
             if rules.note_missing(new["disposition"], new["note"], required):
                 result.rejected.append((key, f"{new['disposition'].value} には理由（メモ）が必要です"))
+                continue
+            wrong = decision_rules.problem(new["disposition"], for_function=True, note=new["note"],
+                                           system=names.get(new["target_system_id"]) if new["target_system_id"] else None)
+            if wrong and "disposition" in want:
+                result.rejected.append((key, wrong))
+                continue
+            if (new["disposition"] == CustomDisposition.OPTION and "disposition" in want
+                    and not any(k == Kubun.OPTION for k in kubuns)):
+                result.rejected.append((key, "標準オプションで対応 には、採用する標準オプションの要件を対応付けてください"
+                                             "（custom map … --add 機能:ID）"))
                 continue
             for k in new["mapped"]:
                 if k not in cur["mapped"] and k in reqs:
@@ -396,8 +435,19 @@ def _apply(session: Session, *, user: str, action: str, targets: Mapping[Functio
                                "new_value": _text(n, new[n])})
         if cur["target_system_id"] is not None and new["target_system_id"] != cur["target_system_id"]:
             moved_from.add(cur["target_system_id"])
+        target = bpr.Target(key.operation_code, bpr.FUNCTION_KIND, key.code)
+        if decision_rules.changes_work(new["disposition"]) and not decision_rules.changes_work(cur["disposition"]):
+            attach.append((target, f.name))
+        elif decision_rules.changes_work(cur["disposition"]) and not decision_rules.changes_work(new["disposition"]):
+            detach.append(target)
         result.changed.append(key)
     audit.record_many(session=session, rows=events)
+    if (attach or detach) and result.batch:
+        today = now.date()
+        joined = bpr.attach_in(session, user=user, batch=result.batch, targets=attach, join=join_bpr, today=today)
+        left = bpr.detach_in(session, user=user, batch=result.batch, targets=detach)
+        joined.unlinked, joined.emptied = left.unlinked, left.emptied
+        result.bpr = joined
     unused = moved_from - custom.targeted_systems(session=session, system_ids=moved_from)
     # the system stays in the systems list (it may have links and dates of its own); the user is told
     result.left_systems = sorted(names[sid] for sid in unused if sid in names)
@@ -435,8 +485,10 @@ def set_functions(
     target_system: str | Any | None = UNSET,
     expected_revisions: Mapping[FunctionKey, int] | None = None,
     action: str = "custom.update",
+    join_bpr: int | None = None,
 ) -> CustomUpdateResult:
-    """Mark functions 標準外 (or back), set their disposition, reason and target system, in one transaction."""
+    """Mark functions 標準外 (or back), set their disposition, reason and target system, in one transaction.
+    A decision that changes the work (業務見直し, 運用で対応) joins ``join_bpr`` or a new 業務見直し item."""
     want: dict[str, Any] = {}
     if outside_spec is not UNSET:
         want["outside_spec"] = bool(outside_spec)
@@ -450,22 +502,29 @@ def set_functions(
     try:
         with db.write() as session:
             return _set_in(session, user=user, keys=ks, want=want, target_system=target_system,
-                           expected_revisions=expected_revisions, action=action)
+                           expected_revisions=expected_revisions, action=action, join_bpr=join_bpr)
     except _Rollback as rb:
         return rb.result
 
 
 def _set_in(session: Session, *, user: str, keys: list[FunctionKey], want: dict[str, Any], target_system: Any,
-            expected_revisions: Mapping[FunctionKey, int] | None, action: str) -> CustomUpdateResult:
+            expected_revisions: Mapping[FunctionKey, int] | None, action: str,
+            join_bpr: int | None = None) -> CustomUpdateResult:
     ks = keys
     result_systems = CustomUpdateResult()
     ids: dict[str, int | None] = {}
     if target_system is not UNSET:
-        if target_system and want.get("disposition", CustomDisposition.SEPARATE_SYSTEM) != CustomDisposition.SEPARATE_SYSTEM:
-            raise InvalidInputError("移行先システムは対応方針が独自施策システムの機能にだけ設定できます。",
-                                    "--disposition 独自施策システム と一緒に指定してください。")
+        decision = want.get("disposition", CustomDisposition.SEPARATE_SYSTEM)
+        if target_system and decision not in SYSTEM_DECISIONS:
+            raise InvalidInputError("移行先システムは対応方針が 独自施策システム・既存の別システムで実現・標準の連携で他システムが取得 "
+                                    "の機能にだけ設定できます。", "--disposition と一緒に指定してください。")
         for k in ks:
             if k.operation_code not in ids:
+                if target_system and decision != CustomDisposition.SEPARATE_SYSTEM:
+                    # an existing system only: it is not created
+                    ids[k.operation_code] = match_system(str(target_system), systems.system_ids_by_name(
+                        session=session))
+                    continue
                 ids[k.operation_code] = custom_systems.ensure_separate_system(
                     session, name=str(target_system), operation_code=k.operation_code, result=result_systems,
                     user=user) if target_system else None
@@ -476,7 +535,7 @@ def _set_in(session: Session, *, user: str, keys: list[FunctionKey], want: dict[
             t["target_system_id"] = ids[k.operation_code]
         targets[k] = t
     result = _apply(session, user=user, action=action, targets=targets, expected=expected_revisions, guards=None,
-                    enforce_rules=True)
+                    enforce_rules=True, join_bpr=join_bpr)
     if not result.changed and result_systems.added_systems:
         raise _Rollback(result)  # no function moved there: the new system is not kept either
     result.added_systems = result_systems.added_systems

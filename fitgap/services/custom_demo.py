@@ -32,11 +32,14 @@ TEMPLATES: tuple[tuple[str, FunctionKind, str, LegalBasis | None], ...] = (
     ("{op} 督促状の独自文面", FunctionKind.FORM, "月次", LegalBasis.RULES),
 )
 DEPARTMENTS = ("市民課", "税務課", "保険年金課", "福祉課", "子育て支援課", "健康推進課", "企画課")
+# the demo's decisions (seven, as the draws of earlier versions: the same seed gives the same inventory)
+DEMO_DISPOSITIONS = [CustomDisposition.DROP, CustomDisposition.BPR, CustomDisposition.PARAMETER, CustomDisposition.COMMON,
+                     CustomDisposition.SEPARATE_SYSTEM, CustomDisposition.VENDOR, CustomDisposition.UNDECIDED]
 REASONS = {
     CustomDisposition.DROP: "利用が少なく、標準の帳票で代えられる",
     CustomDisposition.BPR: "窓口の手順を見直して標準の機能で行う",
-    CustomDisposition.OPTION: "標準オプション機能を採用する",
-    CustomDisposition.EUC: "標準のデータ出力から EUC で作る",
+    CustomDisposition.PARAMETER: "標準準拠システムのパラメータ設定で行う",
+    CustomDisposition.COMMON: "標準のデータ出力から EUC で作る",
     CustomDisposition.SEPARATE_SYSTEM: "市の独自施策のため、標準の連携機能で疎結合の別システムにする",
     CustomDisposition.VENDOR: "実現方法をベンダと協議する",
     CustomDisposition.UNDECIDED: "所管課で検討中",
@@ -76,7 +79,7 @@ def demo_inventory_in(session: Session, *, user: str, seed: int, per_operation: 
                 disposition = rng.choice((CustomDisposition.DROP, None))
             elif roll < 0.88:
                 outside = True
-                disposition = rng.choice([*CustomDisposition, None, None])
+                disposition = rng.choice([*DEMO_DISPOSITIONS, None, None])
                 target = SEPARATE_SYSTEM if disposition == CustomDisposition.SEPARATE_SYSTEM else None
             if disposition is not None:
                 note = REASONS[disposition]

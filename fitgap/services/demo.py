@@ -102,6 +102,11 @@ def demo_records(*, total: int, seed: int, operation_codes: list[str]) -> dict[s
     return out
 
 
+# the demo's decisions for gaps (six, as the draws of earlier versions: the same seed gives the same data)
+DEMO_DISPOSITIONS = [Disposition.BPR, Disposition.OPERATION, Disposition.COMMON, Disposition.PARAMETER,
+                     Disposition.VENDOR, Disposition.UNDECIDED]
+
+
 def _demo_assessments(rng: random.Random, code: str, records: list[RequirementRecord], version_id: int,
                       base: datetime) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
@@ -110,7 +115,7 @@ def _demo_assessments(rng: random.Random, code: str, records: list[RequirementRe
             continue
         roll = rng.random()
         status = Status.FIT if roll < 0.6 else Status.GAP if roll < 0.85 else Status.NOT_APPLICABLE
-        disposition = rng.choice(list(Disposition)) if status == Status.GAP and rng.random() < 0.7 else None
+        disposition = rng.choice(DEMO_DISPOSITIONS) if status == Status.GAP and rng.random() < 0.7 else None
         note = ""
         if status != Status.FIT:
             note = rng.choice(["現行システムでは手作業で対応している。", "帳票レイアウトが異なる。",
@@ -119,6 +124,7 @@ def _demo_assessments(rng: random.Random, code: str, records: list[RequirementRe
             "operation_code": code, "kind": r.kind.value, "req_id": r.req_id, "status": status, "disposition": disposition,
             "note": note, "assessed_by": DEMO_USER, "assessed_at": base + timedelta(minutes=rng.randrange(60 * 24 * 200)),
             "needs_review": rng.random() < 0.02, "basis_version_id": version_id, "archived": False, "revision": 1,
+            "disposition_detail": "EUC" if disposition == Disposition.COMMON else "", "department": "", "person": "",
         })
     return rows
 

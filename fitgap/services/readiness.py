@@ -11,6 +11,7 @@ from pathlib import Path
 from fitgap.domain.answer_sheet import after_deadline
 from fitgap.domain.calendar import FY2025_END, fiscal_year
 from fitgap.domain.data_items import DataVerdict
+from fitgap.domain.dispositions import for_requirements
 from fitgap.domain.enums import Disposition, Kubun, VendorAnswerKind
 from fitgap.domain.readiness import OperationFacts, Verdict, judge, rule_lines
 from fitgap.errors import FitGapError, InvalidInputError
@@ -229,7 +230,7 @@ def _data_section(counts: dict[str, data_items.DataCounts], rows: list[data_item
 
 
 def _disposition_counts(counts: Counter[str]) -> dict[str, int]:
-    labels = [d.value for d in Disposition] + [UNSET_DISPOSITION]
+    labels = [d.value for d in for_requirements()] + [UNSET_DISPOSITION]
     return {label: counts.get(label, 0) for label in labels}
 
 

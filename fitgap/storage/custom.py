@@ -79,6 +79,20 @@ def current_requirements(*, session: Session, operation_codes: Iterable[str] | N
     return {(r.operation_code, str(r.kind), r.req_id): r for r in session.execute(stmt)}
 
 
+def standard_answered(*, session: Session, keys: Iterable[Key]) -> set[Key]:
+    """The requirements among ``keys`` that some vendor answered 標準で対応 (answer of record)."""
+    from fitgap.domain.models import VendorAnswer
+
+    va = VendorAnswer.__table__  # type: ignore[attr-defined]
+    wanted = set(keys)
+    if not wanted:
+        return set()
+    ops = sorted({k[0] for k in wanted})
+    stmt = (sa.select(va.c.operation_code, va.c.kind, va.c.req_id).where(
+        va.c.operation_code.in_(ops), va.c.superseded == sa.false(), va.c.answer == overview.STANDARD_ANSWER).distinct())
+    return {k for k in ((o, str(kd), r) for o, kd, r in session.execute(stmt)) if k in wanted}
+
+
 def insert_functions(*, session: Session, rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], int]:
     if rows:
         session.execute(sa.insert(FN), list(rows))
@@ -143,9 +157,16 @@ def _unchecked() -> Any:
     return sa.and_(FN.c.outside_spec == sa.false(), sa.not_(_mapped()))
 
 
+def _option_pending() -> Any:
+    """Mapped only to current 標準オプション requirements, none adopted and answered 標準で対応 (domain rule
+    custom.is_option_pending)."""
+    return sa.text(f"current_function.id IN ({overview.OPTION_PENDING_IDS})")
+
+
 def _undecided() -> Any:
-    return sa.and_(sa.or_(_outside(), _reverse()),
-                   sa.or_(FN.c.disposition.is_(None), FN.c.disposition == UNDECIDED))
+    return sa.or_(sa.and_(sa.or_(_outside(), _reverse()),
+                          sa.or_(FN.c.disposition.is_(None), FN.c.disposition == UNDECIDED)),
+                  _option_pending())
 
 
 def build_where(*, operation_code: str | None, coverage: Sequence[str] = (), dispositions: Sequence[str | None] = (),

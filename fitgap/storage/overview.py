@@ -139,6 +139,23 @@ def count_by_class_and_status(rows: Rows) -> list[CountRow]:
             for code, kubun, st, disp, nr, n in found]
 
 
+OPTION = Kubun.OPTION.value
+STANDARD_ANSWER = "標準で対応"
+# the functions waiting for a 標準オプション: mapped only to current 標準オプション requirements, none of them
+# adopted (assessment 適合 or ギャップ) and answered 標準で対応 by a vendor (domain.custom.is_option_pending)
+OPTION_PENDING_IDS = f"""
+SELECT cm.function_id FROM current_function_mapping cm
+JOIN requirement r ON r.operation_code = cm.operation_code AND r.kind = cm.kind AND r.req_id = cm.req_id
+                  AND r.current = true
+LEFT OUTER JOIN assessment a ON a.operation_code = cm.operation_code AND a.kind = cm.kind AND a.req_id = cm.req_id
+GROUP BY cm.function_id
+HAVING sum(CASE WHEN r.kubun <> '{OPTION}' THEN 1 ELSE 0 END) = 0
+   AND sum(CASE WHEN a.status IN ('適合', 'ギャップ') AND EXISTS (
+             SELECT 1 FROM vendor_answer va WHERE va.operation_code = cm.operation_code AND va.kind = cm.kind
+               AND va.req_id = cm.req_id AND va.superseded = false AND va.answer = '{STANDARD_ANSWER}')
+           THEN 1 ELSE 0 END) = 0
+"""
+
 CUSTOM_STATES = ("total", "in_spec", "outside", "reverse", "undecided", "unchecked", "demo")
 
 # Per operation, how many current functions are in each state. The mappings are counted once per function
@@ -151,7 +168,8 @@ SELECT f.operation_code, count(*),
   coalesce(sum(CASE WHEN f.outside_spec = true AND m.n IS NULL THEN 1 ELSE 0 END), 0),
   coalesce(sum(CASE WHEN x.n IS NOT NULL THEN 1 ELSE 0 END), 0),
   coalesce(sum(CASE WHEN (f.outside_spec = true AND m.n IS NULL OR x.n IS NOT NULL)
-                     AND (f.disposition IS NULL OR f.disposition = '{UNDECIDED}') THEN 1 ELSE 0 END), 0),
+                     AND (f.disposition IS NULL OR f.disposition = '{UNDECIDED}')
+                     OR f.id IN ({OPTION_PENDING_IDS}) THEN 1 ELSE 0 END), 0),
   coalesce(sum(CASE WHEN f.outside_spec = false AND m.n IS NULL THEN 1 ELSE 0 END), 0),
   coalesce(sum(CASE WHEN f.demo = true THEN 1 ELSE 0 END), 0)
 FROM current_function f

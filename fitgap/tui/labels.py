@@ -19,9 +19,15 @@ KUBUN_SHORT: dict[Kubun, str] = {Kubun.MUST: "必須", Kubun.FORBIDDEN: "不可"
 DISPOSITION_SHORT: dict[Disposition, str] = {
     Disposition.BPR: "業務見直し",
     Disposition.OPERATION: "運用で対応",
-    Disposition.EUC: "EUC",
+    Disposition.OPTION: "オプション",
+    Disposition.PARAMETER: "パラメータ",
+    Disposition.COMMON: "共通機能",
+    Disposition.EXISTING_SYSTEM: "既存システム",
     Disposition.SEPARATE_SYSTEM: "独自施策",
-    Disposition.VENDOR: "ベンダ待ち",
+    Disposition.STANDARD_LINK: "標準連携",
+    Disposition.CUSTOMIZE: "カスタマイズ",
+    Disposition.DROP: "廃止",
+    Disposition.VENDOR: "ベンダ協議",
     Disposition.UNDECIDED: "要検討",
 }
 

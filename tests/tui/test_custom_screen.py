@@ -112,7 +112,7 @@ async def test_outside_and_a_disposition_that_needs_a_reason(db: Database, make_
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceModal)
-        await pilot.press("4")  # EUC
+        await pilot.press("5")  # 共通機能で対応 (EUC)
         await pilot.pause()
         editor = app.screen
         assert isinstance(editor, NoteEditor) and "理由が必要" in editor.required

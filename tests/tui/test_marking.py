@@ -55,7 +55,7 @@ async def test_disposition_picker_sets_the_handling_of_a_gap(demo_db, make_app):
         screen.table.move_to(row_of(screen, gap.key))
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("3")  # third choice: EUC
+        await pilot.press("5")  # fifth choice: 共通機能で対応 (EUC)
         await pilot.pause()
         assert get_item(db=demo_db, key=gap.key).disposition == Disposition.EUC
 

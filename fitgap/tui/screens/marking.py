@@ -9,6 +9,7 @@ from typing import Any
 
 from textual.worker import get_current_worker
 
+from fitgap.domain.dispositions import for_requirements
 from fitgap.domain.enums import Disposition, Status
 from fitgap.errors import FitGapError, InvalidInputError
 from fitgap.services import drafts
@@ -82,9 +83,9 @@ class MarkingScreen(WorkbenchScreen):
         row = self.table.current_row
         if row is None:
             return
-        choices: list[tuple[str, Disposition | None]] = [(d.value, d) for d in Disposition]
+        choices: list[tuple[str, Disposition | None]] = [(d.value, d) for d in for_requirements()]
         choices.append(("（方針なし）", None))
-        current = list(Disposition).index(row.disposition) if row.disposition and not self.selected_items else 0
+        current = for_requirements().index(row.disposition) if row.disposition and not self.selected_items else 0
         target = f"選択した {len(self.selected_items):,}件" if self.selected_items else f"{row.key.label} {row.name}"
 
         def chosen(value: Disposition | bool | None) -> None:

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Footer, ProgressBar, Static
 
+from fitgap.domain.dispositions import for_requirements
 from fitgap.domain.enums import Disposition, RequirementKind, Status
 from fitgap.errors import FitGapError
 from fitgap.services import views
@@ -529,7 +530,7 @@ class RequirementsScreen(MarkingScreen):
             yield PaletteCommand(f"判定: {s.value}", f"{s.value}にします（選択中なら選択したすべて）",
                                  partial(self.action_mark, s.value))
         yield PaletteCommand("判定: 対応方針…", "ギャップの対応方針を選びます", self.action_disposition)
-        for d in Disposition:
+        for d in for_requirements():
             yield PaletteCommand(f"判定: 対応方針 {d.value}", "選択中（なければこの要件）の対応方針",
                                  partial(self._set_disposition, d), discover=False)
         yield PaletteCommand("メモ: 編集", "メモを編集します", self.action_note)

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from fitgap.domain.dispositions import for_requirements
 from fitgap.domain.enums import Disposition, Kubun, Severity, Status
 from fitgap.services.items import ItemFilter
 
@@ -24,7 +25,7 @@ def filter_options() -> list[tuple[str, str]]:
     """(label, value) of every filter choice, in the order the picker shows them."""
     out = [(f"状況: {s.value}", f"status:{s.value}") for s in Status]
     out += [(f"区分: {k.value}", f"kubun:{k.value}") for k in Kubun]
-    out += [(f"対応方針: {d.value}", f"disposition:{d.value}") for d in Disposition]
+    out += [(f"対応方針: {d.value}", f"disposition:{d.value}") for d in for_requirements()]
     out += [(f"重要度: {s.value}", f"severity:{s.value}") for s in Severity]
     out += [("フラグ: 要再確認（改版で変わった要件）", FLAG_REVIEW), ("フラグ: メモ未記入（メモが必要なのに空）", FLAG_NOTE)]
     return out

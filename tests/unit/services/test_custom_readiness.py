@@ -61,7 +61,7 @@ def test_the_report_has_a_section_with_the_figures_and_the_open_functions(db, tm
     html = next(p for p in paths if p.suffix == ".html")
     ws = openpyxl.load_workbook(xlsx, read_only=True)["独自機能"]
     rows = [r for r in ws.iter_rows(values_only=True)]
-    assert rows[1][:8] == (JUKI, "住民基本台帳", 4, 1, 2, 0, 1, 1) and rows[1][8] == "EUC 1"
+    assert rows[1][:8] == (JUKI, "住民基本台帳", 4, 1, 2, 0, 1, 1) and rows[1][8] == "共通機能で対応 1"
     open_rows = list(openpyxl.load_workbook(xlsx, read_only=True)["独自機能の方針未決定"].iter_rows(values_only=True))
     assert any(r[:4] == (JUKI, "住民基本台帳", "F-2", "窓口混雑表示") for r in open_rows)
     text = html.read_text(encoding="utf-8")

@@ -92,7 +92,7 @@ def test_figures_agree_with_the_status_overview_and_blocking_items_are_listed(db
     assert juki.gaps_by_class == {"必須": 3, "オプション": 0, "不可": 0}
     assert juki.gaps_by_disposition["未設定"] == 1
     assert juki.gaps_by_disposition["要検討"] == 1
-    assert juki.gaps_by_disposition["EUC"] == 1
+    assert juki.gaps_by_disposition["共通機能で対応"] == 1
     assert sum(juki.gaps_by_disposition.values()) == juki.gap
     assert juki.must_gaps == 3 and juki.must_gaps_undecided == 2 and juki.reverse_gaps == 1
     blocking = {(b.kind, b.ref) for b in report.blocking if b.operation_code == JUKI}

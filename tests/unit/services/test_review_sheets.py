@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 
 from fitgap.domain.answer_sheet import H_REVIEW_DISPOSITION, H_REVIEW_NOTE, H_REVIEW_STATUS, LIST_SHEET
-from fitgap.domain.enums import Disposition, Status
+from fitgap.domain.dispositions import for_requirements
+from fitgap.domain.enums import Status
 from fitgap.errors import InvalidInputError
 from fitgap.services.assessment import update_items
 from fitgap.services.demo import generate_demo
@@ -39,7 +40,7 @@ def test_review_workbook_has_status_and_disposition_dropdowns(demo_db: Database,
     assert len(lists) == 2 and all(LIST_SHEET in f for f in lists)
     listed = list(wb[LIST_SHEET].iter_cols(values_only=True))
     assert [v for v in listed[0] if v][1:] == [s.value for s in Status]
-    assert [v for v in listed[1] if v][1:] == [d.value for d in Disposition]
+    assert [v for v in listed[1] if v][1:] == [d.value for d in for_requirements()]  # no 廃止: 独自機能 only
     r = row_of(ws, _ids(demo_db)[0])
     assert not ws.cell(row=r, column=cols[H_REVIEW_STATUS]).protection.locked
     assert ws.cell(row=r, column=1).protection.locked
