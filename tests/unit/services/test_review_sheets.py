@@ -10,7 +10,7 @@ import pytest
 
 from fitgap.domain.answer_sheet import H_REVIEW_DISPOSITION, H_REVIEW_NOTE, H_REVIEW_STATUS, LIST_SHEET
 from fitgap.domain.dispositions import for_requirements
-from fitgap.domain.enums import Status
+from fitgap.domain.enums import Disposition, Status
 from fitgap.errors import InvalidInputError
 from fitgap.services.assessment import update_items
 from fitgap.services.demo import generate_demo
