@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "fitgap.cli.custom",
     "fitgap.cli.data",
     "fitgap.cli.bpr",
+    "fitgap.cli.owners",
     "fitgap.cli.tui",
 ]
 

@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "bpr.link": "業務見直しへの対象の追加",
     "bpr.unlink": "業務見直しからの対象の削除",
     "bpr.undo": "業務見直しの変更の取り消し",
+    "owner.assign": "担当課・担当者の決定",
     "operation.deadline": "期限の手動設定",
     "official.deadline": "公表一覧による期限の変更",
     "official.import": "特定移行支援の公表一覧の取り込み",
