@@ -403,13 +403,15 @@ def _apply(session: Session, *, user: str, action: str, targets: Mapping[Functio
                                                  "標準の連携で他システムが取得 の機能にだけ設定できます"))
                     continue
                 new["target_system_id"] = None
-            if rules.note_missing(new["disposition"], new["note"], required):
-                result.rejected.append((key, f"{new['disposition'].value} には理由（メモ）が必要です"))
-                continue
+            options = [k for k in new["mapped"] if k in reqs and Kubun(reqs[k].kubun) == Kubun.OPTION]
             wrong = decision_rules.problem(new["disposition"], for_function=True, note=new["note"],
+                                           detail=",".join(":".join(k) for k in options),  # the option: mapped
                                            system=names.get(new["target_system_id"]) if new["target_system_id"] else None)
             if wrong and "disposition" in want:
                 result.rejected.append((key, wrong))
+                continue
+            if rules.note_missing(new["disposition"], new["note"], required):
+                result.rejected.append((key, f"{new['disposition'].value} には理由（メモ）が必要です"))
                 continue
             if (new["disposition"] == CustomDisposition.OPTION and "disposition" in want
                     and not any(k == Kubun.OPTION for k in kubuns)):

@@ -21,6 +21,7 @@ from typing import Any
 from sqlmodel import Session
 
 from fitgap.domain import custom as rules
+from fitgap.domain import dispositions as decision_rules
 from fitgap.domain.custom import FunctionRecord
 from fitgap.domain.enums import Kubun
 from fitgap.domain.records import Problem
@@ -38,7 +39,7 @@ from fitgap.domain.row_stamp import (
 )
 from fitgap.errors import InvalidInputError
 from fitgap.importers.custom_list import header_of, load_custom_profile, read_custom_list
-from fitgap.services import custom_systems  # the systems graph loads only when a system is made
+from fitgap.services import bpr, custom_systems  # the systems graph loads only when a system is made
 from fitgap.services.custom import ENTITY, FunctionKey
 from fitgap.services.custom_stamp import record_state, stored_state
 from fitgap.services.items import note_rule
@@ -68,6 +69,7 @@ class CustomImportResult:
     conflicts: list[RowConflict] = field(default_factory=list)  # not applied, unless accepted (then .applied)
     refused: list[Problem] = field(default_factory=list)  # rows with an edited stamp or key cells: not applied
     notices: list[str] = field(default_factory=list)
+    bpr: Any = None  # services.bpr.BprResult: the 業務見直し items the imported decisions created or left
 
     @property
     def ok(self) -> bool:
@@ -160,6 +162,7 @@ def import_functions_in(session: Session, *, user: str, records: Sequence[Functi
     result.batch = audit.new_batch()
     events: list[dict[str, Any]] = []
     added = _Added()
+    before = {k: (rules.CustomDisposition(f.disposition) if f.disposition else None) for k, f in existing.items()}  # for the 業務見直し register
     for i, rec in enumerate(records):
         key = FunctionKey(rec.operation_code, rec.code)
         stamp: RowStamp | StampCheck | None = None
@@ -243,12 +246,38 @@ def import_functions_in(session: Session, *, user: str, records: Sequence[Functi
         result.updated.append(key)
     audit.record_many(session=session, rows=events)
     result.added_systems = added.added_systems
+    if decisions and result.batch:
+        _sync_bpr(session, user=user, batch=result.batch, records=records, before=before, result=result)
     notice = stamps.notice() if stamps is not None else None
     if notice and any(c.reason in (NO_STAMP, OTHER_DATABASE) for c in result.conflicts):
         result.notices.append(notice)  # (said where it made a difference)
     if not result.applied:
         result.batch = None
     return result
+
+
+def _sync_bpr(session: Session, *, user: str, batch: str, records: Sequence[FunctionRecord],
+              before: dict[tuple[str, str], Any], result: CustomImportResult) -> None:
+    """Functions whose imported decision now changes the work join a 業務見直し item (one new item per operation
+    for the file); those whose decision no longer does leave theirs."""
+    applied = {(k.operation_code, k.code) for k in [*result.added, *result.updated]}
+    attach, detach = [], []
+    for rec in records:
+        k = (rec.operation_code, rec.code)
+        if k not in applied:
+            continue
+        old, new = before.get(k), rec.disposition
+        target = bpr.Target(rec.operation_code, bpr.FUNCTION_KIND, rec.code)
+        if decision_rules.changes_work(new) and not decision_rules.changes_work(old):
+            attach.append((target, rec.name))
+        elif decision_rules.changes_work(old) and not decision_rules.changes_work(new):
+            detach.append(target)
+    if attach or detach:
+        joined = bpr.attach_in(session, user=user, batch=batch, targets=attach, join=None,
+                               today=datetime.now(UTC).date())
+        left = bpr.detach_in(session, user=user, batch=batch, targets=detach)
+        joined.unlinked, joined.emptied = left.unlinked, left.emptied
+        result.bpr = joined
 
 
 def _stamps(file_rows: FileRows, records: Sequence[FunctionRecord], database_id: str,
