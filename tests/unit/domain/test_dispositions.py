@@ -1,0 +1,35 @@
+"""The one vocabulary of dispositions: its words, its rules, and the README table that shows them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fitgap.domain import dispositions as d
+
+README = Path(__file__).parents[3] / "README.md"
+
+
+def test_the_readme_table_is_the_rule_table() -> None:
+    text = README.read_text(encoding="utf-8")
+    for value, meaning, needs, bpr in d.readme_table():
+        assert f"| {value} | {meaning} | {needs} | {bpr} |" in text
+
+
+def test_old_and_short_words_are_read_as_todays() -> None:
+    assert d.parse("EUC") == d.Disposition.COMMON and d.implied_detail("EUC") == "EUC"
+    assert d.parse("ベンダ対応待ち") == d.Disposition.VENDOR
+    assert d.parse("運用で対応") == d.Disposition.OPERATION
+    assert d.parse("カスタマイズ（真にやむを得ない場合）") == d.Disposition.CUSTOMIZE
+    assert d.parse("何か") is None
+
+
+def test_each_rule() -> None:
+    assert d.Disposition.DROP not in d.for_requirements()
+    assert "独自機能にだけ" in (d.requirement_problem(d.Disposition.DROP, note="x") or "")
+    assert "理由" in (d.requirement_problem(d.Disposition.CUSTOMIZE, note="") or "")
+    assert d.requirement_problem(d.Disposition.CUSTOMIZE, note="法改正で真にやむを得ない") is None
+    assert "システム" in (d.problem(d.Disposition.EXISTING_SYSTEM, for_function=True, note="n") or "")
+    assert d.problem(d.Disposition.EXISTING_SYSTEM, for_function=True, note="n", system="庁内システム") is None
+    assert "標準オプション" in (d.problem(d.Disposition.OPTION, for_function=True) or "")
+    assert d.changes_work(d.Disposition.BPR) and d.changes_work(d.Disposition.OPERATION)
+    assert not d.changes_work(d.Disposition.PARAMETER) and not d.changes_work(None)
