@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import unicodedata
+from datetime import date, timedelta
 
 FY2025_END = date(2026, 3, 31)  # 令和7年度末: the general deadline
 FY2030_END = date(2031, 3, 31)  # 令和12年度末: the latest deadline of 特定移行支援システム in principle
@@ -54,3 +55,26 @@ def margin_label(planned: date, deadline: date) -> str:
     if n == 0:
         return "期限当日"
     return f"期限後 {-n}日"
+
+
+# Excel's day numbers: 1 is 1900-01-01 and 60 the 1900-02-29 that never was, so from 61 on a day number
+# counts from 1899-12-30. Only 1990-01-01 … 2100-12-31 are taken for a date: a number outside is not a date.
+_EXCEL_EPOCH = date(1899, 12, 30)
+SERIAL_RANGE = (32874, 73415)  # 1990-01-01, 2100-12-31
+
+
+def serial_date(value: object) -> date | None:
+    """The date of an Excel day number, as a number or typed as text (46447 → 2027-03-01): how a date
+    reads in a cell that is formatted as text or as a number; None for anything else or out of range."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if not text.isascii() or not text.isdigit():
+            return None
+        value = int(text)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or not SERIAL_RANGE[0] <= value <= SERIAL_RANGE[1]:
+        return None
+    return _EXCEL_EPOCH + timedelta(days=value)

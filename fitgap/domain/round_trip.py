@@ -27,6 +27,7 @@ from datetime import date, datetime
 from typing import Any
 
 from fitgap.domain.answer_sheet import SheetKey, values_hash
+from fitgap.domain.calendar import serial_date
 from fitgap.domain.text import nfkc
 
 TEXT, CHOICE, DATE, NUMBER = "text", "choice", "date", "number"
@@ -108,7 +109,8 @@ _DATE_TEXT = re.compile(r"^(\d{4})[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?$")
 
 
 def parse_date(value: Any) -> date | None:
-    """A date cell (or date-like text such as 2027/3/31); None when it is not a date."""
+    """A date cell (or date-like text such as 2027/3/31, or Excel's day number 46447 in a cell formatted as
+    text or as a number, as Excel users type a date there); None when it is not a date."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -120,7 +122,7 @@ def parse_date(value: Any) -> date | None:
                 return date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
                 return None
-    return None
+    return serial_date(value)
 
 
 def parse_cost(value: Any) -> float | None:

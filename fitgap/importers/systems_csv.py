@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from fitgap.domain.answer_sheet import unguard_csv
+from fitgap.domain.calendar import serial_date
 from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind, SystemKind
 from fitgap.domain.records import Problem
 from fitgap.domain.row_stamp import STAMP_HEADER
@@ -124,7 +125,7 @@ def norm(text: object) -> str:
 
 def parse_date(text: object) -> date | None:
     """'2026-01-05', '2026/1/5', '2026年1月5日', 'R8.1.5', '令和8年1月5日', '2026-01-05 (R7年度)',
-    '2026/01/05 0:00:00'; '' → None."""
+    '2026/01/05 0:00:00', Excel's day number 46023; '' → None."""
     s = norm(text)
     if not s:
         return None
@@ -136,6 +137,8 @@ def parse_date(text: object) -> date | None:
         m = _DATE.match(f"{year}-{r[2]}-{r[3]}")
     if m is None and re.fullmatch(r"\d{8}", s):
         m = _DATE.match(f"{s[:4]}-{s[4:6]}-{s[6:]}")
+    if m is None and (day := serial_date(s)) is not None:
+        return day  # Excel's day number, as a date reads in a cell formatted as text
     if m is None:
         raise ValueError(f"日付として読めません: {norm(text)!r}（例: 2026-01-05）")
     try:

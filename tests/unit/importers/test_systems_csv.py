@@ -30,6 +30,8 @@ from fitgap.importers.systems_csv import (
         ("R8.1.5", date(2026, 1, 5)),
         ("令和8年1月5日", date(2026, 1, 5)),
         ("令和元年5月1日", date(2019, 5, 1)),
+        ("46447", date(2027, 3, 1)),  # Excel's day number, as a date reads in a text cell
+        ("46023", date(2026, 1, 1)),
         ("", None),
         ("  ", None),
     ],
@@ -38,7 +40,7 @@ def test_dates(text, expected) -> None:
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["来年度", "2026-02-30", "5/1/2026", "R8.13.1"])
+@pytest.mark.parametrize("text", ["来年度", "2026-02-30", "5/1/2026", "R8.13.1", "12345", "73416"])
 def test_not_dates(text) -> None:
     with pytest.raises(ValueError):
         parse_date(text)

@@ -55,6 +55,33 @@ def test_answers_are_read_with_their_types(exported: Path, tmp_path: Path) -> No
     assert result.problems == []
 
 
+def test_excel_day_numbers_in_date_cells_are_dates(exported: Path, tmp_path: Path) -> None:
+    """A date typed into a cell formatted as text (or pasted as a bare number) reads as Excel's day number:
+    46447 is 2027-03-01 (day 1 is 1900-01-01 and Excel counts a 1900-02-29, so days from 61 on count from
+    1899-12-30; 2027 is no leap year). Numbers outside 1990–2100 are still no dates."""
+    rows: dict[str, int] = {}
+
+    def edit(wb: Any) -> None:
+        ws = data_sheet(wb, "001")
+        rows["text"] = set_answer(ws, "0010001", **{H_ANSWER: "期限後対応", H_PLANNED: "46447"})
+        cell = ws.cell(row=rows["text"], column=header_map(ws)[H_PLANNED])
+        cell.number_format = "@"
+        cell.data_type = "s"  # text, as Excel keeps what is typed into a text-formatted cell
+        rows["number"] = set_answer(ws, "0010002", **{H_ANSWER: "期限後対応", H_PLANNED: 46023})
+        rows["wide"] = set_answer(ws, "0010003", **{H_ANSWER: "期限後対応", H_PLANNED: "１２３"})
+        rows["late"] = set_answer(ws, "0010004", **{H_ANSWER: "期限後対応", H_PLANNED: "73416"})  # 2101-01-01
+
+    back = edit_book(exported, tmp_path / "back.xlsx", edit)
+    ws = data_sheet(openpyxl.load_workbook(back), "001")
+    assert ws.cell(row=rows["text"], column=header_map(ws)[H_PLANNED]).value == "46447"  # text in the file
+    result = read_returned(back, VENDOR)
+    got = _answers(result)
+    assert got["0010001"].planned_date == date(2027, 3, 1)
+    assert got["0010002"].planned_date == date(2026, 1, 1)
+    assert {p.row for p in result.problems} == {rows["wide"], rows["late"]}
+    assert all("日付ではありません" in p.message for p in result.problems)
+
+
 def test_pasted_invalid_values_are_problems_on_their_rows(exported: Path, tmp_path: Path) -> None:
     rows: dict[str, int] = {}
 
