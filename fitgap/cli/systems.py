@@ -126,6 +126,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--replace-links", action="store_true", help="連携の CSV にない連携を削除する")
     p.add_argument("--accept-older", action="store_true",
                    help="書き出し後に変更された行（競合）もファイルの内容で上書きする（--replace-links の削除も）")
+    p.add_argument("--dry-run", action="store_true", help="何が変わるかを表示するだけで、何も書き込まない")
     p.set_defaults(func=cmd_import)
 
 
@@ -295,13 +296,14 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         db=ctx.database(), user=ctx.config.user,
         systems_path=Path(args.systems) if args.systems else None,
         links_path=Path(args.links) if args.links else None,
-        replace_links=args.replace_links, accept_older=args.accept_older,
+        replace_links=args.replace_links, accept_older=args.accept_older, dry_run=args.dry_run,
     )
+    trial = "[試行] " if result.dry_run else ""
     for label, report in (("システム", result.systems), ("連携", result.links)):
         if report is None:
             continue
         held = [c for c in report.conflicts if not c.applied]
-        ctx.print(f"{label}（{report.source_file}）: 追加 {len(report.added)}件、更新 {len(report.updated)}件、"
+        ctx.print(f"{trial}{label}（{report.source_file}）: 追加 {len(report.added)}件、更新 {len(report.updated)}件、"
                   f"変更なし {report.unchanged}件" + (f"、削除 {len(report.removed)}件" if report.removed else "")
                   + (f"、競合 {len(held)}件（取り込んでいません）" if held else "")
                   + (f"、古い内容で上書き {report.accepted_older}件（--accept-older）" if report.accepted_older else "")
@@ -317,11 +319,14 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         refused = sum(len(r.refused) for r in result.reports)
         what = "、".join(t for t in (f"競合 {len(held_back)}件" if held_back else "",
                                      f"取り込めない行 {refused}件" if refused else "") if t)
-        raise InvalidInputError(f"取り込める行がありません（{what}）。何も保存していません。",
+        done = "試行のため何も書き込んでいません" if result.dry_run else "何も保存していません"
+        raise InvalidInputError(f"取り込める行がありません（{what}）。{done}。",
                                 STALE_HINT if held_back else "行キーと名前の列を書き出したときのままにしてください。")
     if held_back:
         ctx.print(f"対処: {STALE_HINT}")
     if result.changes_removed:
         ctx.print(f"削除した連携の改修項目 {result.changes_removed}件も削除しました。")
     ctx.print(*change_sync.ChangeSync(result.changes_added, result.changes_unneeded).lines())
+    if result.dry_run:
+        ctx.print("--dry-run のため何も保存していません。")
     return 0

@@ -226,6 +226,7 @@ class CsvImportResult:
     changes_removed: int = 0  # 改修 items removed with their link (--replace-links)
     changes_unneeded: int = 0  # 改修 items nobody touched that no link needs any more, removed
     saved: bool = True  # False: every row to apply was a conflict or refused, and nothing was saved
+    dry_run: bool = False  # everything was done and then rolled back: the counts say what an import would do
 
     @property
     def reports(self) -> list[CsvImportReport]:
@@ -240,28 +241,36 @@ def import_csv(
     links_path: Path | None = None,
     replace_links: bool = False,
     accept_older: bool = False,
+    dry_run: bool = False,
 ) -> CsvImportResult:
     """Import systems, then links (which may name systems of the systems file), in one transaction.
 
     Every row of a file is checked before anything is written; with any problem nothing at all is saved
     and BadSystemRowsError lists every problem with its row. Rows that may be older than the database
     (see systems_import) are conflicts, applied only with ``accept_older``; when every row to apply is a
-    conflict or refused, nothing is saved (``saved`` False) and the result lists them.
+    conflict or refused, nothing is saved (``saved`` False) and the result lists them. A dry run makes the
+    very same calls in the same transaction and rolls it back: the result is what the import would do.
     """
     if systems_path is None and links_path is None:
         raise InvalidInputError(
             "取り込む CSV が指定されていません。", "--systems FILE か --links FILE を指定してください。"
         )
-    result = CsvImportResult()
+    result = CsvImportResult(dry_run=dry_run)
     try:
         _import(db, user, result, systems_path, links_path, replace_links, accept_older)
     except _NothingApplied:
         result.saved = False
+    except _DryRun:
+        pass
     return result
 
 
 class _NothingApplied(Exception):
     """Raised inside the transaction to roll it back: no row applied, some held back."""
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run's transaction to roll it back."""
 
 
 def _import(db: Database, user: str, result: CsvImportResult, systems_path: Path | None, links_path: Path | None,
@@ -283,3 +292,5 @@ def _import(db: Database, user: str, result: CsvImportResult, systems_path: Path
             edit.log("change.delete", "interface_change", "links", new=f"{result.changes_removed} items")
         sync = sync_changes(session, edit=edit)
         result.changes_added, result.changes_unneeded = sync.created, sync.removed
+        if result.dry_run:
+            raise _DryRun  # everything counted; the transaction is rolled back

@@ -84,6 +84,40 @@ def test_systems_export_edit_import_round_trip(initialised, tmp_path: Path) -> N
     assert "2026-02-01 (R7年度)" in initialised("systems", "show", JUKI).out
 
 
+def test_systems_import_dry_run_says_what_the_import_would_do_and_saves_nothing(initialised, db_path: Path,
+                                                                                tmp_path: Path) -> None:
+    s_path, l_path = tmp_path / "s.csv", tmp_path / "l.csv"
+    assert initialised("systems", "export", "--systems", str(s_path), "--links", str(l_path)).code == 0
+    rows = list(csv.reader(s_path.open(encoding="utf-8-sig")))
+    header = rows[0]
+    next(row for row in rows if row[0] == JUKI)[header.index("移行予定日")] = "2026/2/1"
+    with s_path.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    before = dump_database(db_path)
+    trial = initialised("systems", "import", "--systems", str(s_path), "--links", str(l_path), "--dry-run")
+    assert trial.code == 0
+    assert dump_database(db_path) == before  # the same transaction, rolled back
+    assert "--dry-run のため何も保存していません。" in trial.out
+    real = initialised("systems", "import", "--systems", str(s_path), "--links", str(l_path))
+    assert real.code == 0 and "2026-02-01 (R7年度)" in initialised("systems", "show", JUKI).out
+    # the same lines as the import itself, marked as a trial
+    said = [line.removeprefix("[試行] ") for line in trial.out.splitlines() if "dry-run" not in line]
+    assert said == real.out.splitlines()
+    assert "[試行] システム（s.csv）: 追加 0件、更新 1件、変更なし 22件" in trial.out
+
+    # a file of nothing to take fails in a dry run as the import would: a conflict, then refused rows
+    assert initialised("systems", "set", JUKI, "--planned", "2026-03-01").code == 0  # changed since the export
+    stale = initialised("systems", "import", "--systems", str(s_path), "--dry-run")
+    assert stale.code != 0 and stale.code == initialised("systems", "import", "--systems", str(s_path)).code
+    assert "競合 1件" in stale.err and "試行のため何も書き込んでいません" in stale.err
+    bad = tmp_path / "bad.csv"
+    with bad.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([["提供元", "利用側", "データ", "方式", "暫定連携"], [JUKI, "架空システム", "宛名", "API", "なし"]])
+    refused = initialised("systems", "import", "--links", str(bad), "--dry-run")
+    assert refused.code != 0 and "架空システム" in refused.err
+    assert refused.code == initialised("systems", "import", "--links", str(bad)).code
+
+
 def test_systems_import_with_bad_rows_prints_each_row_and_saves_nothing(initialised, db_path: Path,
                                                                          tmp_path: Path) -> None:
     path = tmp_path / "links.csv"
