@@ -84,6 +84,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--remove", metavar="現行コード", action="append", default=[], help="対応を消す現行コード（複数可）")
     p.set_defaults(func=cmd_codes)
 
+    p = cs.add_parser("versions", parents=[common], help="取り込んだ基本データリストの版 / list versions")
+    p.add_argument("--operation", metavar="CODE", help="業務コード")
+    p.set_defaults(func=cmd_versions)
+
+    p = cs.add_parser("diff", parents=[common], help="2つの版の違い（追加・削除・変更）/ what changed between versions",
+                      description="既定は最新の2つの版。変更は項目ごとに、変わった列の前と後を示します（型・桁数・データ出力条件など）。")
+    p.add_argument("operation", metavar="CODE", help="業務コード")
+    p.add_argument("--from", dest="old", metavar="版", help="前の版")
+    p.add_argument("--to", dest="new", metavar="版", help="後の版")
+    p.set_defaults(func=cmd_diff)
+
     p = cs.add_parser("undo", parents=[common], help="直前の評価の変更を取り消す / undo the last change")
     p.add_argument("--batch", metavar="ID", help="取り消す変更のバッチID（既定 自分の直前の変更）")
     p.set_defaults(func=cmd_undo)
@@ -241,3 +252,26 @@ def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:
     if not batch:
         raise InvalidInputError("取り消す変更がありません。", "fitgap data set で変更した後に実行してください。")
     return _report(ctx, data.undo(db=ctx.database(), user=ctx.config.user, batch=batch))
+
+
+def cmd_versions(args: argparse.Namespace, ctx: Context) -> int:
+    rows = data.list_versions(db=ctx.database(), operation_code=args.operation)
+    if not rows:
+        ctx.print(NO_LIST)
+        return 0
+    ctx.print(render_table(["業務", "版", "項目", "取込日"], rows, right=[2]))
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace, ctx: Context) -> int:
+    r = data.diff_versions(db=ctx.database(), operation_code=args.operation.zfill(3), old=args.old, new=args.new)
+    ctx.print(f"{r.operation_code}: {r.old} → {r.new}  追加 {len(r.added)}・削除 {len(r.removed)}・変更 {len(r.changed)} 項目")
+    for iid, name in r.added:
+        ctx.print(f"  追加 {iid} {name}")
+    for iid, name in r.removed:
+        ctx.print(f"  削除 {iid} {name}")
+    for iid, name, fields in r.changed:
+        ctx.print(f"  変更 {iid} {name}")
+        for label, old, new in fields:
+            ctx.print(f"      {label}: {old or '（空）'} → {new or '（空）'}")
+    return 0

@@ -666,3 +666,49 @@ def load_bundled_lists(session: Session, *, user: str, folder: Path | None = Non
         for o in result.operations:
             loaded.append(f"{o.operation_name} 基本データリスト {o.version}（{o.items}項目）")
     return loaded
+
+
+@dataclass
+class VersionDiff:
+    operation_code: str
+    old: str
+    new: str
+    added: list[tuple[str, str]] = field(default_factory=list)  # (ID, name)
+    removed: list[tuple[str, str]] = field(default_factory=list)
+    changed: list[tuple[str, str, list[tuple[str, str, str]]]] = field(default_factory=list)  # (ID, name, [(field, old, new)])
+
+
+def list_versions(*, db: Database, operation_code: str | None = None) -> list[tuple[str, str, int, str]]:
+    """(業務コード, 版, 項目数, 取込日) of every imported version, oldest first per operation."""
+    with db.read() as session:
+        out = []
+        for v in store.versions(session, operation_code):
+            out.append((v.operation_code, v.label, len(store.items_of_version(session, v.id or 0)),
+                        v.imported_at.date().isoformat()))
+        return out
+
+
+def diff_versions(*, db: Database, operation_code: str, old: str | None = None, new: str | None = None) -> VersionDiff:
+    """What changed between two versions of an operation's list (by default: the last two)."""
+    with db.read() as session:
+        versions = store.versions(session, operation_code)
+        if len(versions) < 2 and (old is None or new is None):
+            raise NotFoundError(f"業務 {operation_code} の基本データリストは版が {len(versions)} つしかなく、比べられません。",
+                                "新しい版を fitgap data import で取り込んでから比べてください。")
+        by_label = {v.label: v for v in versions}
+        for label in (old, new):
+            if label is not None and label not in by_label:
+                raise NotFoundError(f"版「{label}」はありません。", f"版は {'、'.join(by_label)} です（fitgap data versions）。")
+        a = by_label[old] if old else versions[-2]
+        b = by_label[new] if new else versions[-1]
+        before = {i.item_id: i for i in store.items_of_version(session, a.id or 0)}
+        after = {i.item_id: i for i in store.items_of_version(session, b.id or 0)}
+        out = VersionDiff(operation_code, a.label, b.label)
+        out.added = [(k, after[k].name) for k in sorted(set(after) - set(before))]
+        out.removed = [(k, before[k].name) for k in sorted(set(before) - set(after))]
+        for k in sorted(set(before) & set(after)):
+            fields = [(d.FIELD_LABELS[f], str(getattr(before[k], f)), str(getattr(after[k], f))) for f in d.DIFF_FIELDS
+                      if getattr(before[k], f) != getattr(after[k], f)]
+            if fields:
+                out.changed.append((k, after[k].name, fields))
+        return out

@@ -225,3 +225,19 @@ def test_demo_data_lists_cover_every_verdict_and_link_to_demo_functions(db: Data
     assert first.item_id in {r.item_id for r in data.items_for_function(db=db, req_id=first.function_ids[0])}
     # the bundled list is not the demo's: it stays as it was
     assert {r.operation_code for r in rows if r.operation_code == "031"} == {"031"}
+
+
+def test_versions_and_their_diff_through_the_cli(cli, tmp_path: Path) -> None:
+    assert cli("init").code == 0
+    book = sample_book()
+    assert cli("data", "import", str(write_book(book, tmp_path / "v1.xlsx")), "--version", "第1.0版").code == 0
+    assert cli("data", "import", str(write_book(revised(book), tmp_path / "v2.xlsx"))).code == 0
+    r = cli("data", "versions", "--operation", "002")
+    assert "第1.0版" in r.out and "第2.0版" in r.out
+    r = cli("data", "diff", "002")
+    assert "第1.0版 → 第2.0版  追加 1・削除 1・変更 2 項目" in r.out
+    assert "桁数: 100 → 200" in r.out and "桁数: 7,2 → 9,0" in r.out and "削除 00200007 印影画像" in r.out
+    r = cli("data", "diff", "031")
+    assert r.code != 0 and "比べられません" in r.err
+    r = cli("data", "diff", "002", "--from", "第9版")
+    assert r.code != 0 and "第1.0版" in r.err
