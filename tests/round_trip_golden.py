@@ -256,7 +256,9 @@ def _report(rep: Any) -> dict[str, Any]:
         "conflicts": len(getattr(rep, "conflicts", ())) + len(getattr(rep, "older", ())),
         "stripped": rep.stripped_chars,
         "notices": sorted(rep.notices),
-        "problems": sorted(([p.sheet, p.row, p.key, p.message, p.hint] for p in rep.problems), key=repr),
+        # what the problem report lists: the problems and the conflicts
+        "problems": sorted(([p.sheet, p.row, p.key, p.message, p.hint] for p in getattr(rep, "reported", rep.problems)),
+                           key=repr),
     }
 
 

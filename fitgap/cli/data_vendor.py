@@ -108,12 +108,12 @@ def cmd_import_vendor(args: argparse.Namespace, ctx: Context) -> int:
     summary = import_summary.data_vendor_import_summary(rep)
     ctx.print(*[("[試行] " if rep.dry_run and i == 0 else "") + line for i, line in enumerate(summary.head)])
     ctx.print(render_table(["区分", "件数"], summary.counts, right=[1]), *summary.body)
-    if rep.dry_run and rep.problems and rep.problems_file is None:
+    if rep.dry_run and rep.reported and rep.problems_file is None:
         ctx.print("試行のため、問題一覧のファイルは書き出していません（書き出すなら --problems PATH）。")
-    older_only = bool(rep.older) and len(rep.older) == rep.refused
+    older_only = bool(rep.older) and not rep.refused
     refusal = import_summary.nothing_taken(
         source=rep.source, taken=rep.taken, refused=rep.refused, dry_run=rep.dry_run, what="回答",
-        same=rep.unchanged, problems_file=rep.problems_file, hint=data_vendor.OLDER_HINT if older_only else None)
+        same=rep.unchanged, problems_file=rep.problems_file, conflicts=rep.held_back, hint=data_vendor.OLDER_HINT if older_only else None)
     if refusal:
         raise refusal
     if rep.dry_run:

@@ -146,20 +146,22 @@ def cmd_changes_import(args: argparse.Namespace, ctx: Context) -> int:
     )
     verb = "変わる予定" if rep.dry_run else "反映"
     ctx.print(f"{rep.source}: {verb} {rep.taken}件、変更なし {rep.untouched}件、"
-              f"競合 {len(rep.conflicts)}件、問題 {len(rep.problems)}件")
+              f"競合 {rep.held_back}件、問題 {rep.refused}件")
     for n in rep.notices:
         ctx.print(f"  注意: {n}")
     if rep.stripped_chars:
         ctx.print(f"  暫定連携・備考から制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
     for ch in rep.changes:
         ctx.print(f"  {ch.label}: " + "、".join(f"{k} {v}" for k, v in ch.shown.items()))
+    for conflict in rep.conflicts:
+        ctx.print(f"  競合: {conflict}")
     for pr in rep.problems:
         ctx.print(f"  問題: {pr}")
     if rep.problems_file:
         ctx.print(f"問題一覧: {rep.problems_file}")
     ctx.print(*failure_lines(rep.problems_file_error, saved=bool(rep.applied)))
     refusal = nothing_taken(source=rep.source, taken=rep.taken, refused=rep.refused, dry_run=rep.dry_run,
-                            same=rep.untouched, problems_file=rep.problems_file)
+                            same=rep.untouched, problems_file=rep.problems_file, conflicts=rep.held_back)
     if refusal:
         raise refusal
     if rep.dry_run:

@@ -105,11 +105,11 @@ def cmd_import_vendor(args: argparse.Namespace, ctx: Context) -> int:
         accept_older=args.accept_older,
     )
     _print_summary(ctx, import_summary.vendor_import_summary(rep), dry_run=rep.dry_run,
-                   unlisted_problems=rep.dry_run and bool(rep.problems) and rep.problems_file is None)
-    older_only = bool(rep.older) and len(rep.older) == rep.refused
+                   unlisted_problems=rep.dry_run and bool(rep.reported) and rep.problems_file is None)
+    older_only = bool(rep.older) and not rep.refused
     refusal = import_summary.nothing_taken(
         source=rep.source, taken=rep.taken, refused=rep.refused, dry_run=rep.dry_run, what="回答",
-        same=rep.unchanged, problems_file=rep.problems_file,
+        same=rep.unchanged, problems_file=rep.problems_file, conflicts=rep.held_back,
         hint="新しいブックの回答を残すならこのままで構いません。古いブックの回答で上書きするなら --accept-older を"
         "付けて取り込んでください。" if older_only else None)
     if refusal:
@@ -141,9 +141,10 @@ def cmd_import_review(args: argparse.Namespace, ctx: Context) -> int:
         dry_run=args.dry_run, problems_path=args.problems,
     )
     _print_summary(ctx, import_summary.review_import_summary(rep), dry_run=rep.dry_run,
-                   unlisted_problems=rep.dry_run and bool(rep.problems) and rep.problems_file is None)
+                   unlisted_problems=rep.dry_run and bool(rep.reported) and rep.problems_file is None)
     refusal = import_summary.nothing_taken(source=rep.source, taken=rep.taken, refused=rep.refused,
-                                           dry_run=rep.dry_run, same=rep.untouched, problems_file=rep.problems_file)
+                                           dry_run=rep.dry_run, same=rep.untouched, problems_file=rep.problems_file,
+                                           conflicts=rep.held_back)
     if refusal:
         raise refusal
     if rep.dry_run:

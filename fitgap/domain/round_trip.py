@@ -69,6 +69,7 @@ class KeyKind:
     label: Callable[[SheetKey], str]  # 「機能 0010001」, 「改修項目 1-25」
     ref: Callable[[SheetKey], str]  # the problem report's key column
     shown: bool = True
+    heading: str = "要件"  # the title of the problem report's key column: what a row is
 
 
 def _any_key(key: SheetKey) -> bool:

@@ -63,6 +63,7 @@ class ReturnedBook:
     untouched: int = 0  # rows whose answers are those exported (kinds that compare with the export)
     unanswered: list[Unanswered] = field(default_factory=list)  # rows left blank (kinds that do not)
     problems: list[SheetProblem] = field(default_factory=list)
+    deleted: int = 0  # exported rows not in the workbook any more (each also a problem without a row)
     notices: list[str] = field(default_factory=list)
     stripped_chars: int = 0  # control and invisible characters removed from the texts taken
 
@@ -162,6 +163,7 @@ def _deleted_rows(trip: RoundTrip, book: ReturnedBook, seen: RowKeys) -> None:
         if key is None or not trip.keys.accepts(key):
             continue
         sheet = by_code.get(key.operation_code, "")
+        book.deleted += 1
         if not trip.compares_with_export:
             book.unanswered.append(Unanswered(sheet, None, key))
         book.problems.append(SheetProblem(sheet, None, f"{trip.keys.label(key)} の行が削除されています。{trip.deleted}",

@@ -15,7 +15,9 @@ HEADERS = ["シート", "行", "要件", "問題", "対処"]
 WIDTHS = [22, 6, 16, 70, 60]
 
 
-def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source: str = "") -> Path:
+def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source: str = "",
+                         key_heading: str = "要件") -> Path:
+    """``key_heading``: what the third column names (要件, 連携, データ項目)."""
     # openpyxl only when there is a report to write (the commands that may write one start faster)
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -24,12 +26,13 @@ def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source
 
     wrap = Alignment(wrap_text=True, vertical="top")
     # what a file held (an ESC in an ID cell …) is shown escaped: a worksheet cannot hold control characters
+    headers = [*HEADERS[:2], key_heading, *HEADERS[3:]]
     rows = [[_shown(p.sheet), p.row if p.row is not None else "", _shown(p.key), _shown(p.message), _shown(p.hint)]
             for p in problems]
     if path.suffix.lower() == ".csv":
         with staged_file(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
-            w.writerow(HEADERS)
+            w.writerow(headers)
             for r in rows:
                 w.writerow(csv_row(r))
         return path
@@ -38,7 +41,7 @@ def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source
     ws.title = "問題一覧"
     if source:
         ws.append([f"取り込んだファイル: {_shown(source)}"])
-    ws.append(HEADERS)
+    ws.append(headers)
     head = ws.max_row
     apply_openpyxl(ws, WIDTHS, title=f"取込の問題一覧 {_shown(source)}".strip(), title_rows=f"{head}:{head}")
     for i, width in enumerate(WIDTHS, 1):

@@ -11,7 +11,8 @@ database unchanged.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -135,7 +136,24 @@ def import_change_sheet(*, db: Database, user: str, path: Path, report_dir: Path
             rep.notices += [f"{ch.label}: {n}" for n in res.notes]
 
     return import_book(db=db, trip=CHANGE, path=path, report_dir=report_dir, dry_run=dry_run,
-                       problems_path=problems_path, start=start, plan=_plan, apply=apply)
+                       problems_path=problems_path, start=start, plan=_plan, apply=apply, names=_names)
+
+
+def _names(session: Session) -> Callable[[SheetProblem], SheetProblem]:
+    """Problems name a link by its systems, as the sheet and fitgap show it, never by the numbers of its key
+    (``1-17``); a system deleted since the export is said to be so."""
+    sg = load_graph_in(session)
+
+    def name(p: SheetProblem) -> SheetProblem:
+        ids = p.key.split("-")
+        if len(ids) != 2 or not all(i.isdigit() for i in ids):
+            return p
+        shown = " → ".join(sg.name(int(i)) if int(i) in sg.systems else "（削除されたシステム）" for i in ids)
+        named = f"改修項目（{shown}）"
+        message = p.message.replace(f"改修項目 {p.key} ", named).replace(f"改修項目 {p.key}", named)
+        return replace(p, key=shown, message=message)
+
+    return name
 
 
 def _plan(session: Session, rep: ChangeImportReport, book: ReturnedBook) -> None:

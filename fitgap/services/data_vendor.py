@@ -262,7 +262,7 @@ def _plan(session: Session, rep: DataVendorImportReport, book: ReturnedBook) -> 
             rep.unchanged += 1
         elif _older(rep.exported_at, old.exported_at) and not rep.accept_older:
             rep.older.append(change)
-            rep.problems.append(SheetProblem(a.sheet, a.row, older_message(change, rep.exported_at), OLDER_HINT, ref))
+            rep.conflict_rows.append(SheetProblem(a.sheet, a.row, older_message(change, rep.exported_at), OLDER_HINT, ref))
         else:
             rep.changed.append(change)
 

@@ -28,13 +28,13 @@ def problem_list_path(*, source: Path, report_dir: Path, problems_path: Path | N
 
 
 def write_import_problems(problems: Sequence[SheetProblem], *, source: Path, report_dir: Path,
-                          problems_path: Path | None, dry_run: bool) -> Path | None:
+                          problems_path: Path | None, dry_run: bool, key_heading: str = "要件") -> Path | None:
     """Write the problem list of importing ``source`` and return its path; None when none was written
     (no problems, or a dry run without ``problems_path``: a dry run writes nothing of its own)."""
     if not problems or (problems_path is None and dry_run):
         return None
     target = problem_list_path(source=source, report_dir=report_dir, problems_path=problems_path)
-    return write_problem_report(problems, target, source=source.name)
+    return write_problem_report(problems, target, source=source.name, key_heading=key_heading)
 
 
 def after_saving(write: Callable[[], T], *, target: object = "問題一覧") -> tuple[T | None, str | None]:

@@ -50,7 +50,9 @@ class ImportReport:
     untouched: int = 0  # rows whose answers are those exported, or already those of the database
     unanswered: int = 0
     conflicts: list[str] = field(default_factory=list)
-    problems: list[SheetProblem] = field(default_factory=list)
+    problems: list[SheetProblem] = field(default_factory=list)  # rows not taken for a problem (no conflicts)
+    conflict_rows: list[SheetProblem] = field(default_factory=list)  # the conflicts, as the problem report lists them
+    deleted: int = 0  # exported rows deleted from the workbook and counted among the problems (not as unanswered)
     notices: list[str] = field(default_factory=list)
     stripped_chars: int = 0  # control and invisible characters removed from the texts taken
     batches: list[str] = field(default_factory=list)
@@ -63,14 +65,26 @@ class ImportReport:
 
     @property
     def refused(self) -> int:
-        """Rows of the workbook that were not taken (a deleted row is reported, but is no row)."""
-        return sum(1 for p in self.problems if p.row is not None)
+        """Rows not taken for a problem, each counted once: a row with two problems is one row, a conflict is
+        counted among the conflicts (``held_back``), a row deleted from the workbook here unless the kind
+        counts it as unanswered. So the counts of an import add up to the rows of the workbook."""
+        return len({(p.sheet, p.row) for p in self.problems if p.row is not None}) + self.deleted
+
+    @property
+    def held_back(self) -> int:
+        """Rows not taken because they conflict (changed since the export, or a sheet older than the answer)."""
+        return len(self.conflict_rows)
+
+    @property
+    def reported(self) -> list[SheetProblem]:
+        """What the problem report lists: the problems, then the conflicts."""
+        return [*self.problems, *self.conflict_rows]
 
     def conflict(self, sheet: str, row: int, label: str, why: str, hint: str, ref: str) -> None:
         """A row not taken because the item changed since the export: listed, and in the problem report
         (``label`` "" when ``why`` names the item itself)."""
         self.conflicts.append(f"{sheet} {row}行目 {label}: {why}" if label else f"{sheet} {row}行目 {why}")
-        self.problems.append(SheetProblem(sheet, row, f"競合: {why}。上書きしていません。", hint, ref))
+        self.conflict_rows.append(SheetProblem(sheet, row, f"競合: {why}。上書きしていません。", hint, ref))
 
 
 R = TypeVar("R", bound=ImportReport)
@@ -135,12 +149,14 @@ def import_book(
     start: Callable[[Session, VendorExport, ReturnedBook], R],
     plan: Callable[[Session, R, ReturnedBook], None],
     apply: Callable[[Session, R], None],
+    names: Callable[[Session], Callable[[SheetProblem], SheetProblem]] | None = None,
 ) -> R:
     """Read ``path`` as a workbook of ``trip``, check it belongs here, plan and apply (or try) every row.
 
     ``start`` makes the kind's report (and may refuse the workbook: nothing is changed then); ``plan`` sorts
     the rows read into what would change, what is already so and what conflicts; ``apply`` writes what
-    ``plan`` kept and sets ``taken``. A dry run makes the same calls in a transaction it rolls back."""
+    ``plan`` kept and sets ``taken``. A dry run makes the same calls in a transaction it rolls back.
+    ``names`` gives what renames each problem as users name its row (a 改修 row by its systems, not its key)."""
     from fitgap.importers.returned_book import read_returned
 
     book = read_returned(path, trip)
@@ -152,16 +168,23 @@ def import_book(
         rep.notices = [*book.notices, *rep.notices]
         rep.untouched += book.untouched
         rep.unanswered += len(book.unanswered)
+        if trip.compares_with_export:  # elsewhere a deleted row is counted as unanswered
+            rep.deleted += book.deleted
         rep.stripped_chars += book.stripped_chars
         rep.exported_at = rep.exported_at or export.created_at
         plan(session, rep, book)
         apply(session, rep)
+        if names is not None:
+            name = names(session)
+            rep.problems = [name(p) for p in rep.problems]
+            rep.conflict_rows = [name(p) for p in rep.conflict_rows]
         if dry_run:
             raise _RolledBack
     assert rep is not None
     done = rep
     done.problems_file, done.problems_file_error = after_saving(lambda: write_import_problems(
-        done.problems, source=path, report_dir=report_dir, problems_path=problems_path, dry_run=dry_run))
+        done.reported, source=path, report_dir=report_dir, problems_path=problems_path, dry_run=dry_run,
+        key_heading=trip.keys.heading))
     return done
 
 

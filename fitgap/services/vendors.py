@@ -228,7 +228,7 @@ def _plan(session: Session, rep: VendorImportReport, book: ReturnedBook) -> None
             rep.unchanged += 1
         elif _older(rep.exported_at, old.exported_at) and not rep.accept_older:
             rep.older.append(change)
-            rep.problems.append(SheetProblem(a.sheet, a.row, older_message(change, rep.exported_at),
+            rep.conflict_rows.append(SheetProblem(a.sheet, a.row, older_message(change, rep.exported_at),
                                              "新しいブックの回答を残すならこのままで構いません。古いブックの回答で"
                                              "上書きするなら --accept-older を付けて取り込んでください。", label))
         else:

@@ -76,7 +76,8 @@ def test_an_older_vendor_sheet_is_a_conflict_not_an_overwrite(demo_db: Database,
     again = _import(demo_db, old_book, tmp_path)  # the E1 file once more
     assert again.applied == 0 and again.changed == [] and len(again.older) == 1
     assert _record(demo_db, rid)[-1] == (VendorAnswerKind.STANDARD.value, False)
-    [problem] = [p for p in again.problems if "競合" in p.message]
+    assert again.problems == [] and again.refused == 0  # a conflict, not a problem as well
+    [problem] = [p for p in again.conflict_rows if "競合" in p.message]
     # both values and both dates are in the message, with the way out
     for text in ("対応不可", "標準で対応", "2026/11/01", "2026/11/05", "予定日 2027/01/31"):
         assert text in problem.message
@@ -97,7 +98,7 @@ def test_cli_reports_the_older_sheet_and_accept_older_applies_it(demo_db: Databa
     r = cli("import", "vendor", str(old_book))
     # the only answer is a conflict: nothing applied, so the import fails (as custom and systems import do)
     assert r.code == 1 and "競合（古いブック）" in r.out and "--accept-older" in r.out
-    assert "取り込める回答がありません（問題 1 件）" in r.err and "--accept-older" in r.err
+    assert "取り込める回答がありません（競合 1 件）" in r.err and "--accept-older" in r.err
     r = cli("import", "vendor", str(old_book), "--accept-older")
     assert "1 件の回答を取り込みました" in r.out
 
