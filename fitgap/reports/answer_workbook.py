@@ -54,8 +54,15 @@ _DATE_FORMAT = "yyyy/mm/dd"
 _COST_FORMAT = "#,##0.###"
 KEYS_PER_CELL = 500  # exported keys per metadata cell (a cell holds at most 32,767 characters)
 KEY_CELL_CHARS = 32_000
+# The workbook's font is Arial 10, not Excel's Calibri 11: a unit of column width is the width of a digit of
+# the workbook's font, the same 7 pixels in both, but where Calibri is missing (LibreOffice on Linux)
+# DejaVu Sans stands in and every column prints a third wider, so that wrapped text takes fewer lines than
+# the row heights written for it (print_layout.row_height): rows 1.4-2x taller than their text (issue 29).
+# Arial has a stand-in of the same widths everywhere LibreOffice runs (Liberation Sans), so text wraps
+# where Excel wraps it and the rows fit it. Japanese text takes the system's Japanese font either way.
+FONT = {"font_name": "Arial", "font_size": 10}
 _OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-            "strings_to_urls": False}
+            "strings_to_urls": False, "default_format_properties": FONT}
 
 
 @dataclass(frozen=True)
@@ -256,6 +263,7 @@ def _write_data_sheet(ws: Any, sheet: DataSheet, list_refs: dict[str, str], demo
     # the frozen ID columns on every page when the columns run on over pages
     layout = apply_xlsxwriter(ws, widths, title=sheet.title, demo=demo, title_rows=(head, head),
                               title_cols=(0, sheet.frozen_columns - 1), font_size=10)
+    ws.print_area(head, 0, last, n - 2)  # from the column titles: the title row would print it a second time
     answers = [i for i, c in enumerate(sheet.columns) if c.editable][:1]  # the answer columns begin a page
     breaks = column_breaks(widths, layout, keep=sheet.frozen_columns, prefer=answers, font_size=10)
     if breaks:
