@@ -103,7 +103,7 @@ def demo_records(*, total: int, seed: int, operation_codes: list[str]) -> dict[s
 
 
 # the demo's decisions for gaps (six, as the draws of earlier versions: the same seed gives the same data)
-DEMO_DISPOSITIONS = [Disposition.BPR, Disposition.OPERATION, Disposition.COMMON, Disposition.PARAMETER,
+DEMO_DISPOSITIONS = [Disposition.BPR, Disposition.OPERATION, Disposition.COMMON, Disposition.SEPARATE_SYSTEM,
                      Disposition.VENDOR, Disposition.UNDECIDED]
 
 

@@ -4,8 +4,10 @@ departments as owners.
 - assessment: disposition_detail, target_system_id, department, person;
 - current_function: disposition_detail, owner_department, owner_person;
 - the tables bpr_item and bpr_link;
-- old disposition values become today's: EUC → 共通機能で対応 (detail EUC), ベンダ対応待ち → ベンダ要協議. How many
-  changed is kept in fitgap_meta (notice.dispositions) for the next command to say once.
+- old disposition values become today's: EUC → 共通機能で対応 (detail EUC), ベンダ対応待ち → ベンダ要協議 (the same
+  decision in today's words: revisions are not bumped, so a workbook exported before the upgrade still reads
+  back without conflicts). How many changed is kept in fitgap_meta (notice.dispositions) for the next command
+  to say once.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def add_dispositions(conn: sa.Connection) -> None:
     for old, (new, detail) in MIGRATED.items():
         for table in ("assessment", "current_function"):
             changed += conn.execute(sa.text(
-                f'UPDATE "{table}" SET disposition = :new, disposition_detail = :detail, revision = revision + 1 '
+                f'UPDATE "{table}" SET disposition = :new, disposition_detail = :detail '
                 "WHERE disposition = :old"), {"new": new.value, "detail": detail, "old": old}).rowcount or 0
     if changed:
         meta = m.Meta.__table__  # type: ignore[attr-defined]
