@@ -6,23 +6,26 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fitgap.cli import custom_vendor as cli_custom_vendor
 from fitgap.cli.context import Context
+from fitgap.cli.data_vendor import _date
 from fitgap.cli.table import render_table
 from fitgap.domain.custom import Coverage, CustomDisposition
 from fitgap.domain.row_stamp import STALE_HINT
 from fitgap.errors import InvalidInputError
-from fitgap.services import custom, custom_export, custom_import, custom_summary
+from fitgap.services import custom, custom_export, custom_import, custom_summary, custom_vendor
 from fitgap.services import items as item_service
 
 if TYPE_CHECKING:
     from fitgap.services.custom import CustomUpdateResult, FunctionKey
+    from fitgap.services.custom_vendor import CustomAnswerOfRecord
     from fitgap.services.items import ItemKey
 
 DISPOSITIONS = [d.value for d in CustomDisposition]
 COVERAGES = [c.value for c in Coverage]
 MAX_SHOWN = 20
 FIELD_LABELS = {"outside_spec": "標準外", "mapped": "対応要件", "disposition": "対応方針", "note": "理由",
-                "target_system_id": "移行先(システムID)", "add": "追加"}
+                "target_system_id": "移行先(システムID)", "add": "追加", "vendor_answer": "ベンダ回答"}
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -64,10 +67,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = cs.add_parser("export", parents=[common], help="現行機能一覧を Excel に書き出す / export the inventory",
                       description="対応要件と対応方針を含めて書き出します。--vendor を付けると、標準外・要廃止の機能について"
-                      "標準準拠システムまたは独自施策システムで対応できるかをベンダに尋ねる回答票を書き出します（回答票は読むためのもので、"
-                      "取り込めません）。")
+                      "標準機能での代替（機能ID）・標準オプション・独自施策システム・EUC で対応できるかをベンダに尋ねる回答票を書き出します"
+                      "（回答は fitgap custom import vendor FILE で取り込めます。既に受け取った回答は回答欄に入った状態で書き出します）。")
     p.add_argument("--operation", metavar="CODE", action="append", help="業務コード（複数可、既定 すべて）")
     p.add_argument("--vendor", metavar="NAME", help="ベンダ向けの回答票にする")
+    p.add_argument("--answer-by", type=_date, metavar="DATE", help="回答期限 YYYY-MM-DD（ベンダ向けの回答票の表紙に表示）")
     p.add_argument("-o", "--output", metavar="PATH", type=Path, help="書き出し先 .xlsx（既定 exports/ の下）")
     p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.set_defaults(func=cmd_export)
@@ -98,6 +102,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = cs.add_parser("undo", parents=[common], help="直前の変更（map/set）を取り消す / undo the last change")
     p.add_argument("--batch", metavar="ID", help="取り消す変更のバッチID（既定 自分の直前の変更）")
     p.set_defaults(func=cmd_undo)
+
+    cli_custom_vendor.register(cs, common)  # `custom import vendor FILE`: the vendor's 独自機能回答票
 
 
 def bpr_lines(r: Any) -> list[str]:
@@ -135,12 +141,21 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     flt = custom.FunctionFilter(operation_code=args.operation, coverage=frozenset(Coverage(c) for c in args.coverage or []),
                          dispositions=frozenset(disp), undecided=True if args.undecided else None, text=args.search)
     rows = custom.list_functions(db=ctx.database(), flt=flt)
+    answers = custom_vendor.latest_answers(db=ctx.database())  # each vendor's answer of record, the latest last
     table = [(str(r.key), r.kind.value, r.name, r.coverage.value, "; ".join(m.key.label for m in r.mapped),
-              r.verdict, r.note) for r in rows]
-    ctx.print(render_table(["機能", "種別", "機能名", "標準", "対応要件", "判定", "理由"], table))
+              r.verdict, r.note, _latest(answers.get(r.key))) for r in rows]
+    ctx.print(render_table(["機能", "種別", "機能名", "標準", "対応要件", "判定", "理由", "ベンダ回答"], table))
     undecided = sum(1 for r in rows if r.undecided)
     ctx.print(f"{len(rows)} 件（対応方針が未決定の標準外・要廃止 {undecided} 件）")
     return 0
+
+
+def _latest(answers: list[CustomAnswerOfRecord] | None) -> str:
+    """The latest vendor answer of record of a function, short (機能ID included)."""
+    if not answers:
+        return ""
+    a = answers[-1]
+    return f"{a.vendor}: {a.answer}" + (f" {a.standard_ids}" if a.standard_ids else "")
 
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
@@ -155,6 +170,10 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"  対応要件: {m.key}  {m.name}（{where}）")
     ctx.print(f"  対応方針: {r.disposition.value if r.disposition else '—'}  理由: {r.note}"
               + (f"  移行先: {r.target_system}" if r.target_system else ""))
+    words = [d.value for d in CustomDisposition]
+    for a in reversed(custom_vendor.latest_answers(db=ctx.database(), keys=[r.key]).get(r.key, [])):
+        ctx.print(f"  ベンダ回答: {a.vendor}  {custom_vendor.record_text(a)}（{a.received_at:%Y-%m-%d} 受領）",
+                  f"    → {custom_vendor.what_to_record(r.key, a, words=words)}")
     for e in d.history[:MAX_SHOWN]:
         ctx.print(f"  {e.at:%Y-%m-%d %H:%M} {e.user} {e.action} {FIELD_LABELS.get(e.field or '', e.field or '')}: {e.old_value or ''} → {e.new_value or ''}")
     return 0
@@ -187,7 +206,6 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"  制御文字・見えない文字を {r.stripped_chars:,} 個取り除きました。")
     for name in r.added_systems:
         ctx.print(f"独自施策システム「{name}」を関連システムとして追加しました（依存関係図に連携があります）。")
-    ctx.print(*bpr_lines(r.bpr))
     if r.held_back and not r.applied:
         what = "、".join(t for t in (f"競合 {len(held)} 件" if held else "",
                                      f"取り込めない行 {len(r.refused)} 件" if r.refused else "") if t)
@@ -199,14 +217,17 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    if args.vendor is not None:
+        v = custom_vendor.export_custom_vendor_sheet(
+            db=ctx.database(), user=ctx.config.user, vendor=args.vendor, exports_dir=ctx.config.exports_dir,
+            operation_codes=args.operation, answer_by=args.answer_by, path=args.output, overwrite=args.force)
+        ctx.print(f"ベンダ {v.vendor} 向け回答票を書き出しました: {v.path}（{len(v.operations)} 業務、{v.functions} 件"
+                  f"{'、デモデータ' if v.demo else ''}、書き出しID {v.export_id}）",
+                  f"回答が届いたら: {ctx.command('custom', 'import', cli_custom_vendor.VENDOR, v.path)}")
+        return 0
     r = custom_export.export_inventory(db=ctx.database(), user=ctx.config.user, exports_dir=ctx.config.exports_dir,
-                         operation_codes=args.operation, vendor=args.vendor, path=args.output,
-                         overwrite=args.force)
-    what = f"ベンダ {args.vendor} 向け回答票" if args.vendor else "現行機能一覧"
-    ctx.print(f"{what}を書き出しました: {r.path}（{r.operations} 業務、{r.functions} 件{'、デモデータ' if r.demo else ''}）")
-    if args.vendor:
-        ctx.print("  回答票は読むためのもので、fitgap custom import では取り込めません。回答を見て、対応方針と理由を"
-                  " fitgap custom set か独自機能の画面で記録してください。")
+                         operation_codes=args.operation, path=args.output, overwrite=args.force)
+    ctx.print(f"現行機能一覧を書き出しました: {r.path}（{r.operations} 業務、{r.functions} 件{'、デモデータ' if r.demo else ''}）")
     return 0
 
 

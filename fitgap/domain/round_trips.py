@@ -42,7 +42,13 @@ from fitgap.domain.custom import (
     CustomDisposition,
     FunctionKind,
     LegalBasis,
-    VendorCoverAnswer,
+)
+from fitgap.domain.custom_vendor import (
+    CustomVendorAnswerKind,
+    function_code,
+    function_label,
+    id_rules,
+    is_custom_key,
 )
 from fitgap.domain.data_items import ITEM_ID, DataAnswer
 from fitgap.domain.dispositions import for_requirements
@@ -204,9 +210,8 @@ CHANGE = RoundTrip(
         "4. 変更した行だけが取り込まれます。書き出し後に団体側で変更された項目は、上書きせず競合として報告します。",
         "5. 行やシートの追加・削除、列の変更はしないでください（並べ替えと絞り込みはできます）。",
     ),
-    # the import names a link by its systems (services.change_sheets): the key's numbers are no names
     keys=KeyKind(accepts=lambda k: pair_of(k) is not None, label=lambda k: f"改修項目 {k.req_id}",
-                 ref=lambda k: k.req_id, shown=False, heading="連携"),
+                 ref=lambda k: k.req_id, shown=False),
     frozen_columns=3,
     compares_with_export=True,
     rules=(_done_date_only_when_done,),
@@ -241,29 +246,47 @@ INVENTORY = RoundTrip(  # read back by its own list importer (importers.custom_l
 )
 
 _H = INVENTORY_HEADERS
-CUSTOM_VENDOR = RoundTrip(  # for reading: its answers are recorded by hand (no import reads it yet)
-    purpose=PURPOSE_CUSTOM_VENDOR, name="独自機能の回答票", command="",
-    cover_title="独自機能への対応可否 回答票",
+H_CUSTOM_ANSWER = "回答"
+H_CUSTOM_IDS = "代替できる標準機能ID"
+CUSTOM_ANSWER_COLOURS = {CustomVendorAnswerKind.STANDARD.value: "C6EFCE", CustomVendorAnswerKind.OPTION.value: "E2EFDA",
+                         CustomVendorAnswerKind.SEPARATE.value: "DDEBF7", CustomVendorAnswerKind.EUC.value: "FFF2CC",
+                         CustomVendorAnswerKind.IMPOSSIBLE.value: "F4B084", CustomVendorAnswerKind.DISCUSS.value: "BDD7EE"}
+
+CUSTOM_VENDOR = RoundTrip(
+    purpose=PURPOSE_CUSTOM_VENDOR, name="独自機能の回答票", command="fitgap custom import vendor",
+    cover_title="独自機能（標準仕様書にない現行機能）への対応方法 回答票",
     columns=(
         Column(_H["code"], 11, name="code"), Column(_H["name"], 26, wrap=True, name="name"),
         Column(_H["kind"], 9, name="kind"), Column(_H["description"], 44, wrap=True, name="description"),
         Column(_H["department"], 12, name="department"), Column(_H["frequency"], 10, name="frequency"),
         Column(_H["basis"], 8, name="basis"), Column(_H["disposition"] + "（当団体の案）", 16, name="disposition"),
         Column(_H["note"], 30, wrap=True, name="note"),
-        Column("対応可否", 18, editable=True, kind=CHOICE, choices="対応可否", prompt="一覧から選んでください。",
-               name="answer"),
+        Column(H_CUSTOM_ANSWER, 20, wrap=True, editable=True, kind=CHOICE, choices="回答", name="answer", required=True,
+               colours=CUSTOM_ANSWER_COLOURS, prompt="一覧から選んでください。"),
+        Column(H_CUSTOM_IDS, 20, wrap=True, editable=True, kind=TEXT, name="standard_ids",
+               prompt="標準機能で代替・標準オプションで対応のとき: 機能:0010005 のように（複数は 、 で区切る）"),
         Column("概算費用（千円）", 13, editable=True, kind=NUMBER, prompt="概算費用を千円単位で（0 以上）",
                name="cost_kyen", label="概算費用"),
-        Column("対応方法・代替案", 45, wrap=True, editable=True, kind=TEXT, name="comment",
-               prompt="標準製品・標準オプション・独自施策システム（標準の連携機能で疎結合）での実現方法"),
+        Column("対応予定日", 12, editable=True, kind=DATE, name="planned_date", prompt="対応できる予定日（例: 2027/03/31）"),
+        Column("対応方法・補足", 45, wrap=True, editable=True, kind=TEXT, name="comment",
+               prompt="標準機能・標準オプション・独自施策システム（標準の連携機能で疎結合）・EUC での実現方法、条件など"),
     ),
-    lists={"対応可否": [a.value for a in VendorCoverAnswer]},
+    lists={"回答": [a.value for a in CustomVendorAnswerKind]},
     instructions=(
-        "1. 当団体の現行システムにあり、標準仕様書にない機能（独自機能）の一覧です。",
-        "2. 黄色の欄に、貴社の標準準拠システム（標準オプションを含む）または独自施策システム（標準の連携機能による疎結合）で"
-        "対応できるかをご回答ください: " + " / ".join(a.value for a in VendorCoverAnswer) + "。",
-        "3. 行の追加・削除、シートの追加・削除、列の変更はしないでください（並べ替えと絞り込みはできます）。",
+        "1. 当団体の現行システムにあり、標準仕様書にない機能（独自機能）の一覧です。標準準拠システムは標準仕様書の機能だけで"
+        "構成します（独自のカスタマイズはできません）。",
+        "2. 黄色の欄に、各機能をどう実現できるかをご回答ください: " + " / ".join(a.value for a in CustomVendorAnswerKind) + "。",
+        "3. 標準機能で代替・標準オプションで対応のときは、代替できる標準機能ID の欄に標準仕様書の機能IDを「機能:0010005」の"
+        "ように記入してください（帳票は「帳票:0010010」、複数は 、 で区切ります）。ほかの回答のときは空にしてください。",
+        "4. 独自施策システムは標準の連携機能による疎結合に限ります。概算費用・対応予定日・対応方法・補足は分かる範囲でご記入ください。",
+        "5. 行の追加・削除、シートの追加・削除、列の変更はしないでください（並べ替えと絞り込みはできます）。書き出し後に当団体で"
+        "内容を変えた機能の回答は、取り込まずに確認をお願いすることがあります。",
     ),
+    keys=KeyKind(accepts=is_custom_key, label=function_label, ref=lambda k: f"{k.operation_code}:{function_code(k)}",
+                 shown=False),
+    frozen_columns=2,
+    deleted="未回答として扱います。",
+    rules=(id_rules,),
 )
 
 # ---- the vendor's answers for the data items of the 基本データリスト (データ要件) -----------------------
@@ -319,8 +342,7 @@ DATA_VENDOR = RoundTrip(
         "5. 書き出し後に項目定義（データ型・桁数・コード・データ出力条件など）が変わった項目の回答は、取り込まずに競合として"
         "お知らせします。",
     ),
-    keys=KeyKind(accepts=is_data_key, label=lambda k: f"データ項目 {k.req_id}", ref=lambda k: k.req_id, shown=False,
-                 heading="データ項目"),
+    keys=KeyKind(accepts=is_data_key, label=lambda k: f"データ項目 {k.req_id}", ref=lambda k: k.req_id, shown=False),
     frozen_columns=2,
     deleted="未回答として扱います。",
 )

@@ -163,9 +163,9 @@ def read_custom_list(path: Path, *, operation_code: str | None = None,
             result.meta = _meta(wb)
             if result.meta.get("purpose") == PURPOSE_CUSTOM_VENDOR:
                 raise InvalidInputError(
-                    f"{path.name} はベンダ向けの回答票（fitgap custom export --vendor）です。回答票は読むためのもので、"
-                    "取り込めません。何も保存していません。",
-                    "ベンダの回答を見て、対応方針と理由を fitgap custom set か独自機能の画面で記録してください"
+                    f"{path.name} はベンダ向けの独自機能の回答票（fitgap custom export --vendor）です（現行機能一覧では"
+                    "ありません）。何も保存していません。",
+                    f"ベンダの回答は fitgap custom import vendor {path.name} で取り込んでください"
                     "（現行機能一覧を編集して読み戻すなら fitgap custom export のブックを使います）。")
             for title in wb.sheetnames:
                 if title in (META_SHEET, LIST_SHEET) or not wb.is_visible(title) or not wb.is_table(title):

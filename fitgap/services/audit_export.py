@@ -77,6 +77,8 @@ ACTION_LABELS = {
     "vendor.import": "ベンダ回答の取り込み",
     "data.vendor_export": "データ項目回答票の書き出し",
     "data.vendor_import": "データ項目のベンダ回答の取り込み",
+    "custom.vendor_export": "独自機能の回答票の書き出し",
+    "custom.vendor_import": "独自機能のベンダ回答の取り込み",
     "review.export": "確認シートの書き出し",
     "review.import": "確認シートの取り込み",
     "maintenance.restore": "バックアップから復元",
@@ -90,6 +92,7 @@ ENTITY_LABELS = {
     "spec_version": "仕様書の版", "interface_change": "改修項目", "current_function": "独自機能",
     "post_cutover_measure": "移行後の経過措置",
     "data_vendor_answer": "データ項目のベンダ回答",
+    "custom_vendor_answer": "独自機能のベンダ回答",
 }
 FIELD_LABELS = {
     "holding": "保持状況", "current_fields": "現行項目", "current_type": "現行の型",

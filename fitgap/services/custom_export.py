@@ -1,4 +1,5 @@
-"""Writing the current-function inventory (with mappings and dispositions) and its vendor variant.
+"""Writing the current-function inventory (with mappings and dispositions). Its vendor variant, the
+独自機能回答票, is a round trip of its own (services.custom_vendor).
 
 Every row of the inventory carries a stamp in its hidden key column (domain.row_stamp): the export, the
 function's ID and the hash of what it held, all read in one snapshot, so that an import of this workbook
@@ -26,7 +27,6 @@ from fitgap.reports.output_file import unused_name, write_atomically
 from fitgap.services.custom import FunctionFilter, FunctionRow, rows_in
 from fitgap.services.custom_stamp import stored_state
 from fitgap.services.recorded_export import check_xlsx
-from fitgap.services.round_trip import safe_file_part
 from fitgap.storage import audit, operations, systems, vendors
 from fitgap.storage.db import Database
 
@@ -54,15 +54,11 @@ def _line(r: FunctionRow, description: str, basis_detail: str, key: str) -> Inve
 
 
 def export_inventory(*, db: Database, user: str, exports_dir: Path, operation_codes: Sequence[str] | None = None,
-                     flt: FunctionFilter = ALL, vendor: str | None = None, path: Path | None = None,
+                     flt: FunctionFilter = ALL, path: Path | None = None,
                      now: datetime | None = None, overwrite: bool = False) -> CustomExportResult:
-    """The inventory workbook (read back by import), or with ``vendor`` the sheet asking that vendor
-    (for reading: import refuses it)."""
+    """The inventory workbook (read back by ``fitgap custom import``)."""
     now = now or datetime.now(UTC)
     check_xlsx(path)
-    vendor = vendor.strip() if vendor is not None else None
-    if vendor is not None and not vendor:
-        raise InvalidInputError("ベンダ名が空です。", "--vendor にベンダ名を指定してください。")
     with db.read() as session:  # the rows and their stamps from one snapshot
         pairs = rows_in(session, flt)
         ops = {o.code: o for o in operations.list_operations(session=session)}
@@ -75,30 +71,23 @@ def export_inventory(*, db: Database, user: str, exports_dir: Path, operation_co
     if unknown:
         raise InvalidInputError(f"業務コード {'、'.join(unknown)} はありません。", "fitgap operations で確かめてください。")
     pairs = [(r, f) for r, f in pairs if not wanted or r.key.operation_code in wanted]
-    if vendor is not None:
-        pairs = [(r, f) for r, f in pairs if r.coverage == Coverage.OUTSIDE or r.reverse_gap]
     rows = [r for r, _f in pairs]
     if not rows:
         raise InvalidInputError("書き出す現行機能がありません。ファイルは作っていません。",
-                                "fitgap custom import で現行機能一覧を取り込んでください"
-                                + ("（ベンダ向けは標準外・要廃止の機能だけを書き出します）。" if vendor else "。"))
+                                "fitgap custom import で現行機能一覧を取り込んでください。")
     export_id = str(uuid.uuid4())
     by_op: dict[str, list[InventoryLine]] = {}
     for r, f in pairs:
-        if vendor is None:
-            keys = [(m.key.operation_code, m.key.kind.value, m.key.req_id) for m in r.mapped]
-            key = make_stamp(database_id=db_id, export=mark, entity=str(f.id), keys=(r.key.operation_code, r.key.code),
-                             state=stored_state(f, keys, names)).encode()
-        else:
-            key = r.key.audit_key  # the vendor variant is for reading, never imported
+        keys = [(m.key.operation_code, m.key.kind.value, m.key.req_id) for m in r.mapped]
+        key = make_stamp(database_id=db_id, export=mark, entity=str(f.id), keys=(r.key.operation_code, r.key.code),
+                         state=stored_state(f, keys, names)).encode()
         by_op.setdefault(r.key.operation_code, []).append(_line(r, f.description, f.basis_detail, key))
     parts = [InventoryPart(code, ops[code].short_name, lines) for code, lines in
              sorted(by_op.items(), key=lambda kv: ops[kv[0]].order)]
     demo = any(r.demo for r in rows)
     data = InventoryData(municipality=muni.name if muni else "（団体未設定）", created_at=now, database_id=db_id,
-                         export_id=export_id, parts=parts, demo=demo, vendor=vendor)
+                         export_id=export_id, parts=parts, demo=demo)
     if path is None:  # never over an earlier export of the same second
-        stem = f"独自機能_ベンダ_{safe_file_part(vendor)[:40]}" if vendor else "独自機能一覧"
-        path = unused_name(exports_dir / f"{stem}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx")
+        path = unused_name(exports_dir / f"独自機能一覧_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx")
     write_atomically(path, lambda tmp: write_inventory_workbook(data, tmp), overwrite=overwrite)
     return CustomExportResult(path=path, functions=len(rows), operations=len(parts), demo=demo)

@@ -99,12 +99,12 @@ def test_vendor_variant_asks_only_about_functions_outside_the_spec(cli, tmp_path
     out = tmp_path / "vendor.xlsx"
     assert cli("custom", "export", "--vendor", "A社", "--output", str(out)).code == 0
     header, rows = _sheet_rows(out)
-    assert [row[0] for row in rows] == ["F-002"] and "対応可否" in header
+    assert [row[0] for row in rows] == ["F-002"] and "回答" in header
     wb = openpyxl.load_workbook(out)
     ws = next(w for w in wb.worksheets if w.title.startswith("001"))
     assert ws.protection.sheet
     letter = openpyxl.utils.get_column_letter
-    assert ws.column_dimensions[letter(header.index("対応可否") + 1)].protection.locked is False  # the answer
+    assert ws.column_dimensions[letter(header.index("回答") + 1)].protection.locked is False  # the answer
     assert ws.column_dimensions[letter(1)].protection.locked is True  # the function itself
 
 
@@ -118,20 +118,20 @@ def test_undoing_a_move_to_a_separate_system_says_the_system_stays(cli, tmp_path
     assert "systems delete" in r.out and "窓口案内" in cli("systems", "list").out
 
 
-def test_the_vendor_variant_says_it_is_for_reading_and_import_refuses_it(cli, tmp_path, db_path):
+def test_the_inventory_import_refuses_the_vendor_variant_naming_its_command(cli, tmp_path, db_path):
     _setup(cli, tmp_path)
     cli("custom", "set", "001:F-002", "--outside")
     out = tmp_path / "vendor.xlsx"
     r = cli("custom", "export", "--vendor", "A社", "--output", str(out))
-    assert r.code == 0 and "取り込めません" in r.out
+    assert r.code == 0 and "custom import vendor" in r.out
     wb = openpyxl.load_workbook(out)  # the vendor answers and sends it back
     ws = next(w for w in wb.worksheets if w.title.startswith("001"))
     header = [c.value for c in ws[HEADER_ROW]]
-    ws.cell(HEADER_ROW + 1, header.index("対応可否") + 1, "標準オプションで対応")
+    ws.cell(HEADER_ROW + 1, header.index("回答") + 1, "要協議")
     wb.save(out)
     before = dump_database(db_path)
     r = cli("custom", "import", str(out), "--operation", "001")
-    assert r.code != 0 and "回答票" in r.err and "取り込めません" in r.err
+    assert r.code != 0 and "回答票" in r.err and "fitgap custom import vendor" in r.err
     assert dump_database(db_path) == before
 
 
@@ -166,9 +166,9 @@ def test_export_never_overwrites_a_file_unasked_and_the_vendor_variant_is_refuse
     assert r.code != 0 and "上書きしていません" in r.err and "--force" in r.err
     assert out.read_bytes() == b"someone's edited copy"
     assert cli("custom", "export", "--vendor", "A社", "-o", str(out), "--force").code == 0
-    # the vendor variant is for reading: an import of it says what it is and that no command reads it back
+    # the vendor variant read as a requirement answer sheet: says what it is and the command that reads it
     before = dump_database(tmp_path / "fitgap.db") if (tmp_path / "fitgap.db").exists() else None
     r = cli("import", "vendor", str(out))
-    assert r.code != 0 and "独自機能の回答票です" in r.err and "取り込むコマンドはありません" in r.err
+    assert r.code != 0 and "独自機能の回答票です" in r.err and "fitgap custom import vendor" in r.err
     if before is not None:
         assert dump_database(tmp_path / "fitgap.db") == before
