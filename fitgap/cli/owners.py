@@ -7,8 +7,7 @@ import argparse
 from fitgap.cli.context import Context
 from fitgap.cli.table import render_table
 from fitgap.errors import InvalidInputError
-from fitgap.services import owners
-from fitgap.services.bpr import Target
+from fitgap.services import bpr, owners
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -36,7 +35,7 @@ def cmd_assign(args: argparse.Namespace, ctx: Context) -> int:
             return 0
         ctx.print(render_table(["担当課", "要件", "独自機能"], rows, right=[1, 2]))
         return 0
-    r = owners.assign(db=ctx.database(), user=ctx.config.user, targets=[Target.parse(t) for t in args.targets],
+    r = owners.assign(db=ctx.database(), user=ctx.config.user, targets=[bpr.Target.parse(t) for t in args.targets],
                       operations=[o.zfill(3) for o in args.operation], department=args.department, person=args.person)
     ctx.print(f"担当を記録しました: {len(r.changed)} 件（変更なし {len(r.unchanged)} 件）")
     if r.batch:
