@@ -109,7 +109,7 @@ async def test_bulk_disposition_makes_non_gaps_gaps_as_it_says(demo_db, make_app
         noted = [k for k, r in before.items() if r.note.strip()]
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("3")  # EUC
+        await pilot.press("5")  # 共通機能で対応 (EUC)
         await pilot.pause()
         assert isinstance(app.screen, ChoiceModal)  # the preview, not a refusal
         text = screen_text(app)
