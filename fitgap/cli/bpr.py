@@ -10,7 +10,7 @@ from fitgap.cli.context import Context
 from fitgap.cli.table import render_table
 from fitgap.domain.bpr import BprStatus, Change
 from fitgap.errors import InvalidInputError
-from fitgap.services import bpr
+from fitgap.services import bpr, status
 
 STATUSES = [s.value for s in BprStatus]
 CHANGES = "、".join(c.value for c in Change)
@@ -90,10 +90,6 @@ def _fields(p: argparse.ArgumentParser) -> None:
     p.add_argument("--note", metavar="TEXT", help="メモ")
 
 
-def _today() -> date:
-    return date.today()
-
-
 def _row_line(r: bpr.BprRow) -> tuple[Any, ...]:
     due = r.due.isoformat() if r.due else "—"
     late = f"{r.days_late}日超過" if r.overdue else ""
@@ -105,19 +101,19 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     flt = bpr.BprFilter(operation_code=args.operation, department=args.department, person=args.person,
                         statuses=frozenset(BprStatus(s) for s in args.status or []), overdue_only=args.overdue,
                         open_only=args.open)
-    rows = bpr.list_items(db=ctx.database(), today=_today(), flt=flt)
+    rows = bpr.list_items(db=ctx.database(), today=ctx.config.today, flt=flt)
     ctx.print(render_table(["ID", "業務", "件名", "見直す内容", "担当課", "担当者", "期日", "状況", "超過", "対象"],
                            [_row_line(r) for r in rows], right=[9], max_width=36))
     counts = bpr.counts_by_department(rows)
     ctx.print(f"{len(rows)} 件（実施済でない {sum(c.open for c in counts)}、うち期限超過 {sum(c.overdue for c in counts)}、"
               f"実施済 {sum(c.done for c in counts)}）")
     for c in counts:
-        ctx.print(f"  {c.department or '（担当課未定）'}: 未完了 {c.open}（うち期限超過 {c.overdue}）、実施済 {c.done}")
+        ctx.print(f"  {c.department or '（担当課未定）'}: {status.bpr_line(c)}")
     return 0
 
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
-    d = bpr.get_item(db=ctx.database(), bpr_id=args.id, today=_today())
+    d = bpr.get_item(db=ctx.database(), bpr_id=args.id, today=ctx.config.today)
     r = d.row
     ctx.print(f"#{r.id} {r.title}（{r.operation_code} {r.operation}）{'【デモ】' if r.demo else ''}",
               f"  見直す内容: {'・'.join(r.changes) or '—'}",
@@ -169,7 +165,7 @@ def _report(ctx: Context, r: bpr.BprResult) -> int:
 def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
     v = _values(args)
     r = bpr.add_item(db=ctx.database(), user=ctx.config.user, operation_code=args.operation.zfill(3), title=args.title,
-                     today=_today(), changes=v.get("changes", ""), department=v.get("department", ""),
+                     today=ctx.config.today, changes=v.get("changes", ""), department=v.get("department", ""),
                      person=v.get("person", ""), due=v.get("due"), note=v.get("note", ""),
                      targets=[bpr.Target.parse(t) for t in args.target])
     return _report(ctx, r)
@@ -180,7 +176,7 @@ def cmd_set(args: argparse.Namespace, ctx: Context) -> int:
     if not v:
         raise InvalidInputError("変更する内容が指定されていません。", "--status、--department、--due などを指定してください。")
     return _report(ctx, bpr.update_items(db=ctx.database(), user=ctx.config.user, ids=args.ids, values=v,
-                                         today=_today()))
+                                         today=ctx.config.today))
 
 
 def cmd_link(args: argparse.Namespace, ctx: Context) -> int:
@@ -193,18 +189,18 @@ def cmd_link(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
     values: dict[str, Any] = {"status": BprStatus.DONE.value}
-    today = _date(args.on) if args.on else _today()
+    today = _date(args.on) if args.on else ctx.config.today
     return _report(ctx, bpr.update_items(db=ctx.database(), user=ctx.config.user, ids=args.ids, values=values,
                                          today=today))
 
 
 def cmd_reopen(args: argparse.Namespace, ctx: Context) -> int:
     return _report(ctx, bpr.update_items(db=ctx.database(), user=ctx.config.user, ids=args.ids,
-                                         values={"status": BprStatus.DECIDED.value}, today=_today()))
+                                         values={"status": BprStatus.DECIDED.value}, today=ctx.config.today))
 
 
 def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:
     batch = args.batch or bpr.last_batch(db=ctx.database(), user=ctx.config.user)
     if not batch:
         raise InvalidInputError("取り消す変更がありません。", "fitgap bpr add / set / link / done の後に実行してください。")
-    return _report(ctx, bpr.undo(db=ctx.database(), user=ctx.config.user, batch=batch, today=_today()))
+    return _report(ctx, bpr.undo(db=ctx.database(), user=ctx.config.user, batch=batch, today=ctx.config.today))

@@ -9,6 +9,7 @@ from fitgap.cli.context import Context
 from fitgap.cli.data_table import LEGEND, data_table
 from fitgap.cli.table import render_table
 from fitgap.domain.calendar import format_date
+from fitgap.errors import InvalidInputError
 from fitgap.services import catalog, demo, status
 
 
@@ -27,6 +28,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("status", parents=[common], help="業務ごとの進捗を表で表示する",
                        description="業務ごとの要件数、確認率、ギャップ（実装区分別）、期限と残り日数を表示します。")
     p.add_argument("--all", action="store_true", help="共通機能など横断的な標準も表示する")
+    p.add_argument("--department", metavar="担当課",
+                   help="その担当課の要件・独自機能だけを数える（自分の課の項目）。業務見直しの件数も表示する")
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("demo", parents=[common], help="デモデータ（架空の要件一覧）を作る",
@@ -74,31 +77,22 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
-    ov = (status.quick_overview(url=ctx.config.database_url, today=ctx.config.today)  # without SQLAlchemy
-          or status.get_overview(db=ctx.database(), today=ctx.config.today))
+    department = args.department.strip() if args.department is not None else None
+    if department == "":
+        raise InvalidInputError("--department に担当課の名前を指定してください。", "例: fitgap status --department 市民課")
+    ov = (status.quick_overview(url=ctx.config.database_url, today=ctx.config.today, department=department)
+          or status.get_overview(db=ctx.database(), today=ctx.config.today, department=department))  # without SQLAlchemy first
     head = (f"団体: {ov.municipality}" if ov.municipality
             else f"団体: 未設定（{ctx.command('init', '--municipality', '名前')}）")
     ctx.print(f"{head}    基準日: {format_date(ov.today)}")
     if ov.demo:
         ctx.print("※ デモデータ（架空の要件）を含みます。")
     ctx.print(status.headline(ov))
-    rows = []
+    if department is not None:
+        return _department_status(ov, department, ctx)
     shown = ov.main + (ov.common if args.all else [])
     inventory = ov.total("custom_functions") > 0  # 独自機能 columns only once there is an inventory
-    for o in shown:
-        st = o.standing
-        rows.append([
-            o.code, o.name + (" [デモ]" if o.demo else ""), o.version_label or "—", o.requirements,
-            f"{o.reviewed_pct:.0f}%" if o.requirements else "—", o.must_gaps, o.option_gaps, o.reverse_gaps,
-            o.option_undecided, o.needs_review,
-            *([o.custom_functions, o.custom_undecided] if inventory else []),
-            st.state.value, st.due.date.isoformat(), st.due.source, st.label,
-        ])
-    ctx.print(render_table(
-        ["コード", "業務", "版", "要件", "確認率", "要対応", "OPギャップ", "要廃止", "要判断", "要再確認",
-         *(["独自機能", "独自未決"] if inventory else []), "状態", "期限", "期限の根拠", "残り・移行日"],
-        rows, right=[3, 4, 5, 6, 7, 8, 9, *([10, 11] if inventory else [])], max_width=44,
-    ))
+    _status_table(shown, inventory, ctx)
     if not args.all and ov.common:
         ctx.print(f"共通部分（{'、'.join(o.short_name for o in ov.common)}）は --all で表示します"
                   "（期限は、設定がなければ使う業務のうち最も早いもの）。")
@@ -114,6 +108,45 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"要件一覧がまだない業務: {len(empty)} 業務。公式の機能・帳票要件（Excel）を "
                   f"{ctx.command('import-spec', 'FILE')} で取り込んでください。")
     _data_requirements(ov, ctx)
+    return 0
+
+
+def _status_table(shown: list[status.OperationSummary], inventory: bool, ctx: Context) -> None:
+    rows = []
+    for o in shown:
+        st = o.standing
+        rows.append([
+            o.code, o.name + (" [デモ]" if o.demo else ""), o.version_label or "—", o.requirements,
+            f"{o.reviewed_pct:.0f}%" if o.requirements else "—", o.must_gaps, o.option_gaps, o.reverse_gaps,
+            o.option_undecided, o.needs_review,
+            *([o.custom_functions, o.custom_undecided] if inventory else []),
+            st.state.value, st.due.date.isoformat(), st.due.source, st.label,
+        ])
+    ctx.print(render_table(
+        ["コード", "業務", "版", "要件", "確認率", "要対応", "OPギャップ", "要廃止", "要判断", "要再確認",
+         *(["独自機能", "独自未決"] if inventory else []), "状態", "期限", "期限の根拠", "残り・移行日"],
+        rows, right=[3, 4, 5, 6, 7, 8, 9, *([10, 11] if inventory else [])], max_width=44,
+    ))
+
+
+def _department_status(ov: status.Overview, department: str, ctx: Context) -> int:
+    """``status --department``: the same table, of the requirements (assessment.department) and 独自機能
+    (owner_department) of one 担当課, on the operations where it has any; then its 業務見直し."""
+    shown = [o for o in ov.operations if o.requirements or o.custom_functions]
+    mine = ov.bpr_of(department)
+    if not shown and not (mine.open or mine.done):
+        others = "、".join(ov.departments) if ov.departments else "（まだどの担当課も決まっていません）"
+        ctx.print(f"担当課「{department}」に割り当てた要件・独自機能・業務見直しはありません。",
+                  f"割り当てのある担当課: {others}")
+        return 0
+    ctx.print(f"担当課: {department}（担当課が {department} の要件・独自機能だけを数えています。期限と状態は業務のもの）")
+    if shown:
+        _status_table(shown, ov.total("custom_functions") > 0, ctx)
+        ctx.print("要対応 = 実装必須のギャップ、要廃止 = 実装不可に適合（逆ギャップ）、要判断 = 標準オプションの採否未決定、"
+                  "OPギャップ = 標準オプションのギャップ")
+    else:
+        ctx.print("この担当課に割り当てた要件・独自機能はありません。")
+    ctx.print(f"{department}の業務見直し: {status.bpr_line(mine)} → {ctx.command('bpr', 'list', '--department', department)}")
     return 0
 
 
@@ -134,10 +167,10 @@ def _data_requirements(ov: status.Overview, ctx: Context) -> None:
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     seed = args.seed if args.seed is not None else random.randrange(1_000_000)
     result = demo.generate_demo(db=ctx.database(create=True), total=args.requirements, seed=seed,
-                                user=ctx.config.user, inventory=True,  # lists and inventory in one transaction
+                                user=ctx.config.user, inventory=True, today=ctx.config.today,  # one transaction
                                 progress=lambda d, t: ctx.progress(d, t, "デモデータ作成"))
     ctx.print(f"デモデータを作成しました: 要件 {result.requirements} 件（{result.operations} 業務）、"
               f"確認結果 {result.assessments} 件、独自機能（現行機能）{result.functions} 件、"
-              f"データ項目 {result.data_items} 件、seed={result.seed}")
+              f"データ項目 {result.data_items} 件、業務見直し {result.bpr_items} 件、seed={result.seed}")
     ctx.print("※ デモデータは架空のものです。画面や出力には「デモ」と表示されます。")
     return 0

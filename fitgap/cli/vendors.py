@@ -55,10 +55,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = export.add_parser(
         "review", parents=[common], help="確認シート（状況・対応方針・メモを Excel で記入）を書き出す",
-        description="業務の要件と現在の確認結果を、状況・対応方針（一覧から選択）とメモだけ編集できるブックに書き出します。",
+        description="業務の要件と現在の確認結果を、状況・対応方針（一覧から選択）とメモだけ編集できるブックに書き出します。"
+        "--department を付けると、その担当課に割り当てた要件だけを書き出します（ファイル名に担当課が入ります）。",
     )
-    p.add_argument("--operation", action="append", required=True, metavar="CODE|NAME",
-                   help="業務コードか業務名（複数回指定可）")
+    p.add_argument("--operation", action="append", metavar="CODE|NAME",
+                   help="業務コードか業務名（複数回指定可。--department のときは省略すると担当する要件のある全業務）")
+    p.add_argument("--department", metavar="担当課", help="その担当課に割り当てた要件だけを書き出す（担当課ごとの確認シート）")
     p.add_argument("-o", "--output", type=Path, metavar="PATH.xlsx", help="書き出すファイル")
     p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.set_defaults(func=cmd_export_review)
@@ -125,11 +127,12 @@ def cmd_import_vendor(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_export_review(args: argparse.Namespace, ctx: Context) -> int:
     res = review_sheets.export_review_sheet(
-        db=ctx.database(), user=ctx.config.user, operation_keys=args.operation,
-        exports_dir=ctx.config.exports_dir, path=args.output, overwrite=args.force,
+        db=ctx.database(), user=ctx.config.user, operation_keys=args.operation or [],
+        exports_dir=ctx.config.exports_dir, path=args.output, overwrite=args.force, department=args.department,
     )
     demo = "（デモデータ）" if res.demo else ""
-    ctx.print(f"確認シートを書き出しました{demo}: {res.path}",
+    whose = f"（担当課 {args.department.strip()}）" if args.department is not None else ""
+    ctx.print(f"確認シート{whose}を書き出しました{demo}: {res.path}",
               f"  業務 {'、'.join(res.operations)}、要件 {res.items:,} 件、書き出しID {res.export_id}",
               f"記入が終わったら: {ctx.command('import', 'review', res.path)}")
     return 0

@@ -9,6 +9,8 @@ charge, the due date (by default the operation's date), and how far it is. One i
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -75,3 +77,27 @@ def is_overdue(due: date | None, status: str, today: date) -> bool:
 
 def days_late(due: date | None, status: str, today: date) -> int:
     return (today - due).days if due is not None and is_overdue(due, status, today) else 0
+
+
+@dataclass
+class DepartmentCounts:
+    """Per 担当課: the items as every surface counts them (``fitgap bpr list``, ``fitgap status --department``,
+    the readiness workbook and the HTML report)."""
+
+    department: str  # "" when no 担当課 is set
+    open: int = 0  # not 実施済
+    overdue: int = 0  # of which past their due date
+    done: int = 0
+
+
+def counts_by_department(items: Iterable[tuple[str, str, bool]]) -> list[DepartmentCounts]:
+    """(担当課, 状況, overdue) of each item → the counts per 担当課, the unset 担当課 last."""
+    out: dict[str, DepartmentCounts] = {}
+    for department, status, overdue in items:
+        c = out.setdefault(department, DepartmentCounts(department))
+        if status == BprStatus.DONE:
+            c.done += 1
+        else:
+            c.open += 1
+            c.overdue += bool(overdue)
+    return sorted(out.values(), key=lambda c: (c.department == "", c.department))

@@ -64,6 +64,7 @@ class OperationFacts:
     post_cutover_overdue: int = 0  # of which past their planned date
     vendor_after_passed: int = 0  # 期限後対応 answers whose planned date has passed (or was never given)
     data_blockers: int = 0  # データ要件: 必須・実装類型○ items 未保持 with no plan, or 移行不可 (domain.data_items)
+    bpr_overdue: int = 0  # 業務見直し items past their due date and not 実施済 (domain.bpr.is_overdue), each once
 
     @property
     def reviewed_pct(self) -> float:
@@ -144,6 +145,12 @@ RULES: tuple[Rule, ...] = (
          lambda f: _pressing(f) and f.data_blockers > 0),
     Rule("R23", Verdict.AMBER, "データ移行の阻害要因（必須の項目が未保持で移行方法が未定、またはベンダが移行不可）がある",
          lambda f: _open(f) and f.data_blockers > 0),
+    # a change of work (例規改正, 様式, 窓口手順 …) past its own due date: late work that the system cannot
+    # make up for; pressing when the operation's date is near (an 例規改正 needs a council session)
+    Rule("R24", Verdict.RED, f"期限まで{PRESSING_DAYS}日以内で、期日を過ぎて実施済でない業務見直し（業務フロー・例規・様式など）がある",
+         lambda f: _pressing(f) and f.bpr_overdue > 0),
+    Rule("R25", Verdict.AMBER, "期日を過ぎて実施済でない業務見直し（業務フロー・例規・様式など）がある",
+         lambda f: _open(f) and f.bpr_overdue > 0),
 )
 
 

@@ -18,6 +18,8 @@ from markupsafe import Markup, escape
 from fitgap.domain.enums import ChangeStatus, VendorAnswerKind
 from fitgap.reports.output_file import write_atomically
 from fitgap.reports.readiness_model import (
+    BPR_NONE,
+    BPR_NOTE,
     DATA_NONE,
     NO_DATA,
     OVERDUE_PLAN,
@@ -163,6 +165,8 @@ def render_readiness_html(report: ReadinessReport) -> str:
         t=report.totals,
         NO_DATA=NO_DATA,
         DATA_NONE=DATA_NONE,
+        BPR_NONE=BPR_NONE,
+        BPR_NOTE=BPR_NOTE,
         charts=_charts(report),
         gantt=_gantt(report),
         overdue=OVERDUE_PLAN,

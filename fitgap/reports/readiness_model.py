@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from fitgap.domain.bpr import DepartmentCounts
 from fitgap.domain.calendar import days_left_label, margin_label, reiwa_fy_label
 from fitgap.domain.readiness import Verdict
 from fitgap.domain.standing import Standing
@@ -28,7 +29,8 @@ class BlockingKind:
     CONFLICT = "日程の矛盾"
     CHANGE_LATE = "連携の改修の遅れ"
     DATA_BLOCKER = "データ移行の阻害（必須の項目）"  # データ要件: 必須・実装類型○ 未保持で移行方法なし、または移行不可
-    ALL = (MUST_GAP, REVERSE_GAP, VENDOR_LATE, CONFLICT, CHANGE_LATE, DATA_BLOCKER)
+    BPR_OVERDUE = "業務見直しの期日超過"  # each item once, however many gaps it answers, with its 担当課
+    ALL = (MUST_GAP, REVERSE_GAP, VENDOR_LATE, CONFLICT, CHANGE_LATE, DATA_BLOCKER, BPR_OVERDUE)
 
 
 @dataclass(frozen=True)
@@ -342,6 +344,33 @@ class DataItemLine:
         return "、".join(f"{ch}（U+{ord(ch):04X}）×{n:,}" for ch, n in self.gaiji)
 
 
+@dataclass(frozen=True)
+class BprLine:
+    """One open 業務見直し item as the report lists it (overdue first)."""
+
+    id: int
+    operation_code: str
+    operation: str
+    title: str
+    changes: str  # 「例規・様式」
+    department: str
+    person: str
+    due: date | None
+    status: str
+    overdue: bool
+    days_late: int
+    targets: int  # the gaps and functions it answers
+
+    @property
+    def ref(self) -> str:
+        return f"業務見直し #{self.id}"
+
+
+BPR_NONE = "業務見直しの項目はありません（対応方針を 業務見直し・運用で対応 にすると作られます。fitgap bpr list）。"
+BPR_NOTE = ("未完了＝実施済でない項目、期限超過＝期日を過ぎて実施済でない項目（シート「阻害要因」にも1件ずつ挙げ、"
+            "判定ルール R24・R25 の対象）")
+
+
 DATA_NONE = "基本データリスト（項目定義書）はまだ取り込まれていません（fitgap data import FILE で取り込みます）。"
 
 
@@ -401,6 +430,14 @@ class ReadinessReport:
     data_blockers: list[DataItemLine] = field(default_factory=list)  # 必須未保持, each once
     data_unmapped: list[DataItemLine] = field(default_factory=list)  # items with unmapped current codes
     data_gaiji: list[DataItemLine] = field(default_factory=list)  # items whose profile found 外字候補
+    bpr: list[DepartmentCounts] = field(default_factory=list)  # 業務見直し per 担当課 (empty: no item at all)
+    bpr_open: list[BprLine] = field(default_factory=list)  # the items not 実施済, overdue first
+
+    @property
+    def bpr_totals(self) -> DepartmentCounts:
+        """The 業務見直し of every 担当課 together."""
+        return DepartmentCounts("計", sum(c.open for c in self.bpr), sum(c.overdue for c in self.bpr),
+                                sum(c.done for c in self.bpr))
 
     @property
     def title(self) -> str:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from fitgap.domain import bpr as rules
-from fitgap.domain.bpr import BprStatus, Change
+from fitgap.domain.bpr import BprStatus, Change, DepartmentCounts
 from fitgap.domain.models import BprItem, BprLink, CurrentFunction, Operation, Requirement
 from fitgap.domain.standing import standings
 from fitgap.errors import InvalidInputError, NotFoundError
@@ -124,26 +124,9 @@ def list_items(*, db: Database, today: date, flt: BprFilter = BprFilter()) -> li
         return rows_in(session, today, flt)
 
 
-@dataclass
-class DepartmentCounts:
-    """Per 担当課: the items as every surface counts them."""
-
-    department: str
-    open: int = 0
-    overdue: int = 0
-    done: int = 0
-
-
 def counts_by_department(rows: Iterable[BprRow]) -> list[DepartmentCounts]:
-    out: dict[str, DepartmentCounts] = {}
-    for r in rows:
-        c = out.setdefault(r.department, DepartmentCounts(r.department))
-        if r.status == BprStatus.DONE:
-            c.done += 1
-        else:
-            c.open += 1
-            c.overdue += r.overdue
-    return sorted(out.values(), key=lambda c: (c.department == "", c.department))
+    """Per 担当課: open, overdue, done (the one count: domain.bpr.counts_by_department)."""
+    return rules.counts_by_department((r.department, r.status, r.overdue) for r in rows)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -55,6 +55,7 @@ class DemoResult:
     seed: int
     functions: int = 0  # the demo inventory of current functions (with ``inventory``)
     data_items: int = 0  # the demo 基本データリスト items
+    bpr_items: int = 0  # the demo 業務見直し items (services.bpr_demo)
 
 
 def _text(rng: random.Random, o: str, a: str) -> str:
@@ -158,13 +159,17 @@ def _check_demo_allowed(session: Session) -> None:
 
 
 def _clear_demo(session: Session) -> None:
+    from fitgap.services.bpr_demo import clear_demo_bpr
+
+    clear_demo_bpr(session)  # before the demo's decisions: they would join an earlier demo's items
     demo_ids = [v.id for v in session.exec(select(SpecVersion).where(SpecVersion.demo == True)) if v.id]  # noqa: E712
     session.execute(sa.delete(Assessment.__table__))  # type: ignore[attr-defined]
     specs.delete_versions(session=session, version_ids=demo_ids)
 
 
 def generate_demo(*, db: Database, total: int, seed: int, user: str,
-                  progress: Callable[[int, int], None] | None = None, inventory: bool = False) -> DemoResult:
+                  progress: Callable[[int, int], None] | None = None, inventory: bool = False,
+                  today: date | None = None) -> DemoResult:
     """Fill the database with demo requirements for the 20 operations, replacing earlier demo data; with
     ``inventory`` their demo inventory of current functions too. One transaction: a process killed at any
     moment leaves the database as it was, or with all of it."""
@@ -204,8 +209,11 @@ def generate_demo(*, db: Database, total: int, seed: int, user: str,
         functions = 0
         if inventory:
             functions = demo_inventory_in(session, user=user, seed=seed)
+        from fitgap.services.bpr_demo import demo_bpr_in
+
+        bpr_items = demo_bpr_in(session, user=user, today=today or date.today())
     return DemoResult(requirements=n_req, assessments=n_ass, operations=len(records), seed=seed, functions=functions,
-                      data_items=data_items)
+                      data_items=data_items, bpr_items=bpr_items)
 
 
 __all__ = ["DEMO_LABEL", "DemoResult", "demo_records", "generate_demo", "text_hash"]

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from fitgap.domain.answer_sheet import after_deadline
+from fitgap.domain.bpr import BprStatus
 from fitgap.domain.calendar import FY2025_END, fiscal_year
 from fitgap.domain.data_items import DataVerdict
 from fitgap.domain.dispositions import for_requirements
@@ -22,6 +23,7 @@ from fitgap.reports.readiness_model import (
     AnswerLine,
     BlockingItem,
     BlockingKind,
+    BprLine,
     CustomFigures,
     CustomLine,
     DataFigures,
@@ -33,7 +35,7 @@ from fitgap.reports.readiness_model import (
     VendorFigures,
     fiscal_months,
 )
-from fitgap.services import custom, data_items, status
+from fitgap.services import bpr, custom, data_items, status
 from fitgap.services import schedule as schedule_service
 from fitgap.services.choices import REPORT_FORMATS
 from fitgap.services.post_cutover import report_lines as post_cutover_lines
@@ -84,6 +86,7 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
         data_counts = overview.data  # the one count (storage.data_overview), as fitgap status shows it
         data_rows = [r for r in data_items.rows_in(session)
                      if r.verdict == DataVerdict.BLOCKER or r.unmapped_codes or r.gaiji] if data_counts else []
+        bpr_rows = bpr.rows_in(session, today)  # the register as fitgap bpr list reads it
     plan = schedule_service.get_schedule(db=db, today=today)
     sg = plan.graph
     per_op_schedule = operation_schedules(plan)
@@ -119,6 +122,7 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
                 unanswered=waiting.get(code, 0),
             )
 
+    bpr_overdue = Counter(r.operation_code for r in bpr_rows if r.overdue)
     operations = []
     for s in summaries:
         sched = per_op_schedule.get(s.code, OperationSchedule())
@@ -139,6 +143,7 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
             vendor_after_passed=sum(ln.answer == VendorAnswerKind.AFTER_DEADLINE.value
                                     and (ln.planned_date is None or ln.planned_date < today) for ln in mine),
             data_blockers=data_counts[s.code].blockers if s.code in data_counts else 0,
+            bpr_overdue=bpr_overdue[s.code],
         )
         judgement = judge(op_facts)
         operations.append(OperationReadiness(
@@ -157,7 +162,8 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
         ))
 
     data_figures, data_lines = _data_section(data_counts, data_rows, names)
-    blocking = _blocking(blocking_rows, lines, plan, names, order, data_lines[0])
+    bpr_lines = _bpr_lines(bpr_rows, names)
+    blocking = _blocking(blocking_rows, lines, plan, names, order, data_lines[0], bpr_lines)
     rows = schedule_rows(plan, names)
     dates = [d for r in rows for d in (r.start, r.cutover, r.deadline) if d]
     # every planned and actual date and every deadline shown; only an implausibly long span is cut (the
@@ -199,8 +205,19 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
         data_blockers=data_lines[0],
         data_unmapped=data_lines[1],
         data_gaiji=data_lines[2],
+        bpr=bpr.counts_by_department(bpr_rows),
+        bpr_open=bpr_lines,
     )
     return report
+
+
+def _bpr_lines(rows: list[bpr.BprRow], names: dict[str, str]) -> list[BprLine]:
+    """The 業務見直し items not 実施済, overdue first (then by due date, as the register orders them)."""
+    lines = [BprLine(id=r.id, operation_code=r.operation_code, operation=names.get(r.operation_code, r.operation),
+                     title=r.title, changes="・".join(r.changes), department=r.department, person=r.person, due=r.due,
+                     status=r.status.value, overdue=r.overdue, days_late=r.days_late, targets=len(r.targets))
+             for r in rows if r.status != BprStatus.DONE]
+    return sorted(lines, key=lambda ln: not ln.overdue)
 
 
 def _data_section(counts: dict[str, data_items.DataCounts], rows: list[data_items.DataRow], names: dict[str, str],
@@ -250,7 +267,8 @@ def _answer_line(a: queries.AnswerRow, names: dict[str, str], deadlines: dict[st
 
 
 def _blocking(rows: list[queries.ItemRow], lines: list[AnswerLine], plan: schedule_service.ScheduleView,
-              names: dict[str, str], order: dict[str, int], data_blockers: list[DataItemLine]) -> list[BlockingItem]:
+              names: dict[str, str], order: dict[str, int], data_blockers: list[DataItemLine],
+              bpr_lines: list[BprLine]) -> list[BlockingItem]:
     items: list[BlockingItem] = []
     for r in rows:
         if r.operation_code not in names:
@@ -292,6 +310,16 @@ def _blocking(rows: list[queries.ItemRow], lines: list[AnswerLine], plan: schedu
             detail += f"。関連する機能: {'、'.join(b.functions)}"
         items.append(BlockingItem(BlockingKind.DATA_BLOCKER, b.operation_code, b.operation, f"データ {b.item_id}",
                                   b.name, detail))
+    for w in bpr_lines:  # each overdue item once, however many gaps it answers, with its 担当課
+        if not w.overdue or w.operation_code not in names:
+            continue
+        who = w.department or "未定"
+        detail = (f"担当課 {who}{f'（担当者 {w.person}）' if w.person else ''}、期日を {w.days_late}日超過、"
+                  f"状況 {w.status}、対象 {w.targets}件")
+        if w.changes:
+            detail += f"。見直す内容: {w.changes}"
+        items.append(BlockingItem(BlockingKind.BPR_OVERDUE, w.operation_code, w.operation, w.ref, w.title, detail,
+                                  w.due))
     kinds = {k: i for i, k in enumerate(BlockingKind.ALL)}
     items.sort(key=lambda b: (order.get(b.operation_code, 999), kinds[b.kind], b.ref))
     return items

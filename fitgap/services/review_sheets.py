@@ -26,7 +26,7 @@ from fitgap.errors import InvalidInputError
 from fitgap.services.assessment import UNSET, ItemChange, apply_changes_in
 from fitgap.services.items import ItemKey
 from fitgap.services.recorded_export import ExportRecord
-from fitgap.services.round_trip import ImportReport, export_book, import_book, new_export_id
+from fitgap.services.round_trip import ImportReport, export_book, import_book, new_export_id, safe_file_part
 from fitgap.services.vendors import ExportResult, resolve_operations
 from fitgap.storage import items, operations, sheet_items, specs, vendors
 from fitgap.storage.db import Database
@@ -36,27 +36,49 @@ if TYPE_CHECKING:
 
 
 def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str], exports_dir: Path,
-                        path: Path | None = None, now: datetime | None = None, overwrite: bool = False) -> ExportResult:
-    """Write the review workbook; like the vendor sheet, the file appears only once its export is recorded."""
+                        path: Path | None = None, now: datetime | None = None, overwrite: bool = False,
+                        department: str | None = None) -> ExportResult:
+    """Write the review workbook; like the vendor sheet, the file appears only once its export is recorded.
+
+    With ``department`` (a 担当課), only the requirements whose assessment names it, of the operations given
+    or, without any, of every operation where it has some; the file name says the department. A department
+    with no requirement assigned is refused, naming the departments that have some."""
     from fitgap.reports.answer_workbook import Outgoing, Part
 
     now = now or datetime.now(UTC)
     export_id = new_export_id()
+    if department is not None:
+        department = department.strip()
+        if not department:
+            raise InvalidInputError("担当課の名前が空です。", "--department に担当課を指定してください（例: 市民課）。")
+    elif not operation_keys:
+        raise InvalidInputError("書き出す業務が指定されていません。",
+                                "--operation で業務を指定してください（--department で担当課ごとにも書き出せます）。")
     with db.read() as session:  # rows stream from this read straight into the workbook
-        ops = resolve_operations(session, operation_keys)
+        ops = (resolve_operations(session, operation_keys) if operation_keys
+               else operations.list_operations(session=session, include_cross_cutting=True))
         versions = specs.current_versions(session=session)
-        counts = sheet_items.count_sheet_items(session=session, operation_codes=[o.code for o in ops], scope="all")
+        counts = sheet_items.count_sheet_items(session=session, operation_codes=[o.code for o in ops], scope="all",
+                                               department=department)
         muni = operations.get_municipality(session=session)
         total = sum(counts.values())
+        if not total and department is not None:
+            assigned = sheet_items.assigned_departments(session=session)
+            where = f"（業務 {'、'.join(o.code for o in ops)}）" if operation_keys else ""
+            raise InvalidInputError(
+                f"担当課「{department}」に割り当てた要件がありません{where}。書き出していません。",
+                f"割り当てのある担当課: {'、'.join(assigned)}" if assigned
+                else "要件に担当課を割り当ててから書き出してください（まだどの要件にも担当課がありません）。")
         if not total:
             raise InvalidInputError("書き出す要件がありません（この業務の要件一覧が取り込まれていません）。",
                                     "fitgap import-spec で要件一覧を取り込んでください。")
 
         labels: dict[int, str] = {}
-        reviews = sheet_items.count_needs_review(session=session, operation_codes=list(counts))
+        reviews = sheet_items.count_needs_review(session=session, operation_codes=list(counts), department=department)
 
         def rows(code: str) -> Iterator[tuple[Mapping[str, Any], str]]:
-            for r in sheet_items.iter_sheet_items(session=session, operation_code=code, scope="all"):
+            for r in sheet_items.iter_sheet_items(session=session, operation_code=code, scope="all",
+                                                  department=department):
                 values = {"req_id": r.req_id, "kind": r.kind.value, "name": r.name, "text": r.text,
                           "kubun": r.kubun.value + ("（経過措置）" if r.transitional else ""),
                           "needs_review": "要再確認" if r.needs_review else "", "reason": r.reason,
@@ -77,17 +99,22 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
             parts.append(Part(op.code, f"{op.code} {op.short_name}",
                               f"{'【デモ】' if demo else ''}{op.code} {op.short_name}（{label}） 確認シート — "
                               "黄色の欄を記入してください", rows(op.code), count=n))
+        cover = [("業務と仕様書の版", "\n".join(lines))]
+        if department is not None:
+            cover.insert(0, ("担当課", f"{department}（この課が担当する要件だけ）"))
         out = Outgoing(trip=REVIEW, export_id=export_id, database_id=vendors.database_id(session=session),
                        municipality=muni.name if muni else "（団体未設定）", created_at=now, created_by=user,
-                       demo=demo, parts=parts, cover=[("業務と仕様書の版", "\n".join(lines))])
+                       demo=demo, parts=parts, cover=cover)
         codes = "-".join(p.code for p in parts)
+        whose = f"{safe_file_part(department)[:20]}_" if department is not None else ""
         path = export_book(
             db=db, out=out, path=path, exports_dir=exports_dir, overwrite=overwrite,
-            default_name=f"確認シート_{codes[:40]}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx",
+            default_name=f"確認シート_{whose}{codes[:40]}_{now:%Y%m%d-%H%M%S}{'_デモ' if demo else ''}.xlsx",
             record=ExportRecord(export_id=export_id, purpose=REVIEW.purpose, created_at=now, created_by=user,
                                 scope=",".join(p.code for p in parts), action="review.export", entity="review",
                                 entity_key=",".join(p.code for p in parts),
-                                summary=f"書き出しID {export_id}、要件 {total}件"))
+                                summary=f"書き出しID {export_id}、要件 {total}件"
+                                + (f"、担当課 {department}" if department is not None else "")))
     return ExportResult(path, export_id, "", total, [p.code for p in parts], demo)
 
 

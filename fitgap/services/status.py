@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from fitgap.domain.bpr import DepartmentCounts, counts_by_department, is_overdue
 from fitgap.domain.data_items import DataCounts
 from fitgap.domain.enums import DeadlineKind, Kubun, Severity, Status
 from fitgap.domain.rules import severity
@@ -74,6 +75,14 @@ class Overview:
     municipality_kind: str | None = None
     # データ要件 of every operation with a 基本データリスト, in 政令順 (storage.data_overview: the one count)
     data: dict[str, DataCounts] = field(default_factory=dict)
+    # with a 担当課 (fitgap status --department): the requirements and functions counted are only its own
+    department: str | None = None
+    departments: list[str] = field(default_factory=list)  # every 担当課 named anywhere (with ``department``)
+    bpr: list[DepartmentCounts] = field(default_factory=list)  # 業務見直し per 担当課 (domain.bpr: the one count)
+
+    def bpr_of(self, department: str) -> DepartmentCounts:
+        """The 業務見直し of one 担当課 (zeros when it has none)."""
+        return next((c for c in self.bpr if c.department == department), DepartmentCounts(department))
 
     @property
     def demo(self) -> bool:
@@ -93,30 +102,34 @@ class Overview:
         return sum(int(getattr(o, attr)) for o in self.operations)
 
 
-def get_overview(*, db: Database, today: date) -> Overview:
+def get_overview(*, db: Database, today: date, department: str | None = None) -> Overview:
     from fitgap.storage.db import session_rows  # loads SQLAlchemy: quick_overview is the way without it
 
     with db.read() as session:
-        return read_overview(session_rows(session), today=today)
+        return read_overview(session_rows(session), today=today, department=department)
 
 
-def quick_overview(*, url: str, today: date) -> Overview | None:
+def quick_overview(*, url: str, today: date, department: str | None = None) -> Overview | None:
     """The overview read straight from an SQLite file that needs nothing done before it is read, without
     loading SQLAlchemy (``fitgap status``, the workbench's first screen); None otherwise: then open the
     database as usual and call :func:`get_overview`."""
-    return quick.read(url, lambda rows: read_overview(rows, today=today))
+    return quick.read(url, lambda rows: read_overview(rows, today=today, department=department))
 
 
-def read_overview(rows: overview.Rows, *, today: date) -> Overview:
-    """The overview from the grouped queries of :mod:`fitgap.storage.overview`, all on one transaction."""
+def read_overview(rows: overview.Rows, *, today: date, department: str | None = None) -> Overview:
+    """The overview from the grouped queries of :mod:`fitgap.storage.overview`, all on one transaction.
+
+    With ``department`` (a 担当課, ``fitgap status --department``), the requirement counts are of the
+    requirements whose assessment names it and the 独自機能 counts of the functions it owns; the dates,
+    states and データ要件 are the operations' own."""
     all_ops = overview.operations(rows)
     muni = overview.municipality(rows)
     stand = standings([op.standing_input for op in all_ops], overview.systems(rows), today=today,
                       official_as_of=overview.official_as_of(rows))
     ops = [op for op in all_ops if op.in_scope]
     versions = overview.current_versions(rows)
-    counts = overview.count_by_class_and_status(rows)
-    inventory = overview.custom_summary_by_operation(rows)
+    counts = overview.count_by_class_and_status(rows, department=department)
+    inventory = overview.custom_summary_by_operation(rows, department=department)
     measures = overview.post_cutover_counts(rows, today=today)
     summaries: dict[str, OperationSummary] = {}
     for op in ops:
@@ -162,8 +175,12 @@ def read_overview(rows: overview.Rows, *, today: date) -> Overview:
         if s is not None:
             s.post_cutover_open, s.post_cutover_overdue, s.post_cutover_not_notified = m.open, m.overdue, m.not_notified
     label = (muni[1] if muni[0] == muni[1] else f"{muni[0]} {muni[1]}") if muni else None
+    bpr = counts_by_department((b.department, b.status, is_overdue(b.due, b.status, today))
+                               for b in overview.bpr_records(rows))
     return Overview(municipality=label, today=today, operations=sorted(summaries.values(), key=lambda s: s.order),
-                    municipality_kind=muni[2] if muni else None, data=data_overview.counts_by_operation(rows))
+                    municipality_kind=muni[2] if muni else None, data=data_overview.counts_by_operation(rows),
+                    department=department, bpr=bpr,
+                    departments=overview.assigned_departments(rows) if department is not None else [])
 
 
 def headline(ov: Overview) -> str:
@@ -184,6 +201,11 @@ def post_cutover_line(ov: Overview) -> str | None:
         return None
     return (f"移行後の経過措置: 未完了 {n} 件（うち期限超過 {ov.total('post_cutover_overdue')} 件、"
             f"届出未了 {ov.total('post_cutover_not_notified')} 件）")
+
+
+def bpr_line(c: DepartmentCounts) -> str:
+    """A 担当課's 業務見直し in words, as ``fitgap bpr list`` counts them."""
+    return f"未完了 {c.open}（うち期限超過 {c.overdue}）、実施済 {c.done}"
 
 
 def dues(rows: overview.Rows) -> dict[str, Due]:

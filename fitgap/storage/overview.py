@@ -123,17 +123,24 @@ def current_versions(rows: Rows) -> dict[str, VersionRow]:
     return {code: row for code, (_seq, row) in latest.items()}
 
 
-def count_by_class_and_status(rows: Rows) -> list[CountRow]:
+def literal(text: str) -> str:
+    """A text as an SQL string literal (SQLite and PostgreSQL alike): the row runner takes no parameters."""
+    return "'" + text.replace("\x00", "").replace("'", "''") + "'"
+
+
+def count_by_class_and_status(rows: Rows, *, department: str | None = None) -> list[CountRow]:
     """Current requirements counted by operation × class × status × disposition × 要再確認.
 
-    A requirement with no assessment row counts as 未確認.
+    A requirement with no assessment row counts as 未確認. With ``department``, only the requirements whose
+    assessment names that 担当課 (``fitgap status --department``).
     """
+    mine = f" AND a.department = {literal(department)}" if department is not None else ""
     found = rows(
         f"SELECT r.operation_code, r.kubun, coalesce(a.status, '{Status.UNCHECKED.value}'), a.disposition, "
         "coalesce(a.needs_review, false), count(*) "
         "FROM requirement r LEFT OUTER JOIN assessment a "
         "ON a.operation_code = r.operation_code AND a.kind = r.kind AND a.req_id = r.req_id "
-        "WHERE r.current = true GROUP BY 1, 2, 3, 4, 5"
+        f"WHERE r.current = true{mine} GROUP BY 1, 2, 3, 4, 5"
     )
     return [CountRow(str(code), Kubun(kubun), Status(st), Disposition(disp) if disp else None, bool(nr), int(n))
             for code, kubun, st, disp, nr, n in found]
@@ -180,14 +187,40 @@ LEFT OUTER JOIN (SELECT cm.function_id, count(*) AS n FROM current_function_mapp
                                    AND r.req_id = cm.req_id
                  WHERE r.current = true AND r.kubun = '{FORBIDDEN}' GROUP BY cm.function_id) x
   ON x.function_id = f.id
-GROUP BY f.operation_code
+{{where}}GROUP BY f.operation_code
 """
 
 
-def custom_summary_by_operation(rows: Rows) -> dict[str, dict[str, int]]:
-    """Per operation: total, in_spec, outside, reverse, undecided, unchecked, demo (see the query above)."""
+def custom_summary_by_operation(rows: Rows, *, department: str | None = None) -> dict[str, dict[str, int]]:
+    """Per operation: total, in_spec, outside, reverse, undecided, unchecked, demo (see the query above); with
+    ``department``, of the functions whose decision that 担当課 owns (owner_department)."""
+    where = f"WHERE f.owner_department = {literal(department)}\n" if department is not None else ""
     return {str(code): dict(zip(CUSTOM_STATES, (int(v or 0) for v in counts), strict=True))
-            for code, *counts in rows(_CUSTOM_SUMMARY)}
+            for code, *counts in rows(_CUSTOM_SUMMARY.replace("{where}", where))}
+
+
+@dataclass(frozen=True, slots=True)
+class BprRecord:
+    """What the counts of a 業務見直し item need (the rule: domain.bpr)."""
+
+    operation_code: str
+    department: str
+    due: date | None
+    status: str
+
+
+def bpr_records(rows: Rows) -> list[BprRecord]:
+    """Every 業務見直し item: its operation, 担当課, due date and status."""
+    return [BprRecord(str(code), str(dept or ""), _opt_date(due), str(st))
+            for code, dept, due, st in rows("SELECT operation_code, department, due, status FROM bpr_item")]
+
+
+def assigned_departments(rows: Rows) -> list[str]:
+    """Every 担当課 named by an assessment, a current function or a 業務見直し item."""
+    return sorted({str(d) for (d,) in rows(
+        "SELECT department FROM assessment WHERE department <> '' UNION "
+        "SELECT owner_department FROM current_function WHERE owner_department <> '' UNION "
+        "SELECT department FROM bpr_item WHERE department <> ''")})
 
 
 def custom_dispositions_by_operation(rows: Rows) -> list[tuple[str, str, int]]:

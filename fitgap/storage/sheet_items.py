@@ -39,7 +39,7 @@ class SheetItemRow:
     assessed_at: datetime | None
 
 
-def _statement(operation_codes: Iterable[str], scope: str) -> sa.Select[Any]:
+def _statement(operation_codes: Iterable[str], scope: str, department: str | None = None) -> sa.Select[Any]:
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
     r = Requirement.__table__  # type: ignore[attr-defined]
@@ -55,7 +55,10 @@ def _statement(operation_codes: Iterable[str], scope: str) -> sa.Select[Any]:
                                   a.c.req_id == r.c.req_id))
         )
     )
-    return _filtered(stmt, r, a, o, operation_codes, scope)
+    out: sa.Select[Any] = _filtered(stmt, r, a, o, operation_codes, scope)
+    if department is not None:
+        out = out.where(a.c.department == department)
+    return out
 
 
 def _filtered(stmt: sa.Select[Any], r: Any, a: Any, o: Any, operation_codes: Iterable[str], scope: str) -> sa.Select[Any]:
@@ -92,10 +95,11 @@ def sheet_items(*, session: Session, operation_codes: Iterable[str], scope: str 
     return [_row(v) for v in session.execute(_statement(operation_codes, scope))]
 
 
-def iter_sheet_items(*, session: Session, operation_code: str, scope: str = "all",
-                     batch: int = 1000) -> Iterator[SheetItemRow]:
-    """The same rows for one operation, streamed from the database (an export holds one batch at a time)."""
-    result = session.execute(_statement([operation_code], scope).execution_options(yield_per=batch))
+def iter_sheet_items(*, session: Session, operation_code: str, scope: str = "all", batch: int = 1000,
+                     department: str | None = None) -> Iterator[SheetItemRow]:
+    """The same rows for one operation, streamed from the database (an export holds one batch at a time);
+    with ``department``, only the requirements whose assessment names that 担当課."""
+    result = session.execute(_statement([operation_code], scope, department).execution_options(yield_per=batch))
     for values in result:
         yield _row(values)
 
@@ -136,9 +140,10 @@ def iter_vendor_sheet_rows(*, session: Session, operation_code: str, scope: str 
         yield from cast(Iterator[VendorSheetRow], result)  # rows unpack like tuples
 
 
-def count_sheet_items(*, session: Session, operation_codes: Iterable[str], scope: str = "all") -> dict[str, int]:
+def count_sheet_items(*, session: Session, operation_codes: Iterable[str], scope: str = "all",
+                      department: str | None = None) -> dict[str, int]:
     """How many rows :func:`iter_sheet_items` gives for each operation (operations without any left out)."""
-    inner = _statement(operation_codes, scope).order_by(None).subquery()
+    inner = _statement(operation_codes, scope, department).order_by(None).subquery()
     stmt = sa.select(inner.c.operation_code, sa.func.count()).group_by(inner.c.operation_code)
     return {code: int(n) for code, n in session.execute(stmt)}
 
@@ -159,7 +164,8 @@ def kinds_by_id(keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], l
     return out
 
 
-def count_needs_review(*, session: Session, operation_codes: Iterable[str]) -> dict[str, int]:
+def count_needs_review(*, session: Session, operation_codes: Iterable[str],
+                       department: str | None = None) -> dict[str, int]:
     """Current requirements marked 要再確認, per operation (for the review sheet's cover)."""
     r = Requirement.__table__  # type: ignore[attr-defined]
     a = Assessment.__table__  # type: ignore[attr-defined]
@@ -171,4 +177,17 @@ def count_needs_review(*, session: Session, operation_codes: Iterable[str]) -> d
                r.c.operation_code.in_(sorted(set(operation_codes))))
         .group_by(r.c.operation_code)
     )
+    if department is not None:
+        stmt = stmt.where(a.c.department == department)
     return {code: int(n) for code, n in session.execute(stmt)}
+
+
+def assigned_departments(*, session: Session) -> list[str]:
+    """Every 担当課 some current requirement's assessment names."""
+    r = Requirement.__table__  # type: ignore[attr-defined]
+    a = Assessment.__table__  # type: ignore[attr-defined]
+    stmt = (sa.select(a.c.department).distinct()
+            .select_from(a.join(r, sa.and_(a.c.operation_code == r.c.operation_code, a.c.kind == r.c.kind,
+                                           a.c.req_id == r.c.req_id)))
+            .where(r.c.current == sa.true(), a.c.department != ""))
+    return sorted(str(d) for (d,) in session.execute(stmt))

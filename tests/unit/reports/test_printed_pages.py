@@ -162,6 +162,7 @@ READINESS_TITLES = {  # titles that stay on one line (a wrapped one is read colu
     "改修項目": ("提供元", "判定", "暫定連携"), "阻害要因": ("種類", "詳細"),
     "ベンダ回答": ("業務", "回答"), "独自機能": ("業務", "標準外"), "独自機能の方針未決定": ("業務", "機能名"),
     "データ移行": ("業務", "項目", "要対応"), "データ移行の項目": ("種類", "データ項目", "内容"),
+    "業務見直し": ("担当課", "未完了"),  # the per-department table heads the sheet; the list's header repeats
 }
 
 
@@ -249,5 +250,6 @@ def test_html_report_reads_as_the_workbook(printed: Printed) -> None:
         assert all(("期限超過" in s or "予定日超過" in s or "期限後" in s)
                    for s in re.findall(r'<span class="late">([^<]*)</span>', row))
     # the whole report in fewer pages than the 38 it took before issue 29 for this data (26), and the
-    # データ移行 of the 40 data blockers (listed in 3. and in 5-3.) on 2 more
-    assert len(printed.pages["readiness_html"]) <= 28
+    # データ移行 of the 40 data blockers (listed in 3. and in 5-3.) on 2 more, and 5-4. 業務見直し (the demo's
+    # items per 担当課 and the open ones, the overdue one in 3. too) on 1 more
+    assert len(printed.pages["readiness_html"]) <= 29

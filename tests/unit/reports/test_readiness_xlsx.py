@@ -20,7 +20,7 @@ from fitgap.storage.db import Database
 
 TODAY = date(2025, 11, 23)
 SHEETS = ["概要", "業務別の数値", "業務別の日程", "判定ルール", "日程", "連携の改修", "阻害要因", "ベンダ回答", "データ移行",
-          "メタデータ"]
+          "業務見直し", "メタデータ"]
 
 
 def _find(ws: Worksheet, text: str) -> tuple[int, int]:
