@@ -129,6 +129,11 @@ def changes_work(d: Disposition | None) -> bool:
     return d is not None and RULES[d].changes_work
 
 
+def reason_missing(d: Disposition | None, note: str) -> bool:
+    """A decision that needs its reason (カスタマイズ) without one: the editor of the reason opens first."""
+    return d is not None and RULES[d].needs == Needs.REASON and not note.strip()
+
+
 def problem(d: Disposition | None, *, for_function: bool, note: str = "", detail: str = "",
             system: str | None = None) -> str | None:
     """Why this decision cannot be recorded as given (日本語), or None. ``detail`` names the option or the

@@ -216,11 +216,14 @@ def update_items(
     expected_revisions: Mapping[ItemKey, int] | None = None,
     action: str = "assessment.update",
     enforce_note_rule: bool = True,
+    join_bpr: int | None = None,
 ) -> UpdateResult:
-    """Set the same status, disposition and/or note on the given items, in one transaction."""
+    """Set the same status, disposition and/or note on the given items, in one transaction. A decision that
+    changes the work (業務見直し, 運用で対応) joins the 業務見直し item ``join_bpr``, or a new one."""
     wanted = _target(status=status, disposition=disposition, note=note)
     return apply_changes(db=db, user=user, changes={ItemKey.of(*k): wanted for k in dict.fromkeys(keys)},
-                         expected_revisions=expected_revisions, action=action, enforce_note_rule=enforce_note_rule)
+                         expected_revisions=expected_revisions, action=action, enforce_note_rule=enforce_note_rule,
+                         join_bpr=join_bpr)
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,7 @@ def apply_changes(
     action: str = "assessment.update",
     enforce_note_rule: bool = True,
     dry_run: bool = False,
+    join_bpr: int | None = None,
 ) -> UpdateResult:
     """Different changes for different items (e.g. a returned review workbook), in one transaction.
 
@@ -249,7 +253,7 @@ def apply_changes(
     try:
         with db.write() as session:
             result = apply_changes_in(session, user=user, changes=changes, expected_revisions=expected_revisions,
-                                      action=action, enforce_note_rule=enforce_note_rule)
+                                      action=action, enforce_note_rule=enforce_note_rule, join_bpr=join_bpr)
             if dry_run:
                 raise _RolledBack(result)
             return result
@@ -259,13 +263,13 @@ def apply_changes(
 
 def apply_changes_in(session: Session, *, user: str, changes: Mapping[ItemKey, ItemChange | dict[str, Any]],
                      expected_revisions: Mapping[ItemKey, int] | None = None, action: str = "assessment.update",
-                     enforce_note_rule: bool = True) -> UpdateResult:
+                     enforce_note_rule: bool = True, join_bpr: int | None = None) -> UpdateResult:
     """:func:`apply_changes` inside the caller's write transaction (an import applies a workbook in one)."""
     targets = {ItemKey.of(*key): (_target(status=c.status, disposition=c.disposition, note=c.note)
                                   if isinstance(c, ItemChange) else dict(c)) for key, c in changes.items()}
     _check_dispositions_on_gaps(session, targets)
     return _apply(session, user=user, action=action, targets=targets, expected_revisions=expected_revisions,
-                  guards=None, enforce_note_rule=enforce_note_rule)
+                  guards=None, enforce_note_rule=enforce_note_rule, join_bpr=join_bpr)
 
 
 class _RolledBack(Exception):
@@ -392,7 +396,8 @@ def plan_bulk(
             plan.unchanged.append(key)
             if key in plan.made_gap:
                 plan.made_gap.remove(key)
-        elif required and note_missing(new["status"], new["note"], required):
+        elif ((required and note_missing(new["status"], new["note"], required))
+              or decision_rules.reason_missing(new["disposition"], new["note"])):  # カスタマイズ without its reason
             plan.need_note[key] = item
             if key in plan.made_gap:
                 plan.made_gap.remove(key)

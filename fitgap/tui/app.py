@@ -69,6 +69,8 @@ SCREEN_REGISTRY: tuple[ScreenEntry, ...] = (
                 "標準仕様書にない現行機能の棚卸し: 要件への対応付け、標準外、対応方針と理由"),
     ScreenEntry("data", "データ要件", lazy_screen("fitgap.tui.screens.data_items", "DataItemsScreen"),
                 "基本データリスト（項目定義書）のデータ項目: 保持状況、現行項目と移行方法、型・桁数、コード、外字候補"),
+    ScreenEntry("bpr", "業務見直し", lazy_screen("fitgap.tui.screens.bpr", "BprScreen"),
+                "方針が業務を変えるギャップ・独自機能の業務見直し（業務フロー・例規・様式・窓口手順・研修・住民周知）: 担当課・期日・状況"),
 )
 
 

@@ -43,6 +43,8 @@ OPERATIONS = KeyGroup("業務一覧", (
        id="operations.continue", show=True),
     _b("i", "open_data", "データ要件", "選んだ業務の基本データリスト（データ項目）を開きます（なければ全業務）",
        id="operations.data"),
+    _b("b", "open_bpr", "業務見直し", "選んだ業務の業務見直し（担当課・期日・状況）を開きます",
+       id="operations.bpr"),
     _b("d", "edit_deadline", "期限", "選んだ業務の期限を手動で設定・解除します（特定移行支援・個別設定と理由）",
        id="operations.deadline"),
     _b("r", "reload", "再読込", "件数を読み直します（他の利用者の変更を反映）", id="operations.reload"),

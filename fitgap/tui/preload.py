@@ -7,7 +7,8 @@ from __future__ import annotations
 import importlib
 
 PRELOADED = ("fitgap.tui.screens.requirements", "fitgap.tui.screens.item_view", "fitgap.tui.screens.systems",
-             "fitgap.tui.screens.custom", "fitgap.tui.file_actions", "fitgap.tui.readiness_report")
+             "fitgap.tui.screens.custom", "fitgap.tui.screens.bpr", "fitgap.tui.file_actions",
+             "fitgap.tui.readiness_report")
 
 
 def preload_screens() -> None:

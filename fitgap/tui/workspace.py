@@ -91,23 +91,25 @@ class Workspace:
     def reset_note_rule(self) -> None:
         self._note_rule = None
 
-    def update(self, keys: Sequence[ItemKey], *, label: str,
-               expected: Mapping[ItemKey, int] | None = None, **changes: Any) -> assessment.UpdateResult:
-        """One user action: one transaction, one batch; remembered for undo when it changed anything."""
+    def update(self, keys: Sequence[ItemKey], *, label: str, expected: Mapping[ItemKey, int] | None = None,
+               join_bpr: int | None = None, **changes: Any) -> assessment.UpdateResult:
+        """One user action: one transaction, one batch; remembered for undo when it changed anything. A
+        decision that changes the work joins the 業務見直し item ``join_bpr`` (None: a new one)."""
         from fitgap.services import assessment
 
         result = assessment.update_items(db=self.db, user=self.user, keys=list(keys),
-                                         expected_revisions=expected, **changes)
+                                         expected_revisions=expected, join_bpr=join_bpr, **changes)
         if result.batch and result.changed:
             self.remember(Step(result.batch, len(result.changed), label))
         return result
 
     def apply(self, changes: Mapping[ItemKey, assessment.ItemChange], *, label: str,
-              expected: Mapping[ItemKey, int] | None = None) -> assessment.UpdateResult:
+              expected: Mapping[ItemKey, int] | None = None, join_bpr: int | None = None) -> assessment.UpdateResult:
         """Different changes per item (a previewed bulk change) as one action, remembered for undo."""
         from fitgap.services import assessment
 
-        result = assessment.apply_changes(db=self.db, user=self.user, changes=changes, expected_revisions=expected)
+        result = assessment.apply_changes(db=self.db, user=self.user, changes=changes, expected_revisions=expected,
+                                          join_bpr=join_bpr)
         if result.batch and result.changed:
             self.remember(Step(result.batch, len(result.changed), label))
         return result

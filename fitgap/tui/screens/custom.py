@@ -17,19 +17,29 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 
 from fitgap.domain.custom import Coverage, CustomDisposition
+from fitgap.domain.dispositions import changes_work, reason_missing
 from fitgap.domain.enums import Status
 from fitgap.errors import FitGapError, InvalidInputError
-from fitgap.services import custom, custom_summary, drafts
+from fitgap.services import custom, custom_summary, drafts, systems
 from fitgap.services.command_line import command_line
-from fitgap.services.custom import UNSET, CustomUpdateResult, FunctionFilter, FunctionKey, FunctionRow
+from fitgap.services.custom import (
+    SYSTEM_DECISIONS,
+    UNSET,
+    CustomUpdateResult,
+    FunctionFilter,
+    FunctionKey,
+    FunctionRow,
+)
 from fitgap.tui.commands import PaletteCommand
 from fitgap.tui.drafts import DraftSlot, NoteConflict, Theirs, draft_to_offer
 from fitgap.tui.screens.base import WorkbenchScreen
+from fitgap.tui.screens.bpr_join import ask_join
+from fitgap.tui.screens.bpr_view import bpr_notice
 from fitgap.tui.screens.custom_picker import RequirementPicker
 from fitgap.tui.screens.custom_view import COLUMNS, FILTERS, KEYS, detail_text, format_row
 from fitgap.tui.widgets.note_editor import NoteEditor
 from fitgap.tui.widgets.page_cache import ListSource
-from fitgap.tui.widgets.pickers import ChoiceModal
+from fitgap.tui.widgets.pickers import ChoiceModal, NameModal
 from fitgap.tui.widgets.virtual_table import Cell, VirtualTable
 
 IN_PLACE_LIMIT = 200  # more changed rows than this: read the list again
@@ -207,6 +217,9 @@ class CustomScreen(WorkbenchScreen):
         db = self.workspace.db
         lines = custom_summary.update_summary(r, shown=5, command=lambda *a: command_line(*a, url=db.url))
         lines[0] = f"{label}: {lines[0]}"
+        said = bpr_notice(r.bpr)
+        if said:
+            lines.append(said)
         warn = bool(r.rejected or r.conflicts or r.mismatches)
         self.notify("\n".join(lines), severity="warning" if warn else "information", timeout=8 if warn else 3)
 
@@ -253,23 +266,79 @@ class CustomScreen(WorkbenchScreen):
         def chosen(value: CustomDisposition | None) -> None:
             if value is None and not picker.chose:
                 return
-            missing = [k for k in keys if not custom.get_function(db=self.workspace.db, key=k).row.note.strip()] \
-                if value is not None and self._note_needed() else []
-            if value is not None and missing:
-                self._edit_note(keys, disposition=value, required=f"{value.value} には理由が必要です（{len(missing)}件に理由がありません）。")
-                return
-            self._run(f"対応方針 {value.value if value else 'なし'}", lambda: custom.set_functions(
-                db=self.workspace.db, user=self.workspace.user, keys=keys, disposition=value,
-                expected_revisions=self._revisions(keys)))
+            self.decide(keys, value)
 
         self.app.push_screen(picker, chosen)
+
+    def decide(self, keys: list[FunctionKey], value: CustomDisposition | None) -> None:
+        """Set the disposition, asking first what it needs: the system (an existing one for 既存の別システムで実現 /
+        標準の連携で他システムが取得, an existing or a new one for 独自施策システム), the 業務見直し item of a
+        decision that changes the work (a new one, or an open one of the operation), and the reason when it is
+        required (カスタマイズ, or the note rule)."""
+        if value in SYSTEM_DECISIONS:
+            self._pick_system(value, lambda name: self._decide_join(keys, value, name))
+            return
+        self._decide_join(keys, value, UNSET)
+
+    def _pick_system(self, value: CustomDisposition, then: Callable[[str], None]) -> None:
+        try:
+            names = sorted(s.name for s in systems.list_systems(db=self.workspace.db))
+        except FitGapError as exc:
+            self.notify(exc.message, title="エラー", severity="error", timeout=8)
+            return
+        new = value == CustomDisposition.SEPARATE_SYSTEM
+        if not names and not new:
+            self.notify(f"{value.value} には既存のシステムの指定が必要ですが、システムがありません"
+                        "（「開く: システムと移行計画」で追加してください）。", severity="warning", timeout=8)
+            return
+        choices: list[tuple[str, str | None]] = ([("新しい独自施策システム（名前を入力）…", None)] if new else [])
+        choices += [(n, n) for n in names]
+        picker = ChoiceModal[str | None](title=f"{value.value}: システム", choices=choices,
+                                         hint="移す先のシステムを選びます。esc で取消")
+
+        def chosen(name: str | None) -> None:
+            if name is None and not picker.chose:
+                return
+            if name is not None:
+                then(name)
+                return
+            self.app.push_screen(NameModal(title="新しい独自施策システム", hint="システムの名前（関連システムとして追加します）",
+                                           blink=self.workbench.blink),
+                                 lambda typed: then(typed) if typed else None)
+
+        self.app.push_screen(picker, chosen)
+
+    def _decide_join(self, keys: list[FunctionKey], value: CustomDisposition | None, system: Any) -> None:
+        rows = {k: custom.get_function(db=self.workspace.db, key=k).row for k in keys}
+
+        def go(join: int | None) -> None:
+            missing = [k for k, r in rows.items() if value is not None
+                       and (reason_missing(value, r.note) or (self._note_needed() and not r.note.strip()))]
+            if value is not None and missing:
+                self._edit_note(keys, disposition=value, target_system=system, join_bpr=join,
+                                required=f"{value.value} には理由が必要です（{len(missing)}件に理由がありません）。")
+                return
+            label = f"対応方針 {value.value if value else 'なし'}"
+            self._run(label, lambda: custom.set_functions(
+                db=self.workspace.db, user=self.workspace.user, keys=keys, disposition=value, target_system=system,
+                expected_revisions=self._revisions(keys), join_bpr=join))
+
+        if changes_work(value) and any(not changes_work(r.disposition) for r in rows.values()):
+            ops = {k.operation_code for k in keys}
+            what = f"{keys[0]} {rows[keys[0]].name} の方針 {value.value if value else ''}" if len(keys) == 1 \
+                else f"{len(keys)}件の方針 {value.value if value else ''}"
+            ask_join(self, self.workspace, operation_code=next(iter(ops)) if len(ops) == 1 else None, what=what,
+                     then=go)
+        else:
+            go(None)
 
     def action_note(self) -> None:
         keys = self.targets()
         if keys:
             self._edit_note(keys)
 
-    def _edit_note(self, keys: list[FunctionKey], *, disposition: Any = UNSET, required: str = "") -> None:
+    def _edit_note(self, keys: list[FunctionKey], *, disposition: Any = UNSET, required: str = "",
+                   target_system: Any = UNSET, join_bpr: int | None = None) -> None:
         """The reason editor, saving from inside it. A draft left earlier (esc, a conflict, quitting) is offered
         instead of the saved reason, with the saved reason beside it; a reason someone saved meanwhile (a
         conflict, or since the draft was begun) is shown beside the text and never replaced unseen."""
@@ -286,10 +355,12 @@ class CustomScreen(WorkbenchScreen):
         expected = [self._revisions(keys)]  # a conflict moves it on to the function as it is now
 
         def submit(value: str) -> None:
-            if disposition is not UNSET and self._note_needed() and not value.strip():
+            if disposition is not UNSET and (self._note_needed() or reason_missing(disposition, "")) \
+                    and not value.strip():
                 raise InvalidInputError("理由が空のため保存していません。", "理由を書いてから ctrl+s で保存してください。")
             result = custom.set_functions(db=self.workspace.db, user=self.workspace.user, keys=keys,
-                                          disposition=disposition, note=value, expected_revisions=expected[0])
+                                          disposition=disposition, note=value, target_system=target_system,
+                                          expected_revisions=expected[0], join_bpr=join_bpr)
             if result.conflicts and not result.changed:
                 current = result.conflicts[0].current
                 if expected[0] is not None:

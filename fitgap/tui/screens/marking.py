@@ -9,7 +9,7 @@ from typing import Any
 
 from textual.worker import get_current_worker
 
-from fitgap.domain.dispositions import for_requirements
+from fitgap.domain.dispositions import changes_work, for_requirements, reason_missing
 from fitgap.domain.enums import Disposition, Status
 from fitgap.errors import FitGapError, InvalidInputError
 from fitgap.services import drafts
@@ -17,6 +17,8 @@ from fitgap.services.assessment import BulkPlan, ItemChange, UpdateResult, plan_
 from fitgap.services.items import ItemKey, ItemRow, get_item
 from fitgap.tui.drafts import DraftSlot, NoteConflict, Theirs, draft_to_offer
 from fitgap.tui.screens.base import WorkbenchScreen
+from fitgap.tui.screens.bpr_join import ask_join
+from fitgap.tui.screens.bpr_view import bpr_notice
 from fitgap.tui.widgets.bulk_preview import APPLY, WRITE_NOTE, bulk_preview
 from fitgap.tui.widgets.conflict_dialog import ConflictDialog
 from fitgap.tui.widgets.note_editor import NoteEditor, edit_in_editor
@@ -87,29 +89,53 @@ class MarkingScreen(WorkbenchScreen):
         choices.append(("（方針なし）", None))
         current = for_requirements().index(row.disposition) if row.disposition and not self.selected_items else 0
         target = f"選択した {len(self.selected_items):,}件" if self.selected_items else f"{row.key.label} {row.name}"
-
-        def chosen(value: Disposition | bool | None) -> None:
-            if value is False:
-                return
-            label_value = value.value if isinstance(value, Disposition) else "方針なし"
-            if self.selected_items:
-                self.bulk_write(f"{len(self.selected_items):,}件の方針を{label_value}に", disposition=value)
-                return
-            label = f"{row.key.label} の方針を{label_value}に"
-            if row.status != Status.GAP:
-                changes: dict[str, Any] = {"status": Status.GAP, "disposition": value}
-                if Status.GAP in self.workspace.note_rule() and not row.note.strip():
-                    self.ask_note(row, required="ギャップにはメモ（理由）が必要です。", label=label, **changes)
-                    return
-                self.write_one(row, label, **changes)
-            else:
-                self.write_one(row, label, disposition=value)
-
         picker: ChoiceModal[Disposition | bool | None] = ChoiceModal(
             title="対応方針", choices=choices, current=current,
-            hint=f"{target}（ギャップでなければギャップにします）　1〜7 で選択、esc で取消",
+            hint=f"{target}（ギャップでなければギャップにします）　数字で選択、esc で取消",
         )
+
+        def chosen(value: Disposition | bool | None) -> None:
+            if value is not False:
+                self.decide(value if isinstance(value, Disposition) else None)
+
         self.app.push_screen(picker, lambda v: chosen(False if v is None and not _picked(picker) else v))
+
+    def decide(self, value: Disposition | None) -> None:
+        """Set the disposition of the selected items (else of the one under the cursor). A decision that
+        changes the work asks first which 業務見直し item takes it (a new one, or an open one of the
+        operation); カスタマイズ without a reason opens the note editor first (its reason is required)."""
+        row = self.table.current_row
+        if row is None:
+            return
+        label_value = value.value if value is not None else "方針なし"
+        keys = list(self.selected_items) if self.selected_items else [row.key]
+        ops = {k.operation_code for k in keys}
+        joins = changes_work(value) and (bool(self.selected_items) or not changes_work(row.disposition))
+
+        def go(join: int | None) -> None:
+            if self.selected_items:
+                self.bulk_write(f"{len(self.selected_items):,}件の方針を{label_value}に", join_bpr=join,
+                                disposition=value)
+                return
+            label = f"{row.key.label} の方針を{label_value}に"
+            changes: dict[str, Any] = {"disposition": value, "join_bpr": join}
+            if row.status != Status.GAP:
+                changes["status"] = Status.GAP
+            if reason_missing(value, row.note):
+                self.ask_note(row, required=f"{label_value} には理由（メモ）が必要です（標準化法 §8(2): 真にやむを得ない場合"
+                                            "だけ）。書いて ctrl+s で保存すると方針を決めます。", label=label, **changes)
+                return
+            if row.status != Status.GAP and Status.GAP in self.workspace.note_rule() and not row.note.strip():
+                self.ask_note(row, required="ギャップにはメモ（理由）が必要です。", label=label, **changes)
+                return
+            self.write_one(row, label, **changes)
+
+        if joins:
+            what = f"{len(keys):,}件の方針 {label_value}" if self.selected_items else f"{row.key.label} の方針 {label_value}"
+            ask_join(self, self.workspace, operation_code=next(iter(ops)) if len(ops) == 1 else None, what=what,
+                     then=go)
+        else:
+            go(None)
 
     def action_note(self) -> None:
         row = self.table.current_row
@@ -221,9 +247,10 @@ class MarkingScreen(WorkbenchScreen):
         if following is None or not table.move_to_key(following):
             table.move_to(table.cursor if table.row_count else index)
 
-    def bulk_write(self, label: str, **changes: Any) -> None:
+    def bulk_write(self, label: str, *, join_bpr: int | None = None, **changes: Any) -> None:
         """Preview first: how many change, how many do not and why; then apply to the rest, write the missing
-        notes, or cancel. Nothing is written before the user chooses."""
+        notes, or cancel. Nothing is written before the user chooses. A decision that changes the work joins
+        the 業務見直し item ``join_bpr`` (None: one new item for them all)."""
         keys = list(self.selected_items)
         expected = {k: v for k, v in self.selected_items.items() if v is not None}
         try:
@@ -232,17 +259,20 @@ class MarkingScreen(WorkbenchScreen):
             self.show_error(exc)
             return
         status = changes.get("status")
-        note_for = status.value if isinstance(status, Status) else Status.GAP.value
+        disposition = changes.get("disposition")
+        note_for = (status.value if isinstance(status, Status) else disposition.value
+                    if isinstance(disposition, Disposition) and reason_missing(disposition, "") else Status.GAP.value)
 
         def chosen(choice: str | None) -> None:
             if choice == APPLY:
-                self.apply_bulk(label, plan.changes, expected, plan)
+                self.apply_bulk(label, plan.changes, expected, plan, join_bpr=join_bpr)
             elif choice == WRITE_NOTE:
-                self.ask_bulk_note(label, plan, expected, note_for)
+                self.ask_bulk_note(label, plan, expected, note_for, join_bpr=join_bpr)
 
         self.app.push_screen(bulk_preview(plan, label=label, selected=len(keys), note_for=note_for), chosen)
 
-    def ask_bulk_note(self, label: str, plan: BulkPlan, expected: Mapping[ItemKey, int], note_for: str) -> None:
+    def ask_bulk_note(self, label: str, plan: BulkPlan, expected: Mapping[ItemKey, int], note_for: str, *,
+                      join_bpr: int | None = None) -> None:
         handle = self.workspace.drafts.handle(DraftSlot(drafts.BULK_NOTE, "*", "一括変更のメモ"))
         found = handle.load()
 
@@ -250,7 +280,7 @@ class MarkingScreen(WorkbenchScreen):
             if not note.strip():
                 raise InvalidInputError("メモが空のため、何も変更していません。", "メモを書いてから ctrl+s で保存してください。")
             noted = {k: replace(c, note=note) for k, c in plan.need_note.items()}
-            self.apply_bulk(label, {**plan.changes, **noted}, expected, plan)
+            self.apply_bulk(label, {**plan.changes, **noted}, expected, plan, join_bpr=join_bpr)
 
         self.app.push_screen(NoteEditor(
             note="", about=f"{label}: メモのない {len(plan.need_note):,}件に書くメモ",
@@ -259,13 +289,13 @@ class MarkingScreen(WorkbenchScreen):
             submit=submit))
 
     def apply_bulk(self, label: str, changes: Mapping[ItemKey, ItemChange], expected: Mapping[ItemKey, int],
-                   plan: BulkPlan) -> None:
+                   plan: BulkPlan, *, join_bpr: int | None = None) -> None:
         if not changes:
             return
         wanted = {k: expected[k] for k in changes if k in expected}
         if len(changes) <= WORKER_THRESHOLD:
             try:
-                result = self.workspace.apply(changes, label=label, expected=wanted)
+                result = self.workspace.apply(changes, label=label, expected=wanted, join_bpr=join_bpr)
             except FitGapError as exc:
                 self.show_error(exc)
                 return
@@ -276,7 +306,7 @@ class MarkingScreen(WorkbenchScreen):
         def work() -> None:
             worker = get_current_worker()
             try:
-                result = self.workspace.apply(changes, label=label, expected=wanted)
+                result = self.workspace.apply(changes, label=label, expected=wanted, join_bpr=join_bpr)
             except FitGapError as exc:
                 if not worker.is_cancelled:
                     self.app.call_from_thread(self.show_error, exc)
@@ -330,6 +360,9 @@ class MarkingScreen(WorkbenchScreen):
         else:
             self.table.reload(keep_cursor=True, expected_gone=touched)  # the user's change took its row out
         self.update_title()
+        said = bpr_notice(result.bpr)
+        if said:
+            self.notify(said, title="業務見直し", timeout=6)
         if result.rejected:
             reason = result.rejected[0][1]
             ids = "、".join(k.label for k, _r in result.rejected[:5])

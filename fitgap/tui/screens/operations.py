@@ -256,6 +256,13 @@ class OperationsScreen(WorkbenchScreen):
         listed = self.overview.data if self.overview is not None else {}
         self.app.push_screen(DataItemsScreen(code if code in listed else None))
 
+    def action_open_bpr(self) -> None:
+        """The 業務見直し items of the selected operation."""
+        from fitgap.tui.screens.bpr import BprScreen
+
+        row = self.query_one("#operations", VirtualTable).current_row
+        self.app.push_screen(BprScreen(row.code if isinstance(row, OperationSummary) else None))
+
     def action_open_all(self) -> None:
         self.workbench.open_requirements(None)
 
@@ -314,5 +321,7 @@ class OperationsScreen(WorkbenchScreen):
         yield PaletteCommand("開く: 前回の続き", "前回の要件一覧（業務・絞り込み・並び順・カーソルの要件）を開きます",
                              self.action_continue_last)
         yield PaletteCommand("業務一覧: 読み直し", "件数を読み直します", self.action_reload)
+        yield PaletteCommand("開く: 選んだ業務の業務見直し", "選んだ業務の業務見直し（担当課・期日・状況）を開きます",
+                             self.action_open_bpr)
         yield PaletteCommand("開く: 選んだ業務のデータ要件", "選んだ業務の基本データリスト（データ項目）を開きます",
                              self.action_open_data)

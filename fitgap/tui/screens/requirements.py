@@ -564,10 +564,4 @@ class RequirementsScreen(MarkingScreen):
         yield PaletteCommand("開く: 業務一覧", "業務一覧へ戻ります", self.workbench.go_home)
 
     def _set_disposition(self, d: Disposition) -> None:
-        if self.selected_items:
-            self.bulk_write(f"{len(self.selected_items):,}件の方針を{d.value}に", disposition=d)
-            return
-        row = self.table.current_row
-        if row is not None:
-            changes = {"disposition": d} if row.status == Status.GAP else {"status": Status.GAP, "disposition": d}
-            self.write_one(row, f"{row.key.label} の方針を{d.value}に", **changes)
+        self.decide(d)  # (the same asks as the picker's: which 業務見直し item, the reason of a カスタマイズ)
