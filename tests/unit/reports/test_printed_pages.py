@@ -162,7 +162,7 @@ READINESS_TITLES = {  # titles that stay on one line (a wrapped one is read colu
     "改修項目": ("提供元", "判定", "暫定連携"), "阻害要因": ("種類", "詳細"),
     "ベンダ回答": ("業務", "回答"), "独自機能": ("業務", "標準外"), "独自機能の方針未決定": ("業務", "機能名"),
     "データ移行": ("業務", "項目", "要対応"), "データ移行の項目": ("種類", "データ項目", "内容"),
-    "業務見直し": ("担当課", "未完了"),  # the per-department table heads the sheet; the list's header repeats
+    "業務見直し": ("担当課", "期日", "状況"),  # the list's header repeats (the per-department table is above it)
 }
 
 
