@@ -210,8 +210,9 @@ CHANGE = RoundTrip(
         "4. 変更した行だけが取り込まれます。書き出し後に団体側で変更された項目は、上書きせず競合として報告します。",
         "5. 行やシートの追加・削除、列の変更はしないでください（並べ替えと絞り込みはできます）。",
     ),
+    # the import names a link by its systems (services.change_sheets): the key's numbers are no names
     keys=KeyKind(accepts=lambda k: pair_of(k) is not None, label=lambda k: f"改修項目 {k.req_id}",
-                 ref=lambda k: k.req_id, shown=False),
+                 ref=lambda k: k.req_id, shown=False, heading="連携"),
     frozen_columns=3,
     compares_with_export=True,
     rules=(_done_date_only_when_done,),
@@ -342,7 +343,8 @@ DATA_VENDOR = RoundTrip(
         "5. 書き出し後に項目定義（データ型・桁数・コード・データ出力条件など）が変わった項目の回答は、取り込まずに競合として"
         "お知らせします。",
     ),
-    keys=KeyKind(accepts=is_data_key, label=lambda k: f"データ項目 {k.req_id}", ref=lambda k: k.req_id, shown=False),
+    keys=KeyKind(accepts=is_data_key, label=lambda k: f"データ項目 {k.req_id}", ref=lambda k: k.req_id, shown=False,
+                 heading="データ項目"),
     frozen_columns=2,
     deleted="未回答として扱います。",
 )

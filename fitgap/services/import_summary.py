@@ -61,17 +61,20 @@ def problem_lines(problems: Sequence[object], problems_file: Path | Sequence[Pat
 
 
 def nothing_taken(*, source: str, taken: int, refused: int, dry_run: bool, what: str = "行", same: int = 0,
-                  problems_file: Path | None = None, hint: str | None = None) -> InvalidInputError | None:
+                  problems_file: Path | None = None, hint: str | None = None,
+                  conflicts: int = 0) -> InvalidInputError | None:
     """The exit rule of every import: an import fails (non-zero, the database unchanged) when nothing was
-    or, in a dry run, would be applied and the file had rows that were refused; whatever was applied, even
-    partly and with the problems listed, is a success. Returns the error to raise after the summary, or None.
-    ``same``: rows that already matched the database (said, so a retry is not read as a file of nothing)."""
-    if taken or not refused:
+    or, in a dry run, would be applied and the file had rows that were refused or held back as conflicts;
+    whatever was applied, even partly and with the problems listed, is a success. Returns the error to raise
+    after the summary, or None. ``same``: rows that already matched the database (said, so a retry is not
+    read as a file of nothing)."""
+    if taken or not (refused or conflicts):
         return None
     done = "試行のため何も書き込んでいません" if dry_run else "何も保存していません"
-    already = f"、データベースと同じ {same:,} 件" if same else ""
+    counts = "、".join([*([f"問題 {refused:,} 件"] if refused else []), *([f"競合 {conflicts:,} 件"] if conflicts else []),
+                       *([f"データベースと同じ {same:,} 件"] if same else [])])
     where = f"（問題一覧: {problems_file}）" if problems_file else ""
-    return InvalidInputError(f"{source}: 取り込める{what}がありません（問題 {refused:,} 件{already}）。{done}。",
+    return InvalidInputError(f"{source}: 取り込める{what}がありません（{counts}）。{done}。",
                              hint or f"上の問題の行{where}を直してから、もう一度取り込んでください。")
 
 
@@ -118,7 +121,7 @@ def vendor_import_summary(rep: VendorImportReport, *, shown: int = SHOWN) -> Imp
     if rep.stripped_chars:
         head.append(f"  回答・代替案から制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
     counts = [("新しい回答", len(rep.added)), ("変更された回答", len(rep.changed)), ("前回と同じ", rep.unchanged),
-              ("未回答", rep.unanswered), ("競合（古いブック）", len(rep.older)), ("問題", len(rep.problems))]
+              ("未回答", rep.unanswered), ("競合（古いブック）", len(rep.older)), ("問題", rep.refused)]
     body = []
     if rep.older:
         body.append(f"  このブックより新しいブックで受け取った回答と違う回答が {len(rep.older):,} 件あります。"
@@ -129,7 +132,7 @@ def vendor_import_summary(rep: VendorImportReport, *, shown: int = SHOWN) -> Imp
             extra = f"（予定日 {c.new.planned_date:%Y/%m/%d}）" if c.new.planned_date else ""
             body.append(f"  [{label}] {c.sheet} {c.row}行目 {c.key.label}: {old}{c.new.answer.value}{extra}")
         body += _more(len(changes), shown)
-    body += problem_lines(rep.problems, rep.problems_file, heading=_not_taken(len(rep.problems)), shown=shown,
+    body += problem_lines(rep.problems, rep.problems_file, heading=NOT_TAKEN, shown=shown,
                           failure=rep.problems_file_error, saved=bool(rep.applied))
     return ImportSummary(head, counts, body)
 
@@ -140,7 +143,7 @@ def data_vendor_import_summary(rep: DataVendorImportReport, *, shown: int = SHOW
         head.append(f"  コメントから制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
     counts = [("新しい回答", len(rep.added)), ("変更された回答", len(rep.changed)), ("前回と同じ", rep.unchanged),
               ("未回答", rep.unanswered), ("競合（項目定義の変更）", len(rep.conflicts)),
-              ("競合（古いブック）", len(rep.older)), ("問題", len(rep.problems))]
+              ("競合（古いブック）", len(rep.older)), ("問題", rep.refused)]
     body = [f"  [競合] {c}" for c in rep.conflicts[:shown]] + _more(len(rep.conflicts), shown)
     if rep.older:
         body.append(f"  このブックより新しいブックで受け取った回答と違う回答が {len(rep.older):,} 件あります。"
@@ -151,7 +154,7 @@ def data_vendor_import_summary(rep: DataVendorImportReport, *, shown: int = SHOW
             extra = f"（予定日 {c.new.planned_date:%Y/%m/%d}）" if c.new.planned_date else ""
             body.append(f"  [{label}] {c.sheet} {c.row}行目 データ項目 {c.item_id}: {old}{c.new.answer.value}{extra}")
         body += _more(len(changes), shown)
-    body += problem_lines(rep.problems, rep.problems_file, heading=_not_taken(len(rep.problems)), shown=shown,
+    body += problem_lines(rep.problems, rep.problems_file, heading=NOT_TAKEN, shown=shown,
                           failure=rep.problems_file_error, saved=bool(rep.applied))
     return ImportSummary(head, counts, body)
 
@@ -191,12 +194,12 @@ def review_import_summary(rep: ReviewImportReport, *, shown: int = SHOWN) -> Imp
     if rep.stripped_chars:
         head.append(f"  メモから制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
     counts = [("変更する要件", rep.taken), ("変更なし", rep.untouched), ("競合（上書きしない）", len(rep.conflicts)),
-              ("問題", len(rep.problems))]
+              ("問題", rep.refused)]
     body = [f"  [競合] {c}" for c in rep.conflicts[:shown]] + _more(len(rep.conflicts), shown)
-    body += problem_lines(rep.problems, rep.problems_file, heading=_not_taken(len(rep.problems)), shown=shown,
+    body += problem_lines(rep.problems, rep.problems_file, heading=NOT_TAKEN, shown=shown,
                           failure=rep.problems_file_error, saved=bool(rep.applied))
     return ImportSummary(head, counts, body)
 
 
-def _not_taken(n: int) -> str:
-    return f"問題 {n:,} 件（この行は取り込みません）"
+# the problems listed after the counts: one row may have several, so the count is the table's ("問題")
+NOT_TAKEN = "問題（その行は取り込みません）"
