@@ -206,6 +206,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(f"  制御文字・見えない文字を {r.stripped_chars:,} 個取り除きました。")
     for name in r.added_systems:
         ctx.print(f"独自施策システム「{name}」を関連システムとして追加しました（依存関係図に連携があります）。")
+    ctx.print(*bpr_lines(r.bpr))
     if r.held_back and not r.applied:
         what = "、".join(t for t in (f"競合 {len(held)} 件" if held else "",
                                      f"取り込めない行 {len(r.refused)} 件" if r.refused else "") if t)
