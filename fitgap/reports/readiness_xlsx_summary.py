@@ -3,7 +3,7 @@
 - 概要: page 1 the totals and verdicts with both charts beside them; then the per-operation table in
   readable columns (the rules that decided each verdict, the others by code).
 - 判定ルール: the rules, on a page of their own.
-- 業務別の数値: every figure per operation (gaps by class and by disposition, vendor answers).
+- 業務別の数値: every figure per operation (gaps by class, vendor answers); 業務別の対応方針: the gaps by disposition.
 - 業務別の日程: state, dates, the deadline's source, the margin and the systems each operation waits for.
 
 Each prints at reading size (print_layout): the tables fit one page wide, their header rows repeat.
@@ -56,6 +56,7 @@ SCHEDULE_COLUMNS = (
     ("期限の根拠", 22), ("残り・移行日", 20), ("移行予定日と期限", 12), ("待ち合わせ先システム", 26),
 )
 FIGURES_SHEET, SCHEDULE_SHEET, RULES_SHEET = "業務別の数値", "業務別の日程", "判定ルール"
+DISPOSITIONS_SHEET = "業務別の対応方針"
 
 
 def _ratio(value: float | None) -> float | str:
@@ -274,15 +275,22 @@ def write_operation_sheets(wb: Workbook, report: ReadinessReport) -> None:
     ops = report.operations
     dispositions = list(ops[0].gaps_by_disposition) if ops else []
     figure_cols = [("業務コード", 10.0), ("業務", 16.0), ("判定", 5.0),
-                   *((h, 7.0) for h in (*COUNT_HEADERS, *(f"方針:{d}" for d in dispositions), *VENDOR_HEADERS))]
+                   *((h, 7.0) for h in (*COUNT_HEADERS, *VENDOR_HEADERS))]
+    # the gaps by disposition on a sheet of their own: twelve more columns would split the figures over pages
+    disposition_cols = [("業務コード", 10.0), ("業務", 16.0), ("判定", 5.0), ("ギャップ", 7.0),
+                        *((f"方針:{d}", 8.0) for d in dispositions)]
     figures: list[tuple[OperationReadiness, list[object]]] = []
+    by_disposition: list[tuple[OperationReadiness, list[object]]] = []
     for op in ops:
         disp: list[object] = list(op.gaps_by_disposition.values()) if op.requirements else [NO_DATA] * len(dispositions)
         v = op.vendor
         vendor: list[object] = ([v.answers, v.after_deadline, v.after_deadline_late, v.impossible, v.unanswered] if v
                                 else [NO_DATA] * len(VENDOR_HEADERS))
-        figures.append((op, [op.code, op.display_name, op.verdict.value, *_counts(op), *disp, *vendor]))
+        figures.append((op, [op.code, op.display_name, op.verdict.value, *_counts(op), *vendor]))
+        by_disposition.append((op, [op.code, op.display_name, op.verdict.value,
+                                    op.gap if op.requirements else NO_DATA, *disp]))
     _detail_sheet(wb, report, FIGURES_SHEET, figure_cols, figures, {"業務"})
+    _detail_sheet(wb, report, DISPOSITIONS_SHEET, disposition_cols, by_disposition, {"業務"})
     schedule: list[tuple[OperationReadiness, list[object]]] = []
     for op in ops:
         margin = "" if op.migrated or not op.systems else (op.margin_text or "未定")

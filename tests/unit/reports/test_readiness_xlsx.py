@@ -19,7 +19,7 @@ from fitgap.services import readiness, systems
 from fitgap.storage.db import Database
 
 TODAY = date(2025, 11, 23)
-SHEETS = ["概要", "業務別の数値", "業務別の日程", "判定ルール", "日程", "連携の改修", "阻害要因", "ベンダ回答", "データ移行",
+SHEETS = ["概要", "業務別の数値", "業務別の対応方針", "業務別の日程", "判定ルール", "日程", "連携の改修", "阻害要因", "ベンダ回答", "データ移行",
           "業務見直し", "メタデータ"]
 
 
@@ -83,7 +83,8 @@ def test_workbook_has_the_sheets_figures_and_charts(filled: Database, tmp_path: 
     assert len(table) == len(report.operations)
     # what 概要 leaves out is on the detail sheets, one row per operation
     figures = _table(wb["業務別の数値"], "業務コード")["住民基本台帳"]
-    assert figures["確認済"] == 3 and figures["方針:ベンダ要協議"] == 1 and figures["方針:未設定"] == 1
+    by_disposition = _table(wb["業務別の対応方針"], "業務コード")["住民基本台帳"]
+    assert figures["確認済"] == 3 and by_disposition["方針:ベンダ要協議"] == 1 and by_disposition["方針:未設定"] == 1
     assert figures["期限後対応"] == 1 and figures["うち期限超過"] == 1 and figures["要件数"] == 197
     dates = _table(wb["業務別の日程"], "業務コード")
     assert dates["住民基本台帳"]["移行日（予定・実施）"] == "2026-01-04" and len(dates) == len(report.operations)
