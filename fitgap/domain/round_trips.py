@@ -221,7 +221,7 @@ CHANGE = RoundTrip(
 # ---- the inventory of current functions (独自機能) and its vendor variant ------------------------------
 
 _CUSTOM_CHOICES = {"kind": "種別", "basis": "根拠", "disposition": "対応方針", "outside_spec": "標準外"}
-_CUSTOM_WIDTHS = {"operation_code": 7, "code": 11, "name": 26, "kind": 9, "description": 40, "department": 12,
+_CUSTOM_WIDTHS = {"operation_code": 9, "code": 11, "name": 26, "kind": 9, "description": 40, "department": 12,
                   "frequency": 10, "basis": 8, "basis_detail": 18, "yearly_cost_kyen": 11, "system": 16, "mapped": 26,
                   "outside_spec": 7, "disposition": 16, "note": 30, "target_system": 18}
 _CUSTOM_WRAP = {"name", "description", "basis_detail", "mapped", "note", "disposition", "system", "target_system"}

@@ -157,7 +157,7 @@ def test_every_page_prints_at_reading_size(printed: Printed) -> None:
 
 # the column titles every page of a table shows (readiness: by sheet, from its page header)
 READINESS_TITLES = {  # titles that stay on one line (a wrapped one is read column-wise, mixed with its neighbours)
-    "業務別の数値": ("業務", "要件数", "確認率"), "業務別の対応方針": ("業務", "ギャップ", "方針:業務見直し"),
+    "業務別の数値": ("業務", "要件数", "確認率"), "業務別の対応方針": ("業務", "判定", "ギャップ"),
     "業務別の日程": ("業務", "状態", "期限"),
     "日程": ("システム", "移行予定日", "期限", "リスク"), "連携の改修": ("システム", "完了率"),
     "改修項目": ("提供元", "判定", "暫定連携"), "阻害要因": ("種類", "詳細"),
