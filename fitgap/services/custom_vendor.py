@@ -34,12 +34,19 @@ from fitgap.domain.custom_vendor import (
     joined,
     parse_standard_ids,
 )
-from fitgap.domain.models import Vendor, VendorExport
+from fitgap.domain.models import VendorExport
 from fitgap.domain.round_trips import CUSTOM_VENDOR
 from fitgap.errors import InvalidInputError
 from fitgap.services.custom import FunctionFilter, FunctionKey, rows_in
 from fitgap.services.recorded_export import ExportRecord
-from fitgap.services.round_trip import ImportReport, export_book, import_book, new_export_id, safe_file_part
+from fitgap.services.round_trip import (
+    ImportReport,
+    addressed_vendor,
+    export_book,
+    import_book,
+    new_export_id,
+    safe_file_part,
+)
 from fitgap.storage import audit, operations, vendors
 from fitgap.storage import custom as custom_store
 from fitgap.storage import custom_vendor as store
@@ -212,18 +219,10 @@ def import_custom_vendor_sheet(
     at = now or datetime.now(UTC)
 
     def start(session: Session, export: VendorExport, book: ReturnedBook) -> CustomVendorImportReport:
-        vendor = session.get(Vendor, export.vendor_id) if export.vendor_id else None
-        vendor_name = vendor.name if vendor else ""
-        if vendor is None or vendor.id is None or book.meta.get("vendor") != vendor_name:
-            raise InvalidInputError(
-                f"{path.name} の宛先ベンダ「{book.meta.get('vendor')}」が書き出し記録（{vendor_name or '不明'}）と一致しません。"
-                "データベースは変更していません。", "書き出したままのブックを指定してください。")
-        if expected_vendor is not None and expected_vendor.strip() != vendor_name:
-            raise InvalidInputError(
-                f"{path.name} は「{vendor_name}」宛てのブックです（指定: {expected_vendor}）。データベースは変更していません。",
-                "宛先ベンダの回答ファイルか確かめてください。")
+        vendor_id, vendor_name = addressed_vendor(session, export, book.meta, source=path.name,
+                                                  expected=expected_vendor)
         return CustomVendorImportReport(source=path.name, export_id=export.id, dry_run=dry_run, vendor=vendor_name,
-                                        vendor_id=vendor.id, accept_older=accept_older)
+                                        vendor_id=vendor_id, accept_older=accept_older)
 
     def apply(session: Session, rep: CustomVendorImportReport) -> None:
         _apply(session, rep, user=user, at=at, source=path.name)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 from sqlmodel import Session
 
 from fitgap.domain.answer_sheet import SheetProblem
-from fitgap.domain.models import VendorExport
+from fitgap.domain.models import Vendor, VendorExport
 from fitgap.domain.round_trip import RoundTrip
 from fitgap.domain.round_trips import ROUND_TRIPS
 from fitgap.errors import InvalidInputError
@@ -189,3 +189,20 @@ def import_book(
 
 
 __all__ = ["ImportReport", "check_workbook_meta", "export_book", "import_book", "new_export_id", "safe_file_part"]
+
+
+def addressed_vendor(session: Session, export: VendorExport, meta: WorkbookMeta, *, source: str,
+                     expected: str | None) -> tuple[int, str]:
+    """The vendor a returned answer workbook was written for, (ID, name): it must be the one of its export
+    record and, when the user names one (``--vendor``), that one. Refused otherwise, nothing changed."""
+    vendor = session.get(Vendor, export.vendor_id) if export.vendor_id else None
+    name = vendor.name if vendor else ""
+    if vendor is None or vendor.id is None or meta.get("vendor") != name:
+        raise InvalidInputError(
+            f"{source} の宛先ベンダ「{meta.get('vendor')}」が書き出し記録（{name or '不明'}）と一致しません。"
+            "データベースは変更していません。", "書き出したままのブックを指定してください。")
+    if expected is not None and expected.strip() != name:
+        raise InvalidInputError(
+            f"{source} は「{name}」宛てのブックです（指定: {expected}）。データベースは変更していません。",
+            "宛先ベンダの回答ファイルか確かめてください。")
+    return vendor.id, name
