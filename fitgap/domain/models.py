@@ -192,7 +192,8 @@ class Assessment(SQLModel, table=True):
     revision: int = 0  # bumped on every change; guards against overwriting someone else's edit
     # what the disposition names (domain.dispositions): the option (機能:0010005), the 共通機能 (EUC …)
     disposition_detail: str = Field(default="", sa_column_kwargs={"server_default": ""})
-    target_system_id: int | None = Field(default=None, foreign_key="system.id")  # the system that takes it over
+    # the system that takes it over (system.id; no foreign key: assessment is made before system on a new database)
+    target_system_id: int | None = Field(default=None)
     department: str = Field(default="", sa_column_kwargs={"server_default": ""})  # 担当課 in charge of the item
     person: str = Field(default="", sa_column_kwargs={"server_default": ""})  # 担当者
 

@@ -22,7 +22,7 @@ NOTICE_KEY = "notice.dispositions"
 
 _COLUMNS = {
     "assessment": (("disposition_detail", "VARCHAR NOT NULL DEFAULT ''"),
-                   ("target_system_id", "INTEGER REFERENCES system(id)"),
+                   ("target_system_id", "INTEGER"),
                    ("department", "VARCHAR NOT NULL DEFAULT ''"), ("person", "VARCHAR NOT NULL DEFAULT ''")),
     "current_function": (("disposition_detail", "VARCHAR NOT NULL DEFAULT ''"),
                          ("owner_department", "VARCHAR NOT NULL DEFAULT ''"),
