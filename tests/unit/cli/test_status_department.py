@@ -55,9 +55,9 @@ def test_my_items_are_the_departments_own(cli: Callable, db_url: str) -> None:
     # one source: the overview read for the department (quick read and full open alike)
     db = open_db(url=db_url)
     full = status.get_overview(db=db, today=TODAY, department="市民課")
-    quick = status.quick_overview(url=db_url, today=TODAY, department="市民課")
-    assert quick is not None
-    for ov in (full, quick):
+    quick = status.quick_overview(url=db_url, today=TODAY, department="市民課")  # SQLite's alone (None on PostgreSQL)
+    assert (quick is not None) == db_url.startswith("sqlite")
+    for ov in (full, quick) if quick is not None else (full,):
         o = next(o for o in ov.operations if o.code == JUKI)
         assert (o.requirements, o.reviewed, o.fit, o.gap, o.must_gaps) == (2, 2, 1, 1, 1)
         assert sum(x.requirements for x in ov.operations) == 2
