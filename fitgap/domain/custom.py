@@ -56,10 +56,6 @@ _SYNONYMS: dict[type[StrEnum], dict[str, str]] = {
                    "連携": "外部連携", "インタフェース": "外部連携", "インターフェース": "外部連携", "IF": "外部連携"},
     LegalBasis: {"法律": "法令", "政令": "法令", "省令": "法令", "規則": "条例", "要領": "要綱", "慣例": "慣行",
                  "運用": "慣行"},
-    CustomDisposition: {"業務の見直し": "業務見直し", "BPR": "業務見直し", "オプション": "標準オプションで対応",
-                        "標準オプション": "標準オプションで対応", "独自施策": "独自施策システム",
-                        "疎結合": "独自施策システム", "ベンダ協議": "ベンダ要協議", "ベンダー要協議": "ベンダ要協議",
-                        "要協議": "ベンダ要協議", "検討中": "要検討", "未定": "要検討"},
 }
 
 
@@ -175,16 +171,7 @@ INVENTORY_HEADERS: dict[str, str] = {
 VERDICT_HEADER = "判定"  # written for reading only: 標準内 / 標準外 / 要廃止 / 要判断 / the disposition
 
 # The purposes written in the metadata sheet: the inventory is read back by import; the vendor variant is
-# for reading (its answers are recorded by hand), and import refuses it by this mark.
+# read back by fitgap custom import vendor (domain.custom_vendor); custom import refuses it by this mark.
 PURPOSE_INVENTORY = "custom_inventory"
 PURPOSE_CUSTOM_VENDOR = "custom_vendor"
 
-
-class VendorCoverAnswer(StrEnum):
-    """A vendor's answer to whether its product or a separate system covers a current function."""
-
-    STANDARD = "標準製品で対応"
-    OPTION = "標準オプションで対応"
-    SEPARATE = "独自施策システムで対応"
-    IMPOSSIBLE = "対応不可"
-    DISCUSS = "要協議"
