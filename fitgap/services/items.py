@@ -56,6 +56,7 @@ class ItemFilter:
     needs_review: bool | None = None
     note_missing: bool | None = None
     text: str = ""
+    departments: frozenset[str] = frozenset()  # 担当課 of the requirements ("my items"; services.owners)
 
     def terms(self) -> list[str]:
         """The search words in the one search form (text.search_form), as every backend compares them."""
@@ -71,6 +72,7 @@ class ItemFilter:
             "needs_review": self.needs_review,
             "note_missing": self.note_missing,
             "text": self.text,
+            **({"departments": sorted(self.departments)} if self.departments else {}),
         }
 
     @classmethod
@@ -84,6 +86,7 @@ class ItemFilter:
             needs_review=data.get("needs_review"),
             note_missing=data.get("note_missing"),
             text=data.get("text", ""),
+            departments=frozenset(str(d) for d in data.get("departments", [])),
         )
 
 
@@ -175,7 +178,7 @@ def _where(session: Any, flt: ItemFilter) -> list[Any]:
         session.connection(), operation_code=flt.operation_code, statuses=[s.value for s in flt.statuses],
         kubun=[k.value for k in flt.kubun], dispositions=[d.value for d in flt.dispositions],
         severities=[s.value for s in flt.severities], needs_review=flt.needs_review, note_missing_for=note_for,
-        terms=flt.terms(),
+        terms=flt.terms(), departments=sorted(flt.departments),
     )
 
 

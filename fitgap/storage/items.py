@@ -77,6 +77,7 @@ def build_where(
     needs_review: bool | None = None,
     note_missing_for: Sequence[str] | None = None,
     terms: Sequence[str] = (),
+    departments: Sequence[str] = (),
 ) -> list[Any]:
     """WHERE clauses for a filter. ``note_missing_for``: statuses that need a note (only with a note filter)."""
     where: list[Any] = [req.c.current == sa.true()]
@@ -88,6 +89,8 @@ def build_where(
         where.append(req.c.kubun.in_(list(kubun)))
     if dispositions:
         where.append(asm.c.disposition.in_(list(dispositions)))
+    if departments:  # the 担当課 the requirements are assigned to (services.owners)
+        where.append(asm.c.department.in_(list(departments)))
     if severities:
         where.append(severity_expr.in_(list(severities)))
     if needs_review is not None:

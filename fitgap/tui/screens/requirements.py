@@ -18,7 +18,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from fitgap.domain.dispositions import for_requirements
 from fitgap.domain.enums import Disposition, RequirementKind, Status
 from fitgap.errors import FitGapError
-from fitgap.services import views
+from fitgap.services import owners, views
 from fitgap.services.command_line import command_line
 from fitgap.services.data_items import items_for_function
 from fitgap.services.items import (
@@ -286,7 +286,7 @@ class RequirementsScreen(MarkingScreen):
 
     def order_stable(self) -> bool:
         f = self.flt
-        filtered = (f.statuses or f.dispositions or f.severities or f.needs_review is not None
+        filtered = (f.statuses or f.dispositions or f.severities or f.departments or f.needs_review is not None
                     or f.note_missing is not None)
         return not filtered and self.sort.column in STABLE_SORTS
 
@@ -413,7 +413,12 @@ class RequirementsScreen(MarkingScreen):
         self.table.focus()
 
     def action_filter(self) -> None:
-        self.app.push_screen(FilterPicker(flt=self.flt, on_change=self.set_filter))
+        self.app.push_screen(FilterPicker(flt=self.flt, on_change=self.set_filter, departments=self._departments()))
+
+    def _departments(self) -> list[str]:
+        """The 担当課 in use, and any the filter names (so a chosen one can be taken off)."""
+        in_use = [name for name, reqs, _fns in owners.departments(db=self.workspace.db) if reqs]
+        return sorted(set(in_use) | set(self.flt.departments))
 
     def action_clear_filter(self) -> None:
         self.query_one(FilterBar).set_text("")
@@ -544,7 +549,7 @@ class RequirementsScreen(MarkingScreen):
         yield PaletteCommand("絞り込み: 条件を選ぶ…", "状況・区分・方針・重要度・フラグ", self.action_filter)
         yield PaletteCommand("絞り込み: 解除", "検索と絞り込みをすべて解除", self.action_clear_filter)
         chosen = filter_values(self.flt)
-        for label, value in filter_options():
+        for label, value in filter_options(self._departments()):
             mark = "解除" if value in chosen else "追加"
             yield PaletteCommand(f"絞り込み: {label}", f"この条件を{mark}", partial(self.toggle_filter, value),
                                  discover=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import ClassVar
 
@@ -21,13 +21,15 @@ FLAG_REVIEW = "flag:要再確認"
 FLAG_NOTE = "flag:メモ未記入"
 
 
-def filter_options() -> list[tuple[str, str]]:
-    """(label, value) of every filter choice, in the order the picker shows them."""
+def filter_options(departments: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """(label, value) of every filter choice, in the order the picker shows them; ``departments``: the 担当課
+    in use (services.owners), for "my items"."""
     out = [(f"状況: {s.value}", f"status:{s.value}") for s in Status]
     out += [(f"区分: {k.value}", f"kubun:{k.value}") for k in Kubun]
     out += [(f"対応方針: {d.value}", f"disposition:{d.value}") for d in for_requirements()]
     out += [(f"重要度: {s.value}", f"severity:{s.value}") for s in Severity]
     out += [("フラグ: 要再確認（改版で変わった要件）", FLAG_REVIEW), ("フラグ: メモ未記入（メモが必要なのに空）", FLAG_NOTE)]
+    out += [(f"担当課: {d}", f"department:{d}") for d in departments]
     return out
 
 
@@ -38,6 +40,7 @@ def filter_values(flt: ItemFilter) -> set[str]:
         values.add(FLAG_REVIEW)
     if flt.note_missing:
         values.add(FLAG_NOTE)
+    values |= {f"department:{d}" for d in flt.departments}
     return values
 
 
@@ -53,6 +56,7 @@ def apply_values(flt: ItemFilter, values: set[str]) -> ItemFilter:
         severities=frozenset(Severity(v) for v in pick("severity")),
         needs_review=True if FLAG_REVIEW in values else None,
         note_missing=True if FLAG_NOTE in values else None,
+        departments=frozenset(pick("department")),
     )
 
 
@@ -68,6 +72,8 @@ def condition_parts(flt: ItemFilter) -> list[str]:
         parts.append("要再確認のみ" if flt.needs_review else "要再確認を除く")
     if flt.note_missing:
         parts.append("メモ未記入のみ")
+    if flt.departments:
+        parts.append("担当課 " + "・".join(sorted(flt.departments)))
     return parts
 
 
@@ -93,17 +99,19 @@ class FilterPicker(ModalScreen[None]):
     FilterPicker SelectionList { height: 1fr; border: none; }
     """
 
-    def __init__(self, *, flt: ItemFilter, on_change: Callable[[ItemFilter], None]) -> None:
+    def __init__(self, *, flt: ItemFilter, on_change: Callable[[ItemFilter], None],
+                 departments: Sequence[str] = ()) -> None:
         super().__init__()
         self.flt = flt
         self.on_change = on_change
+        self.departments = list(departments)
 
     def compose(self) -> ComposeResult:
         chosen = filter_values(self.flt)
         with Vertical() as box:
             box.border_title = "絞り込み"
             yield Static("space: 選択／解除　x: すべて解除　esc: 閉じる", classes="picker-hint")
-            yield SelectionList[str](*[Selection(label, value, value in chosen) for label, value in filter_options()],
+            yield SelectionList[str](*[Selection(label, value, value in chosen) for label, value in filter_options(self.departments)],
                                      id="filters")
         yield Footer()
 
