@@ -43,7 +43,6 @@ class Needs(StrEnum):
     OPTION = "標準オプションの要件"
     NEW_SYSTEM = "独自施策システム（新規または既存）"
     EXISTING_SYSTEM = "既存のシステム"
-    COMMON = "共通機能の名前"
 
 
 @dataclass(frozen=True)
@@ -78,9 +77,6 @@ MIGRATED: dict[str, tuple[Disposition, str]] = {
     "ベンダ対応待ち": (Disposition.VENDOR, ""),
 }
 
-COMMON_FUNCTIONS = ("EUC", "申請管理", "統合収納", "住登外者宛名番号管理", "団体内統合宛名", "庁内データ連携", "宛名管理",
-                    "文字管理", "帳票印刷")
-
 _SYNONYMS = {
     "BPR": Disposition.BPR, "業務の見直し": Disposition.BPR, "業務フロー見直し": Disposition.BPR,
     "運用": Disposition.OPERATION, "運用対応": Disposition.OPERATION,
@@ -110,10 +106,6 @@ def parse(text: object) -> Disposition | None:
     return _SYNONYMS.get(s)
 
 
-def implied_detail(text: object) -> str:
-    """The detail an old or short word implies (「EUC」 → the 共通機能 EUC)."""
-    s = "".join(unicodedata.normalize("NFKC", str(text or "")).split())
-    return MIGRATED.get(s, (None, ""))[1] or ("EUC" if s == "EUC" else "")
 
 
 def for_requirements() -> list[Disposition]:
@@ -121,8 +113,6 @@ def for_requirements() -> list[Disposition]:
     return [d for d in Disposition if RULES[d].for_requirements]
 
 
-def for_functions() -> list[Disposition]:
-    return list(Disposition)
 
 
 def changes_work(d: Disposition | None) -> bool:
@@ -147,8 +137,6 @@ def problem(d: Disposition | None, *, for_function: bool, note: str = "", detail
         return f"{d.value} には理由が必要です（標準化法 §8(2): 真にやむを得ない場合だけ）"
     if rule.needs == Needs.OPTION and not detail.strip():
         return f"{d.value} には採用する標準オプションの要件（機能:0010005 など）の指定が必要です"
-    if rule.needs == Needs.COMMON and not detail.strip():
-        return f"{d.value} には共通機能の名前（{'、'.join(COMMON_FUNCTIONS[:3])} など）の指定が必要です"
     if rule.needs in (Needs.NEW_SYSTEM, Needs.EXISTING_SYSTEM) and not (system or "").strip():
         return f"{d.value} にはシステムの指定が必要です"
     return None

@@ -412,20 +412,6 @@ def detach_in(session: Session, *, user: str, batch: str, targets: Sequence[Targ
     return result
 
 
-def links_of(session: Session, targets: Iterable[Target]) -> dict[Target, list[int]]:
-    out: dict[Target, list[int]] = {}
-    ts = list(targets)
-    if not ts:
-        return out
-    ops = {t.operation_code for t in ts}
-    for lk in session.exec(select(BprLink).where(col(BprLink.operation_code).in_(ops))):
-        t = Target(lk.operation_code, lk.kind, lk.ref)
-        if t in ts:
-            out.setdefault(t, []).append(lk.bpr_id)
-    return out
-
-
-# ---- undo ---------------------------------------------------------------------------------------------
 
 
 def undo(*, db: Database, user: str, batch: str, today: date) -> BprResult:

@@ -43,11 +43,6 @@ def versions(session: Session, operation_code: str | None = None) -> list[DataLi
     return list(session.exec(stmt))
 
 
-def version_with_file(session: Session, operation_code: str, sha256: str) -> DataListVersion | None:
-    for v in versions(session, operation_code):
-        if sha256 in v.source_sha256.split("\n"):
-            return v
-    return None
 
 
 def add_version(session: Session, *, operation_code: str, label: str, files: Sequence[str],
