@@ -119,6 +119,16 @@ def changes_work(d: Disposition | None) -> bool:
     return d is not None and RULES[d].changes_work
 
 
+def needs_system(d: Disposition | None) -> bool:
+    """The decision names the system that takes the work over (a new one only for 独自施策システム)."""
+    return d is not None and RULES[d].needs in (Needs.NEW_SYSTEM, Needs.EXISTING_SYSTEM)
+
+
+def takes_detail(d: Disposition | None) -> bool:
+    """The decision names what it uses: the option (標準オプションで対応) or the 共通機能 (EUC, 申請管理 …)."""
+    return d in (Disposition.OPTION, Disposition.COMMON)
+
+
 def reason_missing(d: Disposition | None, note: str) -> bool:
     """A decision that needs its reason (カスタマイズ) without one: the editor of the reason opens first."""
     return d is not None and RULES[d].needs == Needs.REASON and not note.strip()
@@ -126,32 +136,32 @@ def reason_missing(d: Disposition | None, note: str) -> bool:
 
 def problem(d: Disposition | None, *, for_function: bool, note: str = "", detail: str = "",
             system: str | None = None) -> str | None:
-    """Why this decision cannot be recorded as given (日本語), or None. ``detail`` names the option or the
-    共通機能; ``system`` the system that takes it over."""
+    """Why this decision cannot be recorded as given (日本語), or None: the same rule for a requirement gap
+    (the workbench, the review workbook) and a 独自機能. ``detail`` names the option (a requirement gap:
+    機能:0010005) or the 共通機能; ``system`` the system that takes it over."""
     if d is None:
         return None
     rule = RULES[d]
     if not for_function and not rule.for_requirements:
         return f"{d.value} は独自機能にだけ設定できます（要件のギャップは標準に合わせて閉じます）"
     if rule.needs == Needs.REASON and not note.strip():
-        return f"{d.value} には理由が必要です（標準化法 §8(2): 真にやむを得ない場合だけ）"
-    if rule.needs == Needs.OPTION and not detail.strip():
+        return f"{d.value} には理由（メモ）が必要です（標準化法 §8(2): 真にやむを得ない場合だけ）"
+    if rule.needs == Needs.OPTION and (not detail.strip() or (not for_function and option_key(detail) is None)):
         return f"{d.value} には採用する標準オプションの要件（機能:0010005 など）の指定が必要です"
     if rule.needs in (Needs.NEW_SYSTEM, Needs.EXISTING_SYSTEM) and not (system or "").strip():
         return f"{d.value} にはシステムの指定が必要です"
     return None
 
 
-def requirement_problem(d: Disposition | None, *, note: str) -> str | None:
-    """What the workbench and the review workbook check on a requirement gap: the decision must be one a gap
-    may take, and a customisation needs its reason. (The option and the system are named where recorded.)"""
-    if d is None:
+def option_key(detail: str) -> tuple[str, str] | None:
+    """The option requirement a 標準オプションで対応 names: ``機能:0010005``, ``帳票:0010005`` or a bare ID
+    (a 機能); None when the text names none. (Whether it is an option of the operation, the service checks.)"""
+    s = "".join(unicodedata.normalize("NFKC", detail).split())
+    kind, _, rid = s.rpartition(":")
+    kind = kind.rsplit(":", 1)[-1] or "機能"  # '001:機能:0010005' names the same requirement
+    if kind not in ("機能", "帳票") or not rid:
         return None
-    if not RULES[d].for_requirements:
-        return f"{d.value} は独自機能にだけ設定できます（要件のギャップは標準に合わせて閉じます）"
-    if RULES[d].needs == Needs.REASON and not note.strip():
-        return f"{d.value} には理由（メモ）が必要です（標準化法 §8(2): 真にやむを得ない場合だけ）"
-    return None
+    return kind, rid
 
 
 def readme_table() -> list[tuple[str, str, str, str]]:

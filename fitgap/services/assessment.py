@@ -16,14 +16,15 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from fitgap.domain import dispositions as decision_rules
-from fitgap.domain.enums import Disposition, Status
+from fitgap.domain.enums import Disposition, Kubun, Status
 from fitgap.domain.models import Assessment, AuditEvent
 from fitgap.domain.rules import note_missing
-from fitgap.errors import InvalidInputError, NotFoundError
+from fitgap.errors import FitGapError, InvalidInputError, NotFoundError
 from fitgap.services import bpr
 from fitgap.services.bpr import BprResult
 from fitgap.services.items import NOTE_RULE_KEY, ItemKey, ItemRow, note_rule, to_row
-from fitgap.storage import audit, items, operations
+from fitgap.services.system_graph import match_system
+from fitgap.storage import audit, items, operations, systems
 from fitgap.storage.db import Database
 
 
@@ -33,7 +34,8 @@ class _Unset:
 
 
 UNSET: Any = _Unset()
-FIELDS = ("status", "disposition", "note", "needs_review")
+SYSTEM_NAME = "system_name"  # a change's system as the user named it, before it is resolved
+FIELDS = ("status", "disposition", "note", "needs_review", "disposition_detail", "target_system_id")
 ASSESSMENT: sa.Table = Assessment.__table__  # type: ignore[attr-defined]
 
 
@@ -52,6 +54,7 @@ class UpdateResult:
     conflicts: list[Conflict] = field(default_factory=list)
     rejected: list[tuple[ItemKey, str]] = field(default_factory=list)
     bpr: BprResult | None = None  # the 業務見直し items the decisions created, joined or left
+    added_systems: list[str] = field(default_factory=list)  # new 独自施策システム a decision named
 
 
 def _state(row: Any) -> dict[str, Any]:
@@ -60,6 +63,8 @@ def _state(row: Any) -> dict[str, Any]:
         "disposition": Disposition(row.disposition) if row.disposition else None,
         "note": row.note or "",
         "needs_review": bool(row.needs_review),
+        "disposition_detail": row.disposition_detail or "",
+        "target_system_id": row.target_system_id,
     }
 
 
@@ -78,6 +83,8 @@ def _parse(field_name: str, text: str | None) -> Any:
         return Disposition(text) if text else None
     if field_name == "needs_review":
         return text == "1"
+    if field_name == "target_system_id":
+        return int(text) if text else None
     return text or ""
 
 
@@ -107,6 +114,7 @@ def _apply(
         shown = "、".join(str(k) for k in missing[:5])
         raise NotFoundError(f"要件 {shown} は現行の版にありません。", "画面を更新してから、もう一度操作してください。")
     required = note_rule(session) if enforce_note_rule else frozenset()
+    systems_named = {i: n for n, i in systems.system_ids_by_name(session=session).items()} if enforce_note_rule else {}
     inserts, updates, events = [], [], []
     attach: list[tuple[bpr.Target, str]] = []  # decisions that now change the work: a 業務見直し item
     detach: list[bpr.Target] = []
@@ -122,14 +130,15 @@ def _apply(
         new = {**cur, **wanted}
         if "status" in wanted and new["status"] != Status.GAP:
             new["disposition"] = None
+        _follow_decision(new, cur, wanted)
         if new == cur:
             result.unchanged.append(key)
             continue
         if required and note_missing(new["status"], new["note"], required):
             result.rejected.append((key, f"{new['status'].value} にはメモ（理由）が必要です"))
             continue
-        if enforce_note_rule and "disposition" in wanted:
-            wrong = decision_rules.requirement_problem(new["disposition"], note=new["note"])
+        if enforce_note_rule and wanted.keys() & {"disposition", "disposition_detail", "target_system_id"}:
+            wrong = _decision_problem(session, key, new, systems_named)
             if wrong:
                 result.rejected.append((key, wrong))
                 continue
@@ -142,6 +151,7 @@ def _apply(
         values = {
             "status": new["status"].value, "disposition": new["disposition"].value if new["disposition"] else None,
             "note": new["note"], "needs_review": new["needs_review"],
+            "disposition_detail": new["disposition_detail"], "target_system_id": new["target_system_id"],
             "assessed_by": None if unjudged else user, "assessed_at": None if unjudged else now,
         }
         if "status" in wanted:
@@ -175,8 +185,48 @@ def _apply(
     return result
 
 
-def _target(*, status: Any, disposition: Any, note: Any) -> dict[str, Any]:
-    """The fields one change sets. Setting a status confirms the item: it clears 要再確認."""
+def _follow_decision(new: dict[str, Any], cur: dict[str, Any], wanted: Mapping[str, Any]) -> None:
+    """What a decision names goes with it: a new decision drops the option / 共通機能 and the system the old
+    one named (the system stays when both name one), unless the change names them itself."""
+    d = new["disposition"]
+    if d == cur["disposition"] and new["status"] == Status.GAP:
+        return
+    if "disposition_detail" not in wanted:
+        new["disposition_detail"] = ""
+    if "target_system_id" not in wanted and not (decision_rules.needs_system(d)
+                                                 and decision_rules.needs_system(cur["disposition"])):
+        new["target_system_id"] = None
+
+
+def _decision_problem(session: Session, key: ItemKey, new: Mapping[str, Any], names: Mapping[int, str]) -> str | None:
+    """Why this gap's decision cannot be recorded as given: the rule of :mod:`fitgap.domain.dispositions`, and
+    what it names exists (the option: a 標準オプション requirement of the operation; the system)."""
+    d = new["disposition"]
+    if d is None:
+        if new["disposition_detail"] or new["target_system_id"] is not None:
+            return "方針の詳細・移行先システムは対応方針と一緒に設定します"
+        return None
+    if new["target_system_id"] is not None and not decision_rules.needs_system(d):
+        return ("移行先システムは対応方針が 独自施策システム・既存の別システムで実現・標準の連携で他システムが取得 の"
+                "ギャップにだけ設定できます")
+    if new["disposition_detail"] and not decision_rules.takes_detail(d):
+        return "方針の詳細（オプション・共通機能）は 標準オプションで対応・共通機能で対応 のギャップにだけ設定できます"
+    system = names.get(new["target_system_id"]) if new["target_system_id"] is not None else None
+    wrong = decision_rules.problem(d, for_function=False, note=new["note"], detail=new["disposition_detail"],
+                                   system=system)
+    if wrong or d != Disposition.OPTION:
+        return wrong
+    kind, rid = decision_rules.option_key(new["disposition_detail"]) or ("", "")
+    found = items.rows_for_keys(session=session, keys=[(key.operation_code, kind, rid)])
+    if not found or found[0].kubun != Kubun.OPTION.value:
+        return (f"{kind}:{rid} は{key.operation_code}の現行の版の標準オプションの要件ではありません"
+                "（採用する標準オプション機能の要件 ID を指定してください）")
+    return None
+
+
+def _target(*, status: Any, disposition: Any, note: Any, detail: Any = UNSET, system: Any = UNSET) -> dict[str, Any]:
+    """The fields one change sets. Setting a status confirms the item: it clears 要再確認. ``detail`` names the
+    option or the 共通機能 of the decision, ``system`` (a name) the system that takes it over."""
     wanted: dict[str, Any] = {}
     if status is not UNSET:
         wanted["status"] = Status(status)
@@ -185,6 +235,10 @@ def _target(*, status: Any, disposition: Any, note: Any) -> dict[str, Any]:
         wanted["disposition"] = Disposition(disposition) if disposition else None
     if note is not UNSET:
         wanted["note"] = str(note)
+    if detail is not UNSET:
+        wanted["disposition_detail"] = " ".join(str(detail or "").split())
+    if system is not UNSET:
+        wanted[SYSTEM_NAME] = str(system or "").strip()  # resolved to its id in the writing transaction
     if not wanted:
         raise InvalidInputError("変更する内容（状態、対応方針、メモ）が指定されていません。")
     if wanted.get("disposition") is not None and wanted.get("status", Status.GAP) != Status.GAP:
@@ -213,14 +267,18 @@ def update_items(
     status: Status | Any = UNSET,
     disposition: Disposition | Any | None = UNSET,
     note: str | Any = UNSET,
+    detail: str | Any = UNSET,
+    system: str | Any | None = UNSET,
     expected_revisions: Mapping[ItemKey, int] | None = None,
     action: str = "assessment.update",
     enforce_note_rule: bool = True,
     join_bpr: int | None = None,
 ) -> UpdateResult:
     """Set the same status, disposition and/or note on the given items, in one transaction. A decision that
-    changes the work (業務見直し, 運用で対応) joins the 業務見直し item ``join_bpr``, or a new one."""
-    wanted = _target(status=status, disposition=disposition, note=note)
+    changes the work (業務見直し, 運用で対応) joins the 業務見直し item ``join_bpr``, or a new one. ``detail``
+    names the option (機能:0010005) or the 共通機能; ``system`` the system that takes the work over (an
+    existing one; for 独自施策システム a new name adds it as a 関連システム)."""
+    wanted = _target(status=status, disposition=disposition, note=note, detail=detail, system=system)
     return apply_changes(db=db, user=user, changes={ItemKey.of(*k): wanted for k in dict.fromkeys(keys)},
                          expected_revisions=expected_revisions, action=action, enforce_note_rule=enforce_note_rule,
                          join_bpr=join_bpr)
@@ -233,6 +291,8 @@ class ItemChange:
     status: Status | Any = UNSET
     disposition: Disposition | Any | None = UNSET
     note: str | Any = UNSET
+    detail: str | Any = UNSET  # the option or the 共通機能 the decision names
+    system: str | Any | None = UNSET  # the system (by name) that takes the work over
 
 
 def apply_changes(
@@ -254,6 +314,9 @@ def apply_changes(
         with db.write() as session:
             result = apply_changes_in(session, user=user, changes=changes, expected_revisions=expected_revisions,
                                       action=action, enforce_note_rule=enforce_note_rule, join_bpr=join_bpr)
+            if result.added_systems and not result.changed:
+                result.added_systems = []  # no gap moved there: the new system is not kept either
+                raise _RolledBack(result)
             if dry_run:
                 raise _RolledBack(result)
             return result
@@ -265,11 +328,51 @@ def apply_changes_in(session: Session, *, user: str, changes: Mapping[ItemKey, I
                      expected_revisions: Mapping[ItemKey, int] | None = None, action: str = "assessment.update",
                      enforce_note_rule: bool = True, join_bpr: int | None = None) -> UpdateResult:
     """:func:`apply_changes` inside the caller's write transaction (an import applies a workbook in one)."""
-    targets = {ItemKey.of(*key): (_target(status=c.status, disposition=c.disposition, note=c.note)
+    targets = {ItemKey.of(*key): (_target(status=c.status, disposition=c.disposition, note=c.note, detail=c.detail,
+                                          system=c.system)
                                   if isinstance(c, ItemChange) else dict(c)) for key, c in changes.items()}
     _check_dispositions_on_gaps(session, targets)
-    return _apply(session, user=user, action=action, targets=targets, expected_revisions=expected_revisions,
-                  guards=None, enforce_note_rule=enforce_note_rule, join_bpr=join_bpr)
+    refused, added = _resolve_systems(session, targets, user=user)
+    result = _apply(session, user=user, action=action, targets=targets, expected_revisions=expected_revisions,
+                    guards=None, enforce_note_rule=enforce_note_rule, join_bpr=join_bpr)
+    result.rejected[:0] = refused
+    result.added_systems = added
+    return result
+
+
+def _resolve_systems(session: Session, targets: dict[ItemKey, dict[str, Any]], *,
+                     user: str) -> tuple[list[tuple[ItemKey, str]], list[str]]:
+    """Turn the system names of ``targets`` into ids: an existing system (exact name, id or a unique part);
+    for 独自施策システム a new name adds the system as a 関連システム of the operation. Items naming an unknown
+    system are taken out of ``targets`` and returned as refused, with the reason."""
+    named = {k: w for k, w in targets.items() if SYSTEM_NAME in w}
+    if not named:
+        return [], []
+    from fitgap.services import custom_systems
+
+    refused: list[tuple[ItemKey, str]] = []
+    holder = UpdateResult()
+    current = {ItemKey.of(r.operation_code, r.kind, r.req_id): r.disposition
+               for r in items.rows_for_keys(session=session, keys=[k for k, w in named.items() if "disposition" not in w])}
+    ids = systems.system_ids_by_name(session=session)
+    for key, wanted in named.items():
+        name = wanted.pop(SYSTEM_NAME)
+        if not name:
+            wanted["target_system_id"] = None
+            continue
+        decision = wanted["disposition"] if "disposition" in wanted else (
+            Disposition(current[key]) if current.get(key) else None)
+        try:
+            if decision == Disposition.SEPARATE_SYSTEM:
+                wanted["target_system_id"] = custom_systems.ensure_separate_system(
+                    session, name=name, operation_code=key.operation_code, result=holder, user=user)
+                ids = systems.system_ids_by_name(session=session)
+            else:
+                wanted["target_system_id"] = match_system(name, ids)
+        except FitGapError as exc:
+            refused.append((key, exc.message))
+            del targets[key]
+    return refused, holder.added_systems
 
 
 class _RolledBack(Exception):

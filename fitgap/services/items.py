@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from fitgap.domain import dispositions
 from fitgap.domain.enums import Disposition, Kubun, RequirementKind, Severity, Status
 from fitgap.domain.post_cutover import MeasureRecord
 from fitgap.domain.rules import DEFAULT_NOTE_REQUIRED
 from fitgap.domain.text import display_width, search_form
 from fitgap.errors import NotFoundError
-from fitgap.storage import audit, items, operations, post_cutover, search_index, specs, vendors
+from fitgap.storage import audit, items, operations, post_cutover, search_index, specs, systems, vendors
 from fitgap.storage.db import Database
 from fitgap.storage.vendors import VendorAnswerView
 
@@ -151,6 +152,9 @@ class ItemDetail:
     history: list[HistoryEntry]
     vendor_answers: list[VendorAnswerView] = field(default_factory=list)
     post_cutover: MeasureRecord | None = None  # 移行後の経過措置 recorded for it (services.post_cutover)
+    disposition_detail: str = ""  # what the decision names: the option (機能:0010005) or the 共通機能
+    target_system: str | None = None  # the system that takes the work over
+    option_status: Status | None = None  # 標準オプションで対応: how the named option requirement is marked
 
 
 def to_row(r: Any) -> ItemRow:
@@ -279,12 +283,19 @@ def get_item_detail(*, db: Database, key: ItemKey, full: bool = False) -> ItemDe
         answers = _vendor_answers(session, key, include_superseded=full)
         measure = post_cutover.get_record(session=session, operation_code=key.operation_code, kind=key.kind,
                                           req_id=key.req_id)
+        system = systems.get_system(session=session, system_id=r.target_system_id) if r.target_system_id else None
+        option_status = None
+        option = dispositions.option_key(r.disposition_detail or "") if r.disposition == Disposition.OPTION else None
+        if option is not None:
+            found = items.rows_for_keys(session=session, keys=[(key.operation_code, *option)])
+            option_status = Status(found[0].status) if found else None
     version = versions.get(r.spec_version_id)
     return ItemDetail(
         row=row, text=r.text, category=r.category, reason=r.reason or "", remarks=r.remarks or "",
         source_file=r.source_file, source_sheet=r.source_sheet,
         source_row=r.source_row, version_label=version.label if version else "", previous=previous,
-        history=history, vendor_answers=answers, post_cutover=measure,
+        history=history, vendor_answers=answers, post_cutover=measure, disposition_detail=r.disposition_detail or "",
+        target_system=system.name if system is not None else None, option_status=option_status,
     )
 
 

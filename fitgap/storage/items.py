@@ -280,7 +280,8 @@ def rows_for_keys(*, session: Session, keys: Sequence[tuple[str, str, str]]) -> 
     for i in range(0, len(keys), 400):
         chunk = [(op, str(kind), rid) for op, kind, rid in keys[i : i + 400]]
         stmt = (
-            sa.select(*ROW_COLUMNS, req.c.spec_version_id, asm.c.id.label("assessment_id"))
+            sa.select(*ROW_COLUMNS, req.c.spec_version_id, asm.c.id.label("assessment_id"), asm.c.disposition_detail,
+                      asm.c.target_system_id)
             .select_from(_joined())
             .where(req.c.current == sa.true(), sa.tuple_(req.c.operation_code, req.c.kind, req.c.req_id).in_(chunk))
         )
@@ -291,7 +292,8 @@ def rows_for_keys(*, session: Session, keys: Sequence[tuple[str, str, str]]) -> 
 def detail(*, session: Session, operation_code: str, kind: str, req_id: str) -> Any:
     stmt = (
         sa.select(*ROW_COLUMNS, req.c.text, req.c.category, req.c.reason, req.c.remarks, req.c.source_file,
-                  req.c.source_sheet, req.c.source_row, req.c.spec_version_id, asm.c.basis_version_id)
+                  req.c.source_sheet, req.c.source_row, req.c.spec_version_id, asm.c.basis_version_id,
+                  asm.c.disposition_detail, asm.c.target_system_id)
         .select_from(_joined())
         .where(req.c.current == sa.true(), req.c.operation_code == operation_code, req.c.kind == kind,
                req.c.req_id == req_id)

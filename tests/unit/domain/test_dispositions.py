@@ -25,11 +25,21 @@ def test_old_and_short_words_are_read_as_todays() -> None:
 
 def test_each_rule() -> None:
     assert d.Disposition.DROP not in d.for_requirements()
-    assert "独自機能にだけ" in (d.requirement_problem(d.Disposition.DROP, note="x") or "")
-    assert "理由" in (d.requirement_problem(d.Disposition.CUSTOMIZE, note="") or "")
-    assert d.requirement_problem(d.Disposition.CUSTOMIZE, note="法改正で真にやむを得ない") is None
+    assert "独自機能にだけ" in (d.problem(d.Disposition.DROP, for_function=False, note="x") or "")
+    assert "理由" in (d.problem(d.Disposition.CUSTOMIZE, for_function=False, note="") or "")
+    assert d.problem(d.Disposition.CUSTOMIZE, for_function=False, note="法改正で真にやむを得ない") is None
     assert "システム" in (d.problem(d.Disposition.EXISTING_SYSTEM, for_function=True, note="n") or "")
     assert d.problem(d.Disposition.EXISTING_SYSTEM, for_function=True, note="n", system="庁内システム") is None
     assert "標準オプション" in (d.problem(d.Disposition.OPTION, for_function=True) or "")
     assert d.changes_work(d.Disposition.BPR) and d.changes_work(d.Disposition.OPERATION)
     assert not d.changes_work(d.Disposition.PARAMETER) and not d.changes_work(None)
+
+
+
+def test_a_gap_names_its_option_as_a_requirement() -> None:
+    assert d.option_key("機能:0010005") == ("機能", "0010005")
+    assert d.option_key("０ ０１０００５") == ("機能", "0010005")
+    assert d.option_key("001:帳票:0010002") == ("帳票", "0010002")
+    assert d.option_key("様式:12") is None and d.option_key("機能:") is None
+    assert "標準オプション" in (d.problem(d.Disposition.OPTION, for_function=False, detail="様式:12") or "")
+    assert d.problem(d.Disposition.OPTION, for_function=False, detail="0010005") is None
