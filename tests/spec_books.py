@@ -214,3 +214,33 @@ def write_ministry_workbook(
         _ministry_sheet(wb, "帳票要件", "帳票ID", forms, marks=marks)
     wb.save(path)
     return path
+
+
+# ---- any layout: sheets given as rows (header first), with a cover that states the label and date ----------
+
+def write_book(path: Path, sheets: dict[str, list[list[object]]], *, label: str = "第1.0版",
+               published: str = "令和8年3月31日", title: str = "税務システム標準仕様書") -> Path:
+    """A workbook of a 表紙 (title, label, date) and one sheet per entry, each written row by row as given."""
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "表紙"
+    cover["B3"] = title
+    cover["B4"] = f"機能・帳票要件一覧 {label}"
+    cover["B6"] = f"{published} 総務省"
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        ws.append([f"■{name}"])
+        ws.append([])
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+TAX_HEADER = ["機能ID", "機能名称", "機能要件", "実装区分"]
+
+
+def tax_rows(code: str, n: int = 2, *, first: int = 1, word: str = "") -> list[list[object]]:
+    """``n`` 機能 rows of the operation ``code`` (0100001, 0100002 …)."""
+    return [[f"{code}{i:04d}", f"{code}の機能{i}{word}", f"業務 {code} の要件 {i}{word}。", "実装必須機能"]
+            for i in range(first, first + n)]

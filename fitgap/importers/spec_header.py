@@ -23,6 +23,7 @@ class ColumnMap:
     single: dict[Column, int] = field(default_factory=dict)
     category: list[int] = field(default_factory=list)
     id_extra: list[int] = field(default_factory=list)  # ID split over merged columns: 業務コード | 連番
+    form_name: int | None = None  # a 帳票名称 column beside the 機能名称 one (a sheet of both kinds)
     header_texts: dict[int, str] = field(default_factory=dict)  # column → header as shown
     first_data_row: int = 1  # 1-based row after the header block
     missing: list[str] = field(default_factory=list)  # profile columns not found
@@ -96,6 +97,10 @@ def auto_columns(block: list[Row]) -> ColumnMap:
             cmap.category.append(col)
         elif field_ not in cmap.single:
             cmap.single[field_] = col
+        elif field_ is Column.NAME and cmap.form_name is None and _names_kind(cmap, col) is not None:
+            pass  # 機能名称 and 帳票名称 side by side: each row says which kind it is by the one it fills
+        elif field_ is Column.KUBUN and Column.KIND not in cmap.single:
+            _second_class_column(cmap, col)
         elif (
             field_ is Column.REQ_ID
             and col == cmap.single[field_] + len(cmap.id_extra) + 1
@@ -105,6 +110,54 @@ def auto_columns(block: list[Row]) -> ColumnMap:
     if Column.REQ_ID not in cmap.single and Column.ITEM_NO in cmap.single:
         cmap.single[Column.REQ_ID] = cmap.single.pop(Column.ITEM_NO)
     return cmap
+
+
+def _kind_word(header: str) -> str | None:
+    """機能 or 帳票 when a header names one kind only (機能ID, 帳票名称), else None."""
+    if "帳票" in header and "機能" not in header:
+        return "帳票"
+    if "機能" in header and "帳票" not in header:
+        return "機能"
+    return None
+
+
+def _names_kind(cmap: ColumnMap, col: int) -> str | None:
+    """A second name column: when one of the two names 帳票 and the other 機能, the 帳票 one is kept as
+    ``form_name`` and the 機能 one as the name; returns the second column's kind word, or None (ignored)."""
+    first = cmap.single[Column.NAME]
+    here, there = _kind_word(cmap.header_texts.get(col, "")), _kind_word(cmap.header_texts.get(first, ""))
+    if {here, there} != {"帳票", "機能"}:
+        return None
+    if here == "帳票":
+        cmap.form_name = col
+    else:
+        cmap.single[Column.NAME], cmap.form_name = col, first
+    return here
+
+
+def _second_class_column(cmap: ColumnMap, col: int) -> None:
+    """Two 区分 columns: the one named 実装区分 / 類型 is the class, the other (区分, 要件区分) may say 機能 or 帳票
+    per row and is read as the kind."""
+    first = cmap.single[Column.KUBUN]
+
+    def is_class(c: int) -> bool:
+        head = normalize_header(cmap.header_texts.get(c, ""))
+        return "実装" in head or "類型" in head
+
+    if is_class(first) and not is_class(col):
+        cmap.single[Column.KIND] = col
+    elif is_class(col) and not is_class(first):
+        cmap.single[Column.KUBUN], cmap.single[Column.KIND] = col, first
+
+
+def column_kind(cmap: ColumnMap) -> str | None:
+    """The kind the columns say for the whole sheet (機能ID / 帳票ID, then 帳票名称, then the text's header);
+    None when they name neither or both."""
+    for col in (Column.REQ_ID, Column.NAME, Column.TEXT):
+        word = _kind_word(cmap.header_of(col))
+        if word is not None:
+            return word
+    return None
 
 
 def _find_named(block: list[Row], wanted: str) -> int | None:

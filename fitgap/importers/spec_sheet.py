@@ -26,6 +26,7 @@ from fitgap.importers.spec_header import (
     ColumnMap,
     Row,
     auto_columns,
+    column_kind,
     find_header_block,
     profile_columns,
     profile_header_block,
@@ -50,6 +51,9 @@ _REMOVAL_STARTS = frozenset("(（【[〔<＜削欠")  # what _REMOVED_CELL can m
 _REMOVED_IN_ID = re.compile(r"[\(（【\[〔]\s*(削除|欠番)(済み?)?\s*[\)）】\]〕]")
 _KIND_VALUES = {k: k.value for k in RequirementKind}
 _MARKS = {"○", "〇", "◯", "●", "◎", "✓", "✔", "レ", "1", "o", "O"}
+# a class cell that holds the kind instead (a 区分 column saying 機能 or 帳票 per row)
+_KIND_IN_CLASS = {"機能": RequirementKind.FUNCTION, "帳票": RequirementKind.FORM, "機能要件": RequirementKind.FUNCTION,
+                  "帳票要件": RequirementKind.FORM}
 
 
 def removal_mark(value: str) -> str | None:
@@ -79,15 +83,19 @@ def cell_text(value: object) -> str:
 
 
 def sheet_kind(sheet_name: str, cmap: ColumnMap) -> RequirementKind:
-    """帳票 or 機能, told from the sheet name first, then the ID and name column headers."""
-    if "帳票" in sheet_name:
-        return RequirementKind.FORM
-    if "機能" in sheet_name:
-        return RequirementKind.FUNCTION
-    heads = cmap.header_of(Column.REQ_ID) + cmap.header_of(Column.NAME) + cmap.header_of(Column.TEXT)
-    if "帳票" in heads and "機能" not in heads:
-        return RequirementKind.FORM
-    return RequirementKind.FUNCTION
+    """The kind of a sheet's rows when a row does not say it itself: what the columns say (機能ID / 帳票ID,
+    帳票名称, the text's header), then the sheet's name (帳票要件), else 機能."""
+    word = column_kind(cmap)
+    if word is None and "帳票" in sheet_name and "機能" not in sheet_name:
+        word = "帳票"
+    return RequirementKind.FORM if word == "帳票" else RequirementKind.FUNCTION
+
+
+def row_kind(value: str) -> RequirementKind | None:
+    """The kind a 種別 / 区分 cell says (機能, 帳票, 帳票要件 …); None when it names neither or both."""
+    if "帳票" in value:
+        return None if "機能" in value else RequirementKind.FORM
+    return RequirementKind.FUNCTION if "機能" in value else None
 
 
 @dataclass(slots=True)
@@ -213,6 +221,9 @@ class SheetReader:
         used = [cmap.single.get(f, -1) for f in fields] + list(cmap.category) + list(cmap.id_extra)
         c_id = used[0]
         id_extra = range(len(used) - len(cmap.id_extra), len(used))
+        form_name = len(used) if cmap.form_name is not None else 0  # where the 帳票名称 cell is, when there is one
+        if cmap.form_name is not None:
+            used.append(cmap.form_name)
         n_cats = len(cmap.category)
         last_cat = [""] * n_cats
         category: str | None = ""  # " > ".join of last_cat; None once a category cell changed it
@@ -252,6 +263,14 @@ class SheetReader:
             raw_id = cells[0] if c_id not in filled else ""
             if raw_id and id_extra:
                 raw_id = self._joined_id(raw_id, [cells[k] for k in id_extra])
+            this_kind = kind
+            if raw_id:  # the row's own kind: its 種別 cell, a class cell saying 機能 / 帳票, the name column it fills
+                if cells[6] and (said := row_kind(cells[6])) is not None:
+                    this_kind = said
+                elif cells[3] in _KIND_IN_CLASS:
+                    this_kind, cells[3] = _KIND_IN_CLASS[cells[3]], ""
+                elif form_name and cells[form_name] and not cells[1]:
+                    this_kind, cells[1] = RequirementKind.FORM, cells[form_name]
             if marks and not cells[3]:
                 cells[3] = self._marked_class(cells, marks)
             if raw_id:
@@ -265,8 +284,6 @@ class SheetReader:
                     continue  # a sub-title, legend or repeated header row
                 if pending is not None:
                     self._finish(name, pending, mapping)
-                k_raw = cells[6]
-                row_kind = (RequirementKind.FORM if "帳票" in k_raw else RequirementKind.FUNCTION) if k_raw else kind
                 pending = _Pending(
                     row=row_no,
                     raw_id=raw_id,
@@ -276,7 +293,7 @@ class SheetReader:
                     reason=[cells[4]] if cells[4] else [],
                     note=[cells[5]] if cells[5] else [],
                     category=category if category is not None else (category := " > ".join(c for c in last_cat if c)),
-                    kind=row_kind,
+                    kind=this_kind,
                     transitional_raw=cells[7],
                     # the text or class cell saying 削除 marks the row; the name alone is looked at in _finish
                     removed=(removed or removal_mark(cells[2]) or removal_mark(cells[3])) if marked else None,
@@ -286,6 +303,8 @@ class SheetReader:
             if filled:  # cells filled in from a merged range are not this row's own
                 cells = [("" if i in filled else c) for i, c in zip(used, cells, strict=True)]
             own_name, own_text, own_kubun, own_reason, own_note = cells[1], cells[2], cells[3], cells[4], cells[5]
+            if form_name and not own_name:
+                own_name = cells[form_name]
             if not (own_name or own_text or own_reason or own_note):
                 continue
             starts_new = (own_kubun and (pending is None or own_kubun != pending.kubun_raw)) or (
