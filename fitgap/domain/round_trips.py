@@ -57,29 +57,35 @@ from fitgap.domain.round_trip import CHOICE, DATE, NUMBER, TEXT, Column, KeyKind
 
 # ---- the vendor gap sheet ----------------------------------------------------------------------------
 
-# what identifies a requirement on every sheet that lists them (ID and 種別 are checked against the key)
-REQUIREMENT_HEAD = (Column(H_ID, 11, name="req_id"), Column(H_KIND, 6, name="kind"),
-                    Column(H_KUBUN, 13, wrap=True, name="kubun"), Column(H_NAME, 24, wrap=True, name="name"))
+# what identifies a requirement on every sheet that lists them (ID and 種別 are checked against the key);
+# narrow, so that the requirement's text has the width (a name wraps within the lines of its text)
+REQUIREMENT_HEAD = (Column(H_ID, 9, name="req_id"), Column(H_KIND, 5, name="kind"),
+                    Column(H_KUBUN, 10, wrap=True, name="kubun"), Column(H_NAME, 14, wrap=True, name="name"))
+
+# The vendor sheet prints one A3 landscape page wide with its text at 8 pt (print_layout, dense: 242 units of
+# Arial 10): 要件 wide enough for a sentence of the specifications (about 45 characters) on one line, since
+# its lines decide the rows' heights and so the pages (150 requirements of the demo: 8 pages; 24 when it
+# was 60 wide and the sheet two pages wide); the other columns within what is left (概算費用 wraps before （千円）).
 
 VENDOR = RoundTrip(
     purpose=PURPOSE_VENDOR, name="ベンダ回答シート", command="fitgap import vendor",
     cover_title="標準仕様書 機能・帳票要件への対応可否 回答票",
     columns=(
         *REQUIREMENT_HEAD,
-        Column(H_TEXT, 60, wrap=True, name="text"),
-        Column(H_REASON, 36, wrap=True, name="reason"),
-        Column(H_REMARKS, 24, wrap=True, name="remarks"),
-        Column(H_STATUS, 10, name="status"),
-        Column(H_NOTE, 28, wrap=True, name="note"),
-        Column(H_ANSWER, 14, editable=True, kind=CHOICE, choices="対応可否", name="answer", required=True,
+        Column(H_TEXT, 90, wrap=True, name="text"),
+        Column(H_REASON, 20, wrap=True, name="reason"),
+        Column(H_REMARKS, 12, wrap=True, name="remarks"),
+        Column(H_STATUS, 8, name="status"),
+        Column(H_NOTE, 14, wrap=True, name="note"),
+        Column(H_ANSWER, 11, editable=True, kind=CHOICE, choices="対応可否", name="answer", required=True,
                colours={VendorAnswerKind.STANDARD.value: "C6EFCE", VendorAnswerKind.AFTER_DEADLINE.value: "FFC7CE",
                         VendorAnswerKind.ALTERNATIVE.value: "FFEB9C", VendorAnswerKind.IMPOSSIBLE.value: "F4B084",
                         VendorAnswerKind.DISCUSS.value: "BDD7EE"},
                prompt="一覧から選んでください。"),
-        Column(H_PLANNED, 13, editable=True, kind=DATE, name="planned_date",
+        Column(H_PLANNED, 11, editable=True, kind=DATE, name="planned_date",
                prompt="対応できる予定日（例: 2027/03/31）"),
-        Column(H_COST, 13, editable=True, kind=NUMBER, name="cost_kyen", label="概算費用", prompt="概算費用を千円単位で（0 以上）"),
-        Column(H_COMMENT, 45, wrap=True, editable=True, kind=TEXT, name="comment",
+        Column(H_COST, 8, editable=True, kind=NUMBER, name="cost_kyen", label="概算費用", prompt="概算費用を千円単位で（0 以上）"),
+        Column(H_COMMENT, 26, wrap=True, editable=True, kind=TEXT, name="comment",
                prompt="回答の補足、代替案、条件など"),
     ),
     lists={"対応可否": [k.value for k in VendorAnswerKind]},

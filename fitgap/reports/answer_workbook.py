@@ -40,6 +40,7 @@ from fitgap.domain.answer_sheet import (
 from fitgap.domain.round_trip import CHOICE, DATE, NUMBER, TEXT, Column, RoundTrip
 from fitgap.reports.output_file import write_atomically
 from fitgap.reports.print_layout import (
+    ARIAL_UNIT_POINTS,
     apply_xlsxwriter,
     column_breaks,
     header_height,
@@ -261,8 +262,11 @@ def _write_data_sheet(ws: Any, sheet: DataSheet, list_refs: dict[str, str], demo
     widths = [c.width for c in sheet.columns]  # the key column is hidden: it takes no paper
     # the title prints once (it is in the page header of every page); the column titles on every page, and
     # the frozen ID columns on every page when the columns run on over pages
+    # a long list: at the fixed scale of reading size, one page wide where the columns allow (A3 landscape
+    # for the vendor sheet), so that a page holds as many rows as 8-pt text allows
     layout = apply_xlsxwriter(ws, widths, title=sheet.title, demo=demo, title_rows=(head, head),
-                              title_cols=(0, sheet.frozen_columns - 1), font_size=10)
+                              title_cols=(0, sheet.frozen_columns - 1), font_size=10, unit=ARIAL_UNIT_POINTS,
+                              dense=True)
     ws.print_area(head, 0, last, n - 2)  # from the column titles: the title row would print it a second time
     answers = [i for i, c in enumerate(sheet.columns) if c.editable][:1]  # the answer columns begin a page
     breaks = column_breaks(widths, layout, keep=sheet.frozen_columns, prefer=answers, font_size=10)

@@ -7,13 +7,18 @@ Nothing here knows a particular sheet: a writer passes its column widths (Excel 
   ``MIN_TEXT_POINTS`` on paper): A4 portrait, A4 landscape, then A3 landscape, fitted to one page wide;
 - for a table too wide for that, a fixed scale at reading size on A3 landscape: its columns run on over
   further pages (the writer names the key columns repeated on each page, and may break between groups);
+- for a long list (``dense``: the answer workbooks), a fixed scale at which the body text prints at exactly
+  ``MIN_TEXT_POINTS``, on the smallest paper that holds its width at that scale, so that a page holds as
+  many rows as reading size allows (fitted to the width, a narrow list would print larger, on more pages);
 - page numbers in the footer, the header text (with デモデータ on every page for demo data) repeated;
 - ``row_height``: the height a row needs so that every line of its wrapped text shows on screen and on
   paper (spreadsheet programs do not grow rows of a generated file by themselves).
 
 The widths are judged as LibreOffice prints them where the workbook's default font (Calibri) is missing and
 DejaVu Sans stands in: a unit of column width is then about 7 points, the widest of the programs we meet (Excel's
-Calibri makes 5.6 points, so Excel prints the same sheet larger, never smaller).
+Calibri makes 5.6 points, so Excel prints the same sheet larger, never smaller). Where the caller knows the
+workbook's font (every workbook in Arial 10, reports.workbook_font), it passes the unit of that font
+(``ARIAL_UNIT_POINTS``), which is what the answer workbooks do.
 
 Used for openpyxl sheets (``apply_openpyxl``) and xlsxwriter sheets (``apply_xlsxwriter``), so an added
 column prints right without touching the print code.
@@ -30,6 +35,11 @@ from typing import Any
 A4, A3 = 9, 8  # paper size codes shared by Excel, openpyxl and xlsxwriter
 MIN_TEXT_POINTS = 8.0  # body text on paper at least this size
 UNIT_POINTS = 7.1  # printed width of one unit of column width at 100% (see above)
+# the same for a workbook in Arial 10, as LibreOffice prints it: 5.56 pt a unit and 0.71 unit of padding a
+# column (a column of 60 is 337 pt wide, one of 11 is 65 pt), about 5.85 pt a unit for columns of 9 units and
+# more; Excel's unit is narrower (5.25 pt and 3.75 pt of padding), so a page that holds the columns in
+# LibreOffice holds them in Excel too
+ARIAL_UNIT_POINTS = 5.85
 # LibreOffice may print a fitted sheet of tall rows a few per cent smaller than its width alone asks for
 SCALE_SLACK_POINTS = 0.4
 SIDE_MARGIN = 0.4  # inches, left and right
@@ -46,11 +56,17 @@ class PageLayout:
     paper: int
     landscape: bool
     header: str  # left part of the page header (the demo mark goes on the right)
-    scale: int | None = None  # None: fitted to one page wide; else a percentage, the columns run on over pages
+    scale: int | None = None  # None: fitted to one page wide; else a percentage (the columns may run on over pages)
+    unit: float = UNIT_POINTS  # printed points of one unit of column width at 100%
 
     @property
     def fitted(self) -> bool:
         return self.scale is None
+
+    @property
+    def width(self) -> float:
+        """Points of the printable width of the page."""
+        return next(w for p, land, w in _PAPERS if p == self.paper and land == self.landscape)
 
 
 def min_scale(font_size: float = 11) -> int:
@@ -58,10 +74,15 @@ def min_scale(font_size: float = 11) -> int:
     return math.ceil(100 * (MIN_TEXT_POINTS + SCALE_SLACK_POINTS) / font_size)
 
 
+def dense_scale(font_size: float = 11) -> int:
+    """The print scale (percent) at which text of ``font_size`` points prints at reading size: a fixed scale
+    needs no slack (LibreOffice prints it as set)."""
+    return math.ceil(100 * MIN_TEXT_POINTS / font_size)
+
+
 def page_units(layout: PageLayout, font_size: float = 11) -> float:
     """Units of column width one page holds at the layout's scale (at the smallest readable scale when fitted)."""
-    width = next(w for p, land, w in _PAPERS if p == layout.paper and land == layout.landscape)
-    return width / (UNIT_POINTS * (layout.scale or min_scale(font_size)) / 100)
+    return layout.width / (layout.unit * (layout.scale or min_scale(font_size)) / 100)
 
 
 def column_breaks(widths: Sequence[float], layout: PageLayout, *, keep: int = 0, prefer: Sequence[int] = (),
@@ -85,15 +106,19 @@ def column_breaks(widths: Sequence[float], layout: PageLayout, *, keep: int = 0,
 
 
 def choose_layout(widths: Sequence[float], *, title: str = "", demo: bool = False,
-                  font_size: float = 11) -> PageLayout:
+                  font_size: float = 11, unit: float = UNIT_POINTS, dense: bool = False) -> PageLayout:
     """The smallest paper and orientation on which the columns, fitted to one page wide, print at reading
-    size; a table wider than A3 landscape holds at that size keeps the size and runs on over pages."""
+    size; a table wider than A3 landscape holds at that size keeps the size and runs on over pages.
+
+    ``dense``: not fitted but at the fixed scale of reading size (``dense_scale``), on the smallest paper
+    that holds the columns at it (else A3 landscape, the columns running on over pages)."""
     total = sum(widths)
-    scale = min_scale(font_size)
+    scale = dense_scale(font_size) if dense else min_scale(font_size)
     for paper, landscape, width in _PAPERS:
-        if total * UNIT_POINTS * scale / 100 <= width:
-            return PageLayout(paper=paper, landscape=landscape, header=title)
-    return PageLayout(paper=A3, landscape=True, header=title, scale=scale)
+        if total * unit * scale / 100 <= width:
+            return PageLayout(paper=paper, landscape=landscape, header=title, scale=scale if dense else None,
+                              unit=unit)
+    return PageLayout(paper=A3, landscape=True, header=title, scale=scale, unit=unit)
 
 
 def _per_line(width: float, font_size: int) -> float:
@@ -258,9 +283,10 @@ def apply_openpyxl(ws: Any, widths: Sequence[float], *, title: str = "", demo: b
 
 def apply_xlsxwriter(ws: Any, widths: Sequence[float], *, title: str = "", demo: bool = False,
                      title_rows: tuple[int, int] | None = None, title_cols: tuple[int, int] | None = None,
-                     fit_height: int = 0, font_size: float = 11) -> PageLayout:
+                     fit_height: int = 0, font_size: float = 11, unit: float = UNIT_POINTS,
+                     dense: bool = False) -> PageLayout:
     """The same print setup for an xlsxwriter sheet (``title_cols``: first and last 0-based column)."""
-    layout = choose_layout(widths, title=title, demo=demo, font_size=font_size)
+    layout = choose_layout(widths, title=title, demo=demo, font_size=font_size, unit=unit, dense=dense)
     ws.set_paper(layout.paper)
     if layout.landscape:
         ws.set_landscape()
@@ -271,9 +297,11 @@ def apply_xlsxwriter(ws: Any, widths: Sequence[float], *, title: str = "", demo:
     else:
         ws.set_print_scale(layout.scale)
         ws.print_across()  # a band of rows whole (all its columns) before the next
-        if title_cols is not None:
+        if title_cols is not None and sum(widths) > page_units(layout, font_size):
             ws.repeat_columns(*title_cols)
-    ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=0.6, bottom=0.6)
+    # a dense list takes a little more of the paper's height (the page header and footer still clear it)
+    top = 0.5 if dense else 0.6
+    ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=top, bottom=top)
     if title_rows is not None:
         ws.repeat_rows(*title_rows)
     # no font-size code: "&9" before a title that begins with digits would read as one size ("&9001")
