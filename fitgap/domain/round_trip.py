@@ -51,6 +51,7 @@ class Column:
     required: bool = False  # an answer without which a row that has other answers is refused
     trim: bool = True  # answer text: spaces around it are dropped (False: kept exactly, as a note stored so)
     label: str = ""  # how problems name it, when not by its header (概算費用, not 概算費用（千円）)
+    optional: bool = False  # an answer column added later: a sheet written before it came in is read without it
 
     @property
     def said(self) -> str:
@@ -202,7 +203,8 @@ def canonical(column: Column, value: Any) -> str:
 def answers_hash(trip: RoundTrip, values: Mapping[str, Any]) -> str:
     """The hash of a row's answers, written into its key at export and compared at import (rows nobody
     touched are told from rows somebody edited)."""
-    return values_hash(*(canonical(c, values.get(c.name)) for c in trip.answers))
+    return values_hash(*(canonical(c, values.get(c.name)) for c in trip.answers
+                         if not (c.optional and is_blank(values.get(c.name)))))  # as a sheet without the column
 
 
 __all__ = ["CHOICE", "DATE", "NUMBER", "TEXT", "Column", "KeyKind", "RoundTrip", "Rule", "answers_hash",

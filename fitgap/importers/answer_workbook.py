@@ -7,7 +7,7 @@ by name, so a renamed sheet still reads; the metadata sheet is found by its mark
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,8 +113,9 @@ def _read_meta(wb: Workbook, path: Path) -> tuple[WorkbookMeta, str]:
     )
 
 
-def read_answer_book(path: Path, *, headers: Sequence[str]) -> BookContent:
-    """Metadata and every data row with the asked-for columns (found by header label in each sheet)."""
+def read_answer_book(path: Path, *, headers: Sequence[str], optional: Collection[str] = ()) -> BookContent:
+    """Metadata and every data row with the asked-for columns (found by header label in each sheet); the
+    ``optional`` ones may be missing (a sheet written before they came in): their values are None."""
     with _open(path) as (wb, formulas):
         meta, meta_name = _read_meta(wb, path)
         content = BookContent(meta=meta)
@@ -122,14 +123,14 @@ def read_answer_book(path: Path, *, headers: Sequence[str]) -> BookContent:
         for name in wb.sheetnames:
             if name in (meta_name, LIST_SHEET) or not wb.is_table(name):
                 continue
-            found = _read_sheet(wb.rows(name), name, headers, content, formulas.get(name, set()))
+            found = _read_sheet(wb.rows(name), name, headers, content, formulas.get(name, set()), optional)
             if found and name not in exported_names and meta.sheets:
                 content.notices.append(f"シート「{name}」は名前が変わっています（キー列で照合しました）。")
         return content
 
 
 def _read_sheet(rows: Iterator[Sequence[Any]], name: str, headers: Sequence[str], content: BookContent,
-                formulas: set[tuple[int, int]]) -> bool:
+                formulas: set[tuple[int, int]], optional: Collection[str] = ()) -> bool:
     headers = [*headers, *VISIBLE_KEY_HEADERS]
     wanted = [norm_header(h) for h in headers]
     key_label = norm_header(KEY_HEADER)
@@ -153,7 +154,8 @@ def _read_sheet(rows: Iterator[Sequence[Any]], name: str, headers: Sequence[str]
         return False
     n_values = len(positions) - len(VISIBLE_KEY_HEADERS)
     # a missing key column (種別 in a sheet written before keys carried it) is checked row by row instead
-    missing = [h for h, p in zip(headers[:n_values], positions[:n_values], strict=True) if p is None]
+    missing = [h for h, p in zip(headers[:n_values], positions[:n_values], strict=True) if p is None
+               and h not in optional]
     if missing:
         content.problems.append(SheetProblem(name, header_row, f"列が見つかりません: {'、'.join(missing)}",
                                              "列を削除・改名しないでください。"))

@@ -71,7 +71,8 @@ class ReturnedBook:
 def read_returned(path: Path, trip: RoundTrip) -> ReturnedBook:
     """Read a returned workbook of ``trip``'s kind; never writes to it."""
     answers = trip.answers
-    content = read_answer_book(path, headers=[c.header for c in answers])
+    content = read_answer_book(path, headers=[c.header for c in answers],
+                               optional=[c.header for c in answers if c.optional])
     book = ReturnedBook(meta=content.meta, problems=content.problems, notices=content.notices)
     problems = book.problems
     seen = RowKeys(problems)

@@ -457,8 +457,11 @@ def plan_bulk(
     status: Status | Any = UNSET,
     disposition: Disposition | Any | None = UNSET,
     note: str | Any = UNSET,
+    detail: str | Any = UNSET,
+    system: str | Any | None = UNSET,
 ) -> BulkPlan:
-    """The preview of setting the same status / disposition / note on ``keys`` (nothing is written)."""
+    """The preview of setting the same status / disposition / note on ``keys`` (nothing is written); what the
+    decision names (``detail``, ``system``) goes with every item it is set on."""
     _target(status=status, disposition=disposition, note=note)  # the same checks of the request as update_items
     plan = BulkPlan()
     with db.read() as session:
@@ -489,7 +492,15 @@ def plan_bulk(
             change["disposition"] = wanted
         if note is not UNSET:
             change["note"] = str(note)
-        new = {**cur, **change}
+        if detail is not UNSET:
+            change["detail"] = detail
+        if system is not UNSET:
+            change["system"] = system
+        new = {**cur, **{k: v for k, v in change.items() if k in cur}}
+        if detail is not UNSET and new["disposition"] is not None:
+            new["disposition_detail"] = " ".join(str(detail or "").split())
+        if system is not UNSET and new["disposition"] is not None:
+            new["target_system_id"] = ("named", system)  # resolved when written; the write says if it was already so
         if "status" in change:
             new["needs_review"] = False
             if new["status"] != Status.GAP:

@@ -84,6 +84,7 @@ def export_review_sheet(*, db: Database, user: str, operation_keys: Sequence[str
                           "needs_review": "要再確認" if r.needs_review else "", "reason": r.reason,
                           "remarks": r.remarks, "status": r.status.value,
                           "disposition": r.disposition.value if r.disposition else None, "note": r.note,
+                          "detail": r.detail or None, "system": r.target_system,
                           "assessed": f"{r.assessed_at:%Y/%m/%d} {r.assessed_by or ''}".strip() if r.assessed_at else "",
                           "assessed_on": _assessed_on(session, r, labels)}
                 key = SheetKey(r.operation_code, r.kind.value, r.req_id, r.text_hash, r.revision,
@@ -146,7 +147,7 @@ def _old_text(session: Any, r: sheet_items.SheetItemRow, labels: dict[int, str])
 class ReviewChange:
     row: ReturnedRow
     expected_revision: int
-    fields: dict[str, Any]  # status / disposition / note → new value (only what changed)
+    fields: dict[str, Any]  # status / disposition / note / detail / system → new value (only what changed)
 
 
 @dataclass
@@ -187,7 +188,13 @@ def _plan_row(rep: ReviewImportReport, row: ReturnedRow, cur: sheet_items.SheetI
     v = row.values
     status, note = Status(v["status"]), v["note"]
     disposition = Disposition(v["disposition"]) if v["disposition"] else None
-    if (cur.status, cur.disposition, cur.note) == (status, disposition, note):
+    # what the decision names: a blank cell (or a sheet written before the columns) keeps what is recorded
+    detail = " ".join(str(v.get("detail") or "").split()) or None
+    system = str(v.get("system") or "").strip() or None
+    detail_changed = detail is not None and detail != cur.detail
+    system_changed = system is not None and system != (cur.target_system or "")
+    if (cur.status, cur.disposition, cur.note) == (status, disposition, note) and not detail_changed \
+            and not system_changed:
         rep.untouched += 1
         return
     if cur.text_hash != row.key.text_hash:
@@ -205,6 +212,10 @@ def _plan_row(rep: ReviewImportReport, row: ReturnedRow, cur: sheet_items.SheetI
         fields["disposition"] = target_disp
     if note != cur.note:
         fields["note"] = note
+    if detail_changed:
+        fields["detail"] = detail
+    if system_changed:
+        fields["system"] = system
     rep.changes.append(ReviewChange(row, cur.revision, fields))
 
 
@@ -215,7 +226,8 @@ def _apply(session: Session, user: str, rep: ReviewImportReport) -> None:
         return
     by_key = {ItemKey.of(*c.row.key.item): c for c in rep.changes}
     changes = {key: ItemChange(status=c.fields.get("status", UNSET), disposition=c.fields.get("disposition", UNSET),
-                               note=c.fields.get("note", UNSET)) for key, c in by_key.items()}
+                               note=c.fields.get("note", UNSET), detail=c.fields.get("detail", UNSET),
+                               system=c.fields.get("system", UNSET)) for key, c in by_key.items()}
     res = apply_changes_in(session, user=user, changes=changes,
                            expected_revisions={key: c.expected_revision for key, c in by_key.items()},
                            action="review.import")
@@ -226,4 +238,6 @@ def _apply(session: Session, user: str, rep: ReviewImportReport) -> None:
         _conflict(rep, by_key[conflict.key].row, "取り込み中に他の利用者が変更しました")
     for key, why in res.rejected:
         row = by_key[key].row
-        rep.problems.append(SheetProblem(row.sheet, row.row, f"取り込めません: {why}。", "メモを記入してください。", str(key)))
+        hint = ("メモを記入してください。" if "メモ" in why or "理由" in why
+                else "方針の詳細・移行先システムの欄を確かめてください（fitgap systems list でシステム名を確かめられます）。")
+        rep.problems.append(SheetProblem(row.sheet, row.row, f"取り込めません: {why}。", hint, str(key)))

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from fitgap.domain.enums import Disposition, Kubun, RequirementKind, Status
-from fitgap.domain.models import Assessment, Operation, Requirement, VendorAnswer
+from fitgap.domain.models import Assessment, Operation, Requirement, System, VendorAnswer
 
 SCOPES = ("gaps", "must", "all")
 
@@ -37,6 +37,8 @@ class SheetItemRow:
     revision: int
     assessed_by: str | None
     assessed_at: datetime | None
+    detail: str = ""  # what the decision names: the option (機能:0010005) or the 共通機能
+    target_system: str | None = None  # the system that takes the work over
 
 
 def _statement(operation_codes: Iterable[str], scope: str, department: str | None = None) -> sa.Select[Any]:
@@ -45,14 +47,17 @@ def _statement(operation_codes: Iterable[str], scope: str, department: str | Non
     r = Requirement.__table__  # type: ignore[attr-defined]
     a = Assessment.__table__  # type: ignore[attr-defined]
     o = Operation.__table__  # type: ignore[attr-defined]
+    s = System.__table__  # type: ignore[attr-defined]
     stmt = (
         sa.select(r.c.operation_code, r.c.req_id, r.c.kind, r.c.kubun, r.c.transitional, r.c.name, r.c.text,
                   r.c.text_hash, r.c.reason, r.c.remarks, a.c.needs_review, a.c.basis_version_id, r.c.spec_version_id,
-                  a.c.status, a.c.disposition, a.c.note, a.c.revision, a.c.assessed_by, a.c.assessed_at)
+                  a.c.status, a.c.disposition, a.c.note, a.c.revision, a.c.assessed_by, a.c.assessed_at,
+                  a.c.disposition_detail, s.c.name)
         .select_from(
             r.join(o, o.c.code == r.c.operation_code)
             .outerjoin(a, sa.and_(a.c.operation_code == r.c.operation_code, a.c.kind == r.c.kind,
                                   a.c.req_id == r.c.req_id))
+            .outerjoin(s, s.c.id == a.c.target_system_id)
         )
     )
     out: sa.Select[Any] = _filtered(stmt, r, a, o, operation_codes, scope)
@@ -76,14 +81,14 @@ def _filtered(stmt: sa.Select[Any], r: Any, a: Any, o: Any, operation_codes: Ite
 
 def _row(values: Any) -> SheetItemRow:
     (code, req_id, kind, kubun, trans, name, text, th, reason, remarks, review, basis, vid, status, disp, note,
-     rev, by, at) = values
+     rev, by, at, detail, system) = values
     return SheetItemRow(
         operation_code=code, req_id=req_id, kind=RequirementKind(kind), kubun=Kubun(kubun),
         transitional=bool(trans), name=name or "", text=text or "", text_hash=th, reason=reason or "",
         remarks=remarks or "", needs_review=bool(review), basis_version_id=basis, spec_version_id=vid,
         status=Status(status) if status else Status.UNCHECKED,
         disposition=Disposition(disp) if disp else None, note=note or "", revision=int(rev or 0),
-        assessed_by=by, assessed_at=at,
+        assessed_by=by, assessed_at=at, detail=detail or "", target_system=system,
     )
 
 

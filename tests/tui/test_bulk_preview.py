@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fitgap.domain.enums import Disposition, Status
 from fitgap.services.assessment import update_items
-from fitgap.services.items import ItemFilter, get_item, list_items
+from fitgap.services.items import ItemFilter, get_item, get_item_detail, list_items
 from fitgap.tui.capture import screen_text
 from fitgap.tui.screens.requirements import RequirementsScreen
 from fitgap.tui.widgets.note_editor import NoteEditor
@@ -109,7 +109,9 @@ async def test_bulk_disposition_makes_non_gaps_gaps_as_it_says(demo_db, make_app
         noted = [k for k, r in before.items() if r.note.strip()]
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("5")  # 共通機能で対応 (EUC)
+        await pilot.press("5")  # 共通機能で対応: which one
+        await pilot.pause()
+        await pilot.press(*"EUC", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceModal)  # the preview, not a refusal
         text = screen_text(app)
@@ -122,6 +124,7 @@ async def test_bulk_disposition_makes_non_gaps_gaps_as_it_says(demo_db, make_app
         for k in before:
             row = get_item(db=demo_db, key=k)
             assert (row.status, row.disposition) == (Status.GAP, Disposition.EUC)
+            assert get_item_detail(db=demo_db, key=k).disposition_detail == "EUC"  # named for every one
 
 
 async def test_the_three_choices_keep_their_numbers_whatever_the_situation(demo_db, make_app):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fitgap.domain.enums import Disposition, Status
-from fitgap.services.items import ItemFilter, ItemKey, get_item, list_items
+from fitgap.domain.enums import Disposition, Kubun, Status
+from fitgap.services import systems
+from fitgap.services.items import ItemFilter, ItemKey, get_item, get_item_detail, list_items
 from fitgap.tui.capture import screen_text
 from fitgap.tui.widgets.note_editor import NoteEditor
-from fitgap.tui.widgets.pickers import ChoiceModal
+from fitgap.tui.widgets.pickers import ChoiceModal, NameModal
 from tests.tui.conftest import SIZE, detail_shown, open_list, row_of
 
 
@@ -55,9 +56,49 @@ async def test_disposition_picker_sets_the_handling_of_a_gap(demo_db, make_app):
         screen.table.move_to(row_of(screen, gap.key))
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("5")  # fifth choice: 共通機能で対応 (EUC)
+        await pilot.press("5")  # fifth choice: 共通機能で対応 — it asks which 共通機能
+        await pilot.pause()
+        assert isinstance(app.screen, NameModal)
+        await pilot.press(*"EUC", "enter")
         await pilot.pause()
         assert get_item(db=demo_db, key=gap.key).disposition == Disposition.EUC
+        shown = get_item_detail(db=demo_db, key=gap.key)
+        assert shown.disposition_detail == "EUC" and "共通機能 EUC" in screen_text(app)
+
+
+async def test_a_decision_asks_for_the_system_or_the_option_it_names(demo_db, make_app):
+    systems.add_system(db=demo_db, user="t", name="庁内グループウェア")
+    app = make_app(demo_db)
+    gap = list_items(db=demo_db, flt=ItemFilter(operation_code="001", statuses=frozenset({Status.GAP})), limit=1)[0]
+    option = list_items(db=demo_db, flt=ItemFilter(operation_code="001", kubun=frozenset({Kubun.OPTION})), limit=1)[0]
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_list(pilot, "001")
+        screen.table.move_to(row_of(screen, gap.key))
+        await pilot.press("d", "6")  # 既存の別システムで実現: the systems to pick from
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal) and "システム" in app.screen.title_text
+        await pilot.press("escape")  # esc: no decision
+        await pilot.pause()
+        assert get_item(db=demo_db, key=gap.key).disposition == gap.disposition
+        await pilot.press("d", "6")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, ChoiceModal)
+        picker.choose(next(i for i, (_label, v) in enumerate(picker.choices) if v == "庁内グループウェア"))
+        await pilot.pause()
+        shown = get_item_detail(db=demo_db, key=gap.key)
+        assert (shown.row.disposition, shown.target_system) == (Disposition.EXISTING_SYSTEM, "庁内グループウェア")
+        assert "移行先システム 庁内グループウェア" in screen_text(app)
+        await pilot.press("d", "3")  # 標準オプションで対応: the operation's options to pick from
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, ChoiceModal) and "標準オプション" in picker.title_text
+        picker.choose(next(i for i, (_label, v) in enumerate(picker.choices) if v.endswith(option.key.req_id)))
+        await pilot.pause()
+        shown = get_item_detail(db=demo_db, key=gap.key)
+        assert shown.row.disposition == Disposition.OPTION and shown.target_system is None
+        assert shown.disposition_detail == f"{option.kind.value}:{option.key.req_id}"
+        assert "採用されるまで未決" in screen_text(app) or shown.option_status == Status.FIT
 
 
 async def test_bulk_mark_selected_items_then_undo_and_redo(demo_db, make_app):

@@ -20,7 +20,7 @@ from fitgap.domain.custom import Coverage, CustomDisposition
 from fitgap.domain.dispositions import changes_work, reason_missing
 from fitgap.domain.enums import Status
 from fitgap.errors import FitGapError, InvalidInputError
-from fitgap.services import custom, custom_summary, drafts, systems
+from fitgap.services import custom, custom_summary, drafts
 from fitgap.services.command_line import command_line
 from fitgap.services.custom import (
     SYSTEM_DECISIONS,
@@ -37,9 +37,10 @@ from fitgap.tui.screens.bpr_join import ask_join
 from fitgap.tui.screens.bpr_view import bpr_notice
 from fitgap.tui.screens.custom_picker import RequirementPicker
 from fitgap.tui.screens.custom_view import COLUMNS, FILTERS, KEYS, detail_text, format_row
+from fitgap.tui.screens.decision_names import pick_system
 from fitgap.tui.widgets.note_editor import NoteEditor
 from fitgap.tui.widgets.page_cache import ListSource
-from fitgap.tui.widgets.pickers import ChoiceModal, NameModal
+from fitgap.tui.widgets.pickers import ChoiceModal
 from fitgap.tui.widgets.virtual_table import Cell, VirtualTable
 
 IN_PLACE_LIMIT = 200  # more changed rows than this: read the list again
@@ -276,37 +277,10 @@ class CustomScreen(WorkbenchScreen):
         decision that changes the work (a new one, or an open one of the operation), and the reason when it is
         required (カスタマイズ, or the note rule)."""
         if value in SYSTEM_DECISIONS:
-            self._pick_system(value, lambda name: self._decide_join(keys, value, name))
+            pick_system(self, self.workspace, value, lambda name: self._decide_join(keys, value, name),
+                        blink=self.workbench.blink)
             return
         self._decide_join(keys, value, UNSET)
-
-    def _pick_system(self, value: CustomDisposition, then: Callable[[str], None]) -> None:
-        try:
-            names = sorted(s.name for s in systems.list_systems(db=self.workspace.db))
-        except FitGapError as exc:
-            self.notify(exc.message, title="エラー", severity="error", timeout=8)
-            return
-        new = value == CustomDisposition.SEPARATE_SYSTEM
-        if not names and not new:
-            self.notify(f"{value.value} には既存のシステムの指定が必要ですが、システムがありません"
-                        "（「開く: システムと移行計画」で追加してください）。", severity="warning", timeout=8)
-            return
-        choices: list[tuple[str, str | None]] = ([("新しい独自施策システム（名前を入力）…", None)] if new else [])
-        choices += [(n, n) for n in names]
-        picker = ChoiceModal[str | None](title=f"{value.value}: システム", choices=choices,
-                                         hint="移す先のシステムを選びます。esc で取消")
-
-        def chosen(name: str | None) -> None:
-            if name is None and not picker.chose:
-                return
-            if name is not None:
-                then(name)
-                return
-            self.app.push_screen(NameModal(title="新しい独自施策システム", hint="システムの名前（関連システムとして追加します）",
-                                           blink=self.workbench.blink),
-                                 lambda typed: then(typed) if typed else None)
-
-        self.app.push_screen(picker, chosen)
 
     def _decide_join(self, keys: list[FunctionKey], value: CustomDisposition | None, system: Any) -> None:
         rows = {k: custom.get_function(db=self.workspace.db, key=k).row for k in keys}

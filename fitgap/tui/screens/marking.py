@@ -19,6 +19,7 @@ from fitgap.tui.drafts import DraftSlot, NoteConflict, Theirs, draft_to_offer
 from fitgap.tui.screens.base import WorkbenchScreen
 from fitgap.tui.screens.bpr_join import ask_join
 from fitgap.tui.screens.bpr_view import bpr_notice
+from fitgap.tui.screens.decision_names import ask_names
 from fitgap.tui.widgets.bulk_preview import APPLY, WRITE_NOTE, bulk_preview
 from fitgap.tui.widgets.conflict_dialog import ConflictDialog
 from fitgap.tui.widgets.note_editor import NoteEditor, edit_in_editor
@@ -101,8 +102,9 @@ class MarkingScreen(WorkbenchScreen):
         self.app.push_screen(picker, lambda v: chosen(False if v is None and not _picked(picker) else v))
 
     def decide(self, value: Disposition | None) -> None:
-        """Set the disposition of the selected items (else of the one under the cursor). A decision that
-        changes the work asks first which 業務見直し item takes it (a new one, or an open one of the
+        """Set the disposition of the selected items (else of the one under the cursor). A decision that names
+        what it uses asks for it first (the system, the option, the 共通機能); one that changes the work asks
+        which 業務見直し item takes it (a new one, or an open one of the
         operation); カスタマイズ without a reason opens the note editor first (its reason is required)."""
         row = self.table.current_row
         if row is None:
@@ -111,14 +113,15 @@ class MarkingScreen(WorkbenchScreen):
         keys = list(self.selected_items) if self.selected_items else [row.key]
         ops = {k.operation_code for k in keys}
         joins = changes_work(value) and (bool(self.selected_items) or not changes_work(row.disposition))
+        names: dict[str, Any] = {}  # what the decision names: the system, the option, the 共通機能
 
         def go(join: int | None) -> None:
             if self.selected_items:
                 self.bulk_write(f"{len(self.selected_items):,}件の方針を{label_value}に", join_bpr=join,
-                                disposition=value)
+                                disposition=value, **names)
                 return
             label = f"{row.key.label} の方針を{label_value}に"
-            changes: dict[str, Any] = {"disposition": value, "join_bpr": join}
+            changes: dict[str, Any] = {"disposition": value, "join_bpr": join, **names}
             if row.status != Status.GAP:
                 changes["status"] = Status.GAP
             if reason_missing(value, row.note):
@@ -130,12 +133,17 @@ class MarkingScreen(WorkbenchScreen):
                 return
             self.write_one(row, label, **changes)
 
-        if joins:
-            what = f"{len(keys):,}件の方針 {label_value}" if self.selected_items else f"{row.key.label} の方針 {label_value}"
-            ask_join(self, self.workspace, operation_code=next(iter(ops)) if len(ops) == 1 else None, what=what,
-                     then=go)
-        else:
-            go(None)
+        def named(given: dict[str, Any]) -> None:
+            names.update(given)
+            if joins:
+                what = (f"{len(keys):,}件の方針 {label_value}" if self.selected_items
+                        else f"{row.key.label} の方針 {label_value}")
+                ask_join(self, self.workspace, operation_code=next(iter(ops)) if len(ops) == 1 else None, what=what,
+                         then=go)
+            else:
+                go(None)
+
+        ask_names(self, self.workspace, value, operation_codes=ops, then=named, blink=self.workbench.blink)
 
     def action_note(self) -> None:
         row = self.table.current_row

@@ -12,7 +12,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from fitgap.domain.enums import Status
+from fitgap.domain.dispositions import needs_system
+from fitgap.domain.enums import Disposition, Status
 from fitgap.domain.post_cutover import MeasureRecord, MeasureState
 from fitgap.domain.rules import note_missing
 from fitgap.domain.text import nfkc
@@ -22,7 +23,8 @@ from fitgap.tui.labels import SEVERITY_STYLE, STATUS_STYLE, when
 from fitgap.tui.widgets.data_lines import function_data_lines
 from fitgap.tui.widgets.text_diff import diff_contents
 
-FIELD_LABELS = {"status": "状況", "disposition": "対応方針", "note": "メモ", "needs_review": "要再確認"}
+FIELD_LABELS = {"status": "状況", "disposition": "対応方針", "note": "メモ", "needs_review": "要再確認",
+                "disposition_detail": "方針の詳細", "target_system_id": "移行先システム(ID)"}
 POST_CUTOVER_LABELS = {"planned": "予定日", "notified_on": "届出日", "done_on": "完了日", "vendor": "ベンダ",
                        "note": "メモ"}  # of the 移行後の経過措置 events in an item's history
 STYLE_VARS = {"must": "bold $text-error", "warn": "$text-warning", "good": "$text-success",
@@ -70,6 +72,9 @@ def head_content(d: ItemDetail, note_rule: frozenset[Status]) -> Content:
             (r.severity.value, STYLE_VARS[SEVERITY_STYLE[r.severity]]) if r.severity else "—",
         ),
     ]
+    named = decision_line(d)
+    if named is not None:
+        parts.append(named)
     if r.needs_review:
         parts.append(Content.styled("要再確認：仕様書の改版でこの要件が変わりました。確認して判定し直してください。",
                                     "$text-warning"))
@@ -79,6 +84,28 @@ def head_content(d: ItemDetail, note_rule: frozenset[Status]) -> Content:
     parts.append("出典 " + " ・ ".join(w for w in where if w))
     parts.append(f"最終更新 {when(r.assessed_at)} {r.assessed_by or ''}".rstrip())
     return _lines(parts)
+
+
+def decision_line(d: ItemDetail) -> Content | None:
+    """What the gap's decision names: the option it adopts (and whether it is adopted yet), the 共通機能, the
+    system that takes the work over."""
+    r = d.row
+    if r.disposition == Disposition.OPTION:
+        if not d.disposition_detail:
+            return Content.styled("採用する標準オプション 未指定（d で方針を選び直して指定してください）", "$text-warning")
+        state = d.option_status
+        adopted = state == Status.FIT
+        return Content.assemble(f"採用する標準オプション {d.disposition_detail}　", (
+            "採用済み（適合）" if adopted else f"未採用（{state.value if state else '現行の版にない'}）— 採用されるまで未決",
+            "$text-success" if adopted else "$text-warning"))
+    if d.target_system:
+        return Content(f"移行先システム {d.target_system}")
+    if d.disposition_detail:
+        return Content(f"共通機能 {d.disposition_detail}" if r.disposition == Disposition.COMMON
+                       else f"方針の詳細 {d.disposition_detail}")
+    if r.disposition is not None and needs_system(r.disposition):
+        return Content.styled("移行先システム 未指定（d で方針を選び直して指定してください）", "$text-warning")
+    return None
 
 
 def history_line(h: HistoryEntry) -> Content:

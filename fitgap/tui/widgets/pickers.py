@@ -99,6 +99,7 @@ class NameModal(ModalScreen[str | None]):
         self.hint = hint
         self.value = value
         self.blink = blink
+        self.entered = False  # enter was pressed (an empty name), not esc
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -112,6 +113,7 @@ class NameModal(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self.entered = True
         self.dismiss(event.value.strip() or None)
 
     def action_cancel(self) -> None:

@@ -147,3 +147,42 @@ def test_a_change_of_class_alone_shows_the_old_class(cli, db_url: str, tmp_path:
     assert ws.cell(row=row, column=cols[H_NEEDS_REVIEW]).value == "要再確認"
     old = ws.cell(row=row, column=cols[H_OLD_TEXT]).value
     assert old.startswith("（第2.0版）\n実装区分: 標準オプション機能 → 実装必須機能\n"), old
+
+
+def test_a_decision_names_its_system_and_option_in_the_review_workbook(demo_db: Database, tmp_path: Path) -> None:
+    from fitgap.domain.answer_sheet import H_REVIEW_DETAIL, H_REVIEW_SYSTEM
+    from fitgap.domain.enums import Kubun
+    from fitgap.services import systems
+    from fitgap.services.items import get_item_detail, list_items
+
+    systems.add_system(db=demo_db, user="t", name="庁内グループウェア")
+    rows = list_items(db=demo_db, flt=ItemFilter(operation_code="001"))
+    option = next(r for r in rows if r.kubun == Kubun.OPTION)
+    ids = [r.key.req_id for r in rows if r.kind.value == "機能" and r.key != option.key][:3]
+    res = export_review_sheet(db=demo_db, user="tester", operation_keys=["001"], exports_dir=tmp_path)
+
+    def edit(wb: Any) -> None:
+        ws = data_sheet(wb, "001")
+        set_answer(ws, ids[0], **{H_REVIEW_STATUS: "ギャップ", H_REVIEW_DISPOSITION: "既存の別システムで実現",
+                                  H_REVIEW_SYSTEM: "庁内グループウェア", H_REVIEW_NOTE: "予約は既存で"})
+        set_answer(ws, ids[1], **{H_REVIEW_STATUS: "ギャップ", H_REVIEW_DISPOSITION: "標準オプションで対応",
+                                  H_REVIEW_DETAIL: f"機能:{option.key.req_id}", H_REVIEW_NOTE: "オプション採用"})
+        set_answer(ws, ids[2], **{H_REVIEW_STATUS: "ギャップ", H_REVIEW_DISPOSITION: "既存の別システムで実現",
+                                  H_REVIEW_NOTE: "どこかで"})  # no system named: refused, said with its row
+
+    back = edit_book(res.path, tmp_path / "back.xlsx", edit)
+    rep = import_review_sheet(db=demo_db, user="tester", path=back, report_dir=tmp_path)
+    assert rep.applied == 2
+    assert get_item_detail(db=demo_db, key=ItemKey.of("001", "機能", ids[0])).target_system == "庁内グループウェア"
+    assert get_item_detail(db=demo_db, key=ItemKey.of("001", "機能", ids[1])).disposition_detail == \
+        f"機能:{option.key.req_id}"
+    assert [p for p in rep.problems if "システムの指定" in p.message and ids[2] in p.key]
+    # written again, the sheet shows what the decisions name, and an untouched sheet changes nothing
+    again = export_review_sheet(db=demo_db, user="tester", operation_keys=["001"], exports_dir=tmp_path,
+                                path=tmp_path / "again.xlsx")
+    wb = openpyxl.load_workbook(again.path)
+    ws = data_sheet(wb, "001")
+    cols = header_map(ws)
+    assert ws.cell(row=row_of(ws, ids[0]), column=cols[H_REVIEW_SYSTEM]).value == "庁内グループウェア"
+    untouched = import_review_sheet(db=demo_db, user="tester", path=again.path, report_dir=tmp_path)
+    assert untouched.applied == 0 and not untouched.problems
