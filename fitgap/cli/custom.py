@@ -43,6 +43,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--disposition", choices=[*DISPOSITIONS, "なし"], action="append", help="対応方針（複数可、なし=未設定）")
     p.add_argument("--undecided", action="store_true", help="対応方針が決まっていない標準外・要廃止の機能だけ")
     p.add_argument("--search", metavar="TEXT", default="", help="機能番号・機能名・説明・利用課・理由で絞り込む")
+    p.add_argument("--department", metavar="担当課", help="この担当課に割り当てた機能だけ（fitgap assign で割り当て）")
     p.set_defaults(func=cmd_list)
 
     p = cs.add_parser("show", parents=[common], help="1つの現行機能の詳細と変更履歴 / show one function")
@@ -139,8 +140,14 @@ def _req(text: str, operation_code: str) -> ItemKey:
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     disp: set[CustomDisposition | None] = {None if d == "なし" else CustomDisposition(d) for d in args.disposition or []}
     flt = custom.FunctionFilter(operation_code=args.operation, coverage=frozenset(Coverage(c) for c in args.coverage or []),
-                         dispositions=frozenset(disp), undecided=True if args.undecided else None, text=args.search)
+                         dispositions=frozenset(disp), undecided=True if args.undecided else None, text=args.search,
+                         owner_department=args.department.strip() if args.department else None)
     rows = custom.list_functions(db=ctx.database(), flt=flt)
+    if args.department and not rows:
+        assigned = custom.owner_departments(db=ctx.database())
+        ctx.print(f"担当課「{args.department}」に割り当てた機能はありません"
+                  + (f"（割り当てのある担当課: {'、'.join(assigned)}）。" if assigned else "（まだどの機能にも担当課がありません）。"))
+        return 0
     answers = custom_vendor.latest_answers(db=ctx.database())  # each vendor's answer of record, the latest last
     table = [(str(r.key), r.kind.value, r.name, r.coverage.value, "; ".join(m.key.label for m in r.mapped),
               r.verdict, r.note, _latest(answers.get(r.key))) for r in rows]

@@ -97,6 +97,7 @@ class FunctionRow:
     revision: int
     demo: bool
     option_pending: bool = False  # covered only by 標準オプション not adopted and implemented yet
+    owner_department: str = ""  # the 担当課 in charge of its decision (fitgap assign)
 
     @property
     def undecided(self) -> bool:
@@ -124,9 +125,12 @@ class FunctionFilter:
     undecided: bool | None = None
     reverse_gap: bool | None = None
     text: str = ""
+    owner_department: str | None = None  # "my items": the functions assigned to this 担当課
 
     def matches(self, row: FunctionRow, description: str) -> bool:
         if self.operation_code and row.key.operation_code != self.operation_code:
+            return False
+        if self.owner_department is not None and row.owner_department != self.owner_department:
             return False
         if self.coverage and row.coverage not in self.coverage:
             return False
@@ -225,6 +229,7 @@ def _to_row(f: Any, keys: list[custom.Key], reqs: Mapping[custom.Key, Any], name
         disposition=CustomDisposition(f.disposition) if f.disposition else None, note=f.note or "",
         target_system=names.get(f.target_system_id) if f.target_system_id else None,
         revision=int(f.revision), demo=bool(f.demo), option_pending=pending,
+        owner_department=f.owner_department or "",
     )
 
 
@@ -242,7 +247,8 @@ def rows_in(session: Session, flt: FunctionFilter = FunctionFilter()) -> list[tu
 def _where(flt: FunctionFilter) -> list[Any]:
     return custom.build_where(operation_code=flt.operation_code, coverage=[c.value for c in flt.coverage],
                               dispositions=[d.value if d else None for d in flt.dispositions], undecided=flt.undecided,
-                              reverse_gap=flt.reverse_gap, terms=search_form(flt.text).split())
+                              reverse_gap=flt.reverse_gap, terms=search_form(flt.text).split(),
+                              owner_department=flt.owner_department)
 
 
 def _rows_for(session: Session, fns: list[Any]) -> list[FunctionRow]:
@@ -253,6 +259,12 @@ def _rows_for(session: Session, fns: list[Any]) -> list[FunctionRow]:
     names = _system_names(session)
     answered = custom.standard_answered(session=session, keys=wanted)
     return [_to_row(f, maps.get(f.id, []), reqs, names, answered) for f in fns]
+
+
+def owner_departments(*, db: Database, operation_code: str | None = None) -> list[str]:
+    """The 担当課 that 独自機能 are assigned to, in order (what the "my items" filter offers)."""
+    with db.read() as session:
+        return custom.owner_departments(session=session, operation_code=operation_code)
 
 
 def count_functions(*, db: Database, flt: FunctionFilter = FunctionFilter()) -> int:

@@ -170,10 +170,13 @@ def _undecided() -> Any:
 
 
 def build_where(*, operation_code: str | None, coverage: Sequence[str] = (), dispositions: Sequence[str | None] = (),
-                undecided: bool | None = None, reverse_gap: bool | None = None, terms: Sequence[str] = ()) -> list[Any]:
+                undecided: bool | None = None, reverse_gap: bool | None = None, terms: Sequence[str] = (),
+                owner_department: str | None = None) -> list[Any]:
     where: list[Any] = []
     if operation_code:
         where.append(FN.c.operation_code == operation_code)
+    if owner_department is not None:
+        where.append(FN.c.owner_department == owner_department)
     if coverage:
         parts = {"標準内": _mapped(), "標準外": _outside(), "未確認": _unchecked()}
         where.append(sa.or_(*(parts[c] for c in coverage)))
@@ -190,6 +193,13 @@ def build_where(*, operation_code: str | None, coverage: Sequence[str] = (), dis
     for t in terms:  # the one search form on every backend (text.search_form), as FunctionFilter.matches
         where.append(text_match.contains((FN.c.code, FN.c.name, FN.c.description, FN.c.department, FN.c.note), t))
     return where
+
+
+def owner_departments(*, session: Session, operation_code: str | None = None) -> list[str]:
+    stmt = sa.select(FN.c.owner_department).where(FN.c.owner_department.is_not(None), FN.c.owner_department != "")
+    if operation_code:
+        stmt = stmt.where(FN.c.operation_code == operation_code)
+    return sorted({str(d) for d in session.execute(stmt.distinct()).scalars()})
 
 
 def count_where(*, session: Session, where: list[Any]) -> int:

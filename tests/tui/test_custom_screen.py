@@ -229,3 +229,24 @@ async def test_a_reason_kept_when_quitting_comes_back_in_a_new_workbench(db: Dat
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert _row(db, F1).note == "明日続きを書く" and drafts.list_drafts(db=db, user="alice") == []
+
+
+async def test_my_functions_filter_by_department(db: Database, make_app) -> None:
+    from fitgap.services import owners
+
+    _inventory(db)
+    from fitgap.services.bpr import FUNCTION_KIND, Target
+
+    owners.assign(db=db, user="t", targets=[Target(JUKI, FUNCTION_KIND, "F-002")], department="情報政策課", person=None)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, ChoiceModal)
+        picker.choose(next(i for i, (label, _v) in enumerate(picker.choices) if label == "担当課: 情報政策課"))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "窓口混雑表示" in text and "住民票の写し交付" not in text
+        assert "担当課: 情報政策課 1件" in text

@@ -79,6 +79,7 @@ class CustomScreen(WorkbenchScreen):
         super().__init__(id="custom-screen")
         self.operation_code = operation_code
         self.filter_index = 0
+        self._departments: list[str] | None = None  # the 担当課 offered as filters, read when first needed
         self.shown = 0
         self.totals: dict[str, int] = {}
         self.selected: set[FunctionKey] = set()
@@ -102,10 +103,22 @@ class CustomScreen(WorkbenchScreen):
         return format_row(row)
 
     @property
+    def filters(self) -> list[tuple[str, FunctionFilter]]:
+        """The fixed filters, then one per 担当課 the functions are assigned to ("my items")."""
+        if self._departments is None:
+            try:
+                self._departments = custom.owner_departments(db=self.workspace.db, operation_code=self.operation_code)
+            except FitGapError:
+                self._departments = []
+        return [*FILTERS, *((f"担当課: {d}", FunctionFilter(owner_department=d)) for d in self._departments)]
+
+    @property
     def flt(self) -> FunctionFilter:
-        base = FILTERS[self.filter_index][1]
+        shown = self.filters
+        base = shown[self.filter_index if self.filter_index < len(shown) else 0][1]
         return FunctionFilter(operation_code=self.operation_code, coverage=base.coverage,
-                              dispositions=base.dispositions, undecided=base.undecided, reverse_gap=base.reverse_gap)
+                              dispositions=base.dispositions, undecided=base.undecided, reverse_gap=base.reverse_gap,
+                              owner_department=base.owner_department)
 
     # ---- data ---------------------------------------------------------------------------------
 
@@ -129,7 +142,7 @@ class CustomScreen(WorkbenchScreen):
         self.query_one("#custom-summary", Static).update(
             f"現行機能 {totals['total']}件　標準内 {totals['in_spec']}　標準外 {totals['outside']}"
             f"　要廃止 [b $text-error]{totals['reverse']}[/]　方針未決定 [b $text-warning]{totals['undecided']}[/]"
-            f"　未確認 {totals['unchecked']}　表示: {escape(FILTERS[self.filter_index][0])} {self.shown}件"
+            f"　未確認 {totals['unchecked']}　表示: {escape(self._filter_label())} {self.shown}件"
             + (f"　選択 {len(self.selected)}件" if self.selected else "")
         )
 
@@ -354,8 +367,13 @@ class CustomScreen(WorkbenchScreen):
 
         self.app.push_screen(editor, closed)
 
+    def _filter_label(self) -> str:
+        shown = self.filters
+        return shown[self.filter_index][0] if self.filter_index < len(shown) else shown[0][0]
+
     def action_filter(self) -> None:
-        picker = ChoiceModal[int](title="絞り込み", choices=[(label, i) for i, (label, _f) in enumerate(FILTERS)],
+        self._departments = None  # assignments made meanwhile are offered
+        picker = ChoiceModal[int](title="絞り込み", choices=[(label, i) for i, (label, _f) in enumerate(self.filters)],
                                   current=self.filter_index)
 
         def chosen(index: int | None) -> None:
@@ -424,7 +442,7 @@ class CustomScreen(WorkbenchScreen):
         yield PaletteCommand("独自機能: 標準外", "標準仕様書にない機能として印を付けます／外します", self.action_outside)
         yield PaletteCommand("独自機能: 対応方針…", "廃止・業務見直し・EUC・独自施策システム など", self.action_disposition)
         yield PaletteCommand("独自機能: 理由", "対応方針の理由を編集します", self.action_note)
-        yield PaletteCommand("独自機能: 絞り込み…", "対応方針・判定で絞り込みます", self.action_filter)
+        yield PaletteCommand("独自機能: 絞り込み…", "対応方針・判定・担当課で絞り込みます", self.action_filter)
         yield PaletteCommand("独自機能: すべて選択", "絞り込み結果をすべて選択します", self.action_select_all)
         yield PaletteCommand("独自機能: 元に戻す", "この画面での直前の変更を取り消します", self.action_undo)
         yield PaletteCommand("独自機能: やり直す", "取り消した変更をもう一度行います", self.action_redo)

@@ -37,7 +37,7 @@ KEYS: tuple[Binding, ...] = (
     _k("d", "disposition", "対応方針", "廃止・業務見直し・標準オプション・EUC・独自施策システム・ベンダ要協議・要検討",
        id="custom.disposition", show=True),
     _k("e", "note", "理由", "対応方針の理由を編集します", id="custom.note", show=True),
-    _k("f", "filter", "絞り込み", "対応方針・判定で絞り込みます", id="custom.filter", show=True),
+    _k("f", "filter", "絞り込み", "対応方針・判定・担当課で絞り込みます", id="custom.filter", show=True),
     _k("space", "toggle_select", "選択", "この機能を選択／解除して次へ（一括変更）", id="custom.select"),
     _k("ctrl+a", "select_all", "すべて選択", "いまの絞り込みに当てはまる機能をすべて選択します", id="custom.select_all"),
     _k("z,ctrl+z", "undo", "元に戻す", "この画面での直前の変更を取り消します", id="custom.undo", key_display="z"),

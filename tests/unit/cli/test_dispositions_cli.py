@@ -130,3 +130,15 @@ def test_an_overdue_item_reads_overdue(cli, tmp_path: Path) -> None:
     assert "日超過" in r.out and "うち期限超過 1" in r.out
     r = cli("bpr", "set", "1", "--status", "未定")
     assert r.code != 0 and "未定" in r.err and "実施済" in r.err
+
+
+def test_my_functions_by_department(cli, tmp_path: Path) -> None:
+    """Departments as owners: the 独自機能 assigned to a 担当課 are listed by it, and a 担当課 with none says so."""
+    _setup(cli, tmp_path)
+    r = cli("assign", "001:F-001", "001:F-003", "--department", "市民課", "--person", "佐藤")
+    assert r.code == 0, r.err
+    mine = cli("custom", "list", "--department", "市民課")
+    assert mine.code == 0 and "001:F-001" in mine.out and "001:F-003" in mine.out and "001:F-002" not in mine.out
+    assert "2 件" in mine.out
+    none = cli("custom", "list", "--department", "税務課")
+    assert none.code == 0 and "割り当てのある担当課: 市民課" in none.out
