@@ -25,7 +25,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "機能と帳票は別々に番号が振られているので、要件は（種別、ID）で区別します。"
         "前の版と種別・ID・本文で比較し、変更なしの確認結果はそのまま、本文や実装区分が変わった要件は「要再確認」、"
         "削除された要件の確認結果は保管（アーカイブ）、追加された要件は未確認になります。"
-        "公開日が今の版より前の版は履歴として保存し、確認結果には触れません。"
+        "版の新旧は公開日、同じ日なら版名の番号（第9.0版 < 第10.0版）で決まり、今の版より前の版は履歴として保存し、"
+        "確認結果には触れません。一つの仕様書が複数の業務を含むとき（税務システム標準仕様書の 010〜016 など）は、"
+        "ID の業務コードで分けて業務ごとの新しい版にします。"
         "読めない行があるときは何も取り込みません。取り込みは全部成功するか、何も変わらないかのどちらかです。",
     )
     p.add_argument("paths", type=Path, nargs="+", metavar="PATH",
@@ -34,6 +36,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--version", metavar="LABEL", help="版（例: 第6.1版。省略時はファイル名から判別）")
     p.add_argument("--published", metavar="DATE", type=_date,
                    help="公開日 YYYY-MM-DD（省略時は表紙・変更履歴のシートから読む。版の新旧はこの日付で決まる）")
+    p.add_argument("--effective", metavar="DATE", type=_date,
+                   help="適用日 YYYY-MM-DD（この版が適用される日。記録して spec-diff に表示する）")
+    p.add_argument("--replace", action="store_true",
+                   help="確認済みの今の版と ID が1割も共通しない一覧でも、置き換えて取り込む")
     p.add_argument("--add-to-version", metavar="LABEL",
                    help="取り込み済みの版にファイルを加える（例: 機能要件の後から届いた帳票要件）")
     p.add_argument("--mapping", metavar="FILE", type=Path, help="列の対応を書いたマッピングプロファイル（TOML）")
@@ -59,6 +65,10 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日付 {text!r} は YYYY-MM-DD で指定してください") from None
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else "-"
 
 
 def _progress(ctx: Context) -> tuple[Callable[[str, int], None], Callable[[], None]]:
@@ -90,30 +100,50 @@ def cmd_import_spec(args: argparse.Namespace, ctx: Context) -> int:
                                     "要件一覧の Excel ブックか CSV を指定してください。")
     report_progress, finish = _progress(ctx)
     try:
-        rep = specs_import.import_spec(
+        reports = specs_import.import_specs(
             db=ctx.database(create=True), paths=args.paths, user=ctx.config.user, operation=args.operation,
-            version=args.version, published=args.published, mapping=args.mapping, dry_run=args.dry_run,
-            skip_bad_rows=args.skip_bad_rows, add_to_version=args.add_to_version, progress=report_progress,
+            version=args.version, published=args.published, effective=args.effective, mapping=args.mapping,
+            dry_run=args.dry_run, skip_bad_rows=args.skip_bad_rows, add_to_version=args.add_to_version,
+            replace=args.replace, progress=report_progress,
         )
     finally:
         finish()
+    if len(reports) > 1:
+        codes = "、".join(f"{r.operation_code} {r.operation_name}" for r in reports)
+        ctx.print(f"ID の業務コードで {len(reports)} 業務に分けました: {codes}")
+    for n, rep in enumerate(reports):
+        if n:
+            ctx.print("")
+        _print_import(ctx, rep, replace=args.replace)
+    if all(r.already_imported for r in reports):
+        return 0
+    if reports[0].dry_run:
+        ctx.print("試行のため、何も書き込んでいません。")
+    else:
+        diffs = "、".join(ctx.command("spec-diff", r.operation_code) for r in reports if not r.already_imported)
+        ctx.print(f"取り込みました。変更点は {diffs} で確認できます。")
+    return 0
+
+
+def _print_import(ctx: Context, rep: specs_import.ImportReport, *, replace: bool) -> None:
     summary = import_summary.spec_import_summary(rep)
     if rep.already_imported:
         ctx.print(*summary.head)
-        return 0
+        return
     ctx.print(("[試行] " if rep.dry_run else "") + summary.head[0], *summary.head[1:])
     ctx.print(render_table(["変更", "件数"], summary.counts, right=[1]), *summary.body)
-    if rep.dry_run:
-        ctx.print("試行のため、何も書き込んでいません。")
-    else:
-        ctx.print(f"取り込みました。変更点は {ctx.command('spec-diff', rep.operation_code)} で確認できます。")
-    return 0
+    if rep.dry_run and rep.replacing and not replace:
+        ctx.print("この一覧で置き換えるなら --replace を付けて取り込んでください（付けなければ取り込みません）。")
 
 
 def cmd_spec_diff(args: argparse.Namespace, ctx: Context) -> int:
     view = spec_compare.compare_versions(db=ctx.database(), operation=args.operation,
                                          from_label=args.from_label, to_label=args.to_label)
     ctx.print(f"{view.operation_code} {view.operation_name}: {view.from_label} → {view.to_label}")
+    if any(published or effective for _, published, effective in view.versions):
+        ctx.print(render_table(["版", "公開日", "適用日"], [
+            [label + ("（現在）" if n == len(view.versions) - 1 else ""), _day(published), _day(effective)]
+            for n, (label, published, effective) in enumerate(view.versions)]))
     ctx.print(render_table(["変更", "件数"], [[c.value, n] for c, n in view.diff.counts().items()], right=[1]))
     changed = view.diff.changed
     for item in changed[:DIFF_LINES_SHOWN]:

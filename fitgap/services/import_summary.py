@@ -84,13 +84,25 @@ def spec_import_summary(rep: ImportReport, *, shown: int = SHOWN) -> ImportSumma
         return ImportSummary([f"{rep.source_file} は {head} として取り込み済みです。変更はありません。"], [], [])
     verb = f"{rep.added_to} に追加" if rep.added_to else "取り込み"
     lines = [f"{rep.source_file} → {head}（{verb}: 要件 {rep.requirements:,} 件）"]
-    if len(rep.files) > 1 or rep.added_to:
-        for f in rep.files:
+    each_file = len(rep.files) > 1 or bool(rep.added_to)
+    for f in rep.files:
+        if each_file:
             lines.append(f"  {f.name}: 機能 {f.functions:,} 件、帳票 {f.forms:,} 件"
                          + (f"、削除・欠番 {f.removed:,} 行" if f.removed else "")
                          + ("（取り込み済みのため飛ばします）" if f.already_imported else ""))
-    if rep.published_on:
-        lines.append(f"公開日: {rep.published_on.isoformat()}")
+        if not f.already_imported:
+            lines += [f"{'    ' if each_file else '  '}シート「{sheet}」: 機能 {functions:,} 件、帳票 {forms:,} 件"
+                      for sheet, functions, forms in f.sheets]
+    dates = [f"公開日: {rep.published_on.isoformat()}"] if rep.published_on else []
+    if rep.effective_on:
+        dates.append(f"適用日: {rep.effective_on.isoformat()}")
+    if dates:
+        lines.append("、".join(dates))
+    if rep.replacing:
+        lines.append(f"この一覧は現在の版 {rep.previous_label} と共通の ID が {rep.shared_ids:,} 件だけです（少ない方の "
+                     f"{rep.list_ids:,} 件の1割未満）。業務とファイルを確かめてください。置き換えると要件 "
+                     f"{rep.counts[Change.REMOVED]:,} 件が現在の版から外れ、確認結果 {rep.carried('archive'):,} 件を"
+                     "保管（アーカイブ）します。")
     lines += [f"  対象外のシート: {s.name}（{s.reason}）" for s in rep.skipped_sheets]
     if rep.stripped_chars:
         lines.append(f"  名称・本文から制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")

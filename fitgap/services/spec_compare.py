@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from fitgap.domain.models import SpecVersion
@@ -21,6 +22,8 @@ class SpecDiffView:
     from_label: str
     to_label: str
     diff: SpecDiff
+    # every version of the operation in order (the last is the current one): label, 公開日, 適用日
+    versions: list[tuple[str, date | None, date | None]] = field(default_factory=list)
 
 
 def _pick(versions: list[SpecVersion], label: str | None, *, default: SpecVersion, op_name: str) -> SpecVersion:
@@ -53,7 +56,8 @@ def compare_versions(
         from_v = _pick(versions, from_label, default=earlier[-1] if earlier else versions[0], op_name=op.name)
         old = spec_carry.version_requirements(session=session, spec_version_id=from_v.id or 0)
         new = spec_carry.version_requirements(session=session, spec_version_id=to_v.id or 0)
-        return SpecDiffView(op.code, op.name, from_v.label, to_v.label, diff_versions(old, new))
+        return SpecDiffView(op.code, op.name, from_v.label, to_v.label, diff_versions(old, new),
+                            [(v.label, v.published_on, v.effective_on) for v in versions])
 
 
 def export_spec_diff(*, view: SpecDiffView, path: Path) -> Path:

@@ -4,8 +4,16 @@
   as one version, with one comparison against the previous version; a file can also be added later to an
   existing version (``add_to_version``). The same (kind, ID) in two files is a problem.
 - Requirements are identified by (kind 機能/帳票, ID); rows marked 削除 / 欠番 are listed, not imported.
-- Versions are kept in publication order: a list published before the current version is stored as
-  history and carries nothing over.
+- Versions are kept in publication order, then in the order of the version numbers in their labels (第9.0版
+  before 第10.0版 of the same date; never the order of importing): a list that comes before the current
+  version is stored as history and carries nothing over.
+- One document may cover several operations (税務システム標準仕様書: 個人住民税 010, 法人住民税 011, 固定資産税
+  012, 軽自動車税 013 and 税務共通 014–016): a book whose IDs span operations of one spec document is split by
+  the IDs' 業務コード, each operation's rows becoming that operation's new version, all in the one transaction
+  (one report per operation); IDs of operations of different documents are refused.
+- A list that shares less than a tenth of the IDs with the current version (of the smaller of the two), when
+  someone has assessed that version, is most likely the wrong file or the wrong operation: it needs
+  ``replace`` (``--replace``). Replacing a bundled or demo list nobody has assessed needs nothing.
 
 Reading happens first and writes nothing. The write is ONE transaction: the new version, its requirements,
 the carried assessments and the audit events land together or not at all.
@@ -14,13 +22,14 @@ the carried assessments and the audit events land together or not at all.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gc
 import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
@@ -28,11 +37,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from fitgap.domain.enums import RequirementKind
+from fitgap.domain.enums import RequirementKind, Status
 from fitgap.domain.models import Operation, SpecVersion
 from fitgap.domain.records import Problem, RemovedRow, RequirementRecord, SpecVersionInfo
 from fitgap.domain.spec_carry import CarryStep, plan_carry
 from fitgap.domain.spec_diff import Change, SpecDiff, diff_versions
+from fitgap.domain.spec_order import is_newer
 from fitgap.errors import InvalidInputError
 from fitgap.importers.canonical import read_canonical
 from fitgap.importers.mapping_profile import load_profile
@@ -79,6 +89,7 @@ class FileSummary:
     forms: int
     removed: int
     already_imported: bool = False  # this very file is already part of the version: skipped
+    sheets: list[tuple[str, int, int]] = field(default_factory=list)  # (sheet, 機能, 帳票) read from each sheet
 
     @property
     def requirements(self) -> int:
@@ -111,6 +122,11 @@ class ImportReport:
     current_label: str | None = None  # the version that stays current when ``historical``
     undated: bool = False  # no publication date while versions with one exist: taken as the latest
     added_to: str | None = None  # the label of the existing version the files were added to
+    effective_on: date | None = None  # 適用日 of the version
+    # a list sharing less than a tenth of its IDs with an assessed current version (see _replacing)
+    replacing: bool = False
+    shared_ids: int = 0  # IDs this list shares with the current version
+    list_ids: int = 0  # IDs in the smaller of this list and the current version
 
     def carried(self, reason: str) -> int:
         return sum(1 for s in self.carry if s.reason == reason)
@@ -199,8 +215,10 @@ def _resolve_operation(session: Session, parsed: ParsedList, operation: str | No
                 "ID から業務を判別できません (7桁の機能ID/帳票ID がありません)。",
                 "--operation で業務コードか業務名を指定してください (例: --operation 001)。",
             )
-        names = "、".join(f"{o.code} {o.name}" for o in found.values())
-        raise InvalidInputError(f"複数の業務の ID が含まれています: {names}", "業務ごとにファイルを分けて取り込んでください。")
+        names = "、".join(f"{o.code} {o.name}（{o.spec_document}）" for o in sorted(found.values(), key=lambda o: o.code))
+        raise InvalidInputError(f"別々の標準仕様書の業務の ID が含まれています: {names}",
+                                "業務ごとにファイルを分けて取り込んでください（一つの仕様書の業務、例えば税務システム標準仕様書の"
+                                "個人住民税・固定資産税・税務共通などは、一つのブックのまま取り込めます）。")
     if parsed.info is not None and parsed.info.operation_code not in op.all_codes():
         raise InvalidInputError(
             f"このファイルは業務コード {parsed.info.operation_code} の一覧ですが、{op.code} {op.name} が指定されました。",
@@ -279,8 +297,14 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def import_spec(**kwargs: Any) -> ImportReport:
+    """:func:`import_specs` for a list of one operation: its report (a book of several operations: the first
+    operation's report; all are imported)."""
+    return import_specs(**kwargs)[0]
+
+
 @_gc_paused()
-def import_spec(
+def import_specs(
     *,
     db: Database,
     user: str,
@@ -289,17 +313,22 @@ def import_spec(
     operation: str | None = None,
     version: str | None = None,
     published: date | None = None,
+    effective: date | None = None,
     mapping: Path | None = None,
     add_to_version: str | None = None,
     dry_run: bool = False,
     skip_bad_rows: bool = False,
+    replace: bool = False,
     progress: Progress | None = None,
     now: datetime | None = None,
-) -> ImportReport:
-    """Import one or more files as one version of their operation's spec (see the module docstring).
+) -> list[ImportReport]:
+    """Import one or more files as one version of their operation's spec (see the module docstring); one
+    report per operation (several when the files cover several operations of one spec document).
 
     ``add_to_version``: add the files to that existing version instead (e.g. the 帳票要件 workbook that came
     after the 機能要件 one); what they add is compared with the previous version as if imported together.
+    ``effective``: the 適用日 of the new version. ``replace``: take a list that shares less than a tenth of
+    its IDs with an assessed current version (otherwise refused, saying what it would remove and archive).
     """
     files = list(dict.fromkeys([*([path] if path is not None else []), *paths]))
     if not files:
@@ -307,13 +336,14 @@ def import_spec(
     if add_to_version is not None and version and version != add_to_version:
         raise InvalidInputError(f"版 {version} と、加える先の版 {add_to_version} が違います。",
                                 "取り込み済みの版に加えるときは、加える先の版（--add-to-version）だけを指定してください。")
-    if add_to_version is not None and published is not None:
-        raise InvalidInputError("公開日は、取り込み済みの版に加えるときには指定できません（加える先の版の公開日のままです）。",
-                                "--published を外してください。")
+    if add_to_version is not None and (published is not None or effective is not None):
+        what, flag = ("公開日", "--published") if published is not None else ("適用日", "--effective")
+        raise InvalidInputError(f"{what}は、取り込み済みの版に加えるときには指定できません（加える先の版の{what}のままです）。",
+                                f"{flag} を外してください。")
     lists = [read_list(p, mapping=mapping, progress=progress) for p in files]
     if len(lists) > 1:  # each problem names its file, in messages and for its problem list (save_problems)
         for p in lists:
-            p.problems = [replace(q, file=p.source.name) for q in p.problems]
+            p.problems = [dataclasses.replace(q, file=p.source.name) for q in p.problems]
     parsed = combine(lists)
     if not parsed.requirements and not parsed.removed:
         if parsed.problems:
@@ -325,15 +355,21 @@ def import_spec(
     if not label:
         raise InvalidInputError("版を判別できません。", "--version で版を指定してください (例: --version 第6.1版)。")
     published = published or (parsed.info.published_on if parsed.info else None) or parsed.stated_published
-    plan = _Plan(parsed, lists, label, published, add_to_version is not None, skip_bad_rows)
+    plan = _Plan(parsed, lists, label, published, add_to_version is not None, skip_bad_rows, effective, replace)
     if dry_run:
         with db.read() as session:
-            return _run(session, plan, operation, user, now, dry_run=True, progress=progress)
+            return [_run(session, part, op, user, now, dry_run=True, progress=progress)
+                    for op, part in _split(session, plan, operation)]
     with db.write() as session:
-        report = _run(session, plan, operation, user, now, dry_run=False, progress=progress)
-    if report.problems and report.written:  # after the commit: a list that cannot be written is a warning
-        report.problems_files, report.problems_file_error = save_problems(files, report.problems)
-    return report
+        reports = [_run(session, part, op, user, now, dry_run=False, progress=progress)
+                   for op, part in _split(session, plan, operation)]
+    problems = [q for r in reports for q in r.problems]
+    if problems and any(r.written for r in reports):  # after the commit: a list that cannot be written is a warning
+        saved, failure = save_problems(files, problems)
+        for r in reports:
+            if r.problems:
+                r.problems_files, r.problems_file_error = saved, failure
+    return reports
 
 
 def _label_from_names(files: Sequence[Path]) -> str | None:
@@ -354,6 +390,47 @@ class _Plan:
     published: date | None
     adding: bool
     skip_bad_rows: bool  # otherwise the rows that cannot be read refuse the files they are in (see _check_rows)
+    effective: date | None = None
+    replace: bool = False
+
+
+def _split(session: Session, plan: _Plan, operation: str | None) -> list[tuple[Operation, _Plan]]:
+    """The operations the files are for, each with its part of the plan.
+
+    One operation (named, stated by a canonical list, or told by the IDs): the plan as it is. IDs of several
+    operations of one spec document (the 税務 book): each operation's rows from each file, the files' rows
+    that cannot be read going with the first operation (they are refused, or listed, once)."""
+    ops = _operations(session, plan.parsed, operation)
+    if len(ops) == 1:
+        return [(ops[0], plan)]
+    out = []
+    for n, op in enumerate(ops):
+        codes = set(op.all_codes())
+        parts = []
+        for p in plan.lists:
+            reqs = [r for r in p.requirements if id_prefix(r.req_id) in codes]
+            removed = [r for r in p.removed if id_prefix(r.req_id) in codes or (n == 0 and id_prefix(r.req_id) is None)]
+            if not reqs and not removed:
+                continue
+            parts.append(dataclasses.replace(
+                p, requirements=reqs, removed=removed, problems=p.problems if n == 0 else [],
+                skipped_sheets=p.skipped_sheets if n == 0 else [], stripped_chars=p.stripped_chars if n == 0 else 0))
+        out.append((op, dataclasses.replace(plan, parsed=combine(parts), lists=parts)))
+    return out
+
+
+def _operations(session: Session, parsed: ParsedList, operation: str | None) -> list[Operation]:
+    """Several operations when every ID is a 7-digit ID of an operation and those operations share one spec
+    document; otherwise the one operation of :func:`_resolve_operation` (which refuses unrelated ones)."""
+    if operation or parsed.info is not None:
+        return [_resolve_operation(session, parsed, operation)]
+    owner = {c: op for op in operations.list_operations(session=session) for c in op.all_codes()}
+    prefixes = {id_prefix(r.req_id) for r in parsed.requirements}
+    found = {owner[p].code: owner[p] for p in prefixes if p in owner}
+    documents = {op.spec_document for op in found.values()}
+    if len(found) > 1 and len(documents) == 1 and all(p in owner for p in prefixes):
+        return [found[c] for c in sorted(found)]
+    return [_resolve_operation(session, parsed, operation)]
 
 
 def _check_rows(plan: _Plan, parsed: ParsedList) -> None:
@@ -366,16 +443,48 @@ def _check_rows(plan: _Plan, parsed: ParsedList) -> None:
 def _summaries(lists: Sequence[ParsedList], known: set[str]) -> list[FileSummary]:
     out = []
     for p in lists:
-        forms = sum(1 for r in p.requirements if r.kind is RequirementKind.FORM)
+        sheets: dict[str, list[int]] = {}
+        for r in p.requirements:
+            sheets.setdefault(r.source_sheet or "", [0, 0])[r.kind is RequirementKind.FORM] += 1
+        forms = sum(n[1] for n in sheets.values())
         out.append(FileSummary(p.source.name, len(p.requirements) - forms, forms, len(p.removed),
-                               already_imported=p.sha256 in known))
+                               already_imported=p.sha256 in known,
+                               sheets=[(name, f, r) for name, (f, r) in sheets.items() if name]))
     return out
 
 
-def _run(session: Session, plan: _Plan, operation: str | None, user: str, now: datetime | None, *, dry_run: bool,
+def _replacing(old_reqs: Sequence[Any], new_reqs: Sequence[RequirementRecord],
+               assessments: dict[tuple[str, str], Any]) -> tuple[int, int] | None:
+    """(shared IDs, IDs of the smaller list) when the list and the current version share less than a tenth of
+    the IDs of the smaller of the two (a wrong file or operation shares none; a version that grew from 9 to
+    3,000 requirements is not one) and someone (not the demo) has assessed a requirement of that version;
+    else None."""
+    new_ids, old_ids = {r.req_id for r in new_reqs}, {r.req_id for r in old_reqs}
+    shared, smaller = len(new_ids & old_ids), min(len(new_ids), len(old_ids))
+    if not smaller or shared * 10 >= smaller:
+        return None
+    from fitgap.services.demo import DEMO_USER  # the demo's own assessments are nobody's work
+
+    assessed = any(
+        (a := assessments.get((r.kind, r.req_id))) is not None and not a.archived and a.assessed_by != DEMO_USER
+        and (a.status != Status.UNCHECKED or (a.note or "").strip() or a.disposition is not None)
+        for r in old_reqs)
+    return (shared, smaller) if assessed else None
+
+
+def _replace_refused(report: ImportReport) -> InvalidInputError:
+    return InvalidInputError(
+        f"{report.operation_code} {report.operation_name}: この一覧は現在の版 {report.previous_label} と共通の ID が "
+        f"{report.shared_ids:,} 件だけです（少ない方の {report.list_ids:,} 件の1割未満）。取り込むと要件 "
+        f"{report.counts[Change.REMOVED]:,} 件が現在の版から外れ、確認結果 {report.carried('archive'):,} 件を保管"
+        "（アーカイブ）します。何も取り込みませんでした。",
+        "業務とファイルを確かめてください。この一覧で置き換えるなら --replace を付けて取り込んでください"
+        "（作業画面では確認の後の「置き換えて取り込む」）。")
+
+
+def _run(session: Session, plan: _Plan, op: Operation, user: str, now: datetime | None, *, dry_run: bool,
          progress: Progress | None) -> ImportReport:
     parsed = plan.parsed
-    op = _resolve_operation(session, parsed, operation)
     versions = specs.list_versions(session=session, operation_code=op.code)
     known = specs.sources_by_sha(session=session, operation_code=op.code)
     if plan.adding:
@@ -405,7 +514,7 @@ def _run(session: Session, plan: _Plan, operation: str | None, user: str, now: d
         )
     if same_file is None:
         _check_rows(plan, parsed)
-    newer = [v for v in versions if plan.published and v.published_on and v.published_on > plan.published]
+    newer = [v for v in versions if is_newer(v.published_on, v.label, plan.published, plan.label)]
     historical = bool(newer) and same_file is None
     previous = current
     if historical:
@@ -415,9 +524,13 @@ def _run(session: Session, plan: _Plan, operation: str | None, user: str, now: d
     old_reqs = spec_carry.version_requirements(session=session, spec_version_id=previous.id or 0) if previous else []
     diff = diff_versions(old_reqs, parsed.requirements)
     carry: list[CarryStep] = []
+    replacing = None
     if not historical:
         assessments = spec_carry.assessments_by_key(session=session, operation_code=op.code)
         carry = plan_carry(diff, assessments, old_version_id=previous.id if previous else None)
+        if previous is not None and same_file is None:
+            replacing = _replacing(old_reqs, parsed.requirements, assessments)
+    effective = plan.effective or (parsed.info.effective_on if parsed.info else None)
     report = ImportReport(
         source_file="、".join(p.source.name for p in plan.lists), operation_code=op.code, operation_name=op.name,
         version_label=same_file.label if same_file else plan.label, previous_label=previous.label if previous else None,
@@ -428,9 +541,13 @@ def _run(session: Session, plan: _Plan, operation: str | None, user: str, now: d
         current_label=current.label if historical and current else None,
         stripped_chars=parsed.stripped_chars,
         undated=plan.published is None and same_file is None and any(v.published_on for v in versions),
+        effective_on=same_file.effective_on if same_file else effective, replacing=replacing is not None,
+        shared_ids=replacing[0] if replacing else 0, list_ids=replacing[1] if replacing else 0,
     )
     if dry_run or same_file is not None:
         return report
+    if replacing is not None and not plan.replace:
+        raise _replace_refused(report)
     if progress:
         progress("書き込み", len(parsed.requirements))
     at = now or datetime.now(UTC)
@@ -483,7 +600,7 @@ def _run_add(session: Session, plan: _Plan, op: Operation, versions: list[SpecVe
         requirements=len(parsed.requirements), counts=added_diff.counts(), diff=added_diff, carry=carry,
         problems=parsed.problems, skipped_sheets=parsed.skipped_sheets, dry_run=dry_run,
         already_imported=not new_lists, files=_summaries(plan.lists, set(known)), removed_rows=parsed.removed,
-        published_on=target.published_on, historical=not is_current,
+        published_on=target.published_on, effective_on=target.effective_on, historical=not is_current,
         current_label=versions[-1].label if not is_current else None, added_to=target.label,
     )
     if dry_run or not new_lists:
@@ -515,7 +632,7 @@ def _write(session: Session, op: Operation, plan: _Plan, user: str, at: datetime
     spec = specs.get_or_create_spec(session=session, operation_code=op.code, title=title)
     info = SpecVersionInfo(
         operation_code=op.code, label=plan.label, title=title, published_on=plan.published,
-        effective_on=parsed.info.effective_on if parsed.info else None,
+        effective_on=report.effective_on,
     )
     version = specs.add_version(session=session, spec=spec, info=info, imported_at=at, imported_by=user,
                                 source_file=plan.lists[0].source.name, source_sha256=plan.lists[0].sha256,

@@ -47,11 +47,14 @@ def _codes(text: str) -> list[str]:
 # ---- import: 要件一覧 -------------------------------------------------------------------------------
 
 
-def _spec_lines(rep: object) -> list[str]:
+def _spec_lines(reports: list[Any]) -> list[str]:
     from fitgap.services.specs_import import ImportReport
 
-    assert isinstance(rep, ImportReport)
-    return spec_import_summary(rep, shown=SHOWN).lines()
+    lines: list[str] = []
+    for rep in reports:
+        assert isinstance(rep, ImportReport)
+        lines += [*([""] if lines else []), *spec_import_summary(rep, shown=SHOWN).lines()]
+    return lines
 
 
 def import_spec_action(app: Workbench) -> FileAction:
@@ -59,20 +62,24 @@ def import_spec_action(app: Workbench) -> FileAction:
 
     ws = app.workspace
 
-    def run(values: dict[str, str], progress: Progress, *, dry_run: bool) -> specs_import.ImportReport:
-        return specs_import.import_spec(
+    def run(values: dict[str, str], progress: Progress, *, dry_run: bool,
+            replace: bool = False) -> list[specs_import.ImportReport]:
+        return specs_import.import_specs(
             db=ws.db, paths=_paths(values), user=ws.user, operation=values.get("operation") or None,
             version=values.get("version") or None, add_to_version=values.get("add_to") or None, dry_run=dry_run,
+            effective=_date(values.get("effective", "")), replace=replace,
             progress=lambda stage, n: progress(stage, n, 0),
         )
 
     def preview(values: dict[str, str], progress: Progress) -> Preview:
-        rep = run(values, progress, dry_run=True)
-        return Preview(_spec_lines(rep), can_apply=not rep.already_imported, apply_label="取り込む")
+        reports = run(values, progress, dry_run=True)
+        replacing = any(r.replacing for r in reports)  # the answer is the button that says so, never the default
+        return Preview(_spec_lines(reports), can_apply=not all(r.already_imported for r in reports),
+                       apply_label="置き換えて取り込む" if replacing else "取り込む", state=replacing, caution=replacing)
 
-    def apply(values: dict[str, str], _p: Preview, progress: Progress) -> list[str]:
-        rep = run(values, progress, dry_run=False)
-        return [*_spec_lines(rep), "", "取り込みました。"]
+    def apply(values: dict[str, str], p: Preview, progress: Progress) -> list[str]:
+        reports = run(values, progress, dry_run=False, replace=bool(p.state))
+        return [*_spec_lines(reports), "", "取り込みました。"]
 
     return FileAction(
         FILE_ACTIONS["import-spec"][0], "公式の機能・帳票要件一覧（.xlsx / .csv）を新しい版として取り込みます。"
@@ -81,7 +88,8 @@ def import_spec_action(app: Workbench) -> FileAction:
                      placeholder="例: downloads/住民記録_第6.0版_機能要件一覧.xlsx"),
          ActionField("operation", "業務（コードか名前）", required=False, placeholder="省略時は ID から判別"),
          ActionField("version", "版", required=False, placeholder="省略時はファイル名か表紙から"),
-         ActionField("add_to", "取り込み済みの版に加える", required=False, placeholder="例: 第6.0版")],
+         ActionField("add_to", "取り込み済みの版に加える", required=False, placeholder="例: 第6.0版"),
+         ActionField("effective", "適用日", required=False, placeholder="例: 2027-04-01")],
         preview, apply,
     )
 

@@ -116,7 +116,7 @@ async def test_a_file_error_the_service_did_not_word_is_said_in_the_dialog(db: D
     def unreadable(**_kw: object) -> None:
         raise PermissionError(13, "Permission denied", "住民記録_第6.0版.xlsx")
 
-    monkeypatch.setattr(specs_import, "import_spec", unreadable)
+    monkeypatch.setattr(specs_import, "import_specs", unreadable)
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         dialog = open_action(app, "import-spec")
@@ -249,3 +249,38 @@ def test_path_completion(tmp_path: Path):
     assert complete_path("down", base=tmp_path) == "downloads/"
     assert complete_path("downloads/住", base=tmp_path, suffixes=(".xlsx",)) == "downloads/住民記録_第6.0版.xlsx"
     assert complete_path("downloads/m", base=tmp_path, suffixes=(".xlsx",)) is None
+
+
+async def test_a_list_that_would_replace_an_assessed_version_asks_for_an_explicit_answer(
+        db: Database, make_app, tmp_path: Path):
+    """The preview says what the list would remove and archive; the button says 置き換えて取り込む, in red and not
+    focused (enter does not press it), and only that answer imports it."""
+    from fitgap.domain.enums import RequirementKind, Status
+    from fitgap.services.assessment import update_items
+    from fitgap.services.items import ItemKey
+    from fitgap.services.specs_import import import_spec
+    from tests.spec_books import TAX_HEADER, tax_rows, write_book
+
+    def book(label: str, first: int) -> Path:
+        return write_book(tmp_path / f"住民記録_{label}.xlsx", {"機能要件": [TAX_HEADER, *tax_rows("001", 20, first=first)]},
+                          label=label, title="住民記録システム標準仕様書")
+
+    import_spec(db=db, path=book("第6.0版", 1), user="tester")
+    update_items(db=db, user="tester", keys=[ItemKey("001", RequirementKind.FUNCTION, "0010001")], status=Status.FIT)
+    book("第7.0版", 100)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = open_action(app, "import-spec")
+        await pilot.pause()
+        await _fill(pilot, dialog, path="住民記録_第7.0版.xlsx", effective="2028-04-01")
+        await _press(pilot, app, dialog, "preview")
+        shown = _text(dialog)
+        assert "共通の ID が 0 件だけです" in shown and "確認結果 1 件を保管" in shown and "適用日: 2028-04-01" in shown
+        apply = dialog.query_one("#action-apply", Button)
+        assert str(apply.label) == "置き換えて取り込む" and apply.variant == "error" and not apply.has_focus
+        await _press(pilot, app, dialog, "apply")
+        assert "取り込みました" in _text(dialog)
+    with db.read() as s:
+        from fitgap.storage import specs
+        current = specs.current_version(session=s, operation_code="001")
+        assert current is not None and current.label == "第7.0版"

@@ -45,6 +45,7 @@ class Preview:
     can_apply: bool = True
     state: Any = None
     apply_label: str = "適用"
+    caution: bool = False  # applying it loses something (a list replaced): the button in red, never focused
 
 
 @dataclass
@@ -273,12 +274,13 @@ class FileActionDialog(ModalScreen[None]):
         self._busy(None)
         apply_button = self.query_one("#action-apply", Button)
         apply_button.label = result.apply_label
+        apply_button.variant = "error" if result.caution else "success"
         apply_button.disabled = not result.can_apply
         label = result.apply_label  # the button's own word (取り込む / 書き出す): the text says the same
         tail = ["", f"よければ「{label}」を押してください（まだ何も書き込んでいません）。" if result.can_apply
                 else f"{label}ものがありません（何も書き込んでいません）。"]
         self._show([*result.lines, *tail])
-        if result.can_apply:
+        if result.can_apply and not result.caution:
             apply_button.focus()
 
     def _applied(self, lines: list[str]) -> None:
