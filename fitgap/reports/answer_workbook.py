@@ -14,6 +14,7 @@ they take their column's format (unlocked, coloured), so rows a vendor adds belo
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,13 +41,13 @@ from fitgap.domain.answer_sheet import (
 from fitgap.domain.round_trip import CHOICE, DATE, NUMBER, TEXT, Column, RoundTrip
 from fitgap.reports.output_file import write_atomically
 from fitgap.reports.print_layout import (
-    ARIAL_UNIT_POINTS,
     apply_xlsxwriter,
     column_breaks,
     header_height,
     row_height,
     row_heights,
 )
+from fitgap.reports.workbook_font import FONT_SIZE, THEME_XML, XLSXWRITER_FONT
 
 _HEAD_FILL = "#DDEBF7"
 _ANSWER_HEAD_FILL = "#FFE699"
@@ -55,15 +56,8 @@ _DATE_FORMAT = "yyyy/mm/dd"
 _COST_FORMAT = "#,##0.###"
 KEYS_PER_CELL = 500  # exported keys per metadata cell (a cell holds at most 32,767 characters)
 KEY_CELL_CHARS = 32_000
-# The workbook's font is Arial 10, not Excel's Calibri 11: a unit of column width is the width of a digit of
-# the workbook's font, the same 7 pixels in both, but where Calibri is missing (LibreOffice on Linux)
-# DejaVu Sans stands in and every column prints a third wider, so that wrapped text takes fewer lines than
-# the row heights written for it (print_layout.row_height): rows 1.4-2x taller than their text (issue 29).
-# Arial has a stand-in of the same widths everywhere LibreOffice runs (Liberation Sans), so text wraps
-# where Excel wraps it and the rows fit it. Japanese text takes the system's Japanese font either way.
-FONT = {"font_name": "Arial", "font_size": 10}
 _OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-            "strings_to_urls": False, "default_format_properties": FONT}
+            "strings_to_urls": False, "default_format_properties": XLSXWRITER_FONT}  # reports.workbook_font
 
 
 @dataclass(frozen=True)
@@ -97,7 +91,7 @@ class _Formats:
 
     def __init__(self, wb: Any) -> None:
         def make(**kw: Any) -> Any:
-            return wb.add_format({"valign": "top", "font_size": 10, **kw})
+            return wb.add_format({"valign": "top", "font_size": FONT_SIZE, **kw})
 
         self.plain = make()
         self.date = make(num_format=_DATE_FORMAT)  # a date to read (not to answer): as the answer dates show
@@ -132,6 +126,7 @@ def write_answer_book(book: AnswerBook, path: Path) -> Path:
 
 def _write(book: AnswerBook, path: Path) -> None:
     wb = xlsxwriter.Workbook(str(path), _OPTIONS)
+    wb.use_custom_theme(io.StringIO(THEME_XML))  # Arial there too (a theme-following text)
     try:
         fmt = _Formats(wb)
         _write_cover(wb, book, fmt)
@@ -162,12 +157,12 @@ def _write_cover(wb: Any, book: AnswerBook, fmt: _Formats) -> None:
     widths = (22, 90)
     ws.set_column(0, 0, widths[0])
     ws.set_column(1, 1, widths[1])
-    apply_xlsxwriter(ws, widths, title=book.cover_title, demo=book.demo, fit_height=1, font_size=10)  # one page
+    apply_xlsxwriter(ws, widths, title=book.cover_title, demo=book.demo, fit_height=1, font_size=FONT_SIZE)  # one page
     _protect(ws)
     _text(ws, 0, 0, book.cover_title, fmt.title, fmt.quoted)
     r = 2
     for label, value in book.cover_rows:
-        height = row_height(("", value), widths, font_size=10)
+        height = row_height(("", value), widths, font_size=FONT_SIZE)
         if height:
             ws.set_row(r, height)
         ws.write_string(r, 0, label, fmt.head)
@@ -176,7 +171,7 @@ def _write_cover(wb: Any, book: AnswerBook, fmt: _Formats) -> None:
     r += 1
     ws.write_string(r, 0, "回答のしかた", fmt.head)
     for line in book.instructions:
-        height = row_height(("", line), widths, font_size=10)
+        height = row_height(("", line), widths, font_size=FONT_SIZE)
         if height:
             ws.set_row(r, height)
         ws.write_string(r, 1, line, fmt.wrap)
@@ -265,11 +260,10 @@ def _write_data_sheet(ws: Any, sheet: DataSheet, list_refs: dict[str, str], demo
     # a long list: at the fixed scale of reading size, one page wide where the columns allow (A3 landscape
     # for the vendor sheet), so that a page holds as many rows as 8-pt text allows
     layout = apply_xlsxwriter(ws, widths, title=sheet.title, demo=demo, title_rows=(head, head),
-                              title_cols=(0, sheet.frozen_columns - 1), font_size=10, unit=ARIAL_UNIT_POINTS,
-                              dense=True)
+                              title_cols=(0, sheet.frozen_columns - 1), font_size=FONT_SIZE, dense=True)
     ws.print_area(head, 0, last, n - 2)  # from the column titles: the title row would print it a second time
     answers = [i for i, c in enumerate(sheet.columns) if c.editable][:1]  # the answer columns begin a page
-    breaks = column_breaks(widths, layout, keep=sheet.frozen_columns, prefer=answers, font_size=10)
+    breaks = column_breaks(widths, layout, keep=sheet.frozen_columns, prefer=answers, font_size=FONT_SIZE)
     if breaks:
         ws.set_v_pagebreaks(breaks)
     _protect(ws)
@@ -296,7 +290,7 @@ def _write_data_sheet(ws: Any, sheet: DataSheet, list_refs: dict[str, str], demo
     _text(ws, 0, 0, sheet.title, fmt.title, fmt.quoted)
     for i in range(1, n):
         ws.write_blank(0, i, None, fmt.plain)  # row 1 stays locked even in the answer columns
-    head_height = header_height([c.header for c in sheet.columns], widths, font_size=10)
+    head_height = header_height([c.header for c in sheet.columns], widths, font_size=FONT_SIZE)
     if head_height:
         ws.set_row(head, head_height)  # every column title shows whole, also one that wraps
     for i, col in enumerate(cols):
@@ -307,7 +301,7 @@ def _write_data_sheet(ws: Any, sheet: DataSheet, list_refs: dict[str, str], demo
                fmt.answer_quoted if col.editable else fmt.quoted) for col in sheet.columns]
     wraps = [col.wrap or (col.editable and col.kind == TEXT) for col in sheet.columns]
     rows = _RowWriter(ws, plans, n - 1) if FAST_ROWS and _RowWriter.fits(ws) else _CellWriter(ws, plans, n - 1)
-    height = row_heights(widths, wrap=wraps, font_size=10)
+    height = row_heights(widths, wrap=wraps, font_size=FONT_SIZE)
     for r, (values, key) in enumerate(sheet.rows, first):
         rows.write(r, values, key, height(values))
         keys.add(key)

@@ -12,13 +12,13 @@ import csv
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 
 from fitgap.reports.output_file import save_workbook, staged_file
 from fitgap.reports.print_layout import apply_openpyxl
+from fitgap.reports.workbook_font import font, new_workbook
 from fitgap.reports.xlsx_cells import RowWriter, csv_row
 
 HEADERS = ["日時", "利用者", "操作", "対象", "キー", "項目", "変更前", "変更後", "一括ID"]
@@ -26,7 +26,7 @@ WIDTHS = [20, 14, 22, 14, 18, 14, 40, 40, 38]
 _WRAPPED = {2, 3, 4, 5, 6, 7}  # 操作 … 変更後 wrap; 日時, 利用者 and 一括ID do not
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
-_HEAD_FONT = Font(bold=True)
+_HEAD_FONT = font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 AuditLine = Sequence[str]  # one value per header, already formatted as text
@@ -44,7 +44,7 @@ def write_csv(path: Path, lines: Iterable[AuditLine], *, overwrite: bool = True)
 
 
 def write_xlsx(path: Path, lines: Iterable[AuditLine], *, title: str = "変更履歴", overwrite: bool = True) -> int:
-    wb = Workbook(write_only=True)
+    wb = new_workbook(write_only=True)
     ws = wb.create_sheet(title)
     for i, width in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + i)].width = width

@@ -14,11 +14,9 @@ Nothing here knows a particular sheet: a writer passes its column widths (Excel 
 - ``row_height``: the height a row needs so that every line of its wrapped text shows on screen and on
   paper (spreadsheet programs do not grow rows of a generated file by themselves).
 
-The widths are judged as LibreOffice prints them where the workbook's default font (Calibri) is missing and
-DejaVu Sans stands in: a unit of column width is then about 7 points, the widest of the programs we meet (Excel's
-Calibri makes 5.6 points, so Excel prints the same sheet larger, never smaller). Where the caller knows the
-workbook's font (every workbook in Arial 10, reports.workbook_font), it passes the unit of that font
-(``ARIAL_UNIT_POINTS``), which is what the answer workbooks do.
+The widths are judged as LibreOffice prints them in the workbooks' font, Arial 10 (reports.workbook_font;
+Liberation Sans stands in at the same widths): a unit of column width is then about 5.85 points, the widest of
+the programs we meet (Excel's is 5.25, so Excel prints the same sheet larger, never smaller).
 
 Used for openpyxl sheets (``apply_openpyxl``) and xlsxwriter sheets (``apply_xlsxwriter``), so an added
 column prints right without touching the print code.
@@ -32,14 +30,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from fitgap.reports.workbook_font import FONT_SIZE
+
 A4, A3 = 9, 8  # paper size codes shared by Excel, openpyxl and xlsxwriter
 MIN_TEXT_POINTS = 8.0  # body text on paper at least this size
-UNIT_POINTS = 7.1  # printed width of one unit of column width at 100% (see above)
-# the same for a workbook in Arial 10, as LibreOffice prints it: 5.56 pt a unit and 0.71 unit of padding a
-# column (a column of 60 is 337 pt wide, one of 11 is 65 pt), about 5.85 pt a unit for columns of 9 units and
-# more; Excel's unit is narrower (5.25 pt and 3.75 pt of padding), so a page that holds the columns in
-# LibreOffice holds them in Excel too
-ARIAL_UNIT_POINTS = 5.85
+# printed width of one unit of column width at 100%, as LibreOffice prints a workbook in Arial 10 (every workbook
+# fitgap writes, reports.workbook_font): 5.56 pt a unit and 0.71 unit of padding a column (a column of 60 is
+# 337 pt wide, one of 11 is 65 pt), about 5.85 pt a unit for columns of 9 units and more; Excel's unit is
+# narrower (5.25 pt and 3.75 pt of padding), so a page that holds the columns in LibreOffice holds them in
+# Excel too. (In Calibri, missing there, DejaVu Sans stood in and a unit took 7.1 pt.)
+UNIT_POINTS = 5.85
 # LibreOffice may print a fitted sheet of tall rows a few per cent smaller than its width alone asks for
 SCALE_SLACK_POINTS = 0.4
 SIDE_MARGIN = 0.4  # inches, left and right
@@ -69,24 +69,24 @@ class PageLayout:
         return next(w for p, land, w in _PAPERS if p == self.paper and land == self.landscape)
 
 
-def min_scale(font_size: float = 11) -> int:
+def min_scale(font_size: float = FONT_SIZE) -> int:
     """The smallest print scale (percent) at which text of ``font_size`` points is still at reading size."""
     return math.ceil(100 * (MIN_TEXT_POINTS + SCALE_SLACK_POINTS) / font_size)
 
 
-def dense_scale(font_size: float = 11) -> int:
+def dense_scale(font_size: float = FONT_SIZE) -> int:
     """The print scale (percent) at which text of ``font_size`` points prints at reading size: a fixed scale
     needs no slack (LibreOffice prints it as set)."""
     return math.ceil(100 * MIN_TEXT_POINTS / font_size)
 
 
-def page_units(layout: PageLayout, font_size: float = 11) -> float:
+def page_units(layout: PageLayout, font_size: float = FONT_SIZE) -> float:
     """Units of column width one page holds at the layout's scale (at the smallest readable scale when fitted)."""
     return layout.width / (layout.unit * (layout.scale or min_scale(font_size)) / 100)
 
 
 def column_breaks(widths: Sequence[float], layout: PageLayout, *, keep: int = 0, prefer: Sequence[int] = (),
-                  font_size: float = 11) -> list[int]:
+                  font_size: float = FONT_SIZE) -> list[int]:
     """Where the pages of a table too wide for one page start (0-based column numbers; nothing when it is
     fitted): each page holds what fits beside the ``keep`` key columns repeated on it, a page ending at
     a ``prefer`` column (the start of a group, such as the answer columns) when one is on it."""
@@ -106,7 +106,7 @@ def column_breaks(widths: Sequence[float], layout: PageLayout, *, keep: int = 0,
 
 
 def choose_layout(widths: Sequence[float], *, title: str = "", demo: bool = False,
-                  font_size: float = 11, unit: float = UNIT_POINTS, dense: bool = False) -> PageLayout:
+                  font_size: float = FONT_SIZE, unit: float = UNIT_POINTS, dense: bool = False) -> PageLayout:
     """The smallest paper and orientation on which the columns, fitted to one page wide, print at reading
     size; a table wider than A3 landscape holds at that size keeps the size and runs on over pages.
 
@@ -124,13 +124,14 @@ def choose_layout(widths: Sequence[float], *, title: str = "", demo: bool = Fals
 def _per_line(width: float, font_size: int) -> float:
     """Characters of ``width`` character units per line of wrapped text (CJK characters count two).
 
-    A unit is the width of a digit of the 11-point default font; smaller text fits more per line. Sized
+    A unit is the width of a digit of the workbook's font (7 pixels, as of Calibri 11); smaller text fits more
+    per line. Every size defaults to the workbook's font (reports.workbook_font). Sized
     for Excel's Japanese fonts (LibreOffice's are a little narrower, so its rows get some air).
     """
     return max(1.0, (width - 1.0) * 0.92 * 11 / font_size)  # a little slack: fonts differ
 
 
-def _lines(text: str, width: float, font_size: int = 11) -> int:
+def _lines(text: str, width: float, font_size: int = FONT_SIZE) -> int:
     """Lines a wrapped cell of ``width`` character units needs for ``text``."""
     return _count_lines(text, _per_line(width, font_size))
 
@@ -156,7 +157,7 @@ _TOKEN = re.compile(r"[（「『【〔［]*(?:[!-~]+|[^\s!-~])[、。，．）�
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def prewrap(text: str, width: float, font_size: int = 11) -> str:
+def prewrap(text: str, width: float, font_size: int = FONT_SIZE) -> str:
     """``text`` with line breaks placed so that no date (2029-01-04) is split over two lines: Excel and
     LibreOffice both break a date after a hyphen when it reaches the edge of a cell.
 
@@ -192,7 +193,7 @@ def prewrap(text: str, width: float, font_size: int = 11) -> str:
 
 
 def row_heights(widths: Sequence[float], *, wrap: Sequence[bool] | None = None,
-                font_size: int = 11) -> Callable[[Sequence[object]], float | None]:
+                font_size: int = FONT_SIZE) -> Callable[[Sequence[object]], float | None]:
     """:func:`row_height` for many rows of the same columns: what depends on the columns is worked out once."""
     columns = [(i, _per_line(w, font_size)) for i, w in enumerate(widths)
                if wrap is None or (i < len(wrap) and wrap[i])]
@@ -219,7 +220,7 @@ def row_heights(widths: Sequence[float], *, wrap: Sequence[bool] | None = None,
 
 
 def row_height(values: Sequence[object], widths: Sequence[float], *, wrap: Sequence[bool] | None = None,
-               font_size: int = 11) -> float | None:
+               font_size: int = FONT_SIZE) -> float | None:
     """Points a row needs to show all its wrapped text; None when one line is enough.
 
     ``wrap[i]`` says whether column i wraps (default: every column). Capped at the spreadsheet maximum.
@@ -227,7 +228,7 @@ def row_height(values: Sequence[object], widths: Sequence[float], *, wrap: Seque
     return row_heights(widths, wrap=wrap, font_size=font_size)(values)
 
 
-def header_height(headers: Sequence[object], widths: Sequence[float], *, font_size: int = 11) -> float | None:
+def header_height(headers: Sequence[object], widths: Sequence[float], *, font_size: int = FONT_SIZE) -> float | None:
     """Points a header row needs for every title to show whole (bold text wraps a little sooner)."""
     return row_height(headers, [w * 0.9 for w in widths], font_size=font_size)
 
@@ -239,7 +240,7 @@ def _escape(text: str) -> str:
 
 def apply_openpyxl(ws: Any, widths: Sequence[float], *, title: str = "", demo: bool = False,
                    title_rows: str | None = None, title_cols: str | None = None, fit_height: int = 0,
-                   font_size: float = 11, col_breaks: Sequence[int] = ()) -> PageLayout:
+                   font_size: float = FONT_SIZE, col_breaks: Sequence[int] = ()) -> PageLayout:
     """Print setup of an openpyxl sheet (normal or write-only; call before the first row is written).
 
     ``title_cols`` ("A:B") are repeated on every page when the columns run on over pages; ``col_breaks``
@@ -283,7 +284,7 @@ def apply_openpyxl(ws: Any, widths: Sequence[float], *, title: str = "", demo: b
 
 def apply_xlsxwriter(ws: Any, widths: Sequence[float], *, title: str = "", demo: bool = False,
                      title_rows: tuple[int, int] | None = None, title_cols: tuple[int, int] | None = None,
-                     fit_height: int = 0, font_size: float = 11, unit: float = UNIT_POINTS,
+                     fit_height: int = 0, font_size: float = FONT_SIZE, unit: float = UNIT_POINTS,
                      dense: bool = False) -> PageLayout:
     """The same print setup for an xlsxwriter sheet (``title_cols``: first and last 0-based column)."""
     layout = choose_layout(widths, title=title, demo=demo, font_size=font_size, unit=unit, dense=dense)

@@ -19,9 +19,9 @@ def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source
                          key_heading: str = "要件") -> Path:
     """``key_heading``: what the third column names (要件, 連携, データ項目)."""
     # openpyxl only when there is a report to write (the commands that may write one start faster)
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
 
+    from fitgap.reports.workbook_font import font, new_workbook
     from fitgap.reports.xlsx_cells import CODE_FORMAT, csv_row, text_cells
 
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -36,7 +36,7 @@ def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source
             for r in rows:
                 w.writerow(csv_row(r))
         return path
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "問題一覧"
     if source:
@@ -47,7 +47,7 @@ def write_problem_report(problems: Sequence[SheetProblem], path: Path, *, source
     for i, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[chr(64 + i)].width = width
         cell = ws.cell(row=head, column=i)
-        cell.font = Font(bold=True)
+        cell.font = font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for r in rows:
         ws.append(r)

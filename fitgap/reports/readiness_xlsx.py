@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -30,9 +30,10 @@ from fitgap.reports.readiness_xlsx_summary import (
     write_rules_sheet,
     write_summary_sheet,
 )
+from fitgap.reports.workbook_font import font, new_workbook
 from fitgap.reports.xlsx_cells import CODE_FORMAT, RowWriter, cell, set_widths
 
-BOLD = Font(bold=True)
+BOLD = font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -121,7 +122,7 @@ def _metadata_sheet(wb: Workbook, report: ReadinessReport) -> None:
 
 def write_readiness_xlsx(report: ReadinessReport, path: Path) -> Path:
     """Write the workbook whole or not at all."""
-    wb = Workbook(write_only=True)
+    wb = new_workbook(write_only=True)
     write_summary_sheet(wb, report)
     write_operation_sheets(wb, report)
     write_rules_sheet(wb, report)

@@ -6,17 +6,18 @@ Without any item the sheet says so in one line."""
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from fitgap.reports.print_layout import apply_openpyxl
 from fitgap.reports.readiness_model import BPR_NONE, BPR_NOTE, ReadinessReport, day
+from fitgap.reports.workbook_font import font
 from fitgap.reports.xlsx_cells import CODE_FORMAT, RowWriter, cell, set_widths
 
 SHEET = "業務見直し"
 LATE_FILL = PatternFill("solid", fgColor="F8D7DA")
-LATE_FONT = Font(bold=True, color="C00000")
-BOLD = Font(bold=True)
+LATE_FONT = font(bold=True, color="C00000")
+BOLD = font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 # one grid for both tables: the list's columns, the per-department figures in its first four (the ID column
 # wide enough for a 担当課)

@@ -5,21 +5,22 @@ not standard interfaces, only when any). One table per sheet, so that its header
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from fitgap.domain.enums import ChangeStatus
 from fitgap.reports.print_layout import apply_openpyxl
 from fitgap.reports.readiness_model import NO_DATA, ReadinessReport, day
+from fitgap.reports.workbook_font import font
 from fitgap.reports.xlsx_cells import RowWriter, cell, set_widths
 
 SHEET = "連携の改修"
 ITEMS_SHEET = "改修項目"
 FLAGGED_SHEET = "標準外の連携"
 LATE_FILL = PatternFill("solid", fgColor="F8D7DA")
-LATE_FONT = Font(bold=True, color="C00000")
-BOLD = Font(bold=True)
+LATE_FONT = font(bold=True, color="C00000")
+BOLD = font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 PERCENT = "0.0%"
 KYEN = "#,##0.###"  # 千円, as the answer workbooks show it

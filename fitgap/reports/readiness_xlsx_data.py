@@ -6,12 +6,13 @@ in one line (with the command that imports one); データ移行の項目 is wri
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from fitgap.reports.print_layout import apply_openpyxl
 from fitgap.reports.readiness_model import DATA_NONE, DataItemLine, ReadinessReport
+from fitgap.reports.workbook_font import font
 from fitgap.reports.xlsx_cells import CODE_FORMAT, RowWriter, cell, set_widths
 
 SHEET = "データ移行"
@@ -19,7 +20,7 @@ ITEMS_SHEET = "データ移行の項目"
 BLOCKER, UNMAPPED, GAIJI = "必須未保持（阻害）", "コード未対応", "外字候補"
 PERCENT = "0.0%"
 BLOCK_FILL = PatternFill("solid", fgColor="F8D7DA")
-BLOCK_FONT = Font(bold=True, color="C00000")
+BLOCK_FONT = font(bold=True, color="C00000")
 WRAP = Alignment(wrap_text=True, vertical="top")
 FIGURE_COLUMNS = (("業務コード", 6), ("業務", 20), ("版", 16), ("項目", 7), ("確認済", 7), ("確認率", 8), ("準備済", 7),
                   ("準備率", 8), ("必須未保持", 8), ("要再確認", 8), ("要対応", 7), ("コード未対応（項目）", 9),
@@ -61,7 +62,7 @@ def write_data_sheets(wb: Workbook, report: ReadinessReport) -> None:
     listed = report.data_blockers or report.data_unmapped or report.data_gaiji
     out.append([cell(ws, f"項目ごとにはシート「{ITEMS_SHEET}」: 必須未保持 {len(report.data_blockers)}件、コード未対応 "
                          f"{len(report.data_unmapped)}項目、外字候補 {len(report.data_gaiji)}項目" if listed
-                     else "必須未保持・コード未対応・外字候補の項目はありません。", font=Font(bold=True))])
+                     else "必須未保持・コード未対応・外字候補の項目はありません。", font=font(bold=True))])
     for line in NOTES:  # short lines: text in column A runs over the empty cells beside it, never off the page
         out.append([line])
     if listed:

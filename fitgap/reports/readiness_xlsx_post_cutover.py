@@ -4,12 +4,13 @@ date, the 届出 to デジタル庁 and whether it is done; overdue ones marked 
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from fitgap.reports.print_layout import apply_openpyxl
 from fitgap.reports.readiness_model import ReadinessReport, day
+from fitgap.reports.workbook_font import font
 from fitgap.reports.xlsx_cells import CODE_FORMAT, RowWriter, cell, header_row, set_widths
 
 SHEET = "移行後の経過措置"
@@ -18,7 +19,7 @@ HEADERS = ["業務コード", "業務", "ID", "名称", "実装予定日", "届�
            "メモ"]
 LATE_FILL = PatternFill("solid", fgColor="F8D7DA")
 WRAP = Alignment(wrap_text=True, vertical="top")
-BOLD = Font(bold=True)
+BOLD = font(bold=True)
 
 
 def write_post_cutover_sheet(wb: Workbook, report: ReadinessReport) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -28,6 +28,7 @@ from fitgap.reports.readiness_model import (
     month_index,
     month_marks,
 )
+from fitgap.reports.workbook_font import font
 from fitgap.reports.xlsx_cells import RowWriter, cell, set_widths
 
 KEY = ["システム", "移行予定日", "期限", "リスク"]  # repeated on every page
@@ -79,17 +80,17 @@ def write_schedule_sheet(wb: Workbook, report: ReadinessReport) -> None:
     general = month_index(months, report.general_deadline)
     today = month_index(months, report.today) if months and months[0] <= report.today < _after(months[-1]) else None
     out = RowWriter(ws, widths)
-    out.append([cell(ws, f"移行日程（年度・月別）  基準日 {report.today.isoformat()}", font=Font(bold=True, size=14))])
+    out.append([cell(ws, f"移行日程（年度・月別）  基準日 {report.today.isoformat()}", font=font(bold=True, size=14))])
     fy_row: list[object] = [""] * len(LEFT)
     for i, m in enumerate(months):
-        fy_row.append(cell(ws, fy_label(m), font=Font(bold=True)) if m.month == 4 or i == 0 else "")
+        fy_row.append(cell(ws, fy_label(m), font=font(bold=True)) if m.month == 4 or i == 0 else "")
     out.append(fy_row)
-    heads = [cell(ws, h, font=Font(bold=True), fill=HEAD_FILL) for h in LEFT]
+    heads = [cell(ws, h, font=font(bold=True), fill=HEAD_FILL) for h in LEFT]
     month_heads = []
     for i, m in enumerate(months):
         mark = "\n期限" if i == general else "\n今月" if i == today else ""
         month_heads.append(cell(
-            ws, f"{m.month}月{mark}", font=Font(bold=True, color="FFFFFF" if mark else "000000"),
+            ws, f"{m.month}月{mark}", font=font(bold=True, color="FFFFFF" if mark else "000000"),
             fill=TODAY_FILL if i == today and i != general else PatternFill(
                 "solid", fgColor="C00000" if i == general else "DDEBF7"),
             alignment=Alignment(horizontal="center", vertical="top", wrap_text=True),
@@ -117,7 +118,7 @@ def write_schedule_sheet(wb: Workbook, report: ReadinessReport) -> None:
     if any(r.typical for r in report.schedule):
         legend.append("※ 典型例（要確認）のシステムを含みます")
     for line in legend:  # short lines: each stays within the key columns printed on every page
-        out.append([cell(ws, line, font=Font(bold=True)) if line == "凡例" else line])
+        out.append([cell(ws, line, font=font(bold=True)) if line == "凡例" else line])
 
 
 def _after(month: date) -> date:
@@ -139,7 +140,7 @@ def _system_row(ws: WriteOnlyWorksheet, row: ScheduleRow, months: list[date], ge
     planned = day(row.cutover) + (f"\n{OVERDUE_PLAN}" if row.overdue else "")
     left: list[object] = [
         cell(ws, name, alignment=WRAP),
-        cell(ws, planned, alignment=WRAP, font=Font(bold=True, color="C00000") if row.overdue else None),
+        cell(ws, planned, alignment=WRAP, font=font(bold=True, color="C00000") if row.overdue else None),
         day(row.deadline, "なし"), cell(ws, row.risk, alignment=CENTER),
         cell(ws, "、".join(row.operations), alignment=WRAP), cell(ws, row.vendor or "", alignment=WRAP),
     ]
@@ -153,6 +154,6 @@ def _system_row(ws: WriteOnlyWorksheet, row: ScheduleRow, months: list[date], ge
         out.append(cell(
             ws, marks.get(i) or None, fill=PatternFill("solid", fgColor=colour) if in_bar else None,
             border=_border(i, general, today),
-            alignment=CENTER, font=Font(bold=True, color="C00000") if i == deadline_at else None,
+            alignment=CENTER, font=font(bold=True, color="C00000") if i == deadline_at else None,
         ))
     return out

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.pagebreak import Break
@@ -32,12 +32,13 @@ from fitgap.reports.readiness_model import (
     day,
     days_left_text,
 )
+from fitgap.reports.workbook_font import font
 from fitgap.reports.xlsx_cells import CODE_FORMAT, RowWriter, cell, set_widths
 
-TITLE_FONT = Font(bold=True, size=14)
-BOLD = Font(bold=True)
+TITLE_FONT = font(bold=True, size=14)
+BOLD = font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
-WARN_FONT = Font(bold=True, color="C00000")
+WARN_FONT = font(bold=True, color="C00000")
 PERCENT = "0.0%"
 
 # 概要's table: what a manager reads per operation (the charts draw from its columns)
@@ -277,7 +278,7 @@ def write_operation_sheets(wb: Workbook, report: ReadinessReport) -> None:
     figure_cols = [("業務コード", 10.0), ("業務", 16.0), ("判定", 5.0),
                    *((h, 7.0) for h in (*COUNT_HEADERS, *VENDOR_HEADERS))]
     # the gaps by disposition on a sheet of their own: twelve more columns would split the figures over pages
-    disposition_cols = [("業務コード", 10.0), ("業務", 16.0), ("判定", 5.0), ("ギャップ", 7.0),
+    disposition_cols = [("業務コード", 10.0), ("業務", 16.0), ("判定", 5.0), ("ギャップ", 9.0),
                         *((f"方針:{d}", 8.0) for d in dispositions)]
     figures: list[tuple[OperationReadiness, list[object]]] = []
     by_disposition: list[tuple[OperationReadiness, list[object]]] = []

@@ -7,15 +7,15 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
 from fitgap.domain.spec_diff import Change, Segment, SpecDiff, compare_form
 from fitgap.reports.output_file import write_atomically
 from fitgap.reports.print_layout import apply_openpyxl, header_height, row_height
+from fitgap.reports.workbook_font import FONT_NAME, FONT_SIZE, font, new_workbook
 from fitgap.reports.xlsx_cells import CODE_FORMAT, text_cells
 
 HEADERS = ["変更", "ID", "種別", "名称", "旧 実装区分", "新 実装区分", "旧 本文", "新 本文", "差分（赤字取消線=削除、青字下線=追加）",
@@ -31,8 +31,8 @@ def _notes_change(old: object, new: object) -> str:
         if a != b:
             lines.append(f"【{label}】{a or '（なし）'} → {b or '（なし）'}")
     return "\n".join(lines)
-_DELETED = InlineFont(color="C00000", strike=True)
-_INSERTED = InlineFont(color="0050C0", u="single", b=True)
+_DELETED = InlineFont(rFont=FONT_NAME, sz=FONT_SIZE, color="C00000", strike=True)
+_INSERTED = InlineFont(rFont=FONT_NAME, sz=FONT_SIZE, color="0050C0", u="single", b=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
@@ -83,7 +83,7 @@ def rich_diff(old: str, new: str, *, old_name: str = "", new_name: str = "") -> 
 
 def write_spec_diff_workbook(data: DiffSheetData, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = Workbook()
+    wb = new_workbook()
     summary = wb.active
     summary.title = "概要"
     summary.append(["業務", data.operation])
@@ -104,7 +104,7 @@ def write_spec_diff_workbook(data: DiffSheetData, path: Path) -> Path:
     ws.row_dimensions[1].height = header_height(HEADERS, WIDTHS)
     for i, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
-        ws.cell(row=1, column=i).font = Font(bold=True)
+        ws.cell(row=1, column=i).font = font(bold=True)
         ws.cell(row=1, column=i).fill = _HEAD_FILL
     wrap = Alignment(wrap_text=True, vertical="top")
     for item in data.diff.changed:

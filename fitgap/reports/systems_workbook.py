@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -20,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from fitgap.domain.answer_sheet import META_MARK, META_SHEET
 from fitgap.reports.output_file import write_atomically
 from fitgap.reports.print_layout import apply_openpyxl, header_height, row_height
+from fitgap.reports.workbook_font import new_workbook
 from fitgap.reports.xlsx_cells import CODE_FORMAT, HEAD_ALIGN, HEAD_FILL, HEAD_FONT, text_cells
 
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -83,7 +83,7 @@ def write_systems_workbook(path: Path, sheets: Sequence[tuple[str, Sequence[str]
     """``sheets``: (name, header, rows) each; ``choices``: header → allowed values (drop-downs);
     ``text_columns``: headers whose cells are formatted as text; ``hidden_columns``: headers of columns
     not shown (the rows' stamps); ``meta``: what the metadata sheet says (none without)."""
-    wb = Workbook()
+    wb = new_workbook()
     wb.remove(wb.active)
     for name, header, rows in sheets:
         _sheet(wb.create_sheet(name), header, rows, choices, text_columns, hidden_columns)

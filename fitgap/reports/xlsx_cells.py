@@ -21,9 +21,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from fitgap.domain.answer_sheet import CSV_GUARD, looks_like_formula
 from fitgap.reports.print_layout import DATE, header_height, prewrap, row_height
+from fitgap.reports.workbook_font import font
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
-HEAD_FONT = Font(bold=True)
+HEAD_FONT = font(bold=True)
 HEAD_ALIGN = Alignment(wrap_text=True, vertical="center")
 CODE_FORMAT = "@"  # text: codes and IDs keep their leading zeros when a cell is edited
 
