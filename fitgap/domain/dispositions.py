@@ -153,6 +153,12 @@ def problem(d: Disposition | None, *, for_function: bool, note: str = "", detail
     return None
 
 
+def option_adopted(option_status: object) -> bool:
+    """A gap decided 標準オプションで対応 is decided once the option it names is adopted (marked 適合); until
+    then it counts as open (storage.readiness.option_pending is the same rule in SQL)."""
+    return str(getattr(option_status, "value", option_status)) == "適合"
+
+
 def option_key(detail: str) -> tuple[str, str] | None:
     """The option requirement a 標準オプションで対応 names: ``機能:0010005``, ``帳票:0010005`` or a bare ID
     (a 機能); None when the text names none. (Whether it is an option of the operation, the service checks.)"""

@@ -131,6 +131,7 @@ def _apply(
         if "status" in wanted and new["status"] != Status.GAP:
             new["disposition"] = None
         _follow_decision(new, cur, wanted)
+        _canonical_option(new)
         if new == cur:
             result.unchanged.append(key)
             continue
@@ -196,6 +197,15 @@ def _follow_decision(new: dict[str, Any], cur: dict[str, Any], wanted: Mapping[s
     if "target_system_id" not in wanted and not (decision_rules.needs_system(d)
                                                  and decision_rules.needs_system(cur["disposition"])):
         new["target_system_id"] = None
+
+
+
+def _canonical_option(new: dict[str, Any]) -> None:
+    """The option a 標準オプションで対応 names is stored as ``機能:ID`` (the form the readiness query joins on)."""
+    if new["disposition"] == Disposition.OPTION and new["disposition_detail"]:
+        key = decision_rules.option_key(new["disposition_detail"])
+        if key is not None:
+            new["disposition_detail"] = ":".join(key)
 
 
 def _decision_problem(session: Session, key: ItemKey, new: Mapping[str, Any], names: Mapping[int, str]) -> str | None:

@@ -13,7 +13,7 @@ from fitgap.domain.bpr import BprStatus
 from fitgap.domain.calendar import FY2025_END, fiscal_year
 from fitgap.domain.data_items import DataVerdict
 from fitgap.domain.dispositions import for_requirements
-from fitgap.domain.enums import Disposition, Kubun, VendorAnswerKind
+from fitgap.domain.enums import Kubun, VendorAnswerKind
 from fitgap.domain.readiness import OperationFacts, Verdict, judge, rule_lines
 from fitgap.errors import FitGapError, InvalidInputError
 from fitgap.graph.schedule import ConflictKind
@@ -105,8 +105,8 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
     undecided_must: Counter[str] = Counter()
     for g in by_disposition:
         dispositions[g.operation_code][g.disposition.value if g.disposition else UNSET_DISPOSITION] += g.count
-        if g.kubun == Kubun.MUST and g.disposition in (None, Disposition.UNDECIDED):
-            undecided_must[g.operation_code] += g.count
+        if g.kubun == Kubun.MUST:
+            undecided_must[g.operation_code] += g.undecided
 
     has_vendor_data = bool(facts.vendor_answers or facts.vendor_exports)
     lines = [_answer_line(a, names, deadlines) for a in answers if a.operation_code in names]

@@ -25,24 +25,49 @@ def _assessed() -> sa.FromClause:
                                _A.c.req_id == _R.c.req_id))
 
 
+def option_pending() -> sa.ColumnElement[bool]:
+    """A gap decided 標準オプションで対応 whose option is not adopted yet: the option requirement it names
+    (``機能:ID``, as the service stores it) is not marked 適合 in the current version. Such a decision is still
+    open (domain.dispositions.option_adopted is the same rule for one item)."""
+    r2, a2 = _R.alias("opt_r"), _A.alias("opt_a")
+    adopted = (
+        sa.select(sa.literal(1))
+        .select_from(r2.join(a2, sa.and_(a2.c.operation_code == r2.c.operation_code, a2.c.kind == r2.c.kind,
+                                         a2.c.req_id == r2.c.req_id)))
+        .where(r2.c.current == sa.true(), r2.c.operation_code == _A.c.operation_code,
+               sa.type_coerce(r2.c.kind, sa.String()) + ":" + r2.c.req_id == _A.c.disposition_detail,
+               a2.c.status == Status.FIT.value)
+        .exists()
+    )
+    return sa.and_(_A.c.disposition == Disposition.OPTION.value, sa.not_(adopted))
+
+
+def undecided_gap() -> sa.ColumnElement[bool]:
+    """A gap whose decision is still open: none, 要検討, or an option not adopted yet."""
+    return sa.or_(_A.c.disposition.is_(None), _A.c.disposition == Disposition.UNDECIDED.value, option_pending())
+
+
 @dataclass(frozen=True, slots=True)
 class GapCount:
     operation_code: str
     kubun: Kubun
     disposition: Disposition | None
     count: int
+    undecided: int = 0  # of them, still open (undecided_gap)
 
 
 def gaps_by_disposition(*, session: Session) -> list[GapCount]:
-    """Current gaps counted by operation × class × disposition."""
+    """Current gaps counted by operation × class × disposition, with how many of them are still open."""
     stmt = (
-        sa.select(_R.c.operation_code, _R.c.kubun, _A.c.disposition, sa.func.count())
+        sa.select(_R.c.operation_code, _R.c.kubun, _A.c.disposition, sa.func.count(),
+                  sa.func.sum(sa.case((undecided_gap(), 1), else_=0)))
         .select_from(_assessed())
         .where(_R.c.current == sa.true(), _A.c.status == Status.GAP.value)
         .group_by(_R.c.operation_code, _R.c.kubun, _A.c.disposition)
     )
     return [
-        GapCount(code, Kubun(k), Disposition(d) if d else None, int(n)) for code, k, d, n in session.execute(stmt)
+        GapCount(code, Kubun(k), Disposition(d) if d else None, int(n), int(u or 0))
+        for code, k, d, n, u in session.execute(stmt)
     ]
 
 
@@ -59,8 +84,9 @@ class ItemRow:
 
 
 def blocking_requirements(*, session: Session) -> list[ItemRow]:
-    """Gaps on 実装必須 without a disposition (or 要検討), and reverse gaps (実装不可 × 適合)."""
-    undecided = sa.or_(_A.c.disposition.is_(None), _A.c.disposition == Disposition.UNDECIDED.value)
+    """Gaps on 実装必須 whose decision is open (none, 要検討, an option not adopted yet), and reverse gaps
+    (実装不可 × 適合)."""
+    undecided = undecided_gap()
     stmt = (
         sa.select(_R.c.operation_code, _R.c.kind, _R.c.req_id, _R.c.name, _R.c.kubun, _A.c.status, _A.c.disposition,
                   _A.c.note)

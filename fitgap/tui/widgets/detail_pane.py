@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from fitgap.domain.dispositions import needs_system
+from fitgap.domain.dispositions import needs_system, option_adopted
 from fitgap.domain.enums import Disposition, Status
 from fitgap.domain.post_cutover import MeasureRecord, MeasureState
 from fitgap.domain.rules import note_missing
@@ -94,7 +94,7 @@ def decision_line(d: ItemDetail) -> Content | None:
         if not d.disposition_detail:
             return Content.styled("採用する標準オプション 未指定（d で方針を選び直して指定してください）", "$text-warning")
         state = d.option_status
-        adopted = state == Status.FIT
+        adopted = option_adopted(state)
         return Content.assemble(f"採用する標準オプション {d.disposition_detail}　", (
             "採用済み（適合）" if adopted else f"未採用（{state.value if state else '現行の版にない'}）— 採用されるまで未決",
             "$text-success" if adopted else "$text-warning"))

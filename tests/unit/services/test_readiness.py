@@ -180,3 +180,24 @@ def test_schedule_months_stay_near_today_and_cover_late_deadlines(db: Database) 
     assert report.months[-1] == date(2030, 3, 1)  # up to the latest cut-over's fiscal year
     rows = {r.system: r for r in report.schedule}
     assert rows["戸籍情報システム"].done and rows["戸籍情報システム"].risk == "完了"
+
+
+def test_a_must_gap_left_to_an_option_is_open_until_the_option_is_adopted(db: Database) -> None:
+    """A 必須 gap decided 標準オプションで対応 counts among the undecided (and the 阻害要因) until the option it
+    names is marked 適合: the workbench detail says the same (未採用 — 採用されるまで未決)."""
+    from fitgap.services.assessment import update_items
+    from fitgap.services.items import ItemKey, get_item_detail
+
+    must = _requirements(db, Kubun.MUST, 1)[0]
+    option = _requirements(db, Kubun.OPTION, 1)[0]
+    gap = ItemKey.of(JUKI, "機能", must)
+    done = update_items(db=db, user="t", keys=[gap], status=Status.GAP, disposition=Disposition.OPTION,
+                        note="オプションで", detail=option)  # a bare ID is stored as 機能:ID
+    assert done.changed == [gap]
+    assert get_item_detail(db=db, key=gap).disposition_detail == f"機能:{option}"
+    juki = _op(_report(db))
+    assert juki.must_gaps_undecided == 1
+    assert any(b.ref == f"機能 {must}" for b in _report(db).blocking if b.operation_code == JUKI)
+    update_items(db=db, user="t", keys=[ItemKey.of(JUKI, "機能", option)], status=Status.FIT)
+    assert _op(_report(db)).must_gaps_undecided == 0
+    assert not any(b.ref == f"機能 {must}" for b in _report(db).blocking if b.operation_code == JUKI)
