@@ -23,7 +23,10 @@ from openpyxl.writer.theme import theme_xml
 
 FONT_NAME = "Arial"
 FONT_SIZE = 10  # points: body text; print_layout sizes rows and pages for it
-XLSXWRITER_FONT: dict[str, Any] = {"font_name": FONT_NAME, "font_size": FONT_SIZE}
+# the font named outright, not the theme's minor font: every format (the default one, made before
+# xlsxwriter knows the theme's font, and the ones made after) then writes the same font entry, whatever
+# order cells use them in
+XLSXWRITER_FONT: dict[str, Any] = {"font_name": FONT_NAME, "font_size": FONT_SIZE, "font_scheme": "none"}
 # the theme with Arial as its Latin fonts (headings and body: what a chart's text and a theme-following cell
 # take); xlsxwriter workbooks take it too (use_custom_theme)
 THEME_XML = theme_xml.replace('<a:latin typeface="Cambria"/>', f'<a:latin typeface="{FONT_NAME}"/>').replace(
