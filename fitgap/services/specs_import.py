@@ -89,7 +89,7 @@ class FileSummary:
     forms: int
     removed: int
     already_imported: bool = False  # this very file is already part of the version: skipped
-    sheets: list[tuple[str, int, int]] = field(default_factory=list)  # (sheet, 機能, 帳票) read from each sheet
+    sheets: list[tuple[str, int, int]] = field(default_factory=list)  # (sheet, 機能, 帳票) of a workbook's sheets
 
     @property
     def requirements(self) -> int:
@@ -449,7 +449,8 @@ def _summaries(lists: Sequence[ParsedList], known: set[str]) -> list[FileSummary
         forms = sum(n[1] for n in sheets.values())
         out.append(FileSummary(p.source.name, len(p.requirements) - forms, forms, len(p.removed),
                                already_imported=p.sha256 in known,
-                               sheets=[(name, f, r) for name, (f, r) in sheets.items() if name]))
+                               sheets=[(name, f, r) for name, (f, r) in sheets.items()
+                                       if name and p.source.suffix.lower() in (".xlsx", ".xlsm")]))
     return out
 
 
