@@ -47,7 +47,7 @@ from fitgap.reports.print_layout import (
     row_height,
     row_heights,
 )
-from fitgap.reports.workbook_font import FONT_SIZE, THEME_XML, XLSXWRITER_FONT
+from fitgap.reports.workbook_font import FONT_SIZE, XLSXWRITER_FONT, xlsxwriter_theme_xml
 
 _HEAD_FILL = "#DDEBF7"
 _ANSWER_HEAD_FILL = "#FFE699"
@@ -126,7 +126,7 @@ def write_answer_book(book: AnswerBook, path: Path) -> Path:
 
 def _write(book: AnswerBook, path: Path) -> None:
     wb = xlsxwriter.Workbook(str(path), _OPTIONS)
-    wb.use_custom_theme(io.StringIO(THEME_XML))  # Arial there too (a theme-following text)
+    wb.use_custom_theme(io.StringIO(xlsxwriter_theme_xml()))  # Arial there too (a theme-following text)
     try:
         fmt = _Formats(wb)
         _write_cover(wb, book, fmt)

@@ -94,7 +94,6 @@ def test_full_disk_during_export_is_an_error_with_nothing_left(demo: Callable[..
 
 def test_full_disk_during_the_systems_workbook_keeps_the_old_file(demo: Callable[..., Any], tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    import fitgap.reports.systems_workbook as systems_workbook
 
     book = tmp_path / "systems.xlsx"
     assert demo("systems", "export", "-o", str(book)).code == 0
@@ -104,7 +103,7 @@ def test_full_disk_during_the_systems_workbook_keeps_the_old_file(demo: Callable
         Path(filename).write_bytes(before[:100])  # part of a zip, then the disk is full
         _no_space()
 
-    monkeypatch.setattr(systems_workbook.Workbook, "save", half_then_full)
+    monkeypatch.setattr(openpyxl.Workbook, "save", half_then_full)  # the workbook reports.workbook_font makes
     r = demo("systems", "export", "-o", str(book))
     assert r.code == 1 and "ディスクの空き" in r.err and "Traceback" not in r.err
     assert book.read_bytes() == before and _leftovers(tmp_path) == []
@@ -113,9 +112,8 @@ def test_full_disk_during_the_systems_workbook_keeps_the_old_file(demo: Callable
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the stubbed save leaves a writer open
 def test_full_disk_during_audit_and_backup(demo: Callable[..., Any], db_path: Path, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    import fitgap.reports.audit_log as audit_log
 
-    monkeypatch.setattr(audit_log.Workbook, "save", _no_space)
+    monkeypatch.setattr(openpyxl.Workbook, "save", _no_space)
     r = demo("audit", "-o", str(tmp_path / "log.xlsx"))
     assert r.code == 1 and "ディスクの空き" in r.err and not (tmp_path / "log.xlsx").exists()
     assert _leftovers(tmp_path) == []
