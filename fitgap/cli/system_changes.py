@@ -11,10 +11,8 @@ from fitgap.cli.table import render_table
 from fitgap.domain.calendar import format_date
 from fitgap.domain.enums import ChangeStatus
 from fitgap.errors import InvalidInputError
-from fitgap.services import change_sheets, changes
+from fitgap.services import change_sheets, changes, import_summary
 from fitgap.services.edit_input import UNSET, parse_date_input
-from fitgap.services.import_summary import nothing_taken
-from fitgap.services.problem_file import failure_lines
 
 STATUSES = [s.value for s in ChangeStatus]
 
@@ -144,24 +142,11 @@ def cmd_changes_import(args: argparse.Namespace, ctx: Context) -> int:
         db=ctx.database(), user=ctx.config.user, path=Path(args.file), report_dir=ctx.config.exports_dir,
         dry_run=args.dry_run, problems_path=Path(args.problems) if args.problems else None, today=ctx.config.today,
     )
-    verb = "変わる予定" if rep.dry_run else "反映"
-    ctx.print(f"{rep.source}: {verb} {rep.taken}件、変更なし {rep.untouched}件、"
-              f"競合 {rep.held_back}件、問題 {rep.refused}件")
-    for n in rep.notices:
-        ctx.print(f"  注意: {n}")
-    if rep.stripped_chars:
-        ctx.print(f"  暫定連携・備考から制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
-    for ch in rep.changes:
-        ctx.print(f"  {ch.label}: " + "、".join(f"{k} {v}" for k, v in ch.shown.items()))
-    for conflict in rep.conflicts:
-        ctx.print(f"  競合: {conflict}")
-    for pr in rep.problems:
-        ctx.print(f"  問題: {pr}")
-    if rep.problems_file:
-        ctx.print(f"問題一覧: {rep.problems_file}")
-    ctx.print(*failure_lines(rep.problems_file_error, saved=bool(rep.applied)))
-    refusal = nothing_taken(source=rep.source, taken=rep.taken, refused=rep.refused, dry_run=rep.dry_run,
-                            same=rep.untouched, problems_file=rep.problems_file, conflicts=rep.held_back)
+    summary = import_summary.change_import_summary(rep)
+    ctx.print(*[("[試行] " if rep.dry_run and i == 0 else "") + line for i, line in enumerate(summary.head)])
+    ctx.print(render_table(["区分", "件数"], summary.counts, right=[1]), *summary.body)
+    refusal = import_summary.nothing_taken(source=rep.source, taken=rep.taken, refused=rep.refused, dry_run=rep.dry_run,
+                                           same=rep.untouched, problems_file=rep.problems_file, conflicts=rep.held_back)
     if refusal:
         raise refusal
     if rep.dry_run:

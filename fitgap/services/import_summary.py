@@ -19,6 +19,7 @@ from fitgap.errors import InvalidInputError
 from fitgap.services.problem_file import failure_lines
 
 if TYPE_CHECKING:  # the reports' modules load their libraries when used: only their names are needed here
+    from fitgap.services.change_sheets import ChangeImportReport
     from fitgap.services.custom_vendor import CustomVendorImportReport
     from fitgap.services.data_vendor import DataVendorImportReport
     from fitgap.services.review_sheets import ReviewImportReport
@@ -208,6 +209,22 @@ def review_import_summary(rep: ReviewImportReport, *, shown: int = SHOWN) -> Imp
     counts = [("変更する要件", rep.taken), ("変更なし", rep.untouched), ("競合（上書きしない）", len(rep.conflicts)),
               ("問題", rep.refused)]
     body = [f"  [競合] {c}" for c in rep.conflicts[:shown]] + _more(len(rep.conflicts), shown)
+    body += problem_lines(rep.problems, rep.problems_file, heading=NOT_TAKEN, shown=shown,
+                          failure=rep.problems_file_error, saved=bool(rep.applied))
+    return ImportSummary(head, counts, body)
+
+
+def change_import_summary(rep: ChangeImportReport, *, shown: int = SHOWN) -> ImportSummary:
+    """The 改修一覧 a vendor returned: each row taken with what changes (old → new), the conflicts (held back,
+    not among the problems) and the problems."""
+    head = [f"{rep.source}: 改修一覧（書き出しID {rep.export_id}）", *[f"  {n}" for n in rep.notices]]
+    if rep.stripped_chars:
+        head.append(f"  暫定連携・備考から制御文字・見えない文字を {rep.stripped_chars:,} 個取り除きました。")
+    counts = [("変わる予定" if rep.dry_run else "反映", rep.taken), ("変更なし", rep.untouched),
+              ("競合（上書きしない）", rep.held_back), ("問題", rep.refused)]
+    body = [f"  {ch.label}: " + "、".join(f"{k} {v}" for k, v in ch.shown.items()) for ch in rep.changes[:shown]]
+    body += _more(len(rep.changes), shown)
+    body += [f"  [競合] {c}" for c in rep.conflicts[:shown]] + _more(len(rep.conflicts), shown)
     body += problem_lines(rep.problems, rep.problems_file, heading=NOT_TAKEN, shown=shown,
                           failure=rep.problems_file_error, saved=bool(rep.applied))
     return ImportSummary(head, counts, body)

@@ -163,4 +163,6 @@ def test_change_import_counts_each_row_once_and_names_links(linked: Database, cl
     assert any(f"改修項目（{JUKI} → 滞納整理システム）の行が削除されています" in str(r[3]) for r in listed[2:])
     # the CLI's line: the same counts, a conflict not among the problems
     r = cli("systems", "changes-import", str(back), "--dry-run")
-    assert "変わる予定 0件、変更なし 1件、競合 1件、問題 2件" in r.out, r.out
+    counts = dict(re.findall(r"^(変わる予定|変更なし|競合（上書きしない）|問題)\s+(\d+)$", r.out, re.M))
+    assert counts == {"変わる予定": "0", "変更なし": "1", "競合（上書きしない）": "1", "問題": "2"}, r.out
+    assert r.out.count("[競合]") == 1 and "問題（その行は取り込みません）" in r.out  # the conflict listed once, apart
