@@ -1,4 +1,4 @@
-"""The one vocabulary of dispositions: its words, its rules, and the README table that shows them."""
+"""The one vocabulary of dispositions: its words, its rules, and the docs table that shows them."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from pathlib import Path
 
 from fitgap.domain import dispositions as d
 
-README = Path(__file__).parents[3] / "README.md"
+DOCS_PAGE = Path(__file__).parents[3] / "docs" / "dispositions.md"
 
 
-def test_the_readme_table_is_the_rule_table() -> None:
-    text = README.read_text(encoding="utf-8")
+def test_the_docs_table_is_the_rule_table() -> None:
+    text = DOCS_PAGE.read_text(encoding="utf-8")
     for value, meaning, needs, bpr in d.readme_table():
         assert f"| {value} | {meaning} | {needs} | {bpr} |" in text
 
