@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "fitgap.cli.data",
     "fitgap.cli.bpr",
     "fitgap.cli.owners",
+    "fitgap.cli.drafts",
     "fitgap.cli.tui",
 ]
 
