@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,6 +106,11 @@ def _tokens(text: str) -> list[str]:
         return text.split()
 
 
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    return build_parser()
+
+
 def _is_synopsis(tokens: list[str]) -> bool:
     return any(("[" in t or "]" in t or "|" in t or any(e in t for e in _ELLIPSIS) or _PLACEHOLDER.match(t))
                for t in tokens)
@@ -129,7 +137,7 @@ def _walk(tokens: list[str]) -> list[str]:
             t = t.replace(e, " ")
         words += [w for w in t.split() if w != "|"]
     problems: list[str] = []
-    parsers = [build_parser()]
+    parsers = [_parser()]
     path = "fitgap"
     i = 0
     while i < len(words):
@@ -183,7 +191,7 @@ def _parse(tokens: list[str]) -> str | None:
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         try:
-            build_parser().parse_args(tokens)
+            _parser().parse_args(tokens)
         except SystemExit as exc:
             if exc.code not in (0, None):
                 return err.getvalue().strip() or f"exit {exc.code}"
@@ -241,3 +249,85 @@ def test_an_example_lacking_what_the_command_needs_is_caught() -> None:
 ])
 def test_commands_are_cut_from_shell_lines(line: str, commands: list[str]) -> None:
     assert [c for part in _split_shell(line) if (c := _command_in(part))] == commands
+
+
+# ---- the README's walkthrough, run as written on a fresh database ------------------------------------------
+
+WALKTHROUGH = "## 10分でひと回り"
+
+
+def walkthrough_commands() -> list[str]:
+    """The commands of the README's walkthrough section, in order (code blocks only)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(WALKTHROUGH)
+    end = text.find("\n## ", start + len(WALKTHROUGH))
+    section = text[start:end if end > 0 else None]
+    commands, in_code = [], False
+    for line in section.splitlines():
+        if _FENCE.match(line):
+            in_code = not in_code
+            continue
+        if in_code:
+            commands += [c for part in _split_shell(line) if (c := _command_in(part))]
+    return commands
+
+
+def test_the_walkthrough_runs_as_written(cli: Callable[..., Any], tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """init → import an official list → (the workbench is interactive: marked through the review workbook
+    the walkthrough also shows) → vendor sheet out and back → readiness report and backup."""
+    from fitgap.domain.answer_sheet import H_ANSWER, H_COMMENT, H_PLANNED, H_REVIEW_NOTE, H_REVIEW_STATUS
+    from tests.answer_books import data_sheet, edit_book, set_answer
+    from tests.spec_books import write_ministry_workbook
+
+    monkeypatch.chdir(tmp_path)
+    commands = walkthrough_commands()
+    names = [c.split()[1] if len(c.split()) > 1 else "" for c in commands]
+    assert names[0] == "init"
+    for step in ("init", "import-spec", "", "export", "import", "report", "backup"):
+        assert step in names, f"the walkthrough lost its step {step or 'fitgap (the workbench)'}"
+
+    exported_vendor: Path | None = None
+    outputs: list[str] = []
+    for command in commands:
+        args = _tokens(command)[1:]
+        if not args:  # `fitgap`: the workbench, interactive — its marks come from the review workbook below
+            continue
+        if args[0] == "import-spec":
+            book = Path(args[1])
+            if not book.exists():  # the official list the user downloaded: one in the ministries' layout
+                write_ministry_workbook(book, label="第6.0版")
+        if args[:2] == ["import", "review"]:
+            def mark(wb: Any) -> None:
+                ws = data_sheet(wb, "001")
+                set_answer(ws, "0010001", **{H_REVIEW_STATUS: "ギャップ", H_REVIEW_NOTE: "現行は世帯票で管理"})
+                set_answer(ws, "0010002", **{H_REVIEW_STATUS: "適合"})
+            edit_book(Path(args[2]), Path(args[2]), mark)  # filled in in Excel and saved
+        if args[:2] == ["import", "vendor"] and not Path(args[2]).exists():
+            assert exported_vendor is not None, "the walkthrough imports answers before sending a sheet"
+
+            def answer(wb: Any) -> None:
+                set_answer(data_sheet(wb, "001"), "0010001",
+                           **{H_ANSWER: "期限後対応", H_PLANNED: "2027/03/31", H_COMMENT: "次期版で対応"})
+            edit_book(exported_vendor, Path(args[2]), answer)  # what the vendor sends back
+        r = cli(*args)
+        assert r.code == 0, f"{command}\n{r.out}\n{r.err}"
+        assert "Traceback" not in r.out + r.err
+        outputs.append(r.out)
+        if args[:2] == ["export", "vendor"]:
+            line = next(ln for ln in r.out.splitlines() if "書き出しました" in ln)
+            exported_vendor = Path(line.split(": ", 1)[1].strip())
+            assert exported_vendor.exists()
+
+    out = "\n".join(outputs)
+    assert "札幌市" in out
+    assert "試行のため、何も書き込んでいません。" in out  # the dry runs
+    assert "2 件の確認結果を取り込みました。" in out
+    assert "1 件の回答を取り込みました" in out
+    status = cli("status")
+    assert status.code == 0
+    row = next(ln for ln in status.out.splitlines() if "住民基本台帳" in ln)
+    assert "第6.0版" in row
+    exports = tmp_path / "exports"
+    assert (exports / "readiness_2026-11-23.xlsx").exists() and (exports / "readiness_2026-11-23.html").exists()
+    assert list((exports / "backups").glob("*.db"))
