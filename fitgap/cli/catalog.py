@@ -38,6 +38,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--requirements", "-n", type=int, default=3000, metavar="N", help="要件の総数（既定 3000）")
     p.add_argument("--seed", type=int, default=None, metavar="S", help="乱数の種（省略時は毎回異なる）")
     p.set_defaults(func=cmd_demo)
+    from fitgap.cli.survey import register_survey  # the survey's commands, beside init
+
+    register_survey(sub, common)
 
 
 def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
@@ -67,6 +70,8 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     if result.systems_added:
         ctx.print(f"典型的なシステム {result.systems_added}件とその連携を「典型例（要確認）」として登録しました"
                   f"（{ctx.command('systems', 'list')}）。")
+    if result.survey_loaded:
+        ctx.print(f"同梱の{result.survey_loaded}を読み込みました（{ctx.command('survey', 'show')}）。")
     if result.changes_added:
         ctx.print(f"連携の改修項目 {result.changes_added}件を「未着手」で作成しました（{ctx.command('systems', 'changes')}）。")
     if result.changes_removed:

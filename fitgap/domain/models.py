@@ -645,3 +645,45 @@ class BprLink(SQLModel, table=True):
     operation_code: str = Field(primary_key=True, max_length=3)
     kind: str = Field(primary_key=True, max_length=8)  # 機能 / 帳票 (a requirement) or 独自 (a current function)
     ref: str = Field(primary_key=True, max_length=64)  # the requirement's ID or the function's number
+
+
+class ProgressSurvey(SQLModel, table=True):
+    """The national progress survey held in the database (one: a newer published survey replaces it)."""
+
+    __tablename__ = "progress_survey"
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(max_length=7)  # the survey's date, 2026-01
+    credit: str  # the credit line every output that shows the survey's figures carries
+    source_file: str
+    sha256: str = Field(max_length=64)
+    bodies: int = 0
+    bundled: bool = False
+    imported_at: datetime
+    imported_by: str | None = None
+
+
+class SurveyFigure(SQLModel, table=True):
+    """One body's progress in one operation, as the survey published it: steps done out of 40."""
+
+    __tablename__ = "survey_figure"
+    __table_args__ = (sa.Index("ix_survey_figure_operation", "survey_id", "operation_code", "prefecture"),)
+    survey_id: int = Field(foreign_key="progress_survey.id", primary_key=True)
+    prefecture: str = Field(primary_key=True, max_length=8)
+    body_name: str = Field(primary_key=True, max_length=64)
+    operation_code: str = Field(primary_key=True, max_length=3)
+    operation: str = ""  # the survey's column as published (住民記録, 戸籍附票 …)
+    body_code: str | None = Field(default=None, max_length=6)  # 団体コード where the bundled lists know it
+    steps: int = 0
+
+
+class SystemProgress(SQLModel, table=True):
+    """A system's progress through the 40 steps as the body reports it for a month (the last entry of the
+    month counts; earlier months stay as its history)."""
+
+    __tablename__ = "system_progress"
+    system_id: int = Field(foreign_key="system.id", primary_key=True)
+    month: str = Field(primary_key=True, max_length=7)  # 2026-02
+    steps: int = 0  # 完了済み + 対象外, out of 40
+    delay_reason: str = ""  # 遅延の理由, for the monthly report
+    recorded_at: datetime
+    recorded_by: str | None = None

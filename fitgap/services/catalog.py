@@ -48,13 +48,14 @@ class InitResult:
     changes_added: int = 0  # 改修 items created for the links that need one
     changes_removed: int = 0  # 改修 items nobody touched that no link needs any more (an older database)
     official_kept: str = ""  # the date of a newer official list whose flags init left alone (e.g. 2026-06)
+    survey_loaded: str = ""  # the bundled progress survey, read when the database held none
 
     @property
     def changed(self) -> bool:
         return bool(
             self.created or self.operations_added or self.bundled_loaded or self.deadlines_changed
             or self.municipality_changed or self.systems_added or self.changes_added or self.changes_removed
-            or self.out_of_scope_systems
+            or self.out_of_scope_systems or self.survey_loaded
         )
 
 
@@ -233,6 +234,9 @@ def _populate(session: Session, *, entry: MunicipalityEntry | None, user: str, r
 
     result.bundled_loaded += load_bundled_lists(session, user=user)
     result.systems_added = seed_typical_systems(session, user=user, now=now, batch=batch)
+    from fitgap.services.progress_survey import load_bundled_survey  # the survey's reader only when init runs
+
+    result.survey_loaded = load_bundled_survey(session, user=user, now=now)
     from fitgap.services.change_sync import sync_changes  # the graph libraries only when init runs
     from fitgap.services.system_graph import AuditedEdit
 

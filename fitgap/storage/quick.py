@@ -16,7 +16,7 @@ from fitgap.storage.overview import Rows
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 13  # see fitgap.storage.schema for what each version holds
+SCHEMA_VERSION = 14  # see fitgap.storage.schema for what each version holds
 META_TABLE = "fitgap_meta"
 BUSY_TIMEOUT_MS = 15_000
 SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -23,6 +23,8 @@ Version history
      code mappings, profiling counts and vendor answers (see data_step).
  13  dispositions as the guidance words them, the 業務見直し register, departments as owners, and vendors'
      answers to current functions (see step_12_to_13).
+ 14  the national progress survey (steps of 40 per body and operation, its date and credit) and each
+     system's progress through the 40 steps by month (see progress_step).
 
 A step is an explicit function from version N to N+1, run inside the same transaction as the version
 bump, so an interrupted upgrade leaves the database at version N.
@@ -46,6 +48,7 @@ from fitgap.storage.custom_step import step_6_to_7 as add_custom_functions
 from fitgap.storage.data_step import step_11_to_12
 from fitgap.storage.db import Database, connect, sqlite_path
 from fitgap.storage.draft_step import step_10_to_11
+from fitgap.storage.progress_step import step_13_to_14
 
 # SCHEMA_VERSION lives in storage.quick, which the quick reads load before SQLAlchemy
 from fitgap.storage.quick import META_TABLE, SCHEMA_VERSION
@@ -113,6 +116,7 @@ MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
     10: step_10_to_11,
     11: step_11_to_12,
     12: step_12_to_13,
+    13: step_13_to_14,
 }
 
 

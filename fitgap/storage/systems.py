@@ -18,6 +18,7 @@ from fitgap.domain.models import (
     Requirement,
     System,
     SystemOperation,
+    SystemProgress,
 )
 
 SYSTEM_TABLE: sa.Table = System.__table__  # type: ignore[attr-defined]
@@ -118,13 +119,15 @@ def delete_integration(*, session: Session, provider_id: int, consumer_id: int) 
 
 
 def delete_system(*, session: Session, system_id: int) -> None:
-    """The system with its operations, links, their 改修 items and milestones."""
+    """The system with its operations, links, their 改修 items, milestones and progress."""
     i = INTEGRATION_TABLE
     ch = InterfaceChange.__table__  # type: ignore[attr-defined]
     session.execute(sa.delete(ch).where(sa.or_(ch.c.provider_id == system_id, ch.c.consumer_id == system_id)))
     session.execute(sa.delete(i).where(sa.or_(i.c.provider_id == system_id, i.c.consumer_id == system_id)))
     session.execute(sa.delete(SYSTEM_OPERATION_TABLE).where(SYSTEM_OPERATION_TABLE.c.system_id == system_id))
     session.execute(sa.delete(MILESTONE_TABLE).where(MILESTONE_TABLE.c.system_id == system_id))
+    progress = SystemProgress.__table__  # type: ignore[attr-defined]
+    session.execute(sa.delete(progress).where(progress.c.system_id == system_id))  # its 40-step history
     session.execute(sa.delete(SYSTEM_TABLE).where(SYSTEM_TABLE.c.id == system_id))
 
 
