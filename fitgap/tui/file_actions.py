@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from fitgap.config import load_config
 from fitgap.errors import InvalidInputError
+from fitgap.services import drafts
 from fitgap.services.choices import VENDOR_SCOPES
 from fitgap.services.import_summary import review_import_summary, spec_import_summary, vendor_import_summary
 from fitgap.tui.commands import FILE_ACTIONS
+from fitgap.tui.drafts import DraftSlot
 from fitgap.tui.screens.file_action import ActionField, FileAction, FileActionDialog, Preview, Progress
 
 if TYPE_CHECKING:
@@ -248,10 +250,19 @@ _BUILDERS = {
 
 def open_action(app: Workbench, name: str, *, operation: str = "") -> FileActionDialog:
     """Open one action's dialog; what the user typed last time in it is filled in again (kept in the
-    workspace for the session), the rest starts from the list the user is on."""
+    workspace for the session, and as the user's draft until the action is run: it survives quitting), the
+    rest starts from the list the user is on."""
     builder = _BUILDERS[name]
     action = builder(app, operation) if name in ("export-vendor", "export-review") else builder(app)  # type: ignore[call-arg]
+    fresh = name not in app.workspace.action_inputs
     action.remembered = app.workspace.action_inputs.setdefault(name, {})
+    handle = app.workspace.drafts.handle(DraftSlot(drafts.FORM, f"file-action:{name}", f"入力: {action.title.rstrip('…')}"))
+    if fresh:  # typed in an earlier session and not run: offered again
+        found = handle.load()
+        if found is not None:
+            action.remembered.update({k: str(v) for k, v in found.fields.items() if v is not None})
+    action.keep_typed = lambda typed: handle.keep(fields=dict(typed))
+    action.forget_typed = handle.drop
     dialog = FileActionDialog(action)
     app.push_screen(dialog)
     return dialog

@@ -31,6 +31,11 @@ def _text(dialog: FileActionDialog) -> str:
     return str(dialog.query_one("#action-text", Static).render())
 
 
+def _data(db_path: Path) -> dict[str, list[tuple]]:
+    """The database's data: every table but the drafts (what was typed is kept there as the user types)."""
+    return {t: rows for t, rows in dump_database(db_path).items() if t != "draft"}
+
+
 async def _fill(pilot, dialog: FileActionDialog, **values: str) -> None:
     for key, value in values.items():
         widget = dialog.query_one(f"#af-{key}")
@@ -57,11 +62,11 @@ async def test_import_a_list_previews_then_applies(db: Database, db_path: Path, 
         await pilot.pause()
         await _fill(pilot, dialog, path="住民記録_第6.0版.xlsx")
         await app.workers.wait_for_complete()
-        before = dump_database(db_path)
+        before = _data(db_path)
         await _press(pilot, app, dialog, "preview")
         shown = _text(dialog)
         assert "第6.0版（取り込み: 要件 6 件）" in shown and "追加" in shown and "まだ何も書き込んでいません" in shown
-        assert dump_database(db_path) == before  # the preview wrote nothing
+        assert _data(db_path) == before  # the preview wrote nothing
         assert not dialog.query_one("#action-apply", Button).disabled
         await _press(pilot, app, dialog, "apply")
         assert "取り込みました" in _text(dialog)
@@ -76,7 +81,7 @@ async def test_cancel_writes_nothing_and_keeps_what_was_typed(db: Database, db_p
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()  # the search index is brought up to date at start
-        before = dump_database(db_path)
+        before = _data(db_path)
         dialog = open_action(app, "import-spec")
         await pilot.pause()
         await _fill(pilot, dialog, path="住民記録_第6.0版.xlsx", version="第6.0版")
@@ -88,7 +93,7 @@ async def test_cancel_writes_nothing_and_keeps_what_was_typed(db: Database, db_p
         await pilot.pause()
         assert again.query_one("#af-path", Input).value == "住民記録_第6.0版.xlsx"
         assert again.query_one("#af-version", Input).value == "第6.0版"
-        assert dump_database(db_path) == before
+        assert _data(db_path) == before
 
 
 async def test_an_error_opens_the_error_dialog_with_what_to_do(db: Database, make_app):
@@ -284,3 +289,30 @@ async def test_a_list_that_would_replace_an_assessed_version_asks_for_an_explici
         from fitgap.storage import specs
         current = specs.current_version(session=s, operation_code="001")
         assert current is not None and current.label == "第7.0版"
+
+
+async def test_what_was_typed_survives_quitting_until_the_action_is_run(db: Database, make_app, tmp_path: Path):
+    """A path typed in a file dialog and not run is the user's draft: a restarted workbench fills it in
+    again; running the action leaves no draft behind."""
+    from fitgap.services import drafts
+
+    write_ministry_workbook(tmp_path / "住民記録_第6.0版.xlsx")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = open_action(app, "import-spec")
+        await pilot.pause()
+        await _fill(pilot, dialog, path="住民記録_第6.0版.xlsx", version="第6.0版")
+        await pilot.press("escape")  # closed without running it
+        await pilot.pause()
+    kept = [d for d in drafts.list_drafts(db=db, user="tester") if d.key == "file-action:import-spec"]
+    assert kept and kept[0].fields["path"] == "住民記録_第6.0版.xlsx" and kept[0].label.startswith("入力: ")
+    again = make_app(db)  # the next day: a new workbench
+    async with again.run_test(size=SIZE) as pilot:
+        dialog = open_action(again, "import-spec")
+        await pilot.pause()
+        assert dialog.query_one("#af-path", Input).value == "住民記録_第6.0版.xlsx"
+        assert dialog.query_one("#af-version", Input).value == "第6.0版"
+        await _press(pilot, again, dialog, "preview")
+        await _press(pilot, again, dialog, "apply")
+        assert "取り込みました" in _text(dialog)
+    assert not [d for d in drafts.list_drafts(db=db, user="tester") if d.key == "file-action:import-spec"]

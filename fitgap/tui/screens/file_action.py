@@ -56,6 +56,12 @@ class FileAction:
     preview: Callable[[dict[str, str], Progress], Preview]
     apply: Callable[[dict[str, str], Preview, Progress], list[str]]
     remembered: dict[str, str] = field(default_factory=dict)
+    # what was typed, kept as the user's draft so that it survives quitting (None: kept for the session only)
+    keep_typed: Callable[[dict[str, str]], None] | None = None
+    forget_typed: Callable[[], None] | None = None
+
+
+KEEP_AFTER = 0.5  # seconds without typing before what was typed is kept as a draft
 
 
 class ErrorDialog(ModalScreen[None]):
@@ -126,6 +132,7 @@ class FileActionDialog(ModalScreen[None]):
         self.preview_result: Preview | None = None
         self.state = "form"  # form | previewing | previewed | applying | done
         self.result_lines: list[str] = []
+        self._keep_timer: Any = None
 
     def compose(self) -> ComposeResult:
         a = self.action_spec
@@ -166,7 +173,26 @@ class FileActionDialog(ModalScreen[None]):
     def _remember(self) -> dict[str, str]:
         values = self.values()
         self.action_spec.remembered.update(values)
+        if self.action_spec.keep_typed is not None:  # written once typing pauses, not at every key
+            if self._keep_timer is not None:
+                self._keep_timer.stop()
+            self._keep_timer = self.set_timer(KEEP_AFTER, self._keep_typed)
         return values
+
+    def _keep_typed(self) -> None:
+        """What differs from the dialog's starting values is the user's draft (survives quitting and a crash);
+        nothing typed, no draft."""
+        a = self.action_spec
+        self._keep_timer = None
+        typed = {f.key: a.remembered.get(f.key, f.initial) for f in a.fields}
+        try:
+            if any(typed[f.key] != f.initial for f in a.fields):
+                if a.keep_typed is not None:
+                    a.keep_typed(typed)
+            elif a.forget_typed is not None:
+                a.forget_typed()
+        except FitGapError:
+            pass  # the session still remembers it; the next pause tries again
 
     def on_input_changed(self, _event: Input.Changed) -> None:
         self._remember()
@@ -192,6 +218,8 @@ class FileActionDialog(ModalScreen[None]):
             self.notify("処理中です。終わるまでお待ちください。", timeout=3)
             return
         self._remember()
+        if self.action_spec.keep_typed is not None and self.state != "done":
+            self._keep_typed()  # now: the dialog closes
         self.dismiss(None)
 
     # ---- steps ----------------------------------------------------------------------------------
@@ -285,6 +313,11 @@ class FileActionDialog(ModalScreen[None]):
 
     def _applied(self, lines: list[str]) -> None:
         self.state = "done"
+        if self._keep_timer is not None:
+            self._keep_timer.stop()
+            self._keep_timer = None
+        if self.action_spec.forget_typed is not None:  # done: nothing is left unsaved
+            self.action_spec.forget_typed()
         self.preview_result = None
         self.result_lines = lines
         self._busy(None)
