@@ -9,6 +9,7 @@ from typing import Any
 
 from fitgap.cli.context import Context
 from fitgap.cli.system_changes import register_changes
+from fitgap.cli.system_progress import register_progress
 from fitgap.cli.table import render_table
 from fitgap.domain.calendar import format_date
 from fitgap.domain.enums import DeadlineBasis, DeadlineKind, LinkMethod, MilestoneKind, SystemKind
@@ -99,6 +100,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_milestone)
 
     register_changes(ss, common)
+    register_progress(ss, common)
 
     p = ss.add_parser(
         "export", parents=[common], help="システムと連携を CSV か Excel ブックに書き出す / export CSV or xlsx",
