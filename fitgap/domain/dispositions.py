@@ -47,7 +47,7 @@ class Needs(StrEnum):
 
 @dataclass(frozen=True)
 class Rule:
-    meaning: str  # 日本語, as the README table and the help show it
+    meaning: str  # 日本語, as the docs table (docs/dispositions.md) and the help show it
     needs: Needs
     for_requirements: bool = True  # a requirement gap may take it
     changes_work: bool = False  # creates (or joins) a 業務見直し item
@@ -171,7 +171,7 @@ def option_key(detail: str) -> tuple[str, str] | None:
 
 
 def readme_table() -> list[tuple[str, str, str, str]]:
-    """(value, meaning, what it requires, 業務見直し) rows, for the README and the help."""
+    """(value, meaning, what it requires, 業務見直し) rows, for the docs (docs/dispositions.md) and the help."""
     rows = []
     for d in Disposition:
         if d.name == "EUC":

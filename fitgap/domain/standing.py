@@ -1,6 +1,6 @@
 """Where each operation and each system stands after the deadline: one rule, read by every view.
 
-The rule (the README's 「移行の状態と期限」 table says the same in Japanese):
+The rule (docs/deadlines.md 「移行の状態と期限」 table says the same in Japanese):
 
 - **State**: 移行済 (an actual cut-over date), 移行予定 (a planned date), 未定. An operation is 移行済 when
   every system that carries it is, 移行予定 when each has a date, else 未定.

@@ -1,6 +1,6 @@
 """Interface changes (改修): which data links need the municipality to act, when, and which are late.
 
-The rule (the README's 「連携システムの改修」 says the same in Japanese):
+The rule (docs/systems.md 「連携システムの改修」 says the same in Japanese):
 
 - A link between a standard system (標準化対象) and a 関連システム or 独自施策システム needs one 改修 (the
   related side is changed in place to the standard interface), needed by the standard side's cut-over.

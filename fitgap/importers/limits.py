@@ -1,4 +1,4 @@
-"""The documented limits of every file fitgap reads, checked before memory grows (README: 入力の上限).
+"""The documented limits of every file fitgap reads, checked before memory grows (docs/limits.md: 入力の上限).
 
 - a file (Excel or CSV) of at most 64 MB (FITGAP_MAX_WORKBOOK_MB raises it for a trusted file), checked
   from its size before it is read;

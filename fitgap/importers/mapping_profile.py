@@ -1,6 +1,6 @@
 """Mapping profiles: TOML files that say where the requirements are in a layout the synonyms miss.
 
-Example (see standard_specs/profiles/ and the README)::
+Example (see standard_specs/profiles/ and docs/import.md)::
 
     title = "○○システム標準仕様書 機能・帳票要件一覧"
     id_digits = 7

@@ -159,7 +159,7 @@ def _translate_errors(path: Path | None, *, done: str) -> Iterator[None]:
         if isinstance(exc, DataError) and "too long" in str(exc.orig):  # a limit an importer missed (a net)
             raise InvalidInputError(
                 f"値が長すぎて、データベースの列に入りません（{str(exc.orig).splitlines()[0]}）。{done}",
-                "ID・番号は 64 文字までにしてください（README「入力の上限」）。") from exc
+                "ID・番号は 64 文字までにしてください（docs/limits.md「入力の上限」）。") from exc
         if not isinstance(exc, OperationalError) and type(exc) is not SADatabaseError:
             raise  # integrity, data and programming errors carry the data's own words: not a fault of the file
         msg = str(exc.orig) if exc.orig is not None else str(exc)
