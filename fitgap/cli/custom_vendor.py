@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fitgap.cli.context import Context
 from fitgap.cli.data_vendor import _ImportByKind
+from fitgap.cli.parser import FitGapParser
 from fitgap.cli.table import render_table
 from fitgap.errors import InvalidInputError
 from fitgap.services import custom_vendor, import_summary
@@ -22,7 +23,7 @@ VENDOR = "vendor"
 def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Make `custom import` read `custom import vendor FILE` as the vendor's workbook (after cli.custom made it)."""
     lists = cs.choices["import"]
-    v = argparse.ArgumentParser(
+    v = FitGapParser(
         prog=f"{lists.prog} {VENDOR}", parents=[common],
         description="ベンダが回答した独自機能の回答票（fitgap custom export --vendor）を読み（ファイルは変更しません）、隠しキーで"
         "現行機能と照合して、何が変わるかを表示し、正しい回答をすべて1つのトランザクションで取り込みます。代替できる標準機能IDは"
@@ -37,8 +38,8 @@ def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) ->
     v.add_argument("--accept-older", action="store_true",
                    help="より新しいブックで受け取った回答より古いブックの回答でも取り込む（既定は競合として取り込まない）")
     v.set_defaults(func=cmd_import_vendor)
-    lists.epilog = (f"ベンダの回答（独自機能の回答票）を取り込むときは: fitgap custom import {VENDOR} FILE"
-                    f"（詳しくは fitgap custom import {VENDOR} --help）")
+    lists.epilog = (f"ベンダの回答（独自機能の回答票）を取り込むときは（詳しくは fitgap custom import {VENDOR} --help）:\n"
+                    f"  fitgap custom import {VENDOR} FILE")
     cs.choices["import"] = _ImportByKind(lists, {VENDOR: v})
 
 

@@ -12,24 +12,17 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 from fitgap.cli.context import Context
+from fitgap.cli.parser import FitGapParser, date_value
 from fitgap.cli.table import render_table
 from fitgap.services import data_vendor, import_summary
 
 VENDOR = "vendor"
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.replace("/", "-"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日付 {text!r} は YYYY-MM-DD で指定してください") from None
-
-
-class _ImportByKind(argparse.ArgumentParser):
+class _ImportByKind(FitGapParser):
     """`data import`: the parser of the kind named by the first word (`vendor`), else that of the 項目定義書."""
 
     def __init__(self, lists: argparse.ArgumentParser, kinds: dict[str, argparse.ArgumentParser]) -> None:
@@ -64,13 +57,13 @@ def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) ->
     p.add_argument("--vendor", required=True, metavar="NAME", help="ベンダ名（宛先）")
     p.add_argument("--operation", action="append", metavar="CODE",
                    help="業務コード（複数回指定可。省略時は基本データリストを取り込んだ全業務）")
-    p.add_argument("--answer-by", type=_date, metavar="DATE", help="回答期限 YYYY-MM-DD（表紙に表示）")
+    p.add_argument("--answer-by", type=date_value, metavar="DATE", help="回答期限 YYYY-MM-DD（表紙に表示）")
     p.add_argument("-o", "--output", type=Path, metavar="PATH.xlsx", help="書き出すファイル")
     p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.set_defaults(func=cmd_export_vendor)
 
     lists = cs.choices["import"]  # `data import FILE…` (the 項目定義書), made by cli.data
-    v = argparse.ArgumentParser(
+    v = FitGapParser(
         prog=f"{lists.prog} {VENDOR}", parents=[common],
         description="ベンダが回答したデータ項目回答票を読み（ファイルは変更しません）、隠しキーでデータ項目と照合して、何が変わるかを"
         "表示し、正しい回答をすべて1つのトランザクションで取り込みます。書き出し後に項目定義が変わった項目の回答と、より新しいブックで"
@@ -84,8 +77,8 @@ def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) ->
     v.add_argument("--accept-older", action="store_true",
                    help="より新しいブックで受け取った回答より古いブックの回答でも取り込む（既定は競合として取り込まない）")
     v.set_defaults(func=cmd_import_vendor)
-    lists.epilog = (f"ベンダの回答（データ項目回答票）を取り込むときは: fitgap data import {VENDOR} FILE"
-                    f"（詳しくは fitgap data import {VENDOR} --help）")
+    lists.epilog = (f"ベンダの回答（データ項目回答票）を取り込むときは（詳しくは fitgap data import {VENDOR} --help）:\n"
+                    f"  fitgap data import {VENDOR} FILE")
     cs.choices["import"] = _ImportByKind(lists, {VENDOR: v})
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from fitgap import __version__
 from fitgap.cli.context import Context
+from fitgap.cli.parser import VERSION_HELP, FitGapParser
 from fitgap.domain.text import escape_controls
 from fitgap.errors import FitGapError, file_error
 
@@ -35,7 +36,7 @@ COMMAND_MODULES = [
 
 
 def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = FitGapParser(add_help=False)
     g = common.add_argument_group("共通オプション")
     g.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                    help="データベースファイル（既定 ./fitgap.db、環境変数 FITGAP_DB）。"
@@ -47,12 +48,13 @@ def _common() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
-    parser = argparse.ArgumentParser(
+    parser = FitGapParser(
         prog="fitgap", parents=[common],
         description="fitgap — 自治体基幹業務システムの標準仕様書との FIT&GAP 分析と移行管理。"
         "コマンドなしで実行すると作業画面（TUI）を開きます。",
     )
-    parser.add_argument("--version", action="version", version=f"fitgap {__version__}")
+    parser.add_argument("--version", action="version", version=f"fitgap {__version__}",
+                        help=VERSION_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub, common)

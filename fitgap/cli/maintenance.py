@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 
 from fitgap.cli.context import Context
+from fitgap.cli.parser import date_value
 from fitgap.cli.table import render_table
 from fitgap.config import sqlite_url
 from fitgap.services import audit_export, maintenance, migration
@@ -45,8 +45,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description="だれが・いつ・何を・変更前・変更後 を1行ずつ、古い順に書き出します。",
     )
     p.add_argument("-o", "--output", type=Path, metavar="FILE.xlsx|csv", required=True, help="書き出すファイル")
-    p.add_argument("--since", type=_date, metavar="DATE", help="この日（YYYY-MM-DD）以降の変更だけ")
-    p.add_argument("--until", type=_date, metavar="DATE", help="この日（YYYY-MM-DD）までの変更だけ")
+    p.add_argument("--since", type=date_value, metavar="DATE", help="この日（YYYY-MM-DD）以降の変更だけ")
+    p.add_argument("--until", type=date_value, metavar="DATE", help="この日（YYYY-MM-DD）までの変更だけ")
     p.add_argument("--by", dest="by_user", metavar="NAME", help="この利用者の変更だけ")
     p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.set_defaults(func=cmd_audit)
@@ -60,12 +60,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--to", required=True, metavar="URL", help="コピー先（SQLAlchemy の URL かファイルパス）")
     p.set_defaults(func=cmd_migrate)
 
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日付 {text!r} は YYYY-MM-DD で指定してください") from None
 
 
 def _size(n: int) -> str:

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from fitgap.cli.context import Context
+from fitgap.cli.parser import date_value
 from fitgap.cli.table import render_table
 from fitgap.domain.spec_diff import Change, inline_diff
 from fitgap.errors import InvalidInputError
@@ -34,9 +35,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="要件一覧のファイル（.xlsx / .xlsm / .csv）。同じ版のファイルを複数指定できます")
     p.add_argument("--operation", metavar="CODE|NAME", help="業務コードか業務名（省略時は ID の先頭3桁から判別）")
     p.add_argument("--version", metavar="LABEL", help="版（例: 第6.1版。省略時はファイル名から判別）")
-    p.add_argument("--published", metavar="DATE", type=_date,
+    p.add_argument("--published", metavar="DATE", type=date_value,
                    help="公開日 YYYY-MM-DD（省略時は表紙・変更履歴のシートから読む。版の新旧はこの日付で決まる）")
-    p.add_argument("--effective", metavar="DATE", type=_date,
+    p.add_argument("--effective", metavar="DATE", type=date_value,
                    help="適用日 YYYY-MM-DD（この版が適用される日。記録して spec-diff に表示する）")
     p.add_argument("--replace", action="store_true",
                    help="確認済みの今の版と ID が1割も共通しない一覧でも、置き換えて取り込む")
@@ -59,12 +60,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("-o", "--output", type=Path, metavar="FILE.xlsx", help="差分を書き出す Excel ファイル")
     p.set_defaults(func=cmd_spec_diff)
 
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日付 {text!r} は YYYY-MM-DD で指定してください") from None
 
 
 def _day(value: date | None) -> str:

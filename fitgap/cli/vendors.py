@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 
 from fitgap.cli.context import Context
 from fitgap.cli.groups import command_group
+from fitgap.cli.parser import date_value
 from fitgap.cli.table import render_table
 from fitgap.services import choices, import_summary, review_sheets, vendors
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.replace("/", "-"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日付 {text!r} は YYYY-MM-DD で指定してください") from None
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -33,7 +26,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="業務コードか業務名（複数回指定可。省略時は全業務）")
     p.add_argument("--scope", choices=sorted(choices.VENDOR_SCOPES), default="all",
                    help="対象: gaps=ギャップと判定した要件、must=実装必須機能、all=すべて（既定）")
-    p.add_argument("--answer-by", type=_date, metavar="DATE", help="回答期限 YYYY-MM-DD（表紙に表示）")
+    p.add_argument("--answer-by", type=date_value, metavar="DATE", help="回答期限 YYYY-MM-DD（表紙に表示）")
     p.add_argument("-o", "--output", type=Path, metavar="PATH.xlsx", help="書き出すファイル")
     p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.set_defaults(func=cmd_export_vendor)
