@@ -75,7 +75,9 @@ def file_error(exc: OSError, path: object, *, writing: bool | None) -> FitGapErr
                                "ファイルとフォルダの権限を確かめてください。")
         if writing:
             return FitGapError(f"{path} に書き込む権限がありません（{exc.strerror}）。何も書き出していません。",
-                               "書き込めるフォルダを -o で指定するか、フォルダの権限を確かめてください。")
+                               "同じ名前のファイルを Excel などで開いていれば閉じてから（Windows では開いているファイルを"
+                               "置き換えられません）、もう一度書き出してください。ほかに、書き込めるフォルダを -o で指定するか、"
+                               "フォルダの権限を確かめてください。")
         return InvalidInputError(f"{path} を読む権限がありません（{exc.strerror}）。何も変更していません。",
                                  "ファイルの権限を確かめるか、読めるコピーを指定してください。")
     if isinstance(exc, FileNotFoundError) and not writing:
