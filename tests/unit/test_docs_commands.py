@@ -331,3 +331,27 @@ def test_the_walkthrough_runs_as_written(cli: Callable[..., Any], tmp_path: Path
     exports = tmp_path / "exports"
     assert (exports / "readiness_2026-11-23.xlsx").exists() and (exports / "readiness_2026-11-23.html").exists()
     assert list((exports / "backups").glob("*.db"))
+
+
+# ---- links between the pages ----------------------------------------------------------------------------------
+
+def _anchors(path: Path) -> set[str]:
+    """The anchors GitHub gives a page's headings (lower case, punctuation dropped, spaces as hyphens)."""
+    heads = [ln.lstrip("#").strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.startswith("#")]
+    return {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in heads}
+
+
+def test_every_link_between_the_pages_leads_somewhere() -> None:
+    broken = []
+    for page in DOCS:
+        for m in re.finditer(r"\]\(([^)\s]*)\)", page.read_text(encoding="utf-8")):
+            link = m.group(1)
+            if link.startswith(("http:", "https:", "mailto:")):
+                continue
+            file, _, anchor = link.partition("#")
+            target = (page.parent / file) if file else page
+            if not target.exists():
+                broken.append(f"{page.relative_to(ROOT)}: {link}")
+            elif anchor and target.suffix == ".md" and anchor not in _anchors(target):
+                broken.append(f"{page.relative_to(ROOT)}: {link} (no such heading)")
+    assert broken == []
