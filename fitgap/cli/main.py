@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "fitgap.cli.data",
     "fitgap.cli.bpr",
     "fitgap.cli.owners",
+    "fitgap.cli.body_group",
     "fitgap.cli.drafts",
     "fitgap.cli.tui",
 ]
