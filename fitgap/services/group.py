@@ -197,7 +197,12 @@ def compare_group(*, path: Path, operation: str | None = None) -> Comparison:
     bodies: list[_OpenBody] = []
     try:
         for body in group.bodies:
-            db = group_read.open_readonly(body.url, label=body.name, where=body.source)
+            try:
+                db = group_read.open_readonly(body.url, label=body.name, where=body.source)
+            except DatabaseError as exc:
+                if exc.message.startswith(body.name):
+                    raise
+                raise type(exc)(f"{body.name}（{body.source}）: {exc.message}", exc.hint) from exc
             stack.callback(db.dispose)
             conn = stack.enter_context(db.connection())
             conn.begin()  # one read transaction per body: its versions and its rows are one state

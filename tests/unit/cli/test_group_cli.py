@@ -63,6 +63,9 @@ def test_refusals_say_what_to_do(cli: Cli, built: Built, tmp_path: Path) -> None
     g = _group(tmp_path, '[[body]]\nname = "A町"\ndb = "a.db"\n\n[[body]]\nname = "B村"\ndb = "old.db"\n')
     r = cli("group", "compare", str(g))
     assert r.code != 0 and "B村 のデータベース old.db は古い版" in r.err and "対処: B村 の担当者が" in r.err
+    g = _group(tmp_path, '[[body]]\nname = "A町"\ndb = "a.db"\n\n[[body]]\nname = "B村"\ndb = "nosuch://server/b"\n')
+    r = cli("group", "compare", str(g))
+    assert r.code != 0 and "B村 のデータベース URL nosuch://server/b を使えません" in r.err and "対処:" in r.err
 
 
 def test_group_without_a_subcommand_shows_its_help(cli: Cli) -> None:
