@@ -30,6 +30,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--all", action="store_true", help="共通機能など横断的な標準も表示する")
     p.add_argument("--department", metavar="担当課",
                    help="その担当課の要件・独自機能だけを数える（自分の課の項目）。業務見直しの件数も表示する")
+    p.add_argument("--peers", action="store_true",
+                   help="進捗状況調査でのこの団体の進捗を、県の中央値・全国の分布（四分位・完了の割合）と業務ごとに比べる")
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("demo", parents=[common], help="デモデータ（架空の要件一覧）を作る",
@@ -82,6 +84,10 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
+    if getattr(args, "peers", False):
+        from fitgap.cli.peers import print_peers  # the survey's comparison: its own table
+
+        return print_peers(ctx)
     department = args.department.strip() if args.department is not None else None
     if department == "":
         raise InvalidInputError("--department に担当課の名前を指定してください。", "例: fitgap status --department 市民課")

@@ -72,6 +72,12 @@ def valid_month(text: str) -> str | None:
     return text if _MONTH.match(text) else None
 
 
+def month_label(month: str) -> str:
+    """``2026-01`` as reports print it: 2026年1月 (a printed line never breaks it as it may break 2026-01)."""
+    found = _MONTH.match(month)
+    return f"{found.group(1)}年{int(found.group(2))}月" if found else month
+
+
 def month_of_file_name(name: str) -> str | None:
     """The survey month in a published file's name (``progress_2026-01.csv`` → ``2026-01``)."""
     found = re.search(r"(\d{4})-(0[1-9]|1[0-2])", name)
@@ -166,3 +172,60 @@ def peers(*, month: str, operation_code: str, operation: str, own: int | None, p
         national_bodies=len(national_values),
         rank_below=sum(1 for v in national_values if own is not None and v < own),
     )
+
+
+@dataclass(frozen=True)
+class PeerRow:
+    """One operation of the comparison: the survey's figures (one month) and, apart, what the body entered."""
+
+    peers: Peers
+    entered: int | None = None  # the body's own figure for the operation (its systems' latest, the lowest)
+    entered_month: str = ""  # the month of that figure ('' when none)
+
+
+@dataclass(frozen=True)
+class PeerComparison:
+    """This body beside its prefecture and the nation, per operation, from one survey."""
+
+    month: str
+    credit: str
+    body: str  # 都道府県 団体名 ('' when no body is set)
+    prefecture: str
+    in_survey: bool
+    rows: tuple[PeerRow, ...]
+
+
+def operation_entered(figures: Sequence[tuple[int, str]]) -> tuple[int | None, str]:
+    """An operation's own figure from its systems' latest (steps, month): the lowest (the operation is as far as
+    its least advanced system), with that figure's month."""
+    if not figures:
+        return None, ""
+    steps, month = min(figures)
+    return steps, month
+
+
+PEER_COLUMNS = ("業務", "この団体", "県の中央値", "県との差", "全国Q1", "全国中央値", "全国Q3", "全国の完了",
+                "全国での位置", "入力値", "入力の月")
+
+
+def peer_values(row: PeerRow) -> tuple[str | float | None, ...]:
+    """One row of the comparison as every surface shows it (PEER_COLUMNS): steps, the share complete in %."""
+    p = row.peers
+    q: tuple[float | None, ...] = p.national or (None, None, None)
+    complete = None if p.national_complete is None else round(p.national_complete * 100, 1)
+    return (p.operation, None if p.own is None else float(p.own), p.prefecture_median, p.versus_prefecture,
+            q[0], q[1], q[2], complete, p.quartile, None if row.entered is None else float(row.entered),
+            month_label(row.entered_month) if row.entered_month else None)
+
+
+def peer_text(value: str | float | None, column: str) -> str:
+    """A value of :func:`peer_values` as text (``—`` for none; the difference signed; the share with %)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        return value
+    if column == "県との差":
+        return "±0" if value == 0 else f"{value:+g}"
+    if column == "全国の完了":
+        return f"{value:.1f}%"
+    return f"{value:g}"

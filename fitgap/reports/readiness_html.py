@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from fitgap.domain.enums import ChangeStatus, VendorAnswerKind
+from fitgap.domain.progress import PEER_COLUMNS, TOTAL_STEPS, month_label, peer_text, peer_values
 from fitgap.reports.output_file import write_atomically
 from fitgap.reports.readiness_model import (
     BPR_NONE,
@@ -158,6 +159,19 @@ def _fiscal_year_spans(months: list[date]) -> list[tuple[str, int]]:
     return spans
 
 
+def _peer_chart(report: ReadinessReport) -> HBarChart | None:
+    c = report.peers
+    if c is None or not c.rows:
+        return None
+    return hbar_chart(
+        title=f"進捗の比較（{month_label(c.month)}時点、40手順のうち）", categories=[r.peers.operation for r in c.rows],
+        series=[Series("この団体", "#4472C4"), Series("県の中央値", "#A5A5A5"), Series("全国の中央値", "#ED7D31")],
+        values=[[None if r.peers.own is None else float(r.peers.own), r.peers.prefecture_median,
+                 r.peers.national[1] if r.peers.national else None] for r in c.rows],
+        maximum=float(TOTAL_STEPS), width=CHART_WIDTH * 2, bar_height=6.0,
+    )
+
+
 def render_readiness_html(report: ReadinessReport) -> str:
     notable = [a for a in report.answers if a.answer != VendorAnswerKind.STANDARD.value]
     return _environment().get_template(TEMPLATE).render(
@@ -176,6 +190,11 @@ def render_readiness_html(report: ReadinessReport) -> str:
         days_left=lambda d: days_left_text(d, report.today),
         tone_class=TONE_CLASS,
         change_statuses=[s.value for s in ChangeStatus],
+        peer_columns=PEER_COLUMNS,
+        peer_rows=[[peer_text(v, col) for v, col in zip(peer_values(row), PEER_COLUMNS, strict=True)]
+                   for row in (report.peers.rows if report.peers else ())],
+        peer_chart=_peer_chart(report),
+        month=month_label(report.peers.month) if report.peers else "",
     )
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from fitgap.domain.bpr import DepartmentCounts
 from fitgap.domain.calendar import days_left_label, margin_label, reiwa_fy_label
+from fitgap.domain.progress import PeerComparison
 from fitgap.domain.readiness import Verdict
 from fitgap.domain.standing import Standing
 
@@ -432,6 +433,7 @@ class ReadinessReport:
     data_gaiji: list[DataItemLine] = field(default_factory=list)  # items whose profile found 外字候補
     bpr: list[DepartmentCounts] = field(default_factory=list)  # 業務見直し per 担当課 (empty: no item at all)
     bpr_open: list[BprLine] = field(default_factory=list)  # the items not 実施済, overdue first
+    peers: PeerComparison | None = None  # the progress survey's comparison (None: no survey held)
 
     @property
     def bpr_totals(self) -> DepartmentCounts:

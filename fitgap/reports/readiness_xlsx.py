@@ -1,5 +1,6 @@
 """The readiness workbook: 概要 (figures, charts, the per-operation table), 業務別の数値 and 業務別の日程
-(the details), 判定ルール, 日程 (systems × fiscal months), 連携の改修, 阻害要因, ベンダ回答, データ移行
+(the details), 判定ルール, 日程 (systems × fiscal months), 連携の改修, 進捗の比較 (the progress survey),
+阻害要因, ベンダ回答, データ移行
 (and データ移行の項目), 業務見直し, 独自機能, 移行後の経過措置, メタデータ. Written in openpyxl's write-only mode: rows stream out, memory stays flat.
 Every sheet prints at reading size (print_layout)."""
 
@@ -23,6 +24,7 @@ from fitgap.reports.readiness_model import (
 from fitgap.reports.readiness_xlsx_bpr import write_bpr_sheet
 from fitgap.reports.readiness_xlsx_changes import write_changes_sheet
 from fitgap.reports.readiness_xlsx_data import write_data_sheets
+from fitgap.reports.readiness_xlsx_peers import write_peers_sheet
 from fitgap.reports.readiness_xlsx_post_cutover import write_post_cutover_sheet
 from fitgap.reports.readiness_xlsx_schedule import write_schedule_sheet
 from fitgap.reports.readiness_xlsx_summary import (
@@ -128,6 +130,7 @@ def write_readiness_xlsx(report: ReadinessReport, path: Path) -> Path:
     write_rules_sheet(wb, report)
     write_schedule_sheet(wb, report)
     write_changes_sheet(wb, report)
+    write_peers_sheet(wb, report)
     _blocking_sheet(wb, report)
     _answers_sheet(wb, report)
     write_data_sheets(wb, report)

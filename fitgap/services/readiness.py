@@ -38,6 +38,7 @@ from fitgap.reports.readiness_model import (
 from fitgap.services import bpr, custom, data_items, status
 from fitgap.services import schedule as schedule_service
 from fitgap.services.choices import REPORT_FORMATS
+from fitgap.services.peers import comparison as peer_comparison
 from fitgap.services.post_cutover import report_lines as post_cutover_lines
 from fitgap.services.readiness_changes import change_blocking, change_lines, change_progress, flagged_links
 from fitgap.services.readiness_schedule import OperationSchedule, operation_schedules, schedule_rows
@@ -196,6 +197,7 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
         rules=rule_lines(),
         last_assessed_at=facts.last_assessed_at,
         notes=_notes(operations, has_vendor_data, bool(sg.systems)),
+        peers=peer_comparison(db=db),
         change_progress=change_progress(plan),
         changes=change_lines(plan),
         changes_undated=plan.undated,

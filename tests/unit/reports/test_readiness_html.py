@@ -102,7 +102,7 @@ def test_page_is_self_contained_escaped_and_printable(report: ReadinessReport) -
     assert "@media print" in html
     for font in ("Yu Gothic", "Meiryo", "Hiragino Kaku Gothic ProN", "Noto Sans CJK JP"):
         assert font in html
-    assert html.count("<svg") == 2
+    assert html.count("<svg") == 3  # the summary's two charts and the progress survey's comparison
     assert 'lang="ja"' in html and 'charset="utf-8"' in html
 
 

@@ -19,7 +19,7 @@ from fitgap.services import readiness, systems
 from fitgap.storage.db import Database
 
 TODAY = date(2025, 11, 23)
-SHEETS = ["概要", "業務別の数値", "業務別の対応方針", "業務別の日程", "判定ルール", "日程", "連携の改修", "阻害要因", "ベンダ回答", "データ移行",
+SHEETS = ["概要", "業務別の数値", "業務別の対応方針", "業務別の日程", "判定ルール", "日程", "連携の改修", "進捗の比較", "阻害要因", "ベンダ回答", "データ移行",
           "業務見直し", "メタデータ"]
 
 
