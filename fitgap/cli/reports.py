@@ -32,6 +32,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--format", choices=choices.REPORT_FORMATS, default="both",
                    help="形式: xlsx、html、both（既定 both）")
     p.set_defaults(func=cmd_readiness)
+    from fitgap.cli.progress_report import register_progress_report  # the monthly progress report
+
+    register_progress_report(kinds, common)
 
 
 def _group_help(parser: argparse.ArgumentParser, ctx: Context) -> int:

@@ -19,6 +19,7 @@ import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 TOTAL_STEPS = 40
@@ -229,3 +230,18 @@ def peer_text(value: str | float | None, column: str) -> str:
     if column == "全国の完了":
         return f"{value:.1f}%"
     return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One row of the monthly progress report: a system in one of its operations."""
+
+    operation_code: str
+    operation: str
+    system: str
+    steps: int | None  # None: nothing entered up to the report's month
+    state: str  # 完了 / 作業中 / 未着手 / 未入力
+    entered_month: str  # the month the figure was entered for ('' when none)
+    planned: date | None  # 移行予定日
+    deadline: date | None
+    delay_reason: str

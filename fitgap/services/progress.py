@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlmodel import Session
 
-from fitgap.domain.progress import TOTAL_STEPS, ProgressState, state_of, valid_month
+from fitgap.domain.progress import TOTAL_STEPS, ProgressState, ReportRow, state_of, valid_month
 from fitgap.errors import InvalidInputError
 from fitgap.services.system_graph import resolve_system
 from fitgap.services.systems import list_systems
@@ -116,21 +117,6 @@ def set_system_progress(*, db: Database, user: str, system: str, steps: int, tod
 # -- the monthly report -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class ReportRow:
-    """One row of the monthly progress report: a system in one of its operations."""
-
-    operation_code: str
-    operation: str
-    system: str
-    steps: int | None  # None: nothing entered up to the report's month
-    state: str  # 完了 / 作業中 / 未着手 / 未入力
-    entered_month: str  # the month the figure was entered for ('' when none)
-    planned: date | None  # 移行予定日
-    deadline: date | None
-    delay_reason: str
-
-
-@dataclass(frozen=True)
 class MonthlyReport:
     month: str
     municipality: str
@@ -163,3 +149,41 @@ def monthly_report(*, db: Database, today: date, month: str | None = None) -> Mo
     rows.sort(key=lambda r: (order.get(r.operation_code, 999), r.system))
     label = f"{m.prefecture} {m.name}" if m and m.name != m.prefecture else (m.name if m else "")
     return MonthlyReport(when, label, tuple(rows))
+
+
+REPORT_FORMATS = ("xlsx", "csv", "both")
+
+
+def write_monthly_report(*, db: Database, today: date, month: str | None = None, fmt: str = "both",
+                         output: Path | None = None, exports_dir: Path = Path("exports"),
+                         overwrite: bool = False) -> tuple[MonthlyReport, list[Path]]:
+    """Write the monthly progress report as xlsx and/or CSV; returns it with the files written.
+
+    Default names: exports/progress_<month>.xlsx/.csv (``-2`` … when taken). A file named with ``output``
+    that exists is replaced only with ``overwrite``.
+    """
+    from fitgap.reports.output_file import refuse_existing, unused_name
+    from fitgap.reports.progress_report import write_progress_csv, write_progress_xlsx
+
+    if fmt not in REPORT_FORMATS:
+        raise InvalidInputError(f"形式 {fmt!r} には対応していません。", "xlsx、csv、both のどれかを指定してください。")
+    report = monthly_report(db=db, today=today, month=month)
+    suffixes = [".xlsx", ".csv"] if fmt == "both" else [f".{fmt}"]
+    if output is None or output.is_dir():
+        folder = exports_dir if output is None else output
+        first = unused_name(folder / f"progress_{report.month}{suffixes[0]}", companions=suffixes[1:])
+        paths = [first.with_suffix(s) for s in suffixes]
+    elif fmt != "both" and output.suffix.lower() in (".xlsx", ".csv"):
+        paths = [output]
+    else:
+        stem = output.with_suffix("") if output.suffix.lower() in (".xlsx", ".csv") else output
+        paths = [stem.with_name(stem.name + s) for s in suffixes]
+    if not overwrite:
+        for path in paths:
+            refuse_existing(path)
+    for path in paths:
+        if path.suffix == ".csv":
+            write_progress_csv(report.rows, path)
+        else:
+            write_progress_xlsx(report.rows, path, month=report.month, municipality=report.municipality)
+    return report, paths
