@@ -62,7 +62,7 @@ def read_survey(path: Path, *, columns: Mapping[str, str],
     total_col = header.index("全体完了率") if "全体完了率" in header else None
     seen: set[tuple[str, str]] = set()
     for line, row in enumerate(reader, start=2):
-        if not any(v.strip() for v in row):
+        if not "".join(row).strip():
             continue
         pref, name = _clean(row[0] if row else ""), _clean(row[1] if len(row) > 1 else "")
         if not pref or not name:

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from sqlmodel import Session
@@ -94,12 +95,18 @@ def _store(session: Session, parsed: SurveyFile, *, month: str, credit: str, pat
                          rows=parsed.records, bodies=len(parsed.bodies), at=now, user=user)
 
 
+@cache
+def _bundled(path: Path, columns: tuple[tuple[str, str], ...]) -> SurveyFile:
+    """The bundled survey as read once per process (it never changes while fitgap runs)."""
+    return read_survey(path, columns=dict(columns), codes=_codes())
+
+
 def load_bundled_survey(session: Session, *, user: str, now: datetime) -> str:
     """At init: the bundled survey, when the database holds none yet; returns what was read ('' if nothing)."""
     if store.current_survey(session=session) is not None:
         return ""
     path = bundled_dir("catalog") / BUNDLED_SURVEY_FILE
-    parsed = read_survey(path, columns=survey_columns(session), codes=_codes())
+    parsed = _bundled(path, tuple(sorted(survey_columns(session).items())))
     _store(session, parsed, month=BUNDLED_SURVEY_MONTH, credit=BUNDLED_SURVEY_CREDIT, path=path, bundled=True,
            user=user, now=now)
     return f"進捗状況調査 {BUNDLED_SURVEY_MONTH}（{len(parsed.bodies)}団体 × {len(parsed.columns)}業務）"

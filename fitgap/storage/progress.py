@@ -49,17 +49,27 @@ def replace_survey(*, session: Session, month: str, credit: str, source_file: st
     survey_id = session.execute(sa.insert(SURVEY).values(
         month=month, credit=credit, source_file=source_file, sha256=sha256, bodies=bodies, bundled=bundled,
         imported_at=at, imported_by=user).returning(SURVEY.c.id)).scalar_one()
-    batch: list[dict[str, object]] = []
-    for r in rows:
-        batch.append({"survey_id": survey_id, "prefecture": r.prefecture, "body_name": r.body_name,
-                      "body_code": r.body_code, "operation_code": r.operation_code, "operation": r.operation,
-                      "steps": r.steps})
+    _insert_many(session, FIGURE, ("survey_id", "prefecture", "body_name", "body_code", "operation_code",
+                                   "operation", "steps"),
+                 ((survey_id, r.prefecture, r.body_name, r.body_code, r.operation_code, r.operation, r.steps)
+                  for r in rows))
+    return int(survey_id)
+
+
+def _insert_many(session: Session, table: sa.Table, columns: tuple[str, ...], rows: Iterable[tuple[object, ...]]) -> None:
+    """Many rows through the driver's executemany in batches: the survey's 35,000 figures at every init, without
+    SQLAlchemy compiling parameters row by row (a third of the time)."""
+    conn = session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f'INSERT INTO {table.name} ({", ".join(columns)}) VALUES ({", ".join([mark] * len(columns))})'
+    batch: list[tuple[object, ...]] = []
+    for row in rows:
+        batch.append(row)
         if len(batch) >= BATCH:
-            session.execute(sa.insert(FIGURE), batch)
+            conn.exec_driver_sql(sql, batch)
             batch = []
     if batch:
-        session.execute(sa.insert(FIGURE), batch)
-    return int(survey_id)
+        conn.exec_driver_sql(sql, batch)
 
 
 def survey_rows(*, session: Session, survey_id: int) -> list[SurveyRecord]:
