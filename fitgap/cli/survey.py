@@ -33,6 +33,11 @@ def register_survey(sub: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--credit", metavar="TEXT", help="出典の表記（既定: 同梱の調査と同じ書き方で年月を入れたもの）")
     p.add_argument("--dry-run", action="store_true", help="変わることを表示するだけで保存しない")
     p.set_defaults(func=cmd_import)
+    p = ss.add_parser("prefecture", parents=[common], help="都道府県内の団体の進捗（遅れている団体から、業務別）",
+                      description="調査での都道府県内の市区町村を、全体の進捗の低い順に、完了した業務の数と全国の中央値を"
+                      "下回る業務とともに表示します（既定: init で設定した団体の都道府県）。")
+    p.add_argument("--prefecture", metavar="NAME", help="都道府県（例: 奈良県）")
+    p.set_defaults(func=cmd_prefecture)
 
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
@@ -76,4 +81,19 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     for problem in change.skipped:
         ctx.print(f"  読み飛ばし: {problem}")
     ctx.print(change.new.credit)
+    return 0
+
+
+def cmd_prefecture(args: argparse.Namespace, ctx: Context) -> int:
+    from fitgap.domain.progress import TOTAL_STEPS, month_label, percent
+    from fitgap.services import peers
+
+    v = peers.prefecture_view(db=ctx.database(), prefecture=args.prefecture)
+    ctx.print(f"{v.prefecture} の市区町村（{len(v.bodies)}団体）: 進捗状況調査 {month_label(v.month)}時点、全体の進捗の低い順"
+              f"（{TOTAL_STEPS}手順のうち完了済み＋対象外。全国の中央値は同じ調査から計算）")
+    rows = [[b.name, f"{b.overall:.1f}", percent(b.overall), f"{b.complete}/{b.operations}", len(b.below_median),
+             "、".join(b.below_median) or "—"] for b in v.bodies]
+    ctx.print(render_table(["団体", "全体（手順）", "全体", "完了した業務", "全国中央値未満", "中央値未満の業務"], rows,
+                           right=[1, 2, 3, 4], max_width=60))
+    ctx.print(v.credit)
     return 0

@@ -245,3 +245,22 @@ class ReportRow:
     planned: date | None  # 移行予定日
     deadline: date | None
     delay_reason: str
+
+
+@dataclass(frozen=True)
+class BodyStanding:
+    """A municipality of a prefecture in the survey: how far it is overall and where it is behind."""
+
+    name: str
+    overall: float  # mean steps over its operations
+    complete: int  # operations at 40/40
+    below_median: tuple[str, ...]  # operations under the nation's median (names)
+    operations: int
+
+
+def standing_of(name: str, steps: dict[str, int], *, national_medians: dict[str, float],
+                names: dict[str, str]) -> BodyStanding:
+    """One body's standing from its steps per operation code and the nation's median of each (one survey)."""
+    below = tuple(names.get(c, c) for c, s in sorted(steps.items()) if c in national_medians and s < national_medians[c])
+    return BodyStanding(name, overall(list(steps.values())) or 0.0, sum(1 for s in steps.values() if s >= TOTAL_STEPS),
+                        below, len(steps))

@@ -4,9 +4,20 @@ own latest figure apart with its month. ``fitgap status --peers``, the readiness
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import Session
 
-from fitgap.domain.progress import PeerComparison, PeerRow, operation_entered, peers
+from fitgap.domain.progress import (
+    BodyStanding,
+    PeerComparison,
+    PeerRow,
+    median,
+    operation_entered,
+    peers,
+    standing_of,
+)
+from fitgap.errors import NotFoundError
 from fitgap.storage import operations, systems
 from fitgap.storage import progress as store
 from fitgap.storage.db import Database
@@ -47,3 +58,40 @@ def comparison_in(session: Session) -> PeerComparison | None:
 def comparison(*, db: Database) -> PeerComparison | None:
     with db.read() as session:
         return comparison_in(session)
+
+
+@dataclass(frozen=True)
+class PrefectureView:
+    """The municipalities of a prefecture in the survey, the furthest behind first (one survey month)."""
+
+    month: str
+    credit: str
+    prefecture: str
+    bodies: tuple[BodyStanding, ...]
+
+
+def prefecture_view(*, db: Database, prefecture: str | None = None) -> PrefectureView:
+    """Who is behind, by operation: each municipality's overall progress and the operations in which it is under
+    the nation's median. Default: the prefecture set at init (a 都道府県, or the municipality's prefecture)."""
+    with db.read() as session:
+        survey = store.current_survey(session=session)
+        if survey is None:
+            raise NotFoundError("進捗状況調査が読み込まれていません。", "fitgap init を実行すると同梱の調査を読み込みます。")
+        if prefecture is None:
+            m = operations.get_municipality(session=session)
+            if m is None:
+                raise NotFoundError("団体が設定されていません。", "--prefecture で都道府県を指定してください。")
+            prefecture = m.prefecture
+        bodies = store.prefecture_bodies(session=session, survey_id=survey.id, prefecture=prefecture)
+        if not bodies:
+            raise NotFoundError(f"{prefecture} の団体はこの調査（{survey.month}）にありません。",
+                                "都道府県名を「奈良県」のように指定してください。")
+        ops = {op.code: op.name for op in operations.list_operations(session=session)}
+        medians = {}
+        for code, _ in store.survey_operations(session=session, survey_id=survey.id):
+            value = median(store.survey_values(session=session, survey_id=survey.id, operation_code=code))
+            if value is not None:
+                medians[code] = value
+    rows = [standing_of(name, steps, national_medians=medians, names=ops) for name, steps in bodies.items()]
+    rows.sort(key=lambda b: (b.overall, b.name))
+    return PrefectureView(survey.month, survey.credit, prefecture, tuple(rows))
