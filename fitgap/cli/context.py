@@ -63,6 +63,6 @@ class Context:
         print(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=self.err, flush=True)
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.dispose()
-            self._db = None
+        db, self._db = self._db, None  # let go even when disposing fails (an interrupted connection)
+        if db is not None:
+            db.dispose()

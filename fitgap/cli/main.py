@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -62,7 +64,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+INTERRUPTED = "中断しました。データベースは最後に完了した操作の状態のままです。"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Ctrl+C at any point ends it quietly with 中断しました and status 130."""
+    _quiet_library_logs()
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return _interrupted()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     if list(argv if argv is not None else sys.argv[1:]) == ["--version"]:
         print(f"fitgap {__version__}")  # before the commands register: nothing else to load
         return 0
@@ -70,7 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "tui"])
-    ctx = Context.from_args(args)
+    try:
+        ctx = Context.from_args(args)  # the FITGAP_* settings are checked here
+    except FitGapError as exc:
+        return _report(exc)
     try:
         code = int(args.func(args, ctx) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
@@ -82,10 +99,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # anything a command did not word itself: still エラー / 対処, never a traceback
         return _report(file_error(exc, exc.filename or "ファイル", writing=None))
     except KeyboardInterrupt:
-        print("中断しました。データベースは最後に完了した操作の状態のままです。", file=sys.stderr)
-        return 130
+        return _interrupted(ctx)
     finally:
         ctx.close()
+
+
+def _interrupted(ctx: Context | None = None) -> int:
+    """Ctrl+C: a second one while the database is let go is ignored, and nothing but 中断しました is said."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        previous = None
+    try:
+        if ctx is not None:
+            ctx.close()
+    except Exception:  # an interrupted connection may fail to close: it ends with the process anyway
+        pass
+    try:
+        print(INTERRUPTED, file=sys.stderr)
+    except (BrokenPipeError, ValueError):
+        pass
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    return 130
+
+
+def _quiet_library_logs() -> None:
+    """SQLAlchemy logs a failure to clean up after an interrupted statement ("Error closing cursor", with a
+    traceback) through Python's last-resort handler; the user has been told what happened already."""
+    log = logging.getLogger("sqlalchemy")
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
+    log.propagate = False
 
 
 def _report(exc: FitGapError) -> int:

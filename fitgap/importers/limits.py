@@ -18,6 +18,7 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from fitgap.config import number_setting
 from fitgap.errors import InvalidInputError, file_error
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -34,7 +35,7 @@ _RESAVE = "不要な行や列を削除して保存し直すか、ファイルを
 def max_file_bytes() -> int:
     """The size limit; FITGAP_MAX_WORKBOOK_MB raises it for an unusually large but trusted file."""
     value = os.environ.get("FITGAP_MAX_WORKBOOK_MB")
-    return int(float(value) * 1024 * 1024) if value else MAX_FILE_BYTES
+    return int(number_setting("FITGAP_MAX_WORKBOOK_MB", value) * 1024 * 1024) if value else MAX_FILE_BYTES
 
 
 def read_input_bytes(path: Path) -> bytes:

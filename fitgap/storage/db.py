@@ -24,6 +24,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import DataError, OperationalError
 from sqlmodel import Session
 
+from fitgap.config import mask_password, number_setting
 from fitgap.domain.text import nfkc
 from fitgap.errors import DatabaseBusyError, DatabaseError, InvalidInputError
 from fitgap.storage import file_faults
@@ -97,6 +98,8 @@ class Database:
         self.path = path
         self.damage = damage
         self._write_engine = engine.execution_options(fitgap_write=True)
+        # a database server's URL (password hidden), for a server that cannot be reached; None for SQLite
+        self.server = None if engine.dialect.name == "sqlite" else self.url
 
     @property
     def url(self) -> str:
@@ -109,20 +112,20 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; nothing it does is committed."""
-        with _translate_errors(self.path, done=UNCHANGED), Session(self.engine, expire_on_commit=False) as session:
+        with _translate_errors(self.path, done=UNCHANGED, server=self.server), Session(self.engine, expire_on_commit=False) as session:
             yield session  # closing the session ends its transaction; loaded objects stay readable
 
     @contextmanager
     def connection(self) -> Iterator[sa.Connection]:
         """A Core connection for reading, its failures worded like a session's."""
-        with _translate_errors(self.path, done=UNCHANGED), self.engine.connect() as conn:
+        with _translate_errors(self.path, done=UNCHANGED, server=self.server), self.engine.connect() as conn:
             yield conn
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back entirely on any error."""
         self.refuse_if_damaged()
-        with _translate_errors(self.path, done=NOT_SAVED), Session(self._write_engine, expire_on_commit=False) as session:
+        with _translate_errors(self.path, done=NOT_SAVED, server=self.server), Session(self._write_engine, expire_on_commit=False) as session:
             try:
                 yield session
                 _fault_pause()
@@ -135,7 +138,7 @@ class Database:
     def begin(self) -> Iterator[sa.Connection]:
         """A Core connection in one write transaction (for DDL and raw bulk work)."""
         self.refuse_if_damaged()
-        with _translate_errors(self.path, done=NOT_SAVED), self._write_engine.begin() as conn:
+        with _translate_errors(self.path, done=NOT_SAVED, server=self.server), self._write_engine.begin() as conn:
             yield conn
 
     def refuse_if_damaged(self) -> None:
@@ -149,13 +152,54 @@ class Database:
         self.engine.dispose()
 
 
+# what the PostgreSQL client says when it cannot reach or log in to the server, in plain words
+_SERVER_CAUSES = (
+    ("Connection refused", "接続を拒否されました（サーバが起動していないか、ポート番号が違います）"),
+    ("failed to resolve host", "サーバ名を解決できません（サーバ名の誤りか、DNS・ネットワークの問題です）"),
+    ("could not translate host name", "サーバ名を解決できません（サーバ名の誤りか、DNS・ネットワークの問題です）"),
+    ("timeout expired", "サーバが応答しません（ネットワークかファイアウォールを確かめてください）"),
+    ("timed out", "サーバが応答しません（ネットワークかファイアウォールを確かめてください）"),
+    ("No route to host", "サーバに届きません（ネットワークかファイアウォールを確かめてください）"),
+    ("Network is unreachable", "サーバに届きません（ネットワークを確かめてください）"),
+    ("password authentication failed", "利用者名かパスワードが違います"),
+    ("no password supplied", "パスワードが指定されていません"),
+    ("does not exist", "指定したデータベースか利用者がサーバにありません"),
+    ("too many clients", "サーバの接続数が上限に達しています（しばらく待ってください）"),
+    ("the database system is starting up", "サーバが起動中です（しばらく待ってください）"),
+    ("the database system is shutting down", "サーバが停止処理中です"),
+    ("server closed the connection", "サーバとの接続が切れました"),
+    ("SSL", "SSL の設定がサーバと合いません"),
+)
+
+
+def server_unreachable(exc: BaseException, url: str) -> DatabaseError | None:
+    """A database server that cannot be reached or logged in to (the connection failed before any SQL ran):
+    which URL, without its password, and what to check; None for any other error."""
+    if not isinstance(exc, OperationalError | sa.exc.InterfaceError) or (exc.statement is not None
+                                                                          and not exc.connection_invalidated):
+        return None
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    cause = next((said for words, said in _SERVER_CAUSES if words.lower() in text.lower()), None)
+    if cause is None:
+        cause = "接続できません（" + " ".join(text.split())[:200] + "）"
+    shown = mask_password(url)
+    return DatabaseError(f"データベースサーバ {shown} に接続できません: {cause}。何も変更していません。",
+                         "サーバが起動しているか、URL のサーバ名・ポート・データベース名・利用者名・パスワード、"
+                         "ネットワーク（ファイアウォール・VPN）を確かめてください。URL は --db か環境変数 FITGAP_DATABASE_URL で"
+                         "指定します。")
+
+
 @contextmanager
-def _translate_errors(path: Path | None, *, done: str) -> Iterator[None]:
+def _translate_errors(path: Path | None, *, done: str, server: str | None = None) -> Iterator[None]:
     """A busy, damaged, read-only, full or size-limited database in its own words (file_faults); ``path``
-    is the SQLite file (None for a server, where only the lock, the damage and a full disk are told)."""
+    is the SQLite file (None for a server, where only the lock, the damage and a full disk are told);
+    ``server`` the URL of a database server, for a server that cannot be reached."""
     try:
         yield
     except SADatabaseError as exc:
+        unreachable = server_unreachable(exc, server) if server is not None else None
+        if unreachable is not None:
+            raise unreachable from None
         if isinstance(exc, DataError) and "too long" in str(exc.orig):  # a limit an importer missed (a net)
             raise InvalidInputError(
                 f"値が長すぎて、データベースの列に入りません（{str(exc.orig).splitlines()[0]}）。{done}",
@@ -190,8 +234,9 @@ def _fault_pause() -> None:
     before its commit, so tests can kill the process mid-transaction and check nothing half-done stays."""
     pause = os.environ.get("FITGAP_FAULT_PAUSE_BEFORE_COMMIT")
     if pause:
+        seconds = number_setting("FITGAP_FAULT_PAUSE_BEFORE_COMMIT", pause, positive=False)
         print(f"fitgap: holding the commit for {pause} s (FITGAP_FAULT_PAUSE_BEFORE_COMMIT)", file=sys.stderr, flush=True)
-        time.sleep(float(pause))
+        time.sleep(seconds)
 
 
 def _search_form(value: Any) -> Any:
@@ -235,14 +280,29 @@ def _postgres_on_begin(conn: sa.Connection) -> None:
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
 
+URL_HINT = ("--db（または環境変数 FITGAP_DATABASE_URL）を postgresql+psycopg://利用者名:パスワード@サーバ名:5432/データベース名 "
+            "の形で指定するか、SQLite のファイルのパスを指定してください。")
+
+
 def create_engine(url: str) -> Engine:
-    """An engine for any SQLAlchemy URL; SQLite gets fitgap's pragmas and transaction handling."""
-    if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _sqlite_on_connect)
-        event.listen(engine, "begin", _sqlite_on_begin)
-        return engine
-    engine = sa.create_engine(url, pool_pre_ping=True)
+    """An engine for any SQLAlchemy URL; SQLite gets fitgap's pragmas and transaction handling. A URL that
+    cannot be used (unreadable, an unknown database kind, a driver not installed) is a DatabaseError."""
+    try:
+        if url.startswith("sqlite"):
+            engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            event.listen(engine, "connect", _sqlite_on_connect)
+            event.listen(engine, "begin", _sqlite_on_begin)
+            return engine
+        engine = sa.create_engine(url, pool_pre_ping=True)
+    except sa.exc.NoSuchModuleError:
+        raise DatabaseError(f"データベースの URL {mask_password(url)} の種類は fitgap では使えません。",
+                            "fitgap が使えるのは SQLite と PostgreSQL です。" + URL_HINT) from None
+    except ImportError as exc:
+        raise DatabaseError(f"データベースの URL {mask_password(url)} に必要なドライバ（{exc.name}）が入っていません。",
+                            "PostgreSQL なら postgresql+psycopg:// で始まる URL を使ってください（psycopg は fitgap と一緒に"
+                            "入っています）。" + URL_HINT) from None
+    except sa.exc.ArgumentError:
+        raise DatabaseError(f"データベースの URL {mask_password(url)} を読めません。", URL_HINT) from None
     if engine.dialect.name == "postgresql":
         event.listen(engine, "begin", _postgres_on_begin)
     return engine
