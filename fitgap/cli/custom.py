@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from fitgap.cli import custom_vendor as cli_custom_vendor
 from fitgap.cli.context import Context
 from fitgap.cli.parser import date_value
+from fitgap.cli.paths import output_path
 from fitgap.cli.table import render_table
 from fitgap.domain.custom import Coverage, CustomDisposition
 from fitgap.domain.row_stamp import STALE_HINT
@@ -73,7 +74,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--operation", metavar="CODE", action="append", help="業務コード（複数可、既定 すべて）")
     p.add_argument("--vendor", metavar="NAME", help="ベンダ向けの回答票にする")
     p.add_argument("--answer-by", type=date_value, metavar="DATE", help="回答期限 YYYY-MM-DD（ベンダ向けの回答票の表紙に表示）")
-    p.add_argument("-o", "--output", metavar="PATH", type=Path, help="書き出し先 .xlsx（既定 exports/ の下）")
+    p.add_argument("-o", "--output", metavar="PATH", type=output_path, help="書き出し先 .xlsx（既定 exports/ の下）")
     p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.set_defaults(func=cmd_export)
 

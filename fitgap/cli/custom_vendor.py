@@ -13,6 +13,7 @@ from pathlib import Path
 from fitgap.cli.context import Context
 from fitgap.cli.data_vendor import _ImportByKind
 from fitgap.cli.parser import FitGapParser
+from fitgap.cli.paths import output_path
 from fitgap.cli.table import render_table
 from fitgap.errors import InvalidInputError
 from fitgap.services import custom_vendor, import_summary
@@ -33,7 +34,7 @@ def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) ->
     v.add_argument("path", type=Path, metavar="FILE", help="回答済みの独自機能の回答票（.xlsx）")
     v.add_argument("--dry-run", action="store_true", help="何が変わるかを表示するだけで、何も書き込まない")
     v.add_argument("--vendor", metavar="NAME", help="宛先ベンダの確認（ブックの宛先と違えば取り込まない）")
-    v.add_argument("--problems", type=Path, metavar="PATH", help="問題一覧の書き出し先（.xlsx か .csv）。"
+    v.add_argument("--problems", type=output_path, metavar="PATH", help="問題一覧の書き出し先（.xlsx か .csv）。"
                    "--dry-run のときは指定したときだけ書き出します")
     v.add_argument("--accept-older", action="store_true",
                    help="より新しいブックで受け取った回答より古いブックの回答でも取り込む（既定は競合として取り込まない）")

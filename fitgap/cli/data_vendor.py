@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fitgap.cli.context import Context
 from fitgap.cli.parser import FitGapParser, date_value
+from fitgap.cli.paths import output_path
 from fitgap.cli.table import render_table
 from fitgap.services import data_vendor, import_summary
 
@@ -58,7 +59,7 @@ def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) ->
     p.add_argument("--operation", action="append", metavar="CODE",
                    help="業務コード（複数回指定可。省略時は基本データリストを取り込んだ全業務）")
     p.add_argument("--answer-by", type=date_value, metavar="DATE", help="回答期限 YYYY-MM-DD（表紙に表示）")
-    p.add_argument("-o", "--output", type=Path, metavar="PATH.xlsx", help="書き出すファイル")
+    p.add_argument("-o", "--output", type=output_path, metavar="PATH.xlsx", help="書き出すファイル")
     p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.set_defaults(func=cmd_export_vendor)
 
@@ -72,7 +73,7 @@ def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) ->
     v.add_argument("path", type=Path, metavar="FILE", help="回答済みのデータ項目回答票（.xlsx）")
     v.add_argument("--dry-run", action="store_true", help="何が変わるかを表示するだけで、何も書き込まない")
     v.add_argument("--vendor", metavar="NAME", help="宛先ベンダの確認（ブックの宛先と違えば取り込まない）")
-    v.add_argument("--problems", type=Path, metavar="PATH", help="問題一覧の書き出し先（.xlsx か .csv）。"
+    v.add_argument("--problems", type=output_path, metavar="PATH", help="問題一覧の書き出し先（.xlsx か .csv）。"
                    "--dry-run のときは指定したときだけ書き出します")
     v.add_argument("--accept-older", action="store_true",
                    help="より新しいブックで受け取った回答より古いブックの回答でも取り込む（既定は競合として取り込まない）")

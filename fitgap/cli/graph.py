@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fitgap.cli.context import Context
+from fitgap.cli.paths import output_text
 from fitgap.cli.table import render_table
 from fitgap.domain.calendar import format_date
 from fitgap.domain.standing import system_label
@@ -29,7 +30,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     p.add_argument("--format", "-f", choices=choices.GRAPH_FORMATS, default="dot",
                    help="形式: dot（Graphviz）、mermaid、graphml（yEd・Gephi）、json（既定 dot）")
-    p.add_argument("--output", "-o", metavar="FILE", help="出力先ファイル（省略時は画面に出力）")
+    p.add_argument("--output", "-o", metavar="FILE", type=output_text, help="出力先ファイル（省略時は画面に出力）")
     p.set_defaults(func=cmd_graph)
 
     p = sub.add_parser(

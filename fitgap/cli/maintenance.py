@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fitgap.cli.context import Context
 from fitgap.cli.parser import date_value
+from fitgap.cli.paths import output_path, output_text
 from fitgap.cli.table import render_table
 from fitgap.config import sqlite_url
 from fitgap.services import audit_export, maintenance, migration
@@ -20,8 +21,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "（SQLite はオンラインバックアップ、PostgreSQL は1つのスナップショットから全行をコピー）。"
         "既定の保存先は exports/backups/fitgap-<名前>-<日時>.db です（環境変数 FITGAP_EXPORTS で変更可）。",
     )
-    p.add_argument("-o", "--output", metavar="PATH",
-                   help="保存先のファイル、またはフォルダ（末尾が / ならフォルダとして作成し、その中に既定の名前で保存）")
+    p.add_argument("-o", "--output", metavar="PATH", type=output_text,
+                   help="保存先のファイル、またはフォルダ（末尾が / ならそのフォルダの中に既定の名前で保存。フォルダはあるものに限る）")
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser(
@@ -44,7 +45,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "audit", parents=[common], help="変更履歴（監査ログ）を Excel/CSV に書き出す",
         description="だれが・いつ・何を・変更前・変更後 を1行ずつ、古い順に書き出します。",
     )
-    p.add_argument("-o", "--output", type=Path, metavar="FILE.xlsx|csv", required=True, help="書き出すファイル")
+    p.add_argument("-o", "--output", type=output_path, metavar="FILE.xlsx|csv", required=True, help="書き出すファイル")
     p.add_argument("--since", type=date_value, metavar="DATE", help="この日（YYYY-MM-DD）以降の変更だけ")
     p.add_argument("--until", type=date_value, metavar="DATE", help="この日（YYYY-MM-DD）までの変更だけ")
     p.add_argument("--by", dest="by_user", metavar="NAME", help="この利用者の変更だけ")

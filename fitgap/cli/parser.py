@@ -131,6 +131,14 @@ def _wide_choices(action: argparse.Action, limit: int) -> bool:
             and display_width(",".join(map(str, action.choices))) > limit)
 
 
+class ValueRefused(argparse.ArgumentTypeError):
+    """Raised by an option's type: the value cannot be used, what is wrong and what to do."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
 class _Refused(argparse.ArgumentError):
     """A parse error already worded: what is wrong and what to do."""
 
@@ -201,6 +209,8 @@ class FitGapParser(argparse.ArgumentParser):
             raise
         except argparse.ArgumentError as err:
             name = _name(action)
+            if isinstance(err.__context__, ValueRefused):
+                raise _Refused(action, f"{name}: {err.__context__.message}", err.__context__.hint) from None
             type_name = getattr(action.type, "__name__", "")
             if type_name in _TYPE_NOUNS:
                 noun = _TYPE_NOUNS[type_name]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from fitgap.cli.context import Context
+from fitgap.cli.paths import output_path
 from fitgap.services import choices, readiness
 
 
@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "データがない部分は「データなし」と表示します。"
         " / Writes the migration readiness report for managers.",
     )
-    p.add_argument("-o", "--output", type=Path, metavar="PATH",
+    p.add_argument("-o", "--output", type=output_path, metavar="PATH",
                    help="出力先（ファイル名かフォルダ。既定: exports/readiness_<基準日>.xlsx/.html、"
                    "同じ日に2回目なら readiness_<基準日>-2.xlsx/.html …）。"
                    "both のときは拡張子を付け替えて2つ作ります")

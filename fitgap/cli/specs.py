@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fitgap.cli.context import Context
 from fitgap.cli.parser import date_value
+from fitgap.cli.paths import output_path
 from fitgap.cli.table import render_table
 from fitgap.domain.spec_diff import Change, inline_diff
 from fitgap.errors import InvalidInputError
@@ -57,7 +58,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("operation", metavar="OPERATION", help="業務コードか業務名")
     p.add_argument("--from", dest="from_label", metavar="V1", help="比較元の版（既定: 比較先の1つ前）")
     p.add_argument("--to", dest="to_label", metavar="V2", help="比較先の版（既定: 現在の版）")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE.xlsx", help="差分を書き出す Excel ファイル")
+    p.add_argument("-o", "--output", type=output_path, metavar="FILE.xlsx", help="差分を書き出す Excel ファイル")
     p.set_defaults(func=cmd_spec_diff)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fitgap.cli.context import Context
+from fitgap.cli.paths import output_text
 from fitgap.cli.table import render_table
 from fitgap.domain.calendar import format_date
 from fitgap.domain.enums import ChangeStatus
@@ -55,7 +56,7 @@ def register_changes(ss: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     p.add_argument("--vendor", metavar="NAME", help="このベンダが行う改修だけ（宛先として記録）")
     p.add_argument("--system", metavar="SYSTEM", help="このシステムの連携の改修だけ")
-    p.add_argument("-o", "--output", metavar="FILE", help="出力先（.xlsx、既定 exports/改修一覧_…xlsx）")
+    p.add_argument("-o", "--output", metavar="FILE", type=output_text, help="出力先（.xlsx、既定 exports/改修一覧_…xlsx）")
     p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.set_defaults(func=cmd_changes_export)
 
@@ -66,7 +67,7 @@ def register_changes(ss: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     p.add_argument("file", metavar="FILE", help="記入された改修一覧（.xlsx）")
     p.add_argument("--dry-run", action="store_true", help="反映せず、変わる内容と問題だけを表示する")
-    p.add_argument("--problems", metavar="PATH", help="問題一覧の出力先（.xlsx または .csv）")
+    p.add_argument("--problems", metavar="PATH", type=output_text, help="問題一覧の出力先（.xlsx または .csv）")
     p.set_defaults(func=cmd_changes_import)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fitgap.cli.context import Context
+from fitgap.cli.paths import output_text
 from fitgap.cli.system_changes import register_changes
 from fitgap.cli.system_progress import register_progress
 from fitgap.cli.table import render_table
@@ -108,9 +109,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "-o FILE.xlsx なら1つのブック（シート システム・連携、コードは文字列、区分などは選択式）に書き出します。"
         "表計算ソフトで編集するならブックをお勧めします。編集して fitgap systems import で取り込めます。",
     )
-    p.add_argument("--systems", metavar="FILE", help="システムの CSV（既定 exports/systems.csv）")
-    p.add_argument("--links", metavar="FILE", help="連携の CSV（既定 exports/links.csv）")
-    p.add_argument("-o", "--output", metavar="FILE.xlsx",
+    p.add_argument("--systems", metavar="FILE", type=output_text, help="システムの CSV（既定 exports/systems.csv）")
+    p.add_argument("--links", metavar="FILE", type=output_text, help="連携の CSV（既定 exports/links.csv）")
+    p.add_argument("-o", "--output", metavar="FILE.xlsx", type=output_text,
                    help="CSV の代わりに Excel ブック（シート システム・連携）に書き出す。表計算ソフトで編集するならこちら")
     p.set_defaults(func=cmd_export)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from fitgap.cli.context import Context
 from fitgap.cli.groups import command_group
 from fitgap.cli.parser import date_value
+from fitgap.cli.paths import output_path
 from fitgap.cli.table import render_table
 from fitgap.services import choices, import_summary, review_sheets, vendors
 
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--scope", choices=sorted(choices.VENDOR_SCOPES), default="all",
                    help="対象: gaps=ギャップと判定した要件、must=実装必須機能、all=すべて（既定）")
     p.add_argument("--answer-by", type=date_value, metavar="DATE", help="回答期限 YYYY-MM-DD（表紙に表示）")
-    p.add_argument("-o", "--output", type=Path, metavar="PATH.xlsx", help="書き出すファイル")
+    p.add_argument("-o", "--output", type=output_path, metavar="PATH.xlsx", help="書き出すファイル")
     p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.set_defaults(func=cmd_export_vendor)
 
@@ -40,7 +41,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("path", type=Path, metavar="FILE", help="回答済みのブック（.xlsx）")
     p.add_argument("--dry-run", action="store_true", help="何が変わるかを表示するだけで、何も書き込まない")
     p.add_argument("--vendor", metavar="NAME", help="宛先ベンダの確認（ブックの宛先と違えば取り込まない）")
-    p.add_argument("--problems", type=Path, metavar="PATH", help="問題一覧の書き出し先（.xlsx か .csv）。"
+    p.add_argument("--problems", type=output_path, metavar="PATH", help="問題一覧の書き出し先（.xlsx か .csv）。"
                    "--dry-run のときは指定したときだけ書き出します")
     p.add_argument("--accept-older", action="store_true",
                    help="より新しいブックで受け取った回答より古いブックの回答でも取り込む（既定は競合として取り込まない）")
@@ -54,7 +55,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--operation", action="append", metavar="CODE|NAME",
                    help="業務コードか業務名（複数回指定可。--department のときは省略すると担当する要件のある全業務）")
     p.add_argument("--department", metavar="担当課", help="その担当課に割り当てた要件だけを書き出す（担当課ごとの確認シート）")
-    p.add_argument("-o", "--output", type=Path, metavar="PATH.xlsx", help="書き出すファイル")
+    p.add_argument("-o", "--output", type=output_path, metavar="PATH.xlsx", help="書き出すファイル")
     p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
     p.set_defaults(func=cmd_export_review)
 
@@ -65,7 +66,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     p.add_argument("path", type=Path, metavar="FILE", help="記入済みのブック（.xlsx）")
     p.add_argument("--dry-run", action="store_true", help="何が変わるかを表示するだけで、何も書き込まない")
-    p.add_argument("--problems", type=Path, metavar="PATH", help="問題一覧の書き出し先（.xlsx か .csv）。"
+    p.add_argument("--problems", type=output_path, metavar="PATH", help="問題一覧の書き出し先（.xlsx か .csv）。"
                    "--dry-run のときは指定したときだけ書き出します")
     p.set_defaults(func=cmd_import_review)
 

@@ -15,8 +15,23 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from fitgap.errors import FitGapError, InvalidInputError, file_error, os_error_of
+from fitgap.errors import FitGapError, InvalidInputError, file_error, os_error_of, os_reason
 from fitgap.leftovers import sweep
+
+FOLDER_HINT = ("書き出し先のフォルダ（既定は exports/。環境変数 FITGAP_EXPORTS で変えられます）を書き込める場所にするか、"
+               "-o で別の場所を指定してください。")
+
+
+def make_folder(folder: Path) -> None:
+    """The folder a file is written into, made when missing — only fitgap's own exports folder comes here
+    missing (a folder the user names must exist: the command line refuses it before, cli.paths)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FitGapError(f"書き出し先のフォルダ {folder} を作れません（{os_reason(exc)}）。何も書き出していません。",
+                          FOLDER_HINT) from None
+    if not folder.is_dir():
+        raise FitGapError(f"書き出し先 {folder} はフォルダではありません。何も書き出していません。", FOLDER_HINT)
 
 
 def refuse_existing(path: Path, *, force_option: str = "--force") -> None:
@@ -51,8 +66,8 @@ def staged_file(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
     """
     if not overwrite:
         refuse_existing(path)
+    make_folder(path.parent)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         sweep(path.parent)  # what a killed write left here more than a day ago
         fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=f".partial{path.suffix}", dir=path.parent)
         os.close(fd)

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
 from fitgap.domain.spec_diff import Change, Segment, SpecDiff, compare_form
-from fitgap.reports.output_file import write_atomically
+from fitgap.reports.output_file import make_folder, write_atomically
 from fitgap.reports.print_layout import apply_openpyxl, header_height, row_height
 from fitgap.reports.workbook_font import FONT_NAME, FONT_SIZE, font, new_workbook
 from fitgap.reports.xlsx_cells import CODE_FORMAT, text_cells
@@ -82,7 +82,7 @@ def rich_diff(old: str, new: str, *, old_name: str = "", new_name: str = "") -> 
 
 
 def write_spec_diff_workbook(data: DiffSheetData, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     wb = new_workbook()
     summary = wb.active
     summary.title = "概要"

@@ -22,9 +22,9 @@ import sqlalchemy as sa
 
 from fitgap import __version__, leftovers
 from fitgap.errors import DamagedDatabaseError, DatabaseError, FitGapError, InvalidInputError, file_error
-from fitgap.reports.output_file import unused_name
+from fitgap.reports.output_file import make_folder, unused_name
 from fitgap.storage import file_faults, integrity, restore_record, search_index, sqlite_backup, transfer
-from fitgap.storage.db import Database, create_engine, sqlite_path
+from fitgap.storage.db import Database, create_engine, server_unreachable, sqlite_path
 from fitgap.storage.salvage import SalvageReport
 from fitgap.storage.schema import SCHEMA_VERSION, create_schema, open_database, read_meta
 
@@ -81,20 +81,15 @@ def default_backup_path(*, url: str, exports_dir: Path, prefix: str = "fitgap") 
 
 
 def _prepare_output(output: Path | str | None, *, url: str, exports_dir: Path, prefix: str = "fitgap") -> Path:
-    folder_meant = isinstance(output, str) and output.endswith(("/", os.sep))  # -o newdir/: a folder, made if need be
+    folder_meant = isinstance(output, str) and output.endswith(("/", os.sep))  # -o dir/: a folder, which must exist
     target = Path(output) if output else default_backup_path(url=url, exports_dir=exports_dir, prefix=prefix)
-    if folder_meant and not target.exists():
-        try:
-            target.mkdir(parents=True)
-        except OSError as exc:
-            raise file_error(exc, target, writing=True) from None
+    if folder_meant and not target.is_dir():
+        raise InvalidInputError(f"書き出し先のフォルダ {target} がありません。何も書き出していません。",
+                                "フォルダ名を確かめるか、フォルダを作成してからもう一度実行してください。")
     if target.is_dir():  # a folder: the default name in it
         target = unused_name(target / default_backup_path(url=url, exports_dir=exports_dir, prefix=prefix).name)
     if output is None:
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise file_error(exc, target.parent, writing=True) from None
+        make_folder(target.parent)  # exports/backups: fitgap's own folder, made when first needed
         target = unused_name(target)  # two backups within the same second
     elif not target.parent.exists():
         raise InvalidInputError(f"フォルダ {target.parent} がありません。", "フォルダを作成するか、別の場所を -o で指定してください。")
@@ -380,6 +375,9 @@ def check(*, url: str, exports_dir: Path | None = None) -> CheckReport:
                 report.results.append(integrity.orphan_check(conn))
                 report.results.append(restore_record.restore_check(conn))
     except sa.exc.DBAPIError as exc:
+        unreachable = server_unreachable(exc, url) if path is None else None
+        if unreachable is not None:  # nothing can be checked: said as every command says it
+            raise unreachable from None
         cause = integrity.DAMAGE if path is not None and file_faults.is_corruption(exc) else ""
         if path is not None and not cause and isinstance(exc.orig, sqlite3.Error):
             cause = integrity.ACCESS

@@ -15,9 +15,9 @@ from fitgap.domain.data_items import DataVerdict
 from fitgap.domain.dispositions import for_requirements
 from fitgap.domain.enums import Kubun, VendorAnswerKind
 from fitgap.domain.readiness import OperationFacts, Verdict, judge, rule_lines
-from fitgap.errors import FitGapError, InvalidInputError
+from fitgap.errors import FitGapError, InvalidInputError, os_reason
 from fitgap.graph.schedule import ConflictKind
-from fitgap.reports.output_file import refuse_existing, unused_name
+from fitgap.reports.output_file import make_folder, refuse_existing, unused_name
 from fitgap.reports.readiness_model import (
     NO_DATA,
     AnswerLine,
@@ -415,12 +415,12 @@ def write_report(*, db: Database, today: date, fmt: str = "both", output: Path |
         if progress:
             progress(i, total, path.name)
         writer = write_readiness_xlsx if path.suffix.lower() == ".xlsx" else write_readiness_html
+        make_folder(path.parent)  # exports/ (a folder named with -o exists: the command line checked it)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             writer(report, path)
         except OSError as exc:
             raise FitGapError(
-                f"{path} に書き込めません（{exc.strerror or exc}）。",
+                f"{path} に書き込めません（{os_reason(exc)}）。",
                 "同じ名前のファイルを Excel やブラウザで開いていれば閉じるか、-o で別の名前を指定してください。",
             ) from exc
     if progress:

@@ -152,6 +152,7 @@ def test_a_system_deadline_set_by_hand_moves_its_operation_everywhere(body, tmp_
     # repro 5: 個別設定 on the 固定資産税 system: the same date on status, 概要 and HTML
     cli("systems", "set", "固定資産税システム", "--deadline-kind", "個別設定", "--deadline", "2028-03-31")
     assert status_rows(cli)["012"][1] == "2028-03-31"
+    (tmp_path / "again").mkdir()  # an output folder must exist (fitgap makes none it is told to write into)
     xlsx, html = report(cli, tmp_path / "again")
     assert str(xlsx_rows(xlsx)["012"]["期限"])[:10] == "2028-03-31"
     assert html_rows(html)["012"][1] == "2028-03-31"

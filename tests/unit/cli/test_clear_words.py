@@ -1,6 +1,6 @@
 """What used to be said wrongly or unclearly: a full disk under migrate-db or restore (not "check the URL",
 not a traceback), a refused file under systems import (not "fix the rows"), a valid workbook named .xls (not
-"broken"), ``backup -o newdir/`` (a folder, not a file named newdir)."""
+"broken"), ``backup -o dir/`` (a folder, not a file named dir)."""
 
 from __future__ import annotations
 
@@ -85,9 +85,13 @@ def test_a_workbook_named_xls_is_read_as_the_workbook_it_is(ready: Callable[...,
     assert r.code == 1 and "古い Excel 形式 (.xls)" in r.err
 
 
-def test_backup_into_a_new_folder_named_with_a_slash(ready: Callable[..., Any], tmp_path: Path) -> None:
+def test_backup_into_a_folder_named_with_a_slash(ready: Callable[..., Any], tmp_path: Path) -> None:
+    """-o dir/ is a folder (not a file named dir); like every output a user names, it must exist."""
     folder = tmp_path / "newdir"
     r = ready("backup", "-o", f"{folder}/")
+    assert r.code == 2 and f"書き出し先のフォルダ {folder} がありません" in r.err and not folder.exists()
+    folder.mkdir()
+    r = ready("backup", "-o", f"{folder}/")
     assert r.code == 0, r.err
-    assert folder.is_dir() and [p.suffix for p in folder.iterdir()] == [".db"]
+    assert [p.suffix for p in folder.iterdir()] == [".db"]
     assert f"バックアップを保存しました: {folder}/" in r.out

@@ -32,6 +32,9 @@ def test_graph_json_to_stdout_and_dot_to_a_file(initialised, tmp_path: Path) -> 
     doc = json.loads(r.out)
     assert len(doc["systems"]) == 23 and len(doc["links"]) == 53
     out = tmp_path / "deps" / "graph.dot"
+    r = initialised("graph", "-f", "dot", "-o", str(out))  # a folder that is not there is not made
+    assert r.code == 2 and f"書き出し先のフォルダ {out.parent} がありません" in r.err and not out.parent.exists()
+    out.parent.mkdir()
     r = initialised("graph", "-f", "dot", "-o", str(out))
     assert r.code == 0 and str(out) in r.out
     assert out.read_text(encoding="utf-8").startswith("digraph fitgap {")

@@ -44,10 +44,17 @@ def test_a_problem_list_that_cannot_be_written_is_a_warning_after_the_import_is_
 def test_an_unwritable_problems_path_is_a_warning_too(cli: Callable[..., Any], tmp_path: Path, db_path: Path,
                                                       kind: str) -> None:
     imp = prepare(cli, tmp_path)[kind]
+    before = dump_database(db_path)
+    # a folder that is missing, or a file where the folder should be, is refused before anything is read
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be")
-    before = dump_database(db_path)
-    r = cli(*imp.args, "--problems", str(blocker / "problems.xlsx"))
+    for folder in (blocker, tmp_path / "missing"):
+        r = cli(*imp.args, "--problems", str(folder / "problems.xlsx"))
+        assert r.code == 2 and f"{folder}" in r.err and "対処:" in r.err and dump_database(db_path) == before
+    # found only when the file is written (a folder in the file's place): a warning after the import
+    taken = tmp_path / "problems.xlsx"
+    taken.mkdir()
+    r = cli(*imp.args, "--problems", str(taken))
     assert r.code == 0, r.err
     assert "警告: 問題一覧のファイルを書き出せませんでした" in r.out and BAD_ROW[kind] in r.out
     assert "Traceback" not in r.out + r.err and dump_database(db_path) != before
