@@ -9,6 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from fitgap.domain.wrap import wrap
+
 MIN_WIDTH, MIN_HEIGHT = 100, 30
 
 
@@ -34,8 +36,15 @@ class TooSmallScreen(ModalScreen[None]):
         self.show(self.app.size.width, self.app.size.height)
 
     def show(self, width: int, height: int) -> None:
-        self.query_one("#too-small-text", Static).update(
-            f"端末が小さすぎます（いま {width}×{height}）。\n"
-            f"作業画面には幅 {MIN_WIDTH}、高さ {MIN_HEIGHT} 以上が必要です。\n"
-            "ウィンドウを広げるか、文字を小さくしてください（広げると元の画面に戻ります）。\n"
-            "ctrl+q で終了")
+        self.query_one("#too-small-text", Static).update(message(width, height))
+
+
+def message(width: int, height: int) -> str:
+    """What the screen says, wrapped here to fit inside its frame (border and padding: 6 cells) so that
+    no line starts with a ）or 。 as the terminal's own wrapping would leave it."""
+    lines = [f"端末が小さすぎます（いま {width}×{height}）。",
+             f"作業画面には {MIN_WIDTH}×{MIN_HEIGHT}（幅 {MIN_WIDTH} 桁・高さ {MIN_HEIGHT} 行）以上が必要です。",
+             "ウィンドウを広げるか、文字を小さくしてください。",
+             "広げると元の画面に戻ります。",
+             "ctrl+q で終了"]
+    return "\n".join(part for line in lines for part in wrap(line, max(width - 6, 16)))
