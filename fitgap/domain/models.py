@@ -657,23 +657,23 @@ class ProgressSurvey(SQLModel, table=True):
     source_file: str
     sha256: str = Field(max_length=64)
     bodies: int = 0
+    operations: str = ""  # the operation codes of each body's steps, comma-separated, in order
+    columns: str = ""  # the survey's columns as published (住民記録, 戸籍附票 …), in the same order
     bundled: bool = False
     imported_at: datetime
     imported_by: str | None = None
 
 
-class SurveyFigure(SQLModel, table=True):
-    """One body's progress in one operation, as the survey published it: steps done out of 40."""
+class SurveyBody(SQLModel, table=True):
+    """One body in the survey: its steps done out of 40 per operation, in the survey's order of operations
+    (ProgressSurvey.operations), comma-separated, empty where the survey has no figure (``40,40,32,,30``)."""
 
-    __tablename__ = "survey_figure"
-    __table_args__ = (sa.Index("ix_survey_figure_operation", "survey_id", "operation_code", "prefecture"),)
+    __tablename__ = "survey_body"
     survey_id: int = Field(foreign_key="progress_survey.id", primary_key=True)
     prefecture: str = Field(primary_key=True, max_length=8)
     body_name: str = Field(primary_key=True, max_length=64)
-    operation_code: str = Field(primary_key=True, max_length=3)
-    operation: str = ""  # the survey's column as published (住民記録, 戸籍附票 …)
     body_code: str | None = Field(default=None, max_length=6)  # 団体コード where the bundled lists know it
-    steps: int = 0
+    steps: str = ""
 
 
 class SystemProgress(SQLModel, table=True):

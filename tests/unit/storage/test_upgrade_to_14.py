@@ -33,8 +33,10 @@ def test_a_schema_13_database_gains_the_survey_and_system_progress(tmp_path: Pat
             str(SCHEMA_VERSION),)
         for t in PROGRESS_TABLES:
             assert con.execute(f"SELECT COUNT(*) FROM {t.__tablename__}").fetchone() == (0,)
-        assert {"survey_id", "prefecture", "body_name", "body_code", "operation_code", "operation", "steps"} <= {
-            r[1] for r in con.execute("PRAGMA table_info(survey_figure)")}
+        assert {"survey_id", "prefecture", "body_name", "body_code", "steps"} <= {
+            r[1] for r in con.execute("PRAGMA table_info(survey_body)")}
+        assert {"month", "credit", "operations", "columns", "bodies"} <= {
+            r[1] for r in con.execute("PRAGMA table_info(progress_survey)")}
         assert {"system_id", "month", "steps", "delay_reason", "recorded_at", "recorded_by"} <= {
             r[1] for r in con.execute("PRAGMA table_info(system_progress)")}
         assert con.execute("SELECT code, name, deadline FROM operation ORDER BY code").fetchall() == before
@@ -46,7 +48,7 @@ def test_a_schema_13_database_gains_the_survey_and_system_progress(tmp_path: Pat
     con = sqlite3.connect(path)
     try:
         assert con.execute("SELECT month, bodies, bundled FROM progress_survey").fetchall() == [("2026-01", 1741, 1)]
-        assert con.execute("SELECT COUNT(*) FROM survey_figure").fetchone() == (1741 * 20,)
+        assert con.execute("SELECT COUNT(*) FROM survey_body").fetchone() == (1741,)
     finally:
         con.close()
     assert not init_database(url=url, user="u").survey_loaded  # read once
