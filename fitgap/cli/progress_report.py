@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from fitgap.cli.context import Context
+from fitgap.cli.paths import output_path
 
 
 def register_progress_report(kinds: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -16,7 +16,7 @@ def register_progress_report(kinds: argparse._SubParsersAction, common: argparse
         "（UTF-8 BOM 付き）に書き出します。PMO ツールへの転記や都道府県への報告に使えます。",
     )
     p.add_argument("--month", metavar="YYYY-MM", help="報告する月（既定: 基準日の月）。その月までの最新の入力を使います")
-    p.add_argument("-o", "--output", type=Path, metavar="PATH",
+    p.add_argument("-o", "--output", type=output_path, metavar="PATH",
                    help="出力先（ファイル名かフォルダ。既定: exports/progress_<月>.xlsx/.csv）")
     p.add_argument("--format", choices=("xlsx", "csv", "both"), default="both", help="形式（既定 both）")
     p.add_argument("--force", action="store_true", help="-o のファイルがすでにあれば上書きする")
