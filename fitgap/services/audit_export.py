@@ -21,6 +21,8 @@ SUFFIXES = (".xlsx", ".csv")
 
 ACTION_LABELS = {
     "init": "初期化",
+    "survey.import": "進捗調査の取り込み",
+    "system.progress": "システムの移行手順の進捗（40手順）の記録",
     "init.deadline": "期限の設定",
     "data.import": "基本データリストの取り込み",
     "data.update": "データ項目の評価の変更",
@@ -85,6 +87,7 @@ ACTION_LABELS = {
     "maintenance.migrate": "データベースの移行",
 }
 ENTITY_LABELS = {
+    "progress_survey": "進捗調査",
     "data_item": "データ項目", "data_code_map": "コード対応", "data_list": "基本データリスト",
     "data_profile": "現行データのプロファイル", "bpr_item": "業務見直し",
     "assessment": "要件の確認結果", "system": "システム", "integration": "連携", "operation": "業務",
