@@ -109,7 +109,7 @@ def set_system_progress(*, db: Database, user: str, system: str, steps: int, tod
             store.set_progress(session=session, system_id=sid, month=when, steps=steps, delay_reason=reason,
                                at=now, user=user)
             audit.record(session=session, user=user, at=now, batch=audit.new_batch(), action="system.progress",
-                         entity="system", entity_key=row.name, field=f"progress {when}",
+                         entity="system", entity_key=row.name, field=f"進捗 {when}",
                          old=f"{old.steps}/{TOTAL_STEPS}" if old else None, new=f"{steps}/{TOTAL_STEPS}")
         return _view(session, sid)
 
