@@ -47,6 +47,8 @@ OPERATIONS = KeyGroup("業務一覧", (
        id="operations.bpr"),
     _b("d", "edit_deadline", "期限", "選んだ業務の期限を手動で設定・解除します（特定移行支援・個別設定と理由）",
        id="operations.deadline"),
+    _b("p", "open_peers", "進捗の比較", "進捗状況調査での当団体の位置（県の中央値・全国の分布）を開きます",
+       id="operations.peers"),
     _b("r", "reload", "再読込", "件数を読み直します（他の利用者の変更を反映）", id="operations.reload"),
     _b("q", "app.quit", "終了", "作業画面を閉じます（ctrl+q はどの画面からでも）", id="operations.quit"),
 ))

@@ -263,6 +263,18 @@ class OperationsScreen(WorkbenchScreen):
         row = self.query_one("#operations", VirtualTable).current_row
         self.app.push_screen(BprScreen(row.code if isinstance(row, OperationSummary) else None))
 
+    def action_open_peers(self) -> None:
+        """The survey's comparison: this body beside its prefecture and the nation (one survey month)."""
+        from fitgap.services import peers
+        from fitgap.tui.screens.peers import PeersScreen
+
+        try:
+            comparison = peers.comparison(db=self.workspace.db)
+        except FitGapError as exc:
+            self.notify(exc.message, title="エラー", severity="error", timeout=8)
+            return
+        self.app.push_screen(PeersScreen(comparison))
+
     def action_open_all(self) -> None:
         self.workbench.open_requirements(None)
 
@@ -323,5 +335,7 @@ class OperationsScreen(WorkbenchScreen):
         yield PaletteCommand("業務一覧: 読み直し", "件数を読み直します", self.action_reload)
         yield PaletteCommand("開く: 選んだ業務の業務見直し", "選んだ業務の業務見直し（担当課・期日・状況）を開きます",
                              self.action_open_bpr)
+        yield PaletteCommand("開く: 進捗の比較（全国・県）", "進捗状況調査での当団体の位置（県の中央値・全国の分布）を開きます",
+                             self.action_open_peers)
         yield PaletteCommand("開く: 選んだ業務のデータ要件", "選んだ業務の基本データリスト（データ項目）を開きます",
                              self.action_open_data)
