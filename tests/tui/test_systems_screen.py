@@ -400,3 +400,25 @@ def test_the_detail_of_a_system_that_cut_over_reads_migrated_not_overdue(db: Dat
     text = detail_text(row, view)
     assert "移行済 2026-01-05" in text and "期限超過" not in text
     assert "原則（令和7年度末）" in text  # where its date comes from, as status says
+
+
+async def test_progress_of_the_40_steps_is_recorded_from_the_screen(db: Database, make_app) -> None:
+    """s: the steps done out of 40 for this month (the same record as fitgap systems progress); a value that is
+    no number stays in the dialog with what is wrong."""
+    from fitgap.services import progress
+
+    app = make_app(db)
+    async with app.run_test(size=(180, 50)) as pilot:
+        await _on(app, pilot, JUKI)
+        form = await _form(app, pilot, "s")
+        steps = form.query_one("#form-steps", Input) if form.query("#form-steps") else form.query(Input).first()
+        steps.value = "たくさん"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form and "数ではありません" in str(form.query_one("#form-error", Static).content)
+        steps.value = "32"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SystemsScreen)
+    latest = progress.system_progress(db=db, system=JUKI).latest
+    assert latest is not None and (latest.steps, latest.month) == (32, TODAY.strftime("%Y-%m"))

@@ -17,7 +17,7 @@ from textual.widgets import ContentSwitcher, Footer, Static
 from fitgap.domain.calendar import fiscal_year, format_date
 from fitgap.domain.enums import DeadlineKind, LinkMethod, MilestoneKind
 from fitgap.domain.standing import REASONS, reason_text
-from fitgap.errors import FitGapError
+from fitgap.errors import FitGapError, InvalidInputError
 from fitgap.graph.risk import RiskLevel
 from fitgap.services import schedule, system_history, systems
 from fitgap.services.drafts import FORM
@@ -51,6 +51,8 @@ KEYS: tuple[Binding, ...] = (
          show=True),
     _key("n", "add_link", "連携を追加", "選んだシステムに提供元または利用側の連携を追加します", id="systems.add_link"),
     _key("c", "confirm", "確認済み", "典型例（要確認）のシステムを確認済みにします", id="systems.confirm"),
+    _key("s", "edit_progress", "進捗（40手順）", "選んだシステムの移行手順の進捗（完了済み＋対象外の手順数）を月ごとに記録します",
+         id="systems.progress"),
     _key("t", "toggle_view", "表/タイムライン", "表と年度のタイムライン（4月〜3月）を切り替えます", id="systems.timeline",
          show=True),
     _key("left_square_bracket", "year(-1)", "前の年度", "タイムラインを前の年度へ", id="systems.prev_year",
@@ -211,6 +213,47 @@ class SystemsScreen(ChangeActions, WorkbenchScreen):
 
     def action_edit_actual(self) -> None:
         self._edit_date("actual_cutover", "移行実施日")
+
+    def action_edit_progress(self) -> None:
+        """The steps done (完了済み + 対象外) out of 40 for a month, with a reason for a delay; the month's
+        last entry counts, earlier months stay as history (services.progress, as fitgap systems progress)."""
+        from fitgap.domain.progress import TOTAL_STEPS, month_label
+        from fitgap.services import progress
+
+        row = self.current()
+        if row is None:
+            return
+        name, ws = row.name, self.workspace
+        try:
+            view = progress.system_progress(db=ws.db, system=name)
+        except FitGapError as exc:
+            self.notify(exc.message, title="エラー", severity="error", timeout=8)
+            return
+        latest = view.latest
+        surveyed = [f"{f.operation} {f.steps}/{TOTAL_STEPS}" for f in view.survey if f.steps is not None]
+        help = (f"前回: {month_label(latest.month)} {latest.steps}/{TOTAL_STEPS}" if latest else "まだ記録がありません")
+        if surveyed:
+            help += f"。調査（{month_label(view.survey[0].month)}時点）: " + "、".join(surveyed)
+
+        def save(v: dict[str, Any]) -> None:
+            text = str(v["steps"]).strip()
+            if not text.isdigit():
+                raise InvalidInputError(f"手順数「{text}」は数ではありません。",
+                                        f"完了済みと対象外の手順の数（{TOTAL_STEPS} のうち）を入れてください。例: 32")
+            done = progress.set_system_progress(db=ws.db, user=ws.user, system=name, steps=int(text),
+                                                today=ws.today, month=str(v["month"]).strip() or None,
+                                                delay_reason=str(v["reason"]))
+            entry = done.latest
+            shown = f"{month_label(entry.month)} {entry.steps}/{TOTAL_STEPS}" if entry else ""
+            self.notify(f"{name}: 進捗 {shown} を記録しました（履歴は fitgap systems progress で見られます）。",
+                        timeout=4)
+
+        self._ask(f"{name}: 進捗（40手順）", [
+            Field("steps", f"完了済み＋対象外の手順数（{TOTAL_STEPS} のうち）", str(latest.steps) if latest else "",
+                  placeholder="例: 32"),
+            Field("month", "月（YYYY-MM。空欄で今月）", "", placeholder="例: 2026-11"),
+            Field("reason", "遅れの理由（あれば）", latest.delay_reason if latest else ""),
+        ], save, help=help)
 
     def action_edit_deadline(self) -> None:
         row = self.current()
