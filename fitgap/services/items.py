@@ -276,10 +276,15 @@ def get_item_detail(*, db: Database, key: ItemKey, full: bool = False) -> ItemDe
                 label = versions[r.basis_version_id].label if r.basis_version_id in versions else "旧版"
                 previous = PreviousText(label=label, text=old.text, kubun=Kubun(old.kubun), name=old.name,
                                         reason=old.reason or "", remarks=old.remarks or "")
-        history = [
-            HistoryEntry(at=e.at, user=e.user, action=e.action, field=e.field, old=e.old_value, new=e.new_value)
-            for e in audit.history(session=session, entity_key=str(key), limit=1_000_000 if full else 100)
-        ]
+        events = list(audit.history(session=session, entity_key=str(key), limit=1_000_000 if full else 100))
+        names = {str(i): n for n, i in systems.system_ids_by_name(session=session).items()} if any(
+            e.field == "target_system_id" for e in events) else {}
+
+        def shown(e: Any, value: str | None) -> str | None:  # a system by its name, not its number
+            return names.get(value, value) if value and e.field == "target_system_id" else value
+
+        history = [HistoryEntry(at=e.at, user=e.user, action=e.action, field=e.field, old=shown(e, e.old_value),
+                                new=shown(e, e.new_value)) for e in events]
         answers = _vendor_answers(session, key, include_superseded=full)
         measure = post_cutover.get_record(session=session, operation_code=key.operation_code, kind=key.kind,
                                           req_id=key.req_id)

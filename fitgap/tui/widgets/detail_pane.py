@@ -24,7 +24,7 @@ from fitgap.tui.widgets.data_lines import function_data_lines
 from fitgap.tui.widgets.text_diff import diff_contents
 
 FIELD_LABELS = {"status": "状況", "disposition": "対応方針", "note": "メモ", "needs_review": "要再確認",
-                "disposition_detail": "方針の詳細", "target_system_id": "移行先システム(ID)"}
+                "disposition_detail": "方針の詳細", "target_system_id": "移行先システム"}
 POST_CUTOVER_LABELS = {"planned": "予定日", "notified_on": "届出日", "done_on": "完了日", "vendor": "ベンダ",
                        "note": "メモ"}  # of the 移行後の経過措置 events in an item's history
 STYLE_VARS = {"must": "bold $text-error", "warn": "$text-warning", "good": "$text-success",

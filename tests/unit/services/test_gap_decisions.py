@@ -72,3 +72,11 @@ def test_leaving_the_gap_clears_what_the_decision_named(db) -> None:
     update_items(db=db, user="t", keys=[K1], status=Status.FIT)
     shown = get_item_detail(db=db, key=K1)
     assert (shown.row.disposition, shown.disposition_detail, shown.target_system) == (None, "", None)
+
+
+def test_the_history_names_the_system_not_its_number(db) -> None:
+    systems.add_system(db=db, user="t", name="庁内グループウェア")
+    update_items(db=db, user="t", keys=[K1], status=Status.GAP, disposition=Disposition.EXISTING_SYSTEM, note="n",
+                 system="庁内グループウェア")
+    moved = [h for h in get_item_detail(db=db, key=K1).history if h.field == "target_system_id"]
+    assert moved and moved[0].new == "庁内グループウェア"
