@@ -14,7 +14,7 @@ from fitgap.domain.calendar import format_date
 from fitgap.domain.custom import INVENTORY_HEADERS
 from fitgap.errors import InvalidInputError
 from fitgap.reports import audit_log as report
-from fitgap.storage import audit_log
+from fitgap.storage import audit_log, systems
 from fitgap.storage.db import Database
 
 SUFFIXES = (".xlsx", ".csv")
@@ -170,13 +170,20 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _lines(rows: Iterator[sa.RowMapping]) -> Iterator[list[str]]:
+def _lines(rows: Iterator[sa.RowMapping], systems_by_id: dict[str, str] | None = None) -> Iterator[list[str]]:
+    names = systems_by_id or {}
+
+    def value(field: str | None, raw: str | None) -> str:
+        if field == "target_system_id" and raw:  # the system a decision moved to, by its name
+            return names.get(raw, raw)
+        return display_value(field, raw)
+
     for r in rows:
         action, entity, field = r["action"], _text(r["entity"]), r["field"]
         yield [
             _local(r["at"]), _text(r["user"]), ACTION_LABELS.get(action, action), ENTITY_LABELS.get(entity, entity),
-            _text(r["entity_key"]), FIELD_LABELS.get(field, _text(field)), display_value(field, r["old_value"]),
-            display_value(field, r["new_value"]), _text(r["batch"]),
+            _text(r["entity_key"]), FIELD_LABELS.get(field, _text(field)), value(field, r["old_value"]),
+            value(field, r["new_value"]), _text(r["batch"]),
         ]
 
 
@@ -200,7 +207,8 @@ def export_audit(
         raise InvalidInputError(f"フォルダ {output.parent} がありません。", "フォルダを作成するか、別の場所を指定してください。")
     lo, hi = _bound(since), _bound(until, end=True)
     with db.read() as session:
-        lines = _lines(audit_log.iter_events(session=session, since=lo, until=hi, user=user))
+        names = {str(i): n for n, i in systems.system_ids_by_name(session=session).items()}
+        lines = _lines(audit_log.iter_events(session=session, since=lo, until=hi, user=user), names)
         write = report.write_xlsx if suffix == ".xlsx" else report.write_csv
         n = write(output, lines, overwrite=overwrite)
     return AuditExportResult(path=output, rows=n)

@@ -80,3 +80,17 @@ def test_the_history_names_the_system_not_its_number(db) -> None:
                  system="庁内グループウェア")
     moved = [h for h in get_item_detail(db=db, key=K1).history if h.field == "target_system_id"]
     assert moved and moved[0].new == "庁内グループウェア"
+
+
+def test_the_audit_export_names_the_system_too(db, tmp_path) -> None:
+    import csv
+
+    from fitgap.services.audit_export import export_audit
+
+    systems.add_system(db=db, user="t", name="庁内グループウェア")
+    update_items(db=db, user="t", keys=[K1], status=Status.GAP, disposition=Disposition.EXISTING_SYSTEM, note="n",
+                 system="庁内グループウェア")
+    out = export_audit(db=db, output=tmp_path / "audit.csv").path
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    moved = [r for r in rows if "移行先システム" in r]
+    assert moved and "庁内グループウェア" in moved[0]
