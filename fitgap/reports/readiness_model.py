@@ -247,6 +247,7 @@ class SpecVersionLine:
     source: str
     demo: bool
     bundled: bool
+    effective_on: date | None = None  # 適用日: the day the version applies from (import-spec --effective)
 
 
 @dataclass(frozen=True)

@@ -114,9 +114,10 @@ def _metadata_sheet(wb: Workbook, report: ReadinessReport) -> None:
         rows.append([cell(ws, label, font=BOLD), cell(ws, value, alignment=WRAP)])
     rows.append([])
     rows.append([cell(ws, "集計に用いた仕様書の版", font=BOLD)])
-    rows.header(["業務", "版", "公開日", "取込日時", "取込元", "デモ", "同梱"])
+    rows.header(["業務", "版", "公開日", "適用日", "取込日時", "取込元", "デモ", "同梱"])
     for v in report.spec_versions:
-        rows.append([v.operation, v.label, day(v.published_on, ""), f"{v.imported_at:%Y-%m-%d %H:%M}",
+        rows.append([v.operation, v.label, day(v.published_on, ""), day(v.effective_on, ""),
+                     f"{v.imported_at:%Y-%m-%d %H:%M}",
                      cell(ws, v.source, alignment=WRAP), "○" if v.demo else "", "○" if v.bundled else ""])
     if not report.spec_versions:
         rows.append([f"{NO_DATA}（仕様書の版がありません）"])

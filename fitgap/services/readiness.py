@@ -191,7 +191,8 @@ def build_report(*, db: Database, today: date, now: datetime | None = None) -> R
         answers=sorted(lines, key=lambda ln: (order.get(ln.operation_code, 999), ln.req_id, ln.vendor)),
         spec_versions=[
             SpecVersionLine(operation=names.get(code, code), label=v.label, published_on=v.published_on,
-                            imported_at=v.imported_at, source=v.source_file or "", demo=v.demo, bundled=v.bundled)
+                            imported_at=v.imported_at, source=v.source_file or "", demo=v.demo, bundled=v.bundled,
+                            effective_on=v.effective_on)
             for code, v in sorted(versions.items(), key=lambda kv: order.get(kv[0], 999))
         ],
         rules=rule_lines(),

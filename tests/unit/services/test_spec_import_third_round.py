@@ -196,3 +196,21 @@ def test_the_effective_date_is_kept_per_version(db: Database, tmp_path: Path) ->
     with db.read() as s:
         v = s.exec(select(SpecVersion).where(SpecVersion.label == "第6.0版")).one()
     assert v.effective_on == date(2027, 4, 1) and v.published_on == date(2026, 3, 31)
+
+
+def test_the_effective_date_shows_in_the_readiness_report(db: Database, tmp_path: Path) -> None:
+    """The 適用日 of the version the report counts on, in both the workbook and the HTML, beside its 公開日."""
+    import openpyxl
+
+    from fitgap.services.readiness import write_report
+
+    import_spec(db=db, path=_juminkiroku(tmp_path, "第6.0版", 1), user="tester", effective=date(2027, 4, 1))
+    html, xlsx = (p for p in sorted(write_report(db=db, today=date(2026, 12, 7), exports_dir=tmp_path / "out"),
+                                    key=lambda p: p.suffix))
+    text = html.read_text(encoding="utf-8")
+    assert "<th>適用日</th>" in text and "2027-04-01" in text
+    wb = openpyxl.load_workbook(xlsx)
+    cells = [[c for c in row] for ws in wb.worksheets for row in ws.iter_rows(values_only=True)]
+    header = next(r for r in cells if "適用日" in r and "公開日" in r)
+    row = next(r for r in cells if "第6.0版" in r)
+    assert str(row[header.index("適用日")]).startswith("2027-04-01")
