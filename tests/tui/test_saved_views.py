@@ -127,3 +127,31 @@ async def test_deleting_a_view_from_the_palette_asks_first(demo_db, make_app):
         await pilot.press("1")  # 削除する
         await pilot.pause()
         assert views.list_views(db=demo_db) == []
+
+
+async def test_a_view_name_typed_and_not_used_is_offered_again_after_a_restart(demo_db, make_app):
+    from fitgap.services import drafts
+    from fitgap.tui.widgets.pickers import NameModal
+
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_requirements("001")
+        await pilot.pause()
+        await pilot.press("V")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "私の必須ギャップ"
+        await pilot.press("escape")  # not saved: kept as the user's draft
+        await pilot.pause()
+        assert not isinstance(app.screen, NameModal)
+    assert [d.text for d in drafts.list_drafts(db=demo_db, user="tester") if d.key == "view-name"] == ["私の必須ギャップ"]
+    again = make_app(demo_db)
+    async with again.run_test(size=SIZE) as pilot:
+        again.open_requirements("001")
+        await pilot.pause()
+        await pilot.press("V")
+        await pilot.pause()
+        assert isinstance(again.screen, NameModal) and again.screen.query_one(Input).value == "私の必須ギャップ"
+        await pilot.press("enter")
+        await pilot.pause()
+    assert "私の必須ギャップ" in views.list_views(db=demo_db)
+    assert not [d for d in drafts.list_drafts(db=demo_db, user="tester") if d.key == "view-name"]

@@ -13,7 +13,9 @@ from fitgap.domain.dispositions import Disposition, needs_system
 from fitgap.domain.enums import Kubun
 from fitgap.errors import FitGapError
 from fitgap.services import systems
+from fitgap.services.drafts import FORM
 from fitgap.services.items import ItemFilter, list_items
+from fitgap.tui.drafts import DraftSlot
 from fitgap.tui.widgets.pickers import ChoiceModal, NameModal
 from fitgap.tui.workspace import Workspace
 
@@ -46,8 +48,9 @@ def pick_system(screen: Screen, workspace: Workspace, value: Disposition, then: 
         if name is not None:
             then(name)
             return
+        draft = workspace.drafts.handle(DraftSlot(FORM, "new-system-name", "新しい独自施策システムの名前"))
         screen.app.push_screen(NameModal(title="新しい独自施策システム", hint="システムの名前（関連システムとして追加します）",
-                                         blink=blink), lambda typed: then(typed) if typed else None)
+                                         blink=blink, draft=draft), lambda typed: then(typed) if typed else None)
 
     screen.app.push_screen(picker, chosen)
 

@@ -18,7 +18,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from fitgap.domain.dispositions import for_requirements
 from fitgap.domain.enums import Disposition, RequirementKind, Status
 from fitgap.errors import FitGapError
-from fitgap.services import owners, views
+from fitgap.services import drafts, owners, views
 from fitgap.services.command_line import command_line
 from fitgap.services.data_items import items_for_function
 from fitgap.services.items import (
@@ -37,6 +37,7 @@ from fitgap.services.items import (
 from fitgap.services.status import get_overview
 from fitgap.tui import keymap
 from fitgap.tui.commands import PaletteCommand
+from fitgap.tui.drafts import DraftSlot
 from fitgap.tui.labels import count
 from fitgap.tui.screens.item_source import SORT_LABELS, ItemSource, format_item, item_columns
 from fitgap.tui.screens.live_search import LiveSearch
@@ -476,9 +477,10 @@ class RequirementsScreen(MarkingScreen):
             self._save_view(name)
 
         summary = describe(self.flt) or "絞り込みなし"
+        draft = self.workspace.drafts.handle(DraftSlot(drafts.FORM, "view-name", "ビューの名前"))
         self.app.push_screen(NameModal(title="ビューを保存", hint=f"いまの条件: {summary}" +
                                        (f"　検索「{self.flt.text}」" if self.flt.text else ""), value=value,
-                                       blink=self.workbench.blink), save)
+                                       blink=self.workbench.blink, draft=draft), save)
 
     def _save_view(self, name: str) -> None:
         try:

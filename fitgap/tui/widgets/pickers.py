@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -13,6 +13,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
+
+from fitgap.errors import FitGapError
 
 T = TypeVar("T")
 
@@ -85,21 +87,44 @@ class ChoiceModal(ModalScreen[T | None], Generic[T]):
         self.dismiss(None)
 
 
+class NameDraft(Protocol):
+    """Where a name prompt keeps what was typed and not used (tui.drafts.DraftHandle)."""
+
+    def load(self) -> Any: ...
+
+    def keep(self, *, text: str = "", fields: dict[str, Any] | None = None) -> None: ...
+
+    def drop(self) -> None: ...
+
+
 class NameModal(ModalScreen[str | None]):
-    """Ask for a name (saving a view)."""
+    """Ask for a name (saving a view, a new system). With ``draft``, a name typed and not used (esc, quitting)
+    is kept as the user's draft and offered the next time; using it drops the draft."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "取消", id="name.cancel", tooltip="保存せずに閉じます", key_display="esc"),
+        Binding("escape", "cancel", "取消", id="name.cancel", tooltip="閉じます（入力は下書きとして残します）",
+                key_display="esc"),
     ]
     DEFAULT_CSS = "NameModal {" + PICKER_CSS + "} NameModal Input { width: 50; }"
 
-    def __init__(self, *, title: str, hint: str = "", value: str = "", blink: bool = True) -> None:
+    def __init__(self, *, title: str, hint: str = "", value: str = "", blink: bool = True,
+                 draft: NameDraft | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.hint = hint
         self.value = value
+        self.initial = value
         self.blink = blink
+        self.draft = draft
         self.entered = False  # enter was pressed (an empty name), not esc
+        if draft is not None and not value:
+            try:
+                found = draft.load()
+            except FitGapError:
+                found = None
+            if found is not None and found.text:
+                self.value = found.text
+                self.hint = (hint + "\n" if hint else "") + "（前に入力して使わなかった名前です）"
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -111,10 +136,38 @@ class NameModal(ModalScreen[str | None]):
             yield name
         yield Footer()
 
+    def typed(self) -> str:
+        return self.query_one("#name", Input).value.strip() if self.is_mounted else ""
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.entered = True
+        if self.draft is not None:
+            self.draft.drop()
         self.dismiss(event.value.strip() or None)
 
     def action_cancel(self) -> None:
+        self.keep_input()
+
+    # ---- what quitting asks about (tui.drafts.HoldsInput) ------------------------------------
+
+    def unsaved_input(self) -> str | None:
+        text = self.typed()
+        if self.draft is None or not text or text == self.initial:
+            return None
+        return f"入力: {self.title_text}"
+
+    def save_input(self) -> bool:
+        self.keep_input()  # a name is used by its own next step (a view saved, a decision made): kept for it
+        return True
+
+    def keep_input(self) -> None:
+        text = self.typed()
+        if self.draft is not None and text and text != self.initial:
+            self.draft.keep(text=text)
+        self.dismiss(None)
+
+    def discard_input(self) -> None:
+        if self.draft is not None:
+            self.draft.drop()
         self.dismiss(None)
