@@ -94,9 +94,37 @@ async def test_escape_in_the_picker_asks_before_throwing_ticks_away(db: Database
         assert isinstance(app.screen, RequirementPicker) and len(app.screen.chosen) == 1
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("3")  # throw it away
+        await pilot.press("4")  # throw it away (3 keeps it as a draft)
         await pilot.pause()
         assert isinstance(app.screen, CustomScreen) and _row(db, F1).mapped == ()
+
+
+async def test_ticks_kept_as_a_draft_come_back_after_a_restart(db: Database, make_app) -> None:
+    _inventory(db)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "1.1.11-不可"
+        await pilot.pause()
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        await pilot.press("3")  # keep as a draft
+        await pilot.pause()
+        assert isinstance(app.screen, CustomScreen) and _row(db, F1).mapped == ()
+    assert [d.label for d in drafts.list_drafts(db=db, user="tester") if d.key.startswith("map:")]
+    again = make_app(db)  # the next day
+    async with again.run_test(size=SIZE) as pilot:
+        await _open(again, pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        picker = again.screen
+        assert isinstance(picker, RequirementPicker) and [k.req_id for k in picker.chosen] == ["1.1.11-不可"]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert [m.key.req_id for m in _row(db, F1).mapped] == ["1.1.11-不可"]
+    assert not [d for d in drafts.list_drafts(db=db, user="tester") if d.key.startswith("map:")]
 
 
 async def test_outside_and_a_disposition_that_needs_a_reason(db: Database, make_app) -> None:

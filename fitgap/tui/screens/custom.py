@@ -250,9 +250,10 @@ class CustomScreen(WorkbenchScreen):
                 db=self.workspace.db, user=self.workspace.user, keys=[row.key], replace=keys,
                 expected_revisions={row.key: row.revision}))
 
+        draft = self.workspace.drafts.handle(DraftSlot(drafts.FORM, f"map:{row.key}", f"対応付け {row.key} {row.name}"))
         self.app.push_screen(RequirementPicker(db=self.workspace.db, operation_code=row.key.operation_code, about=about,
-                                               chosen=[m.key for m in row.mapped],
-                                               blink=self.workbench.blink), done)
+                                               chosen=[m.key for m in row.mapped], blink=self.workbench.blink,
+                                               draft=draft), done)
 
     def action_outside(self) -> None:
         keys = self.targets()

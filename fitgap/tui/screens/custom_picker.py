@@ -14,9 +14,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from fitgap.errors import FitGapError
 from fitgap.services.database import Database
 from fitgap.services.items import ItemFilter, ItemKey, ItemRow, list_items
-from fitgap.tui.widgets.pickers import ChoiceModal
+from fitgap.tui.widgets.pickers import ChoiceModal, NameDraft
 
 LIMIT = 60
 
@@ -42,13 +43,23 @@ class RequirementPicker(ModalScreen[list[ItemKey] | None]):
     """
 
     def __init__(self, *, db: Database, operation_code: str, about: str, chosen: list[ItemKey],
-                 blink: bool = True) -> None:
+                 blink: bool = True, draft: NameDraft | None = None) -> None:
         super().__init__()
         self.db, self.operation_code, self.about = db, operation_code, about
         self.saved = list(chosen)  # the mapping as it is stored
         self.chosen: list[ItemKey] = list(chosen)
         self.results: list[ItemRow] = []
         self.blink = blink
+        self.draft = draft  # a mapping begun and not saved (esc, quitting), offered again the next time
+        if draft is not None:
+            try:
+                found = draft.load()
+            except FitGapError:
+                found = None
+            keys = str((found.fields or {}).get("chosen") or "") if found is not None else ""
+            if found is not None:
+                self.chosen = [ItemKey.parse(k) for k in keys.split("|") if k]
+                self.about = f"{about}\n（前に選んで保存しなかった対応付けです。ctrl+s で保存、esc で選べます）"
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -109,20 +120,48 @@ class RequirementPicker(ModalScreen[list[ItemKey] | None]):
         self.query_one(OptionList).focus()
 
     def action_save(self) -> None:
+        if self.draft is not None:
+            self.draft.drop()
         self.dismiss(self.chosen)
 
     def action_cancel(self) -> None:
         if set(self.chosen) == set(self.saved):
             self.dismiss(None)
             return
-        choices: list[tuple[str, str | None]] = [("選択に戻る", None), ("保存する", "save"), ("変更を捨てて閉じる", "discard")]
+        choices: list[tuple[str, str | None]] = [("選択に戻る", None), ("保存する", "save")]
+        if self.draft is not None:
+            choices.append(("下書きとして残して閉じる（次に開くと戻ります）", "keep"))
+        choices.append(("変更を捨てて閉じる", "discard"))
 
         def chosen(value: str | None) -> None:
             if value == "save":
                 self.action_save()
+            elif value == "keep":
+                self.keep_input()
             elif value == "discard":
-                self.dismiss(None)
+                self.discard_input()
 
         self.app.push_screen(ChoiceModal[str | None](
             title="保存していない対応付け", choices=choices,
             hint=f"対応付けの変更（{len(set(self.chosen) ^ set(self.saved))}件）はまだ保存していません。"), chosen)
+
+    # ---- what quitting asks about (tui.drafts.HoldsInput) ------------------------------------
+
+    def unsaved_input(self) -> str | None:
+        if self.draft is None or not self.is_mounted or set(self.chosen) == set(self.saved):
+            return None
+        return "対応付け: " + self.about.splitlines()[0]
+
+    def save_input(self) -> bool:
+        self.action_save()
+        return True
+
+    def keep_input(self) -> None:
+        if self.draft is not None:
+            self.draft.keep(fields={"chosen": "|".join(str(k) for k in self.chosen)})
+        self.dismiss(None)
+
+    def discard_input(self) -> None:
+        if self.draft is not None:
+            self.draft.drop()
+        self.dismiss(None)
