@@ -24,7 +24,9 @@ def print_peers(ctx: Context) -> int:
     elif c.rows:
         first = c.rows[0].peers
         ctx.print(f"団体: {c.body}（{c.prefecture} {first.prefecture_bodies}団体、全国 {first.national_bodies}団体）")
+        if first.body_class:
+            ctx.print(f"同区分: 全国の{first.body_class}（{first.class_bodies}団体）")
     rows = [[peer_text(v, col) for v, col in zip(peer_values(r), PEER_COLUMNS, strict=True)] for r in c.rows]
-    ctx.print(render_table(list(PEER_COLUMNS), rows, right=[1, 2, 3, 4, 5, 6, 7, 9]))
+    ctx.print(render_table(list(PEER_COLUMNS), rows, right=[1, 2, 3, 4, 5, 6, 7, 8, 10]))
     ctx.print(c.credit)
     return 0

@@ -124,6 +124,23 @@ class SurveyRecord:
     steps: int
 
 
+# the 20 指定都市 (地方自治法 §252-19, as of 2026): cities of their own class among the 市
+DESIGNATED_CITIES = frozenset({
+    "札幌市", "仙台市", "さいたま市", "千葉市", "横浜市", "川崎市", "相模原市", "新潟市", "静岡市", "浜松市", "名古屋市",
+    "京都市", "大阪市", "堺市", "神戸市", "岡山市", "広島市", "北九州市", "福岡市", "熊本市",
+})
+
+
+def body_class(name: str) -> str:
+    """The body's class (団体区分) as its name says it: 指定都市, 市, 特別区, 町, 村 ("" for another name)."""
+    if name in DESIGNATED_CITIES:
+        return "指定都市"
+    for suffix, cls in (("市", "市"), ("区", "特別区"), ("町", "町"), ("村", "村")):
+        if name.endswith(suffix):
+            return cls
+    return ""
+
+
 @dataclass(frozen=True)
 class Peers:
     """The survey's figures for one operation: this body, its prefecture, the nation. One survey month."""
@@ -139,6 +156,9 @@ class Peers:
     national_complete: float | None  # share of bodies complete
     national_bodies: int
     rank_below: int = 0  # bodies in the nation with fewer steps than this body (its standing)
+    body_class: str = ""  # this body's class (団体区分: 指定都市, 市, 特別区, 町, 村)
+    class_median: float | None = None  # the median of the bodies of that class in the nation
+    class_bodies: int = 0
 
     @property
     def versus_prefecture(self) -> float | None:
@@ -164,14 +184,18 @@ class Peers:
 
 
 def peers(*, month: str, operation_code: str, operation: str, own: int | None, prefecture: str,
-          prefecture_values: Sequence[int], national_values: Sequence[int]) -> Peers:
-    """The one rule for the peer figures of an operation, from the survey's values of one month."""
+          prefecture_values: Sequence[int], national_values: Sequence[int], body_class: str = "",
+          class_values: Sequence[int] = ()) -> Peers:
+    """The one rule for the peer figures of an operation, from the survey's values of one month (the bodies
+    of the same class: ``class_values``)."""
     return Peers(
         month=month, operation_code=operation_code, operation=operation, own=own, prefecture=prefecture,
         prefecture_median=median(prefecture_values), prefecture_bodies=len(prefecture_values),
         national=quartiles(national_values), national_complete=share_complete(national_values),
         national_bodies=len(national_values),
         rank_below=sum(1 for v in national_values if own is not None and v < own),
+        body_class=body_class, class_median=median(class_values) if class_values else None,
+        class_bodies=len(class_values),
     )
 
 
@@ -205,8 +229,8 @@ def operation_entered(figures: Sequence[tuple[int, str]]) -> tuple[int | None, s
     return steps, month
 
 
-PEER_COLUMNS = ("業務", "この団体", "県の中央値", "県との差", "全国Q1", "全国中央値", "全国Q3", "全国の完了",
-                "全国での位置", "入力値", "入力の月")
+PEER_COLUMNS = ("業務", "この団体", "県の中央値", "県との差", "同区分の中央値", "全国Q1", "全国中央値", "全国Q3",
+                "全国の完了", "全国での位置", "入力値", "入力の月")
 
 
 def peer_values(row: PeerRow) -> tuple[str | float | None, ...]:
@@ -215,7 +239,7 @@ def peer_values(row: PeerRow) -> tuple[str | float | None, ...]:
     q: tuple[float | None, ...] = p.national or (None, None, None)
     complete = None if p.national_complete is None else round(p.national_complete * 100, 1)
     return (p.operation, None if p.own is None else float(p.own), p.prefecture_median, p.versus_prefecture,
-            q[0], q[1], q[2], complete, p.quartile, None if row.entered is None else float(row.entered),
+            p.class_median, q[0], q[1], q[2], complete, p.quartile, None if row.entered is None else float(row.entered),
             month_label(row.entered_month) if row.entered_month else None)
 
 

@@ -25,7 +25,7 @@ def write_peers_sheet(wb: Workbook, report: ReadinessReport) -> None:
     if c is None:
         return
     ws: WriteOnlyWorksheet = wb.create_sheet(SHEET)
-    widths = [18, 9, 10, 9, 8, 10, 8, 10, 14, 8, 10]
+    widths = [18, 9, 10, 9, 12, 8, 10, 8, 10, 14, 8, 10]
     set_widths(ws, widths)
     apply_openpyxl(ws, widths, title=f"{report.title} — {SHEET}", demo=report.demo, title_rows=f"{HEAD_ROWS}:{HEAD_ROWS}")
     out = RowWriter(ws, widths)
@@ -35,6 +35,8 @@ def write_peers_sheet(wb: Workbook, report: ReadinessReport) -> None:
     first = c.rows[0].peers if c.rows else None
     who = (f"{c.body}（{c.prefecture} {first.prefecture_bodies}団体、全国 {first.national_bodies}団体）"
            if c.body and c.in_survey and first else (f"{c.body}: この調査にありません" if c.body else "団体未設定"))
+    if first is not None and first.body_class:
+        who += f"　同区分: 全国の{first.body_class}（{first.class_bodies}団体）"
     out.append([who])
     out.header(list(PEER_COLUMNS))
     for r in c.rows:
@@ -49,7 +51,7 @@ def write_peers_sheet(wb: Workbook, report: ReadinessReport) -> None:
         chart.title = f"{SHEET} {month}時点（手順数）"  # a page of the chart alone names the sheet first
         chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, TOTAL_STEPS
         last = HEAD_ROWS + len(c.rows)
-        for col in (2, 3, 6):  # この団体, 県の中央値, 全国中央値
+        for col in (PEER_COLUMNS.index(name) + 1 for name in ("この団体", "県の中央値", "全国中央値")):
             chart.add_data(Reference(ws, min_col=col, min_row=HEAD_ROWS, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=HEAD_ROWS + 1, max_row=last))
         chart.height, chart.width = 4 + 0.6 * len(c.rows), 18

@@ -12,6 +12,7 @@ from fitgap.domain.progress import (
     BodyStanding,
     PeerComparison,
     PeerRow,
+    body_class,
     median,
     operation_entered,
     peers,
@@ -39,6 +40,7 @@ def comparison_in(session: Session) -> PeerComparison | None:
         if e is not None:
             by_op.setdefault(so.operation_code, []).append((e.steps, e.month))
     rows = []
+    cls = body_class(m.name) if m and m.name != m.prefecture else ""  # a prefecture is no class of municipality
     surveyed = store.survey_operations(session=session, survey_id=survey.id)
     for code, column in sorted(surveyed, key=lambda c: ops[c[0]].order if c[0] in ops else 999):
         op = ops.get(code)
@@ -48,7 +50,10 @@ def comparison_in(session: Session) -> PeerComparison | None:
                   prefecture=m.prefecture if m else "",
                   prefecture_values=store.survey_values(session=session, survey_id=survey.id, operation_code=code,
                                                         prefecture=m.prefecture) if m else [],
-                  national_values=store.survey_values(session=session, survey_id=survey.id, operation_code=code))
+                  national_values=store.survey_values(session=session, survey_id=survey.id, operation_code=code),
+                  body_class=cls,
+                  class_values=store.survey_values(session=session, survey_id=survey.id, operation_code=code,
+                                                   body_class=cls) if cls else [])
         entered, month = operation_entered(by_op.get(code, []))
         rows.append(PeerRow(p, entered, month))
     body = (m.name if m.name == m.prefecture else f"{m.prefecture} {m.name}") if m else ""

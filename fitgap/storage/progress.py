@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from fitgap.domain.models import ProgressSurvey, SurveyBody, SystemProgress
 from fitgap.domain.progress import SurveyRecord
+from fitgap.domain.progress import body_class as classify
 
 SURVEY = ProgressSurvey.__table__  # type: ignore[attr-defined]
 BODY = SurveyBody.__table__  # type: ignore[attr-defined]
@@ -105,18 +106,21 @@ def body_figures(*, session: Session, survey_id: int, prefecture: str, body_name
 
 
 def survey_values(*, session: Session, survey_id: int, operation_code: str,
-                  prefecture: str | None = None) -> list[int]:
-    """The survey's steps of every body for one operation, the nation's or one prefecture's: the one query
-    the peer figures (median, quartiles, share complete) are computed from."""
+                  prefecture: str | None = None, body_class: str | None = None) -> list[int]:
+    """The survey's steps of every body for one operation, the nation's or one prefecture's (or of the bodies
+    of one class, domain.progress.body_class): the one query the peer figures (median, quartiles, share
+    complete) are computed from."""
     s = _survey(session, survey_id)
     if operation_code not in s.operations:
         return []
     at = s.operations.index(operation_code)
-    stmt = sa.select(BODY.c.steps).where(BODY.c.survey_id == survey_id)
+    stmt = sa.select(BODY.c.steps, BODY.c.body_name).where(BODY.c.survey_id == survey_id)
     if prefecture is not None:
         stmt = stmt.where(BODY.c.prefecture == prefecture)
     out = []
-    for packed in session.execute(stmt).scalars():
+    for packed, name in session.execute(stmt):
+        if body_class is not None and classify(name) != body_class:
+            continue
         parts = packed.split(",")
         if at < len(parts) and parts[at]:
             out.append(int(parts[at]))

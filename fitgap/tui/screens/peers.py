@@ -21,7 +21,7 @@ from fitgap.domain.progress import (
     peer_values,
 )
 
-NUMBERS = {1, 2, 3, 4, 5, 6, 7, 9}  # the columns of figures (right-aligned)
+NUMBERS = {1, 2, 3, 4, 5, 6, 7, 8, 10}  # the columns of figures (right-aligned)
 
 
 def head_lines(c: PeerComparison) -> list[str]:
@@ -35,7 +35,8 @@ def head_lines(c: PeerComparison) -> list[str]:
         lines.append(f"{c.body} はこの調査にありません。全国の分布だけを示します。")
     elif c.rows:
         first = c.rows[0].peers
-        lines.append(f"団体: {c.body}（{c.prefecture} {first.prefecture_bodies}団体、全国 {first.national_bodies}団体）")
+        lines.append(f"団体: {c.body}（{c.prefecture} {first.prefecture_bodies}団体、全国 {first.national_bodies}団体）"
+                     + (f"　同区分: 全国の{first.body_class}（{first.class_bodies}団体）" if first.body_class else ""))
     return lines
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from fitgap.domain.progress import PEER_COLUMNS
 from fitgap.services import peers
 from fitgap.services.database import open_db
 from tests.conftest import CliResult
@@ -40,6 +41,22 @@ def expected(prefecture: str, name: str) -> dict[str, tuple[float, float, float,
     return out
 
 
+# the columns of expected(), in its order
+FIGURES = ("この団体", "県の中央値", "全国Q1", "全国中央値", "全国Q3", "全国の完了")
+# the 指定都市 as the law lists them (independent of fitgap's own list)
+CITIES = ["札幌市", "仙台市", "さいたま市", "千葉市", "横浜市", "川崎市", "相模原市", "新潟市", "静岡市", "浜松市", "名古屋市", "京都市", "大阪市", "堺市", "神戸市", "岡山市", "広島市", "北九州市", "福岡市", "熊本市"]
+
+
+def _class(name: str) -> str:
+    return "指定都市" if name in CITIES else {"市": "市", "区": "特別区", "町": "町", "村": "村"}.get(name[-1], "")
+
+
+def class_medians(name: str) -> dict[str, float]:
+    """Per operation code: the median of the bodies of the same class (指定都市 / 市 / 特別区 / 町 / 村) — from the CSV."""
+    rows = [r for r in csv_rows() if _class(r["団体名"]) == _class(name)]
+    return {code: quartile_inc([round(float(r[column]) * 40) for r in rows], 0.5) for column, code in COLUMN_CODES.items()}
+
+
 def _num(text: str) -> float:
     return float(text.rstrip("%").replace("±", "").replace("+", ""))
 
@@ -49,6 +66,7 @@ def test_every_surface_shows_the_figures_the_csv_gives(cli: Callable[..., CliRes
                                                        prefecture: str, name: str) -> None:
     assert cli("init", "--municipality", name, "--prefecture", prefecture).code == 0
     want = expected(prefecture, name)
+    classes = class_medians(name)
     db = open_db(url=db_url)
     try:
         c = peers.comparison(db=db)
@@ -67,9 +85,10 @@ def test_every_surface_shows_the_figures_the_csv_gives(cli: Callable[..., CliRes
     assert out.code == 0 and "2026年1月時点" in out.out and CREDIT in out.out
     for code, op in names.items():
         line = next(ln for ln in out.out.splitlines() if ln.startswith(op + " "))
-        cells = line[len(op):].split()
-        got = (_num(cells[0]), _num(cells[1]), _num(cells[3]), _num(cells[4]), _num(cells[5]), _num(cells[6]))
+        cells = [op, *line[len(op):].split()]
+        got = tuple(_num(cells[PEER_COLUMNS.index(col)]) for col in FIGURES)
         assert got == pytest.approx(want[code]), op
+        assert _num(cells[PEER_COLUMNS.index("同区分の中央値")]) == pytest.approx(classes[code]), op
 
     target = tmp_path / "r.xlsx"
     assert cli("report", "readiness", "-o", str(target)).code == 0
@@ -80,8 +99,9 @@ def test_every_surface_shows_the_figures_the_csv_gives(cli: Callable[..., CliRes
         row = re.search(rf'<tr data-code="{code}">(.*?)</tr>', section, re.S)
         assert row is not None
         cells = [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))]
-        got = (_num(cells[1]), _num(cells[2]), _num(cells[4]), _num(cells[5]), _num(cells[6]), _num(cells[7]))
+        got = tuple(_num(cells[PEER_COLUMNS.index(col)]) for col in FIGURES)
         assert got == pytest.approx(want[code]), code
+        assert _num(cells[PEER_COLUMNS.index("同区分の中央値")]) == pytest.approx(classes[code]), code
 
     wb = openpyxl.load_workbook(target)  # the workbook
     ws = wb["進捗の比較"]
@@ -90,8 +110,9 @@ def test_every_surface_shows_the_figures_the_csv_gives(cli: Callable[..., CliRes
     by_name = {r[0]: r for r in values[3:] if r[0] in names.values()}
     for code, op in names.items():
         r = by_name[op]
-        got = (r[1], r[2], r[4], r[5], r[6], r[7])
+        got = tuple(r[PEER_COLUMNS.index(col)] for col in FIGURES)
         assert got == pytest.approx(want[code]), op
+        assert r[PEER_COLUMNS.index("同区分の中央値")] == pytest.approx(classes[code]), op
 
 
 def test_the_comparison_never_mixes_dates(cli: Callable[..., CliResult], db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
