@@ -32,6 +32,29 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--operation", metavar="CODE", help="この業務だけ比較する（業務コード、例 001）")
     p.add_argument("--issues-only", action="store_true", help="不一致の要件だけを表示する")
     p.set_defaults(func=cmd_compare)
+    p = kinds.add_parser(
+        "export", parents=[common], help="比較をグループの決定シート（保護されたブック）に書き出す",
+        description="比較した要件ごとに各団体の状態・対応方針・メモを並べ（不一致の要件が先頭）、グループで決めたこと"
+        "（状況・対応方針・方針の詳細・メモ）を記入する欄を付けた保護されたブックを書き出します。各データベースは"
+        "読み取り専用で開き、何も書き込みません。書き出し時の各団体の要件の状態（改訂番号）はブックの隠しキーに残ります。",
+    )
+    p.add_argument("group_file", type=Path, metavar="GROUPFILE", help="グループファイル（TOML）")
+    p.add_argument("--operation", metavar="CODE", help="この業務だけ書き出す（業務コード、例 001）")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE",
+                   help="書き出すファイル（.xlsx、既定はグループファイルと同じフォルダ）")
+    p.add_argument("--force", action="store_true", help="-o のファイルがあれば上書きする")
+    p.set_defaults(func=cmd_export)
+    p = kinds.add_parser(
+        "apply", parents=[common], help="グループの決定シートの決定を各団体のデータベースに反映する",
+        description="fitgap group export で書き出したブックの、記入された行（グループの決定）を各団体のデータベースに"
+        "反映します（空欄の行は反映しません）。書き出し後にその団体で変更された要件は上書きせず、その団体の競合として"
+        "示します（ほかの団体には反映します）。--dry-run で団体ごとの反映内容・競合・問題を確かめられます。",
+    )
+    p.add_argument("group_file", type=Path, metavar="GROUPFILE", help="グループファイル（TOML）")
+    p.add_argument("workbook", type=Path, metavar="WORKBOOK", help="記入したグループの決定シート（.xlsx）")
+    p.add_argument("--dry-run", action="store_true", help="反映せず、団体ごとに何が変わるかを示す")
+    p.add_argument("--body", metavar="NAME", help="この団体にだけ反映する（団体名）")
+    p.set_defaults(func=cmd_apply)
 
 
 def _group_help(parser: argparse.ArgumentParser, ctx: Context) -> int:
@@ -61,6 +84,48 @@ def cmd_compare(args: argparse.Namespace, ctx: Context) -> int:
             ctx.print("", "不一致の要件はありません。" if args.issues_only else "比較できる要件はありません。")
         ctx.print("", *_figure_lines(comparison.figures, args.operation))
     return 0
+
+
+def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    from fitgap.services.group_book import export_group_book
+
+    done = export_group_book(path=args.group_file, user=ctx.config.user, operation=args.operation, output=args.output,
+                             overwrite=args.force)
+    ctx.print(f"グループの決定シートを書き出しました: {done.path}",
+              f"  {len(done.bodies)} 団体（{'、'.join(done.bodies)}）、要件 {done.rows} 件（うち不一致 {done.issues} 件を先頭に）。"
+              "各データベースには何も書き込んでいません。",
+              f"  記入後の反映: {ctx.command('group', 'apply', args.group_file, done.path)}")
+    return 0
+
+
+def cmd_apply(args: argparse.Namespace, ctx: Context) -> int:
+    from fitgap.services.group_book import apply_group_book
+
+    done = apply_group_book(path=args.group_file, workbook=args.workbook, user=ctx.config.user,
+                            dry_run=args.dry_run, body=args.body)
+    head = "試行（反映していません）" if done.dry_run else "反映"
+    ctx.print(f"{head}: {done.source} — グループの決定 {done.decisions} 行、空欄の行 {done.untouched} 行")
+    for problem in done.problems:
+        where = f"{problem.sheet} {problem.row} 行目" if problem.row else problem.sheet
+        ctx.print(f"  ブックの問題（{where}）: {problem.message} {problem.hint}".rstrip())
+    verb = "反映する" if done.dry_run else "反映した"
+    for body in done.bodies:
+        ctx.print("", f"■ {body.name}")
+        if body.error:
+            ctx.print(f"  反映できません: {body.error}")
+            continue
+        ctx.print(f"  {verb}要件 {len(body.changed)} 件、すでに同じ {body.unchanged} 件、競合 {len(body.conflicts)} 件、"
+                  f"問題 {len(body.problems)} 件" + (f"、別の版で対象外 {body.not_compared} 件" if body.not_compared else ""))
+        for label in body.changed:
+            ctx.print(f"    {verb}: {label}")
+        for label, why in body.conflicts:
+            ctx.print(f"    競合（反映しません）: {label} — {why}")
+        for label, why in body.problems:
+            ctx.print(f"    問題（反映しません）: {label} — {why}")
+    if done.dry_run:
+        ctx.print("", "--dry-run を外すと反映します。")
+    failed = any(b.error for b in done.bodies)
+    return 1 if failed or (done.problems and not done.decisions) else 0
 
 
 def _print_versions(ctx: Context, comparison: Comparison) -> None:

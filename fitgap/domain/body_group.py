@@ -52,6 +52,7 @@ class Answer:
     detail: str = ""  # what the decision names: the option (機能:ID) or the 共通機能
     system: str = ""  # the system that takes the work over, by name
     note: str = ""
+    revision: int = field(default=0, compare=False)  # the assessment's revision as read (0: no assessment)
 
     @property
     def decided(self) -> Disposition | None:

@@ -5,7 +5,8 @@ its plan and apply in the services."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from fitgap.domain.answer_sheet import (
@@ -364,3 +365,93 @@ DATA_VENDOR = RoundTrip(
 )
 
 ROUND_TRIPS = {t.purpose: t for t in (VENDOR, REVIEW, CHANGE, INVENTORY, CUSTOM_VENDOR, DATA_VENDOR)}
+
+# ---- 共同利用: the group's decision workbook (docs/groups.md) --------------------------------------------
+
+PURPOSE_GROUP = "group"
+GROUP_CODE = "GR"  # the one data sheet of the workbook (its rows are of every operation compared)
+GROUP_BODIES_META = "bodies"  # the metadata value that names the group's bodies, in order (JSON)
+H_GROUP_OPERATION = "業務"
+H_GROUP_VERSION = "版"
+H_GROUP_ISSUES = "不一致"
+NOT_COMPARED = "（別の版）"  # a body's cells on an item it was not compared on
+
+
+def group_key(operation: str, kind: str, req_id: str, revisions: Sequence[int | None], answers: str) -> str:
+    """<operation>|<kind>|<ID>|r<revision of each body, x: not compared>|0|<hash of the answers>: what each
+    body's item was at export (its assessment revision, 0 for none), so that the apply step tells a body
+    that changed the item since."""
+    revs = "r" + "-".join("x" if r is None else str(r) for r in revisions)
+    return SheetKey(operation, kind, req_id, revs, 0, answers).encode()
+
+
+def group_revisions(key: SheetKey) -> tuple[int | None, ...] | None:
+    """Each body's revision at export, from a group key (None where the body was not compared); None when
+    the key is no group key."""
+    text = key.text_hash
+    if key.revision != 0 or not text.startswith("r"):
+        return None
+    out: list[int | None] = []
+    for part in text[1:].split("-"):
+        if part == "x":
+            out.append(None)
+        elif part.isdigit():
+            out.append(int(part))
+        else:
+            return None
+    return tuple(out)
+
+
+def _group_status_given(v: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A row of the group workbook is read when an answer is filled in (blank as exported: not read); a
+    decision without its 状況 is refused."""
+    if v.get("status") is None:
+        return [("状況が空です（ほかの欄だけが入力されています）。",
+                 f"{' / '.join(s.value for s in Status)} から選んでください。")]
+    return []
+
+
+GROUP = RoundTrip(
+    purpose=PURPOSE_GROUP, name="グループの決定シート", command="fitgap group apply",
+    cover_title="共同利用 グループの決定シート",
+    columns=(
+        Column(H_GROUP_OPERATION, 6, name="operation"),
+        *REQUIREMENT_HEAD,
+        Column(H_GROUP_VERSION, 8, name="version"),
+        Column(H_GROUP_ISSUES, 12, wrap=True, name="issues"),
+        # the bodies' columns come here (group_trip)
+        Column(H_REVIEW_STATUS, 11, editable=True, kind=CHOICE, choices="状況", colours=STATUS_COLOURS,
+               name="status", prompt="グループで決めた状況: 未確認 / 適合 / ギャップ / 対象外"),
+        Column(H_REVIEW_DISPOSITION, 16, editable=True, kind=CHOICE, choices="対応方針", name="disposition",
+               prompt="ギャップのときだけ選んでください"),
+        Column(H_REVIEW_DETAIL, 16, wrap=True, editable=True, kind=TEXT, name="detail",
+               prompt="標準オプションで対応: 採用するオプションの要件（機能:0010005）。共通機能で対応: EUC など"),
+        Column(H_REVIEW_NOTE, 40, wrap=True, editable=True, kind=TEXT, name="note",
+               prompt="グループの決定の理由（空欄なら各団体のメモのまま）"),
+    ),
+    lists={"状況": [s.value for s in Status], "対応方針": [d.value for d in for_requirements()]},
+    instructions=(
+        "1. 共同利用グループの各団体の FIT&GAP を要件ごとに並べています。団体間で食い違う要件（不一致）が先頭です。",
+        "2. グループで決めた要件だけ、黄色の欄（状況・対応方針・方針の詳細・メモ）を記入してください。空欄の行は反映しません。",
+        "3. 状況は 未確認 / 適合 / ギャップ / 対象外 から選びます。対応方針はギャップのときだけ選んでください。方針の詳細・"
+        "メモが空欄なら、各団体の記録のままにします。",
+        "4. 反映は fitgap group apply で各団体のデータベースに行います。書き出し後にその団体で変更された要件は、上書きせず"
+        "その団体の競合として報告します（ほかの団体には反映します）。",
+        "5. 行やシートの追加・削除、列の変更はしないでください（並べ替えと絞り込みはできます）。",
+    ),
+    keys=KeyKind(accepts=lambda k: bool(k.kind) and group_revisions(k) is not None, label=lambda k: k.label, ref=str),
+    frozen_columns=3,
+    compares_with_export=True,
+    rules=(_group_status_given, _disposition_only_for_gaps),
+)
+
+
+def group_trip(bodies: Sequence[str]) -> RoundTrip:
+    """The group workbook of these bodies: after the item, each body's status, decision and note (locked),
+    then the group's answers."""
+    head = tuple(c for c in GROUP.columns if not c.editable)
+    per_body = tuple(col for i, name in enumerate(bodies) for col in (
+        Column(f"{name} 状況", 9, colours=STATUS_COLOURS, name=f"b{i}_status"),
+        Column(f"{name} 対応方針", 16, wrap=True, name=f"b{i}_decision"),
+        Column(f"{name} メモ", 24, wrap=True, name=f"b{i}_note")))
+    return replace(GROUP, columns=(*head, *per_body, *GROUP.answers))

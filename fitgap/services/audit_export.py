@@ -83,6 +83,7 @@ ACTION_LABELS = {
     "custom.vendor_import": "独自機能のベンダ回答の取り込み",
     "review.export": "確認シートの書き出し",
     "review.import": "確認シートの取り込み",
+    "group.apply": "共同利用グループの決定の反映",
     "maintenance.restore": "バックアップから復元",
     "maintenance.migrate": "データベースの移行",
 }

@@ -136,7 +136,7 @@ class Comparison:
             fig.open_must_gaps += row[11]
             if severity(kubun, status, disposition) == Severity.DECIDE:
                 fig.options_undecided += 1
-            answer = Answer(status, disposition, row[8] or "", row[9] or "", row[10] or "")
+            answer = Answer(status, disposition, row[8] or "", row[9] or "", row[10] or "", row[12])
             label = self._bodies[index].info.versions.get(code, "")
             by_label.setdefault(label, []).append((index, answer, row))
         for label, found in by_label.items():

@@ -160,8 +160,8 @@ def _ordered(conn: sa.Connection, col: sa.ColumnElement[Any]) -> sa.ColumnElemen
 
 
 def current_rows(conn: sa.Connection, *, operation: str | None = None, batch: int = 2000) -> Iterator[Row]:
-    """Every current requirement with its assessment (none = 未確認), ordered by (operation, kind, ID) in
-    code-point order, streamed in batches."""
+    """Every current requirement with its assessment (none = 未確認) and the assessment's revision (0: none),
+    ordered by (operation, kind, ID) in code-point order, streamed in batches."""
     on_a = sa.and_(_A.c.operation_code == _R.c.operation_code, _A.c.kind == _R.c.kind, _A.c.req_id == _R.c.req_id)
     open_must = sa.case((sa.and_(_R.c.kubun == Kubun.MUST.value, _A.c.status == Status.GAP.value, undecided_gap()), 1),
                         else_=0)
@@ -169,7 +169,7 @@ def current_rows(conn: sa.Connection, *, operation: str | None = None, batch: in
         sa.select(_R.c.operation_code, sa.type_coerce(_R.c.kind, _TEXT), _R.c.req_id, sa.type_coerce(_R.c.kubun, _TEXT),
                   _R.c.name, sa.func.coalesce(sa.type_coerce(_A.c.status, _TEXT), Status.UNCHECKED.value),
                   sa.type_coerce(_A.c.disposition, _TEXT), sa.func.coalesce(_A.c.disposition_detail, ""), _S.c.name,
-                  sa.func.coalesce(_A.c.note, ""), open_must)
+                  sa.func.coalesce(_A.c.note, ""), open_must, sa.func.coalesce(_A.c.revision, 0))
         .select_from(_R.outerjoin(_A, on_a).outerjoin(_S, _S.c.id == _A.c.target_system_id))
         .where(_R.c.current == sa.true())
         .order_by(_ordered(conn, _R.c.operation_code), _ordered(conn, _R.c.kind), _ordered(conn, _R.c.req_id))

@@ -71,3 +71,36 @@ def test_refusals_say_what_to_do(cli: Cli, built: Built, tmp_path: Path) -> None
 def test_group_without_a_subcommand_shows_its_help(cli: Cli) -> None:
     r = cli("group")
     assert r.code == 2 and "compare" in r.out
+
+
+def test_export_fill_preview_and_apply(cli: Cli, built: Built, tmp_path: Path) -> None:
+    import openpyxl
+
+    from fitgap.domain.answer_sheet import FIRST_DATA_ROW, KEY_HEADER
+    from tests.answer_books import header_map
+
+    folder = tmp_path / "g"
+    shutil.copytree(built.folder, folder)
+    group = folder / built.group.name
+    book = tmp_path / "group.xlsx"
+    r = cli("group", "export", str(group), "--operation", OP, "-o", str(book))
+    assert r.code == 0, r.err
+    assert "3 団体（A町、B村、C町）" in r.out and "うち不一致 3 件" in r.out and "fitgap" in r.out
+    again = cli("group", "export", str(group), "--operation", OP, "-o", str(book))
+    assert again.code != 0 and "--force" in again.err
+    assert cli("group", "export", str(group), "--operation", OP, "-o", str(book), "--force").code == 0
+    wb = openpyxl.load_workbook(book)
+    ws = wb["グループ"]
+    cols = header_map(ws)
+    row = next(r for r in range(FIRST_DATA_ROW, ws.max_row + 1)
+               if str(ws.cell(row=r, column=cols[KEY_HEADER]).value).split("|")[2] == built.status.req_id)
+    ws.cell(row=row, column=cols["状況"]).value = "適合"
+    ws.cell(row=row, column=cols["メモ"]).value = "現行の統計帳票で出力できる"
+    wb.save(book)
+    preview = cli("group", "apply", str(group), str(book), "--dry-run")
+    assert preview.code == 0, preview.err
+    assert "試行（反映していません）" in preview.out and "■ B村" in preview.out
+    assert f"反映する: {OP} {built.status.label}" in preview.out and "--dry-run を外すと反映します" in preview.out
+    done = cli("group", "apply", str(group), str(book), "--body", "B村")
+    assert done.code == 0, done.err
+    assert "■ B村" in done.out and "■ A町" not in done.out and f"反映した: {OP} {built.status.label}" in done.out
