@@ -204,7 +204,9 @@ def apply_group_book(*, path: Path, workbook: Path, user: str, dry_run: bool = F
         expected: dict[ItemKey, int] = {}
         for row in book.rows:
             revisions = group_revisions(row.key)
-            if revisions is None or len(revisions) != len(names):
+            if revisions is None or len(revisions) != len(names):  # said, never skipped unseen
+                done.problems.append((f"{row.sheet} {row.row}行目",
+                                      "行のキー（隠し列）が書き出したときのものと違うため、取り込みません"))
                 continue
             revision = revisions[i]
             if revision is None:
